@@ -1,7 +1,59 @@
+using JasperFx;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Normalization.Api.Database;
+using Normalization.Api.Health;
+using Normalization.Api.Storage;
+using Scalar.AspNetCore;
+using Wolverine;
+using Wolverine.Http;
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Serve on http://localhost:5080 unless ASPNETCORE_URLS / --urls / ASPNETCORE_HTTP_PORTS say otherwise.
+if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) &&
+    string.IsNullOrWhiteSpace(builder.Configuration["http_ports"]))
+{
+    builder.WebHost.UseUrls("http://localhost:5080");
+}
+
+// Find or start PostgreSQL before anything needs it: configured server, private cluster, Docker, or a clear failure.
+string connectionString;
+using (var bootstrapLogging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
+{
+    var locator = new PostgresLocator(builder.Configuration, bootstrapLogging.CreateLogger<PostgresLocator>());
+    try
+    {
+        connectionString = await locator.ResolveApplicationConnectionStringAsync(PostgresLocator.ApplicationDatabase);
+    }
+    catch (PostgresLocatorException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message);
+        return 2;
+    }
+}
+
+builder.Host.UseWolverine(opts =>
+{
+    opts.UseRuntimeCompilation();
+});
+
+builder.Services.AddNormalizationStorage(connectionString);
+builder.Services.AddWolverineHttp();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks()
+    .AddCheck("database", new DatabaseHealthCheck(connectionString), tags: ["db"]);
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseExceptionHandler();
+app.UseStatusCodePages();
 
-app.Run();
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+app.MapWolverineEndpoints();
+
+return await app.RunJasperFxCommands(args);
+
 public partial class Program;

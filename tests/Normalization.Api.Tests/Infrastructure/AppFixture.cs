@@ -1,0 +1,75 @@
+using Alba;
+using JasperFx.CommandLine;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Normalization.Api.Database;
+
+namespace Normalization.Api.Tests.Infrastructure;
+
+/// <summary>Every API test class joins this collection: <c>[Collection(ApiCollection.Name)]</c>.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "api";
+}
+
+/// <summary>
+/// The API host (Alba) on a fresh database of its own, <c>normalization_test_&lt;8 hex&gt;</c>, created on the server the
+/// <see cref="PostgresLocator"/> finds or starts (the private cluster by default) and dropped at the end of the run.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    private const string ConnectionStringVariable = "ConnectionStrings__" + PostgresLocator.ConnectionStringName;
+
+    private readonly ILoggerFactory _logging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true));
+    private PostgresLocator? _locator;
+    private string? _previousConnectionString;
+
+    public IAlbaHost Host { get; private set; } = null!;
+
+    /// <summary>The connection string of this run's test database.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public string DatabaseName { get; } = $"normalization_test_{Guid.NewGuid():N}"[..27];
+
+    public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
+
+    public async Task InitializeAsync()
+    {
+        // Program ends with RunJasperFxCommands: let Alba start the host it builds.
+        JasperFxEnvironment.AutoStartHost = true;
+
+        _locator = new PostgresLocator(configuration: null, _logging.CreateLogger<PostgresLocator>());
+        ConnectionString = await _locator.EnsureDatabaseAsync(DatabaseName);
+
+        // Program reads ConnectionStrings:Normalization and then uses that database and nothing else.
+        _previousConnectionString = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+        Environment.SetEnvironmentVariable(ConnectionStringVariable, ConnectionString);
+
+        Host = await AlbaHost.For<Program>(_ => { });
+    }
+
+    /// <summary>Wipes every document and event (for tests that need an empty store).</summary>
+    public Task ResetAsync() => Host.ResetAllMartenDataAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null) await Host.DisposeAsync();
+        Environment.SetEnvironmentVariable(ConnectionStringVariable, _previousConnectionString);
+        if (_locator is not null)
+        {
+            try
+            {
+                await _locator.DropDatabaseAsync(DatabaseName);
+            }
+            catch (Exception e)
+            {
+                // Leaving a throwaway database behind is not worth failing the run for.
+                Console.Error.WriteLine($"Could not drop test database {DatabaseName}: {e.Message}");
+            }
+        }
+
+        _logging.Dispose();
+    }
+}
