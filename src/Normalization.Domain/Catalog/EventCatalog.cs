@@ -1,0 +1,99 @@
+using System.Collections.Frozen;
+
+namespace Normalization.Domain.Catalog;
+
+public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, ObjectArray, Event }
+
+/// <summary>One field of an event type, as a client sees it (drives validation and generated forms).</summary>
+public sealed record FieldSpec(string Name, FieldKind Kind, bool Required, string Description,
+    IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500);
+
+public enum EventFamily { Contacts, RequestsAndDemands, GesturesAndConcessions, Structure, PressureAndConflict, Context, Corrections }
+
+/// <summary>How a type relates to the two principal parties; checked by validation.</summary>
+public enum PartyRule
+{
+    /// <summary>Any actor; target optional and any.</summary>
+    Any,
+    /// <summary>Actor is a principal; target, if given, is the other principal.</summary>
+    PrincipalActor,
+    /// <summary>Actor and target are the two principals (target required).</summary>
+    BetweenPrincipals,
+    /// <summary>Actor is anyone; target is required and is a principal.</summary>
+    PrincipalTarget,
+    /// <summary>Actor is a third party (not a principal); target is a principal.</summary>
+    ThirdPartyOnPrincipal,
+}
+
+/// <summary>Everything the product knows about one event type: meaning, fields, event-data codes and stage effect.</summary>
+public sealed record EventTypeInfo(
+    string Name, Type ClrType, EventFamily Family, string Meaning, string StageEffect,
+    string Cameo, string CameoLabel, double Goldstein, string Plover, PartyRule Parties,
+    IReadOnlyList<FieldSpec> Fields, int SameDayRank);
+
+public static partial class EventCatalog
+{
+    static readonly string[] Levels = Enum.GetNames<TalksLevel>();
+    static readonly string[] Tones = Enum.GetNames<Tone>();
+    static readonly string[] Forms = Enum.GetNames<RecognitionForm>();
+    static readonly string[] OfficeKinds = Enum.GetNames<OfficeKind>();
+    static readonly string[] Categories = Enum.GetNames<DemandCategory>();
+    static readonly string[] Terms = Enum.GetNames<ReleaseTerms>();
+    static readonly string[] Lists = Enum.GetNames<DesignationList>();
+
+    static FieldSpec Str(string n, bool req, string d, int max = 500) => new(n, FieldKind.String, req, d, MaxLength: max);
+    static FieldSpec En(string n, bool req, string d, string[] values) => new(n, FieldKind.Enum, req, d, values);
+    static FieldSpec Num(string n, string d) => new(n, FieldKind.Number, false, d);
+    static FieldSpec Codes(string n, bool req, string d) => new(n, FieldKind.StringArray, req, d, MaxLength: 20);
+
+    /// <summary>The envelope fields every event carries.</summary>
+    public static readonly IReadOnlyList<FieldSpec> EnvelopeFields =
+    [
+        new("eventId", FieldKind.Guid, false, "Client-chosen GUID; makes the append idempotent. Generated when absent."),
+        new("type", FieldKind.String, true, "The event type name."),
+        new("occurredOn", FieldKind.Date, true, "When it happened: YYYY-MM-DD, YYYY-MM or YYYY; counts as happened by the end of that period."),
+        new("actor", FieldKind.String, true, "Code of the party that acted (e.g. US, TB, QA, ISIS-K).", MaxLength: 16),
+        new("target", FieldKind.String, false, "Code of the party it was aimed at, where there is one.", MaxLength: 16),
+        new("confidence", FieldKind.Enum, false, "How sure the record is. Default Reported.", Enum.GetNames<Confidence>()),
+        new("sources", FieldKind.ObjectArray, false, "Where the fact comes from.", ItemFields:
+        [
+            Str("publisher", true, "Who published it (e.g. CNN)."),
+            Str("url", false, "Link to the publication (http or https).", 2000),
+            new("publishedOn", FieldKind.Date, false, "Publication date."),
+            Str("attribution", false, "The publication's own attribution, e.g. 'sources familiar with the talks'."),
+        ]),
+        Str("note", false, "Free text.", 4000),
+    ];
+
+    public static readonly IReadOnlyList<EventTypeInfo> All = Build();
+    static readonly FrozenDictionary<string, EventTypeInfo> ByName = All.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+    static readonly FrozenDictionary<Type, EventTypeInfo> ByType = All.ToFrozenDictionary(t => t.ClrType);
+
+    public static IEnumerable<string> Names => All.Select(t => t.Name);
+    public static bool TryGet(string name, out EventTypeInfo info) => ByName.TryGetValue(name, out info!);
+    public static EventTypeInfo Of(NegotiationEvent e) => ByType[e.GetType()];
+    public static EventTypeInfo Of(Type t) => ByType[t];
+
+    /// <summary>The Goldstein weight of one event (a few types vary with their fields).</summary>
+    public static double GoldsteinOf(NegotiationEvent e) => e switch
+    {
+        StatementIssued { Tone: Tone.Positive } => 0.4,
+        StatementIssued { Tone: Tone.Negative } => -0.4,
+        StatementIssued => 0.0,
+        _ => Of(e).Goldstein,
+    };
+
+    public static string CameoOf(NegotiationEvent e) => e switch
+    {
+        StatementIssued { Tone: Tone.Positive } => "013",
+        StatementIssued { Tone: Tone.Negative } => "012",
+        StatementIssued => "010",
+        DemandMade { Category: DemandCategory.SanctionsRelief or DemandCategory.AssetsUnfreeze } => "1054",
+        DemandMade { Category: DemandCategory.PrisonerRelease or DemandCategory.EquipmentReturn } => "1053",
+        _ => Of(e).Cameo,
+    };
+
+    static EventTypeInfo T<TEvent>(EventFamily f, string meaning, string stage, string cameo, string label, double g, string plover,
+        PartyRule parties, int rank, params FieldSpec[] fields) where TEvent : NegotiationEvent =>
+        new(typeof(TEvent).Name, typeof(TEvent), f, meaning, stage, cameo, label, g, plover, parties, fields, rank);
+}

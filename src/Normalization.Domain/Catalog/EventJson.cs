@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Normalization.Domain.Negotiations;
+
+namespace Normalization.Domain.Catalog;
+
+/// <summary>The one JSON contract of the product: flat events with a "type" discriminator, camelCase, enums as strings.</summary>
+public static class EventJson
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    public static JsonSerializerOptions CreateOptions(bool indented = false)
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } },
+        };
+        o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        return o;
+    }
+
+    /// <summary>Flat polymorphism on <see cref="NegotiationEvent"/>: the catalog is the only list of types.</summary>
+    static void AddEventPolymorphism(JsonTypeInfo info)
+    {
+        if (info.Type != typeof(NegotiationEvent)) return;
+        info.PolymorphismOptions = new JsonPolymorphismOptions
+        {
+            TypeDiscriminatorPropertyName = "type",
+            IgnoreUnrecognizedTypeDiscriminators = false,
+            UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization,
+        };
+        foreach (var t in EventCatalog.All)
+            info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(t.ClrType, t.Name));
+    }
+
+    public static string Serialize(NegotiationEvent e) => JsonSerializer.Serialize(e, Options);
+    public static string Serialize(NegotiationOpened e) => JsonSerializer.Serialize(e, Options);
+    public static NegotiationEvent Deserialize(string json) => JsonSerializer.Deserialize<NegotiationEvent>(json, Options)!;
+    public static NegotiationEvent Deserialize(string typeName, string json) =>
+        EventCatalog.TryGet(typeName, out var info)
+            ? (NegotiationEvent)JsonSerializer.Deserialize(json, info.ClrType, Options)!
+            : throw new JsonException($"Unknown event type '{typeName}'.");
+}

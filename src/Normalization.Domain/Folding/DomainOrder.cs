@@ -1,0 +1,30 @@
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Domain.Folding;
+
+/// <summary>
+/// The one order in which history is folded: by the end of each event's date period, then by the type's
+/// same-day rank (openings, contacts, requests, responses and gestures, pressure, context, closings,
+/// corrections), then by eventId. Arrival order never matters.
+/// </summary>
+public sealed class DomainOrder : IComparer<NegotiationEvent>
+{
+    public static readonly DomainOrder Instance = new();
+
+    public int Compare(NegotiationEvent? x, NegotiationEvent? y)
+    {
+        if (ReferenceEquals(x, y)) return 0;
+        if (x is null) return -1;
+        if (y is null) return 1;
+        var c = x.Date.CompareTo(y.Date);
+        if (c != 0) return c;
+        c = EventCatalog.Of(x).SameDayRank.CompareTo(EventCatalog.Of(y).SameDayRank);
+        return c != 0 ? c : x.EventId.CompareTo(y.EventId);
+    }
+
+    /// <summary>The same order as a string, for storage indexes: yyyyMMdd|rank|eventId.</summary>
+    public static string SortKey(NegotiationEvent e) => SortKey(e.Date, EventCatalog.Of(e).SameDayRank, e.EventId);
+    public static string SortKey(DateOnly date, int rank, Guid eventId) => $"{date:yyyyMMdd}|{rank:D2}|{eventId:N}";
+    /// <summary>A key that sorts after every event dated on or before <paramref name="date"/>.</summary>
+    public static string EndOfDayKey(DateOnly date) => $"{date:yyyyMMdd}|99";
+}

@@ -1,0 +1,80 @@
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Domain.Folding;
+
+/// <summary>How the record treats one event after retractions and corrections.</summary>
+public sealed record EventStatus(Guid EventId, bool Retracted, Guid? RetractedBy, Guid? CorrectedBy);
+
+/// <summary>
+/// Resolves retractions and corrections: history is never edited, so the fold reads an effective history in
+/// which a retracted event never happened and a corrected event is replaced by its latest correction.
+/// A retraction may itself be retracted (the target is restored); a correction may be retracted.
+/// </summary>
+public static class EffectiveHistory
+{
+    public sealed record Result(IReadOnlyList<NegotiationEvent> Events, IReadOnlyDictionary<Guid, EventStatus> Statuses);
+
+    public static Result Resolve(IEnumerable<NegotiationEvent> recorded)
+    {
+        var byId = new Dictionary<Guid, NegotiationEvent>();
+        var retractionsOf = new Dictionary<Guid, List<EventRetracted>>();
+        var correctionsOf = new Dictionary<Guid, List<EventCorrected>>();
+        foreach (var e in recorded)
+        {
+            if (!byId.TryAdd(e.EventId, e)) continue; // a duplicate id is the same fact
+            switch (e)
+            {
+                case EventRetracted r: Add(retractionsOf, r.TargetEventId, r); break;
+                case EventCorrected c: Add(correctionsOf, c.TargetEventId, c); break;
+            }
+        }
+        if (retractionsOf.Count == 0 && correctionsOf.Count == 0)
+            return new Result(byId.Values.ToList(), new Dictionary<Guid, EventStatus>());
+
+        var memo = new Dictionary<Guid, Guid?>();
+        Guid? RetractedBy(Guid id, int depth)
+        {
+            if (memo.TryGetValue(id, out var known)) return known;
+            Guid? by = null;
+            if (depth < 64 && retractionsOf.TryGetValue(id, out var rs))
+                foreach (var r in rs.OrderBy(r => r, DomainOrder.Instance))
+                    if (RetractedBy(r.EventId, depth + 1) is null) { by = r.EventId; break; }
+            memo[id] = by;
+            return by;
+        }
+
+        var statuses = new Dictionary<Guid, EventStatus>();
+        var effective = new List<NegotiationEvent>(byId.Count);
+        foreach (var e in byId.Values)
+        {
+            var retractedBy = RetractedBy(e.EventId, 0);
+            Guid? correctedBy = null;
+            if (e is EventRetracted or EventCorrected)
+            {
+                if (retractedBy is not null) statuses[e.EventId] = new EventStatus(e.EventId, true, retractedBy, null);
+                continue;
+            }
+            var current = e;
+            if (retractedBy is null && correctionsOf.TryGetValue(e.EventId, out var cs))
+            {
+                var latest = cs.Where(c => c.Correction is not null && RetractedBy(c.EventId, 0) is null)
+                    .OrderBy(c => c, DomainOrder.Instance).LastOrDefault();
+                if (latest is not null)
+                {
+                    correctedBy = latest.EventId;
+                    current = latest.Correction! with { EventId = e.EventId };
+                }
+            }
+            if (retractedBy is not null || correctedBy is not null)
+                statuses[e.EventId] = new EventStatus(e.EventId, retractedBy is not null, retractedBy, correctedBy);
+            if (retractedBy is null) effective.Add(current);
+        }
+        return new Result(effective, statuses);
+    }
+
+    static void Add<T>(Dictionary<Guid, List<T>> map, Guid key, T value)
+    {
+        if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+        list.Add(value);
+    }
+}

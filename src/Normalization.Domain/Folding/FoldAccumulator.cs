@@ -1,0 +1,397 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Ledger;
+using Normalization.Domain.Momentum;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+
+namespace Normalization.Domain.Folding;
+
+/// <summary>A fact that keeps counting for a window: when it last happened and which event it was.</summary>
+public sealed record Dated(DateOnly On, Guid EventId);
+
+/// <summary>
+/// The running fold. Events must be applied in <see cref="DomainOrder"/>; the stage for a day is settled once
+/// all of that day's events are in. It is plain data so it can be checkpointed and resumed: folding up to D,
+/// saving, loading and continuing gives the same result as folding everything.
+/// </summary>
+public sealed class FoldAccumulator
+{
+    public NegotiationOpened Negotiation { get; set; } = new();
+    public FoldOptions Options { get; set; } = FoldOptions.Default;
+
+    /// <summary>Date of the last applied events; its stage is not settled until a later date is reached.</summary>
+    public DateOnly? PendingDate { get; set; }
+    public Stage Stage { get; set; }
+    public DateOnly? StageSince { get; set; }
+    public StageReason Why { get; set; } = new("", "", []);
+    public List<StageTransition> History { get; set; } = [];
+    public int EventCount { get; set; }
+    public string? LastEventOn { get; set; }
+    public string? LastSortKey { get; set; }
+
+    // Facts behind the stage rules
+    public Dated? LastTalks { get; set; }
+    public Dictionary<string, Dated> LastGesture { get; set; } = new();
+    public Dated? LastHostile { get; set; }
+    public RelationsEntry Relations { get; set; } = new(RelationsStatus.None, null, null);
+    public List<RecognitionEntry> Recognition { get; set; } = [];
+    public List<OfficeEntry> Offices { get; set; } = [];
+
+    // Ledger
+    public Dictionary<string, DemandEntry> Demands { get; set; } = new();
+    public List<RequestEntry> Requests { get; set; } = [];
+    public List<GestureEntry> Gestures { get; set; } = [];
+    public List<PrisonerEntry> PrisonersReleased { get; set; } = [];
+    public List<SanctionEntry> Sanctions { get; set; } = [];
+    public List<DesignationEntry> Designations { get; set; } = [];
+    public List<RewardEntry> Rewards { get; set; } = [];
+    public List<AgreementEntry> Agreements { get; set; } = [];
+    public Dictionary<string, CommitmentEntry> Commitments { get; set; } = new();
+    public List<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; set; } = [];
+    public Dictionary<string, decimal> FrozenAssetsUsd { get; set; } = new();
+    public List<MomentumPoint> Recent { get; set; } = [];
+
+    public static FoldAccumulator Start(NegotiationOpened negotiation, FoldOptions? options = null)
+    {
+        var b = negotiation.Baseline ?? new Baseline();
+        var acc = new FoldAccumulator
+        {
+            Negotiation = negotiation,
+            Options = options ?? FoldOptions.Default,
+            Relations = new RelationsEntry(b.Relations, null, null),
+            Recognition = (b.Recognition ?? []).Select(r => new RecognitionEntry(r.By, r.Of, r.Form, null, null)).ToList(),
+            Offices = (b.Offices ?? []).Select(o => new OfficeEntry(o.Sender, o.Host, o.OfficeKind, o.City, null, null)).ToList(),
+            Sanctions = (b.Sanctions ?? []).Select(s => new SanctionEntry("", s, null, null)).ToList(),
+            Designations = (b.Designations ?? []).Select(d => new DesignationEntry(d.By, d.Designee, d.List, null, null)).ToList(),
+        };
+        var (stage, why) = acc.Evaluate(DateOnly.MinValue);
+        acc.Stage = stage;
+        acc.Why = why;
+        acc.History.Add(new StageTransition(null, null, stage, why.Rule, why.Description, why.EventIds));
+        return acc;
+    }
+
+    /// <summary>Applies the next event in domain order. Events below the confidence threshold are skipped.</summary>
+    public void Apply(NegotiationEvent e)
+    {
+        if (e is EventRetracted or EventCorrected) return; // resolved beforehand by EffectiveHistory
+        var date = e.Date;
+        if (PendingDate is { } p && date < p)
+            throw new InvalidOperationException($"Events must be applied in domain order: {e.OccurredOn} after {p:yyyy-MM-dd}.");
+        if (e.Confidence < Options.MinConfidence) return;
+        if (PendingDate is { } pending && date > pending)
+            Commit(Transitions(date.AddDays(-1)));
+        PendingDate = date;
+        EventCount++;
+        LastEventOn = e.OccurredOn.ToString();
+        LastSortKey = DomainOrder.SortKey(e);
+        ApplyFacts(e);
+        ApplyMomentum(e);
+    }
+
+    /// <summary>The state on <paramref name="asOf"/> from the events applied so far; does not change the accumulator.</summary>
+    public NegotiationState StateAt(DateOnly asOf)
+    {
+        if (PendingDate is { } p && asOf < p)
+            throw new ArgumentOutOfRangeException(nameof(asOf), $"The fold already holds events dated {p:yyyy-MM-dd}; fold only events up to {asOf:yyyy-MM-dd} to ask about it.");
+        var tail = Transitions(asOf);
+        var history = tail.Count == 0 ? History : [.. History, .. tail];
+        var last = history[^1];
+        var why = tail.Count == 0 ? Why : new StageReason(last.Rule, last.Description, last.EventIds);
+        return new NegotiationState
+        {
+            NegotiationId = Negotiation.Id,
+            Title = Negotiation.Title,
+            Parties = Negotiation.Parties,
+            Mediators = Negotiation.Mediators,
+            AsOf = asOf,
+            Stage = last.To,
+            StageSince = last.On,
+            Why = why,
+            StageHistory = history.ToList(),
+            Ledger = LedgerAt(),
+            Momentum = MomentumAt(asOf),
+            EventCount = EventCount,
+            LastEventOn = LastEventOn,
+        };
+    }
+
+    /// <summary>Transitions after the last settled day up to <paramref name="through"/>: the pending day, then window expiries.</summary>
+    List<StageTransition> Transitions(DateOnly through)
+    {
+        var result = new List<StageTransition>();
+        if (PendingDate is not { } pending || pending > through) return result;
+        var days = new SortedSet<DateOnly> { pending };
+        var w = Options.WindowDays;
+        foreach (var d in WindowFacts())
+        {
+            var expiry = d.On.AddDays(w);
+            if (expiry > pending && expiry <= through) days.Add(expiry);
+        }
+        var stage = Stage;
+        foreach (var day in days)
+        {
+            var (s, why) = Evaluate(day);
+            if (s == stage) continue;
+            result.Add(new StageTransition(day, stage, s, why.Rule, why.Description, why.EventIds));
+            stage = s;
+        }
+        return result;
+    }
+
+    IEnumerable<Dated> WindowFacts()
+    {
+        if (LastTalks is not null) yield return LastTalks;
+        if (LastHostile is not null) yield return LastHostile;
+        foreach (var g in LastGesture.Values) yield return g;
+    }
+
+    void Commit(List<StageTransition> transitions)
+    {
+        PendingDate = null;
+        if (transitions.Count == 0) return;
+        History.AddRange(transitions);
+        var last = transitions[^1];
+        Stage = last.To;
+        StageSince = last.On;
+        Why = new StageReason(last.Rule, last.Description, last.EventIds);
+    }
+
+    bool Within(Dated? fact, DateOnly day) => fact is not null && fact.On <= day && day < fact.On.AddDays(Options.WindowDays);
+
+    /// <summary>The stage rules, highest stage first (docs/stage-model.md). Pure over the facts and the day.</summary>
+    public (Stage, StageReason) Evaluate(DateOnly day)
+    {
+        var a = Negotiation.PartyA;
+        var b = Negotiation.PartyB;
+        var w = Options.WindowDays;
+
+        if (Relations.Status == RelationsStatus.Established)
+            return (Stage.FullRelations, new("relations-established", "Diplomatic relations are established and not severed.", Ids(Relations.EventId)));
+        var embassyAB = Offices.FirstOrDefault(o => o.Sender == a && o.Host == b && o.OfficeKind == OfficeKind.Embassy);
+        var embassyBA = Offices.FirstOrDefault(o => o.Sender == b && o.Host == a && o.OfficeKind == OfficeKind.Embassy);
+        if (embassyAB is not null && embassyBA is not null)
+            return (Stage.FullRelations, new("embassies-both-ways", "Each party operates an embassy in the other's territory.", Ids(embassyAB.EventId, embassyBA.EventId)));
+
+        var recAB = Recognition.FirstOrDefault(r => r.By == a && r.Of == b && r.Form == RecognitionForm.DeJure);
+        var recBA = Recognition.FirstOrDefault(r => r.By == b && r.Of == a && r.Form == RecognitionForm.DeJure);
+        if (recAB is not null && recBA is not null)
+            return (Stage.Recognition, new("mutual-recognition", "Each party recognizes the other's government de jure, without full relations.", Ids(recAB.EventId, recBA.EventId)));
+
+        var offices = Offices.Where(o => (o.Sender == a && o.Host == b) || (o.Sender == b && o.Host == a)).ToList();
+        if (offices.Count > 0)
+            return (Stage.Representation, new("office-operating", $"{offices.Count} official office(s) of one party operate in the other's territory.", Ids(offices.Select(o => o.EventId).ToArray())));
+
+        var talks = Within(LastTalks, day);
+        if (talks)
+        {
+            LastGesture.TryGetValue(a, out var ga);
+            LastGesture.TryGetValue(b, out var gb);
+            if (Within(ga, day) && Within(gb, day))
+                return (Stage.ConfidenceBuilding, new("talks-and-mutual-gestures",
+                    $"Talks within {w} days and a cooperative gesture from each party within {w} days.", Ids(LastTalks!.EventId, ga!.EventId, gb!.EventId)));
+            return (Stage.Exploratory, new("talks-within-window", $"Talks between the parties within {w} days.", Ids(LastTalks!.EventId)));
+        }
+        if (Within(LastHostile, day))
+            return (Stage.Hostility, new("hostile-act-without-talks", $"A hostile act between the parties within {w} days and no talks.", Ids(LastHostile!.EventId)));
+        return (Stage.Estrangement, new("no-contact", $"No relations, recognition or office, and no talks or hostile acts within {w} days.", []));
+    }
+
+    static IReadOnlyList<Guid> Ids(params Guid?[] ids) => ids.Where(i => i is not null).Select(i => i!.Value).Distinct().ToList();
+
+    bool IsPrincipal(string? code) => Negotiation.IsPrincipal(code);
+    bool TowardOther(NegotiationEvent e) => IsPrincipal(e.Actor) && (e.Target is null || e.Target == Negotiation.OtherParty(e.Actor));
+    bool BetweenPrincipals(NegotiationEvent e) => IsPrincipal(e.Actor) && IsPrincipal(e.Target) && e.Actor != e.Target;
+
+    void Gesture(string party, NegotiationEvent e)
+    {
+        if (!IsPrincipal(party)) return;
+        LastGesture[party] = new Dated(e.Date, e.EventId);
+        Gestures.Add(new GestureEntry(party, e.Date, e.Type, e.EventId));
+    }
+
+    void ApplyFacts(NegotiationEvent e)
+    {
+        var on = e.Date;
+        switch (e)
+        {
+            case TalksHeld t:
+                var a = Negotiation.PartyA; var b = Negotiation.PartyB;
+                if ((t.Participants.Contains(a) && t.Participants.Contains(b)) || BetweenPrincipals(t))
+                    LastTalks = new Dated(on, e.EventId);
+                break;
+            case RecognitionRequested r:
+                Requests.Add(new RequestEntry(RequestKind.Recognition, r.Actor, r.Target ?? "", r.Form.ToString(), on, RequestStatus.Pending, null, [e.EventId]));
+                break;
+            case OfficeRequested o:
+                var detail = string.Join("; ", new[] { o.OfficeKind?.ToString(), o.Location }.Concat(o.Constraints).Where(s => !string.IsNullOrWhiteSpace(s)));
+                Requests.Add(new RequestEntry(RequestKind.Office, o.Actor, o.Target ?? "", detail, on, RequestStatus.Pending, null, [e.EventId]));
+                break;
+            case DemandMade d:
+                Demands[d.DemandId] = Demands.TryGetValue(d.DemandId, out var existing)
+                    ? existing with { By = d.Actor, Of = d.Target, Subject = d.Subject, Category = d.Category, MadeOn = on, EventIds = [e.EventId, .. existing.EventIds] }
+                    : new DemandEntry(d.DemandId, d.Actor, d.Target, d.Subject, d.Category, DemandStatus.Open, on, null, [e.EventId]);
+                break;
+            case DemandMet m:
+                Resolve(m.DemandId, DemandStatus.Met, e);
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case DemandRefused r:
+                Resolve(r.DemandId, DemandStatus.Refused, e);
+                break;
+            case DemandWithdrawn w:
+                Resolve(w.DemandId, DemandStatus.Withdrawn, e);
+                break;
+            case PrisonerReleased p:
+                if (IsPrincipal(p.Actor)) PrisonersReleased.Add(new PrisonerEntry(p.Actor, p.Person, p.Nationality, on, e.EventId));
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case PrisonersExchanged x:
+                foreach (var r in x.Releases)
+                    if (IsPrincipal(r.ReleasedBy)) PrisonersReleased.Add(new PrisonerEntry(r.ReleasedBy, r.Person, r.Nationality, on, e.EventId));
+                foreach (var party in x.Releases.Select(r => r.ReleasedBy).Distinct()) Gesture(party, e);
+                break;
+            case RewardRescinded rr:
+                Rewards.RemoveAll(r => r.By == rr.Actor && rr.Targets.Contains(r.Person, StringComparer.OrdinalIgnoreCase));
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case SanctionsEased s:
+                Sanctions.RemoveAll(x => string.Equals(x.Scope, s.Scope, StringComparison.OrdinalIgnoreCase) && (x.By == s.Actor || x.By == ""));
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case AssetsUnfrozen u:
+                if (u.AmountUsd is { } amount && FrozenAssetsUsd.TryGetValue(u.Actor, out var frozen))
+                    FrozenAssetsUsd[u.Actor] = Math.Max(0, frozen - amount);
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case DesignationRemoved dr:
+                Designations.RemoveAll(x => string.Equals(x.Designee, dr.Designee, StringComparison.OrdinalIgnoreCase) && x.List == dr.List);
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case AidProvided or CommitmentFulfilled:
+                if (e is CommitmentFulfilled cf) SetCommitment(cf.CommitmentId, CommitmentStatus.Fulfilled, e);
+                if (TowardOther(e)) Gesture(e.Actor, e);
+                break;
+            case AgreementSigned ag:
+                Agreements.Add(new AgreementEntry(ag.Name, on, ag.Signatories, e.EventId, ag.Commitments.Select(c => c.CommitmentId).ToList()));
+                foreach (var c in ag.Commitments)
+                    Commitments[c.CommitmentId] = new CommitmentEntry(c.CommitmentId, c.Party, c.Text, CommitmentStatus.Pending, [e.EventId]);
+                foreach (var s in ag.Signatories.Distinct()) Gesture(s, e);
+                break;
+            case OfficeOpened oo:
+                Offices.Add(new OfficeEntry(oo.Actor, oo.Target!, oo.OfficeKind, oo.City, on, e.EventId));
+                GrantRequests(RequestKind.Office, oo.Actor, oo.Target!, e);
+                break;
+            case OfficeClosed oc:
+                var match = Offices.FirstOrDefault(o => o.Sender == oc.Actor && o.Host == oc.Target && o.OfficeKind == oc.OfficeKind
+                    && (oc.City is null || string.Equals(o.City, oc.City, StringComparison.OrdinalIgnoreCase)));
+                if (match is not null) Offices.Remove(match);
+                break;
+            case RecognitionGranted rg:
+                Recognition.RemoveAll(r => r.By == rg.Actor && r.Of == rg.Target);
+                Recognition.Add(new RecognitionEntry(rg.Actor, rg.Target!, rg.Form, on, e.EventId));
+                GrantRequests(RequestKind.Recognition, rg.Target!, rg.Actor, e);
+                break;
+            case RecognitionWithdrawn rw:
+                Recognition.RemoveAll(r => r.By == rw.Actor && r.Of == rw.Target);
+                break;
+            case RelationsEstablished:
+                Relations = new RelationsEntry(RelationsStatus.Established, on, e.EventId);
+                break;
+            case RelationsSevered:
+                Relations = new RelationsEntry(RelationsStatus.Severed, on, e.EventId);
+                break;
+            case PersonDetained:
+                if (BetweenPrincipals(e)) LastHostile = new Dated(on, e.EventId);
+                break;
+            case MilitaryStrike or AttackOccurred:
+                if (BetweenPrincipals(e)) LastHostile = new Dated(on, e.EventId);
+                break;
+            case RewardOffered ro:
+                foreach (var person in ro.Targets)
+                    Rewards.Add(new RewardEntry(ro.Actor, person, ro.Targets.Count == 1 ? ro.AmountUsd : null, on, e.EventId));
+                break;
+            case SanctionsImposed si:
+                Sanctions.Add(new SanctionEntry(si.Actor, si.Scope, on, e.EventId));
+                break;
+            case AssetsFrozen af:
+                FrozenAssetsUsd[af.Actor] = FrozenAssetsUsd.GetValueOrDefault(af.Actor) + (af.AmountUsd ?? 0);
+                break;
+            case DesignationAdded da:
+                Designations.Add(new DesignationEntry(da.Actor, da.Designee, da.List, on, e.EventId));
+                break;
+            case CommitmentBreached cb:
+                SetCommitment(cb.CommitmentId, CommitmentStatus.Breached, e);
+                break;
+            case ThirdPartyRecognition tp:
+                ThirdPartyRecognitions.Add(new ThirdPartyRecognitionEntry(tp.Actor, tp.Target ?? "", tp.Form, on, e.EventId));
+                break;
+        }
+    }
+
+    void Resolve(string demandId, DemandStatus status, NegotiationEvent e)
+    {
+        Demands[demandId] = Demands.TryGetValue(demandId, out var d)
+            ? d with { Status = status, ResolvedOn = e.Date, EventIds = [.. d.EventIds, e.EventId] }
+            : new DemandEntry(demandId, "", null, "", DemandCategory.Other, status, null, e.Date, [e.EventId]);
+    }
+
+    void SetCommitment(string id, CommitmentStatus status, NegotiationEvent e)
+    {
+        Commitments[id] = Commitments.TryGetValue(id, out var c)
+            ? c with { Status = status, EventIds = [.. c.EventIds, e.EventId] }
+            : new CommitmentEntry(id, e.Actor, "", status, [e.EventId]);
+    }
+
+    void GrantRequests(RequestKind kind, string requester, string grantor, NegotiationEvent e)
+    {
+        for (var i = 0; i < Requests.Count; i++)
+        {
+            var r = Requests[i];
+            if (r.Kind == kind && r.By == requester && r.Of == grantor && r.Status == RequestStatus.Pending)
+                Requests[i] = r with { Status = RequestStatus.Granted, GrantedOn = e.Date, EventIds = [.. r.EventIds, e.EventId] };
+        }
+    }
+
+    void ApplyMomentum(NegotiationEvent e)
+    {
+        var counts = e is TalksHeld t
+            ? (t.Participants.Contains(Negotiation.PartyA) && t.Participants.Contains(Negotiation.PartyB)) || BetweenPrincipals(e)
+            : TowardOther(e);
+        var horizon = e.Date.AddDays(-2 * Options.MomentumDays);
+        Recent.RemoveAll(p => p.On <= horizon);
+        if (!counts) return;
+        var weight = EventCatalog.GoldsteinOf(e);
+        if (weight != 0) Recent.Add(new MomentumPoint(e.Date, weight, e.EventId, e.Type));
+    }
+
+    MomentumView MomentumAt(DateOnly day)
+    {
+        var m = Options.MomentumDays;
+        var current = Recent.Where(p => p.On <= day && p.On > day.AddDays(-m)).ToList();
+        var previous = Recent.Where(p => p.On <= day.AddDays(-m) && p.On > day.AddDays(-2 * m));
+        var score = Math.Round(current.Sum(p => p.Weight), 1);
+        var prev = Math.Round(previous.Sum(p => p.Weight), 1);
+        var trend = score - prev > Options.TrendThreshold ? MomentumTrend.Improving
+            : prev - score > Options.TrendThreshold ? MomentumTrend.Deteriorating : MomentumTrend.Stable;
+        return new MomentumView(score, prev, trend, m, current);
+    }
+
+    LedgerView LedgerAt() => new()
+    {
+        Demands = Demands.Values.OrderBy(d => d.MadeOn ?? d.ResolvedOn).ThenBy(d => d.DemandId, StringComparer.Ordinal).ToList(),
+        Requests = Requests.ToList(),
+        GesturesByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => (IReadOnlyList<GestureEntry>)Gestures.Where(g => g.Party == p.Code).ToList()),
+        PrisonersReleasedByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => (IReadOnlyList<PrisonerEntry>)PrisonersReleased.Where(g => g.ReleasedBy == p.Code).ToList()),
+        Sanctions = Sanctions.ToList(),
+        Designations = Designations.ToList(),
+        Rewards = Rewards.ToList(),
+        Offices = Offices.ToList(),
+        Recognition = Recognition.ToList(),
+        Relations = Relations,
+        Agreements = Agreements.ToList(),
+        Commitments = Commitments.Values.OrderBy(c => c.CommitmentId, StringComparer.Ordinal).ToList(),
+        ThirdPartyRecognitions = ThirdPartyRecognitions.ToList(),
+        FrozenAssetsUsdByParty = new Dictionary<string, decimal>(FrozenAssetsUsd),
+    };
+}

@@ -1,0 +1,40 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+
+namespace Normalization.Domain.Folding;
+
+/// <summary>
+/// The one fold. Every view of a negotiation — the stored read model, time travel, what-if, rebuilds,
+/// exports — is this function (or its resumable form, <see cref="FoldAccumulator"/>) over recorded events.
+/// </summary>
+public static class NegotiationFold
+{
+    /// <summary>The state on <paramref name="asOf"/> from everything recorded: retractions and corrections resolved, then folded in domain order.</summary>
+    public static NegotiationState StateAsOf(NegotiationOpened negotiation, IEnumerable<NegotiationEvent> recorded, DateOnly asOf, FoldOptions? options = null)
+    {
+        var acc = FoldAccumulator.Start(negotiation, options);
+        foreach (var e in Effective(recorded))
+        {
+            if (e.Date > asOf) break;
+            acc.Apply(e);
+        }
+        return acc.StateAt(asOf);
+    }
+
+    /// <summary>The effective history (after retractions and corrections) in domain order.</summary>
+    public static IReadOnlyList<NegotiationEvent> Effective(IEnumerable<NegotiationEvent> recorded)
+    {
+        var list = EffectiveHistory.Resolve(recorded).Events.ToList();
+        list.Sort(DomainOrder.Instance);
+        return list;
+    }
+
+    /// <summary>Folds every effective event; ask the result <see cref="FoldAccumulator.StateAt"/> for any date on or after the last event.</summary>
+    public static FoldAccumulator FoldAll(NegotiationOpened negotiation, IEnumerable<NegotiationEvent> recorded, FoldOptions? options = null)
+    {
+        var acc = FoldAccumulator.Start(negotiation, options);
+        foreach (var e in Effective(recorded)) acc.Apply(e);
+        return acc;
+    }
+}

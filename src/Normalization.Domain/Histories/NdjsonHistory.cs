@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Domain.Histories;
+
+/// <summary>A line of a history file with its problems, if any (line numbers start at 1).</summary>
+public sealed record LineError(int Line, string Path, string Code, string Message);
+
+/// <summary>
+/// The NDJSON history format: an optional first line declaring the negotiation
+/// (<c>{"type":"NegotiationOpened","id":…,"title":…,"parties":…,"mediators":…,"baseline":…}</c>), then one flat event per line.
+/// Reading streams line by line; nothing is loaded whole.
+/// </summary>
+public static class NdjsonHistory
+{
+    public const int MaxLineLength = 1 << 20;
+
+    public sealed record Line(int Number, NegotiationOpened? Opening, NegotiationEvent? Event, IReadOnlyList<LineError> Errors);
+
+    /// <summary>Reads lines lazily; each line is parsed structurally (catalog fields, types, enums).</summary>
+    public static IEnumerable<Line> ReadLines(TextReader reader)
+    {
+        var number = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            yield return ParseLine(number, text);
+        }
+    }
+
+    public static Line ParseLine(int number, string text)
+    {
+        var errors = new List<FieldError>();
+        if (text.Length > MaxLineLength)
+            return new Line(number, null, null, [new LineError(number, "", "too_long", $"Line longer than {MaxLineLength} characters.")]);
+        try
+        {
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == nameof(NegotiationOpened))
+            {
+                var opening = ReadOpening(root, errors);
+                return new Line(number, errors.Count == 0 ? opening : null, null, errors.Select(e => new LineError(number, e.Path, e.Code, e.Message)).ToList());
+            }
+            var ev = EventReader.Read(root, "", errors);
+            return new Line(number, null, errors.Count == 0 ? ev : null, errors.Select(e => new LineError(number, e.Path, e.Code, e.Message)).ToList());
+        }
+        catch (JsonException ex)
+        {
+            return new Line(number, null, null, [new LineError(number, "", "malformed_json", "Not valid JSON: " + ex.Message)]);
+        }
+    }
+
+    public static NegotiationOpened? ReadOpening(JsonElement root, List<FieldError> errors)
+    {
+        try
+        {
+            var clone = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(root.GetRawText(), EventJson.Options)!;
+            clone.Remove("type");
+            var opening = JsonSerializer.Deserialize<NegotiationOpened>(JsonSerializer.Serialize(clone), EventJson.Options);
+            if (opening is null) { errors.Add(new("", "invalid", "The negotiation line is empty.")); return null; }
+            opening = opening with { Mediators = opening.Mediators ?? [], Parties = opening.Parties ?? [], Baseline = opening.Baseline ?? new Baseline() };
+            errors.AddRange(NegotiationValidator.Validate(opening));
+            return opening;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            errors.Add(new("", "invalid_negotiation", "The negotiation line could not be read: " + ex.Message));
+            return null;
+        }
+    }
+
+    /// <summary>Reads a whole file, validating every event against the negotiation (for small files and tests).</summary>
+    public static (NegotiationOpened? Opening, List<NegotiationEvent> Events, List<LineError> Errors) ReadAll(TextReader reader, DateOnly today, NegotiationOpened? into = null)
+    {
+        var events = new List<NegotiationEvent>();
+        var errors = new List<LineError>();
+        var opening = into;
+        ValidationContext? ctx = into is null ? null : new ValidationContext(into, today);
+        foreach (var line in ReadLines(reader))
+        {
+            errors.AddRange(line.Errors);
+            if (line.Opening is not null)
+            {
+                if (opening is null) { opening = line.Opening; ctx = new ValidationContext(opening, today); }
+                continue;
+            }
+            if (line.Event is null) continue;
+            if (ctx is null) { errors.Add(new LineError(line.Number, "", "no_negotiation", "The first line must declare the negotiation (type NegotiationOpened).")); continue; }
+            var e = line.Event.EventId == Guid.Empty ? line.Event with { EventId = Guid.NewGuid() } : line.Event;
+            var fieldErrors = new List<FieldError>();
+            if (EventValidator.Validate(e, "", ctx, fieldErrors)) events.Add(e);
+            errors.AddRange(fieldErrors.Select(f => new LineError(line.Number, f.Path, f.Code, f.Message)));
+        }
+        return (opening, events, errors);
+    }
+
+    public static string OpeningLine(NegotiationOpened n)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(EventJson.Serialize(n))!.AsObject();
+        var result = new System.Text.Json.Nodes.JsonObject { ["type"] = nameof(NegotiationOpened) };
+        foreach (var (k, v) in node.ToList()) { node.Remove(k); result[k] = v; }
+        return result.ToJsonString();
+    }
+}

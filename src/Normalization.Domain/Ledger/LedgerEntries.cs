@@ -1,0 +1,55 @@
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Domain.Ledger;
+
+public enum DemandStatus { Open, Met, Refused, Withdrawn }
+public enum RequestKind { Recognition, Office }
+public enum RequestStatus { Pending, Granted }
+public enum CommitmentStatus { Pending, Fulfilled, Breached }
+
+public sealed record DemandEntry(string DemandId, string By, string? Of, string Subject, DemandCategory Category,
+    DemandStatus Status, DateOnly? MadeOn, DateOnly? ResolvedOn, IReadOnlyList<Guid> EventIds);
+
+public sealed record RequestEntry(RequestKind Kind, string By, string Of, string Detail, DateOnly RequestedOn,
+    RequestStatus Status, DateOnly? GrantedOn, IReadOnlyList<Guid> EventIds);
+
+public sealed record GestureEntry(string Party, DateOnly On, string Type, Guid EventId);
+
+public sealed record PrisonerEntry(string ReleasedBy, string Person, string? Nationality, DateOnly On, Guid EventId);
+
+public sealed record SanctionEntry(string By, string Scope, DateOnly? Since, Guid? EventId);
+
+public sealed record DesignationEntry(string By, string Designee, DesignationList List, DateOnly? Since, Guid? EventId);
+
+public sealed record RewardEntry(string By, string Person, decimal? AmountUsd, DateOnly Since, Guid EventId);
+
+public sealed record OfficeEntry(string Sender, string Host, OfficeKind OfficeKind, string? City, DateOnly? Since, Guid? EventId);
+
+public sealed record RecognitionEntry(string By, string Of, RecognitionForm Form, DateOnly? Since, Guid? EventId);
+
+public sealed record RelationsEntry(RelationsStatus Status, DateOnly? Since, Guid? EventId);
+
+public sealed record CommitmentEntry(string CommitmentId, string Party, string Text, CommitmentStatus Status, IReadOnlyList<Guid> EventIds);
+
+public sealed record AgreementEntry(string Name, DateOnly SignedOn, IReadOnlyList<string> Signatories, Guid EventId, IReadOnlyList<string> CommitmentIds);
+
+public sealed record ThirdPartyRecognitionEntry(string By, string Of, RecognitionForm Form, DateOnly On, Guid EventId);
+
+/// <summary>The ledger as of a date: what is open, pending, given, operating and imposed.</summary>
+public sealed record LedgerView
+{
+    public IReadOnlyList<DemandEntry> Demands { get; init; } = [];
+    public IReadOnlyList<RequestEntry> Requests { get; init; } = [];
+    public IReadOnlyDictionary<string, IReadOnlyList<GestureEntry>> GesturesByParty { get; init; } = new Dictionary<string, IReadOnlyList<GestureEntry>>();
+    public IReadOnlyDictionary<string, IReadOnlyList<PrisonerEntry>> PrisonersReleasedByParty { get; init; } = new Dictionary<string, IReadOnlyList<PrisonerEntry>>();
+    public IReadOnlyList<SanctionEntry> Sanctions { get; init; } = [];
+    public IReadOnlyList<DesignationEntry> Designations { get; init; } = [];
+    public IReadOnlyList<RewardEntry> Rewards { get; init; } = [];
+    public IReadOnlyList<OfficeEntry> Offices { get; init; } = [];
+    public IReadOnlyList<RecognitionEntry> Recognition { get; init; } = [];
+    public RelationsEntry Relations { get; init; } = new(RelationsStatus.None, null, null);
+    public IReadOnlyList<AgreementEntry> Agreements { get; init; } = [];
+    public IReadOnlyList<CommitmentEntry> Commitments { get; init; } = [];
+    public IReadOnlyList<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; init; } = [];
+    public IReadOnlyDictionary<string, decimal> FrozenAssetsUsdByParty { get; init; } = new Dictionary<string, decimal>();
+}

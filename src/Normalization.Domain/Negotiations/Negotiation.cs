@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Domain.Negotiations;
+
+public sealed record Party
+{
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+}
+
+public sealed record BaselineRecognition
+{
+    public string By { get; init; } = "";
+    public string Of { get; init; } = "";
+    public RecognitionForm Form { get; init; } = RecognitionForm.DeJure;
+}
+
+public sealed record BaselineOffice
+{
+    public string Sender { get; init; } = "";
+    public string Host { get; init; } = "";
+    public OfficeKind OfficeKind { get; init; }
+    public string? City { get; init; }
+}
+
+public sealed record BaselineDesignation
+{
+    public string By { get; init; } = "";
+    public string Designee { get; init; } = "";
+    public DesignationList List { get; init; } = DesignationList.Other;
+}
+
+/// <summary>The structural facts true before the first recorded event; they hold for every date queried.</summary>
+public sealed record Baseline
+{
+    public RelationsStatus Relations { get; init; } = RelationsStatus.None;
+    public IReadOnlyList<BaselineRecognition> Recognition { get; init; } = [];
+    public IReadOnlyList<BaselineOffice> Offices { get; init; } = [];
+    public IReadOnlyList<string> Sanctions { get; init; } = [];
+    public IReadOnlyList<BaselineDesignation> Designations { get; init; } = [];
+}
+
+/// <summary>The first event of every negotiation stream.</summary>
+public sealed record NegotiationOpened
+{
+    public string Id { get; init; } = "";
+    public string Title { get; init; } = "";
+    public IReadOnlyList<Party> Parties { get; init; } = [];
+    public IReadOnlyList<Party> Mediators { get; init; } = [];
+    public Baseline Baseline { get; init; } = new();
+
+    [JsonIgnore] public string PartyA => Parties[0].Code;
+    [JsonIgnore] public string PartyB => Parties[1].Code;
+    public bool IsPrincipal(string? code) => code is not null && Parties.Any(p => p.Code == code);
+    public string? OtherParty(string code) => code == PartyA ? PartyB : code == PartyB ? PartyA : null;
+}
