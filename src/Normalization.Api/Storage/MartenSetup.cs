@@ -1,12 +1,15 @@
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Negotiations;
+using Npgsql;
 using Weasel.Core;
 using Wolverine.Marten;
 
 namespace Normalization.Api.Storage;
 
-/// <summary>The one place where Marten (the event store) is configured.</summary>
+/// <summary>The one place where Marten (the event store) and our own storage tables are configured.</summary>
 public static class MartenSetup
 {
     public static IServiceCollection AddNormalizationStorage(this IServiceCollection services, string connectionString)
@@ -15,23 +18,36 @@ public static class MartenSetup
             {
                 opts.Connection(connectionString);
 
-                // Streams are identified by readable strings (e.g. "process-<slug>"), not Guids.
+                // Streams are identified by the negotiation's slug ("us-taliban").
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
-                // Rich mode: stream versions are known on append (expected-version checks, inline snapshot Version).
+                // Rich mode: stream versions are checked on append (expected-version) and returned.
                 opts.Events.AppendMode = EventAppendMode.Rich;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;
+                // Who posted it: the API key's name (session.LastModifiedBy).
+                opts.Events.MetadataConfig.UserNameEnabled = true;
 
-                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // Events are stored in the public JSON contract (camelCase, enums as strings, "type" for nested events).
+                opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, EventJson.Configure);
                 opts.AutoCreateSchemaObjects = AutoCreate.All;
 
-                // Projections are registered here later.
+                // Stable, documented event type names: the catalog's names (docs/event-catalog.md).
+                opts.Events.MapEventType<NegotiationOpened>(nameof(NegotiationOpened));
+                foreach (var t in EventCatalog.All) opts.Events.MapEventType(t.ClrType, t.Name);
+                Upcasting.Register(opts);
+
+                opts.Schema.For<NegotiationView>().Identity(x => x.Id);
+                opts.Schema.For<BoardEntry>().Identity(x => x.Id);
+                opts.Schema.For<PartyProfile>().Identity(x => x.Id);
             })
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine()
             .UseLightweightSessions();
 
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<NegotiationStore>();
         return services;
     }
 }

@@ -12,14 +12,19 @@ public static class EventJson
 
     public static JsonSerializerOptions CreateOptions(bool indented = false)
     {
-        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            WriteIndented = indented,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } },
-        };
-        o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = indented };
+        Configure(o);
         return o;
+    }
+
+    /// <summary>Applies the contract to options owned by someone else (Marten's serializer, ASP.NET's).</summary>
+    public static void Configure(JsonSerializerOptions o)
+    {
+        o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        o.PropertyNameCaseInsensitive = true;
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        o.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } };
+        if (!o.Converters.Any(c => c is JsonStringEnumConverter)) o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
     }
 
     /// <summary>Flat polymorphism on <see cref="NegotiationEvent"/>: the catalog is the only list of types.</summary>

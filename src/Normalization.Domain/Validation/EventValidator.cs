@@ -41,6 +41,15 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         return ctx;
     }
 
+    /// <summary>Registers what the store knows without loading the whole stream.</summary>
+    public void RegisterKnownEvent(Guid id, string type, bool retracted)
+    {
+        _events[id] = type;
+        if (retracted) _retracted.Add(id);
+    }
+    public void RegisterDemandId(string id) => _demands.Add(id);
+    public void RegisterCommitmentId(string id) => _commitments.Add(id);
+
     internal bool KnowsDemand(string id) => _demands.Contains(id);
     internal bool KnowsCommitment(string id) => _commitments.Contains(id);
     internal bool IsRetracted(Guid id) => _retracted.Contains(id);

@@ -1,0 +1,521 @@
+using System.Text.Json;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+using ValidationContext = Normalization.Domain.Validation.ValidationContext;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// The event store of negotiations on Marten + PostgreSQL. Every append runs in one transaction: the
+/// negotiation row is locked (optimistic concurrency against expectedVersion, serialized writers), duplicates
+/// are filtered by eventId, events are validated against the stream, appended to Marten, indexed in domain
+/// order, and the read models (the fold's head, checkpoints, board, party profiles) are updated before commit.
+/// </summary>
+public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
+    public const int CheckpointEvery = 500;
+
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    public async Task<bool> CreateAsync(NegotiationOpened opening, string postedBy, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, 1) on conflict do nothing", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", opening.Id);
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0) return false;
+        }
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        session.LastModifiedBy = postedBy;
+        session.Events.StartStream(opening.Id, opening);
+        var head = FoldAccumulator.Start(opening);
+        await StoreReadModelsAsync(session, opening.Id, 1, head, ct);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
+        string postedBy, string? correlationId = null, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        int version;
+        await using (var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id for update", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            if (await cmd.ExecuteScalarAsync(ct) is not int v) return new AppendOutcome.NotFound();
+            version = v;
+        }
+
+        // Idempotency: an eventId already stored (or repeated in the batch) is reported as a duplicate.
+        var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
+        var stored = await ExistingAsync(conn, tx, withIds.Select(e => e.EventId).ToArray(), ct);
+        var results = new List<StoredEventId>(withIds.Count);
+        var fresh = new List<(NegotiationEvent Event, int Index)>();
+        var seen = new HashSet<Guid>();
+        var errors = new List<FieldError>();
+        for (var i = 0; i < withIds.Count; i++)
+        {
+            var e = withIds[i];
+            if (stored.TryGetValue(e.EventId, out var owner) && owner != id)
+                errors.Add(new($"events[{i}].eventId", "event_id_taken", $"eventId {e.EventId} is already used by another negotiation."));
+            var duplicate = stored.ContainsKey(e.EventId) || !seen.Add(e.EventId);
+            results.Add(new StoredEventId(e.EventId, duplicate));
+            if (!duplicate) fresh.Add((e, i));
+        }
+        if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
+
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        var view = await session.LoadAsync<NegotiationView>(id, ct) ?? throw new InvalidOperationException($"Negotiation {id} has no read model; run rebuild.");
+        var previousStage = view.Head.StateAt(StageDay(view.Head)).Stage;
+        if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
+        if (expectedVersion is { } expected && expected != version) return new AppendOutcome.VersionConflict(version, expected);
+
+        // Validation against the stream, without loading it: references come from the index.
+        var ctx = new ValidationContext(view.Head.Negotiation, Today);
+        await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct);
+        foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
+        if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
+
+        session.LastModifiedBy = postedBy;
+        if (correlationId is not null) session.CorrelationId = correlationId;
+        var events = fresh.Select(f => f.Event).ToList();
+        session.Events.Append(id, version + events.Count, events.Cast<object>().ToArray());
+        await session.SaveChangesAsync(ct);
+
+        var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
+        version += events.Count;
+        await using (var cmd = new NpgsqlCommand("update nz_negotiations set version = @v where id = @id", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("v", version);
+            cmd.Parameters.AddWithValue("id", id);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        var head = view.Head;
+        var checkpoints = new List<(string Key, DateOnly Date, int Count, string Json)>();
+        if (dirtyKey is null) { }
+        else if (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0)
+        {
+            // Appended after everything folded so far: constant work, continue the head.
+            var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance);
+            foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
+            await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
+        }
+        else
+        {
+            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it.
+            head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
+        }
+
+        await StoreReadModelsAsync(session, id, version, head, ct);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
+    }
+
+    DateOnly StageDay(FoldAccumulator head) => head.PendingDate is { } p && p > Today ? p : Today;
+
+    static void ApplyWithCheckpoint(FoldAccumulator acc, NegotiationEvent e, List<(string, DateOnly, int, string)> checkpoints)
+    {
+        var before = acc.EventCount;
+        acc.Apply(e);
+        if (acc.EventCount != before && acc.EventCount % CheckpointEvery == 0)
+            checkpoints.Add((acc.LastSortKey!, e.Date, acc.EventCount, JsonSerializer.Serialize(acc, EventJson.Options)));
+    }
+
+    static async Task WriteCheckpointsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<(string Key, DateOnly Date, int Count, string Json)> checkpoints, CancellationToken ct)
+    {
+        foreach (var (key, date, count, json) in checkpoints)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                insert into nz_checkpoints (negotiation_id, sort_key, domain_date, event_count, accumulator) values (@id, @k, @d, @c, @a)
+                on conflict (negotiation_id, sort_key) do update set accumulator = excluded.accumulator, event_count = excluded.event_count
+                """, conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("k", key);
+            cmd.Parameters.AddWithValue("d", date);
+            cmd.Parameters.AddWithValue("c", count);
+            cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Jsonb) { Value = json });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    static async Task<Dictionary<Guid, string>> ExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] ids, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, string>();
+        await using var cmd = new NpgsqlCommand("select event_id, negotiation_id from nz_events where event_id = any(@ids)", conn, tx);
+        cmd.Parameters.AddWithValue("ids", ids);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result[r.GetGuid(0)] = r.GetString(1);
+        return result;
+    }
+
+    static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand("select kind, ref_id from nz_references where negotiation_id = @id", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                if (r.GetString(0) == "demand") ctx.RegisterDemandId(r.GetString(1)); else ctx.RegisterCommitmentId(r.GetString(1));
+        }
+        var targets = events.Select(e => e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => Guid.Empty })
+            .Where(g => g != Guid.Empty).Distinct().ToArray();
+        if (targets.Length == 0) return;
+        await using var q = new NpgsqlCommand("select event_id, type, status from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
+        q.Parameters.AddWithValue("id", id);
+        q.Parameters.AddWithValue("ids", targets);
+        await using var rr = await q.ExecuteReaderAsync(ct);
+        while (await rr.ReadAsync(ct)) ctx.RegisterKnownEvent(rr.GetGuid(0), rr.GetString(1), rr.GetString(2) == "retracted");
+    }
+
+    static int RoleOf(NegotiationEvent e) => e switch { EventRetracted => 1, EventCorrected => 2, _ => 0 };
+
+    static string KeyOf(NegotiationEvent e) => e switch
+    {
+        EventCorrected { Correction: { } c } x => DomainOrder.SortKey(c with { EventId = x.TargetEventId }),
+        _ => DomainOrder.SortKey(e),
+    };
+
+    /// <summary>
+    /// Indexes new events in domain order and re-resolves the records touched by retractions and corrections.
+    /// Returns the smallest sort key whose fold result may have changed (null when nothing the fold reads changed).
+    /// </summary>
+    async Task<string?> IndexAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, List<NegotiationEvent> events, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand("""
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            select * from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
+            cmd.Parameters.AddWithValue("negs", events.Select(_ => id).ToArray());
+            cmd.Parameters.AddWithValue("versions", events.Select((_, i) => version + i + 1).ToArray());
+            cmd.Parameters.AddWithValue("types", events.Select(e => e.Type).ToArray());
+            cmd.Parameters.AddWithValue("roles", events.Select(e => (short)RoleOf(e)).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter("targets", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                { Value = events.Select(e => e switch { EventRetracted x => (Guid?)x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null }).ToArray() });
+            cmd.Parameters.AddWithValue("statuses", events.Select(e => "active").ToArray());
+            cmd.Parameters.AddWithValue("keys", events.Select(KeyOf).ToArray());
+            cmd.Parameters.AddWithValue("dates", events.Select(e => e is EventCorrected { Correction: { } c } ? c.Date : e.Date).ToArray());
+            cmd.Parameters.AddWithValue("occurred", events.Select(e => e.OccurredOn.ToString()).ToArray());
+            cmd.Parameters.AddWithValue("actors", events.Select(e => e.Actor).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var refs = events.SelectMany(e => e switch
+        {
+            DemandMade d => [("demand", d.DemandId)],
+            AgreementSigned a => a.Commitments.Select(c => ("commitment", c.CommitmentId)),
+            EventCorrected { Correction: DemandMade d } => [("demand", d.DemandId)],
+            EventCorrected { Correction: AgreementSigned a } => a.Commitments.Select(c => ("commitment", c.CommitmentId)),
+            _ => [],
+        }).Distinct().ToList();
+        if (refs.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("insert into nz_references select @id, * from unnest(@kinds, @refs) on conflict do nothing", conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("kinds", refs.Select(r => r.Item1).ToArray());
+            cmd.Parameters.AddWithValue("refs", refs.Select(r => r.Item2).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        string? dirty = null;
+        void Dirty(string key) { if (dirty is null || string.CompareOrdinal(key, dirty) < 0) dirty = key; }
+        foreach (var e in events.Where(e => RoleOf(e) == 0)) Dirty(DomainOrder.SortKey(e));
+
+        // Retractions and corrections: re-resolve each touched record family (the root event and everything aimed at it).
+        var roots = new HashSet<Guid>();
+        foreach (var e in events.Where(e => RoleOf(e) != 0))
+            roots.Add(await RootOfAsync(conn, tx, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
+        foreach (var root in roots)
+            foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
+        return dirty;
+    }
+
+    static async Task<Guid> RootOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid target, CancellationToken ct)
+    {
+        var current = target;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            await using var cmd = new NpgsqlCommand("select target_event_id from nz_events where event_id = @id", conn, tx);
+            cmd.Parameters.AddWithValue("id", current);
+            if (await cmd.ExecuteScalarAsync(ct) is Guid parent) current = parent; else break;
+        }
+        return current;
+    }
+
+    /// <summary>Recomputes the status of a root event and of every retraction/correction aimed at it (transitively).</summary>
+    async Task<List<string>> ResolveFamilyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid root, CancellationToken ct)
+    {
+        var family = new List<(NegotiationEvent Event, string Status, string Key)>();
+        await using (var cmd = new NpgsqlCommand("""
+            with recursive fam as (
+                select event_id from nz_events where event_id = @root
+                union select c.event_id from nz_events c join fam on c.target_event_id = fam.event_id)
+            select i.status, i.sort_key, e.type, e.data::text from nz_events i join fam on fam.event_id = i.event_id
+            join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("root", root);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                family.Add((EventJson.Deserialize(r.GetString(2), r.GetString(3)), r.GetString(0), r.GetString(1)));
+        }
+        var resolved = EffectiveHistory.Resolve(family.Select(f => f.Event));
+        var touched = new List<string>();
+        foreach (var (e, oldStatus, oldKey) in family)
+        {
+            resolved.Statuses.TryGetValue(e.EventId, out var s);
+            var status = e switch
+            {
+                EventRetracted => s is { Retracted: true } ? "retracted" : "active",
+                EventCorrected c => s is { Retracted: true } ? "retracted"
+                    : resolved.Statuses.TryGetValue(c.TargetEventId, out var ts) && ts.CorrectedBy == c.EventId ? "active" : "superseded",
+                _ => s is { Retracted: true } ? "retracted" : s is { CorrectedBy: not null } ? "corrected" : "active",
+            };
+            if (status == oldStatus) continue;
+            touched.Add(oldKey);
+            await using var u = new NpgsqlCommand("update nz_events set status = @s where event_id = @id", conn, tx);
+            u.Parameters.AddWithValue("s", status);
+            u.Parameters.AddWithValue("id", e.EventId);
+            await u.ExecuteNonQueryAsync(ct);
+        }
+        return touched;
+    }
+
+    /// <summary>Refolds from the last checkpoint before <paramref name="dirtyKey"/>, rewriting the checkpoints after it.</summary>
+    async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, CancellationToken ct)
+    {
+        var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
+        await using (var del = new NpgsqlCommand("delete from nz_checkpoints where negotiation_id = @id and sort_key >= @k", conn, tx))
+        {
+            del.Parameters.AddWithValue("id", id);
+            del.Parameters.AddWithValue("k", dirtyKey);
+            await del.ExecuteNonQueryAsync(ct);
+        }
+        var checkpoints = new List<(string, DateOnly, int, string)>();
+        await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) ApplyWithCheckpoint(acc, e, checkpoints);
+        await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
+        return acc;
+    }
+
+    static async Task<(FoldAccumulator Acc, string FromKey)> CheckpointBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, NegotiationOpened opening, string beforeKey, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select sort_key, accumulator::text from nz_checkpoints where negotiation_id = @id and sort_key < @k order by sort_key desc limit 1", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("k", beforeKey);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (await r.ReadAsync(ct))
+            return (JsonSerializer.Deserialize<FoldAccumulator>(r.GetString(1), EventJson.Options)!, r.GetString(0));
+        return (FoldAccumulator.Start(opening), "");
+    }
+
+    /// <summary>The effective history in domain order after <paramref name="afterKey"/> (and before <paramref name="beforeKey"/>), streamed.</summary>
+    static async IAsyncEnumerable<NegotiationEvent> EffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select i.role, i.target_event_id, e.type, e.data::text from nz_events i
+            join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
+            where i.negotiation_id = @id and i.status = 'active' and i.role <> 1 and i.sort_key > @after {(beforeKey is null ? "" : "and i.sort_key < @before")}
+            order by i.sort_key
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("after", afterKey);
+        if (beforeKey is not null) cmd.Parameters.AddWithValue("before", beforeKey);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var e = EventJson.Deserialize(r.GetString(2), r.GetString(3));
+            if (r.GetInt16(0) == 2) e = ((EventCorrected)e).Correction! with { EventId = r.GetGuid(1) };
+            yield return e;
+        }
+    }
+
+    async Task StoreReadModelsAsync(IDocumentSession session, string id, int version, FoldAccumulator head, CancellationToken ct)
+    {
+        session.Store(new NegotiationView { Id = id, Version = version, Head = head, UpdatedAt = clock.GetUtcNow() });
+        var at = head.PendingDate ?? DateOnly.MinValue;
+        var state = head.StateAt(at);
+        var future = head.StateAt(at == DateOnly.MinValue ? at : at.AddDays(head.Options.WindowDays + 1));
+        session.Store(new BoardEntry
+        {
+            Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties,
+            Stage = state.Stage, StageSince = state.StageSince, LastEventOn = state.LastEventOn, Momentum = state.Momentum with { Contributions = [] },
+            Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(),
+        });
+        foreach (var party in head.Negotiation.Parties)
+        {
+            var profile = await session.LoadAsync<PartyProfile>(party.Code, ct) ?? new PartyProfile { Id = party.Code, Name = party.Name };
+            if (profile.NegotiationIds.Contains(id)) continue;
+            profile.NegotiationIds.Add(id);
+            session.Store(profile);
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public async Task<NegotiationView?> LoadViewAsync(string id, CancellationToken ct = default)
+    {
+        await using var q = store.QuerySession();
+        return await q.LoadAsync<NegotiationView>(id, ct);
+    }
+
+    /// <summary>
+    /// The state on <paramref name="asOf"/>. With the default rules and no knownAt it starts from the nearest
+    /// checkpoint in domain order (bounded work); otherwise it folds the record as it was at <paramref name="knownAt"/>.
+    /// </summary>
+    public async Task<NegotiationState?> StateAsOfAsync(string id, DateOnly asOf, DateTimeOffset? knownAt = null, FoldOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= FoldOptions.Default;
+        if (knownAt is null && options == FoldOptions.Default)
+        {
+            var view = await LoadViewAsync(id, ct);
+            if (view is null) return null;
+            if (view.Head.PendingDate is not { } last || last <= asOf) return view.Head.StateAt(asOf);
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            var end = DomainOrder.EndOfDayKey(asOf);
+            var (acc, fromKey) = await CheckpointBeforeAsync(conn, null, id, view.Head.Negotiation, end, ct);
+            await foreach (var e in EffectiveEventsAsync(conn, null, id, fromKey, end, ct)) acc.Apply(e);
+            return acc.StateAt(asOf);
+        }
+        var history = await LoadHistoryAsync(id, knownAt, ct);
+        return history is null ? null : NegotiationFold.StateAsOf(history.Opening, history.Events.Select(r => r.Event), asOf, options);
+    }
+
+    /// <summary>The whole record of a negotiation in recording order, optionally as it stood at <paramref name="knownAt"/>.</summary>
+    public async Task<History?> LoadHistoryAsync(string id, DateTimeOffset? knownAt = null, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand($"""
+            select version, type, data::text, timestamp, user_name from mt_events
+            where stream_id = @id {(knownAt is null ? "" : "and timestamp <= @known")} order by version
+            """, conn);
+        cmd.Parameters.AddWithValue("id", id);
+        if (knownAt is not null) cmd.Parameters.AddWithValue("known", knownAt.Value.ToUniversalTime());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        NegotiationOpened? opening = null;
+        DateTimeOffset openedAt = default;
+        var events = new List<RecordedEvent>();
+        while (await r.ReadAsync(ct))
+        {
+            var type = r.GetString(1);
+            var at = new DateTimeOffset(r.GetDateTime(3), TimeSpan.Zero);
+            if (type == nameof(NegotiationOpened)) { opening = JsonSerializer.Deserialize<NegotiationOpened>(r.GetString(2), EventJson.Options); openedAt = at; }
+            else events.Add(new RecordedEvent(EventJson.Deserialize(type, r.GetString(2)), r.GetInt32(0), at, r.IsDBNull(4) ? null : r.GetString(4)));
+        }
+        return opening is null ? null : new History(opening, openedAt, events);
+    }
+
+    public async Task<(IReadOnlyList<TimelineEntry> Items, int Total)> TimelineAsync(string id, DateOnly? from, DateOnly? to, string? type, string? actor,
+        int offset, int limit, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var where = "i.negotiation_id = @id" + (from is null ? "" : " and i.domain_date >= @from") + (to is null ? "" : " and i.domain_date <= @to")
+            + (type is null ? "" : " and i.type = @type") + (actor is null ? "" : " and i.actor = @actor");
+        void Bind(NpgsqlCommand c)
+        {
+            c.Parameters.AddWithValue("id", id);
+            if (from is not null) c.Parameters.AddWithValue("from", from.Value);
+            if (to is not null) c.Parameters.AddWithValue("to", to.Value);
+            if (type is not null) c.Parameters.AddWithValue("type", type);
+            if (actor is not null) c.Parameters.AddWithValue("actor", actor);
+        }
+        int total;
+        await using (var count = new NpgsqlCommand($"select count(*) from nz_events i where {where}", conn))
+        {
+            Bind(count);
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
+        }
+        var items = new List<TimelineEntry>();
+        await using var cmd = new NpgsqlCommand($"""
+            select i.status, e.type, e.data::text, i.version, e.timestamp, e.user_name,
+              (select r.event_id from nz_events r where r.target_event_id = i.event_id and r.role = 1 and r.status = 'active' limit 1),
+              (select c.event_id from nz_events c where c.target_event_id = i.event_id and c.role = 2 and c.status = 'active' limit 1)
+            from nz_events i join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
+            where {where} order by i.sort_key, i.version offset @offset limit @limit
+            """, conn);
+        Bind(cmd);
+        cmd.Parameters.AddWithValue("offset", offset);
+        cmd.Parameters.AddWithValue("limit", limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            items.Add(new TimelineEntry(EventJson.Deserialize(r.GetString(1), r.GetString(2)), r.GetString(0),
+                r.IsDBNull(6) ? null : r.GetGuid(6), r.IsDBNull(7) ? null : r.GetGuid(7), r.GetInt32(3),
+                new DateTimeOffset(r.GetDateTime(4), TimeSpan.Zero), r.IsDBNull(5) ? null : r.GetString(5)));
+        return (items, total);
+    }
+
+    public async Task<int?> VersionAsync(string id, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id", conn);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ct) as int?;
+    }
+
+    public async Task<IReadOnlyList<string>> NegotiationIdsAsync(CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var cmd = new NpgsqlCommand("select id from nz_negotiations order by id", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await r.ReadAsync(ct)) ids.Add(r.GetString(0));
+        return ids;
+    }
+
+    // ---------------------------------------------------------------- rebuild
+
+    /// <summary>
+    /// Rebuilds every read model of one negotiation from its raw events in Marten: the domain-order index,
+    /// statuses, references, checkpoints, head, board row and party profiles. The result equals the live one.
+    /// </summary>
+    public async Task RebuildAsync(string id, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        var history = await LoadHistoryAsync(id, null, ct) ?? throw new InvalidOperationException($"No negotiation '{id}'.");
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        foreach (var sql in new[] { "delete from nz_events where negotiation_id = @id", "delete from nz_checkpoints where negotiation_id = @id", "delete from nz_references where negotiation_id = @id" })
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var up = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, @v) on conflict (id) do update set version = excluded.version", conn, tx))
+        {
+            up.Parameters.AddWithValue("id", id);
+            up.Parameters.AddWithValue("v", history.Events.Count + 1);
+            await up.ExecuteNonQueryAsync(ct);
+        }
+        var events = history.Events.Select(r => r.Event).ToList();
+        await IndexAsync(conn, tx, id, 1, events, ct);
+        // Statuses for every family at once from the pure resolver.
+        var resolved = EffectiveHistory.Resolve(events);
+        foreach (var root in events.Where(e => RoleOf(e) != 0).Select(e => e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId).Distinct())
+            await ResolveFamilyAsync(conn, tx, id, await RootOfAsync(conn, tx, root, ct), ct);
+        _ = resolved;
+        var head = await RefoldFromAsync(conn, tx, id, history.Opening, "", ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+}

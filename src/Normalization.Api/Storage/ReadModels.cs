@@ -1,0 +1,47 @@
+using Normalization.Domain.Folding;
+using Normalization.Domain.Momentum;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// The inline read model of one negotiation: the fold of its whole effective history (the "head"),
+/// updated in the append's transaction. Asking it for a date on or after the last event is O(1) in history.
+/// </summary>
+public sealed class NegotiationView
+{
+    public string Id { get; set; } = "";
+    public int Version { get; set; }
+    public FoldAccumulator Head { get; set; } = new();
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>One row of the board. Stage changes that will happen without new events (window expiries) are kept as <see cref="Upcoming"/>.</summary>
+public sealed class BoardEntry
+{
+    public string Id { get; set; } = "";
+    public string Title { get; set; } = "";
+    public IReadOnlyList<Party> Parties { get; set; } = [];
+    public Stage Stage { get; set; }
+    public DateOnly? StageSince { get; set; }
+    public string? LastEventOn { get; set; }
+    public MomentumView? Momentum { get; set; }
+    public int Version { get; set; }
+    public List<StageTransition> Upcoming { get; set; } = [];
+
+    /// <summary>The stage on <paramref name="today"/>, applying the expiries already due.</summary>
+    public (Stage Stage, DateOnly? Since) StageOn(DateOnly today)
+    {
+        var due = Upcoming.LastOrDefault(t => t.On <= today);
+        return due is null ? (Stage, StageSince) : (due.To, due.On);
+    }
+}
+
+/// <summary>A party's negotiations (multi-stream view keyed by party code).</summary>
+public sealed class PartyProfile
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<string> NegotiationIds { get; set; } = [];
+}
