@@ -219,7 +219,7 @@ public sealed class PostgresLocator
             if (!File.Exists(Path.Combine(realDir, "pg_ctl")) || !File.Exists(Path.Combine(realDir, "postgres"))) continue;
             var version = TryReadVersion(Path.Combine(realDir, "pg_ctl"));
             if (version is null) continue;
-            found[realDir] = new ServerBinaries(realDir, version.Value.Major, version.Value.Text);
+            found[realDir] = new ServerBinaries(realDir, version.Value.Major, "PostgreSQL " + version.Value.Text);
         }
 
         return found.Values.OrderByDescending(b => b.MajorVersion).ToList();
@@ -244,8 +244,8 @@ public sealed class PostgresLocator
         {
             var result = RunAsync(pgCtl, ["--version"], asPostgresUser: false, TimeSpan.FromSeconds(10), CancellationToken.None)
                 .GetAwaiter().GetResult();
-            var m = Regex.Match(result.Output, @"\(PostgreSQL\)\s+(\d+)(\.\d+)?");
-            return result.ExitCode == 0 && m.Success ? (int.Parse(m.Groups[1].Value), m.Value) : null;
+            var m = Regex.Match(result.Output, @"\(PostgreSQL\)\s+((\d+)(\.\d+)?)");
+            return result.ExitCode == 0 && m.Success ? (int.Parse(m.Groups[2].Value), m.Groups[1].Value) : null;
         }
         catch (Exception)
         {

@@ -48,13 +48,17 @@ public static partial class EventReader
         if (errors.Count > before) return null;
         try
         {
-            var e = (NegotiationEvent)element.Deserialize(info.ClrType, EventJson.Options)!;
-            if (e is EventCorrected c && element.TryGetProperty("correction", out var corrEl))
+            if (info.ClrType == typeof(EventCorrected))
             {
-                var inner = Read(corrEl, Join(path, "correction"), errors);
-                e = c with { Correction = inner };
+                // The correction is a flat event in its own right: read it with this reader (paths through
+                // "correction", any field order) rather than through the polymorphic deserializer.
+                var inner = element.TryGetProperty("correction", out var corrEl) ? Read(corrEl, Join(path, "correction"), errors) : null;
+                if (errors.Count > before) return null;
+                var outer = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
+                outer.Remove("correction");
+                return outer.Deserialize<EventCorrected>(EventJson.Options)! with { Correction = inner };
             }
-            return errors.Count > before ? null : e;
+            return (NegotiationEvent)element.Deserialize(info.ClrType, EventJson.Options)!;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException)
         {
