@@ -1,0 +1,383 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Tests.Support;
+using Normalization.Domain.Validation;
+using static Normalization.Domain.Tests.Support.Given;
+
+namespace Normalization.Domain.Tests.Validation;
+
+/// <summary>EventValidator: the rules against a negotiation (parties, dates, references), every problem with its path.</summary>
+public class EventValidatorTests
+{
+    static readonly DateOnly Today = D("2025-04-03");
+    const string P = "events[0]";
+
+    static (NegotiationBuilder N, ValidationContext Ctx) Context(Action<NegotiationBuilder>? history = null)
+    {
+        var n = Negotiation();
+        history?.Invoke(n);
+        return (n, ValidationContext.For(n.Opening, n.Events, Today));
+    }
+
+    static List<FieldError> Validate(NegotiationEvent e, ValidationContext ctx)
+    {
+        var errors = new List<FieldError>();
+        EventValidator.Validate(e, P, ctx, errors);
+        return errors;
+    }
+
+    static void ShouldBeOnly(List<FieldError> errors, string path, string code)
+    {
+        errors.Select(e => $"{e.Path} {e.Code}").ShouldBe([$"{path} {code}"]);
+    }
+
+    [Fact]
+    public void Given_a_valid_event_When_validated_Then_accepted_and_registered_for_later_references()
+    {
+        var (n, ctx) = Context();
+        var demand = n.Envelope("2025-03-20", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, TB, US);
+        var errors = new List<FieldError>();
+
+        EventValidator.Validate(demand, P, ctx, errors).ShouldBeTrue();
+
+        errors.ShouldBeEmpty();
+        ctx.Knows(demand.EventId).ShouldBeTrue();
+        Validate(n.Envelope("2025-03-21", new DemandMet { DemandId = "d1" }, US, TB), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_an_invalid_event_When_validated_Then_rejected_and_not_registered()
+    {
+        var (n, ctx) = Context();
+        var e = n.Envelope("2030-01-01", new ThreatIssued());
+        var errors = new List<FieldError>();
+
+        EventValidator.Validate(e, P, ctx, errors).ShouldBeFalse();
+
+        ctx.Knows(e.EventId).ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("2025-04-04")]
+    [InlineData("2026")]
+    [InlineData("2025-05")]
+    public void Given_a_future_date_When_validated_Then_in_future(string on)
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope(on, new ThreatIssued()), ctx), $"{P}.occurredOn", "in_future");
+    }
+
+    [Theory]
+    [InlineData("2025-04-03")]
+    [InlineData("2025-04")]
+    [InlineData("2025")]
+    public void Given_today_or_a_period_that_has_begun_When_validated_Then_accepted(string on)
+    {
+        var (n, ctx) = Context();
+        Validate(n.Envelope(on, new ThreatIssued()), ctx).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("1899-12-31")]
+    [InlineData("1899")]
+    public void Given_a_date_before_1900_When_validated_Then_out_of_range(string on)
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope(on, new ThreatIssued()), ctx), $"{P}.occurredOn", "out_of_range");
+    }
+
+    [Fact]
+    public void Given_1900_01_01_When_validated_Then_accepted()
+    {
+        var (n, ctx) = Context();
+        Validate(n.Envelope("1900-01-01", new ThreatIssued()), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_no_actor_When_validated_Then_actor_required()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new ThreatIssued(), actor: " ", target: null), ctx), $"{P}.actor", "required");
+    }
+
+    [Fact]
+    public void Given_the_target_is_the_actor_When_validated_Then_same_as_actor()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new ThreatIssued(), US, US), ctx), $"{P}.target", "same_as_actor");
+    }
+
+    [Fact]
+    public void Given_a_source_url_that_is_not_http_When_validated_Then_invalid_url_with_its_index()
+    {
+        var (n, ctx) = Context();
+        var e = n.Envelope("2025-01-01", new ThreatIssued()) with
+        {
+            Sources = [new Source { Publisher = "CNN", Url = "https://cnn.com/x" }, new Source { Publisher = "X", Url = "javascript:alert(1)" }],
+        };
+        ShouldBeOnly(Validate(e, ctx), $"{P}.sources[1].url", "invalid_url");
+    }
+
+    // Party rules
+
+    [Fact]
+    public void Given_a_PrincipalActor_type_by_a_third_party_When_validated_Then_actor_not_a_party()
+    {
+        var (n, ctx) = Context();
+        var errors = Validate(n.Envelope("2025-01-01", new PrisonerReleased { Person = "p" }, "QA", TB), ctx);
+        errors.ShouldContain(e => e.Path == $"{P}.actor" && e.Code == "not_a_party" && e.Message.Contains("US or TB"));
+    }
+
+    [Fact]
+    public void Given_a_PrincipalActor_type_aimed_at_a_third_party_When_validated_Then_target_not_a_party()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new PrisonerReleased { Person = "p" }, TB, "QA"), ctx), $"{P}.target", "not_a_party");
+    }
+
+    [Fact]
+    public void Given_a_PrincipalActor_type_without_target_When_validated_Then_accepted()
+    {
+        var (n, ctx) = Context();
+        Validate(n.Envelope("2025-01-01", new SanctionsImposed { Scope = "s" }, US, null), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_BetweenPrincipals_type_without_target_When_validated_Then_target_required()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new RelationsEstablished(), US, null), ctx), $"{P}.target", "required");
+    }
+
+    [Fact]
+    public void Given_a_BetweenPrincipals_type_with_third_parties_When_validated_Then_actor_and_target_not_a_party()
+    {
+        var (n, ctx) = Context();
+        var errors = Validate(n.Envelope("2025-01-01", new OfficeOpened { OfficeKind = OfficeKind.Embassy }, "RU", "QA"), ctx);
+        errors.Select(e => $"{e.Path} {e.Code}").ShouldBe([$"{P}.actor not_a_party", $"{P}.target not_a_party"]);
+    }
+
+    [Fact]
+    public void Given_a_PrincipalTarget_type_without_a_principal_target_When_validated_Then_target_required_or_not_a_party()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new PersonDetained { Person = "p" }, "ISIS-K", null), ctx), $"{P}.target", "required");
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new PersonDetained { Person = "p" }, "ISIS-K", "QA"), ctx), $"{P}.target", "not_a_party");
+        Validate(n.Envelope("2025-01-01", new PersonDetained { Person = "p" }, "ISIS-K", US), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_ThirdPartyRecognition_by_a_party_When_validated_Then_actor_is_a_party()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new ThirdPartyRecognition(), US, TB), ctx), $"{P}.actor", "is_a_party");
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new ThirdPartyRecognition(), "RU", null), ctx), $"{P}.target", "not_a_party");
+        Validate(n.Envelope("2025-01-01", new ThirdPartyRecognition(), "RU", TB), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_an_Any_type_between_third_parties_When_validated_Then_accepted()
+    {
+        var (n, ctx) = Context();
+        Validate(n.Envelope("2022-07-31", new MilitaryStrike(), US, "AQ"), ctx).ShouldBeEmpty();
+    }
+
+    // Type-specific rules
+
+    [Fact]
+    public void Given_talks_with_fewer_than_two_participants_or_bad_codes_When_validated_Then_too_few_and_invalid_party_code()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new TalksHeld { Participants = [US] }), ctx), $"{P}.participants", "too_few");
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new TalksHeld { Participants = [US, "tb"] }), ctx), $"{P}.participants[1]", "invalid_party_code");
+    }
+
+    [Fact]
+    public void Given_an_agreement_with_one_signatory_When_validated_Then_too_few()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new AgreementSigned { Name = "a", Signatories = [US] }), ctx), $"{P}.signatories", "too_few");
+    }
+
+    [Fact]
+    public void Given_an_agreement_repeating_a_commitmentId_When_validated_Then_duplicate_id_at_the_second()
+    {
+        var (n, ctx) = Context();
+        var e = n.Envelope("2025-01-01", new AgreementSigned
+        {
+            Name = "a",
+            Signatories = [US, TB],
+            Commitments = [new Commitment { CommitmentId = "c", Party = US, Text = "t" }, new Commitment { CommitmentId = "c", Party = "tb", Text = "t" }],
+        });
+        Validate(e, ctx).Select(x => $"{x.Path} {x.Code}").ShouldBe([$"{P}.commitments[1].commitmentId duplicate_id", $"{P}.commitments[1].party invalid_party_code"]);
+    }
+
+    [Fact]
+    public void Given_a_commitmentId_used_by_an_earlier_agreement_When_validated_Then_duplicate_id()
+    {
+        var (n, ctx) = Context(h => h.Has("2020-02-29", new AgreementSigned { Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c", Party = US, Text = "t" }] }));
+        var e = n.Envelope("2025-01-01", new AgreementSigned { Name = "b", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c", Party = TB, Text = "t" }] });
+        ShouldBeOnly(Validate(e, ctx), $"{P}.commitments[0].commitmentId", "duplicate_id");
+    }
+
+    [Fact]
+    public void Given_an_exchange_with_a_bad_releasing_code_When_validated_Then_invalid_party_code()
+    {
+        var (n, ctx) = Context();
+        var e = n.Envelope("2025-01-21", new PrisonersExchanged { Releases = [new Release { ReleasedBy = "Taliban", Person = "p" }] }, TB, US);
+        ShouldBeOnly(Validate(e, ctx), $"{P}.releases[0].releasedBy", "invalid_party_code");
+    }
+
+    [Fact]
+    public void Given_a_demandId_already_used_When_validated_Then_duplicate_id()
+    {
+        var (n, ctx) = Context(h => h.Has("2024", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US));
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new DemandMade { DemandId = "d1", Subject = "again" }, TB, US), ctx), $"{P}.demandId", "duplicate_id");
+    }
+
+    [Theory]
+    [InlineData(nameof(DemandMet))]
+    [InlineData(nameof(DemandRefused))]
+    [InlineData(nameof(DemandWithdrawn))]
+    public void Given_a_response_to_an_unknown_demandId_When_validated_Then_unknown_reference(string type)
+    {
+        var (n, ctx) = Context(h => h.Has("2024", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US));
+        NegotiationEvent e = type switch
+        {
+            nameof(DemandMet) => new DemandMet { DemandId = "d2" },
+            nameof(DemandRefused) => new DemandRefused { DemandId = "d2" },
+            _ => new DemandWithdrawn { DemandId = "d2" },
+        };
+        var errors = Validate(n.Envelope("2025-01-01", e, US, TB), ctx);
+        ShouldBeOnly(errors, $"{P}.demandId", "unknown_reference");
+        errors[0].Message.ShouldContain("'d2'");
+    }
+
+    [Theory]
+    [InlineData(nameof(CommitmentFulfilled))]
+    [InlineData(nameof(CommitmentBreached))]
+    public void Given_an_unknown_commitmentId_When_validated_Then_unknown_reference(string type)
+    {
+        var (n, ctx) = Context();
+        NegotiationEvent e = type == nameof(CommitmentFulfilled) ? new CommitmentFulfilled { CommitmentId = "x" } : new CommitmentBreached { CommitmentId = "x" };
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", e, US, TB), ctx), $"{P}.commitmentId", "unknown_reference");
+    }
+
+    // Retractions and corrections
+
+    [Fact]
+    public void Given_a_retraction_of_an_unknown_event_When_validated_Then_unknown_reference()
+    {
+        var (n, ctx) = Context();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-01", new EventRetracted { TargetEventId = Id(42), Reason = "r" }, US, null), ctx), $"{P}.targetEventId", "unknown_reference");
+    }
+
+    [Fact]
+    public void Given_an_event_already_retracted_When_retracted_again_Then_already_retracted()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01").HasRetraction(Id(1), "2025-01-02"));
+        ShouldBeOnly(Validate(n.Envelope("2025-01-03", new EventRetracted { TargetEventId = Id(1), Reason = "again" }, US, null), ctx), $"{P}.targetEventId", "already_retracted");
+    }
+
+    [Fact]
+    public void Given_two_retractions_of_one_event_in_one_batch_When_validated_Then_the_second_is_already_retracted()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));
+        var first = new List<FieldError>();
+        EventValidator.Validate(n.Envelope("2025-01-02", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), "events[0]", ctx, first).ShouldBeTrue();
+        var second = new List<FieldError>();
+        EventValidator.Validate(n.Envelope("2025-01-02", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), "events[1]", ctx, second).ShouldBeFalse();
+        second.Single().Path.ShouldBe("events[1].targetEventId");
+    }
+
+    [Fact]
+    public void Given_a_retraction_When_it_is_itself_retracted_Then_accepted()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01").HasRetraction(Id(1), "2025-01-02"));
+        Validate(n.Envelope("2025-01-03", new EventRetracted { TargetEventId = Id(2), Reason = "undo" }, US, null), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_correction_of_another_type_When_validated_Then_type_mismatch_at_correction_type()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));
+        var correction = new ThreatIssued { OccurredOn = DomainDate.Parse("2025-01-01"), Actor = US, Target = TB };
+        var errors = Validate(n.Envelope("2025-01-02", new EventCorrected { TargetEventId = Id(1), Correction = correction }, US, null), ctx);
+        ShouldBeOnly(errors, $"{P}.correction.type", "type_mismatch");
+        errors[0].Message.ShouldContain("TalksHeld");
+    }
+
+    [Fact]
+    public void Given_a_correction_breaking_a_rule_When_validated_Then_the_path_goes_through_correction()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));
+        var correction = new TalksHeld { Participants = [US], OccurredOn = DomainDate.Parse("2030-01-01"), Actor = US, Target = TB };
+        var errors = Validate(n.Envelope("2025-01-02", new EventCorrected { TargetEventId = Id(1), Correction = correction }, US, null), ctx);
+        errors.Select(e => $"{e.Path} {e.Code}").ShouldBe([$"{P}.correction.occurredOn in_future", $"{P}.correction.participants too_few"]);
+    }
+
+    [Fact]
+    public void Given_a_correction_of_a_demand_keeping_its_id_When_validated_Then_the_demandId_is_not_a_duplicate()
+    {
+        var (n, ctx) = Context(h => h.Has("2024", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US));
+        var correction = new DemandMade { DemandId = "d1", Subject = "better", OccurredOn = DomainDate.Parse("2024"), Actor = TB, Target = US };
+        Validate(n.Envelope("2025-01-02", new EventCorrected { TargetEventId = Id(1), Correction = correction }, US, null), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_correction_without_the_corrected_event_When_validated_Then_correction_required()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));
+        ShouldBeOnly(Validate(n.Envelope("2025-01-02", new EventCorrected { TargetEventId = Id(1) }, US, null), ctx), $"{P}.correction", "required");
+    }
+
+    [Fact]
+    public void Given_a_correction_of_an_unknown_or_retracted_event_When_validated_Then_unknown_reference_or_already_retracted()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01").HasRetraction(Id(1), "2025-01-02"));
+        var talks = new TalksHeld { Participants = [US, TB], OccurredOn = DomainDate.Parse("2025-01-01"), Actor = US, Target = TB };
+        ShouldBeOnly(Validate(n.Envelope("2025-01-03", new EventCorrected { TargetEventId = Id(9), Correction = talks }, US, null), ctx), $"{P}.targetEventId", "unknown_reference");
+        ShouldBeOnly(Validate(n.Envelope("2025-01-03", new EventCorrected { TargetEventId = Id(1), Correction = talks }, US, null), ctx), $"{P}.targetEventId", "already_retracted");
+    }
+
+    [Fact]
+    public void Given_a_correction_of_a_retraction_When_validated_Then_not_allowed()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01").HasRetraction(Id(1), "2025-01-02"));
+        var retraction = new EventRetracted { TargetEventId = Id(1), Reason = "x", OccurredOn = DomainDate.Parse("2025-01-02"), Actor = US };
+        var errors = Validate(n.Envelope("2025-01-03", new EventCorrected { TargetEventId = Id(2), Correction = retraction }, US, null), ctx);
+        errors.ShouldContain(e => e.Path == $"{P}.targetEventId" && e.Code == "not_allowed");
+        errors.ShouldContain(e => e.Path == $"{P}.correction" && e.Code == "not_allowed");
+    }
+
+    [Fact]
+    public void Given_a_correction_that_is_a_correction_When_validated_Then_not_allowed()
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));
+        var nested = new EventCorrected { TargetEventId = Id(1), OccurredOn = DomainDate.Parse("2025-01-02"), Actor = US };
+        var errors = Validate(n.Envelope("2025-01-03", new EventCorrected { TargetEventId = Id(1), Correction = nested }, US, null), ctx);
+        errors.ShouldContain(e => e.Path == $"{P}.correction" && e.Code == "not_allowed");
+    }
+
+    [Fact]
+    public void Given_an_event_with_several_problems_When_validated_Then_every_problem_is_reported()
+    {
+        var (n, ctx) = Context();
+        var e = n.Envelope("2030-01-01", new DemandMet { DemandId = "none" }, "QA", "QA");
+
+        var errors = Validate(e, ctx);
+
+        errors.Select(x => x.Code).ShouldBe(["in_future", "same_as_actor", "not_a_party", "unknown_reference"]);
+    }
+
+    [Fact]
+    public void Given_the_seed_history_When_validated_line_by_line_Then_every_event_is_accepted()
+    {
+        using var reader = File.OpenText(Path.Combine(AppContext.BaseDirectory, "Seed", "us-taliban.ndjson"));
+        var (opening, events, errors) = Histories.NdjsonHistory.ReadAll(reader, Today);
+
+        errors.ShouldBeEmpty();
+        opening!.Id.ShouldBe("us-taliban");
+        events.Count.ShouldBe(25);
+    }
+}

@@ -1,0 +1,61 @@
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Domain.Tests.Validation;
+
+public class NegotiationValidatorTests
+{
+    static NegotiationOpened Valid() => new()
+    {
+        Id = "us-cuba",
+        Title = "US – Cuba",
+        Parties = [new Party { Code = "US", Name = "United States" }, new Party { Code = "CU", Name = "Cuba" }],
+    };
+
+    [Fact]
+    public void Given_a_valid_negotiation_When_validated_Then_no_errors() => NegotiationValidator.Validate(Valid()).ShouldBeEmpty();
+
+    [Theory]
+    [InlineData("us")]
+    [InlineData("US-Cuba")]
+    [InlineData("-us-cuba")]
+    [InlineData("us--cuba")]
+    [InlineData("us_cuba")]
+    public void Given_a_bad_slug_When_validated_Then_invalid_slug(string id) =>
+        NegotiationValidator.Validate(Valid() with { Id = id }).Single().ShouldBe(new FieldError("id", "invalid_slug", NegotiationValidator.Validate(Valid() with { Id = id }).Single().Message));
+
+    [Fact]
+    public void Given_bad_parties_and_baseline_When_validated_Then_each_problem_with_its_path()
+    {
+        var n = Valid() with
+        {
+            Title = "",
+            Parties = [new Party { Code = "US", Name = "United States" }, new Party { Code = "US", Name = "" }],
+            Baseline = new Baseline
+            {
+                Recognition = [new BaselineRecognition { By = "us", Of = "CU" }],
+                Offices = [new BaselineOffice { Sender = "US", Host = "" }],
+                Sanctions = [" "],
+                Designations = [new BaselineDesignation { By = "US", Designee = "" }],
+            },
+        };
+
+        NegotiationValidator.Validate(n, "negotiation").Select(e => $"{e.Path} {e.Code}").ShouldBe(
+        [
+            "negotiation.title required",
+            "negotiation.parties[1].name required",
+            "negotiation.parties[1].code duplicate_code",
+            "negotiation.baseline.recognition[0].by invalid_party_code",
+            "negotiation.baseline.offices[0].host invalid_party_code",
+            "negotiation.baseline.sanctions[0] invalid",
+            "negotiation.baseline.designations[0].designee required",
+        ]);
+    }
+
+    [Fact]
+    public void Given_three_parties_When_validated_Then_exactly_two()
+    {
+        var n = Valid() with { Parties = [.. Valid().Parties, new Party { Code = "RU", Name = "Russia" }] };
+        NegotiationValidator.Validate(n).Single().Code.ShouldBe("exactly_two");
+    }
+}
