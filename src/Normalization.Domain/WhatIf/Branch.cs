@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Domain.WhatIf;
+
+/// <summary>
+/// An alternative history: the recorded events up to the branch point, minus what is removed or replaced, plus
+/// hypothetical events. Immutable: every method returns a new branch, so one base branch can feed many scenarios.
+/// </summary>
+public sealed class Branch
+{
+    readonly ImmutableList<Guid> _removeIds;
+    readonly ImmutableList<Func<NegotiationEvent, bool>> _removeFilters;
+    readonly ImmutableList<(Guid EventId, NegotiationEvent Event)> _replacements;
+    readonly ImmutableList<NegotiationEvent> _additions;
+    readonly DateOnly? _asOf;
+    readonly DateOnly? _today;
+    readonly FoldOptions? _options;
+
+    internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
+        : this(opening, recorded, [], [], [], [], null, null, null) { }
+
+    Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Guid> removeIds,
+        ImmutableList<Func<NegotiationEvent, bool>> removeFilters, ImmutableList<(Guid, NegotiationEvent)> replacements,
+        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options)
+    {
+        Opening = opening;
+        Recorded = recorded;
+        _removeIds = removeIds;
+        _removeFilters = removeFilters;
+        _replacements = replacements;
+        _additions = additions;
+        _asOf = asOf;
+        _today = today;
+        _options = options;
+    }
+
+    public NegotiationOpened Opening { get; }
+    /// <summary>The recorded history this branch starts from (never changed).</summary>
+    public IReadOnlyList<NegotiationEvent> Recorded { get; }
+    /// <summary>The branch point: recorded events dated after it are left out of both the branch and its baseline.</summary>
+    public DateOnly? BranchPoint => _asOf;
+
+    Branch With(ImmutableList<Guid>? removeIds = null, ImmutableList<Func<NegotiationEvent, bool>>? removeFilters = null,
+        ImmutableList<(Guid, NegotiationEvent)>? replacements = null, ImmutableList<NegotiationEvent>? additions = null,
+        DateOnly? asOf = null, DateOnly? today = null, FoldOptions? options = null) =>
+        new(Opening, Recorded, removeIds ?? _removeIds, removeFilters ?? _removeFilters, replacements ?? _replacements,
+            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options);
+
+    /// <summary>
+    /// Branches at <paramref name="date"/>: recorded events dated after it did not happen (in the branch and in its
+    /// baseline). Hypothetical events may be dated before or after it (not after "today"). Retractions and corrections
+    /// in the record apply whatever their date, as in the stored fold.
+    /// </summary>
+    public Branch AsOf(DateOnly date) => With(asOf: date);
+
+    /// <summary>The "today" of the "no future events" rule; by default the real date (UTC). Set it to test "an American detained tomorrow".</summary>
+    public Branch Today(DateOnly date) => With(today: date);
+
+    /// <summary>Fold with other rule parameters (window, momentum, confidence threshold). Applies to the baseline too.</summary>
+    public Branch WithOptions(FoldOptions options) => With(options: options);
+
+    /// <summary>Adds hypothetical events (validated like real ones; an empty eventId gets a new GUID).</summary>
+    public Branch Add(params NegotiationEvent[] events) => With(additions: _additions.AddRange(events.Select(Mark)));
+
+    /// <summary>Adds hypothetical events.</summary>
+    public Branch Add(IEnumerable<NegotiationEvent> events) => Add(events.ToArray());
+
+    /// <summary>Removes a recorded event (it did not happen in this branch). An id that is not in the record is an error.</summary>
+    public Branch Remove(Guid eventId) => With(removeIds: _removeIds.Add(eventId));
+
+    /// <summary>Removes every recorded event the filter matches, e.g. <c>e =&gt; e is TalksHeld &amp;&amp; e.Actor == "US"</c>.</summary>
+    public Branch Remove(Func<NegotiationEvent, bool> filter) => With(removeFilters: _removeFilters.Add(filter));
+
+    /// <summary>Removes every recorded event of type <typeparamref name="T"/> that matches the optional filter.</summary>
+    public Branch Remove<T>(Func<T, bool>? filter = null) where T : NegotiationEvent =>
+        Remove(e => e is T t && (filter is null || filter(t)));
+
+    /// <summary>Replaces a recorded event by a hypothetical one (any type; it gets a new eventId unless it has one).</summary>
+    public Branch Replace(Guid eventId, NegotiationEvent replacement) => With(replacements: _replacements.Add((eventId, Mark(replacement))));
+
+    static NegotiationEvent Mark(NegotiationEvent e)
+    {
+        var marked = e with { Hypothetical = true, EventId = e.EventId == Guid.Empty ? Guid.NewGuid() : e.EventId };
+        return marked is EventCorrected { Correction: { } c } corr ? corr with { Correction = c with { Hypothetical = true } } : marked;
+    }
+
+    /// <summary>
+    /// Folds the branch and its baseline (same dates, no changes) and compares them. <paramref name="at"/> is the
+    /// date to project to: by default the branch point, or the last hypothetical event's date when that is later.
+    /// Invalid changes are reported in <see cref="WhatIfResult.Errors"/>, never thrown.
+    /// </summary>
+    public WhatIfResult Project(DateOnly? at = null)
+    {
+        var today = _today ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var errors = new List<FieldError>();
+        var recordedIds = new HashSet<Guid>(Recorded.Select(e => e.EventId));
+
+        // Which recorded events the branch keeps.
+        var removed = new HashSet<Guid>();
+        for (var i = 0; i < _removeIds.Count; i++)
+        {
+            if (recordedIds.Contains(_removeIds[i])) removed.Add(_removeIds[i]);
+            else errors.Add(new($"remove[{i}]", "unknown_reference", $"No event {_removeIds[i]} in this negotiation."));
+        }
+        foreach (var e in Recorded)
+            if (_removeFilters.Any(f => f(e))) removed.Add(e.EventId);
+        for (var i = 0; i < _replacements.Count; i++)
+        {
+            var id = _replacements[i].EventId;
+            if (recordedIds.Contains(id)) removed.Add(id);
+            else errors.Add(new($"replace[{i}].eventId", "unknown_reference", $"No event {id} in this negotiation."));
+        }
+        var kept = Recorded.Where(e => !removed.Contains(e.EventId)).ToList();
+
+        // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
+        var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
+        var branchPoint = _asOf;
+        var projectAt = at ?? Max(branchPoint ?? LastDate(kept) ?? today, lastHypothetical);
+        var ctx = ValidationContext.For(Opening, kept, today);
+        var hypothetical = new List<HypotheticalEvent>();
+        var seen = new HashSet<Guid>(recordedIds);
+        void Check(NegotiationEvent e, string path, string origin, Guid? replaces)
+        {
+            if (!seen.Add(e.EventId)) errors.Add(new(EventReader.Join(path, "eventId"), "duplicate_id", $"eventId {e.EventId} is already used in this negotiation or this what-if."));
+            if (EventValidator.Validate(e, path, ctx, errors) && e.Date > projectAt)
+                errors.Add(new(EventReader.Join(path, "occurredOn"), "after_projection",
+                    $"occurredOn {e.OccurredOn} is after the projection date {projectAt:yyyy-MM-dd}; project later to see it."));
+            hypothetical.Add(new HypotheticalEvent(e.EventId, e.Type, e.OccurredOn.ToString(), origin, replaces, e));
+        }
+        for (var i = 0; i < _replacements.Count; i++) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
+        for (var i = 0; i < _additions.Count; i++) Check(_additions[i], $"add[{i}]", "add", null);
+
+        var removedList = Recorded.Where(e => removed.Contains(e.EventId)).Select(e => e.EventId).ToList();
+        if (errors.Count > 0)
+            return new WhatIfResult { Errors = errors, BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
+
+        var cut = branchPoint is { } bp && bp < projectAt ? bp : projectAt;
+        var baseline = Fold(Recorded, cut, projectAt);
+        var projected = Fold(kept.Concat(hypothetical.Select(h => h.Event)), cut, projectAt);
+        var hypotheticalIds = hypothetical.Select(h => h.EventId).ToHashSet();
+        return new WhatIfResult
+        {
+            BranchedAt = branchPoint,
+            ProjectedAt = projectAt,
+            Today = today,
+            Projected = projected,
+            Baseline = baseline,
+            Comparison = Comparison.Between(baseline, projected, hypotheticalIds),
+            Hypothetical = hypothetical,
+            Removed = removedList,
+        };
+    }
+
+    /// <summary>The one fold, with the branch's only twist: recorded events stop at the branch point, hypothetical ones at the projection date.</summary>
+    NegotiationState Fold(IEnumerable<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at)
+    {
+        var acc = FoldAccumulator.Start(Opening, _options);
+        foreach (var e in NegotiationFold.Effective(events))
+            if (e.Date <= (e.Hypothetical ? at : recordedUntil)) acc.Apply(e);
+        return acc.StateAt(at);
+    }
+
+    static DateOnly? LastDate(IEnumerable<NegotiationEvent> events) =>
+        events.Where(e => e is not EventRetracted and not EventCorrected).Select(e => (DateOnly?)e.Date).Max();
+
+    static DateOnly Max(DateOnly a, DateOnly? b) => b is { } x && x > a ? x : a;
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Ledger;
+using Normalization.Domain.Stages;
+
+namespace Normalization.Domain.WhatIf;
+
+/// <summary>A stage transition present in one branch and not in the other (compared by On, From, To and Rule).</summary>
+public sealed record TransitionChange(DateOnly? On, Stage? From, Stage To, string Rule, string Description, IReadOnlyList<Guid> EventIds, bool Hypothetical);
+
+/// <summary>
+/// One ledger entry that differs: <c>Kind</c> (demand, request, office, recognition, relations, commitment, gesture,
+/// prisoner, reward, sanction, designation, agreement, frozen-assets, third-party-recognition), a readable
+/// <c>Key</c>, and its value <c>Before</c> (baseline) and <c>After</c> (branch); null means absent.
+/// </summary>
+public sealed record LedgerChange(string Kind, string Key, string? Before, string? After, IReadOnlyList<Guid> EventIds, bool Hypothetical);
+
+public sealed record MomentumDelta(double Before, double After, double Delta, MomentumTrend TrendBefore, MomentumTrend TrendAfter);
+
+/// <summary>What the changes did, baseline → branch.</summary>
+public sealed record Comparison(
+    Stage StageBefore, Stage StageAfter, DateOnly? StageSinceBefore, DateOnly? StageSinceAfter,
+    IReadOnlyList<TransitionChange> TransitionsAppeared, IReadOnlyList<TransitionChange> TransitionsVanished,
+    IReadOnlyList<LedgerChange> LedgerChanges, MomentumDelta Momentum)
+{
+    public bool StageChanged => StageBefore != StageAfter || StageSinceBefore != StageSinceAfter;
+
+    /// <summary>The ledger changes of one kind, e.g. <c>Ledger("demand")</c>.</summary>
+    public IEnumerable<LedgerChange> Ledger(string kind) => LedgerChanges.Where(c => c.Kind == kind);
+
+    public static Comparison Between(NegotiationState baseline, NegotiationState projected, IReadOnlySet<Guid> hypothetical)
+    {
+        static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
+        TransitionChange Change(StageTransition t) =>
+            new(t.On, t.From, t.To, t.Rule, t.Description, t.EventIds, t.EventIds.Any(hypothetical.Contains));
+        var before = baseline.StageHistory.Select(Key).ToHashSet();
+        var after = projected.StageHistory.Select(Key).ToHashSet();
+        return new Comparison(
+            baseline.Stage, projected.Stage, baseline.StageSince, projected.StageSince,
+            projected.StageHistory.Where(t => !before.Contains(Key(t))).Select(Change).ToList(),
+            baseline.StageHistory.Where(t => !after.Contains(Key(t))).Select(Change).ToList(),
+            LedgerDiff(baseline.Ledger, projected.Ledger, hypothetical),
+            new MomentumDelta(baseline.Momentum.Score, projected.Momentum.Score,
+                Math.Round(projected.Momentum.Score - baseline.Momentum.Score, 1), baseline.Momentum.Trend, projected.Momentum.Trend));
+    }
+
+    static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "baseline";
+    static IReadOnlyList<Guid> Ids(Guid? id) => id is { } g ? [g] : [];
+
+    static List<LedgerChange> LedgerDiff(LedgerView b, LedgerView a, IReadOnlySet<Guid> hypothetical)
+    {
+        var changes = new List<LedgerChange>();
+        void Diff<T>(string kind, IEnumerable<T> before, IEnumerable<T> after, Func<T, string> key, Func<T, string> value, Func<T, IReadOnlyList<Guid>> ids)
+        {
+            static Dictionary<string, (string Value, List<Guid> Ids)> Index(IEnumerable<T> items, Func<T, string> key, Func<T, string> value, Func<T, IReadOnlyList<Guid>> ids) =>
+                items.GroupBy(key).ToDictionary(g => g.Key, g => (string.Join("; ", g.Select(value)), g.SelectMany(ids).Distinct().ToList()));
+            var bi = Index(before, key, value, ids);
+            var ai = Index(after, key, value, ids);
+            foreach (var k in bi.Keys.Union(ai.Keys))
+            {
+                var had = bi.TryGetValue(k, out var x);
+                var has = ai.TryGetValue(k, out var y);
+                if (had && has && x.Value == y.Value) continue;
+                var eventIds = (has ? y.Ids : []).Union(had ? x.Ids : []).ToList();
+                changes.Add(new LedgerChange(kind, k, had ? x.Value : null, has ? y.Value : null, eventIds, eventIds.Any(hypothetical.Contains)));
+            }
+        }
+
+        Diff("demand", b.Demands, a.Demands, d => d.DemandId, d => d.Status.ToString(), d => d.EventIds);
+        Diff("request", b.Requests, a.Requests, r => $"{r.Kind} {r.By}→{r.Of} {D(r.RequestedOn)}", r => r.Status.ToString(), r => r.EventIds);
+        Diff("office", b.Offices, a.Offices, o => $"{o.Sender}→{o.Host} {o.OfficeKind}{(o.City is null ? "" : " " + o.City)}", o => "open since " + D(o.Since), o => Ids(o.EventId));
+        Diff("recognition", b.Recognition, a.Recognition, r => $"{r.By}→{r.Of}", r => r.Form.ToString(), r => Ids(r.EventId));
+        Diff("relations", [b.Relations], [a.Relations], _ => "relations", r => r.Status.ToString(), r => Ids(r.EventId));
+        Diff("commitment", b.Commitments, a.Commitments, c => c.CommitmentId, c => c.Status.ToString(), c => c.EventIds);
+        Diff("gesture", b.GesturesByParty.Values.SelectMany(g => g), a.GesturesByParty.Values.SelectMany(g => g),
+            g => $"{g.Party} {g.Type} {D(g.On)}", _ => "given", g => [g.EventId]);
+        Diff("prisoner", b.PrisonersReleasedByParty.Values.SelectMany(p => p), a.PrisonersReleasedByParty.Values.SelectMany(p => p),
+            p => $"{p.ReleasedBy} {p.Person}", p => "released " + D(p.On), p => [p.EventId]);
+        Diff("reward", b.Rewards, a.Rewards, r => $"{r.By} {r.Person}", r => r.AmountUsd is { } amount ? $"offered {amount} USD" : "offered", r => [r.EventId]);
+        Diff("sanction", b.Sanctions, a.Sanctions, s => $"{s.By} {s.Scope}", _ => "imposed", s => Ids(s.EventId));
+        Diff("designation", b.Designations, a.Designations, d => $"{d.By} {d.Designee} {d.List}", _ => "listed", d => Ids(d.EventId));
+        Diff("agreement", b.Agreements, a.Agreements, g => g.Name, g => "signed " + D(g.SignedOn), g => [g.EventId]);
+        Diff("frozen-assets", b.FrozenAssetsUsdByParty, a.FrozenAssetsUsdByParty, f => f.Key, f => f.Value.ToString(CultureInfo.InvariantCulture) + " USD", _ => []);
+        Diff("third-party-recognition", b.ThirdPartyRecognitions, a.ThirdPartyRecognitions, t => $"{t.By}→{t.Of}", t => t.Form.ToString(), t => [t.EventId]);
+        return changes;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Momentum;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Domain.WhatIf;
+
+/// <summary>One row of a side-by-side comparison. <c>Errors</c> is non-empty when the scenario's changes were invalid (then Stage is the baseline's).</summary>
+public sealed record ScenarioRow(string Scenario, Stage Stage, DateOnly? StageSince, double Momentum, MomentumTrend Trend, DateOnly ProjectedAt, IReadOnlyList<FieldError> Errors);
+
+/// <summary>Scenarios side by side; the first row is the baseline. <c>ToString()</c> gives a Markdown table.</summary>
+public sealed class ScenarioTable(IReadOnlyList<ScenarioRow> rows) : IReadOnlyList<ScenarioRow>
+{
+    public ScenarioRow this[int index] => rows[index];
+    public ScenarioRow this[string scenario] => rows.Single(r => r.Scenario == scenario);
+    public int Count => rows.Count;
+    public IEnumerator<ScenarioRow> GetEnumerator() => rows.GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder("| scenario | stage | since | momentum | trend |\n|---|---|---|---|---|\n");
+        foreach (var r in rows)
+            sb.Append(CultureInfo.InvariantCulture, $"| {r.Scenario} | {(r.Errors.Count > 0 ? "invalid" : r.Stage.ToString())} | {r.StageSince:yyyy-MM-dd} | {r.Momentum:0.0} | {r.Trend} |\n");
+        return sb.ToString();
+    }
+}
+
+/// <summary>Several alternatives of one history, projected to the same date.</summary>
+public static class Scenarios
+{
+    public const string BaselineName = "baseline";
+
+    /// <summary>Each scenario is a change of <paramref name="history"/>: <c>("equipment returned", b =&gt; b.Add(...))</c>. Projected to the base branch's default date.</summary>
+    public static ScenarioTable Compare(Branch history, params (string Name, Func<Branch, Branch> Change)[] scenarios) =>
+        Compare(history, null, scenarios);
+
+    /// <summary>As <see cref="Compare(Branch, (string, Func{Branch, Branch})[])"/>, every row projected to <paramref name="at"/>.</summary>
+    public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
+    {
+        var baseline = history.Project(at);
+        var projectAt = at ?? scenarios.Select(s => s.Change(history).Project().ProjectedAt).Append(baseline.ProjectedAt).Max();
+        var rows = new List<ScenarioRow> { Row(BaselineName, history.Project(projectAt)) };
+        foreach (var (name, change) in scenarios)
+        {
+            var result = change(history).Project(projectAt);
+            rows.Add(result.IsValid ? Row(name, result) : Row(name, rows[0]) with { Errors = result.Errors });
+        }
+        return new ScenarioTable(rows);
+    }
+
+    /// <inheritdoc cref="Compare(Branch, (string, Func{Branch, Branch})[])"/>
+    public static ScenarioTable Compare(NegotiationOpened opening, IEnumerable<NegotiationEvent> history, params (string Name, Func<Branch, Branch> Change)[] scenarios) =>
+        Compare(WhatIf.From(opening, history), null, scenarios);
+
+    static ScenarioRow Row(string name, WhatIfResult r) =>
+        new(name, r.State.Stage, r.State.StageSince, r.State.Momentum.Score, r.State.Momentum.Trend, r.ProjectedAt, []);
+
+    static ScenarioRow Row(string name, ScenarioRow baseline) => baseline with { Scenario = name };
+}

@@ -1,0 +1,41 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Histories;
+using Normalization.Domain.Negotiations;
+
+namespace Normalization.Domain.WhatIf;
+
+/// <summary>
+/// Where a what-if starts: a history. Then branch it (<see cref="Branch.AsOf"/>), change it
+/// (<see cref="Branch.Add(NegotiationEvent[])"/>, <see cref="Branch.Remove(Guid)"/>, <see cref="Branch.Replace"/>) and
+/// <see cref="Branch.Project"/> it:
+/// <code>
+/// var result = WhatIf.FromNdjson("us-taliban.ndjson")
+///     .AsOf(new DateOnly(2025, 4, 3))
+///     .Add(new DemandMet { DemandId = "us-equipment", OccurredOn = DomainDate.Parse("2025-04-10"), Actor = "TB", Target = "US" })
+///     .Project();
+/// result.State.Stage; result.Diff.LedgerChanges; result.Errors;
+/// </code>
+/// Nothing is stored anywhere; the answer comes from the one fold (<see cref="Folding.FoldAccumulator"/>).
+/// </summary>
+public static class WhatIf
+{
+    /// <summary>A history given as the negotiation and its recorded events (any order; retractions and corrections included).</summary>
+    public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) => new(opening, events.ToList());
+
+    /// <summary>A history in the NDJSON format (first line: the negotiation). Throws <see cref="InvalidDataException"/> when the file itself is invalid.</summary>
+    public static Branch FromNdjson(string path, DateOnly? today = null)
+    {
+        using var reader = File.OpenText(path);
+        return FromNdjson(reader, today);
+    }
+
+    /// <inheritdoc cref="FromNdjson(string, DateOnly?)"/>
+    public static Branch FromNdjson(TextReader reader, DateOnly? today = null)
+    {
+        var (opening, events, errors) = NdjsonHistory.ReadAll(reader, today ?? DateOnly.FromDateTime(DateTime.UtcNow));
+        if (errors.Count > 0)
+            throw new InvalidDataException("The history is not valid: " + string.Join("; ", errors.Take(10).Select(e => $"line {e.Line} {e.Path}: {e.Message}")));
+        if (opening is null) throw new InvalidDataException("The history has no NegotiationOpened line.");
+        return From(opening, events);
+    }
+}

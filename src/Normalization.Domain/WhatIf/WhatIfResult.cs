@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Domain.WhatIf;
+
+/// <summary>A hypothetical event of the branch: where it came from ("add" or "replace") and, for a replacement, which recorded event it replaces.</summary>
+public sealed record HypotheticalEvent(Guid EventId, string Type, string OccurredOn, string Origin, Guid? Replaces, NegotiationEvent Event)
+{
+    /// <summary>Always true: every output names hypothetical events as such.</summary>
+    public bool Hypothetical => true;
+}
+
+/// <summary>The answer to a what-if: the projected state, the baseline (same dates, no changes) and what differs.</summary>
+public sealed record WhatIfResult
+{
+    /// <summary>Problems with the changes, with paths such as <c>add[0].occurredOn</c>. When not empty there is no projection.</summary>
+    public IReadOnlyList<FieldError> Errors { get; init; } = [];
+    [JsonIgnore] public bool IsValid => Errors.Count == 0;
+
+    /// <summary>The branch point (null: the whole record).</summary>
+    public DateOnly? BranchedAt { get; init; }
+    /// <summary>The date both states are projected to.</summary>
+    public DateOnly ProjectedAt { get; init; }
+    /// <summary>The "today" hypothetical events were validated against.</summary>
+    public DateOnly Today { get; init; }
+
+    public NegotiationState? Projected { get; init; }
+    public NegotiationState? Baseline { get; init; }
+    public Comparison? Comparison { get; init; }
+
+    /// <summary>Every hypothetical event (added or replacing), each marked <c>hypothetical: true</c>.</summary>
+    public IReadOnlyList<HypotheticalEvent> Hypothetical { get; init; } = [];
+    /// <summary>Recorded events left out by Remove or Replace.</summary>
+    public IReadOnlyList<Guid> Removed { get; init; } = [];
+
+    /// <summary>The projected state; throws when the changes were invalid (read <see cref="Errors"/> first when unsure).</summary>
+    [JsonIgnore] public NegotiationState State => Projected ?? throw Invalid();
+    /// <summary>The comparison with the baseline; throws when the changes were invalid.</summary>
+    [JsonIgnore] public Comparison Diff => Comparison ?? throw Invalid();
+
+    InvalidOperationException Invalid() =>
+        new("The what-if is invalid: " + string.Join("; ", Errors.Select(e => $"{e.Path}: {e.Message}")));
+}
