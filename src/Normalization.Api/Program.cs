@@ -2,6 +2,8 @@ using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
+using Normalization.Api.Security;
+using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
 using Scalar.AspNetCore;
 using Wolverine;
@@ -38,6 +40,17 @@ builder.Host.UseWolverine(opts =>
 });
 
 builder.Services.AddNormalizationStorage(connectionString);
+
+// Writes need an API key; with none configured, the run command makes a development key once.
+if (!args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
+{
+    string dataRoot;
+    try { dataRoot = PostgresLocator.ResolveDataRoot(); }
+    catch (PostgresLocatorException) { dataRoot = Path.Combine(Path.GetTempPath(), "normalization"); }
+    DevelopmentKey.AddTo(builder.Configuration, dataRoot, Console.Out);
+}
+builder.Services.AddSingleton<ApiKeys>();
+builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -48,6 +61,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.Use(ApiKeys.Guard);
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -62,7 +62,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
 
         // Idempotency: an eventId already stored (or repeated in the batch) is reported as a duplicate.
         var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
-        var stored = await ExistingAsync(conn, tx, withIds.Select(e => e.EventId).ToArray(), ct);
+        var stored = await ExistingAsync(conn, tx, id, withIds.Select(e => e.EventId).ToArray(), ct);
         var results = new List<StoredEventId>(withIds.Count);
         var fresh = new List<(NegotiationEvent Event, int Index)>();
         var seen = new HashSet<Guid>();
@@ -70,14 +70,10 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         for (var i = 0; i < withIds.Count; i++)
         {
             var e = withIds[i];
-            if (stored.TryGetValue(e.EventId, out var owner) && owner != id)
-                errors.Add(new($"events[{i}].eventId", "event_id_taken", $"eventId {e.EventId} is already used by another negotiation."));
-            var duplicate = stored.ContainsKey(e.EventId) || !seen.Add(e.EventId);
+            var duplicate = stored.Contains(e.EventId) || !seen.Add(e.EventId);
             results.Add(new StoredEventId(e.EventId, duplicate));
             if (!duplicate) fresh.Add((e, i));
         }
-        if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
-
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         var view = await session.LoadAsync<NegotiationView>(id, ct) ?? throw new InvalidOperationException($"Negotiation {id} has no read model; run rebuild.");
         var previousStage = view.Head.StateAt(StageDay(view.Head)).Stage;
@@ -154,13 +150,14 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         }
     }
 
-    static async Task<Dictionary<Guid, string>> ExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] ids, CancellationToken ct)
+    static async Task<HashSet<Guid>> ExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid[] ids, CancellationToken ct)
     {
-        var result = new Dictionary<Guid, string>();
-        await using var cmd = new NpgsqlCommand("select event_id, negotiation_id from nz_events where event_id = any(@ids)", conn, tx);
+        var result = new HashSet<Guid>();
+        await using var cmd = new NpgsqlCommand("select event_id from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("ids", ids);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) result[r.GetGuid(0)] = r.GetString(1);
+        while (await r.ReadAsync(ct)) result.Add(r.GetGuid(0));
         return result;
     }
 
@@ -240,18 +237,19 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         // Retractions and corrections: re-resolve each touched record family (the root event and everything aimed at it).
         var roots = new HashSet<Guid>();
         foreach (var e in events.Where(e => RoleOf(e) != 0))
-            roots.Add(await RootOfAsync(conn, tx, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
+            roots.Add(await RootOfAsync(conn, tx, id, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
         foreach (var root in roots)
             foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
         return dirty;
     }
 
-    static async Task<Guid> RootOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid target, CancellationToken ct)
+    static async Task<Guid> RootOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string negotiationId, Guid target, CancellationToken ct)
     {
         var current = target;
         for (var depth = 0; depth < 8; depth++)
         {
-            await using var cmd = new NpgsqlCommand("select target_event_id from nz_events where event_id = @id", conn, tx);
+            await using var cmd = new NpgsqlCommand("select target_event_id from nz_events where negotiation_id = @n and event_id = @id", conn, tx);
+            cmd.Parameters.AddWithValue("n", negotiationId);
             cmd.Parameters.AddWithValue("id", current);
             if (await cmd.ExecuteScalarAsync(ct) is Guid parent) current = parent; else break;
         }
@@ -264,13 +262,14 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         var family = new List<(NegotiationEvent Event, string Status, string Key)>();
         await using (var cmd = new NpgsqlCommand("""
             with recursive fam as (
-                select event_id from nz_events where event_id = @root
-                union select c.event_id from nz_events c join fam on c.target_event_id = fam.event_id)
-            select i.status, i.sort_key, e.type, e.data::text from nz_events i join fam on fam.event_id = i.event_id
+                select event_id from nz_events where negotiation_id = @n and event_id = @root
+                union select c.event_id from nz_events c join fam on c.negotiation_id = @n and c.target_event_id = fam.event_id)
+            select i.status, i.sort_key, e.type, e.data::text from nz_events i join fam on i.negotiation_id = @n and fam.event_id = i.event_id
             join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("root", root);
+            cmd.Parameters.AddWithValue("n", id);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 family.Add((EventJson.Deserialize(r.GetString(2), r.GetString(3)), r.GetString(0), r.GetString(1)));
@@ -289,7 +288,8 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             };
             if (status == oldStatus) continue;
             touched.Add(oldKey);
-            await using var u = new NpgsqlCommand("update nz_events set status = @s where event_id = @id", conn, tx);
+            await using var u = new NpgsqlCommand("update nz_events set status = @s where negotiation_id = @n and event_id = @id", conn, tx);
+            u.Parameters.AddWithValue("n", id);
             u.Parameters.AddWithValue("s", status);
             u.Parameters.AddWithValue("id", e.EventId);
             await u.ExecuteNonQueryAsync(ct);
@@ -445,8 +445,8 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         var items = new List<TimelineEntry>();
         await using var cmd = new NpgsqlCommand($"""
             select i.status, e.type, e.data::text, i.version, e.timestamp, e.user_name,
-              (select r.event_id from nz_events r where r.target_event_id = i.event_id and r.role = 1 and r.status = 'active' limit 1),
-              (select c.event_id from nz_events c where c.target_event_id = i.event_id and c.role = 2 and c.status = 'active' limit 1)
+              (select r.event_id from nz_events r where r.negotiation_id = i.negotiation_id and r.target_event_id = i.event_id and r.role = 1 and r.status = 'active' limit 1),
+              (select c.event_id from nz_events c where c.negotiation_id = i.negotiation_id and c.target_event_id = i.event_id and c.role = 2 and c.status = 'active' limit 1)
             from nz_events i join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
             where {where} order by i.sort_key, i.version offset @offset limit @limit
             """, conn);
@@ -507,11 +507,6 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         }
         var events = history.Events.Select(r => r.Event).ToList();
         await IndexAsync(conn, tx, id, 1, events, ct);
-        // Statuses for every family at once from the pure resolver.
-        var resolved = EffectiveHistory.Resolve(events);
-        foreach (var root in events.Where(e => RoleOf(e) != 0).Select(e => e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId).Distinct())
-            await ResolveFamilyAsync(conn, tx, id, await RootOfAsync(conn, tx, root, ct), ct);
-        _ = resolved;
         var head = await RefoldFromAsync(conn, tx, id, history.Opening, "", ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct);

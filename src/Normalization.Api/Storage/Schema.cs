@@ -5,7 +5,7 @@ namespace Normalization.Api.Storage;
 /// <summary>
 /// Tables Marten does not know about: the domain-order index of every stream (with effective status after
 /// retractions/corrections), fold checkpoints in domain order, and the ids events may reference.
-/// nz_events.event_id is the primary key, so the database itself makes an eventId unique.
+/// (negotiation_id, event_id) is the primary key, so the database itself makes an eventId unique within a negotiation.
 /// </summary>
 public static class Schema
 {
@@ -15,7 +15,7 @@ public static class Schema
             version int not null,
             created_at timestamptz not null default now());
         create table if not exists nz_events (
-            event_id uuid primary key,
+            event_id uuid not null,
             negotiation_id text not null,
             version int not null,
             type text not null,
@@ -26,10 +26,11 @@ public static class Schema
             domain_date date not null,
             occurred_on text not null,
             actor text not null,
-            recorded_at timestamptz not null default now());
+            recorded_at timestamptz not null default now(),
+            primary key (negotiation_id, event_id));
         create index if not exists ix_nz_events_fold on nz_events (negotiation_id, sort_key) where status = 'active' and role <> 1;
         create index if not exists ix_nz_events_timeline on nz_events (negotiation_id, sort_key);
-        create index if not exists ix_nz_events_target on nz_events (target_event_id) where target_event_id is not null;
+        create index if not exists ix_nz_events_target on nz_events (negotiation_id, target_event_id) where target_event_id is not null;
         create unique index if not exists ux_nz_events_version on nz_events (negotiation_id, version);
         create table if not exists nz_checkpoints (
             negotiation_id text not null,

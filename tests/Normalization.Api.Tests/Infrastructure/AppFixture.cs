@@ -33,6 +33,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public string DatabaseName { get; } = $"normalization_test_{Guid.NewGuid():N}"[..27];
 
+    /// <summary>The key every test write sends in X-Api-Key (its hash is configured as ApiKeys:tests).</summary>
+    public const string ApiKey = "test-key-for-normalization";
+
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
@@ -47,6 +50,8 @@ public sealed class AppFixture : IAsyncLifetime
         _previousConnectionString = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         Environment.SetEnvironmentVariable(ConnectionStringVariable, ConnectionString);
 
+        Environment.SetEnvironmentVariable("ApiKeys__tests", Normalization.Api.Security.ApiKeys.Hash(ApiKey));
+        Environment.SetEnvironmentVariable("Normalization__LoadSeedData", "false");
         Host = await AlbaHost.For<Program>(_ => { });
     }
 

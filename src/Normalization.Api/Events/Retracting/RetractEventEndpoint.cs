@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Normalization.Api.Http;
+using Normalization.Api.Security;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+using Wolverine.Http;
+
+namespace Normalization.Api.Events.Retracting;
+
+/// <summary>POST /api/negotiations/{id}/events/{eventId}/retract — <c>{ "reason", "occurredOn"?, "actor"?, "eventId"? }</c>: appends an EventRetracted.</summary>
+public static class RetractEventEndpoint
+{
+    [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
+    public static async Task<IResult> Post(string id, string eventId, HttpContext http, NegotiationStore store, CancellationToken ct)
+    {
+        if (!Guid.TryParse(eventId, out var target)) return Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID.");
+        var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
+        if (problem is not null) return problem;
+        using var _ = doc;
+        var b = doc!.RootElement;
+        string? Str(string name) => b.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var reason = Str("reason");
+        if (string.IsNullOrWhiteSpace(reason)) return Problems.Field("reason", "required", "reason is required: say why the event is retracted.");
+        if (reason.Length > 2000) return Problems.Field("reason", "too_long", "reason is longer than 2000 characters.");
+        var occurred = DomainDate.FromDate(store.Today);
+        if (Str("occurredOn") is { } o && !DomainDate.TryParse(o, out occurred)) return Problems.Field("occurredOn", "invalid_date", "occurredOn must be YYYY-MM-DD, YYYY-MM or YYYY.");
+        var retraction = new EventRetracted
+        {
+            EventId = Str("eventId") is { } g && Guid.TryParse(g, out var gid) ? gid : Guid.NewGuid(),
+            OccurredOn = occurred,
+            Actor = Str("actor") ?? "EDITOR",
+            Confidence = Confidence.Confirmed,
+            TargetEventId = target,
+            Reason = reason,
+        };
+        var outcome = await store.AppendAsync(id, null, [retraction], ApiKeys.PostedBy(http), http.TraceIdentifier, ct);
+        return outcome switch
+        {
+            AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
+            AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "unknown_reference") =>
+                Problems.Of(404, "event_not_found", "No such event.", $"Negotiation '{id}' has no event {target}."),
+            AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "already_retracted") =>
+                Problems.Conflict("already_retracted", $"Event {target} is already retracted."),
+            AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
+            AppendOutcome.Appended a => ApiJson.Created($"/api/negotiations/{id}", new
+            {
+                id, version = a.Version, retractionEventId = a.Events[0].EventId, duplicate = a.Events[0].Duplicate,
+                retractedEventId = target, stage = a.Stage, previousStage = a.PreviousStage, stageChanged = a.StageChanged,
+            }),
+            _ => throw new InvalidOperationException(),
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Normalization.Api.Http;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+using Wolverine.Http;
+
+namespace Normalization.Api.Timeline;
+
+/// <summary>
+/// GET /api/negotiations/{id}/timeline?from=&amp;to=&amp;type=&amp;actor=&amp;page=&amp;pageSize= — events in domain order with
+/// sources, confidence and retraction/correction status. Accept: text/csv or application/x-ndjson exports.
+/// </summary>
+public static class TimelineEndpoint
+{
+    [WolverineGet("/api/negotiations/{id}/timeline")]
+    public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
+    {
+        var q = request.Query;
+        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
+        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
+        if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3!;
+        var accept = request.Headers.Accept.ToString();
+        var export = accept.Contains("text/csv") || accept.Contains("application/x-ndjson");
+        if (!Query.TryInt(q["pageSize"], "pageSize", 1, export ? 100_000 : 500, export ? 100_000 : 100, out var pageSize, out var p4)) return p4!;
+        string? type = q["type"];
+        if (type is not null && !EventCatalog.TryGet(type, out _))
+            return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
+        string? actor = q["actor"];
+        if (actor is { Length: > 16 }) return Problems.Field("actor", "invalid_party_code", "actor must be a party code.");
+        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
+
+        var (items, total) = await store.TimelineAsync(id, from, to, type, actor, (page - 1) * pageSize, pageSize, ct);
+        if (accept.Contains("text/csv")) return Results.Text(Csv(items), "text/csv; charset=utf-8");
+        if (accept.Contains("application/x-ndjson"))
+            return Results.Text(string.Concat(items.Select(i => EventJson.Serialize(i.Event) + "\n")), "application/x-ndjson; charset=utf-8");
+        return ApiJson.Ok(new { id, page, pageSize, total, items = items.Select(Entry) });
+    }
+
+    public static object Entry(TimelineEntry i) => new
+    {
+        eventId = i.Event.EventId, type = i.Event.Type, occurredOn = i.Event.OccurredOn, precision = i.Event.OccurredOn.Precision,
+        actor = i.Event.Actor, target = i.Event.Target, confidence = i.Event.Confidence, sources = i.Event.Sources, note = i.Event.Note,
+        status = i.Status, retractedBy = i.RetractedBy, correctedBy = i.CorrectedBy,
+        goldstein = EventCatalog.GoldsteinOf(i.Event), cameo = EventCatalog.CameoOf(i.Event), plover = EventCatalog.Of(i.Event).Plover,
+        version = i.Version, recordedAt = i.RecordedAt, postedBy = i.PostedBy,
+        @event = JsonSerializer.SerializeToNode(i.Event, EventJson.Options),
+    };
+
+    /// <summary>The CSV layout (docs/api.md): envelope columns, then the type's own fields as one JSON column.</summary>
+    public static readonly string[] CsvColumns = ["eventId", "type", "occurredOn", "actor", "target", "confidence", "status", "cameo", "goldstein", "plover", "sources", "note", "fields"];
+
+    public static string Csv(IEnumerable<TimelineEntry> items)
+    {
+        var sb = new StringBuilder(string.Join(",", CsvColumns)).Append('\n');
+        foreach (var i in items)
+        {
+            var e = i.Event;
+            var node = JsonSerializer.SerializeToNode(e, EventJson.Options)!.AsObject();
+            foreach (var k in new[] { "type", "eventId", "occurredOn", "actor", "target", "confidence", "sources", "note" }) node.Remove(k);
+            string[] row = [e.EventId.ToString(), e.Type, e.OccurredOn.ToString(), e.Actor, e.Target ?? "", e.Confidence.ToString(), i.Status,
+                EventCatalog.CameoOf(e), EventCatalog.GoldsteinOf(e).ToString(System.Globalization.CultureInfo.InvariantCulture), EventCatalog.Of(e).Plover,
+                JsonSerializer.Serialize(e.Sources, EventJson.Options), e.Note ?? "", node.ToJsonString()];
+            sb.AppendJoin(',', row.Select(Escape)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    public static string Escape(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}
