@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Normalization.Api.Http;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Validation;
+using Normalization.Domain.WhatIf;
+using DomainWhatIf = Normalization.Domain.WhatIf.WhatIf;
+
+namespace Normalization.Api.WhatIf;
+
+/// <summary>
+/// The hypothetical changes of a what-if, as sent: <c>{ "add": [flat events], "remove": [eventIds], "replace": [{ "eventId", "event" }] }</c>.
+/// <see cref="Raw"/> keeps the three arrays exactly as received, which is all a saved scenario stores.
+/// </summary>
+public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnlyList<Guid> Remove, IReadOnlyList<(Guid EventId, NegotiationEvent Event)> Replace, string Raw)
+{
+    public const int MaxChanges = 1000;
+    public static readonly string[] Fields = ["add", "remove", "replace"];
+
+    /// <summary>Reads the three arrays of <paramref name="body"/>; every problem goes to <paramref name="errors"/> with its path.</summary>
+    public static WhatIfChanges Read(JsonElement body, List<FieldError> errors)
+    {
+        var add = new List<NegotiationEvent>();
+        var remove = new List<Guid>();
+        var replace = new List<(Guid, NegotiationEvent)>();
+        var raw = new Dictionary<string, JsonElement>();
+        var total = 0;
+        bool Array(string name, out JsonElement list)
+        {
+            if (!body.TryGetProperty(name, out list) || list.ValueKind == JsonValueKind.Null) return false;
+            if (list.ValueKind != JsonValueKind.Array) { errors.Add(new(name, "wrong_type", $"{name} must be an array.")); return false; }
+            total += list.GetArrayLength();
+            if (total > MaxChanges) { errors.Add(new(name, "too_many", $"At most {MaxChanges} changes in one what-if.")); return false; }
+            raw[name] = list;
+            return true;
+        }
+        if (Array("add", out var adds))
+        {
+            var i = 0;
+            foreach (var item in adds.EnumerateArray())
+                if (EventReader.Read(item, $"add[{i++}]", errors) is { } e) add.Add(e);
+        }
+        if (Array("remove", out var removes))
+        {
+            var i = 0;
+            foreach (var item in removes.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.String && Guid.TryParse(item.GetString(), out var g) && g != Guid.Empty) remove.Add(g);
+                else errors.Add(new($"remove[{i}]", "invalid_guid", "Each item of remove must be the eventId (GUID) of a recorded event."));
+                i++;
+            }
+        }
+        if (Array("replace", out var replaces))
+        {
+            var i = 0;
+            foreach (var item in replaces.EnumerateArray())
+            {
+                var path = $"replace[{i++}]";
+                if (item.ValueKind != JsonValueKind.Object) { errors.Add(new(path, "wrong_type", "Each item of replace is { \"eventId\": recorded event, \"event\": flat event }.")); continue; }
+                foreach (var p in item.EnumerateObject())
+                    if (p.Name is not ("eventId" or "event")) errors.Add(new($"{path}.{Short(p.Name)}", "unknown_field", "Unknown field. Allowed: eventId, event."));
+                Guid? target = null;
+                if (item.TryGetProperty("eventId", out var idEl) && idEl.ValueKind == JsonValueKind.String && Guid.TryParse(idEl.GetString(), out var g) && g != Guid.Empty) target = g;
+                else errors.Add(new($"{path}.eventId", idEl.ValueKind == JsonValueKind.Undefined ? "required" : "invalid_guid", "eventId must be the GUID of the recorded event to replace."));
+                NegotiationEvent? e = null;
+                if (item.TryGetProperty("event", out var evEl)) e = EventReader.Read(evEl, $"{path}.event", errors);
+                else errors.Add(new($"{path}.event", "required", "event is required: the flat event that replaces it."));
+                if (target is { } t && e is not null) replace.Add((t, e));
+            }
+        }
+        return new WhatIfChanges(add, remove, replace, JsonSerializer.Serialize(raw));
+    }
+
+    /// <summary>Applies the changes to a branch, in the order the body lists them (so error paths match the body).</summary>
+    public Branch ApplyTo(Branch branch)
+    {
+        foreach (var (id, e) in Replace) branch = branch.Replace(id, e);
+        foreach (var id in Remove) branch = branch.Remove(id);
+        return branch.Add(Add.ToArray());
+    }
+
+    static string Short(string s) => s.Length > 40 ? s[..40] : s;
+}
+
+/// <summary>Reads a what-if body and runs it against a negotiation's recorded history. Nothing is written.</summary>
+public static class WhatIfRunner
+{
+    public static readonly string[] WhatIfFields = ["asOf", "knownAt", "projectTo", .. WhatIfChanges.Fields];
+
+    public sealed record Options(DateOnly? AsOf, DateTimeOffset? KnownAt, DateOnly? ProjectTo);
+
+    /// <summary>Parses dates given as YYYY-MM-DD (or YYYY-MM / YYYY: the end of that period).</summary>
+    public static DateOnly? Date(JsonElement body, string name, List<FieldError> errors)
+    {
+        if (!body.TryGetProperty(name, out var el) || el.ValueKind == JsonValueKind.Null) return null;
+        if (el.ValueKind == JsonValueKind.String && DomainDate.TryParse(el.GetString(), out var d) && d.Year is >= 1 and <= 9998) return d.End;
+        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period)."));
+        return null;
+    }
+
+    public static DateTimeOffset? Instant(JsonElement body, string name, List<FieldError> errors)
+    {
+        if (!body.TryGetProperty(name, out var el) || el.ValueKind == JsonValueKind.Null) return null;
+        if (el.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(el.GetString(), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var i)) return i;
+        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant, e.g. 2025-04-01T00:00:00Z."));
+        return null;
+    }
+
+    public static void UnknownFields(JsonElement body, IReadOnlyCollection<string> allowed, List<FieldError> errors)
+    {
+        foreach (var p in body.EnumerateObject())
+            if (!allowed.Contains(p.Name))
+                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", allowed)}."));
+    }
+
+    /// <summary>Runs the changes on the history as recorded (at <c>knownAt</c>, if given). Null when there is no such history.</summary>
+    public static async Task<WhatIfResult?> RunAsync(NegotiationStore store, string id, WhatIfChanges changes, Options options, CancellationToken ct)
+    {
+        var history = await store.LoadHistoryAsync(id, options.KnownAt, ct);
+        if (history is null) return null;
+        var branch = DomainWhatIf.From(history.Opening, history.Events.Select(r => r.Event))
+            .Today(store.Today)
+            .AsOf(options.AsOf ?? store.Today);
+        return changes.ApplyTo(branch).Project(options.ProjectTo);
+    }
+
+    /// <summary>The answer: the projected state first, then the comparison with the baseline, and the hypothetical events marked as such.</summary>
+    public static object Body(string id, WhatIfResult r, DateTimeOffset? knownAt, string? scenario = null) => new
+    {
+        id, scenario, asOf = r.BranchedAt, projectedAt = r.ProjectedAt, knownAt, today = r.Today, stored = false,
+        stage = r.State.Stage, stageSince = r.State.StageSince,
+        projected = r.Projected, baseline = r.Baseline, comparison = r.Comparison,
+        hypothetical = r.Hypothetical.Select(h => new { h.EventId, h.Type, h.OccurredOn, h.Origin, replaces = h.Replaces, hypothetical = true, @event = h.Event }),
+        removed = r.Removed,
+    };
+
+    public static IResult Invalid(WhatIfResult r) => Problems.Validation(r.Errors, StatusCodes.Status422UnprocessableEntity);
+}
