@@ -30,6 +30,11 @@ public static class EventJson
     /// <summary>Flat polymorphism on <see cref="NegotiationEvent"/>: the catalog is the only list of types.</summary>
     static void AddEventPolymorphism(JsonTypeInfo info)
     {
+        // An empty eventId means "none" (a correction's inner event has none): never write it, since the reader
+        // accepts an absent eventId but rejects an empty GUID.
+        if (info.Kind == JsonTypeInfoKind.Object && typeof(NegotiationEvent).IsAssignableFrom(info.Type))
+            foreach (var p in info.Properties)
+                if (p.PropertyType == typeof(Guid) && p.Name == "eventId") p.ShouldSerialize = static (_, v) => v is Guid g && g != Guid.Empty;
         if (info.Type != typeof(NegotiationEvent)) return;
         info.PolymorphismOptions = new JsonPolymorphismOptions
         {
