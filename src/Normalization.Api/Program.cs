@@ -50,6 +50,7 @@ if (!args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configura
     DevelopmentKey.AddTo(builder.Configuration, dataRoot, Console.Out);
 }
 builder.Services.AddSingleton<ApiKeys>();
+builder.AddHardening();
 builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
@@ -61,6 +62,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseHardening();
 app.Use(ApiKeys.Guard);
 
 app.MapOpenApi();

@@ -22,6 +22,7 @@ public static class EventJson
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         o.PropertyNameCaseInsensitive = true;
+        o.AllowOutOfOrderMetadataProperties = true; // "type" may come anywhere in a flat event
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } };
         if (!o.Converters.Any(c => c is JsonStringEnumConverter)) o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
