@@ -22,6 +22,8 @@ public static class EventJson
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         o.PropertyNameCaseInsensitive = true;
+        // PostgreSQL jsonb reorders keys ("note" sorts before "type"): a nested event's "type" need not come first.
+        o.AllowOutOfOrderMetadataProperties = true;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } };
         if (!o.Converters.Any(c => c is JsonStringEnumConverter)) o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));

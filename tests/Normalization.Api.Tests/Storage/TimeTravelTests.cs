@@ -1,3 +1,4 @@
+using Marten;
 using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Domain.Catalog;
@@ -65,6 +66,29 @@ public sealed class TimeTravelTests(AppFixture app)
         Json(now).ShouldBe(FoldJson(opening, [.. seed, correction], April15));
         Json(await Store.StateAsOfAsync(id, April15)).ShouldBe(Json(now));
         Json(await Store.StateAsOfAsync(id, new DateOnly(2024, 2, 1))).ShouldBe(FoldJson(opening, [.. seed, correction], new DateOnly(2024, 2, 1)));
+    }
+
+    [Fact]
+    public async Task Bug_a_correction_of_an_event_with_a_note_could_not_be_read_back_from_jsonb()
+    {
+        // jsonb stores keys by length then bytes, so a nested event's "note" came before its "type" discriminator,
+        // and System.Text.Json refused the payload: every read of the stream (our reads and Marten's) failed.
+        var id = NewId("note");
+        var (opening, seed) = Seed(id);
+        await Store.CreateAsync(opening, Poster);
+        await Store.AppendOk(id, seed.Take(3).ToList());
+        var correction = new EventCorrected
+        {
+            EventId = Guid.NewGuid(), OccurredOn = new DomainDate(2025, 4, 10), Actor = "US", TargetEventId = seed[0].EventId,
+            Correction = seed[0] with { Note = "corrected: the talks were a day earlier", OccurredOn = new DomainDate(2020, 2, 28) },
+        };
+        await Store.AppendOk(id, [correction]);
+
+        var read = (await Store.LoadHistoryAsync(id))!.Events[^1].Event.ShouldBeOfType<EventCorrected>();
+        read.Correction!.Note.ShouldBe("corrected: the talks were a day earlier");
+        await using var q = app.Store.QuerySession();
+        (await q.Events.FetchStreamAsync(id))[^1].Data.ShouldBeOfType<EventCorrected>().Correction.ShouldBeOfType<TalksHeld>();
+        Json(await Store.StateAsOfAsync(id, April15, knownAt: DateTimeOffset.UtcNow.AddMinutes(1))).ShouldBe(FoldJson(opening, [.. seed.Take(3), correction], April15));
     }
 
     [Fact]
