@@ -72,6 +72,17 @@ public static class StoreSupport
         return result;
     }
 
+    /// <summary>JSON with object keys sorted (jsonb does not keep the order of a dictionary's keys).</summary>
+    public static string Canonical(string json) => Sort(System.Text.Json.Nodes.JsonNode.Parse(json))?.ToJsonString() ?? "null";
+
+    static System.Text.Json.Nodes.JsonNode? Sort(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o => new System.Text.Json.Nodes.JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => KeyValuePair.Create(p.Key, Sort(p.Value?.DeepClone())))),
+        System.Text.Json.Nodes.JsonArray a => new System.Text.Json.Nodes.JsonArray(a.Select(x => Sort(x?.DeepClone())).ToArray()),
+        _ => node?.DeepClone(),
+    };
+
     public static string Json<T>(T value) => JsonSerializer.Serialize(value, EventJson.Options);
 
     /// <summary>The state on <paramref name="on"/> as the stored head gives it, as JSON.</summary>
@@ -147,7 +158,7 @@ public static class StoreSupport
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<(string, int, string)>();
         while (await r.ReadAsync())
-            list.Add((r.GetString(0), r.GetInt32(1), Json(JsonSerializer.Deserialize<FoldAccumulator>(r.GetString(2), EventJson.Options))));
+            list.Add((r.GetString(0), r.GetInt32(1), Canonical(Json(JsonSerializer.Deserialize<FoldAccumulator>(r.GetString(2), EventJson.Options)))));
         return list;
     }
 
@@ -161,7 +172,7 @@ public static class StoreSupport
             var before = acc.EventCount;
             acc.Apply(e);
             if (acc.EventCount != before && acc.EventCount % NegotiationStore.CheckpointEvery == 0)
-                list.Add((acc.LastSortKey!, acc.EventCount, Json(acc)));
+                list.Add((acc.LastSortKey!, acc.EventCount, Canonical(Json(acc))));
         }
         return list;
     }
