@@ -39,7 +39,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         session.LastModifiedBy = postedBy;
         session.Events.StartStream(opening.Id, opening);
         var head = FoldAccumulator.Start(opening);
-        await StoreReadModelsAsync(session, opening.Id, 1, head, ct);
+        await StoreReadModelsAsync(session, opening.Id, 1, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return true;
@@ -104,9 +104,10 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         var head = view.Head;
         var checkpoints = new List<(string Key, DateOnly Date, int Count, string Json)>();
         if (dirtyKey is null) { }
-        else if (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0)
+        else if (events.All(e => RoleOf(e) == 0) && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
         {
-            // Appended after everything folded so far: constant work, continue the head.
+            // Appended after everything folded so far: constant work, continue the head. (A batch with a retraction or
+            // a correction refolds from its dirty key instead: it may retract or replace an event of the same batch.)
             var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance);
             foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
             await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
@@ -117,7 +118,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
         }
 
-        await StoreReadModelsAsync(session, id, version, head, ct);
+        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
@@ -232,7 +233,9 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
 
         string? dirty = null;
         void Dirty(string key) { if (dirty is null || string.CompareOrdinal(key, dirty) < 0) dirty = key; }
-        foreach (var e in events.Where(e => RoleOf(e) == 0)) Dirty(DomainOrder.SortKey(e));
+        // Every new event's position: a correction's is where the corrected event now sits (it may move it earlier
+        // than the original, and earlier than a checkpoint).
+        foreach (var e in events) Dirty(KeyOf(e));
 
         // Retractions and corrections: re-resolve each touched record family (the root event and everything aimed at it).
         var roots = new HashSet<Guid>();
@@ -346,7 +349,8 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         }
     }
 
-    async Task StoreReadModelsAsync(IDocumentSession session, string id, int version, FoldAccumulator head, CancellationToken ct)
+    async Task StoreReadModelsAsync(IDocumentSession session, string id, int version, FoldAccumulator head, CancellationToken ct,
+        NpgsqlConnection conn, NpgsqlTransaction tx)
     {
         session.Store(new NegotiationView { Id = id, Version = version, Head = head, UpdatedAt = clock.GetUtcNow() });
         var at = head.PendingDate ?? DateOnly.MinValue;
@@ -360,7 +364,16 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         });
         foreach (var party in head.Negotiation.Parties)
         {
-            var profile = await session.LoadAsync<PartyProfile>(party.Code, ct) ?? new PartyProfile { Id = party.Code, Name = party.Name };
+            var profile = await session.LoadAsync<PartyProfile>(party.Code, ct);
+            if (profile is not null && profile.NegotiationIds.Contains(id)) continue;
+            // A profile is shared by every negotiation of the party: serialize its read-modify-write (until commit),
+            // then read it again (lightweight session: no identity map, a fresh read), so two negotiations created at once do not overwrite each other's entry.
+            await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(54329002, hashtext(@code))", conn, tx))
+            {
+                lockCmd.Parameters.AddWithValue("code", party.Code);
+                await lockCmd.ExecuteNonQueryAsync(ct);
+            }
+            profile = await session.LoadAsync<PartyProfile>(party.Code, ct) ?? new PartyProfile { Id = party.Code, Name = party.Name };
             if (profile.NegotiationIds.Contains(id)) continue;
             profile.NegotiationIds.Add(id);
             session.Store(profile);
@@ -509,7 +522,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         await IndexAsync(conn, tx, id, 1, events, ct);
         var head = await RefoldFromAsync(conn, tx, id, history.Opening, "", ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct);
+        await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }

@@ -22,7 +22,8 @@ public static class EventJson
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         o.PropertyNameCaseInsensitive = true;
-        o.AllowOutOfOrderMetadataProperties = true; // "type" may come anywhere in a flat event
+        // PostgreSQL jsonb reorders keys ("note" sorts before "type"): a nested event's "type" need not come first.
+        o.AllowOutOfOrderMetadataProperties = true;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } };
         if (!o.Converters.Any(c => c is JsonStringEnumConverter)) o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
@@ -50,8 +51,12 @@ public static class EventJson
     public static string Serialize(NegotiationEvent e) => JsonSerializer.Serialize(e, Options);
     public static string Serialize(NegotiationOpened e) => JsonSerializer.Serialize(e, Options);
     public static NegotiationEvent Deserialize(string json) => JsonSerializer.Deserialize<NegotiationEvent>(json, Options)!;
-    public static NegotiationEvent Deserialize(string typeName, string json) =>
-        EventCatalog.TryGet(typeName, out var info)
+    /// <summary>Reads a stored payload of <paramref name="typeName"/>; old shapes are upcast first (<see cref="EventUpcasters"/>).</summary>
+    public static NegotiationEvent Deserialize(string typeName, string json)
+    {
+        (typeName, json) = EventUpcasters.Upcast(typeName, json);
+        return EventCatalog.TryGet(typeName, out var info)
             ? (NegotiationEvent)JsonSerializer.Deserialize(json, info.ClrType, Options)!
             : throw new JsonException($"Unknown event type '{typeName}'.");
+    }
 }
