@@ -95,6 +95,20 @@ public sealed class RetractingTests(AppFixture app)
         body.ShouldHaveError(path);
     }
 
+    [Theory]
+    [InlineData("{\"reason\":\"x\",\"actor\":\"not a code\"}", "actor")]
+    [InlineData("{\"reason\":\"x\",\"eventId\":\"nope\"}", "eventId")]
+    public async Task Given_an_invalid_actor_or_retraction_id_When_retracting_Then_400_and_nothing_stored(string raw, string path)
+    {
+        var (id, release) = await GivenConfidenceBuilding();
+
+        var (status, body, _) = await app.PostRaw($"/api/negotiations/{id}/events/{release}/retract", raw);
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError(path);
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(4);
+    }
+
     [Fact]
     public async Task Given_a_retraction_dated_in_the_future_When_retracting_Then_422_not_500()
     {

@@ -106,6 +106,21 @@ public sealed class CreatingTests(AppFixture app)
     }
 
     [Theory]
+    [InlineData("""{"id":"null-party","title":"t","parties":[null,{"code":"TB","name":"Taliban"}]}""", "parties[0]")]
+    [InlineData("""{"id":"null-party","title":"t","parties":[{"code":"US","name":"US"},null]}""", "parties[1]")]
+    [InlineData("""{"id":"null-recog","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"recognition":[null]}}""", "baseline.recognition[0]")]
+    [InlineData("""{"id":"null-office","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"offices":[null]}}""", "baseline.offices[0]")]
+    [InlineData("""{"id":"null-desig","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"designations":[null]}}""", "baseline.designations[0].designee")]
+    [InlineData("""{"id":"null-sanction","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"sanctions":[null]}}""", "baseline.sanctions[0]")]
+    public async Task Given_null_list_entries_When_creating_Then_400_naming_the_entry_not_500(string raw, string path)
+    {
+        var (status, body, _) = await app.PostRaw("/api/negotiations", raw);
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError(path);
+    }
+
+    [Theory]
     [InlineData("{\"id\":")]
     [InlineData("not json")]
     [InlineData("[1,2]")]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
@@ -80,7 +81,7 @@ public sealed class ApiKeyTests(AppFixture app)
     [Fact]
     public void Given_keys_configured_as_sha256_hex_When_authenticating_Then_only_the_matching_key_is_accepted()
     {
-        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ApiKeys:ingest"] = ApiKeys.Hash("mykey") }).Build();
         var keys = new ApiKeys(config);
 
