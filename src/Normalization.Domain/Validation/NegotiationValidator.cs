@@ -21,25 +21,27 @@ public static partial class NegotiationValidator
         else
         {
             CheckParties(n.Parties, P("parties"), errors);
-            if (n.Parties[0].Code == n.Parties[1].Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
+            if (n.Parties[0] is { } first && n.Parties[1] is { } second && first.Code == second.Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
         }
         if (n.Mediators is { Count: > 20 }) errors.Add(new(P("mediators"), "too_many", "At most 20 mediators."));
         else if (n.Mediators is not null) CheckParties(n.Mediators, P("mediators"), errors);
         var b = n.Baseline ?? new Baseline();
         foreach (var (r, i) in (b.Recognition ?? []).Select((r, i) => (r, i)))
         {
+            if (r is null) { errors.Add(new(P($"baseline.recognition[{i}]"), "required", "A recognition is an object with by and of.")); continue; }
             if (!EventReader.PartyCode().IsMatch(r.By ?? "")) errors.Add(new(P($"baseline.recognition[{i}].by"), "invalid_party_code", "by must be a party code."));
             if (!EventReader.PartyCode().IsMatch(r.Of ?? "")) errors.Add(new(P($"baseline.recognition[{i}].of"), "invalid_party_code", "of must be a party code."));
         }
         foreach (var (o, i) in (b.Offices ?? []).Select((o, i) => (o, i)))
         {
+            if (o is null) { errors.Add(new(P($"baseline.offices[{i}]"), "required", "An office is an object with sender and host.")); continue; }
             if (!EventReader.PartyCode().IsMatch(o.Sender ?? "")) errors.Add(new(P($"baseline.offices[{i}].sender"), "invalid_party_code", "sender must be a party code."));
             if (!EventReader.PartyCode().IsMatch(o.Host ?? "")) errors.Add(new(P($"baseline.offices[{i}].host"), "invalid_party_code", "host must be a party code."));
         }
         foreach (var (s, i) in (b.Sanctions ?? []).Select((s, i) => (s, i)))
             if (string.IsNullOrWhiteSpace(s) || s.Length > 500) errors.Add(new(P($"baseline.sanctions[{i}]"), "invalid", "Each sanction is a non-empty scope of at most 500 characters."));
         foreach (var (d, i) in (b.Designations ?? []).Select((d, i) => (d, i)))
-            if (string.IsNullOrWhiteSpace(d.Designee)) errors.Add(new(P($"baseline.designations[{i}].designee"), "required", "designee is required."));
+            if (string.IsNullOrWhiteSpace(d?.Designee)) errors.Add(new(P($"baseline.designations[{i}].designee"), "required", "designee is required."));
         return errors;
     }
 

@@ -3,6 +3,7 @@ using Normalization.Api.Http;
 using Normalization.Api.Security;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Validation;
 using Wolverine.Http;
 
 namespace Normalization.Api.Events.Retracting;
@@ -24,9 +25,15 @@ public static class RetractEventEndpoint
         if (reason.Length > 2000) return Problems.Field("reason", "too_long", "reason is longer than 2000 characters.");
         var occurred = DomainDate.FromDate(store.Today);
         if (Str("occurredOn") is { } o && !DomainDate.TryParse(o, out occurred)) return Problems.Field("occurredOn", "invalid_date", "occurredOn must be YYYY-MM-DD, YYYY-MM or YYYY.");
+        var retractionId = Guid.NewGuid();
+        if (b.TryGetProperty("eventId", out var idEl) && idEl.ValueKind != JsonValueKind.Null &&
+            !(idEl.ValueKind == JsonValueKind.String && Guid.TryParse(idEl.GetString(), out retractionId) && retractionId != Guid.Empty))
+            return Problems.Field("eventId", "invalid_guid", "eventId, when given, must be a non-empty GUID (the retraction's own id).");
+        if (Str("actor") is { } actor && !EventReader.PartyCode().IsMatch(actor))
+            return Problems.Field("actor", "invalid_party_code", "actor must be a party code: upper-case letters, digits, hyphens (e.g. US, TB).");
         var retraction = new EventRetracted
         {
-            EventId = Str("eventId") is { } g && Guid.TryParse(g, out var gid) ? gid : Guid.NewGuid(),
+            EventId = retractionId,
             OccurredOn = occurred,
             Actor = Str("actor") ?? "EDITOR",
             Confidence = Confidence.Confirmed,

@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+
+namespace Normalization.Api.Http;
+
+/// <summary>Example bodies of the contract (the same ones docs/api.md shows). Each call returns a fresh node.</summary>
+public static class OpenApiExamples
+{
+    public static JsonNode CreateNegotiation => JsonNode.Parse("""
+        {"id":"us-taliban-demo","title":"United States – Taliban",
+         "parties":[{"code":"US","name":"United States"},{"code":"TB","name":"Taliban"}],
+         "mediators":[{"code":"QA","name":"Qatar"}],"baseline":{}}
+        """)!;
+
+    public static JsonNode PrisonerRelease => JsonNode.Parse("""
+        {"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","type":"PrisonerReleased","occurredOn":"2025-03-20","actor":"TB","target":"US",
+         "confidence":"Confirmed","sources":[{"publisher":"CNN","url":"https://edition.cnn.com/","publishedOn":"2025-04-03"}],
+         "person":"George Glezmann","nationality":"US","terms":"Goodwill","facilitator":"QA"}
+        """)!;
+
+    public static JsonNode PostEventsResponse => JsonNode.Parse("""
+        {"id":"us-taliban-demo","version":3,
+         "events":[{"eventId":"b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31","status":"stored"},{"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","status":"stored"}],
+         "stored":2,"duplicates":0,"stage":"Estrangement","previousStage":"Estrangement","stageChanged":false}
+        """)!;
+
+    public static JsonNode State => JsonNode.Parse("""
+        {"id":"us-taliban-demo","title":"United States – Taliban","parties":[{"code":"US","name":"United States"},{"code":"TB","name":"Taliban"}],
+         "mediators":[{"code":"QA","name":"Qatar"}],"asOf":"2025-04-15","knownAt":null,"minConfidence":"Reported",
+         "stage":"Exploratory","stageSince":"2025-03-20",
+         "why":{"rule":"talks-within-window","description":"The parties have talked within the window.","eventIds":["b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31"]},
+         "ledger":{"demands":[],"requests":[],"gesturesByParty":{"TB":[{"party":"TB","on":"2025-03-20","type":"PrisonerReleased","eventId":"c0202f7d-a556-5135-a521-74f848ce088b"}]}},
+         "momentum":{"score":14,"previousScore":0,"trend":"Improving","windowDays":90,"contributions":[]},
+         "stageHistory":[{"on":null,"from":null,"to":"Estrangement","rule":"no-contact","description":"No relations, recognition or office; no recent talks or hostile acts.","eventIds":[]},
+                         {"on":"2025-03-20","from":"Estrangement","to":"Exploratory","rule":"talks-within-window","description":"The parties have talked within the window.","eventIds":["b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31"]}],
+         "eventCount":2,"lastEventOn":"2025-03-20","version":3}
+        """)!;
+
+    public static JsonNode Board => JsonNode.Parse("""
+        {"items":[{"id":"us-taliban-demo","title":"United States – Taliban","parties":[{"code":"US","name":"United States"},{"code":"TB","name":"Taliban"}],
+                   "stage":"Estrangement","stageSince":"2026-03-20","lastEventOn":"2025-03-20",
+                   "momentum":{"score":0,"previousScore":0,"trend":"Stable"},"version":3}],
+         "page":1,"pageSize":50,"total":1}
+        """)!;
+
+    public static JsonNode Stages => JsonNode.Parse("""
+        {"id":"us-taliban-demo","from":"2025-01-01","to":"2026-11-25","knownAt":null,"stage":"Estrangement","stageSince":"2026-03-20",
+         "transitions":[{"on":null,"from":null,"to":"Estrangement","rule":"no-contact","description":"…","eventIds":[]},
+                        {"on":"2025-03-20","from":"Estrangement","to":"Exploratory","rule":"talks-within-window","description":"…","eventIds":["b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31"]},
+                        {"on":"2026-03-20","from":"Exploratory","to":"Estrangement","rule":"no-contact","description":"…","eventIds":[]}]}
+        """)!;
+
+    public static JsonNode Timeline => JsonNode.Parse("""
+        {"id":"us-taliban-demo","page":1,"pageSize":100,"total":1,
+         "items":[{"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","type":"PrisonerReleased","occurredOn":"2025-03-20","precision":"Day",
+                   "actor":"TB","target":"US","confidence":"Confirmed","sources":[{"publisher":"CNN","url":"https://edition.cnn.com/","publishedOn":"2025-04-03"}],
+                   "note":null,"status":"active","retractedBy":null,"correctedBy":null,"goldstein":7,"cameo":"0841","plover":"RETREAT",
+                   "version":3,"recordedAt":"2026-11-25T12:00:00.000000+00:00","postedBy":"development",
+                   "event":{"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","type":"PrisonerReleased","occurredOn":"2025-03-20","actor":"TB","target":"US","confidence":"Confirmed","person":"George Glezmann","nationality":"US","terms":"Goodwill","facilitator":"QA"}}]}
+        """)!;
+
+    public const string TimelineCsv =
+        "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\n" +
+        "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\n";
+}

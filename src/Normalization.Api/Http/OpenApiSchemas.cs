@@ -1,0 +1,230 @@
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
+using Normalization.Api.Catalog;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Stages;
+
+namespace Normalization.Api.Http;
+
+/// <summary>
+/// The component schemas of the public contract, built from the event catalog (so the event union never drifts
+/// from validation): one schema per event type, the <c>Event</c> oneOf keyed by <c>type</c>, the request bodies,
+/// the response shapes and the ProblemDetails error model.
+/// </summary>
+public static class OpenApiSchemas
+{
+    public const string DatePattern = @"^\d{4}(-\d{2}(-\d{2})?)?$";
+
+    public static IDictionary<string, IOpenApiSchema> Build(OpenApiDocument doc)
+    {
+        OpenApiSchemaReference Ref(string name) => new(name, doc);
+        var s = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+
+        // ---------------------------------------------------------------- errors
+        s["FieldError"] = Obj("One invalid field.", ["path", "code", "message"],
+            ("path", Str("Field path in the request, e.g. events[2].occurredOn.")),
+            ("code", Str("Machine-readable code, e.g. invalid_date, required, unknown_event_type, not_a_party.")),
+            ("message", Str("What is wrong and what to do.")));
+        s["ProblemDetails"] = Obj("RFC 7807 problem with a machine-readable code; validation problems list every field error.",
+            ["type", "title", "status", "code"],
+            ("type", Str("https://normalization.dev/problems/{code}")),
+            ("title", Str("Short summary.")),
+            ("status", Int("HTTP status code.")),
+            ("detail", Str("Explanation.")),
+            ("code", Str("Machine-readable code: validation_failed, malformed_json, empty_body, not_an_object, unsupported_media_type, payload_too_large, too_many_events, api_key_missing, api_key_invalid, negotiation_not_found, event_not_found, party_not_found, not_known_then, negotiation_exists, version_conflict, already_retracted.")),
+            ("errors", Arr(Ref("FieldError"), "Every field error (validation_failed only).")),
+            ("currentVersion", Int("The negotiation's version (version_conflict only).")),
+            ("expectedVersion", Int("The version the request expected (version_conflict only).")));
+        s["ProblemDetails"].Example().Set(JsonNode.Parse("""
+            {"type":"https://normalization.dev/problems/validation_failed","title":"The request is not valid.","status":400,
+             "detail":"See errors: each names the field path, a code and what to do.","code":"validation_failed",
+             "errors":[{"path":"events[2].occurredOn","code":"invalid_date","message":"occurredOn must be a date: YYYY-MM-DD, YYYY-MM or YYYY."}]}
+            """));
+
+        // ---------------------------------------------------------------- negotiations
+        s["Party"] = Obj("A party or mediator.", ["code", "name"],
+            ("code", Str("1–16 characters: upper-case letters, digits, hyphens, starting with a letter.", pattern: "^[A-Z][A-Z0-9\\-]{0,15}$")),
+            ("name", Str("Display name.", maxLength: 200)));
+        s["Baseline"] = Obj("Structural facts true before the first recorded event.", [],
+            ("relations", EnumOf<RelationsStatus>("Diplomatic relations before the first event. Default None.")),
+            ("recognition", Arr(Obj(null, ["by", "of"], ("by", Str("Party code.")), ("of", Str("Party code.")), ("form", EnumOf<RecognitionForm>("Default DeJure."))), "Recognition in force.")),
+            ("offices", Arr(Obj(null, ["sender", "host"], ("sender", Str("Party code.")), ("host", Str("Party code.")), ("officeKind", EnumOf<OfficeKind>(null)), ("city", Str(null))), "Offices operating.")),
+            ("sanctions", Arr(Str(null, maxLength: 500), "Scopes of sanctions in force.")),
+            ("designations", Arr(Obj(null, ["designee"], ("by", Str("Party code.")), ("designee", Str(null)), ("list", EnumOf<DesignationList>(null))), "Designations in force.")));
+        s["CreateNegotiationRequest"] = Obj("A new negotiation between exactly two parties.", ["id", "title", "parties"],
+            ("id", Str("Slug: 3–64 characters, lower-case letters, digits and single hyphens.", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$")),
+            ("title", Str(null, maxLength: 200)),
+            ("parties", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MinItems = 2, MaxItems = 2, Description = "Exactly two principals." }),
+            ("mediators", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MaxItems = 20 }),
+            ("baseline", Ref("Baseline")));
+        s["CreateNegotiationRequest"].Example().Set(OpenApiExamples.CreateNegotiation);
+
+        s["StageTransition"] = Obj("A change of stage and the rule and events behind it.", ["to", "rule", "eventIds"],
+            ("on", Str("Day of the change; null for the stage the baseline gives.", format: "date")),
+            ("from", EnumOf<Stage>(null)), ("to", EnumOf<Stage>(null)),
+            ("rule", Str("Rule id, e.g. talks-and-mutual-gestures (docs/stage-model.md).")),
+            ("description", Str(null)),
+            ("eventIds", Arr(Uuid(), null)));
+        s["NegotiationState"] = Obj("The negotiation as of one date.", ["id", "stage", "version"],
+            ("id", Str(null)), ("title", Str(null)), ("parties", Arr(Ref("Party"), null)), ("mediators", Arr(Ref("Party"), null)),
+            ("asOf", Str("The date answered.", format: "date")),
+            ("knownAt", Str("The record as it stood at this instant (null: everything recorded).", format: "date-time")),
+            ("minConfidence", EnumOf<Confidence>("Events below this confidence are left out.")),
+            ("stage", EnumOf<Stage>("The stage on asOf.")),
+            ("stageSince", Str("Since when; null when it comes from the baseline.", format: "date")),
+            ("why", Obj("The rule that holds and the events that satisfy it.", ["rule"], ("rule", Str(null)), ("description", Str(null)), ("eventIds", Arr(Uuid(), null)))),
+            ("ledger", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What each side has demanded, given and received: demands, requests, gesturesByParty, prisonersReleasedByParty, sanctions, designations, rewards, offices, recognition, relations, agreements, commitments." }),
+            ("momentum", Obj("Sum of Goldstein weights in the last windowDays and the window before.", [], ("score", Num(null)), ("previousScore", Num(null)),
+                ("trend", EnumOf<MomentumTrend>(null)), ("windowDays", Int(null)), ("contributions", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, null)))),
+            ("stageHistory", Arr(Ref("StageTransition"), null)),
+            ("eventCount", Int("Catalog events folded (after retractions, corrections and the confidence threshold).")),
+            ("lastEventOn", Str(null)),
+            ("version", Int("Stream version (1 = created); send it as expectedVersion.")));
+        s["NegotiationState"].Example().Set(OpenApiExamples.State);
+
+        s["BoardEntry"] = Obj("One negotiation on the board, with its stage today.", ["id", "stage"],
+            ("id", Str(null)), ("title", Str(null)), ("parties", Arr(Ref("Party"), null)), ("stage", EnumOf<Stage>(null)),
+            ("stageSince", Str(null, format: "date")), ("lastEventOn", Str(null)),
+            ("momentum", Obj(null, [], ("score", Num(null)), ("previousScore", Num(null)), ("trend", EnumOf<MomentumTrend>(null)))),
+            ("version", Int(null)));
+        s["Board"] = Obj("A page of the board.", ["items", "page", "pageSize", "total"],
+            ("items", Arr(Ref("BoardEntry"), null)), ("page", Int(null)), ("pageSize", Int(null)), ("total", Int("Matching negotiations on all pages.")));
+        s["Board"].Example().Set(OpenApiExamples.Board);
+
+        s["StageHistory"] = Obj("The stage history in a date range.", ["id", "transitions"],
+            ("id", Str(null)), ("from", Str(null, format: "date")), ("to", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
+            ("stage", EnumOf<Stage>("The stage on `to`.")), ("stageSince", Str(null, format: "date")),
+            ("transitions", Arr(Ref("StageTransition"), "With `from`: the transition in force on `from`, then those after it up to `to`.")));
+        s["StageHistory"].Example().Set(OpenApiExamples.Stages);
+
+        // ---------------------------------------------------------------- events
+        var mapping = new Dictionary<string, OpenApiSchemaReference>(StringComparer.Ordinal);
+        foreach (var t in EventCatalog.All)
+        {
+            s[t.Name] = EventSchema(t, doc);
+            mapping[t.Name] = Ref(t.Name);
+        }
+        s["Event"] = new OpenApiSchema
+        {
+            Description = "One flat event: the envelope (eventId, type, occurredOn, actor, target, confidence, sources, note) and the type's own fields. GET /api/event-types lists them.",
+            OneOf = EventCatalog.All.Select(t => (IOpenApiSchema)Ref(t.Name)).ToList(),
+            Discriminator = new OpenApiDiscriminator { PropertyName = "type", Mapping = mapping },
+        };
+        s["Source"] = FieldsObject("Where the fact comes from.", EventCatalog.EnvelopeFields.Single(f => f.Name == "sources").ItemFields!, doc);
+        s["PostEventsRequest"] = Obj("A batch of events, stored atomically (all or none). At most 1000 events and 1 MiB.", ["events"],
+            ("expectedVersion", Int("Optimistic concurrency: the version you last saw; 409 when the negotiation has moved on.", minimum: 1)),
+            ("events", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Event"), MinItems = 1, MaxItems = 1000 }));
+        s["PostEventsResponse"] = Obj("What the append did.", ["id", "version", "events", "stage"],
+            ("id", Str(null)), ("version", Int("The stream version after the append.")),
+            ("events", Arr(Obj(null, ["eventId", "status"], ("eventId", Uuid()), ("status", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("stored"), JsonValue.Create("duplicate")] })), "One per posted event, in order; an eventId already stored is a duplicate and stored once.")),
+            ("stored", Int(null)), ("duplicates", Int(null)),
+            ("stage", EnumOf<Stage>("The stage after the append (today, or the last event's date if later).")),
+            ("previousStage", EnumOf<Stage>(null)), ("stageChanged", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
+        s["PostEventsResponse"].Example().Set(OpenApiExamples.PostEventsResponse);
+        s["RetractRequest"] = Obj("Retract an event: the fold reads history as if it never happened.", ["reason"],
+            ("reason", Str("Why (required).", maxLength: 2000)),
+            ("occurredOn", Str("When it was retracted. Default today.", pattern: DatePattern)),
+            ("actor", Str("Who retracts. Default EDITOR.")),
+            ("eventId", Str("The retraction's own id (idempotency). Generated when absent.", format: "uuid")));
+        s["RetractRequest"].Example().Set(JsonNode.Parse("""{"reason":"The report was denied by both sides."}"""));
+        s["RetractResponse"] = Obj(null, ["id", "version", "retractionEventId", "retractedEventId", "stage"],
+            ("id", Str(null)), ("version", Int(null)), ("retractionEventId", Uuid()), ("duplicate", new OpenApiSchema { Type = JsonSchemaType.Boolean }),
+            ("retractedEventId", Uuid()), ("stage", EnumOf<Stage>(null)), ("previousStage", EnumOf<Stage>(null)), ("stageChanged", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
+
+        s["TimelineEntry"] = Obj("An event in domain order with its record status.", ["eventId", "type", "occurredOn", "status"],
+            ("eventId", Uuid()), ("type", Str(null)), ("occurredOn", Str(null, pattern: DatePattern)), ("precision", Str("Day, Month or Year.")),
+            ("actor", Str(null)), ("target", Str(null)), ("confidence", EnumOf<Confidence>(null)), ("sources", Arr(Ref("Source"), null)), ("note", Str(null)),
+            ("status", Str("active, retracted or corrected.")), ("retractedBy", Uuid("The retraction's eventId, if retracted.")), ("correctedBy", Uuid("The correction's eventId, if corrected.")),
+            ("goldstein", Num("Momentum weight.")), ("cameo", Str(null)), ("plover", Str(null)),
+            ("version", Int("Stream version of the event.")), ("recordedAt", Str(null, format: "date-time")), ("postedBy", Str("Name of the API key that posted it.")),
+            ("event", Ref("Event")));
+        s["Timeline"] = Obj("A page of the timeline.", ["id", "items", "total"],
+            ("id", Str(null)), ("page", Int(null)), ("pageSize", Int(null)), ("total", Int(null)), ("items", Arr(Ref("TimelineEntry"), null)));
+        s["Timeline"].Example().Set(OpenApiExamples.Timeline);
+
+        s["FieldSpec"] = Obj("One field of an event type.", ["name", "kind", "required"],
+            ("name", Str(null)), ("kind", EnumOf<FieldKind>(null)), ("required", new OpenApiSchema { Type = JsonSchemaType.Boolean }), ("description", Str(null)),
+            ("enumValues", Arr(Str(null), "For kind Enum.")), ("itemFields", Arr(Ref("FieldSpec"), "For kind ObjectArray.")), ("maxLength", Int(null)));
+        s["EventTypes"] = Obj("The catalog.", ["envelope", "types"],
+            ("envelope", Arr(Ref("FieldSpec"), "Fields every event carries.")),
+            ("types", Arr(Obj(null, ["name", "fields", "required", "example"],
+                ("name", Str(null)), ("family", EnumOf<EventFamily>(null)), ("meaning", Str(null)), ("stageEffect", Str(null)),
+                ("cameo", Str(null)), ("cameoLabel", Str(null)), ("goldstein", Num(null)), ("momentumWeight", Num("Goldstein weight counted in momentum.")),
+                ("plover", Str(null)), ("parties", EnumOf<PartyRule>(null)), ("sameDayRank", Int(null)),
+                ("fields", Arr(Ref("FieldSpec"), "The type's own fields.")), ("required", Arr(Str(null), null)), ("example", Ref("Event"))), null)));
+        s["PartyProfile"] = Obj("A party's negotiations and its stage in each.", ["code", "negotiations"],
+            ("code", Str(null)), ("name", Str(null)),
+            ("negotiations", Arr(Obj(null, ["id", "stage"], ("id", Str(null)), ("title", Str(null)), ("counterpart", Ref("Party")),
+                ("stage", EnumOf<Stage>(null)), ("stageSince", Str(null, format: "date"))), null)));
+        return s;
+    }
+
+    static OpenApiSchema EventSchema(EventTypeInfo t, OpenApiDocument doc)
+    {
+        var fields = EventCatalog.EnvelopeFields.Concat(t.Fields).ToList();
+        var schema = FieldsObject($"{t.Name}: {t.Meaning} Stage effect: {t.StageEffect} Momentum weight {t.Goldstein}.", fields, doc);
+        schema.Properties!["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(t.Name)], Description = "The event type." };
+        schema.Examples = [EventExamples.For(t)];
+        return schema;
+    }
+
+    static OpenApiSchema FieldsObject(string? description, IEnumerable<FieldSpec> fields, OpenApiDocument doc)
+    {
+        var list = fields.ToList();
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = description,
+            Properties = list.ToDictionary(f => f.Name, f => FieldSchema(f, doc)),
+            Required = new HashSet<string>(list.Where(f => f.Required).Select(f => f.Name)),
+            AdditionalPropertiesAllowed = false,
+        };
+    }
+
+    static IOpenApiSchema FieldSchema(FieldSpec f, OpenApiDocument doc) => f.Name switch
+    {
+        "sources" when f.Kind == FieldKind.ObjectArray => Arr(new OpenApiSchemaReference("Source", doc), f.Description),
+        _ => f.Kind switch
+        {
+            FieldKind.String => Str(f.Description, maxLength: f.MaxLength),
+            FieldKind.Integer => Int(f.Description, minimum: 0),
+            FieldKind.Number => new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null, Minimum = "0", Description = f.Description },
+            FieldKind.Enum => new OpenApiSchema { Type = JsonSchemaType.String, Description = f.Description, Enum = f.EnumValues!.Select(v => (JsonNode)JsonValue.Create(v)).ToList() },
+            FieldKind.Date => Str(f.Description, pattern: DatePattern),
+            FieldKind.Guid => Uuid(f.Description),
+            FieldKind.StringArray => new OpenApiSchema { Type = JsonSchemaType.Array, Items = Str(null, maxLength: 500), MaxItems = 200, Description = f.Description },
+            FieldKind.ObjectArray => new OpenApiSchema { Type = JsonSchemaType.Array, Items = FieldsObject(null, f.ItemFields!, doc), MaxItems = 200, Description = f.Description },
+            FieldKind.Event => new OpenApiSchemaReference("Event", doc),
+            _ => new OpenApiSchema { Description = f.Description },
+        },
+    };
+
+    // ---------------------------------------------------------------- small builders
+
+    static OpenApiSchema Obj(string? description, string[] required, params (string Name, IOpenApiSchema Schema)[] properties) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = description,
+        Properties = properties.ToDictionary(p => p.Name, p => p.Schema),
+        Required = new HashSet<string>(required),
+    };
+
+    static OpenApiSchema Str(string? description, string? format = null, string? pattern = null, int? maxLength = null) =>
+        new() { Type = JsonSchemaType.String, Description = description, Format = format, Pattern = pattern, MaxLength = maxLength };
+
+    static OpenApiSchema Uuid(string? description = null) => Str(description, format: "uuid");
+    static OpenApiSchema Int(string? description, int? minimum = null) => new() { Type = JsonSchemaType.Integer, Description = description, Minimum = minimum?.ToString() };
+    static OpenApiSchema Num(string? description) => new() { Type = JsonSchemaType.Number, Description = description };
+    static OpenApiSchema Arr(IOpenApiSchema items, string? description) => new() { Type = JsonSchemaType.Array, Items = items, Description = description };
+
+    public static OpenApiSchema EnumOf<T>(string? description) where T : struct, Enum =>
+        new() { Type = JsonSchemaType.String, Description = description, Enum = Enum.GetNames<T>().Select(n => (JsonNode)JsonValue.Create(n)).ToList() };
+
+    /// <summary>Lets the builder attach an example after creating a schema in the dictionary.</summary>
+    static ExampleSetter Example(this IOpenApiSchema schema) => new((OpenApiSchema)schema);
+
+    readonly struct ExampleSetter(OpenApiSchema schema)
+    {
+        public void Set(JsonNode? example) => schema.Examples = example is null ? null : [example];
+    }
+}

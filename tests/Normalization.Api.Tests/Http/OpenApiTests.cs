@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Alba;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Api.Tests.Http;
+
+/// <summary>/openapi/v1.json describes every endpoint; /scalar serves the reference.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class OpenApiTests(AppFixture app)
+{
+    static readonly (string Method, string Path)[] Endpoints =
+    [
+        ("post", "/api/negotiations"),
+        ("get", "/api/negotiations"),
+        ("get", "/api/negotiations/{id}"),
+        ("get", "/api/negotiations/{id}/state"),
+        ("get", "/api/negotiations/{id}/stages"),
+        ("get", "/api/negotiations/{id}/timeline"),
+        ("post", "/api/negotiations/{id}/events"),
+        ("post", "/api/negotiations/{id}/events/{eventId}/retract"),
+        ("get", "/api/event-types"),
+        ("get", "/api/parties/{code}"),
+    ];
+
+    async Task<JsonNode> Document()
+    {
+        var (status, doc) = await app.GetJson("/openapi/v1.json");
+        status.ShouldBe(200);
+        if (Environment.GetEnvironmentVariable("DUMP_OPENAPI") is { Length: > 0 } file) await File.WriteAllTextAsync(file, doc!.ToJsonString(new() { WriteIndented = true }));
+        return doc!;
+    }
+
+    [Fact]
+    public async Task When_reading_the_document_Then_every_api_path_and_method_is_there_with_responses()
+    {
+        var doc = await Document();
+
+        var paths = doc["paths"]!.AsObject();
+        foreach (var (method, path) in Endpoints)
+        {
+            var op = paths[path]?[method];
+            op.ShouldNotBeNull($"{method.ToUpperInvariant()} {path} is missing");
+            op["summary"].ShouldNotBeNull($"{method} {path} summary");
+            op["responses"]!.AsObject().Count.ShouldBeGreaterThan(0);
+            if (method == "post")
+            {
+                var content = op["requestBody"]?["content"]?["application/json"];
+                content.ShouldNotBeNull($"POST {path} has no JSON requestBody");
+                content["schema"].ShouldNotBeNull();
+                (content["example"] ?? content["examples"]).ShouldNotBeNull($"POST {path} has no example");
+                foreach (var code in new[] { "201", "400", "401", "413" })
+                    op["responses"]![code].ShouldNotBeNull($"POST {path} response {code}");
+                op["security"].ShouldNotBeNull($"POST {path} declares the API key");
+            }
+        }
+        foreach (var code in new[] { "404", "409", "422" })
+            paths["/api/negotiations/{id}/events"]!["post"]!["responses"]![code].ShouldNotBeNull(code);
+        paths["/api/negotiations"]!["post"]!["responses"]!["409"].ShouldNotBeNull();
+        paths["/api/negotiations/{id}/timeline"]!["get"]!["responses"]!["200"]!["content"]!["text/csv"].ShouldNotBeNull();
+        paths["/api/negotiations/{id}/state"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["id", "asOf", "knownAt", "minConfidence"]);
+        paths.Select(p => p.Key).Where(p => p.StartsWith("/api")).Order().ShouldBe(Endpoints.Select(e => e.Path).Distinct().Order());
+        doc["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
+    }
+
+    [Fact]
+    public async Task When_reading_the_document_Then_the_event_union_is_a_oneOf_keyed_by_type_with_an_example_per_type()
+    {
+        var doc = await Document();
+
+        var schemas = doc["components"]!["schemas"]!;
+        var union = schemas["Event"]!;
+        union["oneOf"]!.AsArray().Count.ShouldBe(EventCatalog.All.Count);
+        union["discriminator"]!["propertyName"]!.GetValue<string>().ShouldBe("type");
+        union["discriminator"]!["mapping"]!.AsObject().Select(m => m.Key).ShouldBe(EventCatalog.Names, ignoreOrder: true);
+        var release = schemas["PrisonerReleased"]!;
+        release["required"]!.AsArray().Select(r => r!.GetValue<string>()).ShouldContain("person");
+        release["properties"]!["terms"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ShouldBe(Enum.GetNames<ReleaseTerms>());
+        release["examples"]![0]!["type"]!.GetValue<string>().ShouldBe("PrisonerReleased");
+
+        var post = doc["paths"]!["/api/negotiations/{id}/events"]!["post"]!["requestBody"]!["content"]!["application/json"]!;
+        post["examples"]!.AsObject().Count.ShouldBeGreaterThanOrEqualTo(EventCatalog.All.Count);
+        post["schema"]!["$ref"]!.GetValue<string>().ShouldBe("#/components/schemas/PostEventsRequest");
+        schemas["PostEventsRequest"]!["properties"]!["events"]!["items"]!["$ref"]!.GetValue<string>().ShouldBe("#/components/schemas/Event");
+        schemas["ProblemDetails"]!["properties"]!["errors"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task When_opening_scalar_Then_it_serves()
+    {
+        var result = await app.Host.Scenario(s => { s.Get.Url("/scalar"); s.IgnoreStatusCode(); });
+
+        result.Context.Response.StatusCode.ShouldBeOneOf(200, 301, 302);
+        var html = await app.Host.Scenario(s => { s.Get.Url("/scalar/"); s.IgnoreStatusCode(); });
+        html.Context.Response.StatusCode.ShouldBe(200);
+    }
+}
