@@ -20,6 +20,8 @@ if (dataCommand)
     builder.Logging.ClearProviders();
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")]);
+    DataCommands.KeepStdoutForResults();
 }
 
 // Serve on http://localhost:5080 unless ASPNETCORE_URLS / --urls / ASPNETCORE_HTTP_PORTS say otherwise.

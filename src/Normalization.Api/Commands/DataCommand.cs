@@ -19,6 +19,19 @@ public static class DataCommands
 {
     /// <summary>The names of the data commands, so Program can keep their stdout clean (logs go to stderr).</summary>
     public static readonly string[] Names = ["import", "export", "state", "stages", "timeline", "what-if", "rebuild"];
+
+    /// <summary>Where the commands write their tables: stdout.</summary>
+    public static IAnsiConsole Stdout { get; private set; } = AnsiConsole.Console;
+
+    /// <summary>
+    /// Sends what the framework writes through AnsiConsole (its "Searching … for commands" banner, progress bars) to
+    /// stderr, so that a data command's stdout holds only its result (a table, JSON, an export).
+    /// </summary>
+    public static void KeepStdoutForResults()
+    {
+        Stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    }
 }
 
 /// <summary>A user error: printed as one line on stderr, exit code 1.</summary>
@@ -39,6 +52,9 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
         try
         {
             host = input.BuildHost();
+            // The host is built, not started: make sure the schema exists (Marten's and ours), as the app's startup does.
+            await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await Schema.EnsureAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
             return await Run(input, host.Services, CancellationToken.None);
         }
         catch (Exception e) when (e is CliException or ImportException)
@@ -59,6 +75,8 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
     }
 
     protected abstract Task<bool> Run(T input, IServiceProvider services, CancellationToken ct);
+
+    protected static IAnsiConsole Out => DataCommands.Stdout;
 
     protected static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
 

@@ -36,9 +36,16 @@ public sealed class ExportCommand : DataCommand<ExportInput>
         }
         var temp = input.OutFlag + ".part";
         int count;
-        await using (var file = new StreamWriter(temp, false, new UTF8Encoding(false)))
-            count = await exporter.ExportAsync(input.Id, format, knownAt, file, ct);
-        File.Move(temp, input.OutFlag, overwrite: true);
+        try
+        {
+            await using (var file = new StreamWriter(temp, false, new UTF8Encoding(false)))
+                count = await exporter.ExportAsync(input.Id, format, knownAt, file, ct);
+            File.Move(temp, input.OutFlag, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
         if (input.JsonFlag) WriteJson(new { id = input.Id, format = format.ToString().ToLowerInvariant(), records = count, file = input.OutFlag });
         else Console.WriteLine($"Exported {count} {(format == ExportFormat.Stages ? "stage transitions" : "events")} of '{input.Id}' to {input.OutFlag}.");
         return true;

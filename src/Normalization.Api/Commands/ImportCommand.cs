@@ -72,7 +72,7 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         {
             var table = new Table().AddColumns("Line", "Path", "Code", "Message");
             foreach (var e in report.Errors) table.AddRow(e.Line.ToString(), Esc(e.Path), Esc(e.Code), Esc(e.Message));
-            AnsiConsole.Write(table);
+            Out.Write(table);
             var more = report.ErrorCount > report.Errors.Count ? $" (first {report.Errors.Count} shown)" : "";
             await Console.Error.WriteLineAsync(report.PartiallyStored
                 ? $"error: a batch was refused after validation; {report.Stored} events of '{report.NegotiationId}' were stored before it. {report.ErrorCount} error(s){more}."
@@ -82,7 +82,7 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         var summary = new Table().AddColumns("Negotiation", "Created", "Events", "Stored", "Duplicates", "Seconds", "Events/s");
         summary.AddRow(Esc(report.NegotiationId), report.Created ? "yes" : "no", report.Events.ToString("N0"), report.Stored.ToString("N0"),
             report.Duplicates.ToString("N0"), report.Seconds.ToString("0.0"), report.EventsPerSecond.ToString("N0"));
-        AnsiConsole.Write(summary);
+        Out.Write(summary);
         return true;
     }
 

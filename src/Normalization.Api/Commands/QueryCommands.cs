@@ -48,7 +48,7 @@ public sealed class StateCommand : DataCommand<StateInput>
         Row("Momentum", $"{s.Momentum.Score:0.0} (previous {s.Momentum.PreviousScore:0.0}, {s.Momentum.Trend})");
         Row("Events", $"{s.EventCount} folded, last on {Esc(s.LastEventOn ?? "—")}");
         Row("Version", version.ToString());
-        AnsiConsole.Write(new Panel(grid).Header("State").Expand());
+        Out.Write(new Panel(grid).Header("State").Expand());
         return true;
     }
 }
@@ -71,7 +71,7 @@ public sealed class StagesCommand : DataCommand<StagesInput>
         var s = await store.StateAsOfAsync(input.Id, until, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
         if (input.JsonFlag) { WriteJson(new { id = input.Id, to = until, knownAt, stage = s.Stage, stageSince = s.StageSince, transitions = s.StageHistory }); return true; }
-        AnsiConsole.Write(StageTable(s.StageHistory, $"Stages of {input.Id}"));
+        Out.Write(StageTable(s.StageHistory, $"Stages of {input.Id}"));
         return true;
     }
 
@@ -115,7 +115,7 @@ public sealed class TimelineCommand : DataCommand<TimelineInput>
             table.AddRow(Esc(e.OccurredOn.ToString()), Esc(e.Type), Esc(e.Actor), Esc(e.Target), e.Confidence.ToString(),
                 i.Status == "active" ? "active" : $"[grey]{Esc(i.Status)}[/]", Esc(note));
         }
-        AnsiConsole.Write(table);
+        Out.Write(table);
         return true;
     }
 }
@@ -170,19 +170,19 @@ public sealed class WhatIfCommand : DataCommand<WhatIfInput>
         table.AddRow("Since", d.StageSinceBefore?.ToString("yyyy-MM-dd") ?? "", d.StageSinceAfter?.ToString("yyyy-MM-dd") ?? "");
         table.AddRow("Why", Esc(result.Baseline?.Why.Rule), Esc(result.State.Why.Rule));
         table.AddRow("Momentum", $"{d.Momentum.Before:0.0} ({d.Momentum.TrendBefore})", $"{d.Momentum.After:0.0} ({d.Momentum.TrendAfter})");
-        AnsiConsole.Write(table);
+        Out.Write(table);
         if (d.TransitionsAppeared.Count + d.TransitionsVanished.Count > 0)
         {
             var t = new Table().Title("Stage transitions").AddColumns("", "On", "From", "To", "Rule");
             foreach (var x in d.TransitionsAppeared) t.AddRow("[green]+[/]", x.On?.ToString("yyyy-MM-dd") ?? "", x.From?.ToString() ?? "", x.To.ToString(), Esc(x.Rule));
             foreach (var x in d.TransitionsVanished) t.AddRow("[red]-[/]", x.On?.ToString("yyyy-MM-dd") ?? "", x.From?.ToString() ?? "", x.To.ToString(), Esc(x.Rule));
-            AnsiConsole.Write(t);
+            Out.Write(t);
         }
         if (d.LedgerChanges.Count > 0)
         {
             var t = new Table().Title("Ledger changes").AddColumns("Kind", "Key", "Before", "After");
             foreach (var c in d.LedgerChanges) t.AddRow(Esc(c.Kind), Esc(c.Key), Esc(c.Before), Esc(c.After));
-            AnsiConsole.Write(t);
+            Out.Write(t);
         }
         return true;
     }
