@@ -30,6 +30,8 @@ public static class DataCommands
     public static void KeepStdoutForResults()
     {
         Stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Piped into a file or another program: no terminal width to fit, so do not wrap tables at 80 columns.
+        if (Console.IsOutputRedirected) Stdout.Profile.Width = 240;
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
     }
 }
