@@ -1,7 +1,9 @@
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Normalization.Api.Commands;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
+using Normalization.Api.Importing;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
@@ -10,6 +12,17 @@ using Wolverine;
 using Wolverine.Http;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// The data commands (import, export, state, …) keep stdout for their output: logs go to stderr, warnings and up.
+var dataCommand = args.Length > 0 && DataCommands.Names.Contains(args[0]);
+if (dataCommand)
+{
+    builder.Logging.ClearProviders();
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning"), new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")]);
+    DataCommands.KeepStdoutForResults();
+}
 
 // Serve on http://localhost:5080 unless ASPNETCORE_URLS / --urls / ASPNETCORE_HTTP_PORTS say otherwise.
 if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) &&
@@ -20,7 +33,11 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) &&
 
 // Find or start PostgreSQL before anything needs it: configured server, private cluster, Docker, or a clear failure.
 string connectionString;
-using (var bootstrapLogging = LoggerFactory.Create(l => l.AddSimpleConsole(o => o.SingleLine = true)))
+using (var bootstrapLogging = LoggerFactory.Create(l =>
+       {
+           l.AddSimpleConsole(o => o.SingleLine = true);
+           if (dataCommand) l.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+       }))
 {
     var locator = new PostgresLocator(builder.Configuration, bootstrapLogging.CreateLogger<PostgresLocator>());
     try
@@ -40,9 +57,13 @@ builder.Host.UseWolverine(opts =>
 });
 
 builder.Services.AddNormalizationStorage(connectionString);
+builder.Services.AddSingleton<Importer>();
+builder.Services.AddSingleton<Exporter>();
+// First run: load the seed history into an empty store (after Marten's own startup work, registered above).
+builder.Services.AddHostedService<SeedData>();
 
 // Writes need an API key; with none configured, the run command makes a development key once.
-if (!args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
+if (!dataCommand && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
 {
     string dataRoot;
     try { dataRoot = PostgresLocator.ResolveDataRoot(); }

@@ -51,20 +51,25 @@ public static class TimelineEndpoint
     /// <summary>The CSV layout (docs/api.md): envelope columns, then the type's own fields as one JSON column.</summary>
     public static readonly string[] CsvColumns = ["eventId", "type", "occurredOn", "actor", "target", "confidence", "status", "cameo", "goldstein", "plover", "sources", "note", "fields"];
 
+    public static string CsvHeader => string.Join(",", CsvColumns);
+
     public static string Csv(IEnumerable<TimelineEntry> items)
     {
-        var sb = new StringBuilder(string.Join(",", CsvColumns)).Append('\n');
-        foreach (var i in items)
-        {
-            var e = i.Event;
-            var node = JsonSerializer.SerializeToNode(e, EventJson.Options)!.AsObject();
-            foreach (var k in new[] { "type", "eventId", "occurredOn", "actor", "target", "confidence", "sources", "note" }) node.Remove(k);
-            string[] row = [e.EventId.ToString(), e.Type, e.OccurredOn.ToString(), e.Actor, e.Target ?? "", e.Confidence.ToString(), i.Status,
-                EventCatalog.CameoOf(e), EventCatalog.GoldsteinOf(e).ToString(System.Globalization.CultureInfo.InvariantCulture), EventCatalog.Of(e).Plover,
-                JsonSerializer.Serialize(e.Sources, EventJson.Options), e.Note ?? "", node.ToJsonString()];
-            sb.AppendJoin(',', row.Select(Escape)).Append('\n');
-        }
+        var sb = new StringBuilder(CsvHeader).Append('\n');
+        foreach (var i in items) sb.Append(CsvRow(i)).Append('\n');
         return sb.ToString();
+    }
+
+    /// <summary>One row of the CSV layout (without the line break).</summary>
+    public static string CsvRow(TimelineEntry i)
+    {
+        var e = i.Event;
+        var node = JsonSerializer.SerializeToNode(e, EventJson.Options)!.AsObject();
+        foreach (var k in new[] { "type", "eventId", "occurredOn", "actor", "target", "confidence", "sources", "note" }) node.Remove(k);
+        string[] row = [e.EventId.ToString(), e.Type, e.OccurredOn.ToString(), e.Actor, e.Target ?? "", e.Confidence.ToString(), i.Status,
+            EventCatalog.CameoOf(e), EventCatalog.GoldsteinOf(e).ToString(System.Globalization.CultureInfo.InvariantCulture), EventCatalog.Of(e).Plover,
+            JsonSerializer.Serialize(e.Sources, EventJson.Options), e.Note ?? "", node.ToJsonString()];
+        return string.Join(',', row.Select(Escape));
     }
 
     public static string Escape(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;

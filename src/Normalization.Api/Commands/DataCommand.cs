@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using JasperFx.CommandLine;
+using Normalization.Api.Importing;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+using Spectre.Console;
+
+namespace Normalization.Api.Commands;
+
+/// <summary>Flags every data command has.</summary>
+public class DataInput : NetCoreInput
+{
+    [Description("Write JSON instead of a table")]
+    public bool JsonFlag { get; set; }
+}
+
+public static class DataCommands
+{
+    /// <summary>The names of the data commands, so Program can keep their stdout clean (logs go to stderr).</summary>
+    public static readonly string[] Names = ["import", "export", "state", "stages", "timeline", "what-if", "rebuild"];
+
+    /// <summary>Where the commands write their tables: stdout.</summary>
+    public static IAnsiConsole Stdout { get; private set; } = AnsiConsole.Console;
+
+    /// <summary>
+    /// Sends what the framework writes through AnsiConsole (its "Searching … for commands" banner, progress bars) to
+    /// stderr, so that a data command's stdout holds only its result (a table, JSON, an export).
+    /// </summary>
+    public static void KeepStdoutForResults()
+    {
+        Stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Piped into a file or another program: no terminal width to fit, so do not wrap tables at 80 columns.
+        if (Console.IsOutputRedirected) Stdout.Profile.Width = 240;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    }
+}
+
+/// <summary>A user error: printed as one line on stderr, exit code 1.</summary>
+public sealed class CliException(string message) : Exception(message);
+
+/// <summary>
+/// Base of the data commands (import, export, state, stages, timeline, what-if, rebuild): builds the app's host
+/// (the database is located or started by Program exactly as for the app; the host is not started, so no
+/// listener and no seed loading), runs, and turns any failure into a one-line message and a non-zero exit code.
+/// </summary>
+public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInput
+{
+    public static readonly JsonSerializerOptions Json = EventJson.CreateOptions(indented: true);
+
+    public override async Task<bool> Execute(T input)
+    {
+        IHost? host = null;
+        try
+        {
+            host = input.BuildHost();
+            // The host is built, not started: make sure the schema exists (Marten's and ours), as the app's startup does.
+            await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await Schema.EnsureAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
+            return await Run(input, host.Services, CancellationToken.None);
+        }
+        catch (Exception e) when (e is CliException or ImportException)
+        {
+            await Console.Error.WriteLineAsync("error: " + e.Message);
+            return false;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}");
+            return false;
+        }
+        finally
+        {
+            if (host is IAsyncDisposable a) await a.DisposeAsync();
+            else host?.Dispose();
+        }
+    }
+
+    protected abstract Task<bool> Run(T input, IServiceProvider services, CancellationToken ct);
+
+    protected static IAnsiConsole Out => DataCommands.Stdout;
+
+    protected static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    protected static async Task<int> RequireAsync(NegotiationStore store, string id, CancellationToken ct) =>
+        await store.VersionAsync(id, ct) ?? throw new CliException($"No negotiation '{id}'.");
+
+    protected static DateOnly? Date(string? text, string flag)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : throw new CliException($"--{flag} must be a date yyyy-MM-dd, not '{text}'.");
+    }
+
+    protected static DateTimeOffset? Instant(string? text, string flag)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
+            ? t : throw new CliException($"--{flag} must be an instant (e.g. 2025-04-15T12:00:00Z), not '{text}'.");
+    }
+
+    /// <summary>The day "now" means for a negotiation: today, or its last event when that is later.</summary>
+    protected static async Task<DateOnly> DefaultDayAsync(NegotiationStore store, string id, CancellationToken ct)
+    {
+        var view = await store.LoadViewAsync(id, ct);
+        return view?.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
+    }
+
+    protected static string Esc(string? s) => Markup.Escape(s ?? "");
+}

@@ -1,0 +1,234 @@
+using JasperFx.CommandLine;
+using Normalization.Api.Importing;
+using Normalization.Api.Negotiations.GettingState;
+using Normalization.Api.Storage;
+using Normalization.Api.Timeline;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Histories;
+using Normalization.Domain.Stages;
+using Spectre.Console;
+
+namespace Normalization.Api.Commands;
+
+public class IdInput : DataInput
+{
+    [Description("The negotiation id")]
+    public string Id { get; set; } = "";
+}
+
+public class StateInput : IdInput
+{
+    [Description("The date to look at, yyyy-MM-dd (default: today, or the last event's date when later)")]
+    public string? AsOfFlag { get; set; }
+
+    [Description("Use the record as it was known at this instant (e.g. 2025-04-15T00:00:00Z)")]
+    public string? KnownAtFlag { get; set; }
+}
+
+[Description("The state of a negotiation on a date: stage, since when, why, momentum, ledger", Name = "state")]
+public sealed class StateCommand : DataCommand<StateInput>
+{
+    protected override async Task<bool> Run(StateInput input, IServiceProvider services, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<NegotiationStore>();
+        var version = await RequireAsync(store, input.Id, ct);
+        var knownAt = Instant(input.KnownAtFlag, "known-at");
+        var asOf = Date(input.AsOfFlag, "as-of") ?? await DefaultDayAsync(store, input.Id, ct);
+        var s = await store.StateAsOfAsync(input.Id, asOf, knownAt, ct: ct)
+            ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
+        if (input.JsonFlag) { WriteJson(StateEndpoints.Body(s, version, knownAt)); return true; }
+
+        var grid = new Grid().AddColumn().AddColumn();
+        void Row(string k, string v) => grid.AddRow($"[bold]{k}[/]", v);
+        Row("Negotiation", $"{Esc(s.NegotiationId)} — {Esc(s.Title)}");
+        Row("Parties", Esc(string.Join(", ", s.Parties.Select(p => $"{p.Code} ({p.Name})"))));
+        Row("As of", $"{s.AsOf:yyyy-MM-dd}{(knownAt is null ? "" : $" (as known at {knownAt:O})")}");
+        Row("Stage", $"[bold]{s.Stage}[/]{(s.StageSince is { } since ? $" since {since:yyyy-MM-dd}" : " (from the baseline)")}");
+        Row("Why", $"{Esc(s.Why.Rule)}: {Esc(s.Why.Description)}");
+        Row("Momentum", $"{s.Momentum.Score:0.0} (previous {s.Momentum.PreviousScore:0.0}, {s.Momentum.Trend})");
+        Row("Events", $"{s.EventCount} folded, last on {Esc(s.LastEventOn ?? "—")}");
+        Row("Version", version.ToString());
+        Out.Write(new Panel(grid).Header("State").Expand());
+        return true;
+    }
+}
+
+public class StagesInput : IdInput
+{
+    [Description("Use the record as it was known at this instant")]
+    public string? KnownAtFlag { get; set; }
+}
+
+[Description("The stage history of a negotiation: every transition with its rule and events", Name = "stages")]
+public sealed class StagesCommand : DataCommand<StagesInput>
+{
+    protected override async Task<bool> Run(StagesInput input, IServiceProvider services, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<NegotiationStore>();
+        await RequireAsync(store, input.Id, ct);
+        var knownAt = Instant(input.KnownAtFlag, "known-at");
+        var until = await DefaultDayAsync(store, input.Id, ct);
+        var s = await store.StateAsOfAsync(input.Id, until, knownAt, ct: ct)
+            ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
+        if (input.JsonFlag) { WriteJson(new { id = input.Id, to = until, knownAt, stage = s.Stage, stageSince = s.StageSince, transitions = s.StageHistory }); return true; }
+        Out.Write(StageTable(s.StageHistory, $"Stages of {input.Id}"));
+        return true;
+    }
+
+    public static Table StageTable(IEnumerable<StageTransition> transitions, string title)
+    {
+        var table = new Table().Title(Esc(title)).AddColumns("On", "From", "To", "Rule", "Why");
+        foreach (var t in transitions)
+            table.AddRow(t.On?.ToString("yyyy-MM-dd") ?? "(baseline)", t.From?.ToString() ?? "", $"[bold]{t.To}[/]", Esc(t.Rule), Esc(t.Description));
+        return table;
+    }
+}
+
+public class TimelineInput : IdInput
+{
+    [Description("Only events on or after this date")]
+    public string? FromFlag { get; set; }
+
+    [Description("Only events on or before this date")]
+    public string? ToFlag { get; set; }
+
+    [Description("Only events of this type")]
+    public string? TypeFlag { get; set; }
+}
+
+[Description("The events of a negotiation in domain order, with status, sources and confidence", Name = "timeline")]
+public sealed class TimelineCommand : DataCommand<TimelineInput>
+{
+    protected override async Task<bool> Run(TimelineInput input, IServiceProvider services, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<NegotiationStore>();
+        await RequireAsync(store, input.Id, ct);
+        if (input.TypeFlag is not null && !EventCatalog.TryGet(input.TypeFlag, out _))
+            throw new CliException($"Unknown event type '{input.TypeFlag}'. Known types: {string.Join(", ", EventCatalog.Names)}.");
+        var (items, total) = await store.TimelineAsync(input.Id, Date(input.FromFlag, "from"), Date(input.ToFlag, "to"), input.TypeFlag, null, 0, int.MaxValue, ct);
+        if (input.JsonFlag) { WriteJson(new { id = input.Id, total, items = items.Select(TimelineEndpoint.Entry) }); return true; }
+        var table = new Table().Title(Esc($"Timeline of {input.Id} ({total} events)")).AddColumns("On", "Type", "Actor", "Target", "Confidence", "Status", "Note");
+        foreach (var i in items)
+        {
+            var e = i.Event;
+            var note = e.Note is { Length: > 80 } n ? n[..77] + "..." : e.Note;
+            table.AddRow(Esc(e.OccurredOn.ToString()), Esc(e.Type), Esc(e.Actor), Esc(e.Target), e.Confidence.ToString(),
+                i.Status == "active" ? "active" : $"[grey]{Esc(i.Status)}[/]", Esc(note));
+        }
+        Out.Write(table);
+        return true;
+    }
+}
+
+public class WhatIfInput : IdInput
+{
+    [Description("The branch point, yyyy-MM-dd: the history known up to then, plus the added events")]
+    public string? AsOfFlag { get; set; }
+
+    [Description("NDJSON file of hypothetical events to add (one event per line)")]
+    public string? AddFlag { get; set; }
+}
+
+[Description("What if: the stage, ledger and momentum with hypothetical events added at a branch point (nothing is stored)", Name = "what-if")]
+public sealed class WhatIfCommand : DataCommand<WhatIfInput>
+{
+    protected override async Task<bool> Run(WhatIfInput input, IServiceProvider services, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<NegotiationStore>();
+        await RequireAsync(store, input.Id, ct);
+        var asOf = Date(input.AsOfFlag, "as-of") ?? throw new CliException("Give the branch point: --as-of yyyy-MM-dd.");
+        if (string.IsNullOrWhiteSpace(input.AddFlag)) throw new CliException("Give the hypothetical events: --add file.ndjson.");
+        if (!File.Exists(input.AddFlag)) throw new CliException($"No file '{input.AddFlag}'.");
+
+        var added = new List<NegotiationEvent>();
+        var errors = new List<LineError>();
+        using (var reader = File.OpenText(input.AddFlag))
+            foreach (var line in HistoryFile.Read(reader, HistoryFormat.Ndjson))
+            {
+                errors.AddRange(line.Errors);
+                if (line.Event is { } e) added.Add(e);
+            }
+        if (errors.Count > 0) throw new CliException($"{input.AddFlag}: " + string.Join("; ", errors.Take(5).Select(e => $"line {e.Line} {e.Path}: {e.Message}")));
+        if (added.Count == 0) throw new CliException($"{input.AddFlag} has no events.");
+
+        var history = (await store.LoadHistoryAsync(input.Id, null, ct))!;
+        var result = Normalization.Domain.WhatIf.WhatIf.From(history.Opening, history.Events.Select(r => r.Event))
+            .AsOf(asOf).Today(store.Today).Add(added).Project();
+        if (!result.IsValid)
+        {
+            if (input.JsonFlag) WriteJson(new { valid = false, errors = result.Errors });
+            await Console.Error.WriteLineAsync("error: the hypothetical events are not valid: " +
+                string.Join("; ", result.Errors.Take(5).Select(e => $"{e.Path}: {e.Message}")));
+            return false;
+        }
+        if (input.JsonFlag) { WriteJson(result); return true; }
+
+        var d = result.Diff;
+        var table = new Table().Title(Esc($"What if on {input.Id}, branched at {asOf:yyyy-MM-dd}, projected to {result.ProjectedAt:yyyy-MM-dd}"))
+            .AddColumns("", "Recorded history", "With the added events");
+        table.AddRow("Stage", d.StageBefore.ToString(), $"[bold]{d.StageAfter}[/]");
+        table.AddRow("Since", d.StageSinceBefore?.ToString("yyyy-MM-dd") ?? "", d.StageSinceAfter?.ToString("yyyy-MM-dd") ?? "");
+        table.AddRow("Why", Esc(result.Baseline?.Why.Rule), Esc(result.State.Why.Rule));
+        table.AddRow("Momentum", $"{d.Momentum.Before:0.0} ({d.Momentum.TrendBefore})", $"{d.Momentum.After:0.0} ({d.Momentum.TrendAfter})");
+        Out.Write(table);
+        if (d.TransitionsAppeared.Count + d.TransitionsVanished.Count > 0)
+        {
+            var t = new Table().Title("Stage transitions").AddColumns("", "On", "From", "To", "Rule");
+            foreach (var x in d.TransitionsAppeared) t.AddRow("[green]+[/]", x.On?.ToString("yyyy-MM-dd") ?? "", x.From?.ToString() ?? "", x.To.ToString(), Esc(x.Rule));
+            foreach (var x in d.TransitionsVanished) t.AddRow("[red]-[/]", x.On?.ToString("yyyy-MM-dd") ?? "", x.From?.ToString() ?? "", x.To.ToString(), Esc(x.Rule));
+            Out.Write(t);
+        }
+        if (d.LedgerChanges.Count > 0)
+        {
+            var t = new Table().Title("Ledger changes").AddColumns("Kind", "Key", "Before", "After");
+            foreach (var c in d.LedgerChanges) t.AddRow(Esc(c.Kind), Esc(c.Key), Esc(c.Before), Esc(c.After));
+            Out.Write(t);
+        }
+        return true;
+    }
+}
+
+public class RebuildInput : DataInput
+{
+    [Description("One negotiation to rebuild (default: all)")]
+    public string? Id { get; set; }
+}
+
+[Description("Rebuild the read models (index, checkpoints, head, board, party profiles) from the raw events", Name = "rebuild")]
+public sealed class RebuildCommand : DataCommand<RebuildInput>
+{
+    public RebuildCommand()
+    {
+        Usage("Rebuild every negotiation").Arguments();
+        Usage("Rebuild one negotiation").Arguments(x => x.Id!);
+    }
+
+    protected override async Task<bool> Run(RebuildInput input, IServiceProvider services, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<NegotiationStore>();
+        IReadOnlyList<string> ids;
+        if (string.IsNullOrWhiteSpace(input.Id)) ids = await store.NegotiationIdsAsync(ct);
+        else { await RequireAsync(store, input.Id, ct); ids = [input.Id]; }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (!input.JsonFlag && AnsiConsole.Profile.Capabilities.Interactive && ids.Count > 0)
+            await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                .StartAsync(async ctx =>
+                {
+                    var task = ctx.AddTask("Rebuilding", maxValue: ids.Count);
+                    foreach (var id in ids)
+                    {
+                        task.Description = $"Rebuilding {Esc(id)}";
+                        await store.RebuildAsync(id, ct);
+                        task.Increment(1);
+                    }
+                    task.Description = "Rebuilt";
+                });
+        else
+            foreach (var id in ids) await store.RebuildAsync(id, ct);
+
+        if (input.JsonFlag) WriteJson(new { rebuilt = ids, seconds = clock.Elapsed.TotalSeconds });
+        else Console.WriteLine($"Rebuilt {ids.Count} negotiation(s) in {clock.Elapsed.TotalSeconds:0.0} s{(ids.Count is > 0 and <= 10 ? ": " + string.Join(", ", ids) : "")}.");
+        return true;
+    }
+}

@@ -1,0 +1,39 @@
+using Normalization.Api.Storage;
+
+namespace Normalization.Api.Importing;
+
+/// <summary>
+/// First run: when the store has no negotiation, load the shipped US–Taliban history (Seed/us-taliban.ndjson, copied
+/// next to the app) so the first page view shows something real. <c>Normalization:LoadSeedData=false</c>
+/// (environment <c>Normalization__LoadSeedData=false</c>) turns it off. Registered after Marten, so it runs once the
+/// database schema is in place; a failure is logged and never stops the app.
+/// </summary>
+public sealed class SeedData(IServiceProvider services, IConfiguration configuration, ILogger<SeedData> logger) : IHostedService
+{
+    public const string Setting = "Normalization:LoadSeedData";
+    public static string SeedFile => Path.Combine(AppContext.BaseDirectory, "Seed", "us-taliban.ndjson");
+
+    public static bool Enabled(IConfiguration configuration) => configuration.GetValue(Setting, true);
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (!Enabled(configuration)) return;
+        try
+        {
+            var store = services.GetRequiredService<NegotiationStore>();
+            if ((await store.NegotiationIdsAsync(ct)).Count > 0) return;
+            if (!File.Exists(SeedFile)) { logger.LogWarning("No seed file at {File}; starting with an empty store.", SeedFile); return; }
+            var report = await services.GetRequiredService<Importer>().ImportAsync(new ImportRequest { Path = SeedFile, PostedBy = "seed" }, ct: ct);
+            if (report.Succeeded)
+                logger.LogInformation("Empty store: loaded the seed history '{Id}' ({Stored} events). Set {Setting}=false to start empty.", report.NegotiationId, report.Stored, Setting);
+            else
+                logger.LogWarning("The seed history was not loaded: {Errors}", string.Join("; ", report.Errors.Take(5).Select(e => $"line {e.Line} {e.Path}: {e.Message}")));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "The seed history was not loaded.");
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+
+namespace Normalization.Api.Tests.Commands;
+
+/// <summary>Runs the built app's command line as a process against this run's test database.</summary>
+[Collection(ApiCollection.Name)]
+public class CliTests(AppFixture app)
+{
+    static string SeedFile => Path.Combine(AppContext.BaseDirectory, "Seed", "us-taliban.ndjson");
+
+    async Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__Normalization"] = app.ConnectionString;
+        psi.Environment["Normalization__LoadSeedData"] = "false";
+        psi.Environment["COLUMNS"] = "200";
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Given_the_seed_file_When_imported_and_queried_from_the_command_line_Then_the_output_shows_the_stages()
+    {
+        var id = TestApi.NewId("cli");
+
+        var import = await Run("import", SeedFile, "--into", id, "--json");
+        import.ExitCode.ShouldBe(0, import.Stderr);
+        var report = JsonNode.Parse(import.Stdout)!;
+        report["stored"]!.GetValue<int>().ShouldBe(TestApi.SeedEvents().Count);
+        report["negotiationId"]!.GetValue<string>().ShouldBe(id);
+
+        var state = await Run("state", id, "--as-of", "2025-04-15", "--json");
+        state.ExitCode.ShouldBe(0, state.Stderr);
+        var body = JsonNode.Parse(state.Stdout)!;
+        body["stage"]!.GetValue<string>().ShouldBe("ConfidenceBuilding");
+        body["why"]!["rule"]!.GetValue<string>().ShouldBe("talks-and-mutual-gestures");
+
+        var stages = await Run("stages", id);
+        stages.ExitCode.ShouldBe(0, stages.Stderr);
+        stages.Stdout.ShouldContain("2020-02-29");
+        stages.Stdout.ShouldContain("talks-and-mutual-gestures");
+
+        var export = await Run("export", id, "--format", "stages");
+        export.ExitCode.ShouldBe(0, export.Stderr);
+        export.Stdout.ShouldStartWith("on,from,to,rule,eventIds\n");
+        export.Stdout.ShouldContain("2025-03-20,Estrangement,ConfidenceBuilding,talks-and-mutual-gestures,");
+    }
+
+    [Fact]
+    public async Task Given_an_unknown_negotiation_When_asked_for_its_state_Then_the_exit_code_is_non_zero_with_a_one_line_message()
+    {
+        var result = await Run("state", "no-such-negotiation");
+
+        result.ExitCode.ShouldNotBe(0);
+        result.Stdout.Trim().ShouldBeEmpty();
+        result.Stderr.Trim().Split('\n').Last().ShouldBe("error: No negotiation 'no-such-negotiation'.");
+    }
+
+    [Fact]
+    public async Task Given_a_bad_file_When_imported_from_the_command_line_Then_the_errors_are_listed_with_line_numbers_and_the_exit_code_is_non_zero()
+    {
+        var id = TestApi.NewId("clibad");
+        var path = Path.Combine(Path.GetTempPath(), $"{id}.ndjson");
+        await File.WriteAllLinesAsync(path, [File.ReadLines(SeedFile).First(), "{not json"]);
+
+        var result = await Run("import", path, "--into", id, "--json");
+
+        result.ExitCode.ShouldNotBe(0);
+        var report = JsonNode.Parse(result.Stdout)!;
+        report["errors"]![0]!["line"]!.GetValue<int>().ShouldBe(2);
+        report["stored"]!.GetValue<int>().ShouldBe(0);
+    }
+}
