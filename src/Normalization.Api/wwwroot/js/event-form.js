@@ -97,7 +97,7 @@ function hint(f) {
     ObjectArray: 'JSON array of objects.',
     Event: 'JSON object.',
   }[f.kind] || '';
-  return [f.description, kind].filter(Boolean).join(' ');
+  return [f.description, f.description?.includes('YYYY') ? '' : kind].filter(Boolean).join(' ');
 }
 
 function parse(f, raw) {

@@ -176,6 +176,7 @@ async function runWhatIf() {
   const out = $('whatif-result');
   const body = { asOf: page.asOf, add: page.whatIf.add, remove: [...page.whatIf.remove] };
   if (page.knownAt) body.knownAt = knownAtInstant();
+  if (isIsoDay($('whatif-project-to').value)) body.projectTo = $('whatif-project-to').value;
   replace(out, el('p', {}, 'Projecting…'));
   try {
     const r = await api.whatIf(page.id, body, apiKey());
@@ -222,6 +223,7 @@ function setupWhatIf() {
     page.whatIf.add.push(event);
     renderChanges();
   });
+  $('whatif-project-to').value = todayIso();
   $('whatif-run').addEventListener('click', runWhatIf);
   $('whatif-clear').addEventListener('click', () => {
     page.whatIf = { add: [], remove: new Set(), result: null };

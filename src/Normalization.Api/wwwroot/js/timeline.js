@@ -20,7 +20,7 @@ export function renderTimeline(items, { removed, onRemove }) {
     const isRemoved = removed.has(i.eventId);
     return el('tr', { id: `ev-${i.eventId}`, class: `${i.status === 'retracted' ? 'retracted' : ''}${isRemoved ? ' removed-in-whatif' : ''}`, tabindex: '-1', dataset: { eventId: i.eventId } },
       el('td', { class: 'date', 'data-label': 'Date' }, i.occurredOn),
-      el('td', { 'data-label': 'Type' }, i.type, i.note ? el('div', { class: 'muted' }, i.note.length > 160 ? i.note.slice(0, 157) + '…' : i.note) : null),
+      el('td', { 'data-label': 'Type' }, i.type, i.note ? el('div', { class: 'muted note', title: i.note }, i.note.length > 100 ? i.note.slice(0, 97) + '…' : i.note) : null),
       el('td', { 'data-label': 'Actor → target' }, i.actor, i.target ? ` → ${i.target}` : ''),
       el('td', { 'data-label': 'Weight' }, formatNumber(i.goldstein)),
       el('td', { 'data-label': 'Confidence' }, i.confidence),
