@@ -86,6 +86,11 @@ app.UseStatusCodePages();
 app.UseHardening();
 app.Use(ApiKeys.Guard);
 
+// The web page (wwwroot): the board at /, a negotiation at /negotiations/{id}. It talks only to the JSON API.
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapGet("/negotiations/{id}", (string id) => Results.File("negotiation.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });

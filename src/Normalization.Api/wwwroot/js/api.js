@@ -1,0 +1,44 @@
+// The page talks only to the public JSON API. Every call goes through here.
+
+/** A failed API call: status, the ProblemDetails body and its field errors ([{path, code, message}]). */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.errors = Array.isArray(problem?.errors) ? problem.errors : [];
+  }
+}
+
+async function request(method, url, body, headers = {}) {
+  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let json = null;
+  if (text) {
+    try { json = JSON.parse(text); } catch { json = { detail: text }; }
+  }
+  if (!response.ok) throw new ApiError(response.status, json);
+  return json;
+}
+
+const enc = encodeURIComponent;
+const query = (params) => {
+  const q = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
+  return q.length ? '?' + q.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&') : '';
+};
+
+export const api = {
+  board: (params = {}) => request('GET', '/api/negotiations' + query({ pageSize: 200, ...params })),
+  negotiation: (id) => request('GET', `/api/negotiations/${enc(id)}`),
+  state: (id, asOf, knownAt) => request('GET', `/api/negotiations/${enc(id)}/state` + query({ asOf, knownAt })),
+  stages: (id, knownAt) => request('GET', `/api/negotiations/${enc(id)}/stages` + query({ knownAt })),
+  timeline: (id) => request('GET', `/api/negotiations/${enc(id)}/timeline?pageSize=500`),
+  eventTypes: () => request('GET', '/api/event-types'),
+  whatIf: (id, body, apiKey) => request('POST', `/api/negotiations/${enc(id)}/what-if`, body, apiKey ? { 'X-Api-Key': apiKey } : {}),
+  postEvents: (id, events, apiKey) => request('POST', `/api/negotiations/${enc(id)}/events`, { events }, { 'X-Api-Key': apiKey }),
+};

@@ -1,0 +1,368 @@
+// The negotiation page at /negotiations/{id}: chart, time travel, state panel, timeline, what-if, post event.
+import { api, ApiError } from './api.js';
+import { el, replace } from './dom.js';
+import { STAGES, stageBadge, stageLabel, formatNumber } from './stages.js';
+import { dateValue, isoDay, todayIso, isIsoDay, DAY_MS } from './dates.js';
+import { drawChart } from './chart.js';
+import { renderState } from './state-panel.js';
+import { fillTimelineFilters, renderTimeline, followEvent } from './timeline.js';
+import { buildEventForm, fillTypeSelect } from './event-form.js';
+
+const $ = (id) => document.getElementById(id);
+const KEY_STORAGE = 'normalization.apiKey';
+
+const page = {
+  id: decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || ''),
+  negotiation: null,
+  transitions: [],
+  events: [],
+  eventsById: new Map(),
+  catalog: null,
+  start: 0,
+  end: 0,
+  asOf: todayIso(),
+  knownAt: '',
+  zoom: { from: null, to: null },
+  whatIf: { add: [], remove: new Set(), result: null },
+  stateRequest: 0,
+};
+
+// ---------- time travel ----------
+
+const dayIndex = (iso) => Math.round((dateValue(iso) - page.start) / DAY_MS);
+const dayAt = (index) => isoDay(page.start + index * DAY_MS);
+
+function setAsOf(iso, { fromSlider = false } = {}) {
+  if (!isIsoDay(iso)) return;
+  page.asOf = iso;
+  if (!fromSlider) $('asof-slider').value = String(dayIndex(iso));
+  if ($('asof-date').value !== iso) $('asof-date').value = iso;
+  $('asof-slider-value').textContent = iso;
+  $('asof-slider').setAttribute('aria-valuetext', iso);
+  const params = new URLSearchParams(location.search);
+  params.set('asOf', iso);
+  if (page.knownAt) params.set('knownAt', page.knownAt); else params.delete('knownAt');
+  history.replaceState(null, '', `${location.pathname}?${params}`);
+  loadState();
+}
+
+function knownAtInstant() {
+  return page.knownAt ? new Date(page.knownAt + 'Z').toISOString() : '';
+}
+
+async function loadState() {
+  const ticket = ++page.stateRequest;
+  const body = $('state-body');
+  body.setAttribute('aria-busy', 'true');
+  try {
+    const state = await api.state(page.id, page.asOf, knownAtInstant());
+    if (ticket !== page.stateRequest) return; // a newer request is on its way
+    $('state-asof').textContent = page.asOf;
+    renderState(body, state, page.eventsById, followEvent);
+  } catch (e) {
+    if (ticket !== page.stateRequest) return;
+    replace(body, el('p', { class: 'form-error' }, `Could not load the state: ${e.message}`));
+  } finally {
+    if (ticket === page.stateRequest) body.removeAttribute('aria-busy');
+  }
+  redraw();
+}
+
+// ---------- chart and table view ----------
+
+function redraw() {
+  const from = page.zoom.from ?? page.start;
+  const to = page.zoom.to ?? page.end;
+  const r = page.whatIf.result;
+  let hypothetical = null;
+  if (r?.projected) {
+    const changeDates = [...(r.hypothetical || []).map((h) => dateValue(h.occurredOn)),
+      ...[...page.whatIf.remove].map((id) => dateValue(page.eventsById.get(id)?.occurredOn))].filter((t) => !Number.isNaN(t));
+    hypothetical = {
+      transitions: r.projected.stageHistory || [],
+      from: changeDates.length ? Math.min(...changeDates) : page.start,
+      to: dateValue(r.projectedAt || r.asOf || page.asOf),
+      events: (r.hypothetical || []).map((h) => ({ ...(h.event || {}), type: h.type, occurredOn: h.occurredOn, eventId: h.eventId, goldstein: goldsteinOf(h.type) })),
+    };
+  }
+  drawChart($('chart'), $('chart-tooltip'), {
+    transitions: page.transitions, events: page.events, asOf: dateValue(page.asOf), start: from, end: to, hypothetical, onMarker: followEvent,
+  });
+}
+
+const goldsteinOf = (type) => page.catalog?.types.find((t) => t.name === type)?.goldstein ?? 0;
+
+function renderTransitionsTable() {
+  replace($('transitions-table').tBodies[0], page.transitions.map((t) => el('tr', {},
+    el('td', { 'data-label': 'On' }, t.on || 'start of the record'),
+    el('td', { 'data-label': 'From' }, t.from ? stageBadge(t.from) : '—'),
+    el('td', { 'data-label': 'To' }, stageBadge(t.to)),
+    el('td', { 'data-label': 'Rule' }, el('code', {}, t.rule || ''), t.description ? ` — ${t.description}` : ''),
+    el('td', { 'data-label': 'Events' }, (t.eventIds || []).flatMap((id, i) => {
+      const e = page.eventsById.get(id);
+      return [i ? ', ' : '', el('a', { href: `#ev-${id}`, onclick: () => followEvent(id) }, e ? `${e.type} ${e.occurredOn}` : id.slice(0, 8))];
+    })))));
+}
+
+async function loadStages() {
+  const stages = await api.stages(page.id, knownAtInstant());
+  page.transitions = stages.transitions || [];
+  renderTransitionsTable();
+}
+
+// ---------- timeline ----------
+
+function showTimeline() {
+  renderTimeline(page.events, { removed: page.whatIf.remove, onRemove: toggleRemove });
+}
+
+function toggleRemove(eventId) {
+  if (page.whatIf.remove.has(eventId)) page.whatIf.remove.delete(eventId); else page.whatIf.remove.add(eventId);
+  showTimeline();
+  renderChanges();
+  $(`ev-${eventId}`)?.querySelector('button')?.focus();
+}
+
+// ---------- API key ----------
+
+const apiKey = () => $('api-key').value.trim();
+function setupKey() {
+  $('api-key').value = sessionStorage.getItem(KEY_STORAGE) || '';
+  $('api-key').addEventListener('change', () => {
+    if (apiKey()) sessionStorage.setItem(KEY_STORAGE, apiKey()); else sessionStorage.removeItem(KEY_STORAGE);
+    $('api-key-error').textContent = '';
+    $('api-key').removeAttribute('aria-invalid');
+  });
+  $('api-key-forget').addEventListener('click', () => { sessionStorage.removeItem(KEY_STORAGE); $('api-key').value = ''; });
+}
+function keyProblem(e) {
+  if (e instanceof ApiError && e.status === 401) {
+    $('api-key-error').textContent = e.problem.code === 'api_key_missing' ? 'Enter an API key.' : 'This API key is not valid.';
+    $('api-key').setAttribute('aria-invalid', 'true');
+    return true;
+  }
+  return false;
+}
+
+// ---------- what-if ----------
+
+let whatIfForm = null;
+const partyCodes = () => [...new Set([...(page.negotiation.parties || []), ...(page.negotiation.mediators || [])].map((p) => p.code))];
+
+function buildWhatIfForm() {
+  const typeName = $('whatif-type').value;
+  const parties = page.negotiation.parties || [];
+  whatIfForm = buildEventForm($('whatif-fields'), {
+    prefix: 'whatif', catalog: page.catalog, typeName, parties: partyCodes(),
+    defaults: { occurredOn: page.asOf, actor: parties[1]?.code, target: parties[0]?.code, confidence: 'Confirmed' },
+  });
+  $('whatif-type-meaning').textContent = whatIfForm.type ? `${whatIfForm.type.meaning} ${whatIfForm.type.stageEffect || ''}` : '';
+}
+
+function renderChanges() {
+  const items = [
+    ...page.whatIf.add.map((e, i) => el('li', {}, el('span', { class: 'pill' }, 'add'), ` ${e.type} ${e.occurredOn || ''} ${e.actor || ''}${e.target ? ' → ' + e.target : ''} `,
+      el('button', { type: 'button', class: 'link', onclick: () => { page.whatIf.add.splice(i, 1); renderChanges(); } }, 'undo', el('span', { class: 'visually-hidden' }, ` adding ${e.type}`)))),
+    ...[...page.whatIf.remove].map((id) => {
+      const e = page.eventsById.get(id);
+      return el('li', {}, el('span', { class: 'pill' }, 'remove'), ` ${e ? `${e.type} ${e.occurredOn}` : id} `,
+        el('button', { type: 'button', class: 'link', onclick: () => toggleRemove(id) }, 'undo', el('span', { class: 'visually-hidden' }, ` removing ${e?.type || id}`)));
+    }),
+  ];
+  replace($('whatif-changes'), items.length ? items : el('li', { class: 'muted' }, 'No changes yet: add an event above or remove one from the timeline.'));
+}
+
+async function runWhatIf() {
+  const out = $('whatif-result');
+  const body = { asOf: page.asOf, add: page.whatIf.add, remove: [...page.whatIf.remove] };
+  if (page.knownAt) body.knownAt = knownAtInstant();
+  if (isIsoDay($('whatif-project-to').value)) body.projectTo = $('whatif-project-to').value;
+  replace(out, el('p', {}, 'Projecting…'));
+  try {
+    const r = await api.whatIf(page.id, body, apiKey());
+    page.whatIf.result = r;
+    renderWhatIfResult(r);
+  } catch (e) {
+    page.whatIf.result = null;
+    if (keyProblem(e)) replace(out, el('p', { class: 'form-error' }, 'An API key is needed for what-if projections (enter it above).'));
+    else if (e instanceof ApiError && (e.status === 405 || (e.status === 404 && e.problem.code !== 'negotiation_not_found' && e.problem.code !== 'not_known_then')))
+      replace(out, el('p', { class: 'form-error', id: 'whatif-unavailable' }, 'What-if projections are not available on this server (no POST /api/negotiations/{id}/what-if).'));
+    else replace(out, el('div', { class: 'form-error' }, el('p', {}, `The what-if was refused: ${e.message}`),
+      el('ul', {}, (e.errors || []).map((x) => el('li', {}, `${x.path}: ${x.message}`)))));
+  }
+  redraw();
+}
+
+function renderWhatIfResult(r) {
+  const c = r.comparison || {};
+  const before = c.stageBefore ?? r.baseline?.stage;
+  const after = c.stageAfter ?? r.projected?.stage ?? r.stage;
+  const transitions = (list) => (list || []).map((t) => el('li', {}, `${t.on || 'start'}: ${stageLabel(t.from)} → ${stageLabel(t.to)} (${t.rule})`));
+  replace($('whatif-result'),
+    el('dl', { class: 'kv comparison' },
+      el('dt', {}, 'Projected stage'), el('dd', { id: 'whatif-projected', dataset: { stage: after } }, stageBadge(after), ` since ${c.stageSinceAfter ?? r.stageSince ?? 'the start'}`),
+      el('dt', {}, 'Without the changes'), el('dd', { id: 'whatif-baseline', dataset: { stage: before } }, stageBadge(before), ` since ${c.stageSinceBefore ?? r.baseline?.stageSince ?? 'the start'}`),
+      el('dt', {}, 'Projected to'), el('dd', {}, r.projectedAt || r.asOf || page.asOf),
+      c.momentum ? [el('dt', {}, 'Momentum'), el('dd', {}, `${formatNumber(c.momentum.before)} → ${formatNumber(c.momentum.after)} (${c.momentum.delta >= 0 ? '+' : ''}${formatNumber(c.momentum.delta)})`)] : []),
+    c.transitionsAppeared?.length ? [el('h3', {}, 'Transitions that appear'), el('ul', { class: 'compact' }, transitions(c.transitionsAppeared))] : [],
+    c.transitionsVanished?.length ? [el('h3', {}, 'Transitions that vanish'), el('ul', { class: 'compact' }, transitions(c.transitionsVanished))] : [],
+    c.ledgerChanges?.length ? [el('h3', {}, 'Ledger changes'), el('ul', { class: 'compact' },
+      c.ledgerChanges.map((l) => el('li', {}, `${l.kind} ${l.key}: ${l.before ?? '(none)'} → ${l.after ?? '(none)'}`)))] : [],
+    el('p', { class: 'muted' }, 'Nothing was stored. The dashed line on the chart is the hypothetical stage.'));
+}
+
+function setupWhatIf() {
+  fillTypeSelect($('whatif-type'), page.catalog, 'TalksHeld');
+  $('whatif-type').addEventListener('change', buildWhatIfForm);
+  buildWhatIfForm();
+  $('whatif-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    whatIfForm.clearErrors();
+    const { event, errors } = whatIfForm.read();
+    if (errors.length) { whatIfForm.showErrors(errors); return; }
+    page.whatIf.add.push(event);
+    renderChanges();
+  });
+  $('whatif-project-to').value = todayIso();
+  $('whatif-run').addEventListener('click', runWhatIf);
+  $('whatif-clear').addEventListener('click', () => {
+    page.whatIf = { add: [], remove: new Set(), result: null };
+    replace($('whatif-result'));
+    renderChanges();
+    showTimeline();
+    redraw();
+  });
+  renderChanges();
+}
+
+// ---------- post event ----------
+
+let postForm = null;
+function buildPostForm() {
+  const parties = page.negotiation.parties || [];
+  postForm = buildEventForm($('post-fields'), {
+    prefix: 'post', catalog: page.catalog, typeName: $('post-type').value, parties: partyCodes(),
+    defaults: { occurredOn: todayIso(), actor: parties[0]?.code, target: parties[1]?.code, confidence: 'Reported' },
+  });
+}
+
+function setupPost() {
+  fillTypeSelect($('post-type'), page.catalog, 'StatementIssued');
+  $('post-type').addEventListener('change', buildPostForm);
+  buildPostForm();
+  $('post-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const status = $('post-status');
+    postForm.clearErrors();
+    status.textContent = '';
+    const { event, errors } = postForm.read();
+    if (errors.length) { postForm.showErrors(errors); return; }
+    if (!apiKey()) { $('api-key-error').textContent = 'Enter an API key.'; $('api-key').setAttribute('aria-invalid', 'true'); $('api-key').focus(); return; }
+    try {
+      const r = await api.postEvents(page.id, [event], apiKey());
+      status.textContent = `Stored (version ${r.version}). Stage today: ${stageLabel(r.stage)}${r.stageChanged ? ` (was ${stageLabel(r.previousStage)})` : ''}.`;
+      await reloadRecord();
+    } catch (e) {
+      if (keyProblem(e)) { status.textContent = 'The API key was refused.'; $('api-key').focus(); return; }
+      const rest = postForm.showErrors(e.errors || []);
+      status.textContent = `Not stored: ${e.message}`;
+      if (rest.length) status.append(el('ul', { class: 'form-error' }, rest.map((x) => el('li', {}, `${x.path}: ${x.message}`))));
+    }
+  });
+}
+
+// ---------- loading ----------
+
+async function reloadRecord() {
+  const [negotiation, timeline] = await Promise.all([api.negotiation(page.id), api.timeline(page.id)]);
+  page.negotiation = negotiation;
+  page.events = timeline.items || [];
+  page.eventsById = new Map(page.events.map((e) => [e.eventId, e]));
+  replace($('current-stage'), stageBadge(negotiation.stage));
+  await loadStages();
+  showTimeline();
+  await loadState();
+}
+
+function setupTimeTravel() {
+  const slider = $('asof-slider');
+  slider.min = '0';
+  slider.max = String(dayIndex(isoDay(page.end)));
+  let timer = 0;
+  slider.addEventListener('input', () => {
+    const iso = dayAt(Number(slider.value));
+    $('asof-date').value = iso;
+    $('asof-slider-value').textContent = iso;
+    clearTimeout(timer);
+    timer = setTimeout(() => setAsOf(iso, { fromSlider: true }), 120);
+  });
+  $('asof-date').min = isoDay(page.start);
+  $('asof-date').addEventListener('change', () => setAsOf($('asof-date').value));
+  $('asof-today').addEventListener('click', () => setAsOf(todayIso()));
+  $('known-at').addEventListener('change', async () => {
+    page.knownAt = $('known-at').value ? ($('known-at').value.length === 16 ? $('known-at').value + ':00' : $('known-at').value) : '';
+    try { await loadStages(); } catch (e) { $('page-status').textContent = `Known at: ${e.message}`; }
+    setAsOf(page.asOf);
+  });
+  $('asof-form').addEventListener('submit', (e) => e.preventDefault());
+}
+
+function setupZoom() {
+  const apply = () => {
+    const f = $('zoom-from').value, t = $('zoom-to').value;
+    page.zoom.from = isIsoDay(f) ? dateValue(f) : null;
+    page.zoom.to = isIsoDay(t) ? dateValue(t) : null;
+    if (page.zoom.from !== null && page.zoom.to !== null && page.zoom.from >= page.zoom.to) page.zoom.to = null;
+    redraw();
+  };
+  $('zoom-from').addEventListener('change', apply);
+  $('zoom-to').addEventListener('change', apply);
+  $('zoom-reset').addEventListener('click', () => { $('zoom-from').value = ''; $('zoom-to').value = ''; apply(); });
+  $('zoom-form').addEventListener('submit', (e) => e.preventDefault());
+}
+
+function legend() {
+  replace($('chart-legend'),
+    STAGES.map((s) => el('span', {}, el('span', { class: `legend-swatch stage-${s}`, 'aria-hidden': 'true' }), stageLabel(s))),
+    el('span', {}, '● cooperative above, conflictual below, size = |Goldstein|, hollow = retracted'),
+    el('span', {}, '— purple: 90-day momentum'),
+    el('span', {}, '- - dashed: what-if'));
+}
+
+async function start() {
+  try {
+    const [negotiation, timeline, catalog] = await Promise.all([api.negotiation(page.id), api.timeline(page.id), api.eventTypes()]);
+    page.negotiation = negotiation;
+    page.catalog = catalog;
+    page.events = timeline.items || [];
+    page.eventsById = new Map(page.events.map((e) => [e.eventId, e]));
+    document.title = `${negotiation.title || negotiation.id} — negotiation`;
+    $('title').textContent = negotiation.title || negotiation.id;
+    replace($('current-stage'), stageBadge(negotiation.stage));
+
+    const first = Math.min(...page.events.map((e) => dateValue(e.occurredOn)).filter((t) => !Number.isNaN(t)), dateValue(todayIso()));
+    page.start = first - 90 * DAY_MS;
+    page.end = dateValue(todayIso());
+
+    const params = new URLSearchParams(location.search);
+    if (params.get('knownAt')) { page.knownAt = params.get('knownAt').replace(/Z$/, '').slice(0, 19); $('known-at').value = page.knownAt; }
+    legend();
+    setupKey();
+    setupTimeTravel();
+    setupZoom();
+    fillTimelineFilters(page.events);
+    $('timeline-filters').addEventListener('input', showTimeline);
+    $('timeline-filters').addEventListener('submit', (e) => e.preventDefault());
+    showTimeline();
+    await loadStages();
+    setupWhatIf();
+    setupPost();
+    setAsOf(isIsoDay(params.get('asOf')) ? params.get('asOf') : todayIso());
+    document.body.dataset.ready = 'true';
+  } catch (e) {
+    $('page-status').textContent = e instanceof ApiError && e.status === 404
+      ? `There is no negotiation '${page.id}'.` : `Could not load the negotiation: ${e.message}`;
+  }
+}
+
+start();
