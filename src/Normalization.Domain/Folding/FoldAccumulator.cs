@@ -40,8 +40,12 @@ public sealed class FoldAccumulator
     // Ledger
     public Dictionary<string, DemandEntry> Demands { get; set; } = new();
     public List<RequestEntry> Requests { get; set; } = [];
+    /// <summary>The most recent gestures and releases per party (at most <see cref="RecentPerParty"/> each), so checkpoints stay small; totals are counted.</summary>
     public List<GestureEntry> Gestures { get; set; } = [];
     public List<PrisonerEntry> PrisonersReleased { get; set; } = [];
+    public Dictionary<string, int> GestureCounts { get; set; } = new();
+    public Dictionary<string, int> PrisonerCounts { get; set; } = new();
+    public const int RecentPerParty = 100;
     public List<SanctionEntry> Sanctions { get; set; } = [];
     public List<DesignationEntry> Designations { get; set; } = [];
     public List<RewardEntry> Rewards { get; set; } = [];
@@ -208,6 +212,20 @@ public sealed class FoldAccumulator
         if (!IsPrincipal(party)) return;
         LastGesture[party] = new Dated(e.Date, e.EventId);
         Gestures.Add(new GestureEntry(party, e.Date, e.Type, e.EventId));
+        GestureCounts[party] = GestureCounts.GetValueOrDefault(party) + 1;
+        KeepRecent(Gestures, g => g.Party == party);
+    }
+
+    void Released(string party, string person, string? nationality, NegotiationEvent e)
+    {
+        PrisonersReleased.Add(new PrisonerEntry(party, person, nationality, e.Date, e.EventId));
+        PrisonerCounts[party] = PrisonerCounts.GetValueOrDefault(party) + 1;
+        KeepRecent(PrisonersReleased, p => p.ReleasedBy == party);
+    }
+
+    static void KeepRecent<T>(List<T> list, Func<T, bool> sameParty)
+    {
+        if (list.Count(sameParty) > RecentPerParty) list.RemoveAt(list.FindIndex(x => sameParty(x)));
     }
 
     void ApplyFacts(NegotiationEvent e)
@@ -243,12 +261,12 @@ public sealed class FoldAccumulator
                 Resolve(w.DemandId, DemandStatus.Withdrawn, e);
                 break;
             case PrisonerReleased p:
-                if (IsPrincipal(p.Actor)) PrisonersReleased.Add(new PrisonerEntry(p.Actor, p.Person, p.Nationality, on, e.EventId));
+                if (IsPrincipal(p.Actor)) Released(p.Actor, p.Person, p.Nationality, e);
                 if (TowardOther(e)) Gesture(e.Actor, e);
                 break;
             case PrisonersExchanged x:
                 foreach (var r in x.Releases)
-                    if (IsPrincipal(r.ReleasedBy)) PrisonersReleased.Add(new PrisonerEntry(r.ReleasedBy, r.Person, r.Nationality, on, e.EventId));
+                    if (IsPrincipal(r.ReleasedBy)) Released(r.ReleasedBy, r.Person, r.Nationality, e);
                 foreach (var party in x.Releases.Select(r => r.ReleasedBy).Distinct()) Gesture(party, e);
                 break;
             case RewardRescinded rr:
@@ -383,6 +401,8 @@ public sealed class FoldAccumulator
         Requests = Requests.ToList(),
         GesturesByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => (IReadOnlyList<GestureEntry>)Gestures.Where(g => g.Party == p.Code).ToList()),
         PrisonersReleasedByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => (IReadOnlyList<PrisonerEntry>)PrisonersReleased.Where(g => g.ReleasedBy == p.Code).ToList()),
+        GestureCountByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => GestureCounts.GetValueOrDefault(p.Code)),
+        PrisonersReleasedCountByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => PrisonerCounts.GetValueOrDefault(p.Code)),
         Sanctions = Sanctions.ToList(),
         Designations = Designations.ToList(),
         Rewards = Rewards.ToList(),

@@ -42,6 +42,9 @@ public sealed record LedgerView
     public IReadOnlyList<RequestEntry> Requests { get; init; } = [];
     public IReadOnlyDictionary<string, IReadOnlyList<GestureEntry>> GesturesByParty { get; init; } = new Dictionary<string, IReadOnlyList<GestureEntry>>();
     public IReadOnlyDictionary<string, IReadOnlyList<PrisonerEntry>> PrisonersReleasedByParty { get; init; } = new Dictionary<string, IReadOnlyList<PrisonerEntry>>();
+    /// <summary>All gestures ever made per party (the lists above keep the most recent 100 per party).</summary>
+    public IReadOnlyDictionary<string, int> GestureCountByParty { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> PrisonersReleasedCountByParty { get; init; } = new Dictionary<string, int>();
     public IReadOnlyList<SanctionEntry> Sanctions { get; init; } = [];
     public IReadOnlyList<DesignationEntry> Designations { get; init; } = [];
     public IReadOnlyList<RewardEntry> Rewards { get; init; } = [];
