@@ -143,6 +143,49 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
                 (409, "The event is already retracted (already_retracted)."),
                 (422, "The retraction is invalid for this negotiation (e.g. occurredOn in the future)."));
         });
+        yield return ("/api/negotiations/{id}/what-if", HttpMethod.Post, (op, doc) =>
+        {
+            Describe(op, doc, "What-if", "What if", "Branches the recorded history at asOf, applies hypothetical additions, removals and replacements, and answers with the projected state and its comparison with the baseline. Nothing is stored (docs/what-if.md).");
+            op.Parameters = [IdParameter()];
+            op.RequestBody = Body(doc, "WhatIfRequest", ("detention", "What if an American had been detained the next day?", JsonNode.Parse("""
+                {"asOf":"2025-04-03","add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}]}
+                """)!));
+            Responses(op, doc, (200, "The projection.", "WhatIfResult"));
+            Errors(op, doc, write: true, (400, "The body cannot be read (every field path listed: asOf, add[0].occurredOn, remove[1]…)."),
+                (404, "No such negotiation (or not yet recorded at knownAt)."),
+                (422, "A hypothetical change breaks the rules real events obey."));
+        });
+        yield return ("/api/negotiations/{id}/scenarios", HttpMethod.Post, (op, doc) =>
+        {
+            Describe(op, doc, "What-if", "Save a scenario", "Saves (or overwrites) a named what-if: only its changes are stored; 201 when new, 200 when overwritten, with its current answer.");
+            op.Parameters = [IdParameter()];
+            op.RequestBody = Body(doc, "ScenarioRequest", ("equipment-returned", "What if the equipment had been returned?", JsonNode.Parse("""
+                {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
+                """)!));
+            Responses(op, doc, (201, "Saved (new).", "WhatIfResult"));
+            op.Responses!["200"] = new OpenApiResponse { Description = "Saved (overwritten).", Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("WhatIfResult", doc) } } };
+            Errors(op, doc, write: true, (400, "The body cannot be read, or the name is invalid."), (404, "No such negotiation."),
+                (422, "The changes do not hold against today's history."));
+        });
+        yield return ("/api/negotiations/{id}/scenarios", HttpMethod.Get, (op, doc) =>
+        {
+            Describe(op, doc, "What-if", "List scenarios", "The saved scenarios of a negotiation.");
+            op.Parameters = [IdParameter()];
+            Responses(op, doc, (200, "The scenarios.", "ScenarioList"));
+            Errors(op, doc, write: false, (404, "No such negotiation."));
+        });
+        yield return ("/api/negotiations/{id}/scenarios/{name}", HttpMethod.Get, (op, doc) =>
+        {
+            Describe(op, doc, "What-if", "Re-run a scenario", "Runs a saved scenario against the history as it is now.");
+            op.Parameters = [IdParameter(),
+                new OpenApiParameter { Name = "name", In = ParameterLocation.Path, Required = true, Description = "The scenario's name.", Schema = Str(), Example = JsonValue.Create("equipment-returned") },
+                Query("asOf", "Branch point. Default today.", Str(OpenApiSchemas.DatePattern), "2025-06-01"),
+                Query("projectTo", "Projection date.", Str(OpenApiSchemas.DatePattern), null),
+                Query("knownAt", "ISO 8601 instant: the record as it was then.", Str(format: "date-time"), null)];
+            Responses(op, doc, (200, "The projection.", "WhatIfResult"));
+            Errors(op, doc, write: false, (400, "A bad query parameter."), (404, "No such negotiation or scenario (scenario_not_found)."),
+                (422, "The saved changes no longer hold against the grown history."));
+        });
         yield return ("/api/event-types", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, "Catalog", "Event types", "Every event type with its fields (kind, required, enum values), momentum weight and a JSON example: enough to build a form.");

@@ -156,6 +156,37 @@ public static class OpenApiSchemas
             ("code", Str(null)), ("name", Str(null)),
             ("negotiations", Arr(Obj(null, ["id", "stage"], ("id", Str(null)), ("title", Str(null)), ("counterpart", Ref("Party")),
                 ("stage", EnumOf<Stage>(null)), ("stageSince", Str(null, format: "date"))), null)));
+        // ---------------------------------------------------------------- what-if (docs/what-if.md)
+        (string, IOpenApiSchema)[] changes =
+        [
+            ("add", Arr(Ref("Event"), "Hypothetical flat events, exactly as POST …/events takes them.")),
+            ("remove", Arr(Uuid(), "eventIds of recorded events to leave out.")),
+            ("replace", Arr(Obj(null, ["eventId", "event"], ("eventId", Uuid("The recorded event replaced.")), ("event", Ref("Event"))), "Recorded events replaced by hypothetical ones.")),
+        ];
+        s["WhatIfRequest"] = Obj("A hypothetical change of the recorded history. Nothing is stored.", [],
+            [("asOf", Str("Branch point (YYYY-MM-DD, YYYY-MM, YYYY). Default today.", pattern: DatePattern)),
+             ("knownAt", Str("Branch the record as it was known at this instant.", format: "date-time")),
+             ("projectTo", Str("Projection date.", pattern: DatePattern)), .. changes]);
+        s["WhatIfRequest"].Example().Set(JsonNode.Parse("""
+            {"asOf":"2025-04-03","projectTo":"2026-03-25",
+             "add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}],
+             "remove":["82f13cab-8c24-5784-9dce-c240e2064068"]}
+            """));
+        s["ScenarioRequest"] = Obj("A named what-if: only its changes are stored.", ["name"],
+            [("name", Str("1–64 lower-case letters, digits and hyphens.", pattern: "^[a-z0-9-]{1,64}$")), .. changes]);
+        s["ScenarioRequest"].Example().Set(JsonNode.Parse("""
+            {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
+            """));
+        s["WhatIfResult"] = Obj("The projected state and its comparison with the recorded history (docs/what-if.md).", ["stage", "projected", "baseline", "comparison"],
+            ("id", Str(null)), ("asOf", Str(null, format: "date")), ("projectedAt", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
+            ("today", Str(null, format: "date")), ("stored", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Always false." }),
+            ("stage", EnumOf<Stage>("The projected stage.")), ("stageSince", Str(null, format: "date")),
+            ("projected", Ref("NegotiationState")), ("baseline", Ref("NegotiationState")),
+            ("comparison", Obj("stageBefore/After, transitionsAppeared/Vanished, ledgerChanges, momentum before/after/delta.", [])),
+            ("hypothetical", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, "The hypothetical events, marked as such.")),
+            ("removed", Arr(Uuid(), null)));
+        s["ScenarioList"] = Obj("The saved scenarios of a negotiation.", ["id", "scenarios"],
+            ("id", Str(null)), ("scenarios", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, null)));
         return s;
     }
 
