@@ -303,7 +303,8 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
     /// <summary>Refolds from the last checkpoint before <paramref name="dirtyKey"/>, rewriting the checkpoints after it.</summary>
     async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, CancellationToken ct)
     {
-        var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
+        var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
+        var acc = found!;
         await using (var del = new NpgsqlCommand("delete from nz_checkpoints where negotiation_id = @id and sort_key >= @k", conn, tx))
         {
             del.Parameters.AddWithValue("id", id);
@@ -316,7 +317,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         return acc;
     }
 
-    static async Task<(FoldAccumulator Acc, string FromKey)> CheckpointBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, NegotiationOpened opening, string beforeKey, CancellationToken ct)
+    static async Task<(FoldAccumulator? Acc, string FromKey)> CheckpointBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, NegotiationOpened? opening, string beforeKey, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select sort_key, accumulator::text from nz_checkpoints where negotiation_id = @id and sort_key < @k order by sort_key desc limit 1", conn, tx);
         cmd.Parameters.AddWithValue("id", id);
@@ -324,7 +325,14 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (await r.ReadAsync(ct))
             return (JsonSerializer.Deserialize<FoldAccumulator>(r.GetString(1), EventJson.Options)!, r.GetString(0));
-        return (FoldAccumulator.Start(opening), "");
+        return (opening is null ? null : FoldAccumulator.Start(opening), "");
+    }
+
+    static async Task<NegotiationOpened?> OpeningAsync(NpgsqlConnection conn, string id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select data::text from mt_events where stream_id = @id and version = 1", conn);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<NegotiationOpened>(json, EventJson.Options) : null;
     }
 
     /// <summary>The effective history in domain order after <paramref name="afterKey"/> (and before <paramref name="beforeKey"/>), streamed.</summary>
@@ -397,12 +405,29 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         options ??= FoldOptions.Default;
         if (knownAt is null && options == FoldOptions.Default)
         {
-            var view = await LoadViewAsync(id, ct);
-            if (view is null) return null;
-            if (view.Head.PendingDate is not { } last || last <= asOf) return view.Head.StateAt(asOf);
+            await Schema.EnsureAsync(dataSource, ct);
             await using var conn = await dataSource.OpenConnectionAsync(ct);
+            // The head answers for any date on or after the last folded event; otherwise start from a checkpoint,
+            // without loading the (larger) head at all.
+            string? lastKey;
+            await using (var cmd = new NpgsqlCommand("select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1", conn))
+            {
+                cmd.Parameters.AddWithValue("id", id);
+                lastKey = await cmd.ExecuteScalarAsync(ct) as string;
+            }
             var end = DomainOrder.EndOfDayKey(asOf);
-            var (acc, fromKey) = await CheckpointBeforeAsync(conn, null, id, view.Head.Negotiation, end, ct);
+            if (lastKey is null || string.CompareOrdinal(lastKey, end) < 0)
+            {
+                var view = await LoadViewAsync(id, ct);
+                return view?.Head.PendingDate is { } last && last > asOf ? null : view?.Head.StateAt(asOf);
+            }
+            var (acc, fromKey) = await CheckpointBeforeAsync(conn, null, id, null, end, ct);
+            if (acc is null)
+            {
+                var opening = await OpeningAsync(conn, id, ct);
+                if (opening is null) return null;
+                acc = FoldAccumulator.Start(opening);
+            }
             await foreach (var e in EffectiveEventsAsync(conn, null, id, fromKey, end, ct)) acc.Apply(e);
             return acc.StateAt(asOf);
         }
