@@ -328,9 +328,9 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         return (opening is null ? null : FoldAccumulator.Start(opening), "");
     }
 
-    static async Task<NegotiationOpened?> OpeningAsync(NpgsqlConnection conn, string id, CancellationToken ct)
+    static async Task<NegotiationOpened?> OpeningAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select data::text from mt_events where stream_id = @id and version = 1", conn);
+        await using var cmd = new NpgsqlCommand("select data::text from mt_events where stream_id = @id and version = 1", conn, tx);
         cmd.Parameters.AddWithValue("id", id);
         return await cmd.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<NegotiationOpened>(json, EventJson.Options) : null;
     }
@@ -407,10 +407,12 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         {
             await Schema.EnsureAsync(dataSource, ct);
             await using var conn = await dataSource.OpenConnectionAsync(ct);
+            // One snapshot for the index, the checkpoint and the events after it: a concurrent append cannot tear the answer.
+            await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             // The head answers for any date on or after the last folded event; otherwise start from a checkpoint,
             // without loading the (larger) head at all.
             string? lastKey;
-            await using (var cmd = new NpgsqlCommand("select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1", conn))
+            await using (var cmd = new NpgsqlCommand("select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1", conn, tx))
             {
                 cmd.Parameters.AddWithValue("id", id);
                 lastKey = await cmd.ExecuteScalarAsync(ct) as string;
@@ -421,14 +423,14 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
                 var view = await LoadViewAsync(id, ct);
                 return view?.Head.PendingDate is { } last && last > asOf ? null : view?.Head.StateAt(asOf);
             }
-            var (acc, fromKey) = await CheckpointBeforeAsync(conn, null, id, null, end, ct);
+            var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, null, end, ct);
             if (acc is null)
             {
-                var opening = await OpeningAsync(conn, id, ct);
+                var opening = await OpeningAsync(conn, tx, id, ct);
                 if (opening is null) return null;
                 acc = FoldAccumulator.Start(opening);
             }
-            await foreach (var e in EffectiveEventsAsync(conn, null, id, fromKey, end, ct)) acc.Apply(e);
+            await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, end, ct)) acc.Apply(e);
             return acc.StateAt(asOf);
         }
         var history = await LoadHistoryAsync(id, knownAt, ct);
