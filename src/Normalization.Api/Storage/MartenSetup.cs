@@ -20,8 +20,9 @@ public static class MartenSetup
 
                 // Streams are identified by the negotiation's slug ("us-taliban").
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
-                // Rich mode: stream versions are checked on append (expected-version) and returned.
-                opts.Events.AppendMode = EventAppendMode.Rich;
+                // Quick mode: one round trip per batch. Versions and expected-version checks are ours: appends hold the
+                // negotiation row lock (nz_negotiations), so the stream version is known before Marten writes.
+                opts.Events.AppendMode = EventAppendMode.Quick;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;
                 opts.Events.MetadataConfig.HeadersEnabled = true;

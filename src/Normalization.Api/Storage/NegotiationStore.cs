@@ -89,7 +89,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         session.LastModifiedBy = postedBy;
         if (correlationId is not null) session.CorrelationId = correlationId;
         var events = fresh.Select(f => f.Event).ToList();
-        session.Events.Append(id, version + events.Count, events.Cast<object>().ToArray());
+        session.Events.Append(id, events.Cast<object>().ToArray());
         await session.SaveChangesAsync(ct);
 
         var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
