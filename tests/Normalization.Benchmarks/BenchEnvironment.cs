@@ -48,7 +48,12 @@ public sealed class BenchEnvironment : IAsyncDisposable
         env.Host = await AlbaHost.For<global::Program>(b =>
         {
             foreach (var (k, v) in Settings(env.ConnectionString)) b.UseSetting(k, v);
+            if (RepositoryRoot() is { } root) b.UseContentRoot(Path.Combine(root, "src", "Normalization.Api"));
         });
+
+        // Program must have taken the settings above, not a connection string from the environment.
+        var used = new NpgsqlConnectionStringBuilder(env.DataSource.ConnectionString).Database;
+        if (used != env.DatabaseName) throw new InvalidOperationException($"The host uses database {used}, not {env.DatabaseName}.");
 
         var dll = ApiDll();
         if (!inProcessApi && dll is not null)

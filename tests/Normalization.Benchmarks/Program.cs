@@ -17,9 +17,10 @@ public static class BenchMain
         var only = Arg(args, "--only")?.Split(',').Select(int.Parse).ToHashSet();
         var root = BenchEnvironment.RepositoryRoot() ?? Directory.GetCurrentDirectory();
         var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
-        var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api") }, Console.Out);
         var kept = File.Exists(output) ? KeptNotes(await File.ReadAllTextAsync(output)) : null;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api"), Large = args.Contains("--large") }, Console.Out,
+            r => File.WriteAllText(output, r.ToMarkdown(kept)));
         await File.WriteAllTextAsync(output, report.ToMarkdown(kept));
         Console.WriteLine($"wrote {output}");
         return 0;
@@ -30,15 +31,15 @@ public static class BenchMain
     static string? KeptNotes(string text) => text.IndexOf(Report.NotesMarker, StringComparison.Ordinal) is var i and >= 0 ? text[(i + Report.NotesMarker.Length)..] : null;
 
     /// <summary>Runs the measurements and returns the report (the test suite calls this with quick options).</summary>
-    public static async Task<Report> RunAsync(BenchOptions options, TextWriter log)
+    public static async Task<Report> RunAsync(BenchOptions options, TextWriter log, Action<Report>? afterEachSection = null)
     {
         var sw = Stopwatch.StartNew();
         var report = new Report { Quick = options.Quick };
         await using var env = await BenchEnvironment.StartAsync(options.InProcessApi || options.Quick, log);
         await DescribeMachineAsync(report, env);
-        await new Measurements(env, options, report, log).RunAllAsync();
-        report.Seconds = sw.Elapsed.TotalSeconds;
         report.Machine.Add(("API under test", env.ApiDescription));
+        await new Measurements(env, options, report, log) { SectionDone = () => { report.Seconds = sw.Elapsed.TotalSeconds; afterEachSection?.Invoke(report); } }.RunAllAsync();
+        report.Seconds = sw.Elapsed.TotalSeconds;
         return report;
     }
 
