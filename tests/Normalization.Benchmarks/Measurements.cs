@@ -291,7 +291,7 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         s.Rows.Add(new Row($"{n:N0} events: pass 2 (create + append batches)", "seconds", Summary.Of(pass2), null, null, null, ""));
         await using (var conn = await env.DataSource.OpenConnectionAsync())
         await using (var cmd = new NpgsqlCommand("select (select length(data::text) from mt_doc_negotiationview where id = 'imp-0'), " +
-            "(select count(*) from nz_checkpoints where negotiation_id = 'imp-0'), (select sum(length(accumulator::text)) from nz_checkpoints where negotiation_id = 'imp-0')", conn))
+            "(select count(*) from nz_checkpoints where negotiation_id = 'imp-0'), (select coalesce(sum(length(accumulator::text)), 0) from nz_checkpoints where negotiation_id = 'imp-0')", conn))
         await using (var rr = await cmd.ExecuteReaderAsync())
             if (await rr.ReadAsync())
                 s.Notes.Add($"After importing {n:N0} events: the stored head (`NegotiationView`) is {rr.GetInt32(0) / 1024.0:N0} KiB of JSON; {rr.GetInt64(1)} checkpoints hold {rr.GetInt64(2) / 1024.0 / 1024:N1} MiB of accumulator JSON (each checkpoint is the whole accumulator, which grows with the history).");
