@@ -54,7 +54,15 @@ public sealed class FuzzTests(AppFixture app)
                 request.Content = new ByteArrayContent(f.Body);
                 if (f.ContentType is not null) request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(f.ContentType);
             }
-            using var response = await client.SendAsync(request, ct);
+            HttpResponseMessage response;
+            try { response = await client.SendAsync(request, ct); }
+            catch (InvalidOperationException) when (f.Path.Contains("%00", StringComparison.Ordinal))
+            {
+                // The in-process test client refuses an encoded NUL in the path before sending (Kestrel answers 400; the long run checks it).
+                statuses.AddOrUpdate(0, 1, (_, c) => c + 1);
+                return;
+            }
+            using var _ = response;
             var status = (int)response.StatusCode;
             var text = await response.Content.ReadAsStringAsync(ct);
             statuses.AddOrUpdate(status, 1, (_, c) => c + 1);

@@ -177,10 +177,8 @@ public sealed class SecurityTests(AppFixture app, HardenedHost hardened) : IClas
 
     sealed class ChunkedContent(byte[] bytes) : HttpContent
     {
-        public ChunkedContent(byte[] bytes, bool _) : this(bytes) { }
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(bytes).AsTask();
         protected override bool TryComputeLength(out long length) { length = -1; return false; }
-        public ChunkedContent WithJson() { Headers.ContentType = new MediaTypeHeaderValue("application/json"); return this; }
     }
 
     [Theory]

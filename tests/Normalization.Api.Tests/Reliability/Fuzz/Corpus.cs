@@ -104,7 +104,7 @@ public static class Corpus
     }
 
     static T Pick<T>(Random r, IReadOnlyList<T> items) => items[r.Next(items.Count)];
-    static string Json(object o) => JsonSerializer.Serialize(o);
+    static string Json(object? o) => JsonSerializer.Serialize(o);
     static FuzzRequest Post(int n, string kind, string path, byte[] body) => new(n, kind, "POST", path, "application/json", body);
     static FuzzRequest Post(int n, string kind, string path, string body) => Post(n, kind, path, Encoding.UTF8.GetBytes(body));
 
