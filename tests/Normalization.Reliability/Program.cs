@@ -24,15 +24,41 @@ if (!options.Contains("--all") && Option("--only") is null)
 var configuration = AppContext.BaseDirectory.Contains("/Release/") ? "Release" : "Debug";
 var repo = FindRepo();
 var report = new Report();
+var startedAt = DateTime.UtcNow;
 report.Line($"Run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, API build {configuration}, PostgreSQL throwaway cluster (initdb), all traffic on 127.0.0.1.");
 
 await using var cluster = await Cluster.CreateAsync();
 var cs = cluster.ConnectionString("normalization_reliability");
 var apiLog = Path.Combine(cluster.Root, "api.log");
 await using var api = new ApiProcess(repo, configuration, cs, apiLog);
-using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-await api.StartAsync(http);
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
 var failures = new List<string>();
+var warmUps = new List<double>();
+await StartAndWarmUp();
+
+// Start the API and touch every endpoint once: the first call of each compiles its handler (Wolverine runtime code generation).
+async Task StartAndWarmUp()
+{
+    var sw = Stopwatch.StartNew();
+    await api.StartAsync(http);
+    var id = $"warm-{api.Starts}";
+    await CreateNegotiation(id);
+    var batch = WriteLoad.NewBatch(new Random(api.Starts), 1);
+    foreach (var (method, url, body) in new (string, string, string?)[]
+    {
+        ("POST", $"/api/negotiations/{id}/events", batch.Json),
+        ("POST", $"/api/negotiations/{id}/what-if", batch.Json.Replace("{\"events\":", "{\"add\":")),
+        ("GET", $"/api/negotiations/{id}", null), ("GET", $"/api/negotiations/{id}/state?asOf=2025-01-01", null),
+        ("GET", $"/api/negotiations/{id}/timeline", null), ("GET", $"/api/negotiations/{id}/stages", null), ("GET", "/api/negotiations", null),
+        ("GET", $"/api/negotiations/{id}/scenarios", null), ("GET", "/api/parties/US", null), ("GET", "/api/event-types", null),
+    })
+    {
+        using var rq = new HttpRequestMessage(new HttpMethod(method), api.BaseUrl + url);
+        if (body is not null) { rq.Content = new StringContent(body, Encoding.UTF8, "application/json"); rq.Headers.Add("X-Api-Key", ApiProcess.Key(0)); }
+        using var rs = await http.SendAsync(rq);
+    }
+    warmUps.Add(sw.Elapsed.TotalSeconds);
+}
 
 async Task<string> CreateNegotiation(string id)
 {
@@ -139,7 +165,8 @@ async Task FaultRun(string name, string title, Func<Task> fault, Func<Task> reco
     var healthDown = probes.Where(p => p.What == "health").ToList();
     var readsDown = probes.Where(p => p.What == "read").ToList();
     var ok = missing == 0 && duplicates == 0 && strangers == 0 && mismatches == 0 && fiveHundreds == 0 && after.Version == after.Stored.Count + 1
-             && after.IndexRows == after.Stored.Count && load.MaxLatencyMs < 15_000;
+             && after.IndexRows == after.Stored.Count
+             && (name != "db" || (probes.Max(p => p.Ms) < 10_000 && !load.Statuses.ContainsKey("client-timeout")));
     if (!ok) failures.Add(name);
 
     report.Section(title, ok);
@@ -151,7 +178,7 @@ async Task FaultRun(string name, string title, Func<Task> fault, Func<Task> reco
         ["write requests", load.Requests.ToString()],
         ["answers", string.Join(", ", load.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} ×{s.Value}"))],
         ["5xx other than 503 (writes + probes)", fiveHundreds.ToString()],
-        ["slowest write answer", $"{load.MaxLatencyMs / 1000:0.00} s"],
+        ["slowest write answer", $"{load.MaxLatencyMs / 1000:0.00} s (client time-out 60 s)"],
         ["probes while down: /health", string.Join(" ", healthDown.Select(p => p.Status == -1 ? "refused" : p.Status.ToString()).Distinct()) + $" (slowest {healthDown.Max(p => p.Ms) / 1000:0.00} s)"],
         ["probes while down: GET negotiation", string.Join(" ", readsDown.Select(p => p.Status == -1 ? "refused" : p.Status.ToString()).Distinct()) + $" (ProblemDetails {readsDown.Count(p => p.Problem)}/{readsDown.Count}, Retry-After {readsDown.Count(p => p.RetryAfter)}/{readsDown.Count}; slowest {readsDown.Max(p => p.Ms) / 1000:0.00} s)"],
         ["time to first acknowledged write after restart", $"{recoveryS:0.0} s"],
@@ -169,7 +196,7 @@ async Task FaultRun(string name, string title, Func<Task> fault, Func<Task> reco
 if (only.Contains("db"))
     await FaultRun("db", "3. Database fault: `pg_ctl stop -m immediate` mid-load, then start", cluster.StopImmediateAsync, cluster.StartAsync, "PostgreSQL stopped with `pg_ctl stop -m immediate`");
 if (only.Contains("crash"))
-    await FaultRun("crash", "4. App crash: SIGKILL of the API process mid-load, then restart", () => { api.Kill(); return Task.CompletedTask; }, () => api.StartAsync(http), "the API process killed with SIGKILL");
+    await FaultRun("crash", "4. App crash: SIGKILL of the API process mid-load, then restart", () => { api.Kill(); return Task.CompletedTask; }, StartAndWarmUp, "the API process killed with SIGKILL");
 
 if (only.Contains("fuzz"))
 {
@@ -236,10 +263,10 @@ if (only.Contains("fuzz"))
         psi.Environment["ConnectionStrings__Normalization"] = cs;
         psi.Environment["Normalization__LoadSeedData"] = "false";
         using var p = Process.Start(psi)!;
-        var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
+        var printed = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         importResults[$"exit {p.ExitCode}"] = importResults.GetValueOrDefault($"exit {p.ExitCode}") + 1;
-        if (p.ExitCode == 0 || output.Contains("Unhandled exception", StringComparison.Ordinal) || output.Contains("   at ", StringComparison.Ordinal)) importCrashes++;
+        if (p.ExitCode == 0 || printed.Contains("Unhandled exception", StringComparison.Ordinal) || printed.Contains("   at ", StringComparison.Ordinal)) importCrashes++;
     }
     importDir.Delete(true);
     var afterImport = await Totals();
@@ -358,6 +385,8 @@ if (only.Contains("soak"))
     report.Line("```");
 }
 
+report.Line("");
+report.Line($"API starts: {api.Starts}; start + warm-up of every endpoint (first call compiles its handler): {string.Join(", ", warmUps.Select(w => $"{w:0.0} s"))}. Whole run: {(DateTime.UtcNow - startedAt).TotalMinutes:0.0} min.");
 var output = Path.Combine(repo, "docs", "reliability.md");
 await File.WriteAllTextAsync(output, Report.Document(report.ToString(), failures));
 Console.WriteLine(report.ToString());

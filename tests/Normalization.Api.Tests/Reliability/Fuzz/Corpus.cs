@@ -34,6 +34,7 @@ public static class Corpus
     ];
 
     static readonly string[] BadSlugs = ["", " ", "A", "-x", "x-", "a b", "ä-ö", "x/y", "x.y", "..", "UPPER", "x_y", new string('a', 300), "%2e%2e", "x;y"];
+    static readonly string[] BadCodes = ["", " ", "us", "a b", "x/y", "x.y", "Ä", "x;y", "'; drop table mt_events; --", "<script>", "U S"];
     static readonly string[] BadDates = ["2020-02-30", "2020-13-01", "0000-00-00", "99999-01-01", "yesterday", "", "2020-02-29T25:00", "-2020-01-01", "2020/01/01", "1e10", "10000-01-01", "0001-00-01"];
     static readonly string[] BadInts = ["0", "-1", "abc", "99999999999", "1.5", "", " ", "0x10", "1e3", "１"];
 
@@ -329,7 +330,8 @@ public static class Corpus
         }
         if (r.Next(2) == 0)
             return Post(n, kind, $"/api/negotiations/{t.NegotiationId}/scenarios", Json(new Dictionary<string, object?> { ["name"] = slug, ["add"] = Array.Empty<object>() }));
-        var codes = Pick(r, new object[] { new[] { new { code = slug, name = "U" }, new { code = "TB", name = "T" } }, new[] { new { code = "US", name = "U" }, new { code = "US", name = "U" } } });
+        var code = Pick(r, BadCodes);
+        var codes = Pick(r, new object[] { new[] { new { code, name = "U" }, new { code = "TB", name = "T" } }, new[] { new { code = "US", name = "U" }, new { code = "US", name = "U" } } });
         return Post(n, kind, "/api/negotiations", Json(new Dictionary<string, object?> { ["id"] = $"fz-slug-{n}", ["title"] = "Fuzz", ["parties"] = codes }));
     }
 
