@@ -295,6 +295,7 @@ if (only.Contains("fuzz"))
 if (only.Contains("soak"))
 {
     var id = await CreateNegotiation("rel-soak");
+    var createdAt = DateTimeOffset.UtcNow.AddSeconds(2);
     var load = new WriteLoad(http, () => api.BaseUrl, id, writers: 0, seed: 7);
     var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
     long reads = 0, writes = 0, travels = 0, whatIfs = 0;
@@ -345,7 +346,7 @@ if (only.Contains("soak"))
                     await Do(() => Get($"/api/negotiations/{id}/state?asOf={day}"), () => Interlocked.Increment(ref travels));
                     break;
                 case 3:
-                    await Do(() => Get($"/api/negotiations/{id}/state?asOf={day}&knownAt={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(-r.Next(0, 120)).ToString("O"))}"), () => Interlocked.Increment(ref travels));
+                    await Do(() => Get($"/api/negotiations/{id}/state?asOf={day}&knownAt={Uri.EscapeDataString((DateTimeOffset.UtcNow.AddSeconds(-r.Next(0, 120)) is var k && k > createdAt ? k : createdAt).ToString("O"))}"), () => Interlocked.Increment(ref travels));
                     break;
                 default:
                     var add = WriteLoad.NewBatch(r, 1).Json.Replace("{\"events\":", "{\"add\":");

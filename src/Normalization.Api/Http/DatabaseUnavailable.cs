@@ -31,6 +31,12 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
                     return true;
                 case NpgsqlException n when n.Message.Contains("connection", StringComparison.OrdinalIgnoreCase):
                     return true;
+                // The connection broke inside a transaction: Npgsql then refuses the next command on it.
+                case InvalidOperationException { Source: "Npgsql" } io when
+                    io.Message.Contains("Transaction is already completed", StringComparison.Ordinal) ||
+                    io.Message.Contains("onnection is not open", StringComparison.Ordinal) ||
+                    io.Message.Contains("onnection is broken", StringComparison.Ordinal):
+                    return true;
                 case AggregateException a when a.InnerExceptions.Any(IsDatabaseUnavailable):
                     return true;
             }

@@ -134,6 +134,9 @@ public sealed class SecurityTests(AppFixture app, HardenedHost hardened) : IClas
         DatabaseUnavailableHandler.IsDatabaseUnavailable(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))).ShouldBeTrue();
         DatabaseUnavailableHandler.IsDatabaseUnavailable(new InvalidOperationException("x", new TimeoutException())).ShouldBeTrue();
         DatabaseUnavailableHandler.IsDatabaseUnavailable(new NpgsqlException("Exception while reading from stream", new IOException())).ShouldBeTrue();
+        // Found by the long run (pg_ctl stop -m immediate mid-append): the next command on the broken transaction threw this, answered 500.
+        DatabaseUnavailableHandler.IsDatabaseUnavailable(new InvalidOperationException("Transaction is already completed") { Source = "Npgsql" }).ShouldBeTrue();
+        DatabaseUnavailableHandler.IsDatabaseUnavailable(new InvalidOperationException("Transaction is already completed")).ShouldBeFalse();
         DatabaseUnavailableHandler.IsDatabaseUnavailable(new InvalidOperationException("bug")).ShouldBeFalse();
         DatabaseUnavailableHandler.IsDatabaseUnavailable(new ArgumentException("bug")).ShouldBeFalse();
     }
