@@ -75,6 +75,7 @@ builder.AddHardening();
 builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>());
 builder.Services.AddHealthChecks()
     .AddCheck("database", new DatabaseHealthCheck(connectionString), tags: ["db"]);

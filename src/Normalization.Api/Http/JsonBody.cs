@@ -27,21 +27,58 @@ public static class JsonBody
         }
         catch (BadHttpRequestException) { return (null, TooLarge()); }
         if (buffer.Length == 0) return (null, Problems.Of(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty.", "Send a JSON object."));
+        var bytes = buffer.ToArray();
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            return (null, Problems.Of(StatusCodes.Status400BadRequest, "invalid_utf8", "The body is not valid UTF-8.", "Send JSON encoded as UTF-8."));
         try
         {
-            var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth });
+            var doc = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
                 doc.Dispose();
                 return (null, Problems.Of(StatusCodes.Status400BadRequest, "not_an_object", "The body must be a JSON object."));
+            }
+            if (!StringsAreText(doc.RootElement))
+            {
+                doc.Dispose();
+                return (null, Problems.Of(StatusCodes.Status400BadRequest, "invalid_unicode", "The body holds a string that is not valid Unicode.",
+                    "A string or property name has an unpaired surrogate escape (e.g. \\ud800)."));
             }
             return (doc, null);
         }
         catch (JsonException ex)
         {
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "malformed_json", "The body is not valid JSON.",
-                $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}: the JSON is malformed or nested deeper than {MaxDepth}."));
+                $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}: the JSON is malformed, repeats a property name, or is nested deeper than {MaxDepth}."));
         }
+    }
+
+    /// <summary>Every string and property name can be read as text (no unpaired surrogate escapes, which would throw later).</summary>
+    static bool StringsAreText(JsonElement element)
+    {
+        try
+        {
+            var stack = new Stack<JsonElement>();
+            stack.Push(element);
+            while (stack.Count > 0)
+            {
+                var e = stack.Pop();
+                switch (e.ValueKind)
+                {
+                    case JsonValueKind.Object:
+                        foreach (var p in e.EnumerateObject()) { _ = p.Name; stack.Push(p.Value); }
+                        break;
+                    case JsonValueKind.Array:
+                        foreach (var i in e.EnumerateArray()) stack.Push(i);
+                        break;
+                    case JsonValueKind.String:
+                        _ = e.GetString();
+                        break;
+                }
+            }
+            return true;
+        }
+        catch (InvalidOperationException) { return false; }
     }
 
     static IResult TooLarge() => Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.",

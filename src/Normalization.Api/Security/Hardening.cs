@@ -12,10 +12,11 @@ public static class Hardening
 {
     public static void AddHardening(this WebApplicationBuilder builder)
     {
-        var permits = builder.Configuration.GetValue("Normalization:RateLimit:WritesPerSecond", 100);
-        var burst = builder.Configuration.GetValue("Normalization:RateLimit:Burst", 200);
-        builder.Services.AddRateLimiter(o =>
+        // Settings are read from the host's final configuration (so a test host or a later source can override them).
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
         {
+            var permits = configuration.GetValue("Normalization:RateLimit:WritesPerSecond", 100);
+            var burst = configuration.GetValue("Normalization:RateLimit:Burst", 200);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
@@ -37,11 +38,16 @@ public static class Hardening
                     $"At most {permits} writes per second per API key (burst {burst}); retry after the Retry-After delay.").ExecuteAsync(ctx.HttpContext);
             };
         });
-        var origins = builder.Configuration.GetSection("Normalization:Cors:Origins").Get<string[]>() ?? [];
-        builder.Services.AddCors(o => o.AddDefaultPolicy(p =>
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IConfiguration>((o, configuration) =>
         {
-            if (origins.Length > 0) p.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod();
-        }));
+            var origins = configuration.GetSection("Normalization:Cors:Origins").Get<string[]>() ?? [];
+            o.AddDefaultPolicy(p =>
+            {
+                if (origins.Length > 0) p.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod();
+            });
+        });
     }
 
     public static void UseHardening(this WebApplication app)

@@ -12,8 +12,14 @@ namespace Normalization.Api.Storage;
 /// <summary>The one place where Marten (the event store) and our own storage tables are configured.</summary>
 public static class MartenSetup
 {
+    /// <summary>Longest wait for a database connection: past it a request answers 503 database_unavailable (docs/reliability.md).</summary>
+    public const int ConnectTimeoutSeconds = 5;
+
     public static IServiceCollection AddNormalizationStorage(this IServiceCollection services, string connectionString)
     {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Timeout > ConnectTimeoutSeconds) builder.Timeout = ConnectTimeoutSeconds;
+        connectionString = builder.ConnectionString;
         services.AddMarten(opts =>
             {
                 opts.Connection(connectionString);

