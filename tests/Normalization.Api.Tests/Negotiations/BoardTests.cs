@@ -67,4 +67,18 @@ public sealed class BoardTests(AppFixture app)
         body.ShouldBeProblem("validation_failed");
         body.ShouldHaveError(path);
     }
+
+    [Fact]
+    public async Task Given_a_history_that_ended_long_ago_When_listing_the_board_Then_momentum_is_today_s_not_the_last_event_s()
+    {
+        var code = NewPartyCode();
+        var old = await app.GivenNegotiation("old", code, "TB");
+        await app.GivenEvents(old, Talks("2020-01-10", code, "TB"));
+
+        var (_, board) = await app.GetJson($"/api/negotiations?party={code}");
+
+        var momentum = board!["items"]![0]!["momentum"]!;
+        momentum["score"]!.GetValue<double>().ShouldBe(0);
+        momentum["trend"]!.GetValue<string>().ShouldBe("Stable");
+    }
 }

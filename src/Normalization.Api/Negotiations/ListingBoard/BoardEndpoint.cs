@@ -25,11 +25,18 @@ public static class BoardEndpoint
             .Where(x => party is null || x.Entry.Parties.Any(p => string.Equals(p.Code, party, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(x => x.Entry.Id, StringComparer.Ordinal)
             .ToList();
-        var items = rows.Skip((page - 1) * pageSize).Take(pageSize).Select(x => new
+        var pageRows = rows.Skip((page - 1) * pageSize).Take(pageSize).ToList();
+        // Momentum is a 90-day window: ask the fold's head for today's value (it decays without new events).
+        var heads = (await session.LoadManyAsync<NegotiationView>(ct, pageRows.Select(x => x.Entry.Id))).ToDictionary(v => v.Id);
+        var items = pageRows.Select(x =>
         {
-            id = x.Entry.Id, x.Entry.Title, x.Entry.Parties, stage = x.Now.Stage, stageSince = x.Now.Since, x.Entry.LastEventOn,
-            momentum = x.Entry.Momentum is null ? null : new { x.Entry.Momentum.Score, x.Entry.Momentum.PreviousScore, x.Entry.Momentum.Trend },
-            x.Entry.Version,
+            var m = heads.TryGetValue(x.Entry.Id, out var v) ? v.Head.StateAt(v.Head.PendingDate is { } p && p > today ? p : today).Momentum : x.Entry.Momentum;
+            return new
+            {
+                id = x.Entry.Id, x.Entry.Title, x.Entry.Parties, stage = x.Now.Stage, stageSince = x.Now.Since, x.Entry.LastEventOn,
+                momentum = m is null ? null : new { m.Score, m.PreviousScore, m.Trend },
+                x.Entry.Version,
+            };
         });
         return ApiJson.Ok(new { items, page, pageSize, total = rows.Count });
     }
