@@ -60,6 +60,7 @@ builder.Services.AddNormalizationStorage(connectionString);
 builder.Services.AddSingleton<Importer>();
 builder.Services.AddSingleton<Exporter>();
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
+builder.Services.AddHostedService<ReadModelUpgrade>();
 builder.Services.AddHostedService<SeedData>();
 
 // Writes need an API key; with none configured, the run command makes a development key once.

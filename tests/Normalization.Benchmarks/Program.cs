@@ -19,7 +19,7 @@ public static class BenchMain
         var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
         var kept = File.Exists(output) ? KeptNotes(await File.ReadAllTextAsync(output)) : null;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api"), Large = args.Contains("--large") }, Console.Out,
+        var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api") }, Console.Out,
             r => File.WriteAllText(output, r.ToMarkdown(kept)));
         await File.WriteAllTextAsync(output, report.ToMarkdown(kept));
         Console.WriteLine($"wrote {output}");

@@ -119,9 +119,7 @@ public static class SyntheticHistory
                     Name = $"Agreement {++agreementNo}", Signatories = [A, B],
                     Commitments = [new Commitment { CommitmentId = $"c{agreementNo}a", Party = A, Text = "withdraw" }, new Commitment { CommitmentId = $"c{agreementNo}b", Party = B, Text = "guarantee" }],
                 },
-                < 62 when commitments.Count > 0 => rng.Next(2) == 0
-                    ? new CommitmentFulfilled { CommitmentId = commitments[rng.Next(commitments.Count)] }
-                    : new CommitmentBreached { CommitmentId = commitments[rng.Next(commitments.Count)] },
+                < 62 when commitments.Count > 0 => CloseCommitment(commitments, rng),
                 < 68 => new MilitaryStrike { TargetDescription = "compound", Casualties = rng.Next(0, 30) },
                 < 72 => new PersonDetained { Person = $"Person {rng.Next(500)}", Nationality = other },
                 < 75 => new SanctionsImposed { Scope = $"scope-{rng.Next(20)}" },
@@ -169,6 +167,14 @@ public static class SyntheticHistory
             }
         }
         return new History(opening, events) { Late = late, Retractions = retractions - retractionsLeft };
+    }
+
+    static NegotiationEvent CloseCommitment(List<string> pending, Random rng)
+    {
+        var i = rng.Next(pending.Count);
+        var id = pending[i];
+        pending.RemoveAt(i);
+        return rng.Next(2) == 0 ? new CommitmentFulfilled { CommitmentId = id } : new CommitmentBreached { CommitmentId = id };
     }
 
     static NegotiationEvent Resolve(List<string> open, Random rng)

@@ -24,9 +24,6 @@ public class ImportInput : DataInput
 
     [Description("Mediators, same form as --parties")]
     public string? MediatorsFlag { get; set; }
-
-    [Description("Events per stored batch (default 5000)")]
-    public int BatchFlag { get; set; } = Importer.DefaultBatchSize;
 }
 
 [Description("Import an NDJSON or CSV history into a new or existing negotiation (all or nothing; idempotent by eventId)", Name = "import")]
@@ -36,12 +33,11 @@ public sealed class ImportCommand : DataCommand<ImportInput>
     {
         if (string.IsNullOrWhiteSpace(input.File)) throw new CliException("Give the file to import.");
         if (!System.IO.File.Exists(input.File)) throw new CliException($"No file '{input.File}'.");
-        if (input.BatchFlag is < 1 or > 100_000) throw new CliException("--batch must be between 1 and 100000.");
         var request = new ImportRequest
         {
             Path = input.File, Format = input.FormatFlag, Into = input.IntoFlag, Title = input.TitleFlag,
             Parties = Parties(input.PartiesFlag, "parties"), Mediators = Parties(input.MediatorsFlag, "mediators"),
-            PostedBy = "cli:" + Environment.UserName, BatchSize = input.BatchFlag,
+            PostedBy = "cli:" + Environment.UserName,
         };
         var importer = services.GetRequiredService<Importer>();
         var size = new FileInfo(input.File).Length;
@@ -58,9 +54,9 @@ public sealed class ImportCommand : DataCommand<ImportInput>
                     {
                         var task = p.Phase == "validating" ? validating : storing;
                         if (!task.IsStarted) task.StartTask();
-                        if (p.Phase == "storing" && !validating.IsFinished) validating.Value = size;
+                        if (p.Phase != "validating" && !validating.IsFinished) validating.Value = size;
                         task.Value = Math.Min(p.Bytes, size);
-                        task.Description = $"{(p.Phase == "validating" ? "Validating" : "Storing")} ({p.Events:N0} events)";
+                        task.Description = $"{(p.Phase == "validating" ? "Validating" : p.Phase == "reading" ? "Reading" : "Storing")} ({p.Events:N0} events)";
                     });
                     return await importer.ImportAsync(request, progress, ct);
                 });
@@ -74,9 +70,7 @@ public sealed class ImportCommand : DataCommand<ImportInput>
             foreach (var e in report.Errors) table.AddRow(e.Line.ToString(), Esc(e.Path), Esc(e.Code), Esc(e.Message));
             Out.Write(table);
             var more = report.ErrorCount > report.Errors.Count ? $" (first {report.Errors.Count} shown)" : "";
-            await Console.Error.WriteLineAsync(report.PartiallyStored
-                ? $"error: a batch was refused after validation; {report.Stored} events of '{report.NegotiationId}' were stored before it. {report.ErrorCount} error(s){more}."
-                : $"error: {report.ErrorCount} error(s) in {input.File}{more}; nothing was stored.");
+            await Console.Error.WriteLineAsync($"error: {report.ErrorCount} error(s) in {input.File}{more}; nothing was stored.");
             return false;
         }
         var summary = new Table().AddColumns("Negotiation", "Created", "Events", "Stored", "Duplicates", "Seconds", "Events/s");
@@ -96,10 +90,4 @@ public sealed class ImportCommand : DataCommand<ImportInput>
             return new Party { Code = kv[0], Name = kv.Length > 1 && kv[1].Length > 0 ? kv[1] : kv[0] };
         }).ToList();
     }
-}
-
-/// <summary>An IProgress that reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

@@ -216,16 +216,15 @@ public sealed class RebuildCommand : DataCommand<RebuildInput>
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask("Rebuilding", maxValue: ids.Count);
-                    foreach (var id in ids)
+                    var gate = new object();
+                    await store.RebuildAllAsync(ids, new SyncProgress<string>(id =>
                     {
-                        task.Description = $"Rebuilding {Esc(id)}";
-                        await store.RebuildAsync(id, ct);
-                        task.Increment(1);
-                    }
+                        lock (gate) { task.Description = $"Rebuilt {Esc(id)}"; task.Increment(1); }
+                    }), ct: ct);
                     task.Description = "Rebuilt";
                 });
         else
-            foreach (var id in ids) await store.RebuildAsync(id, ct);
+            await store.RebuildAllAsync(ids, ct: ct);
 
         if (input.JsonFlag) WriteJson(new { rebuilt = ids, seconds = clock.Elapsed.TotalSeconds });
         else Console.WriteLine($"Rebuilt {ids.Count} negotiation(s) in {clock.Elapsed.TotalSeconds:0.0} s{(ids.Count is > 0 and <= 10 ? ": " + string.Join(", ", ids) : "")}.");

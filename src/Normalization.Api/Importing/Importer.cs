@@ -21,15 +21,14 @@ public sealed record ImportRequest
     public IReadOnlyList<Party>? Parties { get; init; }
     public IReadOnlyList<Party>? Mediators { get; init; }
     public string PostedBy { get; init; } = "import";
-    public int BatchSize { get; init; } = Importer.DefaultBatchSize;
     /// <summary>At most this many errors are reported (all are counted).</summary>
     public int MaxErrors { get; init; } = 200;
 }
 
-/// <summary>Progress of an import: the phase (validating, storing), bytes read of the file's total.</summary>
+/// <summary>Progress of an import: the phase (validating, reading, storing), bytes of the file's total (for storing: the share of events written).</summary>
 public sealed record ImportProgress(string Phase, long Bytes, long TotalBytes, int Events);
 
-/// <summary>What an import did. With errors nothing was stored (unless <see cref="PartiallyStored"/>).</summary>
+/// <summary>What an import did. With errors nothing was stored.</summary>
 public sealed record ImportReport
 {
     public string NegotiationId { get; init; } = "";
@@ -39,8 +38,6 @@ public sealed record ImportReport
     public int Duplicates { get; init; }
     public int ErrorCount { get; init; }
     public IReadOnlyList<LineError> Errors { get; init; } = [];
-    /// <summary>A batch failed after validation passed: the earlier batches are stored.</summary>
-    public bool PartiallyStored { get; init; }
     public double Seconds { get; init; }
     public double EventsPerSecond => Seconds > 0 ? Stored / Seconds : 0;
     public bool Succeeded => ErrorCount == 0;
@@ -50,13 +47,12 @@ public sealed record ImportReport
 /// Imports an NDJSON or CSV history into a new or existing negotiation, all or nothing per file:
 /// pass 1 streams the file and validates every record (structure with <see cref="NdjsonHistory.ParseLine"/>,
 /// then the domain rules against the stored stream and the file's earlier lines); if anything is wrong nothing is
-/// stored. Pass 2 streams it again and appends in large batches through <see cref="NegotiationStore.AppendAsync"/>.
+/// stored. Pass 2 reads it again and stores it in one transaction with <see cref="NegotiationStore.BulkAppendAsync"/>
+/// (COPY into Marten's event table and the index, one fold over the whole record, checkpoints written once).
 /// Idempotent by eventId: events already stored are counted as duplicates.
 /// </summary>
 public sealed class Importer(NegotiationStore store)
 {
-    public const int DefaultBatchSize = 5_000;
-
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         if (!File.Exists(request.Path)) throw new ImportException($"No file '{request.Path}'.");
@@ -70,6 +66,8 @@ public sealed class Importer(NegotiationStore store)
         var id = request.Into ?? declared?.Opening?.Id
             ?? throw new ImportException("No negotiation to import into: give --into <id>, or start the file with a line declaring the negotiation (type NegotiationOpened).");
 
+        // The version first: an append landing after it makes the bulk write refuse (it validated against less).
+        var versionBefore = await store.VersionAsync(id, ct);
         var history = await store.LoadHistoryAsync(id, null, ct);
         NegotiationOpened opening;
         var create = history is null;
@@ -113,58 +111,35 @@ public sealed class Importer(NegotiationStore store)
         if (errorCount > 0)
             return new ImportReport { NegotiationId = id, Events = events, ErrorCount = errorCount, Errors = errors, Seconds = clock.Elapsed.TotalSeconds };
 
-        // Pass 2: store, in large batches.
-        var created = create && await store.CreateAsync(opening, request.PostedBy, ct);
-        var stored = 0;
-        duplicates = 0;
-        var batch = new List<NegotiationEvent>(request.BatchSize);
-        var lines = new List<int>(request.BatchSize);
+        // Pass 2: store everything in one transaction (COPY, one fold): all or nothing.
+        var batch = new List<NegotiationEvent>(events);
         await using (var stream = Open(request.Path))
         using (var reader = new StreamReader(stream))
         {
-            async Task<ImportReport?> Flush()
-            {
-                if (batch.Count == 0) return null;
-                var outcome = await store.AppendAsync(id, null, batch, request.PostedBy, $"import:{System.IO.Path.GetFileName(request.Path)}", ct);
-                switch (outcome)
-                {
-                    case AppendOutcome.Appended a:
-                        var dup = a.Events.Count(x => x.Duplicate);
-                        duplicates += dup;
-                        stored += a.Events.Count - dup;
-                        break;
-                    case AppendOutcome.Invalid inv:
-                        var mapped = inv.Errors.Select(f => MapBack(f, lines)).ToList();
-                        return new ImportReport
-                        {
-                            NegotiationId = id, Created = created, Events = events, Stored = stored, Duplicates = duplicates, ErrorCount = mapped.Count,
-                            Errors = mapped.Take(request.MaxErrors).ToList(), PartiallyStored = stored > 0, Seconds = clock.Elapsed.TotalSeconds,
-                        };
-                    case AppendOutcome.NotFound:
-                        throw new ImportException($"The negotiation '{id}' disappeared during the import.");
-                    default:
-                        throw new ImportException($"The import into '{id}' was interrupted: {outcome}.");
-                }
-                batch.Clear();
-                lines.Clear();
-                progress?.Report(new ImportProgress("storing", stream.Position, total, stored + duplicates));
-                return null;
-            }
-
             foreach (var line in HistoryFile.Read(reader, format))
             {
-                if (line.Event is not { } ev) continue;
-                batch.Add(ev);
-                lines.Add(line.Number);
-                if (batch.Count >= request.BatchSize && await Flush() is { } failed) return failed;
+                if (line.Event is { } ev) batch.Add(ev);
+                if (batch.Count % 10_000 == 0) progress?.Report(new ImportProgress("reading", stream.Position, total, batch.Count));
             }
-            if (await Flush() is { } last) return last;
-            progress?.Report(new ImportProgress("storing", total, total, stored + duplicates));
         }
-        return new ImportReport
+        var storing = new SyncProgress<int>(n => progress?.Report(new ImportProgress("storing", (long)((double)n / Math.Max(1, batch.Count) * total), total, n)));
+        var outcome = await store.BulkAppendAsync(opening, create, create ? null : versionBefore, batch, request.PostedBy,
+            $"import:{System.IO.Path.GetFileName(request.Path)}", storing, ct);
+        switch (outcome)
         {
-            NegotiationId = id, Created = created, Events = events, Stored = stored, Duplicates = duplicates, Seconds = clock.Elapsed.TotalSeconds,
-        };
+            case BulkOutcome.Stored s:
+                progress?.Report(new ImportProgress("storing", total, total, s.Count + s.Duplicates));
+                return new ImportReport
+                {
+                    NegotiationId = id, Created = create, Events = events, Stored = s.Count, Duplicates = s.Duplicates, Seconds = clock.Elapsed.TotalSeconds,
+                };
+            case BulkOutcome.NotFound:
+                throw new ImportException($"The negotiation '{id}' disappeared during the import; nothing was stored.");
+            case BulkOutcome.Changed c:
+                throw new ImportException($"The negotiation '{id}' changed while the file was being validated (now at version {c.CurrentVersion}); nothing was stored. Run the import again: events already stored are skipped.");
+            default:
+                throw new ImportException($"The import into '{id}' was interrupted: {outcome}.");
+        }
     }
 
     static ImportReport Failed(string id, IReadOnlyList<LineError> errors, int count) => new() { NegotiationId = id, ErrorCount = count, Errors = errors };
@@ -197,4 +172,10 @@ public sealed class Importer(NegotiationStore store)
         }
         return null;
     }
+}
+
+/// <summary>An IProgress that reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }

@@ -18,7 +18,7 @@ namespace Normalization.Api.Storage;
 /// are filtered by eventId, events are validated against the stream, appended to Marten, indexed in domain
 /// order, and the read models (the fold's head, checkpoints, board, party profiles) are updated before commit.
 /// </summary>
-public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;
@@ -195,7 +195,8 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
     /// </summary>
     async Task<string?> IndexAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, List<NegotiationEvent> events, CancellationToken ct)
     {
-        await using (var cmd = new NpgsqlCommand("""
+        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, null, ct);
+        else await using (var cmd = new NpgsqlCommand("""
             insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
             select * from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
             """, conn, tx))
@@ -214,6 +215,25 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             cmd.Parameters.AddWithValue("actors", events.Select(e => e.Actor).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        await InsertReferencesAsync(conn, tx, id, events, ct);
+
+        string? dirty = null;
+        void Dirty(string key) { if (dirty is null || string.CompareOrdinal(key, dirty) < 0) dirty = key; }
+        // Every new event's position: a correction's is where the corrected event now sits (it may move it earlier
+        // than the original, and earlier than a checkpoint).
+        foreach (var e in events) Dirty(KeyOf(e));
+
+        // Retractions and corrections: re-resolve each touched record family (the root event and everything aimed at it).
+        var roots = new HashSet<Guid>();
+        foreach (var e in events.Where(e => RoleOf(e) != 0))
+            roots.Add(await RootOfAsync(conn, tx, id, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
+        foreach (var root in roots)
+            foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
+        return dirty;
+    }
+
+    static async Task InsertReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
+    {
         var refs = events.SelectMany(e => e switch
         {
             DemandMade d => [("demand", d.DemandId)],
@@ -230,20 +250,6 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             cmd.Parameters.AddWithValue("refs", refs.Select(r => r.Item2).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
-
-        string? dirty = null;
-        void Dirty(string key) { if (dirty is null || string.CompareOrdinal(key, dirty) < 0) dirty = key; }
-        // Every new event's position: a correction's is where the corrected event now sits (it may move it earlier
-        // than the original, and earlier than a checkpoint).
-        foreach (var e in events) Dirty(KeyOf(e));
-
-        // Retractions and corrections: re-resolve each touched record family (the root event and everything aimed at it).
-        var roots = new HashSet<Guid>();
-        foreach (var e in events.Where(e => RoleOf(e) != 0))
-            roots.Add(await RootOfAsync(conn, tx, id, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
-        foreach (var root in roots)
-            foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
-        return dirty;
     }
 
     static async Task<Guid> RootOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string negotiationId, Guid target, CancellationToken ct)
@@ -281,14 +287,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
         var touched = new List<string>();
         foreach (var (e, oldStatus, oldKey) in family)
         {
-            resolved.Statuses.TryGetValue(e.EventId, out var s);
-            var status = e switch
-            {
-                EventRetracted => s is { Retracted: true } ? "retracted" : "active",
-                EventCorrected c => s is { Retracted: true } ? "retracted"
-                    : resolved.Statuses.TryGetValue(c.TargetEventId, out var ts) && ts.CorrectedBy == c.EventId ? "active" : "superseded",
-                _ => s is { Retracted: true } ? "retracted" : s is { CorrectedBy: not null } ? "corrected" : "active",
-            };
+            var status = StatusOf(e, resolved);
             if (status == oldStatus) continue;
             touched.Add(oldKey);
             await using var u = new NpgsqlCommand("update nz_events set status = @s where negotiation_id = @n and event_id = @id", conn, tx);
@@ -298,6 +297,19 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             await u.ExecuteNonQueryAsync(ct);
         }
         return touched;
+    }
+
+    /// <summary>The index status of an event in a resolved record: active, retracted, corrected (replaced by a correction) or superseded (a correction replaced by a later one).</summary>
+    static string StatusOf(NegotiationEvent e, EffectiveHistory.Result resolved)
+    {
+        resolved.Statuses.TryGetValue(e.EventId, out var s);
+        return e switch
+        {
+            EventRetracted => s is { Retracted: true } ? "retracted" : "active",
+            EventCorrected c => s is { Retracted: true } ? "retracted"
+                : resolved.Statuses.TryGetValue(c.TargetEventId, out var ts) && ts.CorrectedBy == c.EventId ? "active" : "superseded",
+            _ => s is { Retracted: true } ? "retracted" : s is { CorrectedBy: not null } ? "corrected" : "active",
+        };
     }
 
     /// <summary>Refolds from the last checkpoint before <paramref name="dirtyKey"/>, rewriting the checkpoints after it.</summary>
@@ -370,7 +382,8 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             Stage = state.Stage, StageSince = state.StageSince, LastEventOn = state.LastEventOn, Momentum = state.Momentum with { Contributions = [] },
             Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(),
         });
-        foreach (var party in head.Negotiation.Parties)
+        // Locks are taken in one order (by code), so two transactions sharing parties cannot deadlock on them.
+        foreach (var party in head.Negotiation.Parties.OrderBy(p => p.Code, StringComparer.Ordinal))
         {
             var profile = await session.LoadAsync<PartyProfile>(party.Code, ct);
             if (profile is not null && profile.NegotiationIds.Contains(id)) continue;
@@ -546,8 +559,7 @@ public sealed class NegotiationStore(IDocumentStore store, NpgsqlDataSource data
             await up.ExecuteNonQueryAsync(ct);
         }
         var events = history.Events.Select(r => r.Event).ToList();
-        await IndexAsync(conn, tx, id, 1, events, ct);
-        var head = await RefoldFromAsync(conn, tx, id, history.Opening, "", ct);
+        var head = await IndexAndFoldAsync(conn, tx, id, history.Opening, 1, events, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);

@@ -16,6 +16,9 @@ public sealed record Dated(DateOnly On, Guid EventId);
 /// </summary>
 public sealed class FoldAccumulator
 {
+    /// <summary>The shape of this accumulator; stored heads and checkpoints of another format are rebuilt at startup.</summary>
+    public const int CurrentFormat = 2;
+    public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
     public FoldOptions Options { get; set; } = FoldOptions.Default;
 
@@ -53,13 +56,25 @@ public sealed class FoldAccumulator
     public Dictionary<string, CommitmentEntry> Commitments { get; set; } = new();
     public List<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; set; } = [];
     public Dictionary<string, decimal> FrozenAssetsUsd { get; set; } = new();
+    /// <summary>Sum of momentum weights per day over the last two windows (one entry per day: bounded by the window, not by how many events a day holds).</summary>
+    public List<DailyWeight> Daily { get; set; } = [];
+    /// <summary>The most recent contributing events (at most <see cref="MomentumListed"/>), listed as the score's explanation.</summary>
     public List<MomentumPoint> Recent { get; set; } = [];
+    public const int MomentumListed = 50;
+
+    /// <summary>Resolved demands, granted requests, closed commitments, agreements and third-party recognitions are listed up to this many (the most recent); <see cref="Totals"/> counts them all.</summary>
+    public const int ClosedListed = 100;
+    public LedgerTotals Totals { get; set; } = new();
+    /// <summary>Ids of resolved demands and closed commitments, oldest closure first (to drop the oldest past <see cref="ClosedListed"/>).</summary>
+    public List<string> ClosedDemandIds { get; set; } = [];
+    public List<string> ClosedCommitmentIds { get; set; } = [];
 
     public static FoldAccumulator Start(NegotiationOpened negotiation, FoldOptions? options = null)
     {
         var b = negotiation.Baseline ?? new Baseline();
         var acc = new FoldAccumulator
         {
+            Format = CurrentFormat,
             Negotiation = negotiation,
             Options = options ?? FoldOptions.Default,
             Relations = new RelationsEntry(b.Relations, null, null),
@@ -213,14 +228,14 @@ public sealed class FoldAccumulator
         LastGesture[party] = new Dated(e.Date, e.EventId);
         Gestures.Add(new GestureEntry(party, e.Date, e.Type, e.EventId));
         GestureCounts[party] = GestureCounts.GetValueOrDefault(party) + 1;
-        KeepRecent(Gestures, g => g.Party == party);
+        if (GestureCounts[party] > RecentPerParty) KeepRecent(Gestures, g => g.Party == party);
     }
 
     void Released(string party, string person, string? nationality, NegotiationEvent e)
     {
         PrisonersReleased.Add(new PrisonerEntry(party, person, nationality, e.Date, e.EventId));
         PrisonerCounts[party] = PrisonerCounts.GetValueOrDefault(party) + 1;
-        KeepRecent(PrisonersReleased, p => p.ReleasedBy == party);
+        if (PrisonerCounts[party] > RecentPerParty) KeepRecent(PrisonersReleased, p => p.ReleasedBy == party);
     }
 
     static void KeepRecent<T>(List<T> list, Func<T, bool> sameParty)
@@ -246,6 +261,7 @@ public sealed class FoldAccumulator
                 Requests.Add(new RequestEntry(RequestKind.Office, o.Actor, o.Target ?? "", detail, on, RequestStatus.Pending, null, [e.EventId]));
                 break;
             case DemandMade d:
+                if (Demands.TryGetValue(d.DemandId, out var reopened) && reopened.Status != DemandStatus.Open) ClosedDemandIds.Remove(d.DemandId);
                 Demands[d.DemandId] = Demands.TryGetValue(d.DemandId, out var existing)
                     ? existing with { By = d.Actor, Of = d.Target, Subject = d.Subject, Category = d.Category, MadeOn = on, EventIds = [e.EventId, .. existing.EventIds] }
                     : new DemandEntry(d.DemandId, d.Actor, d.Target, d.Subject, d.Category, DemandStatus.Open, on, null, [e.EventId]);
@@ -292,12 +308,16 @@ public sealed class FoldAccumulator
                 break;
             case AgreementSigned ag:
                 Agreements.Add(new AgreementEntry(ag.Name, on, ag.Signatories, e.EventId, ag.Commitments.Select(c => c.CommitmentId).ToList()));
+                Totals = Totals with { Agreements = Totals.Agreements + 1 };
+                if (Agreements.Count > ClosedListed) Agreements.RemoveAt(0);
                 foreach (var c in ag.Commitments)
                     Commitments[c.CommitmentId] = new CommitmentEntry(c.CommitmentId, c.Party, c.Text, CommitmentStatus.Pending, [e.EventId]);
                 foreach (var s in ag.Signatories.Distinct()) Gesture(s, e);
                 break;
             case OfficeOpened oo:
-                Offices.Add(new OfficeEntry(oo.Actor, oo.Target!, oo.OfficeKind, oo.City, on, e.EventId));
+                // Opening an office that already operates changes nothing (the ledger keeps when it first opened).
+                if (!Offices.Any(o => o.Sender == oo.Actor && o.Host == oo.Target && o.OfficeKind == oo.OfficeKind && string.Equals(o.City, oo.City, StringComparison.OrdinalIgnoreCase)))
+                    Offices.Add(new OfficeEntry(oo.Actor, oo.Target!, oo.OfficeKind, oo.City, on, e.EventId));
                 GrantRequests(RequestKind.Office, oo.Actor, oo.Target!, e);
                 break;
             case OfficeClosed oc:
@@ -327,48 +347,82 @@ public sealed class FoldAccumulator
                 break;
             case RewardOffered ro:
                 foreach (var person in ro.Targets)
+                {
+                    // A new offer for the same person replaces the standing one.
+                    Rewards.RemoveAll(r => r.By == ro.Actor && string.Equals(r.Person, person, StringComparison.OrdinalIgnoreCase));
                     Rewards.Add(new RewardEntry(ro.Actor, person, ro.Targets.Count == 1 ? ro.AmountUsd : null, on, e.EventId));
+                }
                 break;
             case SanctionsImposed si:
-                Sanctions.Add(new SanctionEntry(si.Actor, si.Scope, on, e.EventId));
+                // Sanctions of a scope already in force stay in force since their first imposition.
+                if (!Sanctions.Any(x => x.By == si.Actor && string.Equals(x.Scope, si.Scope, StringComparison.OrdinalIgnoreCase)))
+                    Sanctions.Add(new SanctionEntry(si.Actor, si.Scope, on, e.EventId));
                 break;
             case AssetsFrozen af:
                 FrozenAssetsUsd[af.Actor] = FrozenAssetsUsd.GetValueOrDefault(af.Actor) + (af.AmountUsd ?? 0);
                 break;
             case DesignationAdded da:
-                Designations.Add(new DesignationEntry(da.Actor, da.Designee, da.List, on, e.EventId));
+                if (!Designations.Any(x => x.By == da.Actor && x.List == da.List && string.Equals(x.Designee, da.Designee, StringComparison.OrdinalIgnoreCase)))
+                    Designations.Add(new DesignationEntry(da.Actor, da.Designee, da.List, on, e.EventId));
                 break;
             case CommitmentBreached cb:
                 SetCommitment(cb.CommitmentId, CommitmentStatus.Breached, e);
                 break;
             case ThirdPartyRecognition tp:
                 ThirdPartyRecognitions.Add(new ThirdPartyRecognitionEntry(tp.Actor, tp.Target ?? "", tp.Form, on, e.EventId));
+                Totals = Totals with { ThirdPartyRecognitions = Totals.ThirdPartyRecognitions + 1 };
+                if (ThirdPartyRecognitions.Count > ClosedListed) ThirdPartyRecognitions.RemoveAt(0);
                 break;
         }
     }
 
     void Resolve(string demandId, DemandStatus status, NegotiationEvent e)
     {
-        Demands[demandId] = Demands.TryGetValue(demandId, out var d)
-            ? d with { Status = status, ResolvedOn = e.Date, EventIds = [.. d.EventIds, e.EventId] }
+        var known = Demands.TryGetValue(demandId, out var d);
+        if (!known || d!.Status == DemandStatus.Open) Totals = Totals with { DemandsResolved = Totals.DemandsResolved + 1 };
+        Demands[demandId] = known
+            ? d! with { Status = status, ResolvedOn = e.Date, EventIds = [.. d.EventIds, e.EventId] }
             : new DemandEntry(demandId, "", null, "", DemandCategory.Other, status, null, e.Date, [e.EventId]);
+        Closed(ClosedDemandIds, demandId, Demands);
     }
 
     void SetCommitment(string id, CommitmentStatus status, NegotiationEvent e)
     {
-        Commitments[id] = Commitments.TryGetValue(id, out var c)
-            ? c with { Status = status, EventIds = [.. c.EventIds, e.EventId] }
+        var known = Commitments.TryGetValue(id, out var c);
+        if (!known || c!.Status == CommitmentStatus.Pending) Totals = Totals with { CommitmentsClosed = Totals.CommitmentsClosed + 1 };
+        Commitments[id] = known
+            ? c! with { Status = status, EventIds = [.. c.EventIds, e.EventId] }
             : new CommitmentEntry(id, e.Actor, "", status, [e.EventId]);
+        Closed(ClosedCommitmentIds, id, Commitments);
+    }
+
+    /// <summary>Moves a closed entry to the end of the closure order and drops the oldest closed entry past <see cref="ClosedListed"/>.</summary>
+    static void Closed<T>(List<string> order, string id, Dictionary<string, T> entries)
+    {
+        order.Remove(id);
+        order.Add(id);
+        if (order.Count <= ClosedListed) return;
+        entries.Remove(order[0]);
+        order.RemoveAt(0);
     }
 
     void GrantRequests(RequestKind kind, string requester, string grantor, NegotiationEvent e)
     {
+        var granted = 0;
         for (var i = 0; i < Requests.Count; i++)
         {
             var r = Requests[i];
             if (r.Kind == kind && r.By == requester && r.Of == grantor && r.Status == RequestStatus.Pending)
+            {
                 Requests[i] = r with { Status = RequestStatus.Granted, GrantedOn = e.Date, EventIds = [.. r.EventIds, e.EventId] };
+                granted++;
+            }
         }
+        if (granted == 0) return;
+        Totals = Totals with { RequestsGranted = Totals.RequestsGranted + granted };
+        var listed = Requests.Count(r => r.Status == RequestStatus.Granted);
+        for (var i = 0; i < Requests.Count && listed > ClosedListed; i++)
+            if (Requests[i].Status == RequestStatus.Granted) { Requests.RemoveAt(i--); listed--; }
     }
 
     void ApplyMomentum(NegotiationEvent e)
@@ -377,19 +431,28 @@ public sealed class FoldAccumulator
             ? (t.Participants.Contains(Negotiation.PartyA) && t.Participants.Contains(Negotiation.PartyB)) || BetweenPrincipals(e)
             : TowardOther(e);
         var horizon = e.Date.AddDays(-2 * Options.MomentumDays);
-        Recent.RemoveAll(p => p.On <= horizon);
+        // Both lists are in date order (events arrive in domain order): drop from the front.
+        var old = 0;
+        while (old < Daily.Count && Daily[old].On <= horizon) old++;
+        if (old > 0) Daily.RemoveRange(0, old);
+        old = 0;
+        while (old < Recent.Count && Recent[old].On <= horizon) old++;
+        if (old > 0) Recent.RemoveRange(0, old);
         if (!counts) return;
         var weight = EventCatalog.GoldsteinOf(e);
-        if (weight != 0) Recent.Add(new MomentumPoint(e.Date, weight, e.EventId, e.Type));
+        if (weight == 0) return;
+        if (Daily.Count > 0 && Daily[^1].On == e.Date) Daily[^1] = Daily[^1] with { Weight = Daily[^1].Weight + weight };
+        else Daily.Add(new DailyWeight(e.Date, weight));
+        Recent.Add(new MomentumPoint(e.Date, weight, e.EventId, e.Type));
+        if (Recent.Count > MomentumListed) Recent.RemoveAt(0);
     }
 
     MomentumView MomentumAt(DateOnly day)
     {
         var m = Options.MomentumDays;
         var current = Recent.Where(p => p.On <= day && p.On > day.AddDays(-m)).ToList();
-        var previous = Recent.Where(p => p.On <= day.AddDays(-m) && p.On > day.AddDays(-2 * m));
-        var score = Math.Round(current.Sum(p => p.Weight), 1);
-        var prev = Math.Round(previous.Sum(p => p.Weight), 1);
+        var score = Math.Round(Daily.Where(p => p.On <= day && p.On > day.AddDays(-m)).Sum(p => p.Weight), 1);
+        var prev = Math.Round(Daily.Where(p => p.On <= day.AddDays(-m) && p.On > day.AddDays(-2 * m)).Sum(p => p.Weight), 1);
         var trend = score - prev > Options.TrendThreshold ? MomentumTrend.Improving
             : prev - score > Options.TrendThreshold ? MomentumTrend.Deteriorating : MomentumTrend.Stable;
         return new MomentumView(score, prev, trend, m, current);
@@ -413,5 +476,6 @@ public sealed class FoldAccumulator
         Commitments = Commitments.Values.OrderBy(c => c.CommitmentId, StringComparer.Ordinal).ToList(),
         ThirdPartyRecognitions = ThirdPartyRecognitions.ToList(),
         FrozenAssetsUsdByParty = new Dictionary<string, decimal>(FrozenAssetsUsd),
+        Totals = Totals,
     };
 }

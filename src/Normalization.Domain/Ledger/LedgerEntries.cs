@@ -35,6 +35,19 @@ public sealed record AgreementEntry(string Name, DateOnly SignedOn, IReadOnlyLis
 
 public sealed record ThirdPartyRecognitionEntry(string By, string Of, RecognitionForm Form, DateOnly On, Guid EventId);
 
+/// <summary>
+/// Everything ever closed, counted: the ledger lists open demands, pending requests and pending commitments in full, but
+/// only the most recent 100 resolved demands, granted requests, closed commitments, agreements and third-party recognitions.
+/// </summary>
+public sealed record LedgerTotals
+{
+    public int DemandsResolved { get; init; }
+    public int RequestsGranted { get; init; }
+    public int CommitmentsClosed { get; init; }
+    public int Agreements { get; init; }
+    public int ThirdPartyRecognitions { get; init; }
+}
+
 /// <summary>The ledger as of a date: what is open, pending, given, operating and imposed.</summary>
 public sealed record LedgerView
 {
@@ -55,4 +68,5 @@ public sealed record LedgerView
     public IReadOnlyList<CommitmentEntry> Commitments { get; init; } = [];
     public IReadOnlyList<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; init; } = [];
     public IReadOnlyDictionary<string, decimal> FrozenAssetsUsdByParty { get; init; } = new Dictionary<string, decimal>();
+    public LedgerTotals Totals { get; init; } = new();
 }

@@ -1,0 +1,254 @@
+using System.Text.Json;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>What a bulk append did.</summary>
+public abstract record BulkOutcome
+{
+    public sealed record Stored(int Version, int Count, int Duplicates) : BulkOutcome;
+    public sealed record NotFound : BulkOutcome;
+    /// <summary>Someone else wrote to the negotiation (or created it) after the caller validated against it.</summary>
+    public sealed record Changed(int CurrentVersion) : BulkOutcome;
+}
+
+/// <summary>
+/// The bulk write path (imports, rebuilds): the same tables and the same fold as <see cref="AppendAsync"/>, but rows go in
+/// with PostgreSQL COPY and the fold runs once over the whole record instead of once per batch. Events must already be
+/// validated (the importer's first pass does that against the stored stream and the file).
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>Above this many rows the index is written with COPY instead of one multi-row insert.</summary>
+    const int CopyThreshold = 1_000;
+    const int CopyChunk = 20_000;
+
+    /// <summary>
+    /// Appends validated events in one transaction: all of them or none. <paramref name="expectedVersion"/> is the version the
+    /// caller validated against (null with <paramref name="create"/>): if the stream moved since, nothing is written.
+    /// Events already stored, or repeated, are skipped and counted as duplicates.
+    /// </summary>
+    public async Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        var id = opening.Id;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        session.LastModifiedBy = postedBy;
+        if (correlationId is not null) session.CorrelationId = correlationId;
+
+        int version;
+        var stored = new HashSet<Guid>();
+        if (create)
+        {
+            await using var cmd = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, 1) on conflict do nothing", conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0) return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0);
+            session.Events.StartStream(id, opening);
+            await session.SaveChangesAsync(ct);
+            version = 1;
+        }
+        else
+        {
+            await using (var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id for update", conn, tx))
+            {
+                cmd.Parameters.AddWithValue("id", id);
+                if (await cmd.ExecuteScalarAsync(ct) is not int v) return new BulkOutcome.NotFound();
+                version = v;
+            }
+            if (expectedVersion is { } expected && expected != version) return new BulkOutcome.Changed(version);
+            await using var ids = new NpgsqlCommand("select event_id from nz_events where negotiation_id = @id", conn, tx);
+            ids.Parameters.AddWithValue("id", id);
+            await using var r = await ids.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) stored.Add(r.GetGuid(0));
+        }
+
+        var fresh = new List<NegotiationEvent>(events.Count);
+        var seen = new HashSet<Guid>();
+        foreach (var e in events)
+        {
+            var withId = e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e;
+            if (!stored.Contains(withId.EventId) && seen.Add(withId.EventId)) fresh.Add(withId);
+        }
+        var duplicates = events.Count - fresh.Count;
+        if (fresh.Count == 0)
+        {
+            if (create) await StoreReadModelsAsync(session, id, version, FoldAccumulator.Start(opening), ct, conn, tx);
+            await session.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new BulkOutcome.Stored(version, 0, duplicates);
+        }
+
+        await CopyEventsAsync(conn, id, version, fresh, postedBy, correlationId, progress, ct);
+        var firstVersion = version;
+        version += fresh.Count;
+        await using (var cmd = new NpgsqlCommand("""
+            update nz_negotiations set version = @v where id = @id;
+            update mt_streams set version = @v, timestamp = now() where id = @id;
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("v", version);
+            cmd.Parameters.AddWithValue("id", id);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        FoldAccumulator head;
+        if (stored.Count == 0)
+            // The whole record is in hand: resolve, index and fold it in memory, once.
+            head = await IndexAndFoldAsync(conn, tx, id, opening, firstVersion, fresh, ct);
+        else
+        {
+            // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
+            // the earliest position the new events change.
+            var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
+            head = dirtyKey is null ? (await session.LoadAsync<NegotiationView>(id, ct))!.Head : await RefoldFromAsync(conn, tx, id, opening, dirtyKey, ct);
+        }
+        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new BulkOutcome.Stored(version, fresh.Count, duplicates);
+    }
+
+    /// <summary>
+    /// Writes the events into Marten's event table with COPY: the same columns and metadata Marten's own append writes
+    /// (sequence numbers from Marten's sequence, versions after <paramref name="version"/>, type names, user and correlation id).
+    /// </summary>
+    static async Task CopyEventsAsync(NpgsqlConnection conn, string id, int version, List<NegotiationEvent> events, string postedBy, string? correlationId,
+        IProgress<int>? progress, CancellationToken ct)
+    {
+        DateTime now;
+        await using (var cmd = new NpgsqlCommand("select now()", conn)) now = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
+        for (var start = 0; start < events.Count; start += CopyChunk)
+        {
+            var count = Math.Min(CopyChunk, events.Count - start);
+            var seqs = new long[count];
+            await using (var cmd = new NpgsqlCommand("select nextval('mt_events_sequence') from generate_series(1, @n)", conn))
+            {
+                cmd.Parameters.AddWithValue("n", count);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                for (var i = 0; await r.ReadAsync(ct); i++) seqs[i] = r.GetInt64(0);
+            }
+            // Serialize on this thread while the server ingests the previous chunk.
+            var rows = new (string Type, string DotnetType, string Json)[count];
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, i =>
+            {
+                var e = events[start + i];
+                var t = e.GetType();
+                rows[i] = (e.Type, $"{t.FullName}, {t.Assembly.GetName().Name}", EventJson.Serialize(e));
+            });
+            await using var copy = await conn.BeginBinaryImportAsync("""
+                copy mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, correlation_id, user_name, is_archived)
+                from stdin (format binary)
+                """, ct);
+            for (var i = 0; i < count; i++)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(seqs[i], NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(id, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync((long)(version + start + i + 1), NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(rows[i].Json, NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(rows[i].Type, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(rows[i].DotnetType, NpgsqlDbType.Varchar, ct);
+                if (correlationId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(correlationId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(postedBy, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+            }
+            await copy.CompleteAsync(ct);
+            progress?.Report(start + count);
+        }
+    }
+
+    /// <summary>The domain-order index rows of <paramref name="events"/> (versions after <paramref name="version"/>), with COPY.</summary>
+    static async Task CopyIndexAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, Func<NegotiationEvent, string>? status, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync("""
+            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            from stdin (format binary)
+            """, ct);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(version + i + 1, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync((short)RoleOf(e), NpgsqlDbType.Smallint, ct);
+            Guid? target = e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null };
+            if (target is { } t) await copy.WriteAsync(t, NpgsqlDbType.Uuid, ct); else await copy.WriteNullAsync(ct);
+            await copy.WriteAsync(status?.Invoke(e) ?? "active", NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(KeyOf(e), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(e is EventCorrected { Correction: { } c } ? c.Date : e.Date, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(e.OccurredOn.ToString(), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(e.Actor, NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// For a record held whole in memory (a new negotiation's import, a rebuild): resolves retractions and corrections once,
+    /// writes the index with final statuses and the references, folds everything once and writes every checkpoint with COPY.
+    /// </summary>
+    async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, int firstVersion,
+        IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
+    {
+        var resolved = EffectiveHistory.Resolve(events);
+        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, firstVersion, events, e => StatusOf(e, resolved), ct);
+        else
+        {
+            // Small records: the ordinary index path (one insert), then the statuses.
+            await IndexAsync(conn, tx, id, firstVersion, events.ToList(), ct);
+        }
+        await InsertReferencesAsync(conn, tx, id, events, ct);
+
+        var effective = resolved.Events.ToList();
+        effective.Sort(DomainOrder.Instance);
+        var acc = FoldAccumulator.Start(opening);
+        var checkpoints = new List<(string, DateOnly, int, string)>();
+        foreach (var e in effective) ApplyWithCheckpoint(acc, e, checkpoints);
+        await CopyCheckpointsAsync(conn, id, checkpoints, ct);
+        return acc;
+    }
+
+    static async Task CopyCheckpointsAsync(NpgsqlConnection conn, string id, List<(string Key, DateOnly Date, int Count, string Json)> checkpoints, CancellationToken ct)
+    {
+        if (checkpoints.Count == 0) return;
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "copy nz_checkpoints (negotiation_id, sort_key, domain_date, event_count, accumulator) from stdin (format binary)", ct);
+        foreach (var (key, date, count, json) in checkpoints)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(key, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(date, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(count, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(json, NpgsqlDbType.Jsonb, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Rebuilds several negotiations, <paramref name="parallelism"/> at a time (default: one per core; each is its own
+    /// transaction, so while one folds in this process another's rows are being written by the server). Reports each id done.
+    /// </summary>
+    public async Task RebuildAllAsync(IReadOnlyList<string> ids, IProgress<string>? progress = null, int? parallelism = null, CancellationToken ct = default)
+    {
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount, CancellationToken = ct },
+            async (id, token) =>
+            {
+                await RebuildAsync(id, token);
+                progress?.Report(id);
+            });
+    }
+}

@@ -1,0 +1,143 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Normalization.Api.Storage;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using static Normalization.Api.Tests.Storage.StoreSupport;
+
+namespace Normalization.Api.Tests.Storage;
+
+/// <summary>The bulk write path (imports, rebuilds) writes the same rows as one-by-one appends, and Marten reads them as its own.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class BulkAppendTests(AppFixture app)
+{
+    NegotiationStore Store => app.Store();
+
+    static readonly DateOnly[] Dates = Enumerable.Range(0, 26).Select(i => new DateOnly(2000 + i, 3, 1)).ToArray();
+
+    /// <summary>1,500 synthetic events with retractions, a retraction of a retraction and corrections, in recording order.</summary>
+    static List<NegotiationEvent> WithRetractionsAndCorrections(int seed)
+    {
+        var events = Synthetic(1_500, seed);
+        var rnd = new Random(seed);
+        var extra = new List<NegotiationEvent>();
+        for (var i = 0; i < 30; i++)
+        {
+            var target = events[rnd.Next(events.Count)];
+            extra.Add(new EventRetracted { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1)), Actor = "US", Target = "TB", TargetEventId = target.EventId, Reason = "error" });
+        }
+        extra.Add(new EventRetracted { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 2, 1)), Actor = "US", Target = "TB", TargetEventId = extra[0].EventId, Reason = "the retraction was wrong" });
+        foreach (var target in events.Where(e => e is TalksHeld).Take(5))
+            extra.Add(new EventCorrected
+            {
+                EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 3, 1)), Actor = "US", Target = "TB", TargetEventId = target.EventId,
+                Correction = target with { OccurredOn = DomainDate.FromDate(target.Date.AddDays(-400)) },
+            });
+        return [.. events, .. extra.Distinct()];
+    }
+
+    [Fact]
+    public async Task Given_a_new_negotiation_When_a_large_record_is_bulk_appended_Then_every_read_model_equals_the_pure_fold_and_one_by_one_appends()
+    {
+        var recorded = WithRetractionsAndCorrections(11).GroupBy(e => e.EventId).Select(g => g.First()).ToList();
+        var bulk = NewId("bulk");
+        var live = NewId("live");
+        var opening = Opening(bulk);
+
+        var outcome = await Store.BulkAppendAsync(opening, create: true, null, recorded, Poster);
+        await Store.CreateAsync(Opening(live), Poster);
+        foreach (var chunk in recorded.Chunk(400)) await Store.AppendOk(live, chunk);
+
+        outcome.ShouldBe(new BulkOutcome.Stored(recorded.Count + 1, recorded.Count, 0));
+        (await Store.VersionAsync(bulk)).ShouldBe(recorded.Count + 1);
+        (await Store.HeadJson(bulk, Later)).ShouldBe(FoldJson(opening, recorded, Later));
+        foreach (var d in Dates)
+            Json(await Store.StateAsOfAsync(bulk, d)).ShouldBe(FoldJson(opening, recorded, d), $"as of {d}");
+        (await app.Checkpoints(bulk)).ShouldBe(ExpectedCheckpoints(opening, recorded));
+        (await app.Checkpoints(bulk)).Select(c => c.Accumulator.Replace(bulk, live)).ShouldBe((await app.Checkpoints(live)).Select(c => c.Accumulator));
+        var (bulkTimeline, _) = await Store.TimelineAsync(bulk, null, null, null, null, 0, 5_000);
+        var (liveTimeline, _) = await Store.TimelineAsync(live, null, null, null, null, 0, 5_000);
+        bulkTimeline.Select(t => (t.Event.EventId, t.Status, t.RetractedBy, t.CorrectedBy, t.Version))
+            .ShouldBe(liveTimeline.Select(t => (t.Event.EventId, t.Status, t.RetractedBy, t.CorrectedBy, t.Version)));
+    }
+
+    [Fact]
+    public async Task Given_bulk_appended_events_When_Marten_reads_the_stream_Then_it_finds_every_event_with_its_version_type_and_poster()
+    {
+        var recorded = Synthetic(1_200, 5);
+        var id = NewId("marten");
+        await Store.BulkAppendAsync(Opening(id), create: true, null, recorded, "bulk-poster", "corr-1");
+
+        await using var session = app.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var stream = await session.Events.FetchStreamAsync(id);
+        var state = await session.Events.FetchStreamStateAsync(id);
+
+        stream.Count.ShouldBe(recorded.Count + 1);
+        state!.Version.ShouldBe(recorded.Count + 1);
+        stream.Skip(1).Select(e => ((NegotiationEvent)e.Data).EventId).ShouldBe(recorded.Select(e => e.EventId));
+        stream.Select(e => e.Version).ShouldBe(Enumerable.Range(1, recorded.Count + 1).Select(v => (long)v));
+        stream.Skip(1).ShouldAllBe(e => e.UserName == "bulk-poster" && e.CorrelationId == "corr-1");
+        stream.Skip(1).Select(e => e.EventTypeName).ShouldBe(recorded.Select(e => e.Type));
+
+        // And an ordinary append continues the stream after them.
+        var next = Synthetic(1, 99, new DateOnly(2025, 6, 1), 1);
+        (await Store.AppendOk(id, next)).Version.ShouldBe(recorded.Count + 2);
+    }
+
+    [Fact]
+    public async Task Given_a_negotiation_with_history_When_a_large_batch_with_late_events_and_a_retraction_of_a_stored_event_is_bulk_appended_Then_it_equals_the_pure_fold()
+    {
+        var id = NewId("onto");
+        var opening = Opening(id);
+        var first = Synthetic(600, 21);
+        await Store.CreateAsync(opening, Poster);
+        await Store.AppendOk(id, first);
+        var more = Synthetic(1_300, 22);
+        more.Add(new EventRetracted { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1)), Actor = "TB", Target = "US", TargetEventId = first[3].EventId, Reason = "error" });
+        more.Add(first[10]); // already stored: a duplicate
+
+        var outcome = await Store.BulkAppendAsync(opening, create: false, expectedVersion: 601, more, Poster);
+
+        outcome.ShouldBe(new BulkOutcome.Stored(601 + 1_301, 1_301, 1));
+        var all = first.Concat(more.Take(1_301)).ToList();
+        (await Store.HeadJson(id, Later)).ShouldBe(FoldJson(opening, all, Later));
+        foreach (var d in Dates) Json(await Store.StateAsOfAsync(id, d)).ShouldBe(FoldJson(opening, all, d), $"as of {d}");
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, all));
+    }
+
+    [Fact]
+    public async Task Given_a_negotiation_that_moved_since_validation_When_bulk_appended_Then_nothing_is_written()
+    {
+        var id = NewId("moved");
+        await Store.CreateAsync(Opening(id), Poster);
+        await Store.AppendOk(id, Synthetic(3, 1));
+
+        var outcome = await Store.BulkAppendAsync(Opening(id), create: false, expectedVersion: 2, Synthetic(1_500, 2), Poster);
+        var created = await Store.BulkAppendAsync(Opening(id), create: true, null, Synthetic(5, 3), Poster);
+
+        outcome.ShouldBe(new BulkOutcome.Changed(4));
+        created.ShouldBe(new BulkOutcome.Changed(4));
+        (await app.Scalar<long>("select count(*) from mt_events where stream_id = @id", ("id", id))).ShouldBe(4);
+        (await app.Scalar<long>("select count(*) from nz_events where negotiation_id = @id", ("id", id))).ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task Given_a_head_stored_in_an_older_fold_format_When_the_app_starts_Then_its_read_models_are_rebuilt_to_the_current_one()
+    {
+        var id = NewId("format");
+        var opening = Opening(id);
+        var recorded = Synthetic(700, 8);
+        await Store.CreateAsync(opening, Poster);
+        await Store.AppendOk(id, recorded);
+        await app.Execute("update mt_doc_negotiationview set data = jsonb_set(data, '{head,format}', '1') where id = @id", ("id", id));
+        await app.Execute("update nz_checkpoints set accumulator = '{}' where negotiation_id = @id", ("id", id));
+
+        await new ReadModelUpgrade(Store, app.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), NullLogger<ReadModelUpgrade>.Instance).StartAsync(CancellationToken.None);
+
+        (await Store.LoadViewAsync(id))!.Head.Format.ShouldBe(FoldAccumulator.CurrentFormat);
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
+        Json(await Store.StateAsOfAsync(id, new DateOnly(2010, 1, 1))).ShouldBe(FoldJson(opening, recorded, new DateOnly(2010, 1, 1)));
+    }
+}
