@@ -9,7 +9,8 @@ namespace Normalization.Benchmarks;
 /// <summary>
 /// A deterministic synthetic negotiation between two parties (AA and BB, mediated by QA): a realistic mix of the catalog's
 /// types, dates spread over 30 years (1995–2024; 10% of month precision, 5% of year precision), about 5% of the events
-/// arriving late (recorded after events dated later than them) and 1% retractions of earlier events. Every event passes
+/// arriving late (recorded after events dated later than them) and 1% retractions of earlier events. 10% of the events are
+/// rumoured (left out of the fold), but never a ledger event (demands, agreements, their resolutions); milestones (offices, relations, recognition) are 0.16% of events. Every event passes
 /// <see cref="EventValidator"/> in recording order (a candidate that would not is replaced by a statement), so the same
 /// history can be imported, appended or folded.
 /// </summary>
@@ -127,6 +128,8 @@ public static class SyntheticHistory
                 < 81 => new DesignationAdded { Designee = $"Group {rng.Next(40)}", List = (DesignationList)rng.Next(4) },
                 < 82 => new DesignationRemoved { Designee = $"Group {rng.Next(40)}", List = (DesignationList)rng.Next(4) },
                 < 84 => new AttackOccurred { Casualties = rng.Next(0, 50), VictimsNationalities = [other] },
+                // Milestones (offices, relations, recognition) are rare in a real process: 1 in 50 of this band, else an envoy appointment.
+                < 92 when rng.Next(50) != 0 => new EnvoyAppointed { Envoy = $"Envoy {rng.Next(30)}", Role = "special representative" },
                 < 85 => new OfficeOpened { OfficeKind = OfficeKind.LiaisonOffice, City = "Capital" },
                 < 86 => new OfficeClosed { OfficeKind = OfficeKind.LiaisonOffice, City = "Capital" },
                 < 87 => rng.Next(3) == 0 ? new RelationsSevered() : new RelationsEstablished(),
@@ -148,7 +151,9 @@ public static class SyntheticHistory
             Add(e with
             {
                 EventId = NewId(), OccurredOn = on, Actor = third ? Mediator : actor, Target = other,
-                Confidence = rng.Next(10) switch { 0 => Confidence.Rumoured, < 6 => Confidence.Reported, _ => Confidence.Confirmed },
+                // Ledger events (demands, agreements and their resolutions) are reported or confirmed: a rumoured resolution would keep its demand open forever.
+                Confidence = rng.Next(10) switch { 0 when e is not (DemandMade or DemandMet or DemandRefused or DemandWithdrawn or AgreementSigned or CommitmentFulfilled or CommitmentBreached) => Confidence.Rumoured,
+                    < 6 => Confidence.Reported, _ => Confidence.Confirmed },
                 Sources = rng.Next(3) == 0 ? [new Source { Publisher = "Wire service", Url = "https://example.org/a", PublishedOn = date.ToString("yyyy-MM-dd") }] : [],
             });
 

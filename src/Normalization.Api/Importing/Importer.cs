@@ -88,6 +88,8 @@ public sealed class Importer(NegotiationStore store)
         var errorCount = 0;
         var events = 0;
         var duplicates = 0;
+        // Kept for pass 2: the file is read and parsed once (~1 KB per event in memory).
+        var batch = new List<NegotiationEvent>();
         void Error(LineError e) { errorCount++; if (errors.Count < request.MaxErrors) errors.Add(e); }
         await using (var stream = Open(request.Path))
         using (var reader = new StreamReader(stream))
@@ -100,6 +102,7 @@ public sealed class Importer(NegotiationStore store)
                     Error(new LineError(line.Number, "type", "misplaced_negotiation", "Only the first line may declare the negotiation."));
                 if (line.Event is not { } ev) continue;
                 events++;
+                if (errorCount == 0) batch.Add(ev);
                 if (ctx.Knows(ev.EventId)) { duplicates++; continue; }
                 var fieldErrors = new List<FieldError>();
                 EventValidator.Validate(ev, "", ctx, fieldErrors);
@@ -112,16 +115,6 @@ public sealed class Importer(NegotiationStore store)
             return new ImportReport { NegotiationId = id, Events = events, ErrorCount = errorCount, Errors = errors, Seconds = clock.Elapsed.TotalSeconds };
 
         // Pass 2: store everything in one transaction (COPY, one fold): all or nothing.
-        var batch = new List<NegotiationEvent>(events);
-        await using (var stream = Open(request.Path))
-        using (var reader = new StreamReader(stream))
-        {
-            foreach (var line in HistoryFile.Read(reader, format))
-            {
-                if (line.Event is { } ev) batch.Add(ev);
-                if (batch.Count % 10_000 == 0) progress?.Report(new ImportProgress("reading", stream.Position, total, batch.Count));
-            }
-        }
         var storing = new SyncProgress<int>(n => progress?.Report(new ImportProgress("storing", (long)((double)n / Math.Max(1, batch.Count) * total), total, n)));
         var outcome = await store.BulkAppendAsync(opening, create, create ? null : versionBefore, batch, request.PostedBy,
             $"import:{System.IO.Path.GetFileName(request.Path)}", storing, ct);

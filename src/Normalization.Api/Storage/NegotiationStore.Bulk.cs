@@ -25,9 +25,14 @@ public abstract record BulkOutcome
 /// </summary>
 public sealed partial class NegotiationStore
 {
+    static readonly System.Diagnostics.Stopwatch TraceClock = System.Diagnostics.Stopwatch.StartNew();
+    static void Trace(string what) { if (Environment.GetEnvironmentVariable("NORMALIZATION_TRACE_BULK") == "1") Console.Error.WriteLine($"[bulk {TraceClock.Elapsed.TotalSeconds:F1}s] {what}"); }
+
     /// <summary>Above this many rows the index is written with COPY instead of one multi-row insert.</summary>
     const int CopyThreshold = 1_000;
     const int CopyChunk = 20_000;
+    /// <summary>A COPY of a large record may keep the server busy longer than the default 30 s command timeout.</summary>
+    static readonly TimeSpan BulkTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// Appends validated events in one transaction: all of them or none. <paramref name="expectedVersion"/> is the version the
@@ -87,7 +92,12 @@ public sealed partial class NegotiationStore
             return new BulkOutcome.Stored(version, 0, duplicates);
         }
 
+        Trace($"ids checked, {fresh.Count} fresh");
+        // A record held whole in memory (nothing stored yet): resolve it and fold it on another core while the rows are copied.
+        var resolved = stored.Count == 0 ? EffectiveHistory.Resolve(fresh) : null;
+        var folding = resolved is null ? null : Task.Run(() => FoldRecord(opening, resolved), ct);
         await CopyEventsAsync(conn, id, version, fresh, postedBy, correlationId, progress, ct);
+        Trace("events copied");
         var firstVersion = version;
         version += fresh.Count;
         await using (var cmd = new NpgsqlCommand("""
@@ -101,9 +111,9 @@ public sealed partial class NegotiationStore
         }
 
         FoldAccumulator head;
-        if (stored.Count == 0)
-            // The whole record is in hand: resolve, index and fold it in memory, once.
-            head = await IndexAndFoldAsync(conn, tx, id, opening, firstVersion, fresh, ct);
+        if (resolved is not null)
+            // The whole record is in hand: resolved and folded once, in memory.
+            head = await IndexAndFoldAsync(conn, tx, id, firstVersion, fresh, resolved, folding!, ct);
         else
         {
             // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
@@ -111,9 +121,11 @@ public sealed partial class NegotiationStore
             var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
             head = dirtyKey is null ? (await session.LoadAsync<NegotiationView>(id, ct))!.Head : await RefoldFromAsync(conn, tx, id, opening, dirtyKey, ct);
         }
+        Trace("read models");
         await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Trace("committed");
         return new BulkOutcome.Stored(version, fresh.Count, duplicates);
     }
 
@@ -126,6 +138,7 @@ public sealed partial class NegotiationStore
     {
         DateTime now;
         await using (var cmd = new NpgsqlCommand("select now()", conn)) now = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
+        Trace("events: start");
         for (var start = 0; start < events.Count; start += CopyChunk)
         {
             var count = Math.Min(CopyChunk, events.Count - start);
@@ -148,6 +161,7 @@ public sealed partial class NegotiationStore
                 copy mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, correlation_id, user_name, is_archived)
                 from stdin (format binary)
                 """, ct);
+            copy.Timeout = BulkTimeout;
             for (var i = 0; i < count; i++)
             {
                 await copy.StartRowAsync(ct);
@@ -176,6 +190,7 @@ public sealed partial class NegotiationStore
             copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
             from stdin (format binary)
             """, ct);
+        copy.Timeout = BulkTimeout;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -196,36 +211,43 @@ public sealed partial class NegotiationStore
         await copy.CompleteAsync(ct);
     }
 
-    /// <summary>
-    /// For a record held whole in memory (a new negotiation's import, a rebuild): resolves retractions and corrections once,
-    /// writes the index with final statuses and the references, folds everything once and writes every checkpoint with COPY.
-    /// </summary>
-    async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, int firstVersion,
-        IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
+    /// <summary>The fold of a whole resolved record: the head and every checkpoint (pure work, no I/O).</summary>
+    static (FoldAccumulator Head, List<(string, DateOnly, int, byte[])> Checkpoints) FoldRecord(NegotiationOpened opening, EffectiveHistory.Result resolved)
     {
-        var resolved = EffectiveHistory.Resolve(events);
-        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, firstVersion, events, e => StatusOf(e, resolved), ct);
-        else
-        {
-            // Small records: the ordinary index path (one insert), then the statuses.
-            await IndexAsync(conn, tx, id, firstVersion, events.ToList(), ct);
-        }
-        await InsertReferencesAsync(conn, tx, id, events, ct);
-
         var effective = resolved.Events.ToList();
         effective.Sort(DomainOrder.Instance);
         var acc = FoldAccumulator.Start(opening);
-        var checkpoints = new List<(string, DateOnly, int, string)>();
+        var checkpoints = new List<(string, DateOnly, int, byte[])>();
         foreach (var e in effective) ApplyWithCheckpoint(acc, e, checkpoints);
-        await CopyCheckpointsAsync(conn, id, checkpoints, ct);
-        return acc;
+        return (acc, checkpoints);
     }
 
-    static async Task CopyCheckpointsAsync(NpgsqlConnection conn, string id, List<(string Key, DateOnly Date, int Count, string Json)> checkpoints, CancellationToken ct)
+    /// <summary>
+    /// For a record held whole in memory (a new negotiation's import, a rebuild): writes the index with the statuses of
+    /// <paramref name="resolved"/> and the references, then the checkpoints of <paramref name="folding"/> with COPY.
+    /// </summary>
+    async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int firstVersion,
+        IReadOnlyList<NegotiationEvent> events, EffectiveHistory.Result resolved, Task<(FoldAccumulator Head, List<(string, DateOnly, int, byte[])> Checkpoints)> folding,
+        CancellationToken ct)
+    {
+        Trace("index: start");
+        await InsertIndexRowsAsync(conn, tx, id, firstVersion, events, e => StatusOf(e, resolved), ct);
+        Trace("index: copied");
+        await InsertReferencesAsync(conn, tx, id, events, ct);
+        Trace("refs");
+        var (head, checkpoints) = await folding;
+        Trace($"folded, {checkpoints.Count} checkpoints, {checkpoints.Sum(c => (long)c.Item4.Length) / 1024 / 1024} MiB compressed");
+        await CopyCheckpointsAsync(conn, id, checkpoints, ct);
+        Trace("checkpoints copied");
+        return head;
+    }
+
+    static async Task CopyCheckpointsAsync(NpgsqlConnection conn, string id, List<(string Key, DateOnly Date, int Count, byte[] Json)> checkpoints, CancellationToken ct)
     {
         if (checkpoints.Count == 0) return;
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy nz_checkpoints (negotiation_id, sort_key, domain_date, event_count, accumulator) from stdin (format binary)", ct);
+        copy.Timeout = BulkTimeout;
         foreach (var (key, date, count, json) in checkpoints)
         {
             await copy.StartRowAsync(ct);
@@ -233,7 +255,7 @@ public sealed partial class NegotiationStore
             await copy.WriteAsync(key, NpgsqlDbType.Text, ct);
             await copy.WriteAsync(date, NpgsqlDbType.Date, ct);
             await copy.WriteAsync(count, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(json, NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(json, NpgsqlDbType.Bytea, ct);
         }
         await copy.CompleteAsync(ct);
     }

@@ -102,7 +102,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         }
 
         var head = view.Head;
-        var checkpoints = new List<(string Key, DateOnly Date, int Count, string Json)>();
+        var checkpoints = new List<(string Key, DateOnly Date, int Count, byte[] Json)>();
         if (dirtyKey is null) { }
         else if (events.All(e => RoleOf(e) == 0) && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
         {
@@ -126,15 +126,15 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     DateOnly StageDay(FoldAccumulator head) => head.PendingDate is { } p && p > Today ? p : Today;
 
-    static void ApplyWithCheckpoint(FoldAccumulator acc, NegotiationEvent e, List<(string, DateOnly, int, string)> checkpoints)
+    static void ApplyWithCheckpoint(FoldAccumulator acc, NegotiationEvent e, List<(string, DateOnly, int, byte[])> checkpoints)
     {
         var before = acc.EventCount;
         acc.Apply(e);
         if (acc.EventCount != before && acc.EventCount % CheckpointEvery == 0)
-            checkpoints.Add((acc.LastSortKey!, e.Date, acc.EventCount, JsonSerializer.Serialize(acc, EventJson.Options)));
+            checkpoints.Add((acc.LastSortKey!, e.Date, acc.EventCount, CheckpointPacking.Pack(acc)));
     }
 
-    static async Task WriteCheckpointsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<(string Key, DateOnly Date, int Count, string Json)> checkpoints, CancellationToken ct)
+    static async Task WriteCheckpointsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<(string Key, DateOnly Date, int Count, byte[] Json)> checkpoints, CancellationToken ct)
     {
         foreach (var (key, date, count, json) in checkpoints)
         {
@@ -146,7 +146,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             cmd.Parameters.AddWithValue("k", key);
             cmd.Parameters.AddWithValue("d", date);
             cmd.Parameters.AddWithValue("c", count);
-            cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Jsonb) { Value = json });
+            cmd.Parameters.Add(new NpgsqlParameter("a", NpgsqlDbType.Bytea) { Value = json });
             await cmd.ExecuteNonQueryAsync(ct);
         }
     }
@@ -195,26 +195,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// </summary>
     async Task<string?> IndexAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, List<NegotiationEvent> events, CancellationToken ct)
     {
-        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, null, ct);
-        else await using (var cmd = new NpgsqlCommand("""
-            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
-            select * from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
-            cmd.Parameters.AddWithValue("negs", events.Select(_ => id).ToArray());
-            cmd.Parameters.AddWithValue("versions", events.Select((_, i) => version + i + 1).ToArray());
-            cmd.Parameters.AddWithValue("types", events.Select(e => e.Type).ToArray());
-            cmd.Parameters.AddWithValue("roles", events.Select(e => (short)RoleOf(e)).ToArray());
-            cmd.Parameters.Add(new NpgsqlParameter("targets", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-                { Value = events.Select(e => e switch { EventRetracted x => (Guid?)x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null }).ToArray() });
-            cmd.Parameters.AddWithValue("statuses", events.Select(e => "active").ToArray());
-            cmd.Parameters.AddWithValue("keys", events.Select(KeyOf).ToArray());
-            cmd.Parameters.AddWithValue("dates", events.Select(e => e is EventCorrected { Correction: { } c } ? c.Date : e.Date).ToArray());
-            cmd.Parameters.AddWithValue("occurred", events.Select(e => e.OccurredOn.ToString()).ToArray());
-            cmd.Parameters.AddWithValue("actors", events.Select(e => e.Actor).ToArray());
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await InsertIndexRowsAsync(conn, tx, id, version, events, null, ct);
         await InsertReferencesAsync(conn, tx, id, events, ct);
 
         string? dirty = null;
@@ -230,6 +211,32 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         foreach (var root in roots)
             foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
         return dirty;
+    }
+
+    /// <summary>The index rows of new events (versions after <paramref name="version"/>): one insert, or COPY for many.</summary>
+    static async Task InsertIndexRowsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, IReadOnlyList<NegotiationEvent> events,
+        Func<NegotiationEvent, string>? status, CancellationToken ct)
+    {
+        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, status, ct);
+        else await using (var cmd = new NpgsqlCommand("""
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            select * from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
+            cmd.Parameters.AddWithValue("negs", events.Select(_ => id).ToArray());
+            cmd.Parameters.AddWithValue("versions", events.Select((_, i) => version + i + 1).ToArray());
+            cmd.Parameters.AddWithValue("types", events.Select(e => e.Type).ToArray());
+            cmd.Parameters.AddWithValue("roles", events.Select(e => (short)RoleOf(e)).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter("targets", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                { Value = events.Select(e => e switch { EventRetracted x => (Guid?)x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null }).ToArray() });
+            cmd.Parameters.AddWithValue("statuses", events.Select(e => status?.Invoke(e) ?? "active").ToArray());
+            cmd.Parameters.AddWithValue("keys", events.Select(KeyOf).ToArray());
+            cmd.Parameters.AddWithValue("dates", events.Select(e => e is EventCorrected { Correction: { } c } ? c.Date : e.Date).ToArray());
+            cmd.Parameters.AddWithValue("occurred", events.Select(e => e.OccurredOn.ToString()).ToArray());
+            cmd.Parameters.AddWithValue("actors", events.Select(e => e.Actor).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 
     static async Task InsertReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
@@ -323,7 +330,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             del.Parameters.AddWithValue("k", dirtyKey);
             await del.ExecuteNonQueryAsync(ct);
         }
-        var checkpoints = new List<(string, DateOnly, int, string)>();
+        var checkpoints = new List<(string, DateOnly, int, byte[])>();
         await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) ApplyWithCheckpoint(acc, e, checkpoints);
         await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
         return acc;
@@ -331,12 +338,12 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     static async Task<(FoldAccumulator? Acc, string FromKey)> CheckpointBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, NegotiationOpened? opening, string beforeKey, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select sort_key, accumulator::text from nz_checkpoints where negotiation_id = @id and sort_key < @k order by sort_key desc limit 1", conn, tx);
+        await using var cmd = new NpgsqlCommand("select sort_key, accumulator from nz_checkpoints where negotiation_id = @id and sort_key < @k order by sort_key desc limit 1", conn, tx);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("k", beforeKey);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (await r.ReadAsync(ct))
-            return (JsonSerializer.Deserialize<FoldAccumulator>(r.GetString(1), EventJson.Options)!, r.GetString(0));
+            return (CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(1)), r.GetString(0));
         return (opening is null ? null : FoldAccumulator.Start(opening), "");
     }
 
@@ -559,7 +566,8 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             await up.ExecuteNonQueryAsync(ct);
         }
         var events = history.Events.Select(r => r.Event).ToList();
-        var head = await IndexAndFoldAsync(conn, tx, id, history.Opening, 1, events, ct);
+        var resolved = EffectiveHistory.Resolve(events);
+        var head = await IndexAndFoldAsync(conn, tx, id, 1, events, resolved, Task.Run(() => FoldRecord(history.Opening, resolved), ct), ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);

@@ -37,8 +37,14 @@ public static class Schema
             sort_key text not null,
             domain_date date not null,
             event_count int not null,
-            accumulator jsonb not null,
+            accumulator bytea not null,        -- the FoldAccumulator's JSON, gzip-compressed (CheckpointPacking)
             primary key (negotiation_id, sort_key));
+        -- Before checkpoints were compressed the column was jsonb: keep those rows as UTF-8 JSON bytes (read either way).
+        do $$ begin
+            if (select data_type from information_schema.columns where table_schema = current_schema() and table_name = 'nz_checkpoints' and column_name = 'accumulator') = 'jsonb' then
+                alter table nz_checkpoints alter column accumulator type bytea using convert_to(accumulator::text, 'UTF8');
+            end if;
+        end $$;
         create table if not exists nz_references (
             negotiation_id text not null,
             kind text not null,                -- demand | commitment

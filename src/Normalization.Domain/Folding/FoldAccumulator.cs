@@ -261,7 +261,6 @@ public sealed class FoldAccumulator
                 Requests.Add(new RequestEntry(RequestKind.Office, o.Actor, o.Target ?? "", detail, on, RequestStatus.Pending, null, [e.EventId]));
                 break;
             case DemandMade d:
-                if (Demands.TryGetValue(d.DemandId, out var reopened) && reopened.Status != DemandStatus.Open) ClosedDemandIds.Remove(d.DemandId);
                 Demands[d.DemandId] = Demands.TryGetValue(d.DemandId, out var existing)
                     ? existing with { By = d.Actor, Of = d.Target, Subject = d.Subject, Category = d.Category, MadeOn = on, EventIds = [e.EventId, .. existing.EventIds] }
                     : new DemandEntry(d.DemandId, d.Actor, d.Target, d.Subject, d.Category, DemandStatus.Open, on, null, [e.EventId]);
@@ -311,7 +310,10 @@ public sealed class FoldAccumulator
                 Totals = Totals with { Agreements = Totals.Agreements + 1 };
                 if (Agreements.Count > ClosedListed) Agreements.RemoveAt(0);
                 foreach (var c in ag.Commitments)
-                    Commitments[c.CommitmentId] = new CommitmentEntry(c.CommitmentId, c.Party, c.Text, CommitmentStatus.Pending, [e.EventId]);
+                    // A closing folded before its agreement (coarser date) keeps its status.
+                    Commitments[c.CommitmentId] = Commitments.TryGetValue(c.CommitmentId, out var closed)
+                        ? closed with { Party = c.Party, Text = c.Text, EventIds = [e.EventId, .. closed.EventIds] }
+                        : new CommitmentEntry(c.CommitmentId, c.Party, c.Text, CommitmentStatus.Pending, [e.EventId]);
                 foreach (var s in ag.Signatories.Distinct()) Gesture(s, e);
                 break;
             case OfficeOpened oo:
@@ -383,7 +385,7 @@ public sealed class FoldAccumulator
         Demands[demandId] = known
             ? d! with { Status = status, ResolvedOn = e.Date, EventIds = [.. d.EventIds, e.EventId] }
             : new DemandEntry(demandId, "", null, "", DemandCategory.Other, status, null, e.Date, [e.EventId]);
-        Closed(ClosedDemandIds, demandId, Demands);
+        Closed(ClosedDemandIds, demandId, Demands, d => d.MadeOn is not null);
     }
 
     void SetCommitment(string id, CommitmentStatus status, NegotiationEvent e)
@@ -393,17 +395,26 @@ public sealed class FoldAccumulator
         Commitments[id] = known
             ? c! with { Status = status, EventIds = [.. c.EventIds, e.EventId] }
             : new CommitmentEntry(id, e.Actor, "", status, [e.EventId]);
-        Closed(ClosedCommitmentIds, id, Commitments);
+        Closed(ClosedCommitmentIds, id, Commitments, c => c.EventIds.Count > 1);
     }
 
-    /// <summary>Moves a closed entry to the end of the closure order and drops the oldest closed entry past <see cref="ClosedListed"/>.</summary>
-    static void Closed<T>(List<string> order, string id, Dictionary<string, T> entries)
+    /// <summary>
+    /// Moves a closed entry to the end of the closure order and drops the oldest closed entry past <see cref="ClosedListed"/>.
+    /// Only an entry whose opening (the demand, the agreement) is folded too may go: a closing folded before its opening
+    /// (a demand known only by year, resolved within it) must still be there when the opening arrives, or it would reopen.
+    /// </summary>
+    static void Closed<T>(List<string> order, string id, Dictionary<string, T> entries, Func<T, bool> complete)
     {
         order.Remove(id);
         order.Add(id);
-        if (order.Count <= ClosedListed) return;
-        entries.Remove(order[0]);
-        order.RemoveAt(0);
+        var excess = order.Count - ClosedListed;
+        for (var i = 0; i < order.Count && excess > 0; i++)
+        {
+            if (entries.TryGetValue(order[i], out var entry) && !complete(entry)) continue;
+            entries.Remove(order[i]);
+            order.RemoveAt(i--);
+            excess--;
+        }
     }
 
     void GrantRequests(RequestKind kind, string requester, string grantor, NegotiationEvent e)

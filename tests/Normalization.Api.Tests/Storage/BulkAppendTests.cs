@@ -132,7 +132,7 @@ public sealed class BulkAppendTests(AppFixture app)
         await Store.CreateAsync(opening, Poster);
         await Store.AppendOk(id, recorded);
         await app.Execute("update mt_doc_negotiationview set data = jsonb_set(data, '{head,format}', '1') where id = @id", ("id", id));
-        await app.Execute("update nz_checkpoints set accumulator = '{}' where negotiation_id = @id", ("id", id));
+        await app.Execute("update nz_checkpoints set accumulator = convert_to('{}', 'UTF8') where negotiation_id = @id", ("id", id));
 
         await new ReadModelUpgrade(Store, app.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), NullLogger<ReadModelUpgrade>.Instance).StartAsync(CancellationToken.None);
 

@@ -153,12 +153,12 @@ public static class StoreSupport
     {
         await using var conn = new NpgsqlConnection(app.ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("select sort_key, event_count, accumulator::text from nz_checkpoints where negotiation_id = @id order by sort_key", conn);
+        await using var cmd = new NpgsqlCommand("select sort_key, event_count, accumulator from nz_checkpoints where negotiation_id = @id order by sort_key", conn);
         cmd.Parameters.AddWithValue("id", id);
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<(string, int, string)>();
         while (await r.ReadAsync())
-            list.Add((r.GetString(0), r.GetInt32(1), Canonical(Json(JsonSerializer.Deserialize<FoldAccumulator>(r.GetString(2), EventJson.Options)))));
+            list.Add((r.GetString(0), r.GetInt32(1), Canonical(Json(CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(2))))));
         return list;
     }
 
