@@ -121,6 +121,8 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
             { Note = "the loop is the floor of iteration, not a competitor: the ratio shows how much work the fold does per event (resolve retractions, sort in domain order, apply)." });
         s.Rows.Add(new Row("deserialize + fold", "bytes allocated/event", Summary.Of(fullAlloc), Summary.Of(deserializeAlloc), "deserialize only", Summary.Of(fullAlloc).Median / Summary.Of(deserializeAlloc).Median, "× baseline bytes"));
         s.Rows.Add(new Row("fold only", "bytes allocated/event", Summary.Of(foldAlloc), null, null, null, ""));
+        s.Notes.Add($"The same work through BenchmarkDotNet (in-process toolchain, {(o.Quick ? "dry job" : "2 warm-up + 7 measured iterations")}, `MemoryDiagnoser`), baseline = deserializing every event; also the cost of packing (gzip JSON) and unpacking the final checkpoint of this history:");
+        s.Markdown = FoldBenchmarks.Run(n, o.Quick, log);
         return Task.FromResult(s);
     }
 
@@ -277,8 +279,8 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         var path = WriteHistory("imp", n);
         var bytes = new FileInfo(path).Length;
         var s = new Section("3", "Bulk import", $"A {n:N0}-event NDJSON file ({bytes / 1024.0 / 1024:F1} MiB) through `Importer.ImportAsync` into a new negotiation each run: " +
-            "pass 1 streams the file and validates every line (structure, then the domain rules against the file's earlier lines); pass 2 reads it again and stores it in one " +
-            "transaction with `NegotiationStore.BulkAppendAsync` (COPY into Marten's `mt_events` and the domain-order index, retractions resolved once, one fold over the whole record, " +
+            "pass 1 streams the file, parses blocks of lines on every core and validates every event in file order (structure, then the domain rules against the file's " +
+            "earlier lines), keeping the events; pass 2 stores them in one transaction with `NegotiationStore.BulkAppendAsync` (COPY into Marten's `mt_events` and the domain-order index, retractions resolved once, one fold over the whole record, " +
             $"its {NegotiationStore.CheckpointEvery}-event checkpoints written with COPY, head, board and party profiles). Baseline: PostgreSQL `COPY … (format binary)` of the same lines " +
             "as `jsonb` into a plain table with no index (Npgsql `BeginBinaryImport`) — the physical limit. Runs alternate import/COPY; every run but the first is deleted after it is measured.");
         var imp = new List<double>(); var copy = new List<double>(); var pass1 = new List<double>(); var pass2 = new List<double>();
@@ -296,8 +298,8 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         }
         _sized[n] = "imp-0";
         var i = Summary.Of(imp); var c = Summary.Of(copy);
-        s.Rows.Add(new Row($"{n:N0} events: pass 1 (read + validate)", "seconds", Summary.Of(pass1), null, null, null, ""));
-        s.Rows.Add(new Row($"{n:N0} events: pass 2 (read again + store in one transaction)", "seconds", Summary.Of(pass2), null, null, null, ""));
+        s.Rows.Add(new Row($"{n:N0} events: pass 1 (read + parse + validate)", "seconds", Summary.Of(pass1), null, null, null, ""));
+        s.Rows.Add(new Row($"{n:N0} events: pass 2 (store in one transaction)", "seconds", Summary.Of(pass2), null, null, null, ""));
         s.Rows.Add(new Row($"{n:N0} events", "events/s", i, c, "`COPY` into a plain jsonb table", i.Median / c.Median, "of COPY", "≥ 0.50 of COPY", i.Median / c.Median >= 0.5));
         await using (var conn = await env.DataSource.OpenConnectionAsync())
         await using (var cmd = new NpgsqlCommand("select (select length(data::text) from mt_doc_negotiationview where id = 'imp-0'), " +

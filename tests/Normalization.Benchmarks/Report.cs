@@ -44,6 +44,8 @@ public sealed class Section(string number, string title, string what)
     public string What { get; } = what;
     public List<Row> Rows { get; } = [];
     public List<string> Notes { get; } = [];
+    /// <summary>Markdown written as is after the notes (BenchmarkDotNet's summary).</summary>
+    public string? Markdown { get; set; }
     public double Seconds { get; set; }
 }
 
@@ -109,6 +111,7 @@ public sealed class Report
             foreach (var n in s.Notes) sb.AppendLine($"- {n}");
             foreach (var r in s.Rows.Where(r => r.Note is not null)) sb.AppendLine($"- {r.Case}: {r.Note}");
             if (s.Notes.Count > 0 || s.Rows.Any(r => r.Note is not null)) sb.AppendLine();
+            if (s.Markdown is not null) { sb.AppendLine(s.Markdown.Trim()); sb.AppendLine(); }
             sb.AppendLine($"_Section time: {s.Seconds:F0} s._");
             sb.AppendLine();
         }

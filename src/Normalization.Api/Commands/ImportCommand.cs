@@ -56,7 +56,12 @@ public sealed class ImportCommand : DataCommand<ImportInput>
                         if (!task.IsStarted) task.StartTask();
                         if (p.Phase != "validating" && !validating.IsFinished) validating.Value = size;
                         task.Value = Math.Min(p.Bytes, size);
-                        task.Description = $"{(p.Phase == "validating" ? "Validating" : p.Phase == "reading" ? "Reading" : "Storing")} ({p.Events:N0} events)";
+                        task.Description = p.Phase switch
+                        {
+                            "validating" => $"Validating ({p.Events:N0} events)",
+                            "finishing" => $"Indexing and folding ({p.Events:N0} events)",
+                            _ => $"Storing ({p.Events:N0} events)",
+                        };
                     });
                     return await importer.ImportAsync(request, progress, ct);
                 });

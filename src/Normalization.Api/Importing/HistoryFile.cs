@@ -38,12 +38,26 @@ public static class HistoryFile
 
     static IEnumerable<NdjsonHistory.Line> ReadNdjson(TextReader reader)
     {
+        // Lines are independent: parse a block of them on every core, then hand them out in file order.
+        const int block = 4_096;
+        var texts = new List<(int Number, string Text)>(block);
         var number = 0;
-        while (reader.ReadLine() is { } text)
+        var end = false;
+        while (!end)
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return WithId(NdjsonHistory.ParseLine(number, text), text);
+            texts.Clear();
+            while (texts.Count < block)
+            {
+                if (reader.ReadLine() is not { } text) { end = true; break; }
+                number++;
+                if (!string.IsNullOrWhiteSpace(text)) texts.Add((number, text));
+            }
+            var parsed = new NdjsonHistory.Line[texts.Count];
+            if (texts.Count < 64)
+                for (var i = 0; i < texts.Count; i++) parsed[i] = WithId(NdjsonHistory.ParseLine(texts[i].Number, texts[i].Text), texts[i].Text);
+            else
+                Parallel.For(0, texts.Count, i => parsed[i] = WithId(NdjsonHistory.ParseLine(texts[i].Number, texts[i].Text), texts[i].Text));
+            foreach (var line in parsed) yield return line;
         }
     }
 

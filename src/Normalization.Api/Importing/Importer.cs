@@ -25,7 +25,7 @@ public sealed record ImportRequest
     public int MaxErrors { get; init; } = 200;
 }
 
-/// <summary>Progress of an import: the phase (validating, reading, storing), bytes of the file's total (for storing: the share of events written).</summary>
+/// <summary>Progress of an import: the phase (validating, storing, finishing), bytes of the file's total (for storing: the share of events written).</summary>
 public sealed record ImportProgress(string Phase, long Bytes, long TotalBytes, int Events);
 
 /// <summary>What an import did. With errors nothing was stored.</summary>
@@ -47,7 +47,7 @@ public sealed record ImportReport
 /// Imports an NDJSON or CSV history into a new or existing negotiation, all or nothing per file:
 /// pass 1 streams the file and validates every record (structure with <see cref="NdjsonHistory.ParseLine"/>,
 /// then the domain rules against the stored stream and the file's earlier lines); if anything is wrong nothing is
-/// stored. Pass 2 reads it again and stores it in one transaction with <see cref="NegotiationStore.BulkAppendAsync"/>
+/// stored. Pass 2 stores the events kept from pass 1 in one transaction with <see cref="NegotiationStore.BulkAppendAsync"/>
 /// (COPY into Marten's event table and the index, one fold over the whole record, checkpoints written once).
 /// Idempotent by eventId: events already stored are counted as duplicates.
 /// </summary>
@@ -115,7 +115,10 @@ public sealed class Importer(NegotiationStore store)
             return new ImportReport { NegotiationId = id, Events = events, ErrorCount = errorCount, Errors = errors, Seconds = clock.Elapsed.TotalSeconds };
 
         // Pass 2: store everything in one transaction (COPY, one fold): all or nothing.
-        var storing = new SyncProgress<int>(n => progress?.Report(new ImportProgress("storing", (long)((double)n / Math.Max(1, batch.Count) * total), total, n)));
+        // Events written (COPY, in chunks), then "finishing": the index, the fold and its checkpoints, the read models.
+        var storing = new SyncProgress<int>(n => progress?.Report(n >= batch.Count
+            ? new ImportProgress("finishing", total, total, n)
+            : new ImportProgress("storing", (long)((double)n / Math.Max(1, batch.Count) * total), total, n)));
         var outcome = await store.BulkAppendAsync(opening, create, create ? null : versionBefore, batch, request.PostedBy,
             $"import:{System.IO.Path.GetFileName(request.Path)}", storing, ct);
         switch (outcome)

@@ -261,16 +261,129 @@ public sealed partial class NegotiationStore
     }
 
     /// <summary>
-    /// Rebuilds several negotiations, <paramref name="parallelism"/> at a time (default: one per core; each is its own
+    /// Rebuilds several negotiations, <paramref name="parallelism"/> at a time (default: one per core plus one; each is its own
     /// transaction, so while one folds in this process another's rows are being written by the server). Reports each id done.
     /// </summary>
     public async Task RebuildAllAsync(IReadOnlyList<string> ids, IProgress<string>? progress = null, int? parallelism = null, CancellationToken ct = default)
     {
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount, CancellationToken = ct },
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount + 1, CancellationToken = ct },
             async (id, token) =>
             {
                 await RebuildAsync(id, token);
                 progress?.Report(id);
             });
+    }
+
+    /// <summary>
+    /// Rebuilds every read model of one negotiation from its raw events in Marten: the domain-order index, statuses,
+    /// references, checkpoints, head, board row and party profiles; the result equals the live one. It holds the
+    /// negotiation's row lock (appends wait), recomputes everything, and writes the index, references and checkpoints only
+    /// where they differ from what is stored. Derived data only, so it commits without waiting for the WAL flush: a crash
+    /// loses at most the last rebuilds, which the next rebuild redoes.
+    /// </summary>
+    public async Task RebuildAsync(string id, CancellationToken ct = default)
+    {
+        await Schema.EnsureAsync(dataSource, ct);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var cmd = new NpgsqlCommand("""
+            set local synchronous_commit = off;
+            insert into nz_negotiations (id, version) values (@id, 1) on conflict (id) do nothing;
+            select version from nz_negotiations where id = @id for update;
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        var history = await LoadHistoryAsync(conn, tx, id, null, ct) ?? throw new InvalidOperationException($"No negotiation '{id}'.");
+        var events = history.Events.Select(r => r.Event).ToList();
+        var version = events.Count + 1;
+        var resolved = EffectiveHistory.Resolve(events);
+        var folding = Task.Run(() => FoldRecord(history.Opening, resolved), ct);
+
+        await using (var cmd = new NpgsqlCommand("update nz_negotiations set version = @v where id = @id", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("v", version);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        if (!await IndexMatchesAsync(conn, tx, id, events, resolved, ct))
+        {
+            await DeleteAsync(conn, tx, "delete from nz_events where negotiation_id = @id", id, ct);
+            await InsertIndexRowsAsync(conn, tx, id, 1, events, e => StatusOf(e, resolved), ct);
+        }
+        if (!await ReferencesMatchAsync(conn, tx, id, events, ct))
+        {
+            await DeleteAsync(conn, tx, "delete from nz_references where negotiation_id = @id", id, ct);
+            await InsertReferencesAsync(conn, tx, id, events, ct);
+        }
+        var (head, checkpoints) = await folding;
+        if (!await CheckpointsMatchAsync(conn, tx, id, checkpoints, ct))
+        {
+            await DeleteAsync(conn, tx, "delete from nz_checkpoints where negotiation_id = @id", id, ct);
+            await CopyCheckpointsAsync(conn, id, checkpoints, ct);
+        }
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    static async Task DeleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Whether the stored index rows are exactly those of <paramref name="events"/> (versions from 2) with their resolved statuses.</summary>
+    static async Task<bool> IndexMatchesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, EffectiveHistory.Result resolved, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select event_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor
+            from nz_events where negotiation_id = @id order by version
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var i = 0;
+        while (await r.ReadAsync(ct))
+        {
+            if (i >= events.Count) return false;
+            var e = events[i];
+            Guid? target = e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null };
+            var same = r.GetGuid(0) == e.EventId && r.GetInt32(1) == i + 2 && r.GetString(2) == e.Type && r.GetInt16(3) == RoleOf(e)
+                && (r.IsDBNull(4) ? target is null : target == r.GetGuid(4)) && r.GetString(5) == StatusOf(e, resolved) && r.GetString(6) == KeyOf(e)
+                && r.GetFieldValue<DateOnly>(7) == (e is EventCorrected { Correction: { } c } ? c.Date : e.Date)
+                && r.GetString(8) == e.OccurredOn.ToString() && r.GetString(9) == e.Actor;
+            if (!same) return false;
+            i++;
+        }
+        return i == events.Count;
+    }
+
+    static async Task<bool> ReferencesMatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct)
+    {
+        var expected = References(events).ToHashSet();
+        var stored = new HashSet<(string, string)>();
+        await using var cmd = new NpgsqlCommand("select kind, ref_id from nz_references where negotiation_id = @id", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
+        return stored.SetEquals(expected);
+    }
+
+    static async Task<bool> CheckpointsMatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<(string Key, DateOnly Date, int Count, byte[] Packed)> checkpoints, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select sort_key, domain_date, event_count, accumulator from nz_checkpoints where negotiation_id = @id order by sort_key", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var i = 0;
+        while (await r.ReadAsync(ct))
+        {
+            if (i >= checkpoints.Count) return false;
+            var (key, date, count, packed) = checkpoints[i++];
+            if (r.GetString(0) != key || r.GetFieldValue<DateOnly>(1) != date || r.GetInt32(2) != count || !r.GetFieldValue<byte[]>(3).AsSpan().SequenceEqual(packed)) return false;
+        }
+        return i == checkpoints.Count;
     }
 }

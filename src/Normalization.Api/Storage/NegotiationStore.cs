@@ -164,9 +164,28 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx, CancellationToken ct)
     {
-        await using (var cmd = new NpgsqlCommand("select kind, ref_id from nz_references where negotiation_id = @id", conn, tx))
+        // Only the ids this batch names (made, resolved, signed or closed): the work grows with the batch, not with the history.
+        var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
+        var demands = named.Select(e => e switch
         {
+            DemandMade d => d.DemandId, DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null,
+        }).OfType<string>().Distinct().ToArray();
+        var commitments = named.SelectMany(e => e switch
+        {
+            AgreementSigned a => a.Commitments.Select(c => c.CommitmentId),
+            CommitmentFulfilled f => [f.CommitmentId],
+            CommitmentBreached b => [b.CommitmentId],
+            _ => [],
+        }).Distinct().ToArray();
+        if (demands.Length + commitments.Length > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+            select kind, ref_id from nz_references where negotiation_id = @id
+              and ((kind = 'demand' and ref_id = any(@demands)) or (kind = 'commitment' and ref_id = any(@commitments)))
+            """, conn, tx);
             cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("demands", demands);
+            cmd.Parameters.AddWithValue("commitments", commitments);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 if (r.GetString(0) == "demand") ctx.RegisterDemandId(r.GetString(1)); else ctx.RegisterCommitmentId(r.GetString(1));
@@ -239,16 +258,19 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         }
     }
 
-    static async Task InsertReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
-    {
-        var refs = events.SelectMany(e => e switch
+    /// <summary>The demand and commitment ids the events introduce (kind, id).</summary>
+    static IEnumerable<(string Kind, string Id)> References(IEnumerable<NegotiationEvent> events) => events.SelectMany(e => e switch
         {
             DemandMade d => [("demand", d.DemandId)],
             AgreementSigned a => a.Commitments.Select(c => ("commitment", c.CommitmentId)),
             EventCorrected { Correction: DemandMade d } => [("demand", d.DemandId)],
             EventCorrected { Correction: AgreementSigned a } => a.Commitments.Select(c => ("commitment", c.CommitmentId)),
             _ => [],
-        }).Distinct().ToList();
+        }).Distinct();
+
+    static async Task InsertReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
+    {
+        var refs = References(events).ToList();
         if (refs.Count > 0)
         {
             await using var cmd = new NpgsqlCommand("insert into nz_references select @id, * from unnest(@kinds, @refs) on conflict do nothing", conn, tx);
@@ -461,10 +483,15 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     public async Task<History?> LoadHistoryAsync(string id, DateTimeOffset? knownAt = null, CancellationToken ct = default)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await LoadHistoryAsync(conn, null, id, knownAt, ct);
+    }
+
+    static async Task<History?> LoadHistoryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, DateTimeOffset? knownAt, CancellationToken ct)
+    {
         await using var cmd = new NpgsqlCommand($"""
             select version, type, data::text, timestamp, user_name from mt_events
             where stream_id = @id {(knownAt is null ? "" : "and timestamp <= @known")} order by version
-            """, conn);
+            """, conn, tx);
         cmd.Parameters.AddWithValue("id", id);
         if (knownAt is not null) cmd.Parameters.AddWithValue("known", knownAt.Value.ToUniversalTime());
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -543,34 +570,5 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     // ---------------------------------------------------------------- rebuild
 
-    /// <summary>
-    /// Rebuilds every read model of one negotiation from its raw events in Marten: the domain-order index,
-    /// statuses, references, checkpoints, head, board row and party profiles. The result equals the live one.
-    /// </summary>
-    public async Task RebuildAsync(string id, CancellationToken ct = default)
-    {
-        await Schema.EnsureAsync(dataSource, ct);
-        var history = await LoadHistoryAsync(id, null, ct) ?? throw new InvalidOperationException($"No negotiation '{id}'.");
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        foreach (var sql in new[] { "delete from nz_events where negotiation_id = @id", "delete from nz_checkpoints where negotiation_id = @id", "delete from nz_references where negotiation_id = @id" })
-        {
-            await using var cmd = new NpgsqlCommand(sql, conn, tx);
-            cmd.Parameters.AddWithValue("id", id);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        await using (var up = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, @v) on conflict (id) do update set version = excluded.version", conn, tx))
-        {
-            up.Parameters.AddWithValue("id", id);
-            up.Parameters.AddWithValue("v", history.Events.Count + 1);
-            await up.ExecuteNonQueryAsync(ct);
-        }
-        var events = history.Events.Select(r => r.Event).ToList();
-        var resolved = EffectiveHistory.Resolve(events);
-        var head = await IndexAndFoldAsync(conn, tx, id, 1, events, resolved, Task.Run(() => FoldRecord(history.Opening, resolved), ct), ct);
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        await StoreReadModelsAsync(session, id, history.Events.Count + 1, head, ct, conn, tx);
-        await session.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-    }
+
 }

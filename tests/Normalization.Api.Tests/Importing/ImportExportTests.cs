@@ -132,6 +132,64 @@ public class ImportExportTests(AppFixture app)
         (await Store.VersionAsync(id)).ShouldBeNull(); // not even created
     }
 
+    /// <summary>An NDJSON file of 9,000 events (blank lines between some): more than two of the reader's parallel blocks.</summary>
+    static (string Path, List<NegotiationEvent> Events) LargeFile(string id, Func<int, string?>? replace = null)
+    {
+        var rnd = new Random(9000);
+        var events = new List<NegotiationEvent>();
+        var lines = new List<string> { File.ReadLines(SeedFile).First() };
+        for (var i = 0; i < 9_000; i++)
+        {
+            NegotiationEvent e = (i % 3) switch
+            {
+                0 => new TalksHeld { Participants = ["US", "TB"] },
+                1 => new StatementIssued { Tone = Tone.Positive },
+                _ => new ThreatIssued(),
+            };
+            e = e with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2000, 1, 1).AddDays(rnd.Next(9000))), Actor = i % 2 == 0 ? "US" : "TB", Target = i % 2 == 0 ? "TB" : "US" };
+            events.Add(e);
+            lines.Add(replace?.Invoke(lines.Count + 1) ?? EventJson.Serialize(e));
+            if (i % 1000 == 0) lines.Add("");
+        }
+        var path = Path.Combine(Path.GetTempPath(), $"{id}.ndjson");
+        File.WriteAllLines(path, lines);
+        return (path, events);
+    }
+
+    [Fact]
+    public async Task Given_a_file_larger_than_a_parse_block_When_imported_Then_every_event_is_stored_in_file_order()
+    {
+        var id = TestApi.NewId("large");
+        var (path, events) = LargeFile(id);
+
+        var report = await Importer.ImportAsync(new ImportRequest { Path = path, Into = id });
+
+        report.Errors.ShouldBeEmpty();
+        report.Stored.ShouldBe(events.Count);
+        var history = (await Store.LoadHistoryAsync(id))!;
+        history.Events.Select(r => r.Event.EventId).ShouldBe(events.Select(e => e.EventId), "versions follow the file's order");
+        JsonSerializer.Serialize((await Store.StateAsOfAsync(id, new DateOnly(2010, 1, 1)))! with { NegotiationId = "" }, EventJson.Options)
+            .ShouldBe(JsonSerializer.Serialize(Normalization.Domain.Folding.NegotiationFold.StateAsOf(history.Opening, events, new DateOnly(2010, 1, 1)) with { NegotiationId = "" }, EventJson.Options));
+    }
+
+    [Fact]
+    public async Task Given_a_large_file_with_bad_lines_in_different_blocks_When_imported_Then_each_error_names_its_own_line_and_nothing_is_stored()
+    {
+        var id = TestApi.NewId("largebad");
+        var (path, _) = LargeFile(id, line => line switch
+        {
+            1_234 => "{not json",
+            5_000 => """{"type":"TalksHeld","occurredOn":"2999-01-01","actor":"US","target":"TB","participants":["US","TB"]}""",
+            8_765 => """{"type":"NoSuchThing","occurredOn":"2024-01-01","actor":"US"}""",
+            _ => null,
+        });
+
+        var report = await Importer.ImportAsync(new ImportRequest { Path = path, Into = id });
+
+        report.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(1_234, "malformed_json"), (5_000, "in_future"), (8_765, "unknown_event_type")]);
+        (await Store.VersionAsync(id)).ShouldBeNull();
+    }
+
     [Fact]
     public async Task Given_a_bad_CSV_row_When_imported_into_an_existing_negotiation_Then_it_is_reported_by_line_and_nothing_is_appended()
     {

@@ -140,4 +140,36 @@ public sealed class BulkAppendTests(AppFixture app)
         (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
         Json(await Store.StateAsOfAsync(id, new DateOnly(2010, 1, 1))).ShouldBe(FoldJson(opening, recorded, new DateOnly(2010, 1, 1)));
     }
+
+    [Theory]
+    [InlineData("delete from nz_events where negotiation_id = @id")]
+    [InlineData("update nz_events set status = 'active' where negotiation_id = @id and status <> 'active'")]
+    [InlineData("update nz_events set sort_key = '19000101|00|x' where negotiation_id = @id and version = 700")]
+    [InlineData("delete from nz_references where negotiation_id = @id")]
+    [InlineData("delete from nz_checkpoints where negotiation_id = @id and event_count = 1000")]
+    [InlineData("update nz_negotiations set version = 3 where id = @id")]
+    public async Task Given_damaged_read_models_When_rebuilt_Then_the_index_references_checkpoints_and_states_are_those_maintained_live(string damage)
+    {
+        var recorded = WithRetractionsAndCorrections(31).GroupBy(e => e.EventId).Select(g => g.First()).ToList();
+        var id = NewId("damaged");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        foreach (var chunk in recorded.Chunk(500)) await Store.AppendOk(id, chunk);
+        async Task<string> Everything()
+        {
+            var (timeline, _) = await Store.TimelineAsync(id, null, null, null, null, 0, 5_000);
+            var states = new List<string>();
+            foreach (var d in Dates) states.Add(Json(await Store.StateAsOfAsync(id, d)));
+            var refs = await app.Scalar<long>("select count(*) from nz_references where negotiation_id = @id", ("id", id));
+            return Json(new { timeline = timeline.Select(t => new { t.Event.EventId, t.Status, t.RetractedBy, t.CorrectedBy, t.Version }), states, refs,
+                checkpoints = await app.Checkpoints(id), version = await Store.VersionAsync(id) });
+        }
+        var live = await Everything();
+
+        await app.Execute(damage, ("id", id));
+        await Store.RebuildAsync(id);
+
+        (await Everything()).ShouldBe(live);
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
+    }
 }
