@@ -215,7 +215,7 @@ public sealed partial class NegotiationStore
     static (FoldAccumulator Head, List<(string, DateOnly, int, byte[])> Checkpoints) FoldRecord(NegotiationOpened opening, EffectiveHistory.Result resolved)
     {
         var effective = resolved.Events.ToList();
-        effective.Sort(DomainOrder.Instance);
+        DomainOrder.Sort(effective);
         var acc = FoldAccumulator.Start(opening);
         var checkpoints = new List<(string, DateOnly, int, byte[])>();
         foreach (var e in effective) ApplyWithCheckpoint(acc, e, checkpoints);

@@ -22,6 +22,27 @@ public sealed class DomainOrder : IComparer<NegotiationEvent>
         return c != 0 ? c : x.EventId.CompareTo(y.EventId);
     }
 
+    /// <summary>Sorts in domain order with each event's key computed once (a comparer would recompute dates and ranks n log n times).</summary>
+    public static void Sort(List<NegotiationEvent> events)
+    {
+        var keys = new Key[events.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = new Key(events[i].Date.DayNumber, EventCatalog.Of(events[i]).SameDayRank, events[i].EventId);
+        var items = events.ToArray();
+        Array.Sort(keys, items);
+        for (var i = 0; i < items.Length; i++) events[i] = items[i];
+    }
+
+    readonly record struct Key(int Day, int Rank, Guid EventId) : IComparable<Key>
+    {
+        public int CompareTo(Key other)
+        {
+            var c = Day.CompareTo(other.Day);
+            if (c != 0) return c;
+            c = Rank.CompareTo(other.Rank);
+            return c != 0 ? c : EventId.CompareTo(other.EventId);
+        }
+    }
+
     /// <summary>The same order as a string, for storage indexes: yyyyMMdd|rank|eventId.</summary>
     public static string SortKey(NegotiationEvent e) => SortKey(e.Date, EventCatalog.Of(e).SameDayRank, e.EventId);
     public static string SortKey(DateOnly date, int rank, Guid eventId) => $"{date:yyyyMMdd}|{rank:D2}|{eventId:N}";

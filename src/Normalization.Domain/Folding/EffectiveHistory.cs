@@ -34,6 +34,7 @@ public static class EffectiveHistory
         var memo = new Dictionary<Guid, Guid?>();
         Guid? RetractedBy(Guid id, int depth)
         {
+            if (!retractionsOf.ContainsKey(id)) return null; // most events: nothing aims at them
             if (memo.TryGetValue(id, out var known)) return known;
             Guid? by = null;
             if (depth < 64 && retractionsOf.TryGetValue(id, out var rs))

@@ -29,8 +29,11 @@ public sealed class FoldAccumulator
     public StageReason Why { get; set; } = new("", "", []);
     public List<StageTransition> History { get; set; } = [];
     public int EventCount { get; set; }
-    public string? LastEventOn { get; set; }
-    public string? LastSortKey { get; set; }
+    // The last event's date as written and its sort key are strings for readers; they are formatted when read, not per event.
+    NegotiationEvent? _last;
+    string? _lastEventOn, _lastSortKey;
+    public string? LastEventOn { get => _lastEventOn ??= _last?.OccurredOn.ToString(); set { _lastEventOn = value; _last = null; } }
+    public string? LastSortKey { get => _lastSortKey ??= _last is null ? null : DomainOrder.SortKey(_last); set { _lastSortKey = value; _last = null; } }
 
     // Facts behind the stage rules
     public Dated? LastTalks { get; set; }
@@ -102,8 +105,8 @@ public sealed class FoldAccumulator
             Commit(Transitions(date.AddDays(-1)));
         PendingDate = date;
         EventCount++;
-        LastEventOn = e.OccurredOn.ToString();
-        LastSortKey = DomainOrder.SortKey(e);
+        _last = e;
+        _lastEventOn = _lastSortKey = null;
         ApplyFacts(e);
         ApplyMomentum(e);
     }
@@ -140,18 +143,19 @@ public sealed class FoldAccumulator
     {
         var result = new List<StageTransition>();
         if (PendingDate is not { } pending || pending > through) return result;
-        var days = new SortedSet<DateOnly> { pending };
+        var days = new List<DateOnly>(4) { pending };
         var w = Options.WindowDays;
         foreach (var d in WindowFacts())
         {
             var expiry = d.On.AddDays(w);
-            if (expiry > pending && expiry <= through) days.Add(expiry);
+            if (expiry > pending && expiry <= through && !days.Contains(expiry)) days.Add(expiry);
         }
+        if (days.Count > 1) days.Sort();
         var stage = Stage;
         foreach (var day in days)
         {
+            if (Evaluate(day, withReason: false).Stage == stage) continue;
             var (s, why) = Evaluate(day);
-            if (s == stage) continue;
             result.Add(new StageTransition(day, stage, s, why.Rule, why.Description, why.EventIds));
             stage = s;
         }
@@ -179,27 +183,36 @@ public sealed class FoldAccumulator
     bool Within(Dated? fact, DateOnly day) => fact is not null && fact.On <= day && day < fact.On.AddDays(Options.WindowDays);
 
     /// <summary>The stage rules, highest stage first (docs/stage-model.md). Pure over the facts and the day.</summary>
-    public (Stage, StageReason) Evaluate(DateOnly day)
+    public (Stage Stage, StageReason Why) Evaluate(DateOnly day) => Evaluate(day, withReason: true);
+
+    static readonly StageReason Unexplained = new("", "", []);
+
+    /// <summary>The rules; without <paramref name="withReason"/> only the stage is right (the fold asks for the reason only when the stage changes).</summary>
+    (Stage Stage, StageReason Why) Evaluate(DateOnly day, bool withReason)
     {
         var a = Negotiation.PartyA;
         var b = Negotiation.PartyB;
         var w = Options.WindowDays;
 
         if (Relations.Status == RelationsStatus.Established)
-            return (Stage.FullRelations, new("relations-established", "Diplomatic relations are established and not severed.", Ids(Relations.EventId)));
+            return (Stage.FullRelations, !withReason ? Unexplained : new("relations-established", "Diplomatic relations are established and not severed.", Ids(Relations.EventId)));
         var embassyAB = Offices.FirstOrDefault(o => o.Sender == a && o.Host == b && o.OfficeKind == OfficeKind.Embassy);
         var embassyBA = Offices.FirstOrDefault(o => o.Sender == b && o.Host == a && o.OfficeKind == OfficeKind.Embassy);
         if (embassyAB is not null && embassyBA is not null)
-            return (Stage.FullRelations, new("embassies-both-ways", "Each party operates an embassy in the other's territory.", Ids(embassyAB.EventId, embassyBA.EventId)));
+            return (Stage.FullRelations, !withReason ? Unexplained : new("embassies-both-ways", "Each party operates an embassy in the other's territory.", Ids(embassyAB.EventId, embassyBA.EventId)));
 
         var recAB = Recognition.FirstOrDefault(r => r.By == a && r.Of == b && r.Form == RecognitionForm.DeJure);
         var recBA = Recognition.FirstOrDefault(r => r.By == b && r.Of == a && r.Form == RecognitionForm.DeJure);
         if (recAB is not null && recBA is not null)
-            return (Stage.Recognition, new("mutual-recognition", "Each party recognizes the other's government de jure, without full relations.", Ids(recAB.EventId, recBA.EventId)));
+            return (Stage.Recognition, !withReason ? Unexplained : new("mutual-recognition", "Each party recognizes the other's government de jure, without full relations.", Ids(recAB.EventId, recBA.EventId)));
 
-        var offices = Offices.Where(o => (o.Sender == a && o.Host == b) || (o.Sender == b && o.Host == a)).ToList();
-        if (offices.Count > 0)
+        bool Between(OfficeEntry o) => (o.Sender == a && o.Host == b) || (o.Sender == b && o.Host == a);
+        if (Offices.Exists(Between))
+        {
+            if (!withReason) return (Stage.Representation, Unexplained);
+            var offices = Offices.Where(Between).ToList();
             return (Stage.Representation, new("office-operating", $"{offices.Count} official office(s) of one party operate in the other's territory.", Ids(offices.Select(o => o.EventId).ToArray())));
+        }
 
         var talks = Within(LastTalks, day);
         if (talks)
@@ -207,13 +220,13 @@ public sealed class FoldAccumulator
             LastGesture.TryGetValue(a, out var ga);
             LastGesture.TryGetValue(b, out var gb);
             if (Within(ga, day) && Within(gb, day))
-                return (Stage.ConfidenceBuilding, new("talks-and-mutual-gestures",
+                return (Stage.ConfidenceBuilding, !withReason ? Unexplained : new("talks-and-mutual-gestures",
                     $"Talks within {w} days and a cooperative gesture from each party within {w} days.", Ids(LastTalks!.EventId, ga!.EventId, gb!.EventId)));
-            return (Stage.Exploratory, new("talks-within-window", $"Talks between the parties within {w} days.", Ids(LastTalks!.EventId)));
+            return (Stage.Exploratory, !withReason ? Unexplained : new("talks-within-window", $"Talks between the parties within {w} days.", Ids(LastTalks!.EventId)));
         }
         if (Within(LastHostile, day))
-            return (Stage.Hostility, new("hostile-act-without-talks", $"A hostile act between the parties within {w} days and no talks.", Ids(LastHostile!.EventId)));
-        return (Stage.Estrangement, new("no-contact", $"No relations, recognition or office, and no talks or hostile acts within {w} days.", []));
+            return (Stage.Hostility, !withReason ? Unexplained : new("hostile-act-without-talks", $"A hostile act between the parties within {w} days and no talks.", Ids(LastHostile!.EventId)));
+        return (Stage.Estrangement, !withReason ? Unexplained : new("no-contact", $"No relations, recognition or office, and no talks or hostile acts within {w} days.", []));
     }
 
     static IReadOnlyList<Guid> Ids(params Guid?[] ids) => ids.Where(i => i is not null).Select(i => i!.Value).Distinct().ToList();

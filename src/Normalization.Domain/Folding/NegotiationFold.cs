@@ -26,7 +26,7 @@ public static class NegotiationFold
     public static IReadOnlyList<NegotiationEvent> Effective(IEnumerable<NegotiationEvent> recorded)
     {
         var list = EffectiveHistory.Resolve(recorded).Events.ToList();
-        list.Sort(DomainOrder.Instance);
+        DomainOrder.Sort(list);
         return list;
     }
 
