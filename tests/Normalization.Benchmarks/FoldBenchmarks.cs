@@ -92,6 +92,6 @@ public class FoldBenchmarks
         var markdown = new AccumulationLogger();
         MarkdownExporter.GitHub.ExportToLog(summary, markdown);
         log.WriteLine($"   BenchmarkDotNet: {summary.Reports.Length} benchmarks in {summary.TotalTime.TotalSeconds:F0} s");
-        return markdown.GetLog();
+        return markdown.GetLog().Replace("&#39;", ""); // the exporter HTML-escapes the quotes around descriptions
     }
 }

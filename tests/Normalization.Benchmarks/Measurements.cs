@@ -121,8 +121,8 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
             { Note = "the loop is the floor of iteration, not a competitor: the ratio shows how much work the fold does per event (resolve retractions, sort in domain order, apply)." });
         s.Rows.Add(new Row("deserialize + fold", "bytes allocated/event", Summary.Of(fullAlloc), Summary.Of(deserializeAlloc), "deserialize only", Summary.Of(fullAlloc).Median / Summary.Of(deserializeAlloc).Median, "× baseline bytes"));
         s.Rows.Add(new Row("fold only", "bytes allocated/event", Summary.Of(foldAlloc), null, null, null, ""));
-        s.Notes.Add($"The same work through BenchmarkDotNet (in-process toolchain, {(o.Quick ? "dry job" : "2 warm-up + 7 measured iterations")}, `MemoryDiagnoser`), baseline = deserializing every event; also the cost of packing (gzip JSON) and unpacking the final checkpoint of this history:");
-        s.Markdown = FoldBenchmarks.Run(n, o.Quick, log);
+        s.Markdown = $"The same work through BenchmarkDotNet (in-process toolchain, {(o.Quick ? "dry job" : "2 warm-up + 7 measured iterations")}, `MemoryDiagnoser`), " +
+            "baseline = deserializing every event; also the cost of packing (gzip JSON) and unpacking the final checkpoint of this history:\n\n" + FoldBenchmarks.Run(n, o.Quick, log);
         return Task.FromResult(s);
     }
 

@@ -52,7 +52,8 @@ public static class MartenSetup
             .IntegrateWithWolverine()
             .UseLightweightSessions();
 
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // Our own queries repeat a handful of statements: let Npgsql prepare them once per connection.
+        services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 32 }.ConnectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NegotiationStore>();
         return services;

@@ -453,19 +453,30 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             // The head answers for any date on or after the last folded event; otherwise start from a checkpoint,
             // without loading the (larger) head at all.
+            // One round trip: the last folded key and, when asOf is before it, the checkpoint to start from.
+            var end = DomainOrder.EndOfDayKey(asOf);
             string? lastKey;
-            await using (var cmd = new NpgsqlCommand("select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1", conn, tx))
+            FoldAccumulator? acc = null;
+            var fromKey = "";
+            await using (var cmd = new NpgsqlCommand("""
+                with last as (select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1)
+                select (select sort_key from last), c.sort_key, c.accumulator from (select 1) one
+                left join lateral (select sort_key, accumulator from nz_checkpoints where negotiation_id = @id and sort_key < @end
+                    and exists (select 1 from last where last.sort_key >= @end) order by sort_key desc limit 1) c on true
+                """, conn, tx))
             {
                 cmd.Parameters.AddWithValue("id", id);
-                lastKey = await cmd.ExecuteScalarAsync(ct) as string;
+                cmd.Parameters.AddWithValue("end", end);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                await r.ReadAsync(ct);
+                lastKey = r.IsDBNull(0) ? null : r.GetString(0);
+                if (!r.IsDBNull(1)) { fromKey = r.GetString(1); acc = CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(2)); }
             }
-            var end = DomainOrder.EndOfDayKey(asOf);
             if (lastKey is null || string.CompareOrdinal(lastKey, end) < 0)
             {
                 var view = await LoadViewAsync(id, ct);
                 return view?.Head.PendingDate is { } last && last > asOf ? null : view?.Head.StateAt(asOf);
             }
-            var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, null, end, ct);
             if (acc is null)
             {
                 var opening = await OpeningAsync(conn, tx, id, ct);
