@@ -412,10 +412,12 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(),
         });
         // Locks are taken in one order (by code), so two transactions sharing parties cannot deadlock on them.
-        foreach (var party in head.Negotiation.Parties.OrderBy(p => p.Code, StringComparer.Ordinal))
+        var parties = head.Negotiation.Parties.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+        var listed = (await session.LoadManyAsync<PartyProfile>(ct, parties.Select(p => p.Code).ToArray()))
+            .Where(p => p.NegotiationIds.Contains(id)).Select(p => p.Id).ToHashSet();
+        foreach (var party in parties)
         {
-            var profile = await session.LoadAsync<PartyProfile>(party.Code, ct);
-            if (profile is not null && profile.NegotiationIds.Contains(id)) continue;
+            if (listed.Contains(party.Code)) continue;
             // A profile is shared by every negotiation of the party: serialize its read-modify-write (until commit),
             // then read it again (lightweight session: no identity map, a fresh read), so two negotiations created at once do not overwrite each other's entry.
             await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(54329002, hashtext(@code))", conn, tx))
@@ -423,7 +425,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
                 lockCmd.Parameters.AddWithValue("code", party.Code);
                 await lockCmd.ExecuteNonQueryAsync(ct);
             }
-            profile = await session.LoadAsync<PartyProfile>(party.Code, ct) ?? new PartyProfile { Id = party.Code, Name = party.Name };
+            var profile = await session.LoadAsync<PartyProfile>(party.Code, ct) ?? new PartyProfile { Id = party.Code, Name = party.Name };
             if (profile.NegotiationIds.Contains(id)) continue;
             profile.NegotiationIds.Add(id);
             session.Store(profile);
