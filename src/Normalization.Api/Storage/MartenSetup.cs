@@ -52,8 +52,9 @@ public static class MartenSetup
             .IntegrateWithWolverine()
             .UseLightweightSessions();
 
-        // Our own queries repeat a handful of statements: let Npgsql prepare them once per connection.
-        services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 32 }.ConnectionString));
+        // No auto-prepare: a prepared statement gets PostgreSQL's generic plan, sized for the largest negotiation (a parallel
+        // scan), which made small negotiations' time-travel queries 10× slower in the benchmark (docs/benchmarks.md).
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NegotiationStore>();
         return services;
