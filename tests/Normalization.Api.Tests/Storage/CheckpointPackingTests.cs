@@ -1,0 +1,37 @@
+using System.Text;
+using System.Text.Json;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using static Normalization.Api.Tests.Storage.StoreSupport;
+
+namespace Normalization.Api.Tests.Storage;
+
+public class CheckpointPackingTests
+{
+    static FoldAccumulator Folded() => NegotiationFold.FoldAll(Opening("packing"), Synthetic(2_000, 3));
+
+    [Fact]
+    public void Given_an_accumulator_When_packed_and_unpacked_Then_it_is_the_same_and_smaller_than_its_JSON()
+    {
+        var acc = Folded();
+        var json = JsonSerializer.Serialize(acc, EventJson.Options);
+
+        var packed = CheckpointPacking.Pack(acc);
+
+        JsonSerializer.Serialize(CheckpointPacking.Unpack(packed), EventJson.Options).ShouldBe(json);
+        packed.Length.ShouldBeLessThan(Encoding.UTF8.GetByteCount(json) / 2);
+    }
+
+    [Fact]
+    public void Given_a_checkpoint_stored_before_compression_as_plain_JSON_When_unpacked_Then_it_reads()
+    {
+        var acc = Folded();
+        var json = JsonSerializer.Serialize(acc, EventJson.Options);
+
+        var read = CheckpointPacking.Unpack(Encoding.UTF8.GetBytes(json));
+
+        JsonSerializer.Serialize(read, EventJson.Options).ShouldBe(json);
+        read.StateAt(new DateOnly(2030, 1, 1)).Stage.ShouldBe(acc.StateAt(new DateOnly(2030, 1, 1)).Stage);
+    }
+}
