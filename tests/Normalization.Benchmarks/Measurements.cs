@@ -301,6 +301,7 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         s.Rows.Add(new Row($"{n:N0} events: pass 1 (read + parse + validate)", "seconds", Summary.Of(pass1), null, null, null, ""));
         s.Rows.Add(new Row($"{n:N0} events: pass 2 (store in one transaction)", "seconds", Summary.Of(pass2), null, null, null, ""));
         s.Rows.Add(new Row($"{n:N0} events", "events/s", i, c, "`COPY` into a plain jsonb table", i.Median / c.Median, "of COPY", "≥ 0.50 of COPY", i.Median / c.Median >= 0.5));
+        if (!o.Quick) s.Notes.Add("What limits it, phase by phase (`NORMALIZATION_TRACE_BULK=1`): see *Profile: where a 1,000,000-event import spends its time* below.");
         await using (var conn = await env.DataSource.OpenConnectionAsync())
         await using (var cmd = new NpgsqlCommand("select (select length(data::text) from mt_doc_negotiationview where id = 'imp-0'), " +
             "(select count(*) from nz_checkpoints where negotiation_id = 'imp-0'), (select coalesce(avg(length(accumulator)), 0)::bigint from nz_checkpoints where negotiation_id = 'imp-0')", conn))
@@ -470,6 +471,7 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         s.Rows.Add(new Row($"{m} negotiations × {each:N0} events", "seconds", a, b, "plain read + deserialize", a.Median / b.Median, "× the read", "≤ 2×", a.Median / b.Median <= 2));
         s.Rows.Add(new Row($"{m} negotiations × {each:N0} events", "events/s", Summary.Of(rb.Select(x => m * each / x).ToList()), Summary.Of(rd.Select(x => m * each / x).ToList()), "plain read + deserialize", b.Median / a.Median, "of the read's throughput"));
         s.Notes.Add("The data is created with the importer (one file per negotiation, fixed seeds); that time is not counted.");
+        if (!o.Quick) s.Notes.Add("What is left above the read: see *Profile: rebuild* below.");
         return s;
     }
 
