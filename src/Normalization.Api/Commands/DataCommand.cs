@@ -4,6 +4,7 @@ using JasperFx.CommandLine;
 using Normalization.Api.Importing;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Validation;
 using Spectre.Console;
 
 namespace Normalization.Api.Commands;
@@ -85,18 +86,32 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
     protected static async Task<int> RequireAsync(NegotiationStore store, string id, CancellationToken ct) =>
         await store.VersionAsync(id, ct) ?? throw new CliException($"No negotiation '{id}'.");
 
-    protected static DateOnly? Date(string? text, string flag)
+    /// <summary>
+    /// A date option, by the API's rule (<see cref="Normalization.Domain.Catalog.DomainDate"/>: YYYY-MM-DD, or YYYY-MM / YYYY meaning
+    /// the end of that period; ASCII digits; nothing around it). Absent or empty: null. Otherwise a <see cref="CliException"/>.
+    /// </summary>
+    public static DateOnly? Date(string? text, string flag)
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d : throw new CliException($"--{flag} must be a date yyyy-MM-dd, not '{text}'.");
+        if (string.IsNullOrEmpty(text)) return null;
+        return Normalization.Domain.Catalog.DomainDate.TryParse(text, out var d) && d.Year is >= 1 and <= 9998
+            ? d.End : throw new CliException($"--{flag} must be a date YYYY-MM-DD (or YYYY-MM / YYYY) in ASCII digits, not '{Shown(text)}'.");
     }
 
-    protected static DateTimeOffset? Instant(string? text, string flag)
+    /// <summary>An instant option by <see cref="Strict.TryInstant"/> (ISO 8601 with Z or an offset; a date alone is 00:00 UTC).</summary>
+    public static DateTimeOffset? Instant(string? text, string flag)
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t : throw new CliException($"--{flag} must be an instant (e.g. 2025-04-15T12:00:00Z), not '{text}'.");
+        if (string.IsNullOrEmpty(text)) return null;
+        return Strict.TryInstant(text, out var t)
+            ? t : throw new CliException($"--{flag} must be an ISO 8601 instant with Z or an offset (e.g. 2025-04-15T12:00:00Z), not '{Shown(text)}'.");
+    }
+
+    /// <summary>A value echoed in an error on one line: control characters shown as escapes, long values cut.</summary>
+    protected static string Shown(string text)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var c in text.Length > 80 ? text[..80] + "…" : text)
+            sb.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        return sb.ToString();
     }
 
     /// <summary>The day "now" means for a negotiation: today, or its last event when that is later.</summary>

@@ -244,7 +244,7 @@ public sealed class PostgresLocator
         {
             var result = RunAsync(pgCtl, ["--version"], asPostgresUser: false, TimeSpan.FromSeconds(10), CancellationToken.None)
                 .GetAwaiter().GetResult();
-            var m = Regex.Match(result.Output, @"\(PostgreSQL\)\s+((\d+)(\.\d+)?)");
+            var m = Regex.Match(result.Output, @"\(PostgreSQL\)\s+(([0-9]+)(\.[0-9]+)?)");
             return result.ExitCode == 0 && m.Success ? (int.Parse(m.Groups[2].Value), m.Groups[1].Value) : null;
         }
         catch (Exception)
@@ -630,7 +630,7 @@ public sealed class PostgresLocator
 
     private static void ValidateDatabaseName(string databaseName)
     {
-        if (!Regex.IsMatch(databaseName, "^[a-z_][a-z0-9_]{0,62}$"))
+        if (!Regex.IsMatch(databaseName, @"\A[a-z_][a-z0-9_]{0,62}\z"))
         {
             throw new ArgumentException($"Unsupported database name '{databaseName}' (use lower-case letters, digits, _).", nameof(databaseName));
         }

@@ -24,6 +24,11 @@ public static class Problems
     public static IResult NegotiationNotFound(string id) =>
         Of(StatusCodes.Status404NotFound, "negotiation_not_found", "No such negotiation.", $"There is no negotiation '{Trim(id)}'.");
 
+    /// <summary>404 <c>not_known_then</c>: a view asked "as known at" an instant before the negotiation was recorded.</summary>
+    public static IResult NotKnownThen(DateTimeOffset? knownAt) =>
+        Of(StatusCodes.Status404NotFound, "not_known_then", "The negotiation was not yet recorded at knownAt.",
+            $"knownAt {knownAt:O} is before the negotiation was created.");
+
     public static IResult Conflict(string code, string detail, IDictionary<string, object?>? extra = null) =>
         Of(StatusCodes.Status409Conflict, code, "Conflict.", detail, extra);
 

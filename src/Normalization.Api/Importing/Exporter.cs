@@ -19,7 +19,7 @@ public sealed class Exporter(NegotiationStore store)
     public static readonly string[] StageColumns = ["on", "from", "to", "rule", "eventIds"];
 
     public static ExportFormat FormatOf(string? format, string? path) =>
-        (format ?? (path is not null && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson")).Trim().ToLowerInvariant() switch
+        (format ?? (path is not null && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson")).ToLowerInvariant() switch
         {
             "ndjson" or "jsonl" => ExportFormat.Ndjson,
             "csv" => ExportFormat.Csv,

@@ -23,7 +23,7 @@ public static class HistoryFile
     public static HistoryFormat FormatOf(string path, string? format)
     {
         if (!string.IsNullOrWhiteSpace(format))
-            return format.Trim().ToLowerInvariant() switch
+            return format.ToLowerInvariant() switch
             {
                 "ndjson" or "jsonl" => HistoryFormat.Ndjson,
                 "csv" => HistoryFormat.Csv,

@@ -145,7 +145,7 @@ public sealed class Importer(NegotiationStore store)
     /// <summary>Store errors have paths "events[i].field": i is the index in the batch, mapped back to its line.</summary>
     static LineError MapBack(FieldError f, List<int> lines)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(f.Path, @"^events\[(\d+)\]\.?(.*)$");
+        var m = System.Text.RegularExpressions.Regex.Match(f.Path, @"\Aevents\[([0-9]+)\]\.?(.*)\z", System.Text.RegularExpressions.RegexOptions.Singleline);
         if (m.Success && int.TryParse(m.Groups[1].Value, out var i) && i < lines.Count)
             return new LineError(lines[i], m.Groups[2].Value, f.Code, f.Message);
         return new LineError(0, f.Path, f.Code, f.Message);

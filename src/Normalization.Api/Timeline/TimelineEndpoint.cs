@@ -24,11 +24,10 @@ public static class TimelineEndpoint
         var accept = request.Headers.Accept.ToString();
         var export = accept.Contains("text/csv") || accept.Contains("application/x-ndjson");
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, export ? 100_000 : 500, export ? 100_000 : 100, out var pageSize, out var p4)) return p4!;
-        string? type = q["type"];
+        string? type = string.IsNullOrEmpty(q["type"]) ? null : q["type"].ToString();
         if (type is not null && !EventCatalog.TryGet(type, out _))
             return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
-        string? actor = q["actor"];
-        if (actor is { Length: > 16 }) return Problems.Field("actor", "invalid_party_code", "actor must be a party code.");
+        if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5!;
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
 
         var (items, total) = await store.TimelineAsync(id, from, to, type, actor, (page - 1) * pageSize, pageSize, ct);

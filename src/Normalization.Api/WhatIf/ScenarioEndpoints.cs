@@ -17,7 +17,7 @@ namespace Normalization.Api.WhatIf;
 /// </summary>
 public static partial class ScenarioEndpoints
 {
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+    [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\z")]
     private static partial Regex Name();
 
     static readonly string[] Fields = ["name", .. WhatIfChanges.Fields];
@@ -44,7 +44,7 @@ public static partial class ScenarioEndpoints
         if (result is null) return Problems.NegotiationNotFound(id);
         if (!result.IsValid) return WhatIfRunner.Invalid(result);
 
-        await Schema.EnsureAsync(dataSource, ct);
+        var location = ApiJson.Location("api", "negotiations", id, "scenarios", name!);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("""
             insert into nz_scenarios (negotiation_id, name, body) values (@id, @name, @body)
@@ -55,7 +55,6 @@ public static partial class ScenarioEndpoints
         cmd.Parameters.AddWithValue("name", name!);
         cmd.Parameters.Add(new NpgsqlParameter("body", NpgsqlDbType.Jsonb) { Value = changes.Raw });
         var inserted = await cmd.ExecuteScalarAsync(ct) is true;
-        var location = $"/api/negotiations/{id}/scenarios/{name}";
         var answer = WhatIfRunner.Body(id, result, null, name);
         return inserted ? ApiJson.Created(location, answer) : ApiJson.Ok(answer);
     }
@@ -101,7 +100,7 @@ public static partial class ScenarioEndpoints
         if (errors.Count > 0) return Problems.Validation(errors, StatusCodes.Status422UnprocessableEntity);
         var result = await WhatIfRunner.RunAsync(store, id, changes, new(asOf, knownAt, projectTo), ct);
         if (result is null)
-            return Problems.Of(StatusCodes.Status404NotFound, "not_known_then", "The negotiation was not yet recorded at knownAt.", $"knownAt {knownAt:O} is before the negotiation was created.");
+            return Problems.NotKnownThen(knownAt);
         // The history may have grown so that the scenario no longer holds (e.g. its demand id is now taken): say so.
         return result.IsValid ? ApiJson.Ok(WhatIfRunner.Body(id, result, knownAt, name)) : WhatIfRunner.Invalid(result);
     }

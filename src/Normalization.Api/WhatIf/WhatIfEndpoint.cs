@@ -29,7 +29,7 @@ public static class WhatIfEndpoint
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
         var result = await WhatIfRunner.RunAsync(store, id, changes, options, ct);
         if (result is null)
-            return Problems.Of(StatusCodes.Status404NotFound, "not_known_then", "The negotiation was not yet recorded at knownAt.", $"knownAt {options.KnownAt:O} is before the negotiation was created.");
+            return Problems.NotKnownThen(options.KnownAt);
         return result.IsValid ? ApiJson.Ok(WhatIfRunner.Body(id, result, options.KnownAt)) : WhatIfRunner.Invalid(result);
     }
 }

@@ -45,7 +45,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
             var i = 0;
             foreach (var item in removes.EnumerateArray())
             {
-                if (item.ValueKind == JsonValueKind.String && Guid.TryParse(item.GetString(), out var g) && g != Guid.Empty) remove.Add(g);
+                if (item.ValueKind == JsonValueKind.String && Strict.TryGuid(item.GetString(), out var g)) remove.Add(g);
                 else errors.Add(new($"remove[{i}]", "invalid_guid", "Each item of remove must be the eventId (GUID) of a recorded event."));
                 i++;
             }
@@ -60,7 +60,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                 foreach (var p in item.EnumerateObject())
                     if (p.Name is not ("eventId" or "event")) errors.Add(new($"{path}.{Short(p.Name)}", "unknown_field", "Unknown field. Allowed: eventId, event."));
                 Guid? target = null;
-                if (item.TryGetProperty("eventId", out var idEl) && idEl.ValueKind == JsonValueKind.String && Guid.TryParse(idEl.GetString(), out var g) && g != Guid.Empty) target = g;
+                if (item.TryGetProperty("eventId", out var idEl) && idEl.ValueKind == JsonValueKind.String && Strict.TryGuid(idEl.GetString(), out var g)) target = g;
                 else errors.Add(new($"{path}.eventId", idEl.ValueKind == JsonValueKind.Undefined ? "required" : "invalid_guid", "eventId must be the GUID of the recorded event to replace."));
                 NegotiationEvent? e = null;
                 if (item.TryGetProperty("event", out var evEl)) e = EventReader.Read(evEl, $"{path}.event", errors);
@@ -101,9 +101,8 @@ public static class WhatIfRunner
     public static DateTimeOffset? Instant(JsonElement body, string name, List<FieldError> errors)
     {
         if (!body.TryGetProperty(name, out var el) || el.ValueKind == JsonValueKind.Null) return null;
-        if (el.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(el.GetString(), System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out var i)) return i;
-        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant, e.g. 2025-04-01T00:00:00Z."));
+        if (el.ValueKind == JsonValueKind.String && Strict.TryInstant(el.GetString(), out var i)) return i;
+        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
         return null;
     }
 

@@ -36,7 +36,8 @@ public readonly partial record struct DomainDate(int Year, int? Month = null, in
         _ => $"{Year:D4}",
     };
 
-    [GeneratedRegex(@"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")]
+    // ASCII digits and the true end of the text (docs/reliability.md, "Input rules"): \d would take any script's digits, $ a final \n.
+    [GeneratedRegex(@"\A([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\z")]
     private static partial Regex Shape();
 
     public static bool TryParse(string? text, out DomainDate date)

@@ -4,9 +4,13 @@ namespace Normalization.Domain.Catalog;
 
 public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, ObjectArray, Event }
 
-/// <summary>One field of an event type, as a client sees it (drives validation and generated forms).</summary>
+/// <summary>
+/// One field of an event type, as a client sees it (drives validation, generated forms and the generated fuzz).
+/// <paramref name="MaxLength"/> is in UTF-16 characters; <paramref name="Multiline"/> text may hold line breaks and
+/// tabs inside (never at its ends). An optional field sent as <c>null</c> is the same as a missing one.
+/// </summary>
 public sealed record FieldSpec(string Name, FieldKind Kind, bool Required, string Description,
-    IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500);
+    IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500, bool Multiline = false);
 
 public enum EventFamily { Contacts, RequestsAndDemands, GesturesAndConcessions, Structure, PressureAndConflict, Context, Corrections }
 
@@ -42,6 +46,8 @@ public static partial class EventCatalog
     static readonly string[] Lists = Enum.GetNames<DesignationList>();
 
     static FieldSpec Str(string n, bool req, string d, int max = 500) => new(n, FieldKind.String, req, d, MaxLength: max);
+    /// <summary>Free text that may run over several lines (quotes, notes, summaries).</summary>
+    static FieldSpec Text(string n, bool req, string d, int max) => new(n, FieldKind.String, req, d, MaxLength: max, Multiline: true);
     static FieldSpec En(string n, bool req, string d, string[] values) => new(n, FieldKind.Enum, req, d, values);
     static FieldSpec Num(string n, string d) => new(n, FieldKind.Number, false, d);
     static FieldSpec Codes(string n, bool req, string d) => new(n, FieldKind.StringArray, req, d, MaxLength: 20);
@@ -62,7 +68,7 @@ public static partial class EventCatalog
             new("publishedOn", FieldKind.Date, false, "Publication date."),
             Str("attribution", false, "The publication's own attribution, e.g. 'sources familiar with the talks'."),
         ]),
-        Str("note", false, "Free text.", 4000),
+        Text("note", false, "Free text.", 4000),
     ];
 
     public static readonly IReadOnlyList<EventTypeInfo> All = Build();

@@ -12,7 +12,8 @@ public static partial class EventReader
 {
     const int MaxArrayItems = 200;
 
-    [GeneratedRegex(@"^[A-Z][A-Z0-9\-]{0,15}$")]
+    /// <summary>A party code: 1–16 characters, upper-case ASCII letters, digits and hyphens, starting with a letter (whole text).</summary>
+    [GeneratedRegex(@"\A[A-Z][A-Z0-9\-]{0,15}\z")]
     public static partial Regex PartyCode();
 
     public static NegotiationEvent? Read(JsonElement element, string path, List<FieldError> errors, bool allowMissingEventId = true)
@@ -39,26 +40,29 @@ public static partial class EventReader
             return null;
         }
 
-        CheckObject(element, path, EventCatalog.EnvelopeFields.Concat(info.Fields).ToList(), errors);
-        if (element.TryGetProperty("actor", out var actor) && actor.ValueKind == JsonValueKind.String && !PartyCode().IsMatch(actor.GetString()!))
-            errors.Add(new(Join(path, "actor"), "invalid_party_code", "actor must be a party code: upper-case letters, digits, hyphens (e.g. US, TB, ISIS-K)."));
-        if (element.TryGetProperty("target", out var target) && target.ValueKind == JsonValueKind.String && !PartyCode().IsMatch(target.GetString()!))
-            errors.Add(new(Join(path, "target"), "invalid_party_code", "target must be a party code: upper-case letters, digits, hyphens."));
+        var nulls = CheckObject(element, path, EventCatalog.EnvelopeFields.Concat(info.Fields).ToList(), errors);
+        PartyCodeField(element, path, "actor", errors, before);
+        PartyCodeField(element, path, "target", errors, before);
 
         if (errors.Count > before) return null;
         try
         {
+            // One rule for null, from the catalog (docs/reliability.md): an optional field sent as null is the same as
+            // a missing one, so the record's default applies (an empty list of sources, not a null one).
+            var source = nulls ? WithoutNulls(System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!) : null;
             if (info.ClrType == typeof(EventCorrected))
             {
                 // The correction is a flat event in its own right: read it with this reader (paths through
                 // "correction", any field order) rather than through the polymorphic deserializer.
                 var inner = element.TryGetProperty("correction", out var corrEl) ? Read(corrEl, Join(path, "correction"), errors) : null;
                 if (errors.Count > before) return null;
-                var outer = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!.AsObject();
+                var outer = (source ?? System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!).AsObject();
                 outer.Remove("correction");
                 return outer.Deserialize<EventCorrected>(EventJson.Options)! with { Correction = inner };
             }
-            return (NegotiationEvent)element.Deserialize(info.ClrType, EventJson.Options)!;
+            return source is null
+                ? (NegotiationEvent)element.Deserialize(info.ClrType, EventJson.Options)!
+                : (NegotiationEvent)source.Deserialize(info.ClrType, EventJson.Options)!;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException)
         {
@@ -67,8 +71,34 @@ public static partial class EventReader
         }
     }
 
-    static void CheckObject(JsonElement obj, string path, IReadOnlyList<FieldSpec> specs, List<FieldError> errors)
+    /// <summary>A party-code field (actor, target) that passed the text rules: checked against <see cref="PartyCode"/>, once.</summary>
+    static void PartyCodeField(JsonElement element, string path, string name, List<FieldError> errors, int before)
     {
+        var fieldPath = Join(path, name);
+        if (!element.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String) return;
+        if (errors.Skip(before).Any(e => e.Path == fieldPath)) return;
+        if (!PartyCode().IsMatch(v.GetString()!))
+            errors.Add(new(fieldPath, "invalid_party_code", $"{name} must be a party code: upper-case letters, digits, hyphens (e.g. US, TB, ISIS-K)."));
+    }
+
+    /// <summary>Removes every null-valued property, at any depth (the "null is missing" rule).</summary>
+    static System.Text.Json.Nodes.JsonNode WithoutNulls(System.Text.Json.Nodes.JsonNode node)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject o)
+        {
+            foreach (var (k, v) in o.ToList())
+                if (v is null) o.Remove(k);
+                else WithoutNulls(v);
+        }
+        else if (node is System.Text.Json.Nodes.JsonArray a)
+            foreach (var item in a) if (item is not null) WithoutNulls(item);
+        return node;
+    }
+
+    /// <summary>Checks an object against its field specs; true when some optional field was sent as null (to be dropped).</summary>
+    static bool CheckObject(JsonElement obj, string path, IReadOnlyList<FieldSpec> specs, List<FieldError> errors)
+    {
+        var nulls = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in obj.EnumerateObject())
         {
@@ -83,74 +113,90 @@ public static partial class EventReader
             if (p.Value.ValueKind == JsonValueKind.Null)
             {
                 if (spec.Required) errors.Add(new(fieldPath, "required", $"{spec.Name} is required."));
+                nulls = true;
                 continue;
             }
-            CheckValue(p.Value, fieldPath, spec, errors);
+            nulls |= CheckValue(p.Value, fieldPath, spec, errors);
         }
         foreach (var s in specs.Where(s => s.Required && !seen.Contains(s.Name)))
             errors.Add(new(Join(path, s.Name), "required", $"{s.Name} is required."));
+        return nulls;
     }
 
-    static void CheckValue(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
+    /// <summary>The text rules of <see cref="Strict.TextProblem"/> plus emptiness: a string field, when sent, has content.</summary>
+    static void CheckText(string s, string path, FieldSpec spec, string what, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(s))
+        {
+            errors.Add(spec.Required
+                ? new(path, "required", $"{what} must not be empty.")
+                : new(path, "empty", $"{what} must not be empty or blank: leave the field out instead."));
+            return;
+        }
+        if (Strict.TextProblem(s, spec.Multiline) is { } problem) errors.Add(new(path, problem.Code, $"{what} {problem.Message}"));
+        if (s.Length > spec.MaxLength) errors.Add(new(path, "too_long", $"{what} is longer than {spec.MaxLength} characters."));
+    }
+
+    /// <summary>Checks one non-null value; true when an object inside it had a null optional field.</summary>
+    static bool CheckValue(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
     {
         switch (spec.Kind)
         {
             case FieldKind.String:
-                if (v.ValueKind != JsonValueKind.String) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be a string.")); return; }
-                var s = v.GetString()!;
-                if (spec.Required && string.IsNullOrWhiteSpace(s)) errors.Add(new(path, "required", $"{spec.Name} must not be empty."));
-                if (s.Length > spec.MaxLength) errors.Add(new(path, "too_long", $"{spec.Name} is longer than {spec.MaxLength} characters."));
-                return;
+                if (v.ValueKind != JsonValueKind.String) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be a string.")); return false; }
+                CheckText(v.GetString()!, path, spec, spec.Name, errors);
+                return false;
             case FieldKind.Integer:
                 if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer."));
                 else if (i < 0) errors.Add(new(path, "out_of_range", $"{spec.Name} must not be negative."));
-                return;
+                return false;
             case FieldKind.Number:
                 if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d)) errors.Add(new(path, "wrong_type", $"{spec.Name} must be a number."));
                 else if (d < 0) errors.Add(new(path, "out_of_range", $"{spec.Name} must not be negative."));
-                return;
+                return false;
             case FieldKind.Enum:
                 if (v.ValueKind != JsonValueKind.String || !spec.EnumValues!.Contains(v.GetString()))
                     errors.Add(new(path, "unknown_value", $"{spec.Name} must be one of: {string.Join(", ", spec.EnumValues!)}."));
-                return;
+                return false;
             case FieldKind.Date:
                 if (v.ValueKind != JsonValueKind.String || !DomainDate.TryParse(v.GetString(), out _))
                     errors.Add(new(path, "invalid_date", $"{spec.Name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY."));
-                return;
+                return false;
             case FieldKind.Guid:
-                if (v.ValueKind != JsonValueKind.String || !Guid.TryParse(v.GetString(), out var g) || g == Guid.Empty)
+                if (v.ValueKind != JsonValueKind.String || !Strict.TryGuid(v.GetString(), out _))
                     errors.Add(new(path, "invalid_guid", $"{spec.Name} must be a non-empty GUID."));
-                return;
+                return false;
             case FieldKind.StringArray:
-                if (v.ValueKind != JsonValueKind.Array) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be an array of strings.")); return; }
-                if (v.GetArrayLength() > MaxArrayItems) { errors.Add(new(path, "too_many", $"{spec.Name} has more than {MaxArrayItems} items.")); return; }
+                if (v.ValueKind != JsonValueKind.Array) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be an array of strings.")); return false; }
+                if (v.GetArrayLength() > MaxArrayItems) { errors.Add(new(path, "too_many", $"{spec.Name} has more than {MaxArrayItems} items.")); return false; }
                 if (spec.Required && v.GetArrayLength() == 0) errors.Add(new(path, "required", $"{spec.Name} must not be empty."));
                 var k = 0;
                 foreach (var item in v.EnumerateArray())
                 {
                     if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
                         errors.Add(new($"{path}[{k}]", "wrong_type", $"{spec.Name} items must be non-empty strings."));
-                    else if (item.GetString()!.Length > 500)
-                        errors.Add(new($"{path}[{k}]", "too_long", "Longer than 500 characters."));
+                    else CheckText(item.GetString()!, $"{path}[{k}]", spec with { MaxLength = 500, Multiline = false }, $"{spec.Name} items", errors);
                     k++;
                 }
-                return;
+                return false;
             case FieldKind.ObjectArray:
-                if (v.ValueKind != JsonValueKind.Array) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be an array of objects.")); return; }
-                if (v.GetArrayLength() > MaxArrayItems) { errors.Add(new(path, "too_many", $"{spec.Name} has more than {MaxArrayItems} items.")); return; }
+                if (v.ValueKind != JsonValueKind.Array) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be an array of objects.")); return false; }
+                if (v.GetArrayLength() > MaxArrayItems) { errors.Add(new(path, "too_many", $"{spec.Name} has more than {MaxArrayItems} items.")); return false; }
                 if (spec.Required && v.GetArrayLength() == 0) errors.Add(new(path, "required", $"{spec.Name} must not be empty."));
                 var j = 0;
+                var nulls = false;
                 foreach (var item in v.EnumerateArray())
                 {
                     var itemPath = $"{path}[{j++}]";
                     if (item.ValueKind != JsonValueKind.Object) errors.Add(new(itemPath, "wrong_type", $"{spec.Name} items must be objects."));
-                    else CheckObject(item, itemPath, spec.ItemFields!, errors);
+                    else nulls |= CheckObject(item, itemPath, spec.ItemFields!, errors);
                 }
-                return;
+                return nulls;
             case FieldKind.Event:
                 if (v.ValueKind != JsonValueKind.Object) errors.Add(new(path, "wrong_type", $"{spec.Name} must be an event object."));
-                return; // read recursively by the caller
+                return false; // read recursively by the caller
         }
+        return false;
     }
 
     public static string Join(string path, string name) => string.IsNullOrEmpty(path) ? name : $"{path}.{name}";

@@ -5,7 +5,7 @@ namespace Normalization.Domain.Validation;
 
 public static partial class NegotiationValidator
 {
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$")]
+    [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]\z")]
     private static partial Regex Slug();
 
     public static bool IsValidId(string? id) => id is not null && Slug().IsMatch(id) && !id.Contains("--");
@@ -15,8 +15,7 @@ public static partial class NegotiationValidator
         var errors = new List<FieldError>();
         string P(string f) => EventReader.Join(path, f);
         if (!IsValidId(n.Id)) errors.Add(new(P("id"), "invalid_slug", "id must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
-        if (string.IsNullOrWhiteSpace(n.Title)) errors.Add(new(P("title"), "required", "title is required."));
-        else if (n.Title.Length > 200) errors.Add(new(P("title"), "too_long", "title is longer than 200 characters."));
+        Text(n.Title, P("title"), "title", 200, errors);
         if (n.Parties is null || n.Parties.Count != 2) errors.Add(new(P("parties"), "exactly_two", "parties must list exactly two parties."));
         else
         {
@@ -40,9 +39,18 @@ public static partial class NegotiationValidator
         }
         foreach (var (s, i) in (b.Sanctions ?? []).Select((s, i) => (s, i)))
             if (string.IsNullOrWhiteSpace(s) || s.Length > 500) errors.Add(new(P($"baseline.sanctions[{i}]"), "invalid", "Each sanction is a non-empty scope of at most 500 characters."));
+            else Text(s, P($"baseline.sanctions[{i}]"), "A sanction", 500, errors);
         foreach (var (d, i) in (b.Designations ?? []).Select((d, i) => (d, i)))
-            if (string.IsNullOrWhiteSpace(d?.Designee)) errors.Add(new(P($"baseline.designations[{i}].designee"), "required", "designee is required."));
+            Text(d?.Designee, P($"baseline.designations[{i}].designee"), "designee", 500, errors);
         return errors;
+    }
+
+    /// <summary>A required one-line text: present, at most <paramref name="max"/> characters, by <see cref="Strict.TextProblem"/>.</summary>
+    static void Text(string? value, string path, string what, int max, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value)) errors.Add(new(path, "required", $"{what} is required."));
+        else if (value.Length > max) errors.Add(new(path, "too_long", $"{what} is longer than {max} characters."));
+        else if (Strict.TextProblem(value) is { } problem) errors.Add(new(path, problem.Code, $"{what} {problem.Message}"));
     }
 
     static void CheckParties(IReadOnlyList<Party> parties, string path, List<FieldError> errors)
@@ -52,8 +60,7 @@ public static partial class NegotiationValidator
             var p = parties[i];
             if (p is null) { errors.Add(new($"{path}[{i}]", "required", "A party is an object with code and name.")); continue; }
             if (!EventReader.PartyCode().IsMatch(p.Code ?? "")) errors.Add(new($"{path}[{i}].code", "invalid_party_code", "code must be 1–16 characters: upper-case letters, digits, hyphens, starting with a letter."));
-            if (string.IsNullOrWhiteSpace(p.Name)) errors.Add(new($"{path}[{i}].name", "required", "name is required."));
-            else if (p.Name.Length > 200) errors.Add(new($"{path}[{i}].name", "too_long", "name is longer than 200 characters."));
+            Text(p.Name, $"{path}[{i}].name", "name", 200, errors);
         }
     }
 }

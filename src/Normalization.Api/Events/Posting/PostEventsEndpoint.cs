@@ -48,6 +48,7 @@ public static class PostEventsEndpoint
         }
         if (errors.Count > 0) return Problems.Validation(errors);
 
+        var location = ApiJson.Location("api", "negotiations", id);
         var outcome = await store.AppendAsync(id, expected, events, ApiKeys.PostedBy(http), http.TraceIdentifier, ct);
         return outcome switch
         {
@@ -56,7 +57,7 @@ public static class PostEventsEndpoint
                 $"The negotiation is at version {c.CurrentVersion}, not {c.ExpectedVersion}: reload and retry.",
                 new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion, ["expectedVersion"] = c.ExpectedVersion }),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors, StatusCodes.Status422UnprocessableEntity),
-            AppendOutcome.Appended a => ApiJson.Created($"/api/negotiations/{id}", new
+            AppendOutcome.Appended a => ApiJson.Created(location, new
             {
                 id, version = a.Version,
                 events = a.Events.Select(e => new { eventId = e.EventId, status = e.Duplicate ? "duplicate" : "stored" }),

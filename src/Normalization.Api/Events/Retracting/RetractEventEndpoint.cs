@@ -16,7 +16,7 @@ public static class RetractEventEndpoint
     [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
     public static async Task<IResult> Post(string id, string eventId, HttpContext http, NegotiationStore store, CancellationToken ct)
     {
-        if (!Guid.TryParse(eventId, out var target)) return Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID.");
+        if (!Strict.TryGuid(eventId, out var target)) return Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID.");
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
         if (problem is not null) return problem;
         using var _ = doc;
@@ -39,7 +39,7 @@ public static class RetractEventEndpoint
         if (Str("occurredOn") is { } o && !DomainDate.TryParse(o, out occurred)) return Problems.Field("occurredOn", "invalid_date", "occurredOn must be YYYY-MM-DD, YYYY-MM or YYYY.");
         var retractionId = Guid.NewGuid();
         if (b.TryGetProperty("eventId", out var idEl) && idEl.ValueKind != JsonValueKind.Null &&
-            !(idEl.ValueKind == JsonValueKind.String && Guid.TryParse(idEl.GetString(), out retractionId) && retractionId != Guid.Empty))
+            !(idEl.ValueKind == JsonValueKind.String && Strict.TryGuid(idEl.GetString(), out retractionId)))
             return Problems.Field("eventId", "invalid_guid", "eventId, when given, must be a non-empty GUID (the retraction's own id).");
         if (Str("actor") is { } actor && !EventReader.PartyCode().IsMatch(actor))
             return Problems.Field("actor", "invalid_party_code", "actor must be a party code: upper-case letters, digits, hyphens (e.g. US, TB).");
@@ -52,6 +52,7 @@ public static class RetractEventEndpoint
             TargetEventId = target,
             Reason = reason,
         };
+        var location = ApiJson.Location("api", "negotiations", id);
         var outcome = await store.AppendAsync(id, null, [retraction], ApiKeys.PostedBy(http), http.TraceIdentifier, ct);
         return outcome switch
         {
@@ -61,7 +62,7 @@ public static class RetractEventEndpoint
             AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "already_retracted") =>
                 Problems.Conflict("already_retracted", $"Event {target} is already retracted."),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
-            AppendOutcome.Appended a => ApiJson.Created($"/api/negotiations/{id}", new
+            AppendOutcome.Appended a => ApiJson.Created(location, new
             {
                 id, version = a.Version, retractionEventId = a.Events[0].EventId, duplicate = a.Events[0].Duplicate,
                 retractedEventId = target, stage = a.Stage, previousStage = a.PreviousStage, stageChanged = a.StageChanged,

@@ -21,10 +21,11 @@ public static class CreateNegotiationEndpoint
         using var _ = doc;
         var (opening, errors) = Read(doc!.RootElement);
         if (errors.Count > 0) return Problems.Validation(errors);
+        var location = ApiJson.Location("api", "negotiations", opening!.Id);
         if (!await store.CreateAsync(opening!, ApiKeys.PostedBy(http), ct))
             return Problems.Conflict("negotiation_exists", $"A negotiation '{opening!.Id}' already exists.");
         var state = (await store.StateAsOfAsync(opening!.Id, store.Today, ct: ct))!;
-        return ApiJson.Created($"/api/negotiations/{opening.Id}", StateEndpoints.Body(state, 1));
+        return ApiJson.Created(location, StateEndpoints.Body(state, 1));
     }
 
     static readonly string[] Allowed = ["id", "title", "parties", "mediators", "baseline"];

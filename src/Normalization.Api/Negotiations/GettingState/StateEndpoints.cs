@@ -36,7 +36,7 @@ public static class StateEndpoints
         if (version is null) return Problems.NegotiationNotFound(id);
         var options = min is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = min.Value };
         var state = await store.StateAsOfAsync(id, asOf ?? store.Today, knownAt, options, ct);
-        if (state is null) return Problems.Of(404, "not_known_then", "The negotiation was not yet recorded at knownAt.", $"knownAt {knownAt:O} is before the negotiation was created.");
+        if (state is null) return Problems.NotKnownThen(knownAt);
         return ApiJson.Ok(Body(state, version.Value, knownAt, min));
     }
 
@@ -52,7 +52,8 @@ public static class StateEndpoints
         if (view is null) return Problems.NegotiationNotFound(id);
         var until = to ?? (view.Head.PendingDate is { } p && p > store.Today ? p : store.Today);
         var state = await store.StateAsOfAsync(id, until, knownAt, ct: ct);
-        var history = state!.StageHistory;
+        if (state is null) return Problems.NotKnownThen(knownAt);
+        var history = state.StageHistory;
         // The stage in force at `from` opens the range, then the transitions inside it.
         var opening = from is null ? null : history.LastOrDefault(t => t.On is null || t.On <= from);
         var inRange = history.Where(t => t.On is not null && (from is null || t.On > from) && t.On <= until).ToList();

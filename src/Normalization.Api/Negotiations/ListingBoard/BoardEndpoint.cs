@@ -16,8 +16,7 @@ public static class BoardEndpoint
         if (!Query.TryEnum<Stage>(q["stage"], "stage", out var stage, out var p1)) return p1!;
         if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p2)) return p2!;
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, 200, 50, out var pageSize, out var p3)) return p3!;
-        string? party = q["party"];
-        if (party is { Length: > 16 }) return Problems.Field("party", "invalid_party_code", "party must be a party code.");
+        if (!Query.TryPartyCode(q["party"], "party", out var party, out var p4)) return p4!;
         var today = store.Today;
         var rows = (await session.Query<BoardEntry>().ToListAsync(ct))
             .Select(b => (Entry: b, Now: b.StageOn(today)))

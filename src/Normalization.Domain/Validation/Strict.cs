@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Normalization.Domain.Validation;
+
+/// <summary>
+/// The one set of parsing rules for everything a client sends — bodies, query strings, CSV/NDJSON files and CLI
+/// options (docs/reliability.md, "Input rules"). Each rule closes a whole kind of fault that .NET's lenient defaults
+/// let through:
+/// <list type="bullet">
+/// <item><b>Digits</b> are ASCII <c>0–9</c> only: in .NET <c>\d</c> matches every Unicode decimal digit (Persian,
+///   Arabic-Indic, full-width…) and <c>int.Parse</c> then throws; <see cref="TryInt"/> takes no sign, space or other digit.</item>
+/// <item><b>Patterns</b> match the whole text: <c>$</c> also matches before a final <c>\n</c>, so every pattern is
+///   anchored with <c>\A…\z</c> (a test scans every <c>[GeneratedRegex]</c> of the product for it).</item>
+/// <item><b>Instants</b> are ISO 8601 with <c>Z</c> or an offset (<see cref="TryInstant"/>); a date alone means its
+///   start in UTC. No culture-dependent forms (<c>01/12/2026</c>, <c>Dec 31 2026</c>).</item>
+/// <item><b>Enum values</b> are names only, case-insensitive (<see cref="TryName{T}"/>): no numbers, lists or padding.</item>
+/// <item><b>GUIDs</b> are the 36-character hyphenated form only (<see cref="TryGuid"/>), not empty.</item>
+/// <item><b>Text</b> is trimmed and free of control characters (<see cref="TextProblem"/>).</item>
+/// </list>
+/// </summary>
+public static partial class Strict
+{
+    /// <summary>True when <paramref name="text"/> is one or more ASCII digits and nothing else.</summary>
+    public static bool IsAsciiDigits(ReadOnlySpan<char> text)
+    {
+        if (text.IsEmpty) return false;
+        foreach (var c in text) if (c is < '0' or > '9') return false;
+        return true;
+    }
+
+    /// <summary>
+    /// A non-negative integer written in ASCII digits only (at most 9 digits, so it always fits an <see cref="int"/>):
+    /// no sign, no spaces, no exponent, no other script's digits. False otherwise; never throws.
+    /// </summary>
+    public static bool TryInt(string? text, out int value)
+    {
+        value = 0;
+        if (text is null || text.Length is 0 or > 9 || !IsAsciiDigits(text)) return false;
+        value = int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+        return true;
+    }
+
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,7})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?\z")]
+    private static partial Regex InstantShape();
+
+    /// <summary>
+    /// An instant in ISO 8601 (RFC 3339) form: <c>2025-04-01T12:00:00Z</c>, <c>2025-04-01T12:00+04:30</c>, with up to 7
+    /// fractional digits; or a date alone, <c>2025-04-01</c>, meaning 00:00 UTC that day. The time needs its zone
+    /// (<c>Z</c> or an offset): a local time without one would depend on the server. Returned in UTC.
+    /// </summary>
+    public static bool TryInstant(string? text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (text is null || !InstantShape().IsMatch(text)) return false;
+        // The shape is fixed above, so the culture cannot change the reading; TryParse still checks the calendar.
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            return false;
+        instant = parsed;
+        return true;
+    }
+
+    /// <summary>One of <typeparamref name="T"/>'s names, ignoring case; never a number, a comma list or a padded value.</summary>
+    public static bool TryName<T>(string? text, out T value) where T : struct, Enum
+    {
+        value = default;
+        if (text is null) return false;
+        foreach (var name in Enum.GetNames<T>())
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                value = Enum.Parse<T>(name);
+                return true;
+            }
+        return false;
+    }
+
+    /// <summary>A non-empty GUID in its 36-character hyphenated form (<c>xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx</c>), nothing around it.</summary>
+    public static bool TryGuid(string? text, out Guid value)
+    {
+        value = default;
+        // Guid.TryParseExact trims white space and accepts braces in other formats: check the length and edges first.
+        if (text is not { Length: 36 } || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1])) return false;
+        return Guid.TryParseExact(text, "D", out value) && value != Guid.Empty;
+    }
+
+    /// <summary>
+    /// What is wrong with a piece of text a client sent, or null: <c>untrimmed</c> (leading or trailing white space,
+    /// including a final line break), <c>control_character</c> (a C0/C1 control or U+2028/2029; line breaks and tabs
+    /// are allowed inside <paramref name="multiline"/> text). Emptiness is the caller's rule.
+    /// </summary>
+    public static (string Code, string Message)? TextProblem(string text, bool multiline = false)
+    {
+        if (text.Length == 0) return null;
+        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+            return ("untrimmed", "must not start or end with white space or a line break.");
+        foreach (var c in text)
+        {
+            if (multiline && c is '\n' or '\r' or '\t') continue;
+            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+                return ("control_character", multiline
+                    ? "must not hold control characters (line breaks and tabs are allowed)."
+                    : "must be one line without control characters (no line breaks or tabs).");
+        }
+        return null;
+    }
+}
