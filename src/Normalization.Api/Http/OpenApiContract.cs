@@ -76,7 +76,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Describe(op, doc, "Negotiations", "Time travel", "The state as of a date, optionally as the record stood at an instant (knownAt: events recorded later, such as retractions, are ignored) and with a confidence threshold.");
             op.Parameters = [IdParameter(),
                 Query("asOf", "Date to answer for: YYYY-MM-DD, or YYYY-MM / YYYY meaning the end of that period. Default today.", Str(OpenApiSchemas.DatePattern), "2025-03-15"),
-                Query("knownAt", "ISO 8601 instant: read the record as it was then.", Str(format: "date-time"), "2025-04-01T00:00:00Z"),
+                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): read the record as it was then.", Str(format: "date-time"), "2025-04-01T00:00:00Z"),
                 Query("minConfidence", "Leave out events below this confidence. Default Reported.", OpenApiSchemas.EnumOf<Confidence>(null), "Reported")];
             Responses(op, doc, (200, "The state on asOf.", "NegotiationState"));
             Errors(op, doc, write: false, (400, "A bad query parameter."), (404, "No such negotiation, or not yet recorded at knownAt (not_known_then)."));
@@ -87,9 +87,9 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             op.Parameters = [IdParameter(),
                 Query("from", "First date (YYYY-MM-DD, YYYY-MM, YYYY).", Str(OpenApiSchemas.DatePattern), "2025-01-01"),
                 Query("to", "Last date. Default today.", Str(OpenApiSchemas.DatePattern), "2025-12-31"),
-                Query("knownAt", "ISO 8601 instant: the record as it was then.", Str(format: "date-time"), null)];
+                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.", Str(format: "date-time"), null)];
             Responses(op, doc, (200, "The transitions.", "StageHistory"));
-            Errors(op, doc, write: false, (400, "A bad query parameter, or from after to."), (404, "No such negotiation."));
+            Errors(op, doc, write: false, (400, "A bad query parameter, or from after to."), (404, "No such negotiation, or not yet recorded at knownAt (not_known_then)."));
         });
         yield return ("/api/negotiations/{id}/timeline", HttpMethod.Get, (op, doc) =>
         {
@@ -181,7 +181,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
                 new OpenApiParameter { Name = "name", In = ParameterLocation.Path, Required = true, Description = "The scenario's name.", Schema = Str(), Example = JsonValue.Create("equipment-returned") },
                 Query("asOf", "Branch point. Default today.", Str(OpenApiSchemas.DatePattern), "2025-06-01"),
                 Query("projectTo", "Projection date.", Str(OpenApiSchemas.DatePattern), null),
-                Query("knownAt", "ISO 8601 instant: the record as it was then.", Str(format: "date-time"), null)];
+                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.", Str(format: "date-time"), null)];
             Responses(op, doc, (200, "The projection.", "WhatIfResult"));
             Errors(op, doc, write: false, (400, "A bad query parameter."), (404, "No such negotiation or scenario (scenario_not_found)."),
                 (422, "The saved changes no longer hold against the grown history."));
