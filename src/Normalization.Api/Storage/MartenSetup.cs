@@ -47,6 +47,10 @@ public static class MartenSetup
                 opts.Schema.For<NegotiationView>().Identity(x => x.Id);
                 opts.Schema.For<BoardEntry>().Identity(x => x.Id);
                 opts.Schema.For<PartyProfile>().Identity(x => x.Id);
+
+                // Our own tables, in Marten's schema (last, so they follow DatabaseSchemaName): Marten creates and migrates
+                // them with its own objects — at start-up, in the data commands, db-apply / db-patch / db-assert (Schema).
+                opts.Storage.ExtendedSchemaObjects.AddRange(Schema.Tables(opts.DatabaseSchemaName));
             })
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine()
