@@ -78,8 +78,9 @@ builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>());
+// The health check takes the process's one NpgsqlDataSource from the container (no pool of its own).
 builder.Services.AddHealthChecks()
-    .AddCheck("database", new DatabaseHealthCheck(connectionString), tags: ["db"]);
+    .AddCheck<DatabaseHealthCheck>("database", tags: ["db"]);
 
 var app = builder.Build();
 

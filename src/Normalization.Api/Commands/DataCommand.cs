@@ -55,9 +55,9 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
         try
         {
             host = input.BuildHost();
-            // The host is built, not started: make sure the schema exists (Marten's and ours), as the app's startup does.
+            // The host is built, not started: apply the schema as the app's startup does — Marten's objects and our nz_* tables,
+            // which are declared among Marten's (MartenSetup, Schema).
             await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-            await Schema.EnsureAsync(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>());
             return await Run(input, host.Services, CancellationToken.None);
         }
         catch (Exception e) when (e is CliException or ImportException)

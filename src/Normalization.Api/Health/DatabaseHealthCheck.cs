@@ -4,8 +4,11 @@ using Npgsql;
 
 namespace Normalization.Api.Health;
 
-/// <summary>Healthy when the database answers <c>select 1</c> within 3 seconds.</summary>
-public sealed class DatabaseHealthCheck(string connectionString) : IHealthCheck
+/// <summary>
+/// Healthy when the database answers <c>select 1</c> within 3 seconds. Uses the process's one data source (its pool,
+/// <see cref="Storage.MartenSetup.MaxPoolSize"/>), so a health probe never opens connections beyond the cap.
+/// </summary>
+public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
 
@@ -15,12 +18,12 @@ public sealed class DatabaseHealthCheck(string connectionString) : IHealthCheck
         cts.CancelAfter(Timeout);
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3, CommandTimeout = 3 };
-            await using var conn = new NpgsqlConnection(builder.ConnectionString);
-            await conn.OpenAsync(cts.Token);
-            await using var cmd = new NpgsqlCommand("select 1", conn);
+            // The cancellation token bounds the wait for a connection (pool or server) and the command to 3 seconds.
+            await using var conn = await dataSource.OpenConnectionAsync(cts.Token);
+            await using var cmd = new NpgsqlCommand("select 1", conn) { CommandTimeout = (int)Timeout.TotalSeconds };
             await cmd.ExecuteScalarAsync(cts.Token);
-            return HealthCheckResult.Healthy($"{builder.Host}:{builder.Port}/{builder.Database} answers");
+            var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+            return HealthCheckResult.Healthy($"{target.Host}:{target.Port}/{target.Database} answers");
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
         {

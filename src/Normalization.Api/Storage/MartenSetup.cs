@@ -15,15 +15,35 @@ public static class MartenSetup
     /// <summary>Longest wait for a database connection: past it a request answers 503 database_unavailable (docs/reliability.md).</summary>
     public const int ConnectTimeoutSeconds = 5;
 
+    /// <summary>
+    /// Most connections this process opens, for everything: Marten, Wolverine's message storage (through Marten), our own
+    /// tables and the health check all share one <see cref="NpgsqlDataSource"/>. PostgreSQL's default max_connections is 100,
+    /// 3 of them reserved for superusers: two app nodes at 40 each take 80 and leave room for psql, the command line
+    /// (its own process, a handful of connections), migrations and monitoring. Npgsql's default (100 per pool) let a
+    /// single busy node take every connection the server has. Past the cap a request waits for a free connection up to
+    /// <see cref="ConnectTimeoutSeconds"/>, then answers 503.
+    /// </summary>
+    public const int MaxPoolSize = 40;
+
+    /// <summary>The process's one data source: <see cref="ConnectTimeoutSeconds"/> and <see cref="MaxPoolSize"/> capped.</summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (builder.ConnectionStringBuilder.Timeout > ConnectTimeoutSeconds) builder.ConnectionStringBuilder.Timeout = ConnectTimeoutSeconds;
+        builder.ConnectionStringBuilder.MaxPoolSize = MaxPoolSize;
+        // No auto-prepare (MaxAutoPrepare stays 0): a prepared statement gets PostgreSQL's generic plan, sized for the largest
+        // negotiation (a parallel scan), which made small negotiations' time-travel queries 10× slower in the benchmark
+        // (docs/benchmarks.md).
+        return builder.Build();
+    }
+
     public static IServiceCollection AddNormalizationStorage(this IServiceCollection services, string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (builder.Timeout > ConnectTimeoutSeconds) builder.Timeout = ConnectTimeoutSeconds;
-        connectionString = builder.ConnectionString;
+        // One pool for the whole process (see MaxPoolSize): Marten takes it from the container (UseNpgsqlDataSource below),
+        // Wolverine's Marten integration uses Marten's, NegotiationStore and the health check take it by injection.
+        services.AddSingleton(_ => CreateDataSource(connectionString));
         services.AddMarten(opts =>
             {
-                opts.Connection(connectionString);
-
                 // Streams are identified by the negotiation's slug ("us-taliban").
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
                 // Quick mode: one round trip per batch. Versions and expected-version checks are ours: appends hold the
@@ -47,14 +67,16 @@ public static class MartenSetup
                 opts.Schema.For<NegotiationView>().Identity(x => x.Id);
                 opts.Schema.For<BoardEntry>().Identity(x => x.Id);
                 opts.Schema.For<PartyProfile>().Identity(x => x.Id);
+
+                // Our own tables, in Marten's schema (last, so they follow DatabaseSchemaName): Marten creates and migrates
+                // them with its own objects — at start-up, in the data commands, db-apply / db-patch / db-assert (Schema).
+                opts.Storage.ExtendedSchemaObjects.AddRange(Schema.Tables(opts.DatabaseSchemaName));
             })
+            .UseNpgsqlDataSource()
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine()
             .UseLightweightSessions();
 
-        // No auto-prepare: a prepared statement gets PostgreSQL's generic plan, sized for the largest negotiation (a parallel
-        // scan), which made small negotiations' time-travel queries 10× slower in the benchmark (docs/benchmarks.md).
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NegotiationStore>();
         return services;

@@ -44,7 +44,6 @@ public sealed partial class NegotiationStore
     public async Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
         string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         var id = opening.Id;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -293,7 +292,6 @@ public sealed partial class NegotiationStore
     /// </summary>
     public async Task RebuildAsync(string id, CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("""

@@ -27,7 +27,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     public async Task<bool> CreateAsync(NegotiationOpened opening, string postedBy, CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, 1) on conflict do nothing", conn, tx))
@@ -48,7 +47,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
         string postedBy, string? correlationId = null, CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
@@ -449,7 +447,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         options ??= FoldOptions.Default;
         if (knownAt is null && options == FoldOptions.Default)
         {
-            await Schema.EnsureAsync(dataSource, ct);
             await using var conn = await dataSource.OpenConnectionAsync(ct);
             // One snapshot for the index, the checkpoint and the events after it: a concurrent append cannot tear the answer.
             await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
@@ -524,7 +521,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     public async Task<(IReadOnlyList<TimelineEntry> Items, int Total)> TimelineAsync(string id, DateOnly? from, DateOnly? to, string? type, string? actor,
         int offset, int limit, CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         var where = "i.negotiation_id = @id" + (from is null ? "" : " and i.domain_date >= @from") + (to is null ? "" : " and i.domain_date <= @to")
             + (type is null ? "" : " and i.type = @type") + (actor is null ? "" : " and i.actor = @actor");
@@ -563,7 +559,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     public async Task<int?> VersionAsync(string id, CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id", conn);
         cmd.Parameters.AddWithValue("id", id);
@@ -572,7 +567,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     public async Task<IReadOnlyList<string>> NegotiationIdsAsync(CancellationToken ct = default)
     {
-        await Schema.EnsureAsync(dataSource, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("select id from nz_negotiations order by id", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);

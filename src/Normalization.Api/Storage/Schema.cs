@@ -1,91 +1,112 @@
-using Npgsql;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
 
 namespace Normalization.Api.Storage;
 
 /// <summary>
 /// Tables Marten does not know about: the domain-order index of every stream (with effective status after
-/// retractions/corrections), fold checkpoints in domain order, and the ids events may reference.
+/// retractions/corrections), fold checkpoints in domain order, the ids events may reference and saved what-if scenarios.
 /// (negotiation_id, event_id) is the primary key, so the database itself makes an eventId unique within a negotiation.
+/// <para>
+/// They are declared as Weasel tables and added to Marten's <c>opts.Storage.ExtendedSchemaObjects</c>
+/// (<see cref="MartenSetup"/>): Marten creates and migrates them with its own objects — at start-up
+/// (<c>ApplyAllDatabaseChangesOnStartup</c>), in the data commands (<c>ApplyAllConfiguredChangesToDatabaseAsync</c>) and
+/// through <c>db-apply</c>, <c>db-patch</c> and <c>db-assert</c>. No request path runs DDL.
+/// </para>
 /// </summary>
 public static class Schema
 {
-    public const string Sql = """
-        create table if not exists nz_negotiations (
-            id text primary key,
-            version int not null,
-            created_at timestamptz not null default now());
-        create table if not exists nz_events (
-            event_id uuid not null,
-            negotiation_id text not null,
-            version int not null,
-            type text not null,
-            role smallint not null,            -- 0 catalog event, 1 retraction, 2 correction
-            target_event_id uuid null,
-            status text not null,              -- active | retracted | corrected | superseded
-            sort_key text not null,            -- domain order of the event as read by the fold
-            domain_date date not null,
-            occurred_on text not null,
-            actor text not null,
-            recorded_at timestamptz not null default now(),
-            primary key (negotiation_id, event_id));
-        create index if not exists ix_nz_events_fold on nz_events (negotiation_id, sort_key) where status = 'active' and role <> 1;
-        create index if not exists ix_nz_events_timeline on nz_events (negotiation_id, sort_key);
-        create index if not exists ix_nz_events_target on nz_events (negotiation_id, target_event_id) where target_event_id is not null;
-        create unique index if not exists ux_nz_events_version on nz_events (negotiation_id, version);
-        create table if not exists nz_checkpoints (
-            negotiation_id text not null,
-            sort_key text not null,
-            domain_date date not null,
-            event_count int not null,
-            accumulator bytea not null,        -- the FoldAccumulator's JSON, gzip-compressed (CheckpointPacking)
-            primary key (negotiation_id, sort_key));
-        -- Before checkpoints were compressed the column was jsonb: keep those rows as UTF-8 JSON bytes (read either way).
-        do $$ begin
-            if (select data_type from information_schema.columns where table_schema = current_schema() and table_name = 'nz_checkpoints' and column_name = 'accumulator') = 'jsonb' then
-                alter table nz_checkpoints alter column accumulator type bytea using convert_to(accumulator::text, 'UTF8');
-            end if;
-        end $$;
-        create table if not exists nz_references (
-            negotiation_id text not null,
-            kind text not null,                -- demand | commitment
-            ref_id text not null,
-            primary key (negotiation_id, kind, ref_id));
-        create table if not exists nz_scenarios (
-            negotiation_id text not null,
-            name text not null,
-            body jsonb not null,
-            saved_at timestamptz not null default now(),
-            primary key (negotiation_id, name));
-        """;
+    public const string Negotiations = "nz_negotiations";
+    public const string Events = "nz_events";
+    public const string Checkpoints = "nz_checkpoints";
+    public const string References = "nz_references";
+    public const string Scenarios = "nz_scenarios";
 
-    static readonly SemaphoreSlim Gate = new(1, 1);
-    static readonly HashSet<string> Ensured = [];
+    /// <summary>Every table of ours, by name.</summary>
+    public static readonly IReadOnlyList<string> TableNames = [Negotiations, Events, Checkpoints, References, Scenarios];
 
-    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
+    /// <summary>Our tables in <paramref name="schemaName"/> (Marten's <c>DatabaseSchemaName</c>).</summary>
+    /// <remarks>
+    /// Primary keys keep PostgreSQL's default names (<c>&lt;table&gt;_pkey</c>), the names the tables had when they were
+    /// created from plain DDL, so an existing database shows no difference. Index predicates are written as PostgreSQL
+    /// prints them back (<c>pg_get_indexdef</c>) so that Weasel's comparison sees no change on every start.
+    /// </remarks>
+    public static IReadOnlyList<Table> Tables(string schemaName) =>
+    [
+        NegotiationsTable(schemaName), EventsTable(schemaName), CheckpointsTable(schemaName), ReferencesTable(schemaName), ScenariosTable(schemaName),
+    ];
+
+    static Table New(string schemaName, string name) =>
+        new(new PostgresqlObjectName(schemaName, name, SchemaUtils.IdentifierUsage.General)) { PrimaryKeyName = name + "_pkey" };
+
+    static Table NegotiationsTable(string schemaName)
     {
-        var key = dataSource.ConnectionString;
-        if (Ensured.Contains(key)) return;
-        await Gate.WaitAsync(ct);
-        try
-        {
-            if (Ensured.Contains(key)) return;
-            await using var conn = await dataSource.OpenConnectionAsync(ct);
-            await using (var lockCmd = new NpgsqlCommand("select pg_advisory_lock(54329001)", conn)) await lockCmd.ExecuteNonQueryAsync(ct);
-            try
-            {
-                await using var cmd = new NpgsqlCommand(Sql, conn);
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            finally
-            {
-                await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(54329001)", conn);
-                await unlock.ExecuteNonQueryAsync(ct);
-            }
-            Ensured.Add(key);
-        }
-        finally { Gate.Release(); }
+        var t = New(schemaName, Negotiations);
+        t.AddColumn("id", "text").AsPrimaryKey();
+        t.AddColumn("version", "integer").NotNull();
+        t.AddColumn("created_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        return t;
     }
 
-    /// <summary>Empties our tables (tests, rebuild-all).</summary>
-    public const string TruncateSql = "truncate nz_negotiations, nz_events, nz_checkpoints, nz_references, nz_scenarios;";
+    static Table EventsTable(string schemaName)
+    {
+        var t = New(schemaName, Events);
+        t.AddColumn("negotiation_id", "text").AsPrimaryKey();
+        t.AddColumn("event_id", "uuid").AsPrimaryKey();
+        t.AddColumn("version", "integer").NotNull();
+        t.AddColumn("type", "text").NotNull();
+        t.AddColumn("role", "smallint").NotNull();              // 0 catalog event, 1 retraction, 2 correction
+        t.AddColumn("target_event_id", "uuid").AllowNulls();
+        t.AddColumn("status", "text").NotNull();                // active | retracted | corrected | superseded
+        t.AddColumn("sort_key", "text").NotNull();              // domain order of the event as read by the fold
+        t.AddColumn("domain_date", "date").NotNull();
+        t.AddColumn("occurred_on", "text").NotNull();
+        t.AddColumn("actor", "text").NotNull();
+        t.AddColumn("recorded_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+
+        t.Indexes.Add(new IndexDefinition("ix_nz_events_fold")
+        {
+            Columns = ["negotiation_id", "sort_key"],
+            Predicate = "((status = 'active'::text) AND (role <> 1))",
+        });
+        t.Indexes.Add(new IndexDefinition("ix_nz_events_timeline") { Columns = ["negotiation_id", "sort_key"] });
+        t.Indexes.Add(new IndexDefinition("ix_nz_events_target")
+        {
+            Columns = ["negotiation_id", "target_event_id"],
+            Predicate = "(target_event_id IS NOT NULL)",
+        });
+        t.Indexes.Add(new IndexDefinition("ux_nz_events_version") { Columns = ["negotiation_id", "version"], IsUnique = true });
+        return t;
+    }
+
+    static Table CheckpointsTable(string schemaName)
+    {
+        var t = New(schemaName, Checkpoints);
+        t.AddColumn("negotiation_id", "text").AsPrimaryKey();
+        t.AddColumn("sort_key", "text").AsPrimaryKey();
+        t.AddColumn("domain_date", "date").NotNull();
+        t.AddColumn("event_count", "integer").NotNull();
+        t.AddColumn("accumulator", "bytea").NotNull();          // the FoldAccumulator's JSON, gzip-compressed (CheckpointPacking)
+        return t;
+    }
+
+    static Table ReferencesTable(string schemaName)
+    {
+        var t = New(schemaName, References);
+        t.AddColumn("negotiation_id", "text").AsPrimaryKey();
+        t.AddColumn("kind", "text").AsPrimaryKey();             // demand | commitment
+        t.AddColumn("ref_id", "text").AsPrimaryKey();
+        return t;
+    }
+
+    static Table ScenariosTable(string schemaName)
+    {
+        var t = New(schemaName, Scenarios);
+        t.AddColumn("negotiation_id", "text").AsPrimaryKey();
+        t.AddColumn("name", "text").AsPrimaryKey();
+        t.AddColumn("body", "jsonb").NotNull();
+        t.AddColumn("saved_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        return t;
+    }
 }

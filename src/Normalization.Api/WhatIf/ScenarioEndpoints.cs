@@ -82,7 +82,6 @@ public static partial class ScenarioEndpoints
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
 
-        await Schema.EnsureAsync(dataSource, ct);
         string? saved;
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
         await using (var cmd = new NpgsqlCommand("select body::text from nz_scenarios where negotiation_id = @id and name = @name", conn))

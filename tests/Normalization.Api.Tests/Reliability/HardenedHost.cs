@@ -5,7 +5,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Normalization.Api.Tests.Reliability;
 
@@ -27,8 +26,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
 /// <summary>
 /// A second host in the Production environment, on the same test database, with a tiny write rate limit (1/s, burst 2),
-/// one allowed CORS origin, every log captured, and its own-table data source pointed at a port where no database
-/// answers (so the storage calls that use it fail as when PostgreSQL is down).
+/// one allowed CORS origin, every log captured, and its one data source (Marten's, Wolverine's through Marten, our tables',
+/// the health check's) reaching the test database through a <see cref="DatabaseOutage"/> relay that is cut once the host
+/// has started (its schema applied): from then on every database call fails as when PostgreSQL is down.
 /// Needs the <see cref="Infrastructure.AppFixture"/> of the collection to be up (it sets the connection string and keys).
 /// </summary>
 public sealed class HardenedHost : IAsyncLifetime
@@ -36,10 +36,13 @@ public sealed class HardenedHost : IAsyncLifetime
     public const string AllowedOrigin = "https://allowed.example";
     public CapturingLoggerProvider Logs { get; } = new();
     public IAlbaHost Host { get; private set; } = null!;
+    DatabaseOutage? _outage;
 
     public async Task InitializeAsync()
     {
-        Environment.GetEnvironmentVariable("ConnectionStrings__Normalization").ShouldNotBeNullOrEmpty();
+        var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Normalization");
+        connectionString.ShouldNotBeNullOrEmpty();
+        _outage = new DatabaseOutage(connectionString);
         Host = await AlbaHost.For<Program>(b =>
         {
             b.UseEnvironment("Production");
@@ -53,13 +56,16 @@ public sealed class HardenedHost : IAsyncLifetime
             b.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
             b.ConfigureServices(s =>
             {
-                s.AddSingleton(_ => NpgsqlDataSource.Create("Host=127.0.0.1;Port=9;Username=nobody;Password=nothing;Database=none;Timeout=2"));
+                // Replaces the app's one data source: Marten takes it from the container, so everything goes through the relay.
+                s.AddSingleton(_ => Normalization.Api.Storage.MartenSetup.CreateDataSource(_outage.ConnectionString));
             });
         });
+        _outage.Cut();
     }
 
     public async Task DisposeAsync()
     {
         if (Host is not null) await Host.DisposeAsync();
+        if (_outage is not null) await _outage.DisposeAsync();
     }
 }

@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Marten;
+using Normalization.Api.Storage;
+using Normalization.Api.Tests.Infrastructure;
+using Weasel.Core;
+using Weasel.Postgresql.Tables;
+using static Normalization.Api.Tests.Storage.StoreSupport;
+
+namespace Normalization.Api.Tests.Storage;
+
+/// <summary>
+/// Our nz_* tables are declared to Marten (Weasel tables in ExtendedSchemaObjects), so start-up, the data commands,
+/// db-apply, db-patch and db-assert create, export and check them with Marten's own objects; no request path runs DDL.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed partial class SchemaTests(AppFixture app)
+{
+    [GeneratedRegex(@"\bnz_[a-z_]+\b")]
+    private static partial Regex NzName();
+
+    /// <summary>Every nz_* name in the app's source (SQL in string literals) that is not an index or key name.</summary>
+    static SortedSet<string> TablesNamedInTheAppSource()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Normalization.sln"))) dir = dir.Parent;
+        dir.ShouldNotBeNull("the checkout's root (Normalization.sln) above the test binaries");
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(dir.FullName, "src", "Normalization.Api"), "*.cs", SearchOption.AllDirectories))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") || file.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")) continue;
+            foreach (Match m in NzName().Matches(File.ReadAllText(file))) names.Add(m.Value);
+        }
+        return names;
+    }
+
+    static Table[] DeclaredTables(IDocumentStore store) =>
+        store.Storage.AllObjects().OfType<Table>().Where(t => t.Identifier.Name.StartsWith("nz_")).ToArray();
+
+    [Fact]
+    public void Given_the_app_source_When_Martens_configured_schema_objects_are_listed_Then_every_nz_table_it_uses_is_declared_in_Martens_schema()
+    {
+        // Given the tables the app's SQL names
+        var used = TablesNamedInTheAppSource();
+        used.ShouldContain(Schema.Events);
+
+        // When Marten lists the objects it manages
+        var all = app.Store.Storage.AllObjects().OfType<Table>().ToArray();
+
+        // Then each one is there, as a table in Marten's schema, and nothing else is named nz_*
+        var declared = all.Where(t => t.Identifier.Name.StartsWith("nz_")).ToArray();
+        declared.Select(t => t.Identifier.Name).Order(StringComparer.Ordinal).ShouldBe(used);
+        declared.Select(t => t.Identifier.Name).ShouldBe(Schema.TableNames, ignoreOrder: true);
+        declared.ShouldAllBe(t => t.Identifier.Schema == app.Store.Options.DatabaseSchemaName);
+    }
+
+    [Fact]
+    public void Given_the_declared_tables_When_the_db_patch_style_script_is_exported_Then_it_creates_each_table_with_its_keys_and_indexes()
+    {
+        // When the creation script is written, as db-patch / WriteCreationScriptToFile do
+        var sql = app.Store.Storage.Database.ToDatabaseScript();
+
+        // Then it creates each of our tables, its primary key and its indexes (the partial ones with their predicates)
+        foreach (var table in DeclaredTables(app.Store))
+        {
+            sql.ShouldContain($"CREATE TABLE IF NOT EXISTS {table.Identifier.QualifiedName}", Case.Insensitive);
+            sql.ShouldContain($"CONSTRAINT {table.PrimaryKeyName} PRIMARY KEY ({string.Join(", ", table.PrimaryKeyColumns)})", Case.Insensitive);
+            foreach (var index in table.Indexes) sql.ShouldContain(index.Name);
+        }
+        sql.ShouldContain("role <> 1");
+        sql.ShouldContain("target_event_id IS NOT NULL", Case.Insensitive);
+        sql.ShouldContain("CREATE UNIQUE INDEX", Case.Insensitive);
+    }
+
+    [Fact]
+    public async Task Given_the_started_app_When_the_test_database_is_read_Then_its_nz_tables_are_exactly_the_declared_ones_and_db_assert_finds_no_difference()
+    {
+        // Given the app started on its own database (Marten applied every change at start-up)
+
+        // When the database's tables are listed
+        var existing = await app.Scalar<string[]>(
+            "select coalesce(array_agg(table_name::text order by table_name), '{}') from information_schema.tables where table_schema = @schema and table_name like 'nz\\_%'",
+            ("schema", app.Store.Options.DatabaseSchemaName));
+
+        // Then they are the declared tables, no more, no fewer …
+        existing.ShouldBe(DeclaredTables(app.Store).Select(t => t.Identifier.Name).Order(StringComparer.Ordinal).ToArray());
+        // … and every column, key and index matches the declaration (what db-assert checks; a mismatch throws).
+        await app.Store.Storage.Database.AssertDatabaseMatchesConfigurationAsync();
+        foreach (var table in DeclaredTables(app.Store))
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(app.ConnectionString);
+            await conn.OpenAsync();
+            var delta = await table.FindDeltaAsync(conn, CancellationToken.None);
+            delta.Difference.ShouldBe(SchemaPatchDifference.None, table.Identifier.Name);
+        }
+    }
+}
