@@ -303,7 +303,7 @@ public sealed partial class NegotiationStore
             cmd.Parameters.AddWithValue("id", id);
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        var history = await LoadHistoryAsync(conn, tx, id, null, ct) ?? throw new InvalidOperationException($"No negotiation '{id}'.");
+        var history = await LoadHistoryAsync(tx, id, null, ct) ?? throw new InvalidOperationException($"No negotiation '{id}'.");
         var events = history.Events.Select(r => r.Event).ToList();
         var version = events.Count + 1;
         var resolved = EffectiveHistory.Resolve(events);

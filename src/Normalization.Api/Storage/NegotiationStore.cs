@@ -295,21 +295,22 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// <summary>Recomputes the status of a root event and of every retraction/correction aimed at it (transitively).</summary>
     async Task<List<string>> ResolveFamilyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid root, CancellationToken ct)
     {
-        var family = new List<(NegotiationEvent Event, string Status, string Key)>();
+        var rows = new List<(string Status, string Key, long Version)>();
         await using (var cmd = new NpgsqlCommand("""
             with recursive fam as (
                 select event_id from nz_events where negotiation_id = @n and event_id = @root
                 union select c.event_id from nz_events c join fam on c.negotiation_id = @n and c.target_event_id = fam.event_id)
-            select i.status, i.sort_key, e.type, e.data::text from nz_events i join fam on i.negotiation_id = @n and fam.event_id = i.event_id
-            join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
+            select i.status, i.sort_key, i.version from nz_events i join fam on i.negotiation_id = @n and fam.event_id = i.event_id
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("root", root);
             cmd.Parameters.AddWithValue("n", id);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-                family.Add((EventJson.Deserialize(r.GetString(2), r.GetString(3)), r.GetString(0), r.GetString(1)));
+            while (await r.ReadAsync(ct)) rows.Add((r.GetString(0), r.GetString(1), r.GetInt32(2)));
         }
+        await using var session = ReadSession(tx);
+        var stored = await RecordedEvents.ByVersionsAsync(session, id, rows.Select(x => x.Version).ToList(), ct);
+        var family = rows.Select(x => (Event: (NegotiationEvent)stored[x.Version].Data, x.Status, x.Key)).ToList();
         var resolved = EffectiveHistory.Resolve(family.Select(f => f.Event));
         var touched = new List<string>();
         foreach (var (e, oldStatus, oldKey) in family)
@@ -367,32 +368,49 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         return (opening is null ? null : FoldAccumulator.Start(opening), "");
     }
 
-    static async Task<NegotiationOpened?> OpeningAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
+    async Task<NegotiationOpened?> OpeningAsync(NpgsqlTransaction? tx, string id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select data::text from mt_events where stream_id = @id and version = 1", conn, tx);
-        cmd.Parameters.AddWithValue("id", id);
-        return await cmd.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<NegotiationOpened>(json, EventJson.Options) : null;
+        await using var session = ReadSession(tx);
+        return await RecordedEvents.OpeningAsync(session, id, ct);
     }
 
-    /// <summary>The effective history in domain order after <paramref name="afterKey"/> (and before <paramref name="beforeKey"/>), streamed.</summary>
-    static async IAsyncEnumerable<NegotiationEvent> EffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
+    /// <summary>
+    /// A Marten query session on our transaction (so it sees the same snapshot and this transaction's own writes), or
+    /// on its own connection when there is none.
+    /// </summary>
+    IQuerySession ReadSession(NpgsqlTransaction? tx) => tx is null ? store.QuerySession() : store.QuerySession(SessionOptions.ForTransaction(tx));
+
+    /// <summary>
+    /// The effective history in domain order after <paramref name="afterKey"/> (and before <paramref name="beforeKey"/>):
+    /// the index gives the versions in order, Marten reads the events (in chunks).
+    /// </summary>
+    async IAsyncEnumerable<NegotiationEvent> EffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            select i.role, i.target_event_id, e.type, e.data::text from nz_events i
-            join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
+        var rows = new List<(short Role, Guid? Target, long Version)>();
+        await using (var cmd = new NpgsqlCommand($"""
+            select i.role, i.target_event_id, i.version from nz_events i
             where i.negotiation_id = @id and i.status = 'active' and i.role <> 1 and i.sort_key > @after {(beforeKey is null ? "" : "and i.sort_key < @before")}
             order by i.sort_key
-            """, conn, tx);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("after", afterKey);
-        if (beforeKey is not null) cmd.Parameters.AddWithValue("before", beforeKey);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+            """, conn, tx))
         {
-            var e = EventJson.Deserialize(r.GetString(2), r.GetString(3));
-            if (r.GetInt16(0) == 2) e = ((EventCorrected)e).Correction! with { EventId = r.GetGuid(1) };
-            yield return e;
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("after", afterKey);
+            if (beforeKey is not null) cmd.Parameters.AddWithValue("before", beforeKey);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Add((r.GetInt16(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetInt32(2)));
+        }
+        if (rows.Count == 0) yield break;
+        await using var session = ReadSession(tx);
+        foreach (var chunk in rows.Chunk(RecordedEvents.Chunk))
+        {
+            var stored = await RecordedEvents.ByVersionsAsync(session, id, chunk.Select(x => x.Version).ToList(), ct);
+            foreach (var (role, target, version) in chunk)
+            {
+                var e = (NegotiationEvent)stored[version].Data;
+                if (role == 2) e = ((EventCorrected)e).Correction! with { EventId = target!.Value };
+                yield return e;
+            }
         }
     }
 
@@ -478,7 +496,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             }
             if (acc is null)
             {
-                var opening = await OpeningAsync(conn, tx, id, ct);
+                var opening = await OpeningAsync(tx, id, ct);
                 if (opening is null) return null;
                 acc = FoldAccumulator.Start(opening);
             }
@@ -492,30 +510,14 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// <summary>The whole record of a negotiation in recording order, optionally as it stood at <paramref name="knownAt"/>.</summary>
     public async Task<History?> LoadHistoryAsync(string id, DateTimeOffset? knownAt = null, CancellationToken ct = default)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        return await LoadHistoryAsync(conn, null, id, knownAt, ct);
+        await using var session = store.QuerySession();
+        return await RecordedEvents.LoadAsync(session, id, knownAt, ct);
     }
 
-    static async Task<History?> LoadHistoryAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, DateTimeOffset? knownAt, CancellationToken ct)
+    async Task<History?> LoadHistoryAsync(NpgsqlTransaction? tx, string id, DateTimeOffset? knownAt, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"""
-            select version, type, data::text, timestamp, user_name from mt_events
-            where stream_id = @id {(knownAt is null ? "" : "and timestamp <= @known")} order by version
-            """, conn, tx);
-        cmd.Parameters.AddWithValue("id", id);
-        if (knownAt is not null) cmd.Parameters.AddWithValue("known", knownAt.Value.ToUniversalTime());
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        NegotiationOpened? opening = null;
-        DateTimeOffset openedAt = default;
-        var events = new List<RecordedEvent>();
-        while (await r.ReadAsync(ct))
-        {
-            var type = r.GetString(1);
-            var at = new DateTimeOffset(r.GetDateTime(3), TimeSpan.Zero);
-            if (type == nameof(NegotiationOpened)) { opening = JsonSerializer.Deserialize<NegotiationOpened>(r.GetString(2), EventJson.Options); openedAt = at; }
-            else events.Add(new RecordedEvent(EventJson.Deserialize(type, r.GetString(2)), r.GetInt32(0), at, r.IsDBNull(4) ? null : r.GetString(4)));
-        }
-        return opening is null ? null : new History(opening, openedAt, events);
+        await using var session = ReadSession(tx);
+        return await RecordedEvents.LoadAsync(session, id, knownAt, ct);
     }
 
     public async Task<(IReadOnlyList<TimelineEntry> Items, int Total)> TimelineAsync(string id, DateOnly? from, DateOnly? to, string? type, string? actor,
@@ -538,22 +540,29 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             Bind(count);
             total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
         }
-        var items = new List<TimelineEntry>();
-        await using var cmd = new NpgsqlCommand($"""
-            select i.status, e.type, e.data::text, i.version, e.timestamp, e.user_name,
+        var rows = new List<(string Status, long Version, Guid? RetractedBy, Guid? CorrectedBy)>();
+        await using (var cmd = new NpgsqlCommand($"""
+            select i.status, i.version,
               (select r.event_id from nz_events r where r.negotiation_id = i.negotiation_id and r.target_event_id = i.event_id and r.role = 1 and r.status = 'active' limit 1),
               (select c.event_id from nz_events c where c.negotiation_id = i.negotiation_id and c.target_event_id = i.event_id and c.role = 2 and c.status = 'active' limit 1)
-            from nz_events i join mt_events e on e.stream_id = i.negotiation_id and e.version = i.version
+            from nz_events i
             where {where} order by i.sort_key, i.version offset @offset limit @limit
-            """, conn);
-        Bind(cmd);
-        cmd.Parameters.AddWithValue("offset", offset);
-        cmd.Parameters.AddWithValue("limit", limit);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            items.Add(new TimelineEntry(EventJson.Deserialize(r.GetString(1), r.GetString(2)), r.GetString(0),
-                r.IsDBNull(6) ? null : r.GetGuid(6), r.IsDBNull(7) ? null : r.GetGuid(7), r.GetInt32(3),
-                new DateTimeOffset(r.GetDateTime(4), TimeSpan.Zero), r.IsDBNull(5) ? null : r.GetString(5)));
+            """, conn))
+        {
+            Bind(cmd);
+            cmd.Parameters.AddWithValue("offset", offset);
+            cmd.Parameters.AddWithValue("limit", limit);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                rows.Add((r.GetString(0), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.IsDBNull(3) ? null : r.GetGuid(3)));
+        }
+        await using var session = store.QuerySession();
+        var stored = await RecordedEvents.ByVersionsAsync(session, id, rows.Select(x => x.Version).ToList(), ct);
+        var items = rows.Select(x =>
+        {
+            var e = stored[x.Version];
+            return new TimelineEntry((NegotiationEvent)e.Data, x.Status, x.RetractedBy, x.CorrectedBy, (int)e.Version, e.Timestamp, e.UserName);
+        }).ToList();
         return (items, total);
     }
 

@@ -7,9 +7,10 @@ namespace Normalization.Api.Storage;
 /// <summary>
 /// Schema evolution. Events are facts that stay readable forever: a stored shape is never rewritten;
 /// an upcaster turns an old shape into the current one when it is read (docs/architecture.md, "Evolution").
-/// The upcasters themselves live in the domain (<see cref="EventUpcasters"/>) because our own reads of
-/// mt_events take the raw JSON (<see cref="EventJson.Deserialize(string, string)"/>); here every old type
-/// name is also registered with Marten, so Marten's reads (FetchStream, projections) see the current event.
+/// The upcasters themselves live in the domain (<see cref="EventUpcasters"/>), so history files in an old shape
+/// are read by the same code (<see cref="EventJson.Deserialize(string, string)"/>); here every old type name is
+/// registered with Marten, and every read of stored events goes through Marten (<see cref="RecordedEvents"/>), so
+/// stored events are upcast in exactly one place.
 /// </summary>
 public static class Upcasting
 {
