@@ -1,5 +1,5 @@
 using Normalization.Domain.Folding;
-using Npgsql;
+using Marten;
 
 namespace Normalization.Api.Storage;
 
@@ -8,22 +8,19 @@ namespace Normalization.Api.Storage;
 /// version's <see cref="FoldAccumulator.CurrentFormat"/> (heads and checkpoints are derived data: the events are the truth).
 /// Progress and failures are logged; a failure never stops the app (that negotiation keeps answering from its old head).
 /// </summary>
-public sealed class ReadModelUpgrade(NegotiationStore store, NpgsqlDataSource dataSource, ILogger<ReadModelUpgrade> logger) : IHostedService
+public sealed class ReadModelUpgrade(NegotiationStore store, IDocumentStore documents, ILogger<ReadModelUpgrade> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         try
         {
-            var stale = new List<string>();
-            await using (var conn = await dataSource.OpenConnectionAsync(ct))
+            // Through Marten's LINQ (never SQL on its document table). The id and format only; a head stored before
+            // the format existed reads as 0, so it is filtered here rather than in SQL (where a missing field is null).
+            List<string> stale;
+            await using (var session = documents.QuerySession())
             {
-                await using var exists = new NpgsqlCommand("select to_regclass('mt_doc_negotiationview') is not null", conn);
-                if (await exists.ExecuteScalarAsync(ct) is not true) return;
-                await using var cmd = new NpgsqlCommand(
-                    "select id from mt_doc_negotiationview where coalesce((data->'head'->>'format')::int, 0) <> @f order by id", conn);
-                cmd.Parameters.AddWithValue("f", FoldAccumulator.CurrentFormat);
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct)) stale.Add(r.GetString(0));
+                var heads = await session.Query<NegotiationView>().Select(v => new HeadFormat(v.Id, v.Head.Format)).ToListAsync(ct);
+                stale = heads.Where(h => h.Format != FoldAccumulator.CurrentFormat).Select(h => h.Id).Order(StringComparer.Ordinal).ToList();
             }
             if (stale.Count == 0) return;
             logger.LogInformation("Rebuilding the read models of {Total} negotiation(s) for fold format {Format}.", stale.Count, FoldAccumulator.CurrentFormat);
@@ -38,4 +35,7 @@ public sealed class ReadModelUpgrade(NegotiationStore store, NpgsqlDataSource da
     }
 
     public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The two fields the check reads.</summary>
+    public sealed record HeadFormat(string Id, int Format);
 }

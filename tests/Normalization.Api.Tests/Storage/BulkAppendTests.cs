@@ -131,10 +131,16 @@ public sealed class BulkAppendTests(AppFixture app)
         var recorded = Synthetic(700, 8);
         await Store.CreateAsync(opening, Poster);
         await Store.AppendOk(id, recorded);
-        await app.Execute("update mt_doc_negotiationview set data = jsonb_set(data, '{head,format}', '1') where id = @id", ("id", id));
+        await using (var session = app.Store.LightweightSession())
+        {
+            var view = (await session.LoadAsync<NegotiationView>(id))!;
+            view.Head.Format = 1; // as stored by the previous version of the fold
+            session.Store(view);
+            await session.SaveChangesAsync();
+        }
         await app.Execute("update nz_checkpoints set accumulator = convert_to('{}', 'UTF8') where negotiation_id = @id", ("id", id));
 
-        await new ReadModelUpgrade(Store, app.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), NullLogger<ReadModelUpgrade>.Instance).StartAsync(CancellationToken.None);
+        await new ReadModelUpgrade(Store, app.Store, NullLogger<ReadModelUpgrade>.Instance).StartAsync(CancellationToken.None);
 
         (await Store.LoadViewAsync(id))!.Head.Format.ShouldBe(FoldAccumulator.CurrentFormat);
         (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
