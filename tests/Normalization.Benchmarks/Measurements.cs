@@ -318,7 +318,7 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         await using var cmd = new NpgsqlCommand("""
             delete from mt_events where stream_id = @id; delete from mt_streams where id = @id;
             delete from nz_events where negotiation_id = @id; delete from nz_checkpoints where negotiation_id = @id;
-            delete from nz_references where negotiation_id = @id; delete from nz_negotiations where id = @id;
+            delete from nz_references where negotiation_id = @id;
             delete from mt_doc_negotiationview where id = @id; delete from mt_doc_boardentry where id = @id;
             """, conn);
         cmd.Parameters.AddWithValue("id", id);

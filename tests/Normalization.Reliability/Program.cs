@@ -86,7 +86,7 @@ async Task<(Dictionary<Guid, int> Stored, int Version, long IndexRows)> Stored(s
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync()) stored[r.GetGuid(0)] = r.GetInt32(1);
     }
-    await using var v = new NpgsqlCommand("select version, (select count(*) from nz_events where negotiation_id = @id) from nz_negotiations where id = @id", conn);
+    await using var v = new NpgsqlCommand("select version::int, (select count(*) from nz_events where negotiation_id = @id) from mt_streams where id = @id", conn);
     v.Parameters.AddWithValue("id", id);
     await using var rv = await v.ExecuteReaderAsync();
     await rv.ReadAsync();
@@ -214,7 +214,7 @@ if (only.Contains("fuzz"))
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("select (select count(*) from nz_negotiations), (select count(*) from mt_events), (select count(*) from nz_events), (select count(*) from nz_scenarios), (select coalesce(sum(version),0) from nz_negotiations)", conn);
+        await using var cmd = new NpgsqlCommand("select (select count(*) from mt_streams), (select count(*) from mt_events), (select count(*) from nz_events), (select count(*) from nz_scenarios), (select coalesce(sum(version),0) from mt_streams)", conn);
         await using var r = await cmd.ExecuteReaderAsync();
         await r.ReadAsync();
         return Enumerable.Range(0, 5).Select(i => Convert.ToInt64(r.GetValue(i))).ToArray();

@@ -46,8 +46,8 @@ public static class MartenSetup
             {
                 // Streams are identified by the negotiation's slug ("us-taliban").
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
-                // Quick mode: one round trip per batch. Versions and expected-version checks are ours: appends hold the
-                // negotiation row lock (nz_negotiations), so the stream version is known before Marten writes.
+                // Quick mode: one round trip per batch. Appends first take Marten's own stream row lock (AppendExclusive,
+                // NegotiationStore.LockStreamAsync), so the stream version is known — and checked — before Marten writes.
                 opts.Events.AppendMode = EventAppendMode.Quick;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;

@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using System.Text.Json;
 using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
@@ -25,6 +26,10 @@ public abstract record BulkOutcome
 /// </summary>
 public sealed partial class NegotiationStore
 {
+    /// <summary>The adapter that writes imported events into Marten's tables (built from Marten's schema objects on first use).</summary>
+    MartenEventCopy EventCopy => _eventCopy ??= new MartenEventCopy(store);
+    MartenEventCopy? _eventCopy;
+
     static readonly System.Diagnostics.Stopwatch TraceClock = System.Diagnostics.Stopwatch.StartNew();
     static void Trace(string what) { if (Environment.GetEnvironmentVariable("NORMALIZATION_TRACE_BULK") == "1") Console.Error.WriteLine($"[bulk {TraceClock.Elapsed.TotalSeconds:F1}s] {what}"); }
 
@@ -55,21 +60,15 @@ public sealed partial class NegotiationStore
         var stored = new HashSet<Guid>();
         if (create)
         {
-            await using var cmd = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, 1) on conflict do nothing", conn, tx);
-            cmd.Parameters.AddWithValue("id", id);
-            if (await cmd.ExecuteNonQueryAsync(ct) == 0) return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0);
             session.Events.StartStream(id, opening);
-            await session.SaveChangesAsync(ct);
+            try { await session.SaveChangesAsync(ct); }
+            catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0); }
             version = 1;
         }
         else
         {
-            await using (var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id for update", conn, tx))
-            {
-                cmd.Parameters.AddWithValue("id", id);
-                if (await cmd.ExecuteScalarAsync(ct) is not int v) return new BulkOutcome.NotFound();
-                version = v;
-            }
+            if (await LockStreamAsync(session, id, ct) is not { } v) return new BulkOutcome.NotFound();
+            version = v;
             if (expectedVersion is { } expected && expected != version) return new BulkOutcome.Changed(version);
             await using var ids = new NpgsqlCommand("select event_id from nz_events where negotiation_id = @id", conn, tx);
             ids.Parameters.AddWithValue("id", id);
@@ -97,19 +96,10 @@ public sealed partial class NegotiationStore
         // A record held whole in memory (nothing stored yet): resolve it and fold it on another core while the rows are copied.
         var resolved = stored.Count == 0 ? EffectiveHistory.Resolve(fresh) : null;
         var folding = resolved is null ? null : Task.Run(() => FoldRecord(opening, resolved), ct);
-        await CopyEventsAsync(conn, id, version, fresh, postedBy, correlationId, progress, ct);
+        await EventCopy.AppendAsync(conn, id, version, fresh, postedBy, correlationId, progress, BulkTimeout, ct);
         Trace("events copied");
         var firstVersion = version;
         version += fresh.Count;
-        await using (var cmd = new NpgsqlCommand("""
-            update nz_negotiations set version = @v where id = @id;
-            update mt_streams set version = @v, timestamp = now() where id = @id;
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue("v", version);
-            cmd.Parameters.AddWithValue("id", id);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
 
         FoldAccumulator head;
         if (resolved is not null)
@@ -131,65 +121,12 @@ public sealed partial class NegotiationStore
         {
             // The planner's statistics do not know about rows this large a load added until autovacuum gets to them; until
             // then it can pick a scan of the whole table for a small negotiation's reads (measured: 10× slower time travel).
-            await using var analyze = new NpgsqlCommand("analyze nz_events; analyze nz_checkpoints; analyze mt_events;", conn) { CommandTimeout = 600 };
-            await analyze.ExecuteNonQueryAsync(ct);
+            await using (var analyze = new NpgsqlCommand("analyze nz_events; analyze nz_checkpoints;", conn) { CommandTimeout = 600 })
+                await analyze.ExecuteNonQueryAsync(ct);
+            await EventCopy.AnalyzeAsync(conn, ct);
             Trace("analyzed");
         }
         return new BulkOutcome.Stored(version, fresh.Count, duplicates);
-    }
-
-    /// <summary>
-    /// Writes the events into Marten's event table with COPY: the same columns and metadata Marten's own append writes
-    /// (sequence numbers from Marten's sequence, versions after <paramref name="version"/>, type names, user and correlation id).
-    /// </summary>
-    static async Task CopyEventsAsync(NpgsqlConnection conn, string id, int version, List<NegotiationEvent> events, string postedBy, string? correlationId,
-        IProgress<int>? progress, CancellationToken ct)
-    {
-        DateTime now;
-        await using (var cmd = new NpgsqlCommand("select now()", conn)) now = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
-        Trace("events: start");
-        for (var start = 0; start < events.Count; start += CopyChunk)
-        {
-            var count = Math.Min(CopyChunk, events.Count - start);
-            var seqs = new long[count];
-            await using (var cmd = new NpgsqlCommand("select nextval('mt_events_sequence') from generate_series(1, @n)", conn))
-            {
-                cmd.Parameters.AddWithValue("n", count);
-                await using var r = await cmd.ExecuteReaderAsync(ct);
-                for (var i = 0; await r.ReadAsync(ct); i++) seqs[i] = r.GetInt64(0);
-            }
-            // Serialize on this thread while the server ingests the previous chunk.
-            var rows = new (string Type, string DotnetType, string Json)[count];
-            Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, i =>
-            {
-                var e = events[start + i];
-                var t = e.GetType();
-                rows[i] = (e.Type, $"{t.FullName}, {t.Assembly.GetName().Name}", EventJson.Serialize(e));
-            });
-            await using var copy = await conn.BeginBinaryImportAsync("""
-                copy mt_events (seq_id, id, stream_id, version, data, type, tenant_id, timestamp, mt_dotnet_type, correlation_id, user_name, is_archived)
-                from stdin (format binary)
-                """, ct);
-            copy.Timeout = BulkTimeout;
-            for (var i = 0; i < count; i++)
-            {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(seqs[i], NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-                await copy.WriteAsync(id, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync((long)(version + start + i + 1), NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(rows[i].Json, NpgsqlDbType.Jsonb, ct);
-                await copy.WriteAsync(rows[i].Type, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync("*DEFAULT*", NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-                await copy.WriteAsync(rows[i].DotnetType, NpgsqlDbType.Varchar, ct);
-                if (correlationId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(correlationId, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(postedBy, NpgsqlDbType.Varchar, ct);
-                await copy.WriteAsync(false, NpgsqlDbType.Boolean, ct);
-            }
-            await copy.CompleteAsync(ct);
-            progress?.Report(start + count);
-        }
     }
 
     /// <summary>The domain-order index rows of <paramref name="events"/> (versions after <paramref name="version"/>), with COPY.</summary>
@@ -294,27 +231,15 @@ public sealed partial class NegotiationStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("""
-            set local synchronous_commit = off;
-            insert into nz_negotiations (id, version) values (@id, 1) on conflict (id) do nothing;
-            select version from nz_negotiations where id = @id for update;
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await using (var cmd = new NpgsqlCommand("set local synchronous_commit = off", conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        if (await LockStreamAsync(session, id, ct) is null) throw new InvalidOperationException($"No negotiation '{id}'.");
         var history = await LoadHistoryAsync(tx, id, null, ct) ?? throw new InvalidOperationException($"No negotiation '{id}'.");
         var events = history.Events.Select(r => r.Event).ToList();
         var version = events.Count + 1;
         var resolved = EffectiveHistory.Resolve(events);
         var folding = Task.Run(() => FoldRecord(history.Opening, resolved), ct);
 
-        await using (var cmd = new NpgsqlCommand("update nz_negotiations set version = @v where id = @id", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("v", version);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
         if (!await IndexMatchesAsync(conn, tx, id, events, resolved, ct))
         {
             await DeleteAsync(conn, tx, "delete from nz_events where negotiation_id = @id", id, ct);
@@ -331,7 +256,6 @@ public sealed partial class NegotiationStore
             await DeleteAsync(conn, tx, "delete from nz_checkpoints where negotiation_id = @id", id, ct);
             await CopyCheckpointsAsync(conn, id, checkpoints, ct);
         }
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

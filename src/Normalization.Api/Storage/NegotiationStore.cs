@@ -1,3 +1,4 @@
+using JasperFx.Events;
 using System.Text.Json;
 using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
@@ -29,19 +30,31 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var cmd = new NpgsqlCommand("insert into nz_negotiations (id, version) values (@id, 1) on conflict do nothing", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", opening.Id);
-            if (await cmd.ExecuteNonQueryAsync(ct) == 0) return false;
-        }
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
         session.Events.StartStream(opening.Id, opening);
         var head = FoldAccumulator.Start(opening);
         await StoreReadModelsAsync(session, opening.Id, 1, head, ct, conn, tx);
-        await session.SaveChangesAsync(ct);
+        try { await session.SaveChangesAsync(ct); }
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return false; } // the id is taken (also by a create that won a race)
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Serializes the writers of one negotiation on Marten's own stream row and returns its version (null: no such stream).
+    /// <c>AppendExclusive</c> takes the row lock (<c>select … for update</c>) in this session's transaction and reads the
+    /// version; the empty append it registers is dropped at once, the lock stays until commit. So the version every
+    /// check uses is Marten's — there is no second counter — and no two appends of one negotiation interleave.
+    /// </summary>
+    static async Task<int?> LockStreamAsync(IDocumentSession session, string id, CancellationToken ct)
+    {
+        try { await session.Events.AppendExclusive(id, ct); }
+        catch (Marten.Exceptions.NonExistentStreamException) { return null; }
+        var version = session.PendingChanges.Streams().Single(s => s.Key == id).ExpectedVersionOnServer
+            ?? throw new InvalidOperationException($"Marten did not report the version of stream '{id}'.");
+        session.EjectAllPendingChanges();
+        return (int)version;
     }
 
     public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
@@ -49,14 +62,8 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-
-        int version;
-        await using (var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id for update", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            if (await cmd.ExecuteScalarAsync(ct) is not int v) return new AppendOutcome.NotFound();
-            version = v;
-        }
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        if (await LockStreamAsync(session, id, ct) is not { } version) return new AppendOutcome.NotFound();
 
         // Idempotency: an eventId already stored (or repeated in the batch) is reported as a duplicate.
         var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
@@ -72,7 +79,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             results.Add(new StoredEventId(e.EventId, duplicate));
             if (!duplicate) fresh.Add((e, i));
         }
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         var view = await session.LoadAsync<NegotiationView>(id, ct) ?? throw new InvalidOperationException($"Negotiation {id} has no read model; run rebuild.");
         var previousStage = view.Head.StateAt(StageDay(view.Head)).Stage;
         if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
@@ -92,12 +98,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
         var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
         version += events.Count;
-        await using (var cmd = new NpgsqlCommand("update nz_negotiations set version = @v where id = @id", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("v", version);
-            cmd.Parameters.AddWithValue("id", id);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
 
         var head = view.Head;
         var checkpoints = new List<(string Key, DateOnly Date, int Count, byte[] Json)>();
@@ -566,22 +566,19 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         return (items, total);
     }
 
+    /// <summary>The negotiation's stream version (Marten's), or null when there is no such negotiation.</summary>
     public async Task<int?> VersionAsync(string id, CancellationToken ct = default)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("select version from nz_negotiations where id = @id", conn);
-        cmd.Parameters.AddWithValue("id", id);
-        return await cmd.ExecuteScalarAsync(ct) as int?;
+        await using var session = store.QuerySession();
+        return await session.Events.FetchStreamStateAsync(id, ct) is { } state ? (int)state.Version : null;
     }
 
+    /// <summary>Every negotiation's id, from the events themselves (each stream opens with a NegotiationOpened), in ordinal order.</summary>
     public async Task<IReadOnlyList<string>> NegotiationIdsAsync(CancellationToken ct = default)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("select id from nz_negotiations order by id", conn);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var ids = new List<string>();
-        while (await r.ReadAsync(ct)) ids.Add(r.GetString(0));
-        return ids;
+        await using var session = store.QuerySession();
+        var ids = await session.Events.QueryRawEventDataOnly<NegotiationOpened>().Select(o => o.Id).ToListAsync(ct);
+        return ids.Order(StringComparer.Ordinal).ToList();
     }
 
     // ---------------------------------------------------------------- rebuild

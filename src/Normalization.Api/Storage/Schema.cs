@@ -17,14 +17,13 @@ namespace Normalization.Api.Storage;
 /// </summary>
 public static class Schema
 {
-    public const string Negotiations = "nz_negotiations";
     public const string Events = "nz_events";
     public const string Checkpoints = "nz_checkpoints";
     public const string References = "nz_references";
     public const string Scenarios = "nz_scenarios";
 
     /// <summary>Every table of ours, by name.</summary>
-    public static readonly IReadOnlyList<string> TableNames = [Negotiations, Events, Checkpoints, References, Scenarios];
+    public static readonly IReadOnlyList<string> TableNames = [Events, Checkpoints, References, Scenarios];
 
     /// <summary>Our tables in <paramref name="schemaName"/> (Marten's <c>DatabaseSchemaName</c>).</summary>
     /// <remarks>
@@ -34,20 +33,11 @@ public static class Schema
     /// </remarks>
     public static IReadOnlyList<Table> Tables(string schemaName) =>
     [
-        NegotiationsTable(schemaName), EventsTable(schemaName), CheckpointsTable(schemaName), ReferencesTable(schemaName), ScenariosTable(schemaName),
+        EventsTable(schemaName), CheckpointsTable(schemaName), ReferencesTable(schemaName), ScenariosTable(schemaName),
     ];
 
     static Table New(string schemaName, string name) =>
         new(new PostgresqlObjectName(schemaName, name, SchemaUtils.IdentifierUsage.General)) { PrimaryKeyName = name + "_pkey" };
-
-    static Table NegotiationsTable(string schemaName)
-    {
-        var t = New(schemaName, Negotiations);
-        t.AddColumn("id", "text").AsPrimaryKey();
-        t.AddColumn("version", "integer").NotNull();
-        t.AddColumn("created_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
-        return t;
-    }
 
     static Table EventsTable(string schemaName)
     {

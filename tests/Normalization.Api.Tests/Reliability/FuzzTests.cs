@@ -22,8 +22,8 @@ public sealed class FuzzTests(AppFixture app)
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("""
-            select (select count(*) from nz_negotiations), (select count(*) from mt_events), (select count(*) from nz_events),
-                   (select count(*) from nz_scenarios), (select count(*) from mt_streams), (select coalesce(sum(version), 0) from nz_negotiations)
+            select (select count(*) from mt_streams), (select count(*) from mt_events), (select count(*) from nz_events),
+                   (select count(*) from nz_scenarios), (select count(*) from nz_checkpoints), (select coalesce(sum(version), 0) from mt_streams)
             """, conn);
         await using var r = await cmd.ExecuteReaderAsync();
         await r.ReadAsync();

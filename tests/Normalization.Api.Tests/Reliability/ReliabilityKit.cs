@@ -56,12 +56,12 @@ public static class ReliabilityKit
         await using var cmd = new NpgsqlCommand("""
             select (select count(*) from mt_events where stream_id = @id),
                    (select count(*) from nz_events where negotiation_id = @id),
-                   (select version from nz_negotiations where id = @id)
+                   (select version from mt_streams where id = @id)
             """, conn);
         cmd.Parameters.AddWithValue("id", id);
         await using var r = await cmd.ExecuteReaderAsync();
         await r.ReadAsync();
-        return (r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? 0 : r.GetInt32(2));
+        return (r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? 0 : (int)r.GetInt64(2));
     }
 
     /// <summary>The stored read models (the fold's head, and checkpoints for earlier days) equal a fresh fold over the raw stream, on several days.</summary>

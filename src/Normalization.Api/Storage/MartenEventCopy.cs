@@ -1,0 +1,121 @@
+using Marten;
+using Normalization.Domain.Catalog;
+using Npgsql;
+using NpgsqlTypes;
+using Weasel.Postgresql.Tables;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// The one place that writes into Marten's event tables without Marten's append pipeline: a bulk import onto a
+/// negotiation's stream inside <b>our</b> transaction (index, fold, checkpoints and read models commit with the events,
+/// or nothing does). Marten's own bulk loader (<c>IDocumentStore.BulkInsertEventsAsync</c> /
+/// <c>BulkInsertEventStreamAsync</c>) opens its own connection and commits on its own, and creates streams rather than
+/// appending to them, so it cannot give that guarantee (docs/architecture.md, "Where we step outside Marten").
+/// <para>
+/// Nothing here is hard-coded about Marten's schema: the table names and the column list are read from Marten's own
+/// schema objects (<c>store.Storage.AllObjects()</c>) in Marten's schema, the tenant is Marten's default tenant, the type
+/// names are the catalog's mapped names. <see cref="Unwritten"/> lists the columns left to their defaults;
+/// <c>MartenEventCopyTests</c> fails when Marten adds, renames or drops a column, so an upgrade cannot silently change
+/// what this writes.
+/// </para>
+/// </summary>
+public sealed class MartenEventCopy
+{
+    /// <summary>Rows per COPY; a sequence block is drawn per chunk.</summary>
+    public const int Chunk = 20_000;
+
+    /// <summary>The columns of Marten's event table this adapter writes, in the order it writes them.</summary>
+    public static readonly IReadOnlyList<string> Written =
+        ["seq_id", "id", "stream_id", "version", "data", "type", "tenant_id", "timestamp", "mt_dotnet_type", "correlation_id", "user_name", "is_archived"];
+
+    /// <summary>Columns of Marten's event table deliberately left to their default (null): no causation or headers on imports, no binary body (JSON serializer).</summary>
+    public static readonly IReadOnlyList<string> Unwritten = ["causation_id", "headers", "bdata"];
+
+    readonly string _events;
+    readonly string _streams;
+    readonly string _sequence;
+
+    public MartenEventCopy(IDocumentStore store)
+    {
+        var tables = store.Storage.AllObjects().OfType<Table>().ToList();
+        var events = tables.Single(t => t.Identifier.Name == "mt_events");
+        var streams = tables.Single(t => t.Identifier.Name == "mt_streams");
+        var columns = events.Columns.Select(c => c.Name).ToList();
+        var unknown = columns.Except(Written).Except(Unwritten).ToList();
+        var missing = Written.Except(columns).ToList();
+        if (unknown.Count > 0 || missing.Count > 0)
+            throw new InvalidOperationException($"Marten's event table changed (new: {string.Join(", ", unknown)}; gone: {string.Join(", ", missing)}): update MartenEventCopy.");
+        _events = events.Identifier.QualifiedName;
+        _streams = streams.Identifier.QualifiedName;
+        _sequence = store.Storage.AllObjects().OfType<Weasel.Postgresql.Sequence>().FirstOrDefault(q => q.Identifier.Name == "mt_events_sequence")?.Identifier.QualifiedName
+            ?? $"{events.Identifier.Schema}.mt_events_sequence";
+        ColumnsOfMarten = columns;
+    }
+
+    /// <summary>The columns of Marten's event table as Marten declares them (for the drift test).</summary>
+    public IReadOnlyList<string> ColumnsOfMarten { get; }
+
+    /// <summary>
+    /// Appends <paramref name="events"/> to stream <paramref name="id"/> after <paramref name="version"/> in the connection's
+    /// current transaction (the caller holds the stream's lock), then sets the stream's version and timestamp.
+    /// Sequence numbers come from Marten's sequence, so the daemon's high-water detection sees no gap.
+    /// </summary>
+    public async Task AppendAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, string postedBy,
+        string? correlationId, IProgress<int>? progress, TimeSpan timeout, CancellationToken ct)
+    {
+        DateTime now;
+        await using (var cmd = new NpgsqlCommand("select now()", conn)) now = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
+        for (var start = 0; start < events.Count; start += Chunk)
+        {
+            var count = Math.Min(Chunk, events.Count - start);
+            var seqs = new long[count];
+            await using (var cmd = new NpgsqlCommand($"select nextval('{_sequence}') from generate_series(1, @n)", conn))
+            {
+                cmd.Parameters.AddWithValue("n", count);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                for (var i = 0; await r.ReadAsync(ct); i++) seqs[i] = r.GetInt64(0);
+            }
+            // Serialize on all cores while the server ingests the previous chunk.
+            var rows = new (string Type, string DotnetType, string Json)[count];
+            Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, i =>
+            {
+                var e = events[start + i];
+                var t = e.GetType();
+                rows[i] = (e.Type, $"{t.FullName}, {t.Assembly.GetName().Name}", EventJson.Serialize(e));
+            });
+            await using var copy = await conn.BeginBinaryImportAsync(
+                $"copy {_events} ({string.Join(", ", Written)}) from stdin (format binary)", ct);
+            copy.Timeout = timeout;
+            for (var i = 0; i < count; i++)
+            {
+                await copy.StartRowAsync(ct);
+                await copy.WriteAsync(seqs[i], NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+                await copy.WriteAsync(id, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync((long)(version + start + i + 1), NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(rows[i].Json, NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(rows[i].Type, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(JasperFx.StorageConstants.DefaultTenantId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(rows[i].DotnetType, NpgsqlDbType.Varchar, ct);
+                if (correlationId is null) await copy.WriteNullAsync(ct); else await copy.WriteAsync(correlationId, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(postedBy, NpgsqlDbType.Varchar, ct);
+                await copy.WriteAsync(false, NpgsqlDbType.Boolean, ct);
+            }
+            await copy.CompleteAsync(ct);
+            progress?.Report(start + count);
+        }
+        await using var update = new NpgsqlCommand($"update {_streams} set version = @v, timestamp = now() where id = @id", conn);
+        update.Parameters.AddWithValue("v", (long)(version + events.Count));
+        update.Parameters.AddWithValue("id", id);
+        await update.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Refreshes the planner's statistics of Marten's event table after a large load.</summary>
+    public async Task AnalyzeAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var analyze = new NpgsqlCommand($"analyze {_events}", conn) { CommandTimeout = 600 };
+        await analyze.ExecuteNonQueryAsync(ct);
+    }
+}
