@@ -65,6 +65,17 @@ public sealed class SavedScenarioDocumentTests(AppFixture app)
     }
 
     [Fact]
+    public void Given_the_registered_documents_When_the_db_patch_style_script_is_exported_Then_it_creates_the_scenario_table_and_its_index()
+    {
+        // When the creation script is written, as db-patch does
+        var sql = app.Store.Storage.Database.ToDatabaseScript();
+
+        // Then the scenario documents' table and the index on negotiationId are in it
+        sql.ShouldContain("mt_doc_savedscenario");
+        sql.Split('\n').ShouldContain(l => l.Contains("INDEX", StringComparison.OrdinalIgnoreCase) && l.Contains("mt_doc_savedscenario") && l.Contains("negotiationId"));
+    }
+
+    [Fact]
     public async Task Given_two_negotiations_When_each_saves_a_scenario_of_the_same_name_Then_each_holds_its_own()
     {
         // Given two negotiations
