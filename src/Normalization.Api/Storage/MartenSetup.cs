@@ -1,6 +1,7 @@
 using JasperFx;
 using JasperFx.Events;
 using Marten;
+using Normalization.Api.WhatIf;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Negotiations;
 using Npgsql;
@@ -67,6 +68,8 @@ public static class MartenSetup
                 opts.Schema.For<NegotiationView>().Identity(x => x.Id);
                 opts.Schema.For<BoardEntry>().Identity(x => x.Id);
                 opts.Schema.For<PartyProfile>().Identity(x => x.Id);
+                // Saved what-if scenarios, one per negotiation and name ("{negotiationId}/{name}"); listed by negotiation.
+                opts.Schema.For<SavedScenario>().Identity(x => x.Id).Index(x => x.NegotiationId);
 
                 // Our own tables, in Marten's schema (last, so they follow DatabaseSchemaName): Marten creates and migrates
                 // them with its own objects — at start-up, in the data commands, db-apply / db-patch / db-assert (Schema).

@@ -6,7 +6,8 @@ namespace Normalization.Api.Storage;
 
 /// <summary>
 /// Tables Marten does not know about: the domain-order index of every stream (with effective status after
-/// retractions/corrections), fold checkpoints in domain order, the ids events may reference and saved what-if scenarios.
+/// retractions/corrections), fold checkpoints in domain order and the ids events may reference. (Saved what-if scenarios
+/// are Marten documents, <c>WhatIf/SavedScenario</c>.)
 /// (negotiation_id, event_id) is the primary key, so the database itself makes an eventId unique within a negotiation.
 /// <para>
 /// They are declared as Weasel tables and added to Marten's <c>opts.Storage.ExtendedSchemaObjects</c>
@@ -20,10 +21,9 @@ public static class Schema
     public const string Events = "nz_events";
     public const string Checkpoints = "nz_checkpoints";
     public const string References = "nz_references";
-    public const string Scenarios = "nz_scenarios";
 
     /// <summary>Every table of ours, by name.</summary>
-    public static readonly IReadOnlyList<string> TableNames = [Events, Checkpoints, References, Scenarios];
+    public static readonly IReadOnlyList<string> TableNames = [Events, Checkpoints, References];
 
     /// <summary>Our tables in <paramref name="schemaName"/> (Marten's <c>DatabaseSchemaName</c>).</summary>
     /// <remarks>
@@ -33,7 +33,7 @@ public static class Schema
     /// </remarks>
     public static IReadOnlyList<Table> Tables(string schemaName) =>
     [
-        EventsTable(schemaName), CheckpointsTable(schemaName), ReferencesTable(schemaName), ScenariosTable(schemaName),
+        EventsTable(schemaName), CheckpointsTable(schemaName), ReferencesTable(schemaName),
     ];
 
     static Table New(string schemaName, string name) =>
@@ -87,16 +87,6 @@ public static class Schema
         t.AddColumn("negotiation_id", "text").AsPrimaryKey();
         t.AddColumn("kind", "text").AsPrimaryKey();             // demand | commitment
         t.AddColumn("ref_id", "text").AsPrimaryKey();
-        return t;
-    }
-
-    static Table ScenariosTable(string schemaName)
-    {
-        var t = New(schemaName, Scenarios);
-        t.AddColumn("negotiation_id", "text").AsPrimaryKey();
-        t.AddColumn("name", "text").AsPrimaryKey();
-        t.AddColumn("body", "jsonb").NotNull();
-        t.AddColumn("saved_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
         return t;
     }
 }

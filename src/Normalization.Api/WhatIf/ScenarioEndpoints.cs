@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Marten;
 using Normalization.Api.Http;
 using Normalization.Api.Storage;
 using Normalization.Domain.Validation;
-using Npgsql;
-using NpgsqlTypes;
 using Wolverine.Http;
 
 namespace Normalization.Api.WhatIf;
@@ -14,6 +13,7 @@ namespace Normalization.Api.WhatIf;
 /// the history, so re-running it later answers against the history as it has grown.
 /// POST /api/negotiations/{id}/scenarios <c>{ "name", "add"?, "remove"?, "replace"? }</c> saves (or overwrites) it;
 /// GET /api/negotiations/{id}/scenarios lists them; GET /api/negotiations/{id}/scenarios/{name}?asOf=&amp;projectTo=&amp;knownAt= re-runs one.
+/// Each is a <see cref="SavedScenario"/> Marten document.
 /// </summary>
 public static partial class ScenarioEndpoints
 {
@@ -23,7 +23,7 @@ public static partial class ScenarioEndpoints
     static readonly string[] Fields = ["name", .. WhatIfChanges.Fields];
 
     [WolverinePost("/api/negotiations/{id}/scenarios")]
-    public static async Task<IResult> Save(string id, HttpContext http, NegotiationStore store, NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<IResult> Save(string id, HttpContext http, NegotiationStore store, IDocumentSession session, TimeProvider time, CancellationToken ct)
     {
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
         if (problem is not null) return problem;
@@ -44,37 +44,35 @@ public static partial class ScenarioEndpoints
         if (result is null) return Problems.NegotiationNotFound(id);
         if (!result.IsValid) return WhatIfRunner.Invalid(result);
 
+        // Everything that can throw comes before the write (the location, the answer): nothing after the commit.
         var location = ApiJson.Location("api", "negotiations", id, "scenarios", name!);
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            insert into nz_scenarios (negotiation_id, name, body) values (@id, @name, @body)
-            on conflict (negotiation_id, name) do update set body = excluded.body, saved_at = now()
-            returning (xmax = 0)
-            """, conn);
-        cmd.Parameters.AddWithValue("id", id);
-        cmd.Parameters.AddWithValue("name", name!);
-        cmd.Parameters.Add(new NpgsqlParameter("body", NpgsqlDbType.Jsonb) { Value = changes.Raw });
-        var inserted = await cmd.ExecuteScalarAsync(ct) is true;
         var answer = WhatIfRunner.Body(id, result, null, name);
-        return inserted ? ApiJson.Created(location, answer) : ApiJson.Ok(answer);
+        var now = time.GetUtcNow();
+        var scenario = new SavedScenario
+        {
+            Id = SavedScenario.IdOf(id, name!), NegotiationId = id, Name = name!, Changes = changes.Raw,
+            // Microseconds, as PostgreSQL kept the time before (and as it keeps timestamps).
+            SavedAt = now.AddTicks(-(now.Ticks % 10)),
+        };
+        // 201 or 200: whether it existed just before. Store is an upsert without a version check, so two concurrent saves
+        // of one name both succeed (both may answer 201) and the last write wins.
+        var existed = await session.LoadAsync<SavedScenario>(scenario.Id, ct) is not null;
+        session.Store(scenario);
+        await session.SaveChangesAsync(ct);
+        return existed ? ApiJson.Ok(answer) : ApiJson.Created(location, answer);
     }
 
     [WolverineGet("/api/negotiations/{id}/scenarios")]
-    public static async Task<IResult> List(string id, NegotiationStore store, NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<IResult> List(string id, NegotiationStore store, IQuerySession session, CancellationToken ct)
     {
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var cmd = new NpgsqlCommand("select name, body::text, saved_at from nz_scenarios where negotiation_id = @id order by name", conn);
-        cmd.Parameters.AddWithValue("id", id);
-        var items = new List<object>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-            items.Add(new { name = r.GetString(0), changes = JsonSerializer.Deserialize<JsonElement>(r.GetString(1)), savedAt = new DateTimeOffset(r.GetDateTime(2), TimeSpan.Zero) });
+        var saved = await session.Query<SavedScenario>().Where(s => s.NegotiationId == id).OrderBy(s => s.Name).ToListAsync(ct);
+        var items = saved.Select(s => new { name = s.Name, changes = JsonSerializer.Deserialize<JsonElement>(s.Changes), savedAt = s.SavedAt }).ToList();
         return ApiJson.Ok(new { id, scenarios = items });
     }
 
     [WolverineGet("/api/negotiations/{id}/scenarios/{name}")]
-    public static async Task<IResult> Run(string id, string name, HttpRequest request, NegotiationStore store, NpgsqlDataSource dataSource, CancellationToken ct)
+    public static async Task<IResult> Run(string id, string name, HttpRequest request, NegotiationStore store, IQuerySession session, CancellationToken ct)
     {
         var q = request.Query;
         if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1!;
@@ -82,18 +80,12 @@ public static partial class ScenarioEndpoints
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
 
-        string? saved;
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
-        await using (var cmd = new NpgsqlCommand("select body::text from nz_scenarios where negotiation_id = @id and name = @name", conn))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("name", name);
-            saved = await cmd.ExecuteScalarAsync(ct) as string;
-        }
+        // Only a slug can have been saved: anything else is unknown without asking the database.
+        var saved = Name().IsMatch(name) ? await session.LoadAsync<SavedScenario>(SavedScenario.IdOf(id, name), ct) : null;
         if (saved is null)
             return Problems.Of(StatusCodes.Status404NotFound, "scenario_not_found", "No such scenario.", $"Negotiation '{id}' has no saved scenario '{(name.Length > 64 ? name[..64] : name)}'.");
 
-        using var doc = JsonDocument.Parse(saved);
+        using var doc = JsonDocument.Parse(saved.Changes);
         var errors = new List<FieldError>();
         var changes = WhatIfChanges.Read(doc.RootElement, errors);
         if (errors.Count > 0) return Problems.Validation(errors, StatusCodes.Status422UnprocessableEntity);

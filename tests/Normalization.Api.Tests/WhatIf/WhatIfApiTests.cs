@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
+using Normalization.Api.WhatIf;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Histories;
 using Normalization.Domain.Negotiations;
-using Npgsql;
 
 namespace Normalization.Api.Tests.WhatIf;
 
@@ -152,13 +153,11 @@ public sealed class WhatIfApiTests(AppFixture app)
         saved.ShouldBe(201, savedBody?.ToJsonString());
         var version = await Store.VersionAsync(id);
 
-        // Only the hypothetical changes are stored.
-        await using (var conn = new NpgsqlConnection(app.ConnectionString))
+        // Only the hypothetical changes are stored (a SavedScenario document).
+        await using (var session = app.Store.QuerySession())
         {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("select body::text from nz_scenarios where negotiation_id = @id and name = 'equipment-returned'", conn);
-            cmd.Parameters.AddWithValue("id", id);
-            var stored = JsonNode.Parse((string)(await cmd.ExecuteScalarAsync())!)!.AsObject();
+            var document = await session.LoadAsync<SavedScenario>(SavedScenario.IdOf(id, "equipment-returned"));
+            var stored = JsonNode.Parse(document!.Changes)!.AsObject();
             stored.Select(p => p.Key).ShouldBe(["add"]);
             stored["add"]!.AsArray().Count.ShouldBe(1);
         }
