@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Negotiations;
@@ -67,6 +68,8 @@ public static class MartenSetup
                 opts.Schema.For<NegotiationView>().Identity(x => x.Id);
                 opts.Schema.For<BoardEntry>().Identity(x => x.Id);
                 opts.Schema.For<PartyProfile>().Identity(x => x.Id);
+                // A party's negotiations: projected from each stream's NegotiationOpened in the appending transaction.
+                opts.Projections.Add<PartyProfileProjection>(ProjectionLifecycle.Inline);
 
                 // Our own tables, in Marten's schema (last, so they follow DatabaseSchemaName): Marten creates and migrates
                 // them with its own objects — at start-up, in the data commands, db-apply / db-patch / db-assert (Schema).

@@ -41,12 +41,23 @@ public sealed partial class NegotiationStore
     /// caller validated against (null with <paramref name="create"/>): if the stream moved since, nothing is written.
     /// Events already stored, or repeated, are skipped and counted as duplicates.
     /// </summary>
-    public async Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
-        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <remarks>
+    /// With <paramref name="create"/> the stream is started, so the transaction runs at REPEATABLE READ and is run again on a
+    /// serialization failure, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
+    /// NegotiationStore.Starting.cs); <paramref name="progress"/> then counts the copied events again from the start.
+    /// </remarks>
+    public Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        create
+            ? RetryOnSerializationFailureAsync(() => BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct), ct)
+            : BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct);
+
+    async Task<BulkOutcome> BulkAppendOnceAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId, IProgress<int>? progress, CancellationToken ct)
     {
         var id = opening.Id;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(create ? StartIsolation : System.Data.IsolationLevel.ReadCommitted, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
         if (correlationId is not null) session.CorrelationId = correlationId;
@@ -87,7 +98,7 @@ public sealed partial class NegotiationStore
         var duplicates = events.Count - fresh.Count;
         if (fresh.Count == 0)
         {
-            if (create) await StoreReadModelsAsync(session, id, version, FoldAccumulator.Start(opening), ct, conn, tx);
+            if (create) StoreReadModels(session, id, version, FoldAccumulator.Start(opening));
             await session.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return new BulkOutcome.Stored(version, 0, duplicates);
@@ -123,7 +134,7 @@ public sealed partial class NegotiationStore
             head = dirtyKey is null ? (await session.LoadAsync<NegotiationView>(id, ct))!.Head : await RefoldFromAsync(conn, tx, id, opening, dirtyKey, ct);
         }
         Trace("read models");
-        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         Trace("committed");
@@ -332,7 +343,7 @@ public sealed partial class NegotiationStore
             await CopyCheckpointsAsync(conn, id, checkpoints, ct);
         }
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
