@@ -281,6 +281,17 @@ public sealed partial class NegotiationStore
     }
 
     /// <summary>
+    /// Rebuilds every <see cref="PartyProfile"/> with Marten's own projection rebuild (what <c>projections rebuild</c> does):
+    /// the daemon deletes the profiles and replays every stream's <c>NegotiationOpened</c> through <see cref="PartyProfileProjection"/>.
+    /// A profile depends only on openings, which never change, so <see cref="RebuildAsync"/> of one negotiation leaves profiles alone.
+    /// </summary>
+    public async Task RebuildPartyProfilesAsync(CancellationToken ct = default)
+    {
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync<PartyProfileProjection>(ct);
+    }
+
+    /// <summary>
     /// Rebuilds several negotiations, <paramref name="parallelism"/> at a time (default: one per core plus one; each is its own
     /// transaction, so while one folds in this process another's rows are being written by the server). Reports each id done.
     /// </summary>

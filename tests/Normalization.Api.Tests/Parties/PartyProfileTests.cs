@@ -1,5 +1,5 @@
-using JasperFx.Events.Daemon;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
@@ -65,9 +65,8 @@ public sealed class PartyProfileTests(AppFixture app)
         await app.Store.Advanced.Clean.DeleteDocumentsByTypeAsync(typeof(PartyProfile));
         (await app.GetJson($"/api/parties/{code}")).Status.ShouldBe(404);
 
-        // What `projections rebuild` does: Marten's daemon replays the NegotiationOpened events into the projection.
-        using var daemon = await app.Store.BuildProjectionDaemonAsync();
-        await daemon.RebuildProjectionAsync<PartyProfileProjection>(CancellationToken.None);
+        // What `projections rebuild` and our `rebuild` command do: Marten's daemon replays the NegotiationOpened events into the projection.
+        await app.Host.Services.GetRequiredService<NegotiationStore>().RebuildPartyProfilesAsync();
 
         var (status, after) = await app.GetJson($"/api/parties/{code}");
         status.ShouldBe(200);
