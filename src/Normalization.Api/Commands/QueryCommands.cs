@@ -194,7 +194,7 @@ public class RebuildInput : DataInput
     public string? Id { get; set; }
 }
 
-[Description("Rebuild the read models (index, checkpoints, head, board, party profiles) from the raw events", Name = "rebuild")]
+[Description("Rebuild the read models (index, checkpoints, head, board; and, without an id, the party profiles by Marten's projection rebuild) from the raw events", Name = "rebuild")]
 public sealed class RebuildCommand : DataCommand<RebuildInput>
 {
     public RebuildCommand()
@@ -225,6 +225,8 @@ public sealed class RebuildCommand : DataCommand<RebuildInput>
                 });
         else
             await store.RebuildAllAsync(ids, ct: ct);
+        // The party profiles span negotiations: Marten's projection rebuild redoes them all (only for a rebuild of everything).
+        if (string.IsNullOrWhiteSpace(input.Id)) await store.RebuildPartyProfilesAsync(ct);
 
         if (input.JsonFlag) WriteJson(new { rebuilt = ids, seconds = clock.Elapsed.TotalSeconds });
         else Console.WriteLine($"Rebuilt {ids.Count} negotiation(s) in {clock.Elapsed.TotalSeconds:0.0} s{(ids.Count is > 0 and <= 10 ? ": " + string.Join(", ", ids) : "")}.");

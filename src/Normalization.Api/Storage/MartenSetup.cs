@@ -1,5 +1,6 @@
 using JasperFx;
 using JasperFx.Events;
+using JasperFx.Events.Projections;
 using Marten;
 using Normalization.Api.WhatIf;
 using Normalization.Domain.Catalog;
@@ -70,6 +71,8 @@ public static class MartenSetup
                 opts.Schema.For<PartyProfile>().Identity(x => x.Id);
                 // Saved what-if scenarios, one per negotiation and name ("{negotiationId}/{name}"); listed by negotiation.
                 opts.Schema.For<SavedScenario>().Identity(x => x.Id).Index(x => x.NegotiationId);
+                // A party's negotiations: projected from each stream's NegotiationOpened in the appending transaction.
+                opts.Projections.Add<PartyProfileProjection>(ProjectionLifecycle.Inline);
 
                 // Our own tables, in Marten's schema (last, so they follow DatabaseSchemaName): Marten creates and migrates
                 // them with its own objects — at start-up, in the data commands, db-apply / db-patch / db-assert (Schema).

@@ -46,12 +46,23 @@ public sealed partial class NegotiationStore
     /// caller validated against (null with <paramref name="create"/>): if the stream moved since, nothing is written.
     /// Events already stored, or repeated, are skipped and counted as duplicates.
     /// </summary>
-    public async Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
-        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default)
+    /// <remarks>
+    /// With <paramref name="create"/> the stream is started, so the transaction runs at REPEATABLE READ and is run again on a
+    /// serialization failure, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
+    /// NegotiationStore.Starting.cs); <paramref name="progress"/> then counts the copied events again from the start.
+    /// </remarks>
+    public Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        create
+            ? RetryOnSerializationFailureAsync(() => BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct), ct)
+            : BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct);
+
+    async Task<BulkOutcome> BulkAppendOnceAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId, IProgress<int>? progress, CancellationToken ct)
     {
         var id = opening.Id;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(create ? StartIsolation : System.Data.IsolationLevel.ReadCommitted, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
         if (correlationId is not null) session.CorrelationId = correlationId;
@@ -86,7 +97,7 @@ public sealed partial class NegotiationStore
         var duplicates = events.Count - fresh.Count;
         if (fresh.Count == 0)
         {
-            if (create) await StoreReadModelsAsync(session, id, version, FoldAccumulator.Start(opening), ct, conn, tx);
+            if (create) StoreReadModels(session, id, version, FoldAccumulator.Start(opening));
             await session.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return new BulkOutcome.Stored(version, 0, duplicates);
@@ -113,7 +124,7 @@ public sealed partial class NegotiationStore
             head = dirtyKey is null ? (await session.LoadAsync<NegotiationView>(id, ct))!.Head : await RefoldFromAsync(conn, tx, id, opening, dirtyKey, ct);
         }
         Trace("read models");
-        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         Trace("committed");
@@ -207,6 +218,17 @@ public sealed partial class NegotiationStore
     }
 
     /// <summary>
+    /// Rebuilds every <see cref="PartyProfile"/> with Marten's own projection rebuild (what <c>projections rebuild</c> does):
+    /// the daemon deletes the profiles and replays every stream's <c>NegotiationOpened</c> through <see cref="PartyProfileProjection"/>.
+    /// A profile depends only on openings, which never change, so <see cref="RebuildAsync"/> of one negotiation leaves profiles alone.
+    /// </summary>
+    public async Task RebuildPartyProfilesAsync(CancellationToken ct = default)
+    {
+        using var daemon = await store.BuildProjectionDaemonAsync();
+        await daemon.RebuildProjectionAsync<PartyProfileProjection>(ct);
+    }
+
+    /// <summary>
     /// Rebuilds several negotiations, <paramref name="parallelism"/> at a time (default: one per core plus one; each is its own
     /// transaction, so while one folds in this process another's rows are being written by the server). Reports each id done.
     /// </summary>
@@ -223,7 +245,7 @@ public sealed partial class NegotiationStore
     /// <summary>
     /// Rebuilds every read model of one negotiation from its raw events in Marten: the domain-order index, statuses,
     /// references, checkpoints, head, board row and party profiles; the result equals the live one. It holds the
-    /// negotiation's row lock (appends wait), recomputes everything, and writes the index, references and checkpoints only
+    /// stream's row lock (Marten's, as appends do: they wait), recomputes everything, and writes the index, references and checkpoints only
     /// where they differ from what is stored. Derived data only, so it commits without waiting for the WAL flush: a crash
     /// loses at most the last rebuilds, which the next rebuild redoes.
     /// </summary>
@@ -256,7 +278,7 @@ public sealed partial class NegotiationStore
             await DeleteAsync(conn, tx, "delete from nz_checkpoints where negotiation_id = @id", id, ct);
             await CopyCheckpointsAsync(conn, id, checkpoints, ct);
         }
-        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }

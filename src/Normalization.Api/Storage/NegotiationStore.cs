@@ -17,7 +17,8 @@ namespace Normalization.Api.Storage;
 /// The event store of negotiations on Marten + PostgreSQL. Every append runs in one transaction: the
 /// negotiation row is locked (optimistic concurrency against expectedVersion, serialized writers), duplicates
 /// are filtered by eventId, events are validated against the stream, appended to Marten, indexed in domain
-/// order, and the read models (the fold's head, checkpoints, board, party profiles) are updated before commit.
+/// order, and the read models (the fold's head, checkpoints, board) are updated before commit; Marten's inline projection
+/// <see cref="PartyProfileProjection"/> updates the party profiles in the same transaction.
 /// </summary>
 public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -26,15 +27,23 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    public async Task<bool> CreateAsync(NegotiationOpened opening, string postedBy, CancellationToken ct = default)
+    /// <summary>
+    /// Starts the negotiation's stream with its opening (false when the id is taken). Runs at REPEATABLE READ and is retried
+    /// on a serialization failure: the inline <see cref="PartyProfileProjection"/> rewrites the parties' profiles (see
+    /// NegotiationStore.Starting.cs).
+    /// </summary>
+    public Task<bool> CreateAsync(NegotiationOpened opening, string postedBy, CancellationToken ct = default) =>
+        RetryOnSerializationFailureAsync(() => CreateOnceAsync(opening, postedBy, ct), ct);
+
+    async Task<bool> CreateOnceAsync(NegotiationOpened opening, string postedBy, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(StartIsolation, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
         session.Events.StartStream(opening.Id, opening);
         var head = FoldAccumulator.Start(opening);
-        await StoreReadModelsAsync(session, opening.Id, 1, head, ct, conn, tx);
+        StoreReadModels(session, opening.Id, 1, head);
         try { await session.SaveChangesAsync(ct); }
         catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return false; } // the id is taken (also by a create that won a race)
         await tx.CommitAsync(ct);
@@ -116,7 +125,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
         }
 
-        await StoreReadModelsAsync(session, id, version, head, ct, conn, tx);
+        StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
@@ -414,8 +423,11 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         }
     }
 
-    async Task StoreReadModelsAsync(IDocumentSession session, string id, int version, FoldAccumulator head, CancellationToken ct,
-        NpgsqlConnection conn, NpgsqlTransaction tx)
+    /// <summary>
+    /// Stages the negotiation's head and board row in <paramref name="session"/> (written by its next SaveChangesAsync). The
+    /// party profiles are not here: <see cref="PartyProfileProjection"/> projects them inline from the stream's opening.
+    /// </summary>
+    void StoreReadModels(IDocumentSession session, string id, int version, FoldAccumulator head)
     {
         session.Store(new NegotiationView { Id = id, Version = version, Head = head, UpdatedAt = clock.GetUtcNow() });
         var at = head.PendingDate ?? DateOnly.MinValue;
@@ -427,25 +439,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
             Stage = state.Stage, StageSince = state.StageSince, LastEventOn = state.LastEventOn, Momentum = state.Momentum with { Contributions = [] },
             Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(),
         });
-        // Locks are taken in one order (by code), so two transactions sharing parties cannot deadlock on them.
-        var parties = head.Negotiation.Parties.OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
-        var listed = (await session.LoadManyAsync<PartyProfile>(ct, parties.Select(p => p.Code).ToArray()))
-            .Where(p => p.NegotiationIds.Contains(id)).Select(p => p.Id).ToHashSet();
-        foreach (var party in parties)
-        {
-            if (listed.Contains(party.Code)) continue;
-            // A profile is shared by every negotiation of the party: serialize its read-modify-write (until commit),
-            // then read it again (lightweight session: no identity map, a fresh read), so two negotiations created at once do not overwrite each other's entry.
-            await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(54329002, hashtext(@code))", conn, tx))
-            {
-                lockCmd.Parameters.AddWithValue("code", party.Code);
-                await lockCmd.ExecuteNonQueryAsync(ct);
-            }
-            var profile = await session.LoadAsync<PartyProfile>(party.Code, ct) ?? new PartyProfile { Id = party.Code, Name = party.Name };
-            if (profile.NegotiationIds.Contains(id)) continue;
-            profile.NegotiationIds.Add(id);
-            session.Store(profile);
-        }
     }
 
     // ---------------------------------------------------------------- reads

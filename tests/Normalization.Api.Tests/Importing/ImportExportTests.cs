@@ -96,6 +96,30 @@ public class ImportExportTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_file_imported_into_a_new_negotiation_with_its_parties_Then_each_party_profile_lists_it()
+    {
+        // The bulk path starts the stream through a Marten session: the inline PartyProfileProjection runs for it too.
+        var source = await ImportSeedAsync();
+        var file = await ExportAsync(source, ExportFormat.Csv, "csv");
+        var opening = (await Store.LoadHistoryAsync(source))!.Opening;
+        var target = TestApi.NewId("csvp");
+
+        var report = await Importer.ImportAsync(new ImportRequest { Path = file, Into = target, Title = "imported", Parties = opening.Parties });
+
+        report.Errors.ShouldBeEmpty();
+        report.Created.ShouldBeTrue();
+        await using var q = app.Store.QuerySession();
+        foreach (var party in opening.Parties)
+        {
+            var profile = await q.LoadAsync<PartyProfile>(party.Code);
+            profile.ShouldNotBeNull();
+            profile.NegotiationIds.ShouldContain(source);
+            profile.NegotiationIds.ShouldContain(target);
+            profile.NegotiationIds.Count(n => n == target).ShouldBe(1);
+        }
+    }
+
+    [Fact]
     public async Task Given_a_stage_export_Then_it_lists_the_transitions_with_rules_and_events()
     {
         var id = await ImportSeedAsync();
