@@ -113,7 +113,7 @@ public sealed class TimelineCommand : DataCommand<TimelineInput>
             var e = i.Event;
             var note = e.Note is { Length: > 80 } n ? n[..77] + "..." : e.Note;
             table.AddRow(Esc(e.OccurredOn.ToString()), Esc(e.Type), Esc(e.Actor), Esc(e.Target), e.Confidence.ToString(),
-                i.Status == "active" ? "active" : $"[grey]{Esc(i.Status)}[/]", Esc(note));
+                i.Status == DomainIndex.IndexStatus.Active ? "active" : $"[grey]{Esc(i.Status.Db())}[/]", Esc(note));
         }
         Out.Write(table);
         return true;

@@ -40,12 +40,13 @@ public sealed class Exporter(NegotiationStore store)
                 foreach (var r in history.Events) await output.WriteAsync(EventJson.Serialize(r.Event) + "\n");
                 return history.Events.Count;
             case ExportFormat.Csv:
-                var statuses = EffectiveHistory.Resolve(history.Events.Select(r => r.Event)).Statuses;
+                var resolved = EffectiveHistory.Resolve(history.Events.Select(r => r.Event));
+                var statuses = resolved.Statuses;
                 await output.WriteAsync(TimelineEndpoint.CsvHeader + "\n");
                 foreach (var r in history.Events)
                 {
                     statuses.TryGetValue(r.Event.EventId, out var s);
-                    var entry = new TimelineEntry(r.Event, StatusOf(r.Event, s), s?.RetractedBy, s?.CorrectedBy, r.Version, r.RecordedAt, r.PostedBy);
+                    var entry = new TimelineEntry(r.Event, DomainIndex.StatusOf(r.Event, resolved), s?.RetractedBy, s?.CorrectedBy, r.Version, r.RecordedAt, r.PostedBy);
                     await output.WriteAsync(TimelineEndpoint.CsvRow(entry) + "\n");
                 }
                 return history.Events.Count;
@@ -57,13 +58,6 @@ public sealed class Exporter(NegotiationStore store)
         }
     }
 
-    static string StatusOf(NegotiationEvent e, EventStatus? s) => e switch
-    {
-        _ when s is { Retracted: true } => "retracted",
-        EventRetracted or EventCorrected => "active",
-        _ when s is { CorrectedBy: not null } => "corrected",
-        _ => "active",
-    };
 
     /// <summary>The stage history up to today (or the last event's date when that is later).</summary>
     public static IReadOnlyList<StageTransition> StageHistory(History history, DateOnly today)

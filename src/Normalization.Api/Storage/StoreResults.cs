@@ -22,8 +22,8 @@ public abstract record AppendOutcome
 /// <summary>An event as recorded: the event, its stream version, when it was recorded and by whom.</summary>
 public sealed record RecordedEvent(NegotiationEvent Event, int Version, DateTimeOffset RecordedAt, string? PostedBy);
 
-/// <summary>One line of the timeline: an event in domain order with its record status.</summary>
+/// <summary>One line of the timeline: an event in domain order with its record status (spelled for the API by <see cref="DomainIndex.Db"/>).</summary>
 public sealed record TimelineEntry(
-    NegotiationEvent Event, string Status, Guid? RetractedBy, Guid? CorrectedBy, int Version, DateTimeOffset RecordedAt, string? PostedBy);
+    NegotiationEvent Event, DomainIndex.IndexStatus Status, Guid? RetractedBy, Guid? CorrectedBy, int Version, DateTimeOffset RecordedAt, string? PostedBy);
 
 public sealed record History(Normalization.Domain.Negotiations.NegotiationOpened Opening, DateTimeOffset OpenedAt, IReadOnlyList<RecordedEvent> Events);

@@ -41,7 +41,7 @@ public static class TimelineEndpoint
     {
         eventId = i.Event.EventId, type = i.Event.Type, occurredOn = i.Event.OccurredOn, precision = i.Event.OccurredOn.Precision,
         actor = i.Event.Actor, target = i.Event.Target, confidence = i.Event.Confidence, sources = i.Event.Sources, note = i.Event.Note,
-        status = i.Status, retractedBy = i.RetractedBy, correctedBy = i.CorrectedBy,
+        status = i.Status.Db(), retractedBy = i.RetractedBy, correctedBy = i.CorrectedBy,
         goldstein = EventCatalog.GoldsteinOf(i.Event), cameo = EventCatalog.CameoOf(i.Event), plover = EventCatalog.Of(i.Event).Plover,
         version = i.Version, recordedAt = i.RecordedAt, postedBy = i.PostedBy,
         @event = JsonSerializer.SerializeToNode(i.Event, EventJson.Options),
@@ -65,7 +65,7 @@ public static class TimelineEndpoint
         var e = i.Event;
         var node = JsonSerializer.SerializeToNode(e, EventJson.Options)!.AsObject();
         foreach (var k in new[] { "type", "eventId", "occurredOn", "actor", "target", "confidence", "sources", "note" }) node.Remove(k);
-        string[] row = [e.EventId.ToString(), e.Type, e.OccurredOn.ToString(), e.Actor, e.Target ?? "", e.Confidence.ToString(), i.Status,
+        string[] row = [e.EventId.ToString(), e.Type, e.OccurredOn.ToString(), e.Actor, e.Target ?? "", e.Confidence.ToString(), i.Status.Db(),
             EventCatalog.CameoOf(e), EventCatalog.GoldsteinOf(e).ToString(System.Globalization.CultureInfo.InvariantCulture), EventCatalog.Of(e).Plover,
             JsonSerializer.Serialize(e.Sources, EventJson.Options), e.Note ?? "", node.ToJsonString()];
         return string.Join(',', row.Select(Escape));

@@ -1,0 +1,258 @@
+using JasperFx.Events;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+using ValidationContext = Normalization.Domain.Validation.ValidationContext;
+using Npgsql;
+using NpgsqlTypes;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// Our domain-order index of every stream (<c>nz_events</c>) and the ids events may reference (<c>nz_references</c>):
+/// all SQL on those two tables. A row holds an event's place in domain order (sort key), its <see cref="EventRole"/>, its
+/// target and its <see cref="IndexStatus"/> after retractions and corrections; the events themselves stay in Marten.
+/// </summary>
+public static class DomainIndex
+{
+    /// <summary>What an event does to the record, as stored in the index's <c>role</c> column (smallint).</summary>
+    public enum EventRole : short
+    {
+        /// <summary>A catalog event: a fact of the negotiation.</summary>
+        Event = 0,
+        /// <summary>An EventRetracted: takes an earlier event out of the effective record.</summary>
+        Retraction = 1,
+        /// <summary>An EventCorrected: replaces an earlier event with its correction.</summary>
+        Correction = 2,
+    }
+
+    /// <summary>An indexed event's standing in the effective record, as stored in the index's <c>status</c> column.</summary>
+    public enum IndexStatus
+    {
+        /// <summary>In the effective record (a correction that is in force is active too).</summary>
+        Active,
+        /// <summary>Retracted (directly, or as part of a retracted family).</summary>
+        Retracted,
+        /// <summary>Replaced by a correction in force.</summary>
+        Corrected,
+        /// <summary>A correction replaced by a later correction of the same event.</summary>
+        Superseded,
+    }
+
+    /// <summary>The status as the <c>status</c> column (and the API) spells it: lower case.</summary>
+    public static string Db(this IndexStatus status) => status switch
+    {
+        IndexStatus.Active => "active", IndexStatus.Retracted => "retracted", IndexStatus.Corrected => "corrected", _ => "superseded",
+    };
+
+    /// <summary>The status read from the <c>status</c> column.</summary>
+    public static IndexStatus StatusFromDb(string value) => value switch
+    {
+        "active" => IndexStatus.Active, "retracted" => IndexStatus.Retracted, "corrected" => IndexStatus.Corrected, "superseded" => IndexStatus.Superseded,
+        _ => throw new InvalidOperationException($"Unknown index status '{value}'."),
+    };
+
+    /// <summary>Above this many rows the index is written with COPY instead of one multi-row insert.</summary>
+    internal const int CopyThreshold = 1_000;
+
+    internal static async Task<HashSet<Guid>> ExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid[] ids, CancellationToken ct)
+    {
+        var result = new HashSet<Guid>();
+        await using var cmd = new NpgsqlCommand("select event_id from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("ids", ids);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result.Add(r.GetGuid(0));
+        return result;
+    }
+
+    internal static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx, CancellationToken ct)
+    {
+        // Only the ids this batch names (made, resolved, signed or closed): the work grows with the batch, not with the history.
+        var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
+        var demands = named.Select(e => e switch
+        {
+            DemandMade d => d.DemandId, DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null,
+        }).OfType<string>().Distinct().ToArray();
+        var commitments = named.SelectMany(e => e switch
+        {
+            AgreementSigned a => a.Commitments.Select(c => c.CommitmentId),
+            CommitmentFulfilled f => [f.CommitmentId],
+            CommitmentBreached b => [b.CommitmentId],
+            _ => [],
+        }).Distinct().ToArray();
+        if (demands.Length + commitments.Length > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+            select kind, ref_id from nz_references where negotiation_id = @id
+              and ((kind = 'demand' and ref_id = any(@demands)) or (kind = 'commitment' and ref_id = any(@commitments)))
+            """, conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("demands", demands);
+            cmd.Parameters.AddWithValue("commitments", commitments);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                if (r.GetString(0) == "demand") ctx.RegisterDemandId(r.GetString(1)); else ctx.RegisterCommitmentId(r.GetString(1));
+        }
+        var targets = events.Select(e => e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => Guid.Empty })
+            .Where(g => g != Guid.Empty).Distinct().ToArray();
+        if (targets.Length == 0) return;
+        await using var q = new NpgsqlCommand("select event_id, type, status from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
+        q.Parameters.AddWithValue("id", id);
+        q.Parameters.AddWithValue("ids", targets);
+        await using var rr = await q.ExecuteReaderAsync(ct);
+        while (await rr.ReadAsync(ct)) ctx.RegisterKnownEvent(rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted);
+    }
+
+    internal static EventRole RoleOf(NegotiationEvent e) => e switch { EventRetracted => EventRole.Retraction, EventCorrected => EventRole.Correction, _ => EventRole.Event };
+
+    internal static string KeyOf(NegotiationEvent e) => e switch
+    {
+        EventCorrected { Correction: { } c } x => DomainOrder.SortKey(c with { EventId = x.TargetEventId }),
+        _ => DomainOrder.SortKey(e),
+    };
+
+    /// <summary>The index rows of new events (versions after <paramref name="version"/>): one insert, or COPY for many.</summary>
+    internal static async Task InsertIndexRowsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, IReadOnlyList<NegotiationEvent> events,
+        Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct)
+    {
+        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, status, ct);
+        else await using (var cmd = new NpgsqlCommand("""
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            select * from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
+            cmd.Parameters.AddWithValue("negs", events.Select(_ => id).ToArray());
+            cmd.Parameters.AddWithValue("versions", events.Select((_, i) => version + i + 1).ToArray());
+            cmd.Parameters.AddWithValue("types", events.Select(e => e.Type).ToArray());
+            cmd.Parameters.AddWithValue("roles", events.Select(e => (short)RoleOf(e)).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter("targets", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                { Value = events.Select(e => e switch { EventRetracted x => (Guid?)x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null }).ToArray() });
+            cmd.Parameters.AddWithValue("statuses", events.Select(e => (status?.Invoke(e) ?? IndexStatus.Active).Db()).ToArray());
+            cmd.Parameters.AddWithValue("keys", events.Select(KeyOf).ToArray());
+            cmd.Parameters.AddWithValue("dates", events.Select(e => e is EventCorrected { Correction: { } c } ? c.Date : e.Date).ToArray());
+            cmd.Parameters.AddWithValue("occurred", events.Select(e => e.OccurredOn.ToString()).ToArray());
+            cmd.Parameters.AddWithValue("actors", events.Select(e => e.Actor).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>The demand and commitment ids the events introduce (kind, id).</summary>
+    internal static IEnumerable<(string Kind, string Id)> References(IEnumerable<NegotiationEvent> events) => events.SelectMany(e => e switch
+        {
+            DemandMade d => [("demand", d.DemandId)],
+            AgreementSigned a => a.Commitments.Select(c => ("commitment", c.CommitmentId)),
+            EventCorrected { Correction: DemandMade d } => [("demand", d.DemandId)],
+            EventCorrected { Correction: AgreementSigned a } => a.Commitments.Select(c => ("commitment", c.CommitmentId)),
+            _ => [],
+        }).Distinct();
+
+    internal static async Task InsertReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, IReadOnlyList<NegotiationEvent> events, CancellationToken ct)
+    {
+        var refs = References(events).ToList();
+        if (refs.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("insert into nz_references select @id, * from unnest(@kinds, @refs) on conflict do nothing", conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("kinds", refs.Select(r => r.Item1).ToArray());
+            cmd.Parameters.AddWithValue("refs", refs.Select(r => r.Item2).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    internal static async Task<Guid> RootOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string negotiationId, Guid target, CancellationToken ct)
+    {
+        var current = target;
+        for (var depth = 0; depth < 8; depth++)
+        {
+            await using var cmd = new NpgsqlCommand("select target_event_id from nz_events where negotiation_id = @n and event_id = @id", conn, tx);
+            cmd.Parameters.AddWithValue("n", negotiationId);
+            cmd.Parameters.AddWithValue("id", current);
+            if (await cmd.ExecuteScalarAsync(ct) is Guid parent) current = parent; else break;
+        }
+        return current;
+    }
+
+    /// <summary>The index status of an event in a resolved record: active, retracted, corrected (replaced by a correction) or superseded (a correction replaced by a later one).</summary>
+    public static IndexStatus StatusOf(NegotiationEvent e, EffectiveHistory.Result resolved)
+    {
+        resolved.Statuses.TryGetValue(e.EventId, out var s);
+        return e switch
+        {
+            EventRetracted => s is { Retracted: true } ? IndexStatus.Retracted : IndexStatus.Active,
+            EventCorrected c => s is { Retracted: true } ? IndexStatus.Retracted
+                : resolved.Statuses.TryGetValue(c.TargetEventId, out var ts) && ts.CorrectedBy == c.EventId ? IndexStatus.Active : IndexStatus.Superseded,
+            _ => s is { Retracted: true } ? IndexStatus.Retracted : s is { CorrectedBy: not null } ? IndexStatus.Corrected : IndexStatus.Active,
+        };
+    }
+
+    /// <summary>The domain-order index rows of <paramref name="events"/> (versions after <paramref name="version"/>), with COPY.</summary>
+    internal static async Task CopyIndexAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync("""
+            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            from stdin (format binary)
+            """, ct);
+        copy.Timeout = NegotiationStore.BulkTimeout;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(e.EventId, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(version + i + 1, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync((short)RoleOf(e), NpgsqlDbType.Smallint, ct);
+            Guid? target = e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null };
+            if (target is { } t) await copy.WriteAsync(t, NpgsqlDbType.Uuid, ct); else await copy.WriteNullAsync(ct);
+            await copy.WriteAsync((status?.Invoke(e) ?? IndexStatus.Active).Db(), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(KeyOf(e), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(e is EventCorrected { Correction: { } c } ? c.Date : e.Date, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(e.OccurredOn.ToString(), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(e.Actor, NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>Whether the stored index rows are exactly those of <paramref name="events"/> (versions from 2) with their resolved statuses.</summary>
+    internal static async Task<bool> IndexMatchesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, EffectiveHistory.Result resolved, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select event_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor
+            from nz_events where negotiation_id = @id order by version
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var i = 0;
+        while (await r.ReadAsync(ct))
+        {
+            if (i >= events.Count) return false;
+            var e = events[i];
+            Guid? target = e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => null };
+            var same = r.GetGuid(0) == e.EventId && r.GetInt32(1) == i + 2 && r.GetString(2) == e.Type && r.GetInt16(3) == (short)RoleOf(e)
+                && (r.IsDBNull(4) ? target is null : target == r.GetGuid(4)) && r.GetString(5) == StatusOf(e, resolved).Db() && r.GetString(6) == KeyOf(e)
+                && r.GetFieldValue<DateOnly>(7) == (e is EventCorrected { Correction: { } c } ? c.Date : e.Date)
+                && r.GetString(8) == e.OccurredOn.ToString() && r.GetString(9) == e.Actor;
+            if (!same) return false;
+            i++;
+        }
+        return i == events.Count;
+    }
+
+    internal static async Task<bool> ReferencesMatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct)
+    {
+        var expected = References(events).ToHashSet();
+        var stored = new HashSet<(string, string)>();
+        await using var cmd = new NpgsqlCommand("select kind, ref_id from nz_references where negotiation_id = @id", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) stored.Add((r.GetString(0), r.GetString(1)));
+        return stored.SetEquals(expected);
+    }
+}

@@ -1,0 +1,187 @@
+using JasperFx.Events;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+using ValidationContext = Normalization.Domain.Validation.ValidationContext;
+using Npgsql;
+using NpgsqlTypes;
+using static Normalization.Api.Storage.DomainIndex;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// Writing one batch: a negotiation is started (its stream opened), or events are appended under Marten's stream lock —
+/// duplicates by eventId reported, validated against the stream through the index, appended, indexed in domain order, the
+/// fold continued (or refolded from the checkpoint before a late event) and the read models staged, in one transaction.
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>
+    /// Starts the negotiation's stream with its opening (false when the id is taken). Runs at REPEATABLE READ and is retried
+    /// on a serialization failure: the inline <see cref="PartyProfileProjection"/> rewrites the parties' profiles (see
+    /// NegotiationStore.Starting.cs).
+    /// </summary>
+    public Task<bool> CreateAsync(NegotiationOpened opening, string postedBy, CancellationToken ct = default) =>
+        RetryOnSerializationFailureAsync(() => CreateOnceAsync(opening, postedBy, ct), ct);
+
+    async Task<bool> CreateOnceAsync(NegotiationOpened opening, string postedBy, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(StartIsolation, ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        session.LastModifiedBy = postedBy;
+        session.Events.StartStream(opening.Id, opening);
+        var head = FoldAccumulator.Start(opening);
+        StoreReadModels(session, opening.Id, 1, head);
+        try { await session.SaveChangesAsync(ct); }
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return false; } // the id is taken (also by a create that won a race)
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
+        string postedBy, string? correlationId = null, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        if (await LockStreamAsync(session, id, ct) is not { } version) return new AppendOutcome.NotFound();
+
+        // Idempotency: an eventId already stored (or repeated in the batch) is reported as a duplicate.
+        var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
+        var stored = await ExistingAsync(conn, tx, id, withIds.Select(e => e.EventId).ToArray(), ct);
+        var results = new List<StoredEventId>(withIds.Count);
+        var fresh = new List<(NegotiationEvent Event, int Index)>();
+        var seen = new HashSet<Guid>();
+        var errors = new List<FieldError>();
+        for (var i = 0; i < withIds.Count; i++)
+        {
+            var e = withIds[i];
+            var duplicate = stored.Contains(e.EventId) || !seen.Add(e.EventId);
+            results.Add(new StoredEventId(e.EventId, duplicate));
+            if (!duplicate) fresh.Add((e, i));
+        }
+        var view = await session.LoadAsync<NegotiationView>(id, ct) ?? throw new InvalidOperationException($"Negotiation {id} has no read model; run rebuild.");
+        var previousStage = view.Head.StateAt(StageDay(view.Head)).Stage;
+        if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
+        if (expectedVersion is { } expected && expected != version) return new AppendOutcome.VersionConflict(version, expected);
+
+        // Validation against the stream, without loading it: references come from the index.
+        var ctx = new ValidationContext(view.Head.Negotiation, Today);
+        await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct);
+        foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
+        if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
+
+        session.LastModifiedBy = postedBy;
+        if (correlationId is not null) session.CorrelationId = correlationId;
+        var events = fresh.Select(f => f.Event).ToList();
+        session.Events.Append(id, events.Cast<object>().ToArray());
+        await session.SaveChangesAsync(ct);
+
+        var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
+        version += events.Count;
+
+        var head = view.Head;
+        var checkpoints = new List<Checkpoint>();
+        if (dirtyKey is null) { }
+        else if (events.All(e => RoleOf(e) == EventRole.Event) && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
+        {
+            // Appended after everything folded so far: constant work, continue the head. (A batch with a retraction or
+            // a correction refolds from its dirty key instead: it may retract or replace an event of the same batch.)
+            var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance);
+            foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
+            await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
+        }
+        else
+        {
+            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it.
+            head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
+        }
+
+        StoreReadModels(session, id, version, head);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
+    }
+
+    /// <summary>
+    /// Indexes new events in domain order and re-resolves the records touched by retractions and corrections.
+    /// Returns the smallest sort key whose fold result may have changed (null when nothing the fold reads changed).
+    /// </summary>
+    async Task<string?> IndexAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, List<NegotiationEvent> events, CancellationToken ct)
+    {
+        await InsertIndexRowsAsync(conn, tx, id, version, events, null, ct);
+        await InsertReferencesAsync(conn, tx, id, events, ct);
+
+        string? dirty = null;
+        void Dirty(string key) { if (dirty is null || string.CompareOrdinal(key, dirty) < 0) dirty = key; }
+        // Every new event's position: a correction's is where the corrected event now sits (it may move it earlier
+        // than the original, and earlier than a checkpoint).
+        foreach (var e in events) Dirty(KeyOf(e));
+
+        // Retractions and corrections: re-resolve each touched record family (the root event and everything aimed at it).
+        var roots = new HashSet<Guid>();
+        foreach (var e in events.Where(e => RoleOf(e) != EventRole.Event))
+            roots.Add(await RootOfAsync(conn, tx, id, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
+        foreach (var root in roots)
+            foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
+        return dirty;
+    }
+
+    /// <summary>Recomputes the status of a root event and of every retraction/correction aimed at it (transitively).</summary>
+    async Task<List<string>> ResolveFamilyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid root, CancellationToken ct)
+    {
+        var rows = new List<(IndexStatus Status, string Key, long Version)>();
+        await using (var cmd = new NpgsqlCommand("""
+            with recursive fam as (
+                select event_id from nz_events where negotiation_id = @n and event_id = @root
+                union select c.event_id from nz_events c join fam on c.negotiation_id = @n and c.target_event_id = fam.event_id)
+            select i.status, i.sort_key, i.version from nz_events i join fam on i.negotiation_id = @n and fam.event_id = i.event_id
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("root", root);
+            cmd.Parameters.AddWithValue("n", id);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Add((StatusFromDb(r.GetString(0)), r.GetString(1), r.GetInt32(2)));
+        }
+        await using var session = ReadSession(tx);
+        var stored = await RecordedEvents.ByVersionsAsync(session, id, rows.Select(x => x.Version).ToList(), ct);
+        var family = rows.Select(x => (Event: (NegotiationEvent)stored[x.Version].Data, x.Status, x.Key)).ToList();
+        var resolved = EffectiveHistory.Resolve(family.Select(f => f.Event));
+        var touched = new List<string>();
+        foreach (var (e, oldStatus, oldKey) in family)
+        {
+            var status = StatusOf(e, resolved);
+            if (status == oldStatus) continue;
+            touched.Add(oldKey);
+            await using var u = new NpgsqlCommand("update nz_events set status = @s where negotiation_id = @n and event_id = @id", conn, tx);
+            u.Parameters.AddWithValue("n", id);
+            u.Parameters.AddWithValue("s", status.Db());
+            u.Parameters.AddWithValue("id", e.EventId);
+            await u.ExecuteNonQueryAsync(ct);
+        }
+        return touched;
+    }
+
+    /// <summary>Refolds from the last checkpoint before <paramref name="dirtyKey"/>, rewriting the checkpoints after it.</summary>
+    async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, CancellationToken ct)
+    {
+        var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
+        var acc = found!;
+        await using (var del = new NpgsqlCommand("delete from nz_checkpoints where negotiation_id = @id and sort_key >= @k", conn, tx))
+        {
+            del.Parameters.AddWithValue("id", id);
+            del.Parameters.AddWithValue("k", dirtyKey);
+            await del.ExecuteNonQueryAsync(ct);
+        }
+        var checkpoints = new List<Checkpoint>();
+        await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) ApplyWithCheckpoint(acc, e, checkpoints);
+        await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
+        return acc;
+    }
+}

@@ -1,0 +1,182 @@
+using JasperFx.Events;
+using System.Text.Json;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Npgsql;
+using NpgsqlTypes;
+using static Normalization.Api.Storage.DomainIndex;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>What a bulk append did.</summary>
+public abstract record BulkOutcome
+{
+    public sealed record Stored(int Version, int Count, int Duplicates) : BulkOutcome;
+    public sealed record NotFound : BulkOutcome;
+    /// <summary>Someone else wrote to the negotiation (or created it) after the caller validated against it.</summary>
+    public sealed record Changed(int CurrentVersion) : BulkOutcome;
+}
+
+/// <summary>
+/// The bulk write path (imports, rebuilds): the same tables and the same fold as <see cref="AppendAsync"/>, but rows go in
+/// with PostgreSQL COPY and the fold runs once over the whole record instead of once per batch. Events must already be
+/// validated (the importer's first pass does that against the stored stream and the file).
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>The adapter that writes imported events into Marten's tables (built from Marten's schema objects on first use).</summary>
+    MartenEventCopy EventCopy => _eventCopy ??= new MartenEventCopy(store);
+    MartenEventCopy? _eventCopy;
+
+    static readonly System.Diagnostics.Stopwatch TraceClock = System.Diagnostics.Stopwatch.StartNew();
+    static void Trace(string what) { if (Environment.GetEnvironmentVariable("NORMALIZATION_TRACE_BULK") == "1") Console.Error.WriteLine($"[bulk {TraceClock.Elapsed.TotalSeconds:F1}s] {what}"); }
+
+    const int CopyChunk = 20_000;
+    /// <summary>A load of at least this many events refreshes the planner's statistics of the tables it wrote.</summary>
+    const int AnalyzeAfter = 10_000;
+    /// <summary>A COPY of a large record may keep the server busy longer than the default 30 s command timeout.</summary>
+    internal static readonly TimeSpan BulkTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Appends validated events in one transaction: all of them or none. <paramref name="expectedVersion"/> is the version the
+    /// caller validated against (null with <paramref name="create"/>): if the stream moved since, nothing is written.
+    /// Events already stored, or repeated, are skipped and counted as duplicates.
+    /// </summary>
+    /// <remarks>
+    /// With <paramref name="create"/> the stream is started, so the transaction runs at REPEATABLE READ and is run again on a
+    /// serialization failure, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
+    /// NegotiationStore.Starting.cs); <paramref name="progress"/> then counts the copied events again from the start.
+    /// </remarks>
+    public Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        create
+            ? RetryOnSerializationFailureAsync(() => BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct), ct)
+            : BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct);
+
+    async Task<BulkOutcome> BulkAppendOnceAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
+        string postedBy, string? correlationId, IProgress<int>? progress, CancellationToken ct)
+    {
+        var id = opening.Id;
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(create ? StartIsolation : System.Data.IsolationLevel.ReadCommitted, ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        session.LastModifiedBy = postedBy;
+        if (correlationId is not null) session.CorrelationId = correlationId;
+
+        int version;
+        var stored = new HashSet<Guid>();
+        if (create)
+        {
+            session.Events.StartStream(id, opening);
+            try { await session.SaveChangesAsync(ct); }
+            catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0); }
+            version = 1;
+        }
+        else
+        {
+            if (await LockStreamAsync(session, id, ct) is not { } v) return new BulkOutcome.NotFound();
+            version = v;
+            if (expectedVersion is { } expected && expected != version) return new BulkOutcome.Changed(version);
+            await using var ids = new NpgsqlCommand("select event_id from nz_events where negotiation_id = @id", conn, tx);
+            ids.Parameters.AddWithValue("id", id);
+            await using var r = await ids.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) stored.Add(r.GetGuid(0));
+        }
+
+        var fresh = new List<NegotiationEvent>(events.Count);
+        var seen = new HashSet<Guid>();
+        foreach (var e in events)
+        {
+            var withId = e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e;
+            if (!stored.Contains(withId.EventId) && seen.Add(withId.EventId)) fresh.Add(withId);
+        }
+        var duplicates = events.Count - fresh.Count;
+        if (fresh.Count == 0)
+        {
+            if (create) StoreReadModels(session, id, version, FoldAccumulator.Start(opening));
+            await session.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return new BulkOutcome.Stored(version, 0, duplicates);
+        }
+
+        Trace($"ids checked, {fresh.Count} fresh");
+        // A record held whole in memory (nothing stored yet): resolve it and fold it on another core while the rows are copied.
+        var resolved = stored.Count == 0 ? EffectiveHistory.Resolve(fresh) : null;
+        var folding = resolved is null ? null : Task.Run(() => FoldRecord(opening, resolved), ct);
+        await EventCopy.AppendAsync(conn, id, version, fresh, postedBy, correlationId, progress, BulkTimeout, ct);
+        Trace("events copied");
+        var firstVersion = version;
+        version += fresh.Count;
+
+        FoldAccumulator head;
+        if (resolved is not null)
+            // The whole record is in hand: resolved and folded once, in memory.
+            head = await IndexAndFoldAsync(conn, tx, id, firstVersion, fresh, resolved, folding!, ct);
+        else
+        {
+            // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
+            // the earliest position the new events change.
+            var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
+            head = dirtyKey is null ? (await session.LoadAsync<NegotiationView>(id, ct))!.Head : await RefoldFromAsync(conn, tx, id, opening, dirtyKey, ct);
+        }
+        Trace("read models");
+        StoreReadModels(session, id, version, head);
+        await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        Trace("committed");
+        if (fresh.Count >= AnalyzeAfter)
+        {
+            // The planner's statistics do not know about rows this large a load added until autovacuum gets to them; until
+            // then it can pick a scan of the whole table for a small negotiation's reads (measured: 10× slower time travel).
+            await using (var analyze = new NpgsqlCommand("analyze nz_events; analyze nz_checkpoints;", conn) { CommandTimeout = 600 })
+                await analyze.ExecuteNonQueryAsync(ct);
+            await EventCopy.AnalyzeAsync(conn, ct);
+            Trace("analyzed");
+        }
+        return new BulkOutcome.Stored(version, fresh.Count, duplicates);
+    }
+
+
+    /// <summary>The fold of a whole resolved record: the head and every checkpoint (pure work, no I/O).</summary>
+    static (FoldAccumulator Head, List<Checkpoint> Checkpoints) FoldRecord(NegotiationOpened opening, EffectiveHistory.Result resolved)
+    {
+        var effective = resolved.Events.ToList();
+        DomainOrder.Sort(effective);
+        var acc = FoldAccumulator.Start(opening);
+        var checkpoints = new List<Checkpoint>();
+        foreach (var e in effective) ApplyWithCheckpoint(acc, e, checkpoints);
+        return (acc, checkpoints);
+    }
+
+    /// <summary>
+    /// For a record held whole in memory (a new negotiation's import, a rebuild): writes the index with the statuses of
+    /// <paramref name="resolved"/> and the references, then the checkpoints of <paramref name="folding"/> with COPY.
+    /// </summary>
+    async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int firstVersion,
+        IReadOnlyList<NegotiationEvent> events, EffectiveHistory.Result resolved, Task<(FoldAccumulator Head, List<Checkpoint> Checkpoints)> folding,
+        CancellationToken ct)
+    {
+        Trace("index: start");
+        await InsertIndexRowsAsync(conn, tx, id, firstVersion, events, e => StatusOf(e, resolved), ct);
+        Trace("index: copied");
+        await InsertReferencesAsync(conn, tx, id, events, ct);
+        Trace("refs");
+        var (head, checkpoints) = await folding;
+        Trace($"folded, {checkpoints.Count} checkpoints, {checkpoints.Sum(c => (long)c.Packed.Length) / 1024 / 1024} MiB compressed");
+        await CopyCheckpointsAsync(conn, id, checkpoints, ct);
+        Trace("checkpoints copied");
+        return head;
+    }
+
+
+
+
+
+
+
+
+}

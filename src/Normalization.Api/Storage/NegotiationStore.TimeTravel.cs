@@ -1,0 +1,127 @@
+using JasperFx.Events;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+using ValidationContext = Normalization.Domain.Validation.ValidationContext;
+using Npgsql;
+using NpgsqlTypes;
+using static Normalization.Api.Storage.DomainIndex;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// Reading the record and the state at a date: the head for dates after the last folded event, otherwise the checkpoint
+/// before the date plus the effective events after it (one repeatable-read snapshot); "as known at" folds the record as
+/// Marten held it then.
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>
+    /// The state on <paramref name="asOf"/>. With the default rules and no knownAt it starts from the nearest
+    /// checkpoint in domain order (bounded work); otherwise it folds the record as it was at <paramref name="knownAt"/>.
+    /// </summary>
+    public async Task<NegotiationState?> StateAsOfAsync(string id, DateOnly asOf, DateTimeOffset? knownAt = null, FoldOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= FoldOptions.Default;
+        if (knownAt is null && options == FoldOptions.Default)
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            // One snapshot for the index, the checkpoint and the events after it: a concurrent append cannot tear the answer.
+            await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            // The head answers for any date on or after the last folded event; otherwise start from a checkpoint,
+            // without loading the (larger) head at all.
+            // One round trip: the last folded key and, when asOf is before it, the checkpoint to start from.
+            var end = DomainOrder.EndOfDayKey(asOf);
+            string? lastKey;
+            FoldAccumulator? acc = null;
+            var fromKey = "";
+            await using (var cmd = new NpgsqlCommand("""
+                with last as (select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1)
+                select (select sort_key from last), c.sort_key, c.accumulator from (select 1) one
+                left join lateral (select sort_key, accumulator from nz_checkpoints where negotiation_id = @id and sort_key < @end
+                    and exists (select 1 from last where last.sort_key >= @end) order by sort_key desc limit 1) c on true
+                """, conn, tx))
+            {
+                cmd.Parameters.AddWithValue("id", id);
+                cmd.Parameters.AddWithValue("end", end);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                await r.ReadAsync(ct);
+                lastKey = r.IsDBNull(0) ? null : r.GetString(0);
+                if (!r.IsDBNull(1)) { fromKey = r.GetString(1); acc = CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(2)); }
+            }
+            if (lastKey is null || string.CompareOrdinal(lastKey, end) < 0)
+            {
+                var view = await LoadViewAsync(id, ct);
+                return view?.Head.PendingDate is { } last && last > asOf ? null : view?.Head.StateAt(asOf);
+            }
+            if (acc is null)
+            {
+                var opening = await OpeningAsync(tx, id, ct);
+                if (opening is null) return null;
+                acc = FoldAccumulator.Start(opening);
+            }
+            await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, end, ct)) acc.Apply(e);
+            return acc.StateAt(asOf);
+        }
+        var history = await LoadHistoryAsync(id, knownAt, ct);
+        return history is null ? null : NegotiationFold.StateAsOf(history.Opening, history.Events.Select(r => r.Event), asOf, options);
+    }
+
+    /// <summary>
+    /// The effective history in domain order after <paramref name="afterKey"/> (and before <paramref name="beforeKey"/>):
+    /// the index gives the versions in order, Marten reads the events (in chunks).
+    /// </summary>
+    async IAsyncEnumerable<NegotiationEvent> EffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var rows = new List<(short Role, Guid? Target, long Version)>();
+        await using (var cmd = new NpgsqlCommand($"""
+            select i.role, i.target_event_id, i.version from nz_events i
+            where i.negotiation_id = @id and i.status = 'active' and i.role <> 1 and i.sort_key > @after {(beforeKey is null ? "" : "and i.sort_key < @before")}
+            order by i.sort_key
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("after", afterKey);
+            if (beforeKey is not null) cmd.Parameters.AddWithValue("before", beforeKey);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows.Add((r.GetInt16(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetInt32(2)));
+        }
+        if (rows.Count == 0) yield break;
+        await using var session = ReadSession(tx);
+        foreach (var chunk in rows.Chunk(RecordedEvents.Chunk))
+        {
+            var stored = await RecordedEvents.ByVersionsAsync(session, id, chunk.Select(x => x.Version).ToList(), ct);
+            foreach (var (role, target, version) in chunk)
+            {
+                var e = (NegotiationEvent)stored[version].Data;
+                if ((EventRole)role == EventRole.Correction) e = ((EventCorrected)e).Correction! with { EventId = target!.Value };
+                yield return e;
+            }
+        }
+    }
+
+    async Task<NegotiationOpened?> OpeningAsync(NpgsqlTransaction? tx, string id, CancellationToken ct)
+    {
+        await using var session = ReadSession(tx);
+        return await RecordedEvents.OpeningAsync(session, id, ct);
+    }
+
+    /// <summary>The whole record of a negotiation in recording order, optionally as it stood at <paramref name="knownAt"/>.</summary>
+    public async Task<History?> LoadHistoryAsync(string id, DateTimeOffset? knownAt = null, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        return await RecordedEvents.LoadAsync(session, id, knownAt, ct);
+    }
+
+    async Task<History?> LoadHistoryAsync(NpgsqlTransaction? tx, string id, DateTimeOffset? knownAt, CancellationToken ct)
+    {
+        await using var session = ReadSession(tx);
+        return await RecordedEvents.LoadAsync(session, id, knownAt, ct);
+    }
+}

@@ -1,0 +1,65 @@
+using JasperFx.Events;
+using Marten;
+using SessionOptions = Marten.Services.SessionOptions;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+using ValidationContext = Normalization.Domain.Validation.ValidationContext;
+using Npgsql;
+using NpgsqlTypes;
+using static Normalization.Api.Storage.DomainIndex;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>The timeline: the index's rows in domain order with statuses and who retracted or corrected each, the events read through Marten.</summary>
+public sealed partial class NegotiationStore
+{
+    public async Task<(IReadOnlyList<TimelineEntry> Items, int Total)> TimelineAsync(string id, DateOnly? from, DateOnly? to, string? type, string? actor,
+        int offset, int limit, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var where = "i.negotiation_id = @id" + (from is null ? "" : " and i.domain_date >= @from") + (to is null ? "" : " and i.domain_date <= @to")
+            + (type is null ? "" : " and i.type = @type") + (actor is null ? "" : " and i.actor = @actor");
+        void Bind(NpgsqlCommand c)
+        {
+            c.Parameters.AddWithValue("id", id);
+            if (from is not null) c.Parameters.AddWithValue("from", from.Value);
+            if (to is not null) c.Parameters.AddWithValue("to", to.Value);
+            if (type is not null) c.Parameters.AddWithValue("type", type);
+            if (actor is not null) c.Parameters.AddWithValue("actor", actor);
+        }
+        int total;
+        await using (var count = new NpgsqlCommand($"select count(*) from nz_events i where {where}", conn))
+        {
+            Bind(count);
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(ct));
+        }
+        var rows = new List<(IndexStatus Status, long Version, Guid? RetractedBy, Guid? CorrectedBy)>();
+        await using (var cmd = new NpgsqlCommand($"""
+            select i.status, i.version,
+              (select r.event_id from nz_events r where r.negotiation_id = i.negotiation_id and r.target_event_id = i.event_id and r.role = 1 and r.status = 'active' limit 1),
+              (select c.event_id from nz_events c where c.negotiation_id = i.negotiation_id and c.target_event_id = i.event_id and c.role = 2 and c.status = 'active' limit 1)
+            from nz_events i
+            where {where} order by i.sort_key, i.version offset @offset limit @limit
+            """, conn))
+        {
+            Bind(cmd);
+            cmd.Parameters.AddWithValue("offset", offset);
+            cmd.Parameters.AddWithValue("limit", limit);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                rows.Add((StatusFromDb(r.GetString(0)), r.GetInt32(1), r.IsDBNull(2) ? null : r.GetGuid(2), r.IsDBNull(3) ? null : r.GetGuid(3)));
+        }
+        await using var session = store.QuerySession();
+        var stored = await RecordedEvents.ByVersionsAsync(session, id, rows.Select(x => x.Version).ToList(), ct);
+        var items = rows.Select(x =>
+        {
+            var e = stored[x.Version];
+            return new TimelineEntry((NegotiationEvent)e.Data, x.Status, x.RetractedBy, x.CorrectedBy, (int)e.Version, e.Timestamp, e.UserName);
+        }).ToList();
+        return (items, total);
+    }
+}
