@@ -79,6 +79,9 @@ public static class MartenSetup
                 opts.Storage.ExtendedSchemaObjects.AddRange(Schema.Tables(opts.DatabaseSchemaName));
             })
             .UseNpgsqlDataSource()
+            // The domain-order fold as a Marten projection: Marten's rebuild tooling runs it; live appends maintain the
+            // same read models inline (NegotiationFoldProjection says why).
+            .AddProjectionWithServices<NegotiationFoldProjection>(ProjectionLifecycle.Async, ServiceLifetime.Singleton, NegotiationFoldProjection.Name)
             .ApplyAllDatabaseChangesOnStartup()
             .IntegrateWithWolverine()
             .UseLightweightSessions();

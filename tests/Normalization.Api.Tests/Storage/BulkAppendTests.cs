@@ -160,21 +160,50 @@ public sealed class BulkAppendTests(AppFixture app)
         var opening = Opening(id);
         await Store.CreateAsync(opening, Poster);
         foreach (var chunk in recorded.Chunk(500)) await Store.AppendOk(id, chunk);
-        async Task<string> Everything()
-        {
-            var (timeline, _) = await Store.TimelineAsync(id, null, null, null, null, 0, 5_000);
-            var states = new List<string>();
-            foreach (var d in Dates) states.Add(Json(await Store.StateAsOfAsync(id, d)));
-            var refs = await app.Scalar<long>("select count(*) from nz_references where negotiation_id = @id", ("id", id));
-            return Json(new { timeline = timeline.Select(t => new { t.Event.EventId, t.Status, t.RetractedBy, t.CorrectedBy, t.Version }), states, refs,
-                checkpoints = await app.Checkpoints(id), version = await Store.VersionAsync(id) });
-        }
+        Task<string> Everything() => EverythingOf(id);
         var live = await Everything();
 
         await app.Execute(damage, ("id", id));
         await Store.RebuildAsync(id);
 
         (await Everything()).ShouldBe(live);
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
+    }
+
+    /// <summary>Every derived view of a negotiation that a rebuild must restore: timeline with statuses, states on many dates, references, checkpoints, version.</summary>
+    async Task<string> EverythingOf(string id)
+    {
+        var (timeline, _) = await Store.TimelineAsync(id, null, null, null, null, 0, 5_000);
+        var states = new List<string>();
+        foreach (var d in Dates) states.Add(Json(await Store.StateAsOfAsync(id, d)));
+        var refs = await app.Scalar<long>("select count(*) from nz_references where negotiation_id = @id", ("id", id));
+        return Json(new { timeline = timeline.Select(t => new { t.Event.EventId, t.Status, t.RetractedBy, t.CorrectedBy, t.Version }), states, refs,
+            checkpoints = await app.Checkpoints(id), version = await Store.VersionAsync(id) });
+    }
+
+    [Fact]
+    public async Task Given_read_models_wiped_When_Marten_rebuilds_the_NegotiationFold_projection_Then_they_equal_those_maintained_live()
+    {
+        var recorded = WithRetractionsAndCorrections(47).GroupBy(e => e.EventId).Select(g => g.First()).ToList();
+        var id = NewId("martenrb");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        foreach (var chunk in recorded.Chunk(500)) await Store.AppendOk(id, chunk);
+        var live = await EverythingOf(id);
+        var head = Json((await Store.LoadViewAsync(id))!.Head.StateAt(new DateOnly(2030, 1, 1)));
+        await app.Execute("delete from nz_events where negotiation_id = @id; delete from nz_checkpoints where negotiation_id = @id; delete from nz_references where negotiation_id = @id", ("id", id));
+        await using (var session = app.Store.LightweightSession())
+        {
+            session.Delete<NegotiationView>(id);
+            await session.SaveChangesAsync();
+        }
+
+        // Marten's own rebuild of the registered projection (what `projections rebuild NegotiationFold` runs).
+        using (var daemon = await app.Store.BuildProjectionDaemonAsync())
+            await daemon.RebuildProjectionAsync(NegotiationFoldProjection.Name, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        (await EverythingOf(id)).ShouldBe(live);
+        Json((await Store.LoadViewAsync(id))!.Head.StateAt(new DateOnly(2030, 1, 1))).ShouldBe(head);
         (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
     }
 }
