@@ -28,6 +28,7 @@ public sealed class NegotiationFoldProjection(IServiceProvider services) : IProj
     public const string Name = "NegotiationFold";
 
     /// <summary>Recomputes every negotiation whose current last event is in <paramref name="events"/>.</summary>
+    // <snippet:fold-projection>
     public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var store = services.GetRequiredService<NegotiationStore>();
@@ -39,4 +40,5 @@ public sealed class NegotiationFoldProjection(IServiceProvider services) : IProj
             await store.RebuildAsync(stream.Key, cancellation);
         }
     }
+    // </snippet>
 }

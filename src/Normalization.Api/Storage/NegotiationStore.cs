@@ -37,6 +37,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// version; the empty append it registers is dropped at once, the lock stays until commit. So the version every
     /// check uses is Marten's — there is no second counter — and no two appends of one negotiation interleave.
     /// </summary>
+    // <snippet:lock-stream>
     static async Task<int?> LockStreamAsync(IDocumentSession session, string id, CancellationToken ct)
     {
         try { await session.Events.AppendExclusive(id, ct); }
@@ -46,6 +47,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         session.EjectAllPendingChanges();
         return (int)version;
     }
+    // </snippet>
 
 
     DateOnly StageDay(FoldAccumulator head) => head.PendingDate is { } p && p > Today ? p : Today;

@@ -39,6 +39,7 @@ public static class RecordedEvents
         (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).Select(e => e.Data).OfType<NegotiationOpened>().FirstOrDefault();
 
     /// <summary>The stored events of one stream at the given versions, keyed by version (read in chunks of <see cref="Chunk"/>).</summary>
+    // <snippet:events-by-version>
     public static async Task<Dictionary<long, IEvent>> ByVersionsAsync(IQuerySession session, string id, IReadOnlyList<long> versions, CancellationToken ct)
     {
         var found = new Dictionary<long, IEvent>(versions.Count);
@@ -50,4 +51,5 @@ public static class RecordedEvents
         }
         return found;
     }
+    // </snippet>
 }
