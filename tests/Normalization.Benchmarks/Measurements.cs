@@ -35,11 +35,14 @@ public sealed record BenchOptions(bool Quick)
     public int RebuildEventsEach => Quick ? 100 : 1_000;
     public int WhatIfHistory => Quick ? 500 : 10_000;
     public int WhatIfQueriesPerRun => Quick ? 2 : 10;
+    /// <summary>Section 9: history sizes and appends per run.</summary>
+    public int[] AppendBaselineSizes => Quick ? [100] : [1_000, 100_000];
+    public int AppendBaselineOps => Quick ? 5 : 40;
     public bool Runs_(int n) => Only is null || Only.Contains(n);
 }
 
 /// <summary>The eight measurements of issue 9, each against its baseline in the same run.</summary>
-public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report report, TextWriter log)
+public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, Report report, TextWriter log)
 {
     readonly string _work = Directory.CreateTempSubdirectory("normalization-bench-").FullName;
     readonly Dictionary<int, string> _sized = new(); // events -> negotiation id holding a synthetic history of that size
@@ -58,6 +61,7 @@ public sealed class Measurements(BenchEnvironment env, BenchOptions o, Report re
         if (o.Runs_(5)) await Section(LateEventAsync);
         if (o.Runs_(6)) await Section(RebuildAsync);
         if (o.Runs_(7)) await Section(WhatIfAsync);
+        if (o.Runs_(9)) await Section(AppendBaselinesAsync);
         try { Directory.Delete(_work, true); } catch (IOException) { }
     }
 
