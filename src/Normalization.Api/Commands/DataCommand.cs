@@ -57,7 +57,7 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
             host = input.BuildHost();
             // The host is built, not started: apply the schema as the app's startup does — Marten's objects and our nz_* tables,
             // which are declared among Marten's (MartenSetup, Schema).
-            await host.Services.GetRequiredService<Marten.IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+            await ApplySchemaAsync(host.Services);
             return await Run(input, host.Services, CancellationToken.None);
         }
         catch (Exception e) when (e is CliException or ImportException)
@@ -78,6 +78,29 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
     }
 
     protected abstract Task<bool> Run(T input, IServiceProvider services, CancellationToken ct);
+
+    /// <summary>
+    /// Applies the schema under Marten's own advisory lock (<c>StoreOptions.ApplyChangesLockId</c>, the one the app's
+    /// <c>ApplyAllDatabaseChangesOnStartup</c> takes), so two commands — or a command and an app — starting at once on a
+    /// never-used database do not both create the same objects (the second failed with "… already exists").
+    /// </summary>
+    static async Task ApplySchemaAsync(IServiceProvider services)
+    {
+        var store = services.GetRequiredService<Marten.IDocumentStore>();
+        await using var conn = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
+        await using (var lockCmd = new Npgsql.NpgsqlCommand("select pg_advisory_lock(@id)", conn) { CommandTimeout = 300 })
+        {
+            lockCmd.Parameters.AddWithValue("id", (long)((Marten.StoreOptions)store.Options).ApplyChangesLockId);
+            await lockCmd.ExecuteNonQueryAsync();
+        }
+        try { await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(); }
+        finally
+        {
+            await using var unlock = new Npgsql.NpgsqlCommand("select pg_advisory_unlock(@id)", conn);
+            unlock.Parameters.AddWithValue("id", (long)((Marten.StoreOptions)store.Options).ApplyChangesLockId);
+            await unlock.ExecuteNonQueryAsync();
+        }
+    }
 
     protected static IAnsiConsole Out => DataCommands.Stdout;
 

@@ -11,12 +11,14 @@ public class CliTests(AppFixture app)
 {
     static string SeedFile => Path.Combine(AppContext.BaseDirectory, "Seed", "us-taliban.ndjson");
 
-    async Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args)
+    Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args) => RunOn(app.ConnectionString, args);
+
+    static async Task<(int ExitCode, string Stdout, string Stderr)> RunOn(string connectionString, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Normalization"] = app.ConnectionString;
+        psi.Environment["ConnectionStrings__Normalization"] = connectionString;
         psi.Environment["Normalization__LoadSeedData"] = "false";
         psi.Environment["COLUMNS"] = "200";
         using var process = Process.Start(psi)!;
@@ -78,5 +80,28 @@ public class CliTests(AppFixture app)
         var report = JsonNode.Parse(result.Stdout)!;
         report["errors"]![0]!["line"]!.GetValue<int>().ShouldBe(2);
         report["stored"]!.GetValue<int>().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Given_a_never_used_database_When_two_imports_start_at_once_Then_both_succeed()
+    {
+        // Issue 15: the second of two simultaneous imports used to fail while both created Marten's schema
+        // ("pk_mt_events_stream_and_version already exists"). Tried three times, each on a database of its own.
+        var locator = new Normalization.Api.Database.PostgresLocator(configuration: null, Microsoft.Extensions.Logging.Abstractions.NullLogger<Normalization.Api.Database.PostgresLocator>.Instance);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var name = $"normalization_test_{Guid.NewGuid():N}"[..27];
+            var cs = await locator.EnsureDatabaseAsync(name);
+            try
+            {
+                var first = RunOn(cs, "import", SeedFile, "--into", "first-copy", "--json");
+                var second = RunOn(cs, "import", SeedFile, "--into", "second-copy", "--json");
+                var results = await Task.WhenAll(first, second);
+
+                results[0].ExitCode.ShouldBe(0, results[0].Stderr);
+                results[1].ExitCode.ShouldBe(0, results[1].Stderr);
+            }
+            finally { await locator.DropDatabaseAsync(name); }
+        }
     }
 }
