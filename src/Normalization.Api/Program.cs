@@ -1,3 +1,4 @@
+using Normalization.Api.Telemetry;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Normalization.Api.Commands;
@@ -73,6 +74,7 @@ if (!dataCommand && !args.Any(a => a is "codegen" or "describe" or "help") && !b
 }
 builder.Services.AddSingleton<ApiKeys>();
 builder.AddHardening();
+builder.AddTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();

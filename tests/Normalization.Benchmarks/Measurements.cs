@@ -305,7 +305,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         s.Rows.Add(new Row($"{n:N0} events: pass 1 (read + parse + validate)", "seconds", Summary.Of(pass1), null, null, null, ""));
         s.Rows.Add(new Row($"{n:N0} events: pass 2 (store in one transaction)", "seconds", Summary.Of(pass2), null, null, null, ""));
         s.Rows.Add(new Row($"{n:N0} events", "events/s", i, c, "`COPY` into a plain jsonb table", i.Median / c.Median, "of COPY", "≥ 0.50 of COPY", i.Median / c.Median >= 0.5));
-        if (!o.Quick) s.Notes.Add("What limits it, phase by phase (`NORMALIZATION_TRACE_BULK=1`): see *Profile: where a 1,000,000-event import spends its time* below.");
+        if (!o.Quick) s.Notes.Add("What limits it, phase by phase (the `import.store` span's events: see docs/architecture.md, Telemetry): see *Profile: where a 1,000,000-event import spends its time* below.");
         await using (var conn = await env.DataSource.OpenConnectionAsync())
         await using (var cmd = new NpgsqlCommand("select (select length(data::text) from mt_doc_negotiationview where id = 'imp-0'), " +
             "(select count(*) from nz_checkpoints where negotiation_id = 'imp-0'), (select coalesce(avg(length(accumulator)), 0)::bigint from nz_checkpoints where negotiation_id = 'imp-0')", conn))

@@ -83,6 +83,8 @@ public sealed class Importer(NegotiationStore store)
         }
 
         // Pass 1: validate everything, store nothing.
+        var validating = Telemetry.TelemetrySetup.Source.StartActivity("import.validate");
+        validating?.SetTag("negotiation.id", id);
         var ctx = ValidationContext.For(opening, history?.Events.Select(r => r.Event) ?? [], store.Today);
         var errors = new List<LineError>();
         var errorCount = 0;
@@ -111,6 +113,9 @@ public sealed class Importer(NegotiationStore store)
             }
             progress?.Report(new ImportProgress("validating", total, total, events));
         }
+        validating?.SetTag("events.count", events);
+        validating?.SetTag("errors.count", errorCount);
+        validating?.Dispose();
         if (errorCount > 0)
             return new ImportReport { NegotiationId = id, Events = events, ErrorCount = errorCount, Errors = errors, Seconds = clock.Elapsed.TotalSeconds };
 
@@ -119,6 +124,9 @@ public sealed class Importer(NegotiationStore store)
         var storing = new SyncProgress<int>(n => progress?.Report(n >= batch.Count
             ? new ImportProgress("finishing", total, total, n)
             : new ImportProgress("storing", (long)((double)n / Math.Max(1, batch.Count) * total), total, n)));
+        using var storingSpan = Telemetry.TelemetrySetup.Source.StartActivity("import.store");
+        storingSpan?.SetTag("negotiation.id", id);
+        storingSpan?.SetTag("events.count", batch.Count);
         var outcome = await store.BulkAppendAsync(opening, create, create ? null : versionBefore, batch, request.PostedBy,
             $"import:{System.IO.Path.GetFileName(request.Path)}", storing, ct);
         switch (outcome)

@@ -46,6 +46,9 @@ public static class MartenSetup
         services.AddSingleton(_ => CreateDataSource(connectionString));
         services.AddMarten(opts =>
             {
+                // Marten's connection spans (opts.OpenTelemetry.TrackConnections) stay off: Marten 9.58's tracing wrapper cannot
+                // start AppendExclusive's transaction on a session opened on our transaction (ExternalTransaction does not
+                // implement ITransactionStarter). Marten's SQL still shows in the trace as Npgsql spans (docs/architecture.md, "Telemetry").
                 // Streams are identified by the negotiation's slug ("us-taliban").
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
                 // Quick mode: one round trip per batch. Appends first take Marten's own stream row lock (AppendExclusive,

@@ -47,6 +47,9 @@ public sealed partial class NegotiationStore
     public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
         string postedBy, string? correlationId = null, CancellationToken ct = default)
     {
+        using var span = Telemetry.TelemetrySetup.Source.StartActivity("append");
+        span?.SetTag("negotiation.id", id);
+        span?.SetTag("events.count", batch.Count);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
@@ -78,7 +81,8 @@ public sealed partial class NegotiationStore
         if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
 
         session.LastModifiedBy = postedBy;
-        if (correlationId is not null) session.CorrelationId = correlationId;
+        // The correlation id of a write is its trace id when the request is traced (docs/architecture.md, "Telemetry").
+        if ((System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? correlationId) is { } correlation) session.CorrelationId = correlation;
         var events = fresh.Select(f => f.Event).ToList();
         session.Events.Append(id, events.Cast<object>().ToArray());
         await session.SaveChangesAsync(ct);
@@ -171,6 +175,9 @@ public sealed partial class NegotiationStore
     /// <summary>Refolds from the last checkpoint before <paramref name="dirtyKey"/>, rewriting the checkpoints after it.</summary>
     async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, CancellationToken ct)
     {
+        using var span = Telemetry.TelemetrySetup.Source.StartActivity("refold");
+        span?.SetTag("negotiation.id", id);
+        span?.SetTag("refold.from", dirtyKey);
         var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
         var acc = found!;
         await using (var del = new NpgsqlCommand("delete from nz_checkpoints where negotiation_id = @id and sort_key >= @k", conn, tx))

@@ -32,8 +32,8 @@ public sealed partial class NegotiationStore
     MartenEventCopy EventCopy => _eventCopy ??= new MartenEventCopy(store);
     MartenEventCopy? _eventCopy;
 
-    static readonly System.Diagnostics.Stopwatch TraceClock = System.Diagnostics.Stopwatch.StartNew();
-    static void Trace(string what) { if (Environment.GetEnvironmentVariable("NORMALIZATION_TRACE_BULK") == "1") Console.Error.WriteLine($"[bulk {TraceClock.Elapsed.TotalSeconds:F1}s] {what}"); }
+    /// <summary>Marks a phase of the bulk path as an event of the current span (<c>import.store</c>; see TelemetrySetup).</summary>
+    static void Trace(string what) => System.Diagnostics.Activity.Current?.AddEvent(new System.Diagnostics.ActivityEvent(what));
 
     const int CopyChunk = 20_000;
     /// <summary>A load of at least this many events refreshes the planner's statistics of the tables it wrote.</summary>

@@ -27,6 +27,10 @@ public sealed partial class NegotiationStore
     /// </summary>
     public async Task<NegotiationState?> StateAsOfAsync(string id, DateOnly asOf, DateTimeOffset? knownAt = null, FoldOptions? options = null, CancellationToken ct = default)
     {
+        using var span = Telemetry.TelemetrySetup.Source.StartActivity("state-as-of");
+        span?.SetTag("negotiation.id", id);
+        span?.SetTag("as-of", asOf.ToString("yyyy-MM-dd"));
+        if (knownAt is not null) span?.SetTag("known-at", knownAt.Value.ToString("O"));
         options ??= FoldOptions.Default;
         if (knownAt is null && options == FoldOptions.Default)
         {
