@@ -116,8 +116,9 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     public async Task<IReadOnlyList<string>> NegotiationIdsAsync(CancellationToken ct = default)
     {
         await using var session = store.QuerySession();
-        var ids = await session.Events.QueryRawEventDataOnly<NegotiationOpened>().Select(o => o.Id).ToListAsync(ct);
-        return ids.Order(StringComparer.Ordinal).ToList();
+        // Each stream's first event is its opening: one small row per negotiation, read through Marten's LINQ.
+        var openings = await session.Events.QueryAllRawEvents().Where(e => e.Version == 1).ToListAsync(ct);
+        return openings.Where(e => e.Data is NegotiationOpened && e.StreamKey is not null).Select(e => e.StreamKey!).Order(StringComparer.Ordinal).ToList();
     }
 
     // ---------------------------------------------------------------- rebuild

@@ -135,4 +135,19 @@ public sealed class AppendTests(AppFixture app)
         var view = await Store.LoadViewAsync(id);
         view!.Head.EventCount.ShouldBe(NegotiationFold.FoldAll(opening, all).EventCount);
     }
+
+    [Fact]
+    public async Task Regression_Given_negotiations_in_the_store_When_their_ids_are_listed_Then_each_is_there_in_ordinal_order()
+    {
+        // The seed loader and the rebuild command list negotiations this way; an empty answer reloaded the seed over a
+        // store that had it (found by starting the app twice).
+        var (a, _, _) = await NewSeeded("list-b", take: 3);
+        var (b, _, _) = await NewSeeded("list-a", take: 0);
+
+        var ids = await Store.NegotiationIdsAsync();
+
+        ids.ShouldContain(a);
+        ids.ShouldContain(b);
+        ids.ShouldBe(ids.Order(StringComparer.Ordinal).ToList());
+    }
 }
