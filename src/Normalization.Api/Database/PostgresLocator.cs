@@ -289,14 +289,36 @@ public sealed class PostgresLocator
         public string Lock => Path.Combine(Root, "postgres.lock");
     }
 
+    /// <summary>
+    /// Where the private cluster lives: <paramref name="preferred"/> (the checkout's <c>.data</c>) unless, running as root
+    /// without <c>NORMALIZATION_DATA_DIR</c>, the postgres OS user cannot traverse its folders (a clone under /root, or in a
+    /// private temp folder): then a folder of its own under <paramref name="shared"/> (default /var/tmp), named after the
+    /// checkout so two checkouts keep two clusters.
+    /// </summary>
+    public static string ChooseDataRoot(string preferred, bool asRoot, bool overridden, Func<string, bool> postgresCanTraverse, string shared = "/var/tmp")
+    {
+        if (!asRoot || overridden) return preferred;
+        var existing = new DirectoryInfo(preferred);
+        while (existing is not null && !existing.Exists) existing = existing.Parent;
+        if (existing is null || postgresCanTraverse(existing.FullName)) return preferred;
+        var hash = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(preferred))))[..8].ToLowerInvariant();
+        return Path.Combine(shared, $"normalization-{hash}");
+    }
+
     private async Task<PostgresServer> StartPrivateClusterAsync(IReadOnlyList<ServerBinaries> all, CancellationToken ct)
     {
-        var paths = new ClusterPaths(ResolveDataRoot());
+        var asRoot = Environment.UserName == "root" || IsRoot();
+        var preferred = ResolveDataRoot();
+        var root = ChooseDataRoot(preferred, asRoot, !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("NORMALIZATION_DATA_DIR")),
+            dir => RunAsync("test", ["-x", dir], true, TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult().ExitCode == 0);
+        if (root != preferred)
+            _logger.LogInformation("PostgreSQL: the '{User}' OS user cannot reach {Preferred}; keeping the private cluster in {Root} instead (NORMALIZATION_DATA_DIR chooses)",
+                SuperUser, preferred, root);
+        var paths = new ClusterPaths(root);
         Directory.CreateDirectory(paths.Root);
 
         await using var _ = await AcquireLockAsync(paths.Lock, ct);
 
-        var asRoot = Environment.UserName == "root" || IsRoot();
         PrepareHome(paths, asRoot);
         var password = EnsurePassword(paths, asRoot);
         var bin = ChooseBinaries(all, paths);
