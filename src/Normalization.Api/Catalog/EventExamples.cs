@@ -35,13 +35,18 @@ public static class EventExamples
         FieldKind.Number => 10000000,
         FieldKind.Date => "2025-03-20",
         FieldKind.Guid => "0b7e4a52-1c9f-4d3e-8f6a-2e5d7c9b1a34",
-        FieldKind.StringArray => f.Name is "participants" or "signatories" ? new JsonArray("US", "TB") : new JsonArray("example"),
+        FieldKind.StringArray => f.Format switch
+        {
+            FieldFormat.PartyCode => new JsonArray("US", "TB"),
+            FieldFormat.CountryCode => new JsonArray("AF", "US"),
+            _ => new JsonArray("example"),
+        },
         FieldKind.ObjectArray => new JsonArray(new JsonObject(f.ItemFields!.Select(i => KeyValuePair.Create(i.Name, Sample(i))))),
         FieldKind.Event => new JsonObject { ["type"] = "TalksHeld", ["occurredOn"] = "2025-03-20", ["actor"] = "US", ["participants"] = new JsonArray("US", "TB") },
+        _ when f.Format == FieldFormat.PartyCode => "QA",
+        _ when f.Format == FieldFormat.CountryCode => "US",
         _ => f.Name switch
         {
-            "facilitator" or "party" or "releasedBy" => "QA",
-            "nationality" => "US",
             "demandId" => "us-equipment",
             "commitmentId" => "doha-ct",
             _ => "example " + f.Name,

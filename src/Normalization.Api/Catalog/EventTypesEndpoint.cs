@@ -8,7 +8,7 @@ namespace Normalization.Api.Catalog;
 public static class EventTypesEndpoint
 {
     [WolverineGet("/api/event-types")]
-    public static IResult Get() => ApiJson.Ok(new
+    public static IResult Get(HttpRequest request) => Query.Only(request.Query) ?? ApiJson.Ok(new
     {
         envelope = EventCatalog.EnvelopeFields,
         types = EventCatalog.All.Select(t => new

@@ -62,12 +62,14 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
         }
         catch (Exception e) when (e is CliException or ImportException)
         {
-            await Console.Error.WriteLineAsync("error: " + e.Message);
+            // Every message is printed through Shown, the one place that escapes what a user typed ("us-taliban\n"):
+            // an error is always one line, whichever message echoed the value.
+            await Console.Error.WriteLineAsync("error: " + Shown(e.Message, int.MaxValue));
             return false;
         }
         catch (Exception e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}");
+            await Console.Error.WriteLineAsync($"error: {e.GetType().Name}: {Shown(e.Message.Split('\n')[0].Trim(), 300)}");
             return false;
         }
         finally
@@ -128,12 +130,23 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
             ? t : throw new CliException($"--{flag} must be an ISO 8601 instant with Z or an offset (e.g. 2025-04-15T12:00:00Z), not '{Shown(text)}'.");
     }
 
-    /// <summary>A value echoed in an error on one line: control characters shown as escapes, long values cut.</summary>
-    protected static string Shown(string text)
+    /// <summary>
+    /// A value echoed in an error on one line: control characters, line and paragraph separators and invisible format
+    /// characters (U+202E would reorder the terminal line) shown as escapes, long values cut at <paramref name="max"/>.
+    /// </summary>
+    public static string Shown(string text, int max = 80)
     {
         var sb = new System.Text.StringBuilder();
-        foreach (var c in text.Length > 80 ? text[..80] + "…" : text)
-            sb.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString());
+        foreach (var c in text.Length > max ? text[..max] + "…" : text)
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format
+                    => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
         return sb.ToString();
     }
 

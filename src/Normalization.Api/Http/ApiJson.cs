@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Primitives;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
 
@@ -44,49 +45,89 @@ public static class ApiJson
 /// </summary>
 public static class Query
 {
-    public static bool TryDate(string? value, string name, out DateOnly? date, out IResult? problem)
+    /// <summary>The last date a date parameter may name (the end of a period must still be a date .NET can hold).</summary>
+    public const string LastDate = "9998-12-31";
+
+    /// <summary>
+    /// Every parameter of the query string is one the endpoint declares (the same list as its OpenAPI operation):
+    /// else 400 <c>unknown_parameter</c> naming it and listing the allowed ones, so a typo (<c>?knownat=</c>) is never
+    /// silently ignored. Names are exact (ASP.NET matches them case-insensitively, so <c>?ASOF=</c> would count).
+    /// </summary>
+    public static IResult? Only(IQueryCollection query, params string[] allowed)
     {
-        date = null; problem = null;
-        if (string.IsNullOrEmpty(value)) return true;
-        if (DomainDate.TryParse(value, out var d) && d.Year is >= 1 and <= 9998) { date = d.End; return true; }
+        var errors = query.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal))
+            .Select(k => new FieldError(Cut(k), "unknown_parameter",
+                allowed.Length == 0 ? "This endpoint takes no query parameters." : $"Unknown query parameter. Allowed: {string.Join(", ", allowed)}."))
+            .ToList();
+        return errors.Count > 0 ? Problems.Validation(errors) : null;
+    }
+
+    static string Cut(string s) => s.Length > 40 ? s[..40] : s;
+
+    /// <summary>The one value of a parameter: absent or empty is null; given twice (<c>?asOf=a&amp;asOf=b</c>) is 400 <c>repeated_parameter</c>.</summary>
+    static bool TrySingle(StringValues values, string name, out string? value, out IResult? problem)
+    {
+        value = null; problem = null;
+        if (values.Count > 1)
+        {
+            problem = Problems.Field(name, "repeated_parameter", $"{name} is given {values.Count} times: give it once.");
+            return false;
+        }
+        value = values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+        return true;
+    }
+
+    public static bool TryDate(StringValues values, string name, out DateOnly? date, out IResult? problem)
+    {
+        date = null;
+        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
+        if (DomainDate.TryParse(value, out var d))
+        {
+            if (d.Year is >= 1 and <= 9998) { date = d.End; return true; }
+            problem = Problems.Field(name, "out_of_range", $"{name} must be on or before {LastDate}.");
+            return false;
+        }
         problem = Problems.Field(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period), ASCII digits.");
         return false;
     }
 
-    public static bool TryInstant(string? value, string name, out DateTimeOffset? instant, out IResult? problem)
+    public static bool TryInstant(StringValues values, string name, out DateTimeOffset? instant, out IResult? problem)
     {
-        instant = null; problem = null;
-        if (string.IsNullOrEmpty(value)) return true;
+        instant = null;
+        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
         if (Strict.TryInstant(value, out var i)) { instant = i; return true; }
         problem = Problems.Field(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC).");
         return false;
     }
 
-    public static bool TryInt(string? value, string name, int min, int max, int fallback, out int result, out IResult? problem)
+    public static bool TryInt(StringValues values, string name, int min, int max, int fallback, out int result, out IResult? problem)
     {
-        result = fallback; problem = null;
-        if (string.IsNullOrEmpty(value)) return true;
+        result = fallback;
+        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
         if (Strict.TryInt(value, out var i) && i >= min && i <= max) { result = i; return true; }
         problem = Problems.Field(name, "out_of_range", $"{name} must be an integer from {min} to {max}, in ASCII digits.");
         return false;
     }
 
-    public static bool TryEnum<T>(string? value, string name, out T? result, out IResult? problem) where T : struct, Enum
+    public static bool TryEnum<T>(StringValues values, string name, out T? result, out IResult? problem) where T : struct, Enum
     {
-        result = null; problem = null;
-        if (string.IsNullOrEmpty(value)) return true;
+        result = null;
+        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
         if (Strict.TryName<T>(value, out var e)) { result = e; return true; }
         problem = Problems.Field(name, "unknown_value", $"{name} must be one of: {string.Join(", ", Enum.GetNames<T>())} (a name, not a number or a list).");
         return false;
     }
 
     /// <summary>A party code filter (<c>?actor=</c>, <c>?party=</c>), case-insensitive, upper-cased.</summary>
-    public static bool TryPartyCode(string? value, string name, out string? code, out IResult? problem)
+    public static bool TryPartyCode(StringValues values, string name, out string? code, out IResult? problem)
     {
-        code = null; problem = null;
-        if (string.IsNullOrEmpty(value)) return true;
+        code = null;
+        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
         if (EventReader.PartyCode().IsMatch(value.ToUpperInvariant())) { code = value.ToUpperInvariant(); return true; }
         problem = Problems.Field(name, "invalid_party_code", $"{name} must be a party code: letters, digits, hyphens (e.g. US, TB, ISIS-K).");
         return false;
     }
+
+    /// <summary>A single free value (<c>?type=</c>) under the rule of one value per parameter.</summary>
+    public static bool TryText(StringValues values, string name, out string? value, out IResult? problem) => TrySingle(values, name, out value, out problem);
 }

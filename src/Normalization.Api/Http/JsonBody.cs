@@ -28,6 +28,9 @@ public static class JsonBody
         catch (BadHttpRequestException) { return (null, TooLarge()); }
         if (buffer.Length == 0) return (null, Problems.Of(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty.", "Send a JSON object."));
         var bytes = buffer.ToArray();
+        // A UTF-8 byte-order mark before the JSON (Windows editors write one) is not content: skip it.
+        if (bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        if (bytes.Length == 0) return (null, Problems.Of(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty.", "Send a JSON object."));
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "invalid_utf8", "The body is not valid UTF-8.", "Send JSON encoded as UTF-8."));
         try
@@ -48,8 +51,10 @@ public static class JsonBody
         }
         catch (JsonException ex)
         {
+            // A repeated property name is reported without a position: say so instead of "Line , byte :".
+            var where = ex.LineNumber is { } line ? $"Line {line + 1}, byte {ex.BytePositionInLine ?? 0}: " : ex.Path is { Length: > 1 } path ? $"At {path}: " : "";
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "malformed_json", "The body is not valid JSON.",
-                $"Line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}: the JSON is malformed, repeats a property name, or is nested deeper than {MaxDepth}."));
+                $"{where}{(where.Length == 0 ? "The" : "the")} JSON is malformed, repeats a property name, or is nested deeper than {MaxDepth}."));
         }
     }
 

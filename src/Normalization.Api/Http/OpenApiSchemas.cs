@@ -217,17 +217,33 @@ public static class OpenApiSchemas
         "sources" when f.Kind == FieldKind.ObjectArray => Arr(new OpenApiSchemaReference("Source", doc), f.Description),
         _ => f.Kind switch
         {
-            FieldKind.String => Str(f.Description, maxLength: f.MaxLength),
-            FieldKind.Integer => Int(f.Description, minimum: 0),
-            FieldKind.Number => new OpenApiSchema { Type = JsonSchemaType.Number | JsonSchemaType.Null, Minimum = "0", Description = f.Description },
+            FieldKind.String => Str(f.Description, pattern: CodePattern(f.Format), maxLength: f.MaxLength),
+            FieldKind.Integer => new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0", Maximum = f.NumberMax.ToString(System.Globalization.CultureInfo.InvariantCulture), Description = f.Description },
+            FieldKind.Number => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Number | JsonSchemaType.Null, Minimum = "0", Maximum = f.NumberMax.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                MultipleOf = f.Decimals == 2 ? 0.01m : null, Description = f.Description,
+            },
             FieldKind.Enum => new OpenApiSchema { Type = JsonSchemaType.String, Description = f.Description, Enum = f.EnumValues!.Select(v => (JsonNode)JsonValue.Create(v)).ToList() },
             FieldKind.Date => Str(f.Description, pattern: DatePattern),
             FieldKind.Guid => Uuid(f.Description),
-            FieldKind.StringArray => new OpenApiSchema { Type = JsonSchemaType.Array, Items = Str(null, maxLength: 500), MaxItems = 200, Description = f.Description },
+            FieldKind.StringArray => new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array, Items = Str(null, pattern: CodePattern(f.Format), maxLength: f.Format == FieldFormat.Text ? 500 : f.MaxLength), MaxItems = 200,
+                UniqueItems = f.Format != FieldFormat.Text ? true : null, Description = f.Description,
+            },
             FieldKind.ObjectArray => new OpenApiSchema { Type = JsonSchemaType.Array, Items = FieldsObject(null, f.ItemFields!, doc), MaxItems = 200, Description = f.Description },
             FieldKind.Event => new OpenApiSchemaReference("Event", doc),
             _ => new OpenApiSchema { Description = f.Description },
         },
+    };
+
+    /// <summary>The pattern of a code field (party or country code); null for free text.</summary>
+    static string? CodePattern(FieldFormat format) => format switch
+    {
+        FieldFormat.PartyCode => "^[A-Z][A-Z0-9-]{0,15}$",
+        FieldFormat.CountryCode => "^[A-Z]{2}$",
+        _ => null,
     };
 
     // ---------------------------------------------------------------- small builders

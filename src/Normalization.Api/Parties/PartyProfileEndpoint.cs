@@ -9,8 +9,9 @@ namespace Normalization.Api.Parties;
 public static class PartyProfileEndpoint
 {
     [WolverineGet("/api/parties/{code}")]
-    public static async Task<IResult> Get(string code, IQuerySession session, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Get(string code, HttpRequest request, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         var profile = await session.LoadAsync<PartyProfile>(code.ToUpperInvariant(), ct);
         if (profile is null) return Problems.Of(404, "party_not_found", "No such party.", "No negotiation has this party as a principal.");
         var boards = await session.LoadManyAsync<BoardEntry>(ct, profile.NegotiationIds);

@@ -18,14 +18,17 @@ public static class TimelineEndpoint
     public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
+        if (Query.Only(q, "from", "to", "type", "actor", "page", "pageSize") is { } unknown) return unknown;
         if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
         if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
         if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3!;
         var accept = request.Headers.Accept.ToString();
         var export = accept.Contains("text/csv") || accept.Contains("application/x-ndjson");
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, export ? 100_000 : 500, export ? 100_000 : 100, out var pageSize, out var p4)) return p4!;
-        string? type = string.IsNullOrEmpty(q["type"]) ? null : q["type"].ToString();
-        if (type is not null && !EventCatalog.TryGet(type, out _))
+        if (!Query.TryText(q["type"], "type", out var typeText, out var p6)) return p6!;
+        // Case-insensitive like every enum in a query string (?type=talksheld); the catalog's spelling is used.
+        string? type = typeText is null ? null : EventCatalog.Names.FirstOrDefault(n => string.Equals(n, typeText, StringComparison.OrdinalIgnoreCase));
+        if (typeText is not null && type is null)
             return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
         if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5!;
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);

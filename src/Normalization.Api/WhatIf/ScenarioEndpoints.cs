@@ -63,8 +63,9 @@ public static partial class ScenarioEndpoints
     }
 
     [WolverineGet("/api/negotiations/{id}/scenarios")]
-    public static async Task<IResult> List(string id, NegotiationStore store, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(string id, HttpRequest request, NegotiationStore store, IQuerySession session, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
         var saved = await session.Query<SavedScenario>().Where(s => s.NegotiationId == id).OrderBy(s => s.Name).ToListAsync(ct);
         var items = saved.Select(s => new { name = s.Name, changes = JsonSerializer.Deserialize<JsonElement>(s.Changes), savedAt = s.SavedAt }).ToList();
@@ -75,9 +76,11 @@ public static partial class ScenarioEndpoints
     public static async Task<IResult> Run(string id, string name, HttpRequest request, NegotiationStore store, IQuerySession session, CancellationToken ct)
     {
         var q = request.Query;
+        if (Query.Only(q, "asOf", "projectTo", "knownAt") is { } unknown) return unknown;
         if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1!;
         if (!Query.TryDate(q["projectTo"], "projectTo", out var projectTo, out var p2)) return p2!;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;
+        if (WhatIfRunner.ProjectionProblem(asOf, projectTo, store.Today) is { } backwards) return Problems.Validation([backwards]);
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
 
         // Only a slug can have been saved: anything else is unknown without asking the database.

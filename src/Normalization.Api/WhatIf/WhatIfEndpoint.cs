@@ -23,6 +23,7 @@ public static class WhatIfEndpoint
         var errors = new List<FieldError>();
         WhatIfRunner.UnknownFields(body, WhatIfRunner.WhatIfFields, errors);
         var options = new WhatIfRunner.Options(WhatIfRunner.Date(body, "asOf", errors), WhatIfRunner.Instant(body, "knownAt", errors), WhatIfRunner.Date(body, "projectTo", errors));
+        if (WhatIfRunner.ProjectionProblem(options.AsOf, options.ProjectTo, store.Today) is { } backwards) errors.Add(backwards);
         var changes = WhatIfChanges.Read(body, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 

@@ -45,7 +45,11 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
             var i = 0;
             foreach (var item in removes.EnumerateArray())
             {
-                if (item.ValueKind == JsonValueKind.String && Strict.TryGuid(item.GetString(), out var g)) remove.Add(g);
+                if (item.ValueKind == JsonValueKind.String && Strict.TryGuid(item.GetString(), out var g))
+                {
+                    if (remove.Contains(g)) errors.Add(new($"remove[{i}]", "duplicate_item", $"remove lists {g} more than once."));
+                    else remove.Add(g);
+                }
                 else errors.Add(new($"remove[{i}]", "invalid_guid", "Each item of remove must be the eventId (GUID) of a recorded event."));
                 i++;
             }
@@ -93,10 +97,22 @@ public static class WhatIfRunner
     public static DateOnly? Date(JsonElement body, string name, List<FieldError> errors)
     {
         if (!body.TryGetProperty(name, out var el) || el.ValueKind == JsonValueKind.Null) return null;
-        if (el.ValueKind == JsonValueKind.String && DomainDate.TryParse(el.GetString(), out var d) && d.Year is >= 1 and <= 9998) return d.End;
+        if (el.ValueKind == JsonValueKind.String && DomainDate.TryParse(el.GetString(), out var d))
+        {
+            if (d.Year is >= 1 and <= 9998) return d.End;
+            errors.Add(new(name, "out_of_range", $"{name} must be on or before {Http.Query.LastDate}."));
+            return null;
+        }
         errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period)."));
         return null;
     }
+
+    /// <summary>A projection runs forward from the branch point: <c>projectTo</c> before <c>asOf</c> (default today) is <c>out_of_range</c>.</summary>
+    public static FieldError? ProjectionProblem(DateOnly? asOf, DateOnly? projectTo, DateOnly today) =>
+        projectTo is { } p && p < (asOf ?? today)
+            ? new FieldError("projectTo", "out_of_range",
+                $"projectTo must not be before asOf ({(asOf ?? today).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(asOf is null ? ", today by default" : "")}).")
+            : null;
 
     public static DateTimeOffset? Instant(JsonElement body, string name, List<FieldError> errors)
     {

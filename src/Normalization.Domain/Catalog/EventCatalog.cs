@@ -5,12 +5,28 @@ namespace Normalization.Domain.Catalog;
 public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, ObjectArray, Event }
 
 /// <summary>
+/// The shape a string (or each item of a string array) must have beyond the text rules: free <see cref="Text"/>, a
+/// <see cref="PartyCode"/> (<c>US</c>, <c>ISIS-K</c>: <c>invalid_party_code</c>) or an ISO 3166 alpha-2
+/// <see cref="CountryCode"/> (<c>US</c>, <c>AF</c>: <c>invalid_country_code</c>). A list of codes holds each code once
+/// (<c>duplicate_item</c>).
+/// </summary>
+public enum FieldFormat { Text, PartyCode, CountryCode }
+
+/// <summary>
 /// One field of an event type, as a client sees it (drives validation, generated forms and the generated fuzz).
 /// <paramref name="MaxLength"/> is in UTF-16 characters; <paramref name="Multiline"/> text may hold line breaks and
 /// tabs inside (never at its ends). An optional field sent as <c>null</c> is the same as a missing one.
+/// Numbers (<see cref="FieldKind.Integer"/>, <see cref="FieldKind.Number"/>) run from 0 to <see cref="Max"/>
+/// (<c>out_of_range</c>) with at most <see cref="Decimals"/> decimal places (<c>too_precise</c>); the bounds are chosen
+/// so that no sum the fold makes can overflow (docs/reliability.md, "Input rules").
 /// </summary>
 public sealed record FieldSpec(string Name, FieldKind Kind, bool Required, string Description,
-    IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500, bool Multiline = false);
+    IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500, bool Multiline = false,
+    decimal? Max = null, int Decimals = 0, FieldFormat Format = FieldFormat.Text)
+{
+    /// <summary>The largest number a client may send: the field's own <see cref="Max"/>, else the kind's.</summary>
+    public decimal NumberMax => Max ?? (Kind == FieldKind.Number ? EventCatalog.MaxAmount : EventCatalog.MaxCount);
+}
 
 public enum EventFamily { Contacts, RequestsAndDemands, GesturesAndConcessions, Structure, PressureAndConflict, Context, Corrections }
 
@@ -49,8 +65,25 @@ public static partial class EventCatalog
     /// <summary>Free text that may run over several lines (quotes, notes, summaries).</summary>
     static FieldSpec Text(string n, bool req, string d, int max) => new(n, FieldKind.String, req, d, MaxLength: max, Multiline: true);
     static FieldSpec En(string n, bool req, string d, string[] values) => new(n, FieldKind.Enum, req, d, values);
-    static FieldSpec Num(string n, string d) => new(n, FieldKind.Number, false, d);
-    static FieldSpec Codes(string n, bool req, string d) => new(n, FieldKind.StringArray, req, d, MaxLength: 20);
+    /// <summary>An amount of money in US dollars: 0 to <see cref="MaxAmount"/>, in cents at most.</summary>
+    static FieldSpec Num(string n, string d) => new(n, FieldKind.Number, false, d, Max: MaxAmount, Decimals: 2);
+    /// <summary>A count of people: 0 to <see cref="MaxCount"/>.</summary>
+    static FieldSpec Count(string n, string d) => new(n, FieldKind.Integer, false, d, Max: MaxCount);
+    /// <summary>A list of party codes, each once.</summary>
+    static FieldSpec Codes(string n, bool req, string d) => new(n, FieldKind.StringArray, req, d, MaxLength: 16, Format: FieldFormat.PartyCode);
+    /// <summary>The code of one party (<c>US</c>, <c>QA</c>, <c>ISIS-K</c>).</summary>
+    static FieldSpec Party(string n, bool req, string d) => new(n, FieldKind.String, req, d, MaxLength: 16, Format: FieldFormat.PartyCode);
+    /// <summary>An ISO 3166 alpha-2 country code (<c>US</c>, <c>AF</c>).</summary>
+    static FieldSpec Country(string n, bool req, string d) => new(n, FieldKind.String, req, d, MaxLength: 2, Format: FieldFormat.CountryCode);
+
+    /// <summary>
+    /// The largest amount of money (US dollars) one event may carry: 10^15, with at most 2 decimal places (cents).
+    /// A party's frozen-asset total is the only sum of amounts the fold makes; <see cref="decimal"/> holds about
+    /// 7.9 × 10^28, so it cannot overflow below 7.9 × 10^13 events (and the fold saturates rather than throws).
+    /// </summary>
+    public const decimal MaxAmount = 1_000_000_000_000_000m;
+    /// <summary>The largest count (people killed) one event may carry: 10,000,000. Counts are never summed.</summary>
+    public const decimal MaxCount = 10_000_000m;
 
     /// <summary>The envelope fields every event carries.</summary>
     public static readonly IReadOnlyList<FieldSpec> EnvelopeFields =
@@ -58,8 +91,8 @@ public static partial class EventCatalog
         new("eventId", FieldKind.Guid, false, "Client-chosen GUID; makes the append idempotent. Generated when absent."),
         new("type", FieldKind.String, true, "The event type name."),
         new("occurredOn", FieldKind.Date, true, "When it happened: YYYY-MM-DD, YYYY-MM or YYYY; counts as happened by the end of that period."),
-        new("actor", FieldKind.String, true, "Code of the party that acted (e.g. US, TB, QA, ISIS-K).", MaxLength: 16),
-        new("target", FieldKind.String, false, "Code of the party it was aimed at, where there is one.", MaxLength: 16),
+        Party("actor", true, "Code of the party that acted (e.g. US, TB, QA, ISIS-K)."),
+        Party("target", false, "Code of the party it was aimed at, where there is one."),
         new("confidence", FieldKind.Enum, false, "How sure the record is. Default Reported.", Enum.GetNames<Confidence>()),
         new("sources", FieldKind.ObjectArray, false, "Where the fact comes from.", ItemFields:
         [

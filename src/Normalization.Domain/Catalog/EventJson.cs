@@ -26,7 +26,9 @@ public static class EventJson
         o.AllowOutOfOrderMetadataProperties = true;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddEventPolymorphism } };
-        if (!o.Converters.Any(c => c is JsonStringEnumConverter)) o.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        // Exact enum names only, ahead of any JsonStringEnumConverter the owner added (Marten adds one): the first
+        // converter that can convert a type wins.
+        if (!o.Converters.Any(c => c is ExactEnumConverter)) o.Converters.Insert(0, new ExactEnumConverter());
     }
 
     /// <summary>Flat polymorphism on <see cref="NegotiationEvent"/>: the catalog is the only list of types.</summary>

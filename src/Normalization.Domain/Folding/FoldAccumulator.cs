@@ -374,7 +374,7 @@ public sealed class FoldAccumulator
                     Sanctions.Add(new SanctionEntry(si.Actor, si.Scope, on, e.EventId));
                 break;
             case AssetsFrozen af:
-                FrozenAssetsUsd[af.Actor] = FrozenAssetsUsd.GetValueOrDefault(af.Actor) + (af.AmountUsd ?? 0);
+                FrozenAssetsUsd[af.Actor] = SaturatingAdd(FrozenAssetsUsd.GetValueOrDefault(af.Actor), af.AmountUsd ?? 0);
                 break;
             case DesignationAdded da:
                 if (!Designations.Any(x => x.By == da.Actor && x.List == da.List && string.Equals(x.Designee, da.Designee, StringComparison.OrdinalIgnoreCase)))
@@ -502,4 +502,15 @@ public sealed class FoldAccumulator
         FrozenAssetsUsdByParty = new Dictionary<string, decimal>(FrozenAssetsUsd),
         Totals = Totals,
     };
+
+    /// <summary>
+    /// The one sum of client numbers the fold makes (a party's frozen assets). Accepted amounts are at most
+    /// <see cref="EventCatalog.MaxAmount"/> (10^15) each, so it cannot overflow below 7.9 × 10^13 events; a record
+    /// stored before that bound existed saturates at <see cref="decimal.MaxValue"/> instead of failing every read.
+    /// </summary>
+    static decimal SaturatingAdd(decimal a, decimal b)
+    {
+        try { return checked(a + b); }
+        catch (OverflowException) { return decimal.MaxValue; }
+    }
 }

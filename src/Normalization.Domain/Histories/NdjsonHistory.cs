@@ -59,24 +59,8 @@ public static class NdjsonHistory
         }
     }
 
-    public static NegotiationOpened? ReadOpening(JsonElement root, List<FieldError> errors)
-    {
-        try
-        {
-            var clone = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(root.GetRawText(), EventJson.Options)!;
-            clone.Remove("type");
-            var opening = JsonSerializer.Deserialize<NegotiationOpened>(JsonSerializer.Serialize(clone), EventJson.Options);
-            if (opening is null) { errors.Add(new("", "invalid", "The negotiation line is empty.")); return null; }
-            opening = opening with { Mediators = opening.Mediators ?? [], Parties = opening.Parties ?? [], Baseline = opening.Baseline ?? new Baseline() };
-            errors.AddRange(NegotiationValidator.Validate(opening));
-            return opening;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException)
-        {
-            errors.Add(new("", "invalid_negotiation", "The negotiation line could not be read: " + ex.Message));
-            return null;
-        }
-    }
+    /// <summary>The opening line (<c>"type":"NegotiationOpened"</c>) by the same reader as the create body.</summary>
+    public static NegotiationOpened? ReadOpening(JsonElement root, List<FieldError> errors) => NegotiationValidator.Read(root, errors, "type");
 
     /// <summary>Reads a whole file, validating every event against the negotiation (for small files and tests).</summary>
     public static (NegotiationOpened? Opening, List<NegotiationEvent> Events, List<LineError> Errors) ReadAll(TextReader reader, DateOnly today, NegotiationOpened? into = null)

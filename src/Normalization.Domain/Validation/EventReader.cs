@@ -16,6 +16,20 @@ public static partial class EventReader
     [GeneratedRegex(@"\A[A-Z][A-Z0-9\-]{0,15}\z")]
     public static partial Regex PartyCode();
 
+    /// <summary>An ISO 3166 alpha-2 country code: two upper-case ASCII letters (whole text).</summary>
+    [GeneratedRegex(@"\A[A-Z]{2}\z")]
+    public static partial Regex CountryCode();
+
+    /// <summary>The shape rule of a <see cref="FieldFormat"/>: the error code and message when <paramref name="value"/> breaks it, else null.</summary>
+    public static (string Code, string Message)? FormatProblem(FieldFormat format, string value) => format switch
+    {
+        FieldFormat.PartyCode when !PartyCode().IsMatch(value) =>
+            ("invalid_party_code", "must be a party code: upper-case letters, digits, hyphens, starting with a letter (e.g. US, TB, ISIS-K)."),
+        FieldFormat.CountryCode when !CountryCode().IsMatch(value) =>
+            ("invalid_country_code", "must be an ISO 3166 alpha-2 country code: two upper-case letters (e.g. US, AF)."),
+        _ => null,
+    };
+
     public static NegotiationEvent? Read(JsonElement element, string path, List<FieldError> errors, bool allowMissingEventId = true)
     {
         var before = errors.Count;
@@ -41,8 +55,6 @@ public static partial class EventReader
         }
 
         var nulls = CheckObject(element, path, EventCatalog.EnvelopeFields.Concat(info.Fields).ToList(), errors);
-        PartyCodeField(element, path, "actor", errors, before);
-        PartyCodeField(element, path, "target", errors, before);
 
         if (errors.Count > before) return null;
         try
@@ -69,16 +81,6 @@ public static partial class EventReader
             errors.Add(new(path, "invalid_event", "The event could not be read: " + Truncate(ex.Message, 200)));
             return null;
         }
-    }
-
-    /// <summary>A party-code field (actor, target) that passed the text rules: checked against <see cref="PartyCode"/>, once.</summary>
-    static void PartyCodeField(JsonElement element, string path, string name, List<FieldError> errors, int before)
-    {
-        var fieldPath = Join(path, name);
-        if (!element.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String) return;
-        if (errors.Skip(before).Any(e => e.Path == fieldPath)) return;
-        if (!PartyCode().IsMatch(v.GetString()!))
-            errors.Add(new(fieldPath, "invalid_party_code", $"{name} must be a party code: upper-case letters, digits, hyphens (e.g. US, TB, ISIS-K)."));
     }
 
     /// <summary>Removes every null-valued property, at any depth (the "null is missing" rule).</summary>
@@ -123,18 +125,42 @@ public static partial class EventReader
         return nulls;
     }
 
-    /// <summary>The text rules of <see cref="Strict.TextProblem"/> plus emptiness: a string field, when sent, has content.</summary>
+    /// <summary>
+    /// The text rules of <see cref="Strict.TextProblem"/> plus emptiness (a string field, when sent, has content), the
+    /// length, and the field's <see cref="FieldFormat"/> (a code) once the text rules hold.
+    /// </summary>
     static void CheckText(string s, string path, FieldSpec spec, string what, List<FieldError> errors)
     {
-        if (string.IsNullOrWhiteSpace(s))
+        if (Strict.IsBlank(s))
         {
             errors.Add(spec.Required
                 ? new(path, "required", $"{what} must not be empty.")
                 : new(path, "empty", $"{what} must not be empty or blank: leave the field out instead."));
             return;
         }
-        if (Strict.TextProblem(s, spec.Multiline) is { } problem) errors.Add(new(path, problem.Code, $"{what} {problem.Message}"));
+        if (Strict.TextProblem(s, spec.Multiline) is { } problem) { errors.Add(new(path, problem.Code, $"{what} {problem.Message}")); return; }
+        if (FormatProblem(spec.Format, s) is { } format) { errors.Add(new(path, format.Code, $"{what} {format.Message}")); return; }
         if (s.Length > spec.MaxLength) errors.Add(new(path, "too_long", $"{what} is longer than {spec.MaxLength} characters."));
+    }
+
+    /// <summary>
+    /// A JSON number against its spec: a number (else <c>wrong_type</c>), an integer where the kind says so, at most
+    /// <see cref="FieldSpec.Decimals"/> decimal places (<c>too_precise</c>: <c>1e-30</c> is not silently 0), and from 0
+    /// to <see cref="FieldSpec.NumberMax"/> (<c>out_of_range</c>, also for numbers too large for any .NET type).
+    /// </summary>
+    static void CheckNumber(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
+    {
+        var integer = spec.Kind == FieldKind.Integer;
+        var range = $"{spec.Name} must be from 0 to {spec.NumberMax.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)}"
+            + (integer ? "." : $" with at most {spec.Decimals} decimal places.");
+        if (v.ValueKind != JsonValueKind.Number) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be {(integer ? "an integer" : "a number")}.")); return; }
+        var raw = v.GetRawText();
+        var places = Strict.DecimalPlaces(raw);
+        if (integer && places > 0) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer.")); return; }
+        if (places > spec.Decimals) { errors.Add(new(path, "too_precise", $"{spec.Name} has more than {spec.Decimals} decimal places.")); return; }
+        if (!v.TryGetDecimal(out var d) || d < 0 || d > spec.NumberMax) { errors.Add(new(path, "out_of_range", range)); return; }
+        if (integer && !v.TryGetInt32(out _))
+            errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer written without a fraction or exponent."));
     }
 
     /// <summary>Checks one non-null value; true when an object inside it had a null optional field.</summary>
@@ -146,13 +172,8 @@ public static partial class EventReader
                 if (v.ValueKind != JsonValueKind.String) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be a string.")); return false; }
                 CheckText(v.GetString()!, path, spec, spec.Name, errors);
                 return false;
-            case FieldKind.Integer:
-                if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var i)) errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer."));
-                else if (i < 0) errors.Add(new(path, "out_of_range", $"{spec.Name} must not be negative."));
-                return false;
-            case FieldKind.Number:
-                if (v.ValueKind != JsonValueKind.Number || !v.TryGetDecimal(out var d)) errors.Add(new(path, "wrong_type", $"{spec.Name} must be a number."));
-                else if (d < 0) errors.Add(new(path, "out_of_range", $"{spec.Name} must not be negative."));
+            case FieldKind.Integer or FieldKind.Number:
+                CheckNumber(v, path, spec, errors);
                 return false;
             case FieldKind.Enum:
                 if (v.ValueKind != JsonValueKind.String || !spec.EnumValues!.Contains(v.GetString()))
@@ -171,12 +192,21 @@ public static partial class EventReader
                 if (v.GetArrayLength() > MaxArrayItems) { errors.Add(new(path, "too_many", $"{spec.Name} has more than {MaxArrayItems} items.")); return false; }
                 if (spec.Required && v.GetArrayLength() == 0) errors.Add(new(path, "required", $"{spec.Name} must not be empty."));
                 var k = 0;
+                var codes = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var item in v.EnumerateArray())
                 {
-                    if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
-                        errors.Add(new($"{path}[{k}]", "wrong_type", $"{spec.Name} items must be non-empty strings."));
-                    else CheckText(item.GetString()!, $"{path}[{k}]", spec with { MaxLength = 500, Multiline = false }, $"{spec.Name} items", errors);
-                    k++;
+                    var itemPath = $"{path}[{k++}]";
+                    if (item.ValueKind != JsonValueKind.String || Strict.IsBlank(item.GetString()))
+                        errors.Add(new(itemPath, "wrong_type", $"{spec.Name} items must be non-empty strings."));
+                    else
+                    {
+                        var before = errors.Count;
+                        CheckText(item.GetString()!, itemPath, spec with { MaxLength = spec.Format == FieldFormat.Text ? 500 : spec.MaxLength, Multiline = false },
+                            $"{spec.Name} items", errors);
+                        // A list of codes names each party or country once.
+                        if (errors.Count == before && spec.Format != FieldFormat.Text && !codes.Add(item.GetString()!))
+                            errors.Add(new(itemPath, "duplicate_item", $"{spec.Name} lists '{item.GetString()}' more than once."));
+                    }
                 }
                 return false;
             case FieldKind.ObjectArray:

@@ -1,4 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Normalization.Domain.Catalog;
 using Normalization.Domain.Negotiations;
 
 namespace Normalization.Domain.Validation;
@@ -9,6 +12,92 @@ public static partial class NegotiationValidator
     private static partial Regex Slug();
 
     public static bool IsValidId(string? id) => id is not null && Slug().IsMatch(id) && !id.Contains("--");
+
+    static readonly string[] Allowed = ["id", "title", "parties", "mediators", "baseline"];
+
+    /// <summary>
+    /// Reads a negotiation (the create body, or an import's opening line, whose <paramref name="alsoAllowed"/> adds
+    /// <c>type</c>) by the input rules of docs/reliability.md: <c>null</c> is the same as a missing field; every field
+    /// at every depth is one the contract knows (<c>unknown_field</c> with its path, names exact); enums are exact
+    /// names (<c>unknown_value</c>); a null list item is <c>required</c>; then <see cref="Validate"/>. Never throws.
+    /// </summary>
+    public static NegotiationOpened? Read(JsonElement body, List<FieldError> errors, params string[] alsoAllowed)
+    {
+        var before = errors.Count;
+        if (body.ValueKind != JsonValueKind.Object) { errors.Add(new("", "not_an_object", "A negotiation must be a JSON object.")); return null; }
+        var node = WithoutNulls(JsonNode.Parse(body.GetRawText())!).AsObject();
+        foreach (var name in alsoAllowed) node.Remove(name);
+        foreach (var (name, _) in node)
+            if (!Allowed.Contains(name, StringComparer.Ordinal))
+                errors.Add(new(name, "unknown_field", $"Unknown field '{Cut(name)}'. Allowed: {string.Join(", ", Allowed)}."));
+        if (!node.ContainsKey("id")) errors.Add(new("id", "required", "id is required."));
+        if (errors.Count > before) return null;
+        CheckShape(node, typeof(NegotiationOpened), "", errors);
+        if (errors.Count > before) return null;
+        try
+        {
+            var opening = node.Deserialize<NegotiationOpened>(EventJson.Options)!;
+            opening = opening with { Parties = opening.Parties ?? [], Mediators = opening.Mediators ?? [], Baseline = opening.Baseline ?? new Baseline(), Title = opening.Title ?? "", Id = opening.Id ?? "" };
+            errors.AddRange(Validate(opening));
+            return errors.Count > before ? null : opening;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException)
+        {
+            var at = ex is JsonException { Path: { } p } ? p.TrimStart('$').TrimStart('.') : "";
+            errors.Add(new(at, "wrong_type", "This field has the wrong type (a string, number, array or object where another is expected)."));
+            return null;
+        }
+    }
+
+    /// <summary>Removes every null-valued property at any depth (null = missing); null array items stay, to be refused.</summary>
+    static JsonNode WithoutNulls(JsonNode node)
+    {
+        if (node is JsonObject o)
+            foreach (var (k, v) in o.ToList())
+                if (v is null) o.Remove(k);
+                else WithoutNulls(v);
+        else if (node is JsonArray a)
+            foreach (var item in a) if (item is not null) WithoutNulls(item);
+        return node;
+    }
+
+    /// <summary>
+    /// Walks the JSON against the CLR shape it is read into (the serializer's own contract, so it cannot drift):
+    /// unknown properties, enum values that are not exact names, and null list items, each with its path.
+    /// </summary>
+    static void CheckShape(JsonNode? node, Type type, string path, List<FieldError> errors)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (node is null) { errors.Add(new(path, "required", "An item must not be null.")); return; }
+        if (type.IsEnum)
+        {
+            var names = Enum.GetNames(type);
+            if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || !names.Contains(s, StringComparer.Ordinal))
+                errors.Add(new(path, "unknown_value", $"{Last(path)} must be one of: {string.Join(", ", names)} (exact name)."));
+            return;
+        }
+        if (type == typeof(string) || type.IsPrimitive) return; // wrong JSON types: the serializer names them
+        var item = type.IsGenericType && type.GetGenericArguments() is [var t] && typeof(IEnumerable<>).MakeGenericType(t).IsAssignableFrom(type) ? t : null;
+        if (item is not null)
+        {
+            if (node is JsonArray array)
+                for (var i = 0; i < array.Count; i++) CheckShape(array[i], item, $"{path}[{i}]", errors);
+            return;
+        }
+        if (node is not JsonObject obj) return;
+        var info = EventJson.Options.GetTypeInfo(type);
+        foreach (var (name, value) in obj)
+        {
+            var property = info.Properties.FirstOrDefault(p => p.Name == name);
+            var at = EventReader.Join(path, name);
+            if (property is null || property.Set is null)
+                errors.Add(new(at, "unknown_field", $"Unknown field '{Cut(name)}'. Allowed: {string.Join(", ", info.Properties.Where(p => p.Set is not null).Select(p => p.Name))}."));
+            else CheckShape(value, property.PropertyType, at, errors);
+        }
+    }
+
+    static string Last(string path) => path[(path.LastIndexOf('.') + 1)..];
+    static string Cut(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
     public static List<FieldError> Validate(NegotiationOpened n, string path = "")
     {
@@ -36,19 +125,24 @@ public static partial class NegotiationValidator
             if (o is null) { errors.Add(new(P($"baseline.offices[{i}]"), "required", "An office is an object with sender and host.")); continue; }
             if (!EventReader.PartyCode().IsMatch(o.Sender ?? "")) errors.Add(new(P($"baseline.offices[{i}].sender"), "invalid_party_code", "sender must be a party code."));
             if (!EventReader.PartyCode().IsMatch(o.Host ?? "")) errors.Add(new(P($"baseline.offices[{i}].host"), "invalid_party_code", "host must be a party code."));
+            if (o.City is not null) Text(o.City, P($"baseline.offices[{i}].city"), "city", 500, errors, optional: true);
         }
         foreach (var (s, i) in (b.Sanctions ?? []).Select((s, i) => (s, i)))
-            if (string.IsNullOrWhiteSpace(s) || s.Length > 500) errors.Add(new(P($"baseline.sanctions[{i}]"), "invalid", "Each sanction is a non-empty scope of at most 500 characters."));
-            else Text(s, P($"baseline.sanctions[{i}]"), "A sanction", 500, errors);
+            Text(s, P($"baseline.sanctions[{i}]"), "A sanction", 500, errors);
         foreach (var (d, i) in (b.Designations ?? []).Select((d, i) => (d, i)))
-            Text(d?.Designee, P($"baseline.designations[{i}].designee"), "designee", 500, errors);
+        {
+            if (d is null) { errors.Add(new(P($"baseline.designations[{i}]"), "required", "A designation is an object with by, designee and list.")); continue; }
+            if (!EventReader.PartyCode().IsMatch(d.By ?? "")) errors.Add(new(P($"baseline.designations[{i}].by"), "invalid_party_code", "by must be a party code."));
+            Text(d.Designee, P($"baseline.designations[{i}].designee"), "designee", 500, errors);
+        }
         return errors;
     }
 
-    /// <summary>A required one-line text: present, at most <paramref name="max"/> characters, by <see cref="Strict.TextProblem"/>.</summary>
-    static void Text(string? value, string path, string what, int max, List<FieldError> errors)
+    /// <summary>A one-line text: not blank, at most <paramref name="max"/> characters, by <see cref="Strict.TextProblem"/>.</summary>
+    static void Text(string? value, string path, string what, int max, List<FieldError> errors, bool optional = false)
     {
-        if (string.IsNullOrWhiteSpace(value)) errors.Add(new(path, "required", $"{what} is required."));
+        if (Strict.IsBlank(value))
+            errors.Add(optional ? new(path, "empty", $"{what} must not be empty or blank: leave the field out instead.") : new(path, "required", $"{what} is required."));
         else if (value.Length > max) errors.Add(new(path, "too_long", $"{what} is longer than {max} characters."));
         else if (Strict.TextProblem(value) is { } problem) errors.Add(new(path, problem.Code, $"{what} {problem.Message}"));
     }

@@ -16,7 +16,7 @@ namespace Normalization.Domain.Validation;
 ///   start in UTC. No culture-dependent forms (<c>01/12/2026</c>, <c>Dec 31 2026</c>).</item>
 /// <item><b>Enum values</b> are names only, case-insensitive (<see cref="TryName{T}"/>): no numbers, lists or padding.</item>
 /// <item><b>GUIDs</b> are the 36-character hyphenated form only (<see cref="TryGuid"/>), not empty.</item>
-/// <item><b>Text</b> is trimmed and free of control characters (<see cref="TextProblem"/>).</item>
+/// <item><b>Text</b> is trimmed and free of control and invisible format characters (<see cref="TextProblem"/>).</item>
 /// </list>
 /// </summary>
 public static partial class Strict
@@ -39,6 +39,32 @@ public static partial class Strict
         if (text is null || text.Length is 0 or > 9 || !IsAsciiDigits(text)) return false;
         value = int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
         return true;
+    }
+
+    /// <summary>
+    /// How many decimal places the value of a JSON number (<c>12.50</c>, <c>1e-30</c>, <c>125e-2</c>) has, trailing
+    /// zeros ignored: <c>12.50</c> has 1, <c>1e-30</c> has 30, <c>1e3</c> has 0. Read from the text, since a
+    /// <see cref="decimal"/> silently rounds <c>1e-30</c> to 0. Saturates instead of overflowing on huge exponents.
+    /// </summary>
+    public static long DecimalPlaces(string jsonNumber)
+    {
+        var e = jsonNumber.IndexOfAny(['e', 'E']);
+        var mantissa = e < 0 ? jsonNumber : jsonNumber[..e];
+        long exponent = 0;
+        if (e >= 0)
+        {
+            var exp = jsonNumber[(e + 1)..].TrimStart('+');
+            var negative = exp.StartsWith('-');
+            var digits = exp.TrimStart('-').TrimStart('0');
+            exponent = digits.Length > 15 ? 1_000_000_000_000_000 : digits.Length == 0 ? 0 : long.Parse(digits, CultureInfo.InvariantCulture);
+            if (negative) exponent = -exponent;
+        }
+        var dot = mantissa.IndexOf('.');
+        var fraction = dot < 0 ? "" : mantissa[(dot + 1)..];
+        var all = (dot < 0 ? mantissa : mantissa[..dot]).TrimStart('-') + fraction;
+        var trailingZeros = all.Length - all.TrimEnd('0').Length;
+        if (trailingZeros == all.Length) return 0; // the value is zero
+        return Math.Max(0, fraction.Length - exponent - trailingZeros);
     }
 
     [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,7})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?\z")]
@@ -85,22 +111,44 @@ public static partial class Strict
 
     /// <summary>
     /// What is wrong with a piece of text a client sent, or null: <c>untrimmed</c> (leading or trailing white space,
-    /// including a final line break), <c>control_character</c> (a C0/C1 control or U+2028/2029; line breaks and tabs
-    /// are allowed inside <paramref name="multiline"/> text). Emptiness is the caller's rule.
+    /// a line break or an invisible mark), <c>control_character</c> (a C0/C1 control, or an invisible format character —
+    /// Unicode category Cf: zero-width space U+200B, byte-order mark U+FEFF, bidirectional overrides and isolates
+    /// U+202A–U+202E and U+2066–U+2069, word joiner U+2060, U+180E… — except the joiners U+200C/U+200D, which Persian,
+    /// Arabic and Indic text needs, and the direction marks U+200E/U+200F). Line breaks (<c>\n</c>, <c>\r</c>, U+2028,
+    /// U+2029) and tabs are allowed inside <paramref name="multiline"/> text only. Emptiness (<see cref="IsBlank"/>) is
+    /// the caller's rule.
     /// </summary>
     public static (string Code, string Message)? TextProblem(string text, bool multiline = false)
     {
         if (text.Length == 0) return null;
-        if (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
-            return ("untrimmed", "must not start or end with white space or a line break.");
+        if (IsEdgeBlank(text[0]) || IsEdgeBlank(text[^1]))
+            return ("untrimmed", "must not start or end with white space, a line break or an invisible character.");
         foreach (var c in text)
         {
-            if (multiline && c is '\n' or '\r' or '\t') continue;
-            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            if (multiline && c is '\n' or '\r' or '\t' or '\u2028' or '\u2029') continue;
+            if (char.IsControl(c) || c is '\u2028' or '\u2029' || IsForbiddenFormat(c))
                 return ("control_character", multiline
-                    ? "must not hold control characters (line breaks and tabs are allowed)."
-                    : "must be one line without control characters (no line breaks or tabs).");
+                    ? "must not hold control characters or invisible format characters such as U+200B or U+202E (line breaks and tabs are allowed)."
+                    : "must be one line without control characters or invisible format characters such as U+200B or U+202E (no line breaks or tabs).");
         }
         return null;
     }
+
+    /// <summary>True when <paramref name="text"/> is null, empty, or only white space and invisible characters (U+200B, U+FEFF…).</summary>
+    public static bool IsBlank([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] string? text)
+    {
+        if (text is null) return true;
+        foreach (var c in text) if (!IsInvisible(c)) return false;
+        return true;
+    }
+
+    /// <summary>White space, a line break or a format character (Cf): nothing that shows.</summary>
+    static bool IsInvisible(char c) => char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format;
+
+    /// <summary>What makes text untrimmed at either end: white space, a line break, an (allowed) joiner or direction mark.</summary>
+    static bool IsEdgeBlank(char c) => char.IsWhiteSpace(c) || c is >= '\u200C' and <= '\u200F';
+
+    /// <summary>A format character (Cf) other than the joiners U+200C/U+200D and the direction marks U+200E/U+200F.</summary>
+    static bool IsForbiddenFormat(char c) =>
+        char.GetUnicodeCategory(c) == UnicodeCategory.Format && c is not ('\u200C' or '\u200D' or '\u200E' or '\u200F');
 }

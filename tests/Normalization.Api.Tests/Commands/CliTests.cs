@@ -58,6 +58,19 @@ public class CliTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Regression_Given_an_id_with_a_line_break_When_asked_for_its_state_Then_the_error_is_one_line_with_the_break_escaped()
+    {
+        var result = await Run("state", "us-taliban\n");
+
+        result.ExitCode.ShouldNotBe(0);
+        var lines = result.Stderr.TrimEnd('\n').Split('\n');
+        lines.Last().ShouldStartWith("error: ");
+        lines.Last().ShouldContain("us-taliban\\n");
+        lines.Count(l => l.StartsWith("error:", StringComparison.Ordinal)).ShouldBe(1);
+        result.Stderr.TrimEnd('\n').ShouldNotEndWith("'.\n'.");
+    }
+
+    [Fact]
     public async Task Given_an_unknown_negotiation_When_asked_for_its_state_Then_the_exit_code_is_non_zero_with_a_one_line_message()
     {
         var result = await Run("state", "no-such-negotiation");

@@ -37,7 +37,8 @@ public sealed class RetractingTests(AppFixture app)
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"reason\":\"   \"}")]
-    [InlineData("{\"reason\":42}")]
+    [InlineData("{\"reason\":null}")]
+    [InlineData("{\"reason\":\"\u200b\"}")]
     public async Task Given_no_reason_When_retracting_Then_400_reason_required(string raw)
     {
         var (id, release) = await GivenConfidenceBuilding();

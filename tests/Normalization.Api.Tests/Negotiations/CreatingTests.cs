@@ -110,7 +110,7 @@ public sealed class CreatingTests(AppFixture app)
     [InlineData("""{"id":"null-party","title":"t","parties":[{"code":"US","name":"US"},null]}""", "parties[1]")]
     [InlineData("""{"id":"null-recog","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"recognition":[null]}}""", "baseline.recognition[0]")]
     [InlineData("""{"id":"null-office","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"offices":[null]}}""", "baseline.offices[0]")]
-    [InlineData("""{"id":"null-desig","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"designations":[null]}}""", "baseline.designations[0].designee")]
+    [InlineData("""{"id":"null-desig","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"designations":[null]}}""", "baseline.designations[0]")]
     [InlineData("""{"id":"null-sanction","title":"t","parties":[{"code":"US","name":"US"},{"code":"TB","name":"TB"}],"baseline":{"sanctions":[null]}}""", "baseline.sanctions[0]")]
     public async Task Given_null_list_entries_When_creating_Then_400_naming_the_entry_not_500(string raw, string path)
     {

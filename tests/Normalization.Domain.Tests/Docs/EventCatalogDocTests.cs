@@ -63,9 +63,13 @@ public static class EventCatalogDoc
 
     static string Kind(FieldSpec f) => f.Kind switch
     {
+        FieldKind.String when f.Format == FieldFormat.PartyCode => "party code (`US`, `ISIS-K`)",
+        FieldKind.String when f.Format == FieldFormat.CountryCode => "country code: ISO 3166 alpha-2 (`US`, `AF`)",
         FieldKind.String => $"string (≤ {f.MaxLength})",
-        FieldKind.Integer => "integer ≥ 0",
-        FieldKind.Number => "number ≥ 0",
+        FieldKind.Integer => $"integer 0 … {f.NumberMax.ToString("#,0", CultureInfo.InvariantCulture)}",
+        FieldKind.Number => $"number 0 … {f.NumberMax.ToString("#,0", CultureInfo.InvariantCulture)}, ≤ {f.Decimals} decimal places",
+        FieldKind.StringArray when f.Format == FieldFormat.PartyCode => "array of party codes, each once (≤ 200 items)",
+        FieldKind.StringArray when f.Format == FieldFormat.CountryCode => "array of ISO 3166 alpha-2 country codes, each once (≤ 200 items)",
         FieldKind.Enum => "enum: " + string.Join(", ", f.EnumValues!.Select(v => $"`{v}`")),
         FieldKind.Date => "date: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`",
         FieldKind.Guid => "GUID (not empty)",

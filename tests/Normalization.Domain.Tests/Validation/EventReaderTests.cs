@@ -98,6 +98,20 @@ public class EventReaderTests
     [InlineData("\"type\":\"MilitaryStrike\",\"casualties\":1.5", "events[0].casualties", "wrong_type")]
     [InlineData("\"type\":\"AidProvided\",\"amountUsd\":\"lots\"", "events[0].amountUsd", "wrong_type")]
     [InlineData("\"type\":\"AidProvided\",\"amountUsd\":-5", "events[0].amountUsd", "out_of_range")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":79228162514264337593543950335", "events[0].amountUsd", "out_of_range")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":1000000000000000.01", "events[0].amountUsd", "out_of_range")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":1e400", "events[0].amountUsd", "out_of_range")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":1e-30", "events[0].amountUsd", "too_precise")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":10.005", "events[0].amountUsd", "too_precise")]
+    [InlineData("\"type\":\"MilitaryStrike\",\"casualties\":10000001", "events[0].casualties", "out_of_range")]
+    [InlineData("\"type\":\"MilitaryStrike\",\"casualties\":99999999999999999999999", "events[0].casualties", "out_of_range")]
+    [InlineData("\"type\":\"TalksHeld\",\"participants\":[\"US\",\"us\"]", "events[0].participants[1]", "invalid_party_code")]
+    [InlineData("\"type\":\"TalksHeld\",\"participants\":[\"US\",\"TB\",\"US\"]", "events[0].participants[2]", "duplicate_item")]
+    [InlineData("\"type\":\"TalksHeld\",\"participants\":[\"US\",\"TB\"],\"facilitator\":\"qa\"", "events[0].facilitator", "invalid_party_code")]
+    [InlineData("\"type\":\"PrisonerReleased\",\"person\":\"x\",\"nationality\":\"us\"", "events[0].nationality", "invalid_country_code")]
+    [InlineData("\"type\":\"PrisonerReleased\",\"person\":\"x\",\"nationality\":\"USA-1\"", "events[0].nationality", "invalid_country_code")]
+    [InlineData("\"type\":\"AttackOccurred\",\"victimsNationalities\":[\"AF\",\"AF\"]", "events[0].victimsNationalities[1]", "duplicate_item")]
+    [InlineData("\"type\":\"EnvoyAppointed\",\"envoy\":\"\u200b\"", "events[0].envoy", "required")]
     [InlineData("\"type\":\"TalksHeld\",\"participants\":\"US,TB\"", "events[0].participants", "wrong_type")]
     [InlineData("\"type\":\"TalksHeld\",\"participants\":[]", "events[0].participants", "required")]
     [InlineData("\"type\":\"TalksHeld\",\"participants\":[\"US\",7]", "events[0].participants[1]", "wrong_type")]
@@ -114,6 +128,21 @@ public class EventReaderTests
 
         e.ShouldBeNull();
         ShouldHave(errors, path, code);
+    }
+
+    [Theory]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":1000000000000000")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":1e15")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":12.50")]
+    [InlineData("\"type\":\"AssetsFrozen\",\"amountUsd\":0")]
+    [InlineData("\"type\":\"MilitaryStrike\",\"casualties\":10000000")]
+    [InlineData("\"type\":\"PrisonerReleased\",\"person\":\"x\",\"nationality\":\"AF\",\"facilitator\":\"ISIS-K\"")]
+    public void Given_a_number_or_code_at_its_documented_limit_When_read_Then_it_is_read(string fields)
+    {
+        var (e, errors) = Read("{" + Envelope + "," + fields + "}");
+
+        errors.ShouldBeEmpty();
+        e.ShouldNotBeNull();
     }
 
     [Theory]

@@ -47,7 +47,7 @@ public class NegotiationValidatorTests
             "negotiation.parties[1].code duplicate_code",
             "negotiation.baseline.recognition[0].by invalid_party_code",
             "negotiation.baseline.offices[0].host invalid_party_code",
-            "negotiation.baseline.sanctions[0] invalid",
+            "negotiation.baseline.sanctions[0] required",
             "negotiation.baseline.designations[0].designee required",
         ]);
     }

@@ -68,9 +68,33 @@ public sealed class StrictTests
     [Theory]
     [InlineData("Doha", false, null)] [InlineData("Doha\n", false, "untrimmed")] [InlineData(" Doha", false, "untrimmed")]
     [InlineData("Do\nha", false, "control_character")] [InlineData("Do\nha", true, null)] [InlineData("Do\u0007ha", true, "control_character")]
-    [InlineData("Do\u2028ha", true, "control_character")] [InlineData("Doha\r\n", true, "untrimmed")]
+    [InlineData("Do\u2028ha", true, null)] [InlineData("Do\u2028ha", false, "control_character")] [InlineData("Do\u2029ha", true, null)]
+    [InlineData("Do\rha", true, null)] [InlineData("Do\rha", false, "control_character")] [InlineData("Doha\r\n", true, "untrimmed")]
     public void Given_text_When_checked_Then_only_trimmed_text_without_control_characters_passes(string text, bool multiline, string? code) =>
         Strict.TextProblem(text, multiline)?.Code.ShouldBe(code);
+
+    [Theory]
+    [InlineData("Do\u200Bha")] [InlineData("\uFEFFDoha")] [InlineData("Doha\uFEFF")] [InlineData("Do\u202Eha")] [InlineData("Do\u202Aha")]
+    [InlineData("Do\u2066ha")] [InlineData("Do\u2069ha")] [InlineData("Do\u180Eha")] [InlineData("Do\u2060ha")] [InlineData("Do\u00ADha")]
+    public void Given_an_invisible_format_character_When_checked_Then_control_character(string text)
+    {
+        Strict.TextProblem(text)?.Code.ShouldBe("control_character");
+        Strict.TextProblem(text, multiline: true)?.Code.ShouldBe("control_character");
+    }
+
+    [Theory]
+    [InlineData("می\u200Cخواهم")] [InlineData("क्\u200Dष")] [InlineData("Doha \u200E(الدوحة)")] [InlineData("الدوحة\u200Fx")]
+    public void Given_a_joiner_or_direction_mark_inside_text_When_checked_Then_it_is_allowed(string text) => Strict.TextProblem(text).ShouldBeNull();
+
+    [Theory]
+    [InlineData("\u200B")] [InlineData("\uFEFF")] [InlineData(" \u2060 ")] [InlineData("\u200C\u200D")] [InlineData("\u2028")] [InlineData("")]
+    public void Given_only_invisible_characters_When_checked_for_blank_Then_blank(string text) => Strict.IsBlank(text).ShouldBeTrue();
+
+    [Theory]
+    [InlineData("12", 0)] [InlineData("12.5", 1)] [InlineData("12.50", 1)] [InlineData("12.345", 3)] [InlineData("1e-30", 30)]
+    [InlineData("125e-2", 2)] [InlineData("1e3", 0)] [InlineData("1.5e1", 0)] [InlineData("0.000", 0)] [InlineData("1E-99999999999999999999", 1_000_000_000_000_000)]
+    public void Given_a_JSON_number_When_its_decimal_places_are_counted_Then_trailing_zeros_and_the_exponent_count(string number, long places) =>
+        Strict.DecimalPlaces(number).ShouldBe(places);
 
     [Fact]
     public void Given_every_regular_expression_in_the_product_When_scanned_Then_each_uses_ASCII_digits_and_anchors_at_the_true_end()

@@ -31,6 +31,8 @@ public static class PostEventsEndpoint
         if (body.TryGetProperty("expectedVersion", out var ev) && ev.ValueKind != JsonValueKind.Null)
         {
             if (ev.ValueKind == JsonValueKind.Number && ev.TryGetInt32(out var v) && v >= 1) expected = v;
+            else if (ev.ValueKind == JsonValueKind.Number && Strict.DecimalPlaces(ev.GetRawText()) == 0)
+                errors.Add(new("expectedVersion", "out_of_range", "expectedVersion must be from 1 to 2,147,483,647 (the stream version you last saw)."));
             else errors.Add(new("expectedVersion", "wrong_type", "expectedVersion must be a positive integer (the stream version you last saw)."));
         }
         if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)

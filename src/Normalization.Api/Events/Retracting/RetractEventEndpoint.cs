@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Normalization.Api.Http;
 using Normalization.Api.Security;
 using Normalization.Api.Storage;
@@ -21,37 +22,25 @@ public static class RetractEventEndpoint
         if (problem is not null) return problem;
         using var _ = doc;
         var b = doc!.RootElement;
-        // Strict like every other write: an unknown field or a wrong type is an error, not silently ignored.
+        // Strict like every other write: an unknown field is an error, not silently ignored.
         var errors = new List<FieldError>();
         foreach (var p in b.EnumerateObject())
-        {
             if (!Fields.Contains(p.Name))
                 errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
-            else if (p.Name != "reason" && p.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null)) // a non-string reason: "required", as before
-                errors.Add(new(p.Name, "wrong_type", $"{p.Name} must be a string."));
-        }
         if (errors.Count > 0) return Problems.Validation(errors);
-        string? Str(string name) => b.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        var reason = Str("reason");
-        if (string.IsNullOrWhiteSpace(reason)) return Problems.Field("reason", "required", "reason is required: say why the event is retracted.");
-        if (reason.Length > 2000) return Problems.Field("reason", "too_long", "reason is longer than 2000 characters.");
-        var occurred = DomainDate.FromDate(store.Today);
-        if (Str("occurredOn") is { } o && !DomainDate.TryParse(o, out occurred)) return Problems.Field("occurredOn", "invalid_date", "occurredOn must be YYYY-MM-DD, YYYY-MM or YYYY.");
-        var retractionId = Guid.NewGuid();
-        if (b.TryGetProperty("eventId", out var idEl) && idEl.ValueKind != JsonValueKind.Null &&
-            !(idEl.ValueKind == JsonValueKind.String && Strict.TryGuid(idEl.GetString(), out retractionId)))
-            return Problems.Field("eventId", "invalid_guid", "eventId, when given, must be a non-empty GUID (the retraction's own id).");
-        if (Str("actor") is { } actor && !EventReader.PartyCode().IsMatch(actor))
-            return Problems.Field("actor", "invalid_party_code", "actor must be a party code: upper-case letters, digits, hyphens (e.g. US, TB).");
-        var retraction = new EventRetracted
-        {
-            EventId = retractionId,
-            OccurredOn = occurred,
-            Actor = Str("actor") ?? "EDITOR",
-            Confidence = Confidence.Confirmed,
-            TargetEventId = target,
-            Reason = reason,
-        };
+        // No rules of its own: the retraction is built as the flat event it will be stored as and read by EventReader,
+        // like every posted or imported event (text rules on reason, dates, codes, GUIDs). Checked before the target
+        // event is looked up, so a bad body is a 400 even for an event that is already retracted.
+        var flat = JsonNode.Parse(b.GetRawText())!.AsObject();
+        flat["type"] = nameof(EventRetracted);
+        flat["targetEventId"] = target.ToString();
+        flat["confidence"] = nameof(Confidence.Confirmed);
+        if (flat["occurredOn"] is null) flat["occurredOn"] = DomainDate.FromDate(store.Today).ToString();
+        if (flat["actor"] is null) flat["actor"] = "EDITOR";
+        using var flatDoc = JsonDocument.Parse(flat.ToJsonString());
+        var retraction = EventReader.Read(flatDoc.RootElement, "", errors) as EventRetracted;
+        if (errors.Count > 0 || retraction is null) return Problems.Validation(errors);
+        if (retraction.EventId == Guid.Empty) retraction = retraction with { EventId = Guid.NewGuid() };
         var location = ApiJson.Location("api", "negotiations", id);
         var outcome = await store.AppendAsync(id, null, [retraction], ApiKeys.PostedBy(http), http.TraceIdentifier, ct);
         return outcome switch

@@ -28,26 +28,11 @@ public static class CreateNegotiationEndpoint
         return ApiJson.Created(location, StateEndpoints.Body(state, 1));
     }
 
-    static readonly string[] Allowed = ["id", "title", "parties", "mediators", "baseline"];
-
+    /// <summary>The body by <see cref="NegotiationValidator.Read"/>: the same rules as an import's opening line.</summary>
     public static (NegotiationOpened?, List<FieldError>) Read(JsonElement body)
     {
         var errors = new List<FieldError>();
-        foreach (var p in body.EnumerateObject())
-            if (!Allowed.Contains(p.Name)) errors.Add(new(p.Name, "unknown_field", $"Unknown field '{(p.Name.Length > 40 ? p.Name[..40] : p.Name)}'. Allowed: {string.Join(", ", Allowed)}."));
-        if (!body.TryGetProperty("id", out _)) errors.Add(new("id", "required", "id is required."));
-        if (errors.Count > 0) return (null, errors);
-        try
-        {
-            var opening = body.Deserialize<NegotiationOpened>(EventJson.Options)!;
-            opening = opening with { Parties = opening.Parties ?? [], Mediators = opening.Mediators ?? [], Baseline = opening.Baseline ?? new Baseline(), Title = opening.Title ?? "", Id = opening.Id ?? "" };
-            errors.AddRange(NegotiationValidator.Validate(opening));
-            return (errors.Count == 0 ? opening : null, errors);
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(new(JsonBody.PathOf(ex), "wrong_type", "This field has the wrong type or an unknown value."));
-            return (null, errors);
-        }
+        var opening = NegotiationValidator.Read(body, errors);
+        return (opening, errors);
     }
 }

@@ -17,8 +17,9 @@ public static class StateEndpoints
     };
 
     [WolverineGet("/api/negotiations/{id}")]
-    public static async Task<IResult> Current(string id, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Current(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
         var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
@@ -29,6 +30,7 @@ public static class StateEndpoints
     public static async Task<IResult> AsOf(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
+        if (Query.Only(q, "asOf", "knownAt", "minConfidence") is { } unknown) return unknown;
         if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1!;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2!;
         if (!Query.TryEnum<Confidence>(q["minConfidence"], "minConfidence", out var min, out var p3)) return p3!;
@@ -44,6 +46,7 @@ public static class StateEndpoints
     public static async Task<IResult> Stages(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
+        if (Query.Only(q, "from", "to", "knownAt") is { } unknown) return unknown;
         if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
         if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;
@@ -51,6 +54,8 @@ public static class StateEndpoints
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
         var until = to ?? (view.Head.PendingDate is { } p && p > store.Today ? p : store.Today);
+        // The same rule with or without an explicit `to`: the range must not run backwards.
+        if (from > until) return Problems.Field("from", "out_of_range", $"from must not be after to ({until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(to is null ? ", today by default" : "")}).");
         var state = await store.StateAsOfAsync(id, until, knownAt, ct: ct);
         if (state is null) return Problems.NotKnownThen(knownAt);
         var history = state.StageHistory;

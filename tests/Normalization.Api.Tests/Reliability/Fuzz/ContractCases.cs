@@ -75,10 +75,19 @@ public static class ContractCases
                 yield return ("trailing-crlf", v + "\r\n", true);
                 yield return ("control-character", v[..1] + "\u0007" + v[1..], true);
                 yield return ("inner-line-break", v[..1] + "\n" + v[1..], !spec.Multiline);
+                // Invisible format characters (Unicode Cf): the value looks the same but is not.
+                yield return ("zero-width-space", v[..1] + "\u200B" + v[1..], true);
+                yield return ("bom", "\uFEFF" + v, true);
+                yield return ("bidi-override", v[..1] + "\u202E" + v[1..], true);
                 yield return ("over-long", new string('A', Math.Max(spec.MaxLength, 500) + 1), true);
-                var digits = spec.Kind is FieldKind.Date or FieldKind.Guid ? v : spec.Name is "actor" or "target" ? "P1" : null;
+                var digits = spec.Kind is FieldKind.Date or FieldKind.Guid ? v : spec.Format == FieldFormat.PartyCode ? "P1" : spec.Format == FieldFormat.CountryCode ? "U1" : null;
                 if (digits is not null)
                     foreach (var (cls, zero) in ForeignDigits) yield return (cls, WithDigits(digits, zero), true);
+                if (spec.Format != FieldFormat.Text)
+                {
+                    yield return ("code-lower-case", v.ToLowerInvariant(), true);
+                    yield return ("code-punctuation", v + "!", true);
+                }
                 if (spec.Kind == FieldKind.Enum)
                 {
                     yield return ("enum-number", "1", true);
@@ -90,25 +99,37 @@ public static class ContractCases
             case FieldKind.Integer:
                 yield return ("wrong-json-type", "3", true);
                 foreach (var (cls, zero) in ForeignDigits) yield return (cls, WithDigits("3", zero), true);
-                yield return ("at-limit", JsonValue.Create(int.MaxValue), false);
+                // The spec's documented range (FieldSpec.NumberMax), then numbers no .NET integer holds.
+                yield return ("at-limit", JsonValue.Create(spec.NumberMax), false);
                 yield return ("zero", JsonValue.Create(0), false);
-                yield return ("past-limit", JsonNode.Parse("2147483648"), true);
+                yield return ("past-limit", JsonValue.Create(spec.NumberMax + 1), true);
+                yield return ("huge", JsonNode.Parse("79228162514264337593543950336"), true);
                 yield return ("negative", JsonValue.Create(-1), true);
                 yield return ("fraction", JsonValue.Create(1.5), true);
                 break;
             case FieldKind.Number:
                 yield return ("wrong-json-type", "3", true);
                 foreach (var (cls, zero) in ForeignDigits) yield return (cls, WithDigits("3", zero), true);
-                yield return ("at-limit", JsonNode.Parse("79228162514264337593543950335"), false);
-                yield return ("past-limit", JsonNode.Parse("1e400"), true);
+                yield return ("at-limit", JsonValue.Create(spec.NumberMax), false);
+                yield return ("past-limit", JsonValue.Create(spec.NumberMax + 0.01m), true);
+                yield return ("huge", JsonNode.Parse("79228162514264337593543950335"), true);
+                yield return ("overflow", JsonNode.Parse("1e400"), true);
+                yield return ("too-precise", JsonNode.Parse("0.001"), true);
+                yield return ("underflow", JsonNode.Parse("1e-30"), true);
                 yield return ("negative", JsonValue.Create(-1), true);
                 break;
             case FieldKind.StringArray:
                 yield return ("wrong-json-type", "US", true);
                 yield return ("empty", new JsonArray(), spec.Required);
                 yield return ("null-item", new JsonArray((JsonNode?)null), true);
-                foreach (var (cls, item) in new[] { ("whitespace-only", "  "), ("trailing-lf", "US\n"), ("trailing-crlf", "US\r\n"), ("leading-whitespace", " US"), ("control-character", "U\u0000S") })
+                foreach (var (cls, item) in new[] { ("whitespace-only", "  "), ("trailing-lf", "US\n"), ("trailing-crlf", "US\r\n"), ("leading-whitespace", " US"), ("control-character", "U\u0000S"),
+                             ("zero-width-space", "U\u200BS"), ("bom", "\uFEFFUS"), ("bidi-override", "U\u202ES") })
                     yield return (cls, new JsonArray(JsonValue.Create(item)), true);
+                if (spec.Format != FieldFormat.Text)
+                {
+                    yield return ("code-lower-case", new JsonArray("us", "TB"), true);
+                    yield return ("duplicate-item", new JsonArray("US", "TB", "US"), true);
+                }
                 yield return ("over-long", new JsonArray(Enumerable.Range(0, 201).Select(_ => (JsonNode?)JsonValue.Create("US")).ToArray()), true);
                 break;
             case FieldKind.ObjectArray:
@@ -139,7 +160,8 @@ public static class ContractCases
         {
             "actor" => "US",
             "target" => "TB",
-            _ when spec.MaxLength <= 16 => "QA",
+            _ when spec.Format == FieldFormat.CountryCode => "AF",
+            _ when spec.Format == FieldFormat.PartyCode => "QA",
             _ => "Talks in Doha",
         },
         FieldKind.Enum => spec.EnumValues![0],

@@ -54,13 +54,24 @@ public static class QueryCases
                         path = path.Replace("{" + k + "}", Uri.EscapeDataString(location == "path" && k == name ? value! : v), StringComparison.Ordinal);
                     return location == "query" && name is not null ? $"{path}?{name}={Uri.EscapeDataString(value!)}" : path;
                 }
+                if (verb == "GET")
+                {
+                    // A parameter the document does not declare (a typo of a real one, say) is refused, never ignored.
+                    const string undeclared = "knownat";
+                    yield return new(verb, template, "query", undeclared, "undeclared-parameter", Url(undeclared, "2025-01-01", "query"), null, QueryExpectation.BadRequest);
+                }
                 foreach (var p in parameters)
                 {
                     var name = p["name"]!.GetValue<string>();
                     var location = p["in"]!.GetValue<string>();
                     if (location == "query" && verb == "GET")
+                    {
                         foreach (var (cls, value, expect) in QueryValues(p["schema"]!))
                             yield return new(verb, template, "query", name, cls, Url(name, value, "query"), null, expect);
+                        // The same parameter twice (even both empty): which one would count? Always refused.
+                        var once = Url(name, "", "query");
+                        yield return new(verb, template, "query", name, "repeated-parameter", $"{once}&{name}=", null, QueryExpectation.BadRequest);
+                    }
                     if (location == "path")
                         foreach (var (cls, value) in PathValues(pathValues.TryGetValue(name, out var v) ? v : "x"))
                             yield return new(verb, template, "path", name, cls, Url(name, value, "path"), verb == "GET" ? null : BodyFor(template), QueryExpectation.Any4xx);
