@@ -21,6 +21,9 @@ public static class DataCommands
     /// <summary>The names of the data commands, so Program can keep their stdout clean (logs go to stderr).</summary>
     public static readonly string[] Names = ["import", "export", "state", "stages", "timeline", "what-if", "rebuild"];
 
+    /// <summary>Where the commands write plain results (JSON, one-line summaries): the process's real stdout.</summary>
+    public static TextWriter Results { get; private set; } = Console.Out;
+
     /// <summary>Where the commands write their tables: stdout.</summary>
     public static IAnsiConsole Stdout { get; private set; } = AnsiConsole.Console;
 
@@ -30,7 +33,11 @@ public static class DataCommands
     /// </summary>
     public static void KeepStdoutForResults()
     {
-        Stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Anything the libraries print with Console.WriteLine (Marten's note that the async daemon is off, say) goes to
+        // stderr too; the commands write their results through Results / Stdout, which keep the real stdout.
+        Results = Console.Out;
+        Console.SetOut(Console.Error);
+        Stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Results) });
         // Piped into a file or another program: no terminal width to fit, so do not wrap tables at 80 columns.
         if (Console.IsOutputRedirected) Stdout.Profile.Width = 240;
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
@@ -106,7 +113,7 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
 
     protected static IAnsiConsole Out => DataCommands.Stdout;
 
-    protected static void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+    protected static void WriteJson(object value) => DataCommands.Results.WriteLine(JsonSerializer.Serialize(value, Json));
 
     protected static async Task<int> RequireAsync(NegotiationStore store, string id, CancellationToken ct) =>
         await store.VersionAsync(id, ct) ?? throw new CliException($"No negotiation '{id}'.");

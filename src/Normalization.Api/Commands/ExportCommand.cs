@@ -47,7 +47,7 @@ public sealed class ExportCommand : DataCommand<ExportInput>
             if (File.Exists(temp)) File.Delete(temp);
         }
         if (input.JsonFlag) WriteJson(new { id = input.Id, format = format.ToString().ToLowerInvariant(), records = count, file = input.OutFlag });
-        else Console.WriteLine($"Exported {count} {(format == ExportFormat.Stages ? "stage transitions" : "events")} of '{input.Id}' to {input.OutFlag}.");
+        else DataCommands.Results.WriteLine($"Exported {count} {(format == ExportFormat.Stages ? "stage transitions" : "events")} of '{input.Id}' to {input.OutFlag}.");
         return true;
     }
 }

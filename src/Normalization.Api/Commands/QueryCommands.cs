@@ -229,7 +229,7 @@ public sealed class RebuildCommand : DataCommand<RebuildInput>
         if (string.IsNullOrWhiteSpace(input.Id)) await store.RebuildPartyProfilesAsync(ct);
 
         if (input.JsonFlag) WriteJson(new { rebuilt = ids, seconds = clock.Elapsed.TotalSeconds });
-        else Console.WriteLine($"Rebuilt {ids.Count} negotiation(s) in {clock.Elapsed.TotalSeconds:0.0} s{(ids.Count is > 0 and <= 10 ? ": " + string.Join(", ", ids) : "")}.");
+        else DataCommands.Results.WriteLine($"Rebuilt {ids.Count} negotiation(s) in {clock.Elapsed.TotalSeconds:0.0} s{(ids.Count is > 0 and <= 10 ? ": " + string.Join(", ", ids) : "")}.");
         return true;
     }
 }

@@ -37,6 +37,8 @@ public sealed class NegotiationFoldProjection(IServiceProvider services) : IProj
             var current = await store.VersionAsync(stream.Key, cancellation);
             // Gone, or a later batch holds the stream's end (the read models depend on the whole stream).
             if (current is null || stream.Max(e => e.Version) < current) continue;
+            // Only negotiations: a stream that does not open with NegotiationOpened is not ours to fold.
+            if (await store.OpeningOfAsync(stream.Key, cancellation) is null) continue;
             await store.RebuildAsync(stream.Key, cancellation);
         }
     }

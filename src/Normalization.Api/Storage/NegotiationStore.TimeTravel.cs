@@ -110,6 +110,9 @@ public sealed partial class NegotiationStore
         }
     }
 
+    /// <summary>The negotiation's opening (its stream's first event), or null when the stream is not a negotiation or does not exist.</summary>
+    public Task<NegotiationOpened?> OpeningOfAsync(string id, CancellationToken ct = default) => OpeningAsync(null, id, ct);
+
     async Task<NegotiationOpened?> OpeningAsync(NpgsqlTransaction? tx, string id, CancellationToken ct)
     {
         await using var session = ReadSession(tx);
