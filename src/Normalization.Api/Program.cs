@@ -73,6 +73,7 @@ if (!dataCommand && !args.Any(a => a is "codegen" or "describe" or "help") && !b
     DevelopmentKey.AddTo(builder.Configuration, dataRoot, Console.Out);
 }
 builder.Services.AddSingleton<ApiKeys>();
+ApiKeyAuthentication.AddApiKeyAuthentication(builder.Services);
 builder.AddHardening();
 builder.AddTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
@@ -89,7 +90,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHardening();
-app.Use(ApiKeys.Guard);
+app.UseAuthentication();
+app.UseAuthorization();
 
 // The web page (wwwroot): the board at /, a negotiation at /negotiations/{id}. It talks only to the JSON API.
 app.UseDefaultFiles();
@@ -99,7 +101,7 @@ app.MapGet("/negotiations/{id}", (string id) => Results.File("negotiation.html",
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-app.MapWolverineEndpoints();
+app.MapWolverineEndpoints(opts => opts.ConfigureEndpoints(ApiKeyAuthentication.RequireKeyForWrites));
 
 return await app.RunJasperFxCommands(args);
 

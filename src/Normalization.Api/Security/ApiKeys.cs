@@ -11,7 +11,6 @@ namespace Normalization.Api.Security;
 public sealed class ApiKeys
 {
     public const string Header = "X-Api-Key";
-    const string NameItem = "normalization.apiKeyName";
     readonly List<(string Name, byte[] Hash)> _keys;
 
     public ApiKeys(IConfiguration configuration)
@@ -37,25 +36,6 @@ public sealed class ApiKeys
         return name;
     }
 
-    public static string PostedBy(HttpContext http) => http.Items[NameItem] as string ?? "anonymous";
-
-    /// <summary>Middleware: every non-GET request under /api must carry a valid key.</summary>
-    public static async Task Guard(HttpContext http, Func<Task> next)
-    {
-        var isWrite = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method));
-        if (isWrite && http.Request.Path.StartsWithSegments("/api"))
-        {
-            var keys = http.RequestServices.GetRequiredService<ApiKeys>();
-            var name = keys.Authenticate(http.Request.Headers[Header]);
-            if (name is null)
-            {
-                var missing = string.IsNullOrEmpty(http.Request.Headers[Header]);
-                await Problems.Of(StatusCodes.Status401Unauthorized, missing ? "api_key_missing" : "api_key_invalid", "An API key is required to write.",
-                    $"Send a valid key in the {Header} header. Reads are open.").ExecuteAsync(http);
-                return;
-            }
-            http.Items[NameItem] = name;
-        }
-        await next();
-    }
+    /// <summary>Who is writing: the authenticated key's name (<see cref="ApiKeyAuthentication"/>), or "anonymous".</summary>
+    public static string PostedBy(HttpContext http) => http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous";
 }

@@ -104,4 +104,16 @@ public sealed class OpenApiTests(AppFixture app)
         var html = await app.Host.Scenario(s => { s.Get.Url("/scalar/"); s.IgnoreStatusCode(); });
         html.Context.Response.StatusCode.ShouldBe(200);
     }
+
+    [Fact]
+    public async Task Given_the_committed_docs_openapi_json_When_the_served_document_is_compared_Then_they_are_the_same()
+    {
+        // A contract change shows in review as a diff of docs/openapi.json. Regenerate it with
+        // `UPDATE_DOCS=1 dotnet test tests/Normalization.Api.Tests --filter OpenApiTests`.
+        var served = (await Document()).ToJsonString(new() { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        var path = Path.Combine(Normalization.Api.Tests.Reliability.Fuzz.FuzzCountsDoc.RepoRoot(), "docs", "openapi.json");
+        if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1") await File.WriteAllTextAsync(path, served);
+        File.Exists(path).ShouldBeTrue("docs/openapi.json is missing: run with UPDATE_DOCS=1");
+        (await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n").ShouldBe(served, "docs/openapi.json differs from the served document: run with UPDATE_DOCS=1 and review the diff");
+    }
 }
