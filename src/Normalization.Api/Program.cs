@@ -32,6 +32,15 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]) &&
     builder.WebHost.UseUrls("http://localhost:5080");
 }
 
+// In Production the app reads its connection string and nothing else: finding or starting a server (PostgresLocator) is
+// for Development (`dotnet run` uses the Development launch profile) and the tests.
+if (builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresLocator.ConnectionStringName)))
+{
+    await Console.Error.WriteLineAsync($"In Production the app uses ConnectionStrings__{PostgresLocator.ConnectionStringName} and nothing else: set it " +
+        "(Host=…;Database=…;Username=…;Password=…), or run in Development (`dotnet run --project src/Normalization.Api` does), which finds or starts PostgreSQL.");
+    return 2;
+}
+
 // Find or start PostgreSQL before anything needs it: configured server, private cluster, Docker, or a clear failure.
 string connectionString;
 using (var bootstrapLogging = LoggerFactory.Create(l =>
