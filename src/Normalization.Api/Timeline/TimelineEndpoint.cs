@@ -21,6 +21,7 @@ public static class TimelineEndpoint
         if (Query.Only(q, "from", "to", "type", "actor", "page", "pageSize") is { } unknown) return unknown;
         if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
         if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
+        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
         if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3!;
         var accept = request.Headers.Accept.ToString();
         var export = accept.Contains("text/csv") || accept.Contains("application/x-ndjson");

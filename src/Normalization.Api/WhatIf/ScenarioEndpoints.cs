@@ -20,6 +20,9 @@ public static partial class ScenarioEndpoints
     [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\z")]
     private static partial Regex Name();
 
+    /// <summary>A scenario name: the slug rule of negotiation ids (single hyphens), 1–64 characters.</summary>
+    static bool IsName(string name) => Name().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
+
     static readonly string[] Fields = ["name", .. WhatIfChanges.Fields];
 
     [WolverinePost("/api/negotiations/{id}/scenarios")]
@@ -32,9 +35,9 @@ public static partial class ScenarioEndpoints
         var errors = new List<FieldError>();
         WhatIfRunner.UnknownFields(body, Fields, errors);
         string? name = null;
-        if (body.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && Name().IsMatch(n.GetString()!)) name = n.GetString();
-        else errors.Add(new("name", n.ValueKind == JsonValueKind.Undefined ? "required" : "invalid_slug",
-            "name must be 1–64 characters: lower-case letters, digits and hyphens, not starting or ending with a hyphen."));
+        if (body.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && IsName(n.GetString()!)) name = n.GetString();
+        else errors.Add(new("name", n.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "required" : n.ValueKind != JsonValueKind.String ? "wrong_type" : "invalid_slug",
+            "name must be 1–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
         var changes = WhatIfChanges.Read(body, errors);
         if (errors.Count > 0) return Problems.Validation(errors);
 
@@ -84,7 +87,7 @@ public static partial class ScenarioEndpoints
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
 
         // Only a slug can have been saved: anything else is unknown without asking the database.
-        var saved = Name().IsMatch(name) ? await session.LoadAsync<SavedScenario>(SavedScenario.IdOf(id, name), ct) : null;
+        var saved = IsName(name) ? await session.LoadAsync<SavedScenario>(SavedScenario.IdOf(id, name), ct) : null;
         if (saved is null)
             return Problems.Of(StatusCodes.Status404NotFound, "scenario_not_found", "No such scenario.", $"Negotiation '{id}' has no saved scenario '{(name.Length > 64 ? name[..64] : name)}'.");
 

@@ -50,6 +50,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                     if (remove.Contains(g)) errors.Add(new($"remove[{i}]", "duplicate_item", $"remove lists {g} more than once."));
                     else remove.Add(g);
                 }
+                else if (item.ValueKind == JsonValueKind.Null) errors.Add(new($"remove[{i}]", "required", "A null item: list the eventId (GUID) of a recorded event."));
                 else errors.Add(new($"remove[{i}]", "invalid_guid", "Each item of remove must be the eventId (GUID) of a recorded event."));
                 i++;
             }
@@ -60,6 +61,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
             foreach (var item in replaces.EnumerateArray())
             {
                 var path = $"replace[{i++}]";
+                if (item.ValueKind == JsonValueKind.Null) { errors.Add(new(path, "required", "A null item: each item of replace is { \"eventId\", \"event\" }.")); continue; }
                 if (item.ValueKind != JsonValueKind.Object) { errors.Add(new(path, "wrong_type", "Each item of replace is { \"eventId\": recorded event, \"event\": flat event }.")); continue; }
                 foreach (var p in item.EnumerateObject())
                     if (p.Name is not ("eventId" or "event")) errors.Add(new($"{path}.{Short(p.Name)}", "unknown_field", "Unknown field. Allowed: eventId, event."));
@@ -69,7 +71,10 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                 NegotiationEvent? e = null;
                 if (item.TryGetProperty("event", out var evEl)) e = EventReader.Read(evEl, $"{path}.event", errors);
                 else errors.Add(new($"{path}.event", "required", "event is required: the flat event that replaces it."));
-                if (target is { } t && e is not null) replace.Add((t, e));
+                // One change per recorded event: replaced twice, or both removed and replaced, is ambiguous.
+                if (target is { } dup && (replace.Any(r => r.Item1 == dup) || remove.Contains(dup)))
+                    errors.Add(new($"{path}.eventId", "duplicate_item", $"{dup} is already removed or replaced in this what-if."));
+                else if (target is { } t && e is not null) replace.Add((t, e));
             }
         }
         return new WhatIfChanges(add, remove, replace, JsonSerializer.Serialize(raw));

@@ -99,6 +99,9 @@ public static partial class NegotiationValidator
     static string Last(string path) => path[(path.LastIndexOf('.') + 1)..];
     static string Cut(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
+    /// <summary>Most items in each baseline list, like an event's arrays.</summary>
+    public const int MaxBaselineItems = 200;
+
     public static List<FieldError> Validate(NegotiationOpened n, string path = "")
     {
         var errors = new List<FieldError>();
@@ -112,13 +115,41 @@ public static partial class NegotiationValidator
             if (n.Parties[0] is { } first && n.Parties[1] is { } second && first.Code == second.Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
         }
         if (n.Mediators is { Count: > 20 }) errors.Add(new(P("mediators"), "too_many", "At most 20 mediators."));
-        else if (n.Mediators is not null) CheckParties(n.Mediators, P("mediators"), errors);
+        else if (n.Mediators is not null)
+        {
+            CheckParties(n.Mediators, P("mediators"), errors);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < n.Mediators.Count; i++)
+            {
+                if (n.Mediators[i]?.Code is not { } code) continue;
+                if (n.Parties?.Any(p => p?.Code == code) == true) errors.Add(new(P($"mediators[{i}].code"), "is_a_party", $"{code} is a party to the negotiation, not a mediator."));
+                else if (!seen.Add(code)) errors.Add(new(P($"mediators[{i}].code"), "duplicate_code", $"{code} is listed twice."));
+            }
+        }
         var b = n.Baseline ?? new Baseline();
+        // The baseline states facts between the two principals: each list is bounded like an event's, names them, and lists a fact once.
+        var principals = (n.Parties ?? []).Where(p => p is not null).Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
+        void Principal(string? code, string path, string what)
+        {
+            if (code is not null && EventReader.PartyCode().IsMatch(code) && principals.Count == 2 && !principals.Contains(code))
+                errors.Add(new(path, "not_a_party", $"{what} must be one of the two parties ({string.Join(", ", principals)})."));
+        }
+        void Bounded<T>(IReadOnlyList<T>? list, string name)
+        {
+            if (list is { Count: > MaxBaselineItems }) errors.Add(new(P($"baseline.{name}"), "too_many", $"At most {MaxBaselineItems} items in baseline.{name}."));
+        }
+        Bounded(b.Recognition, "recognition"); Bounded(b.Offices, "offices"); Bounded(b.Sanctions, "sanctions"); Bounded(b.Designations, "designations");
+        var facts = new HashSet<string>(StringComparer.Ordinal);
+        void Once(string key, string path) { if (!facts.Add(key)) errors.Add(new(path, "duplicate_item", "This fact is already listed.")); }
         foreach (var (r, i) in (b.Recognition ?? []).Select((r, i) => (r, i)))
         {
             if (r is null) { errors.Add(new(P($"baseline.recognition[{i}]"), "required", "A recognition is an object with by and of.")); continue; }
             if (!EventReader.PartyCode().IsMatch(r.By ?? "")) errors.Add(new(P($"baseline.recognition[{i}].by"), "invalid_party_code", "by must be a party code."));
             if (!EventReader.PartyCode().IsMatch(r.Of ?? "")) errors.Add(new(P($"baseline.recognition[{i}].of"), "invalid_party_code", "of must be a party code."));
+            Principal(r.By, P($"baseline.recognition[{i}].by"), "by");
+            Principal(r.Of, P($"baseline.recognition[{i}].of"), "of");
+            if (r.By is not null && r.By == r.Of) errors.Add(new(P($"baseline.recognition[{i}].of"), "same_party", "A party does not recognise itself: of must be the other party."));
+            Once($"recognition|{r.By}|{r.Of}", P($"baseline.recognition[{i}]"));
         }
         foreach (var (o, i) in (b.Offices ?? []).Select((o, i) => (o, i)))
         {
@@ -126,14 +157,23 @@ public static partial class NegotiationValidator
             if (!EventReader.PartyCode().IsMatch(o.Sender ?? "")) errors.Add(new(P($"baseline.offices[{i}].sender"), "invalid_party_code", "sender must be a party code."));
             if (!EventReader.PartyCode().IsMatch(o.Host ?? "")) errors.Add(new(P($"baseline.offices[{i}].host"), "invalid_party_code", "host must be a party code."));
             if (o.City is not null) Text(o.City, P($"baseline.offices[{i}].city"), "city", 500, errors, optional: true);
+            Principal(o.Sender, P($"baseline.offices[{i}].sender"), "sender");
+            Principal(o.Host, P($"baseline.offices[{i}].host"), "host");
+            if (o.Sender is not null && o.Sender == o.Host) errors.Add(new(P($"baseline.offices[{i}].host"), "same_party", "An office is sent by one party to the other: host must differ from sender."));
+            Once($"office|{o.Sender}|{o.Host}|{o.OfficeKind}|{o.City}", P($"baseline.offices[{i}]"));
         }
         foreach (var (s, i) in (b.Sanctions ?? []).Select((s, i) => (s, i)))
+        {
             Text(s, P($"baseline.sanctions[{i}]"), "A sanction", 500, errors);
+            Once($"sanction|{s}", P($"baseline.sanctions[{i}]"));
+        }
         foreach (var (d, i) in (b.Designations ?? []).Select((d, i) => (d, i)))
         {
             if (d is null) { errors.Add(new(P($"baseline.designations[{i}]"), "required", "A designation is an object with by, designee and list.")); continue; }
             if (!EventReader.PartyCode().IsMatch(d.By ?? "")) errors.Add(new(P($"baseline.designations[{i}].by"), "invalid_party_code", "by must be a party code."));
             Text(d.Designee, P($"baseline.designations[{i}].designee"), "designee", 500, errors);
+            Principal(d.By, P($"baseline.designations[{i}].by"), "by");
+            Once($"designation|{d.By}|{d.Designee}|{d.List}", P($"baseline.designations[{i}]"));
         }
         return errors;
     }

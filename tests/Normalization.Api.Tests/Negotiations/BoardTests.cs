@@ -37,7 +37,7 @@ public sealed class BoardTests(AppFixture app)
     public async Task Given_three_negotiations_When_paging_Then_pages_split_them_and_total_counts_all()
     {
         var code = NewPartyCode();
-        var ids = new[] { await app.GivenNegotiation("pg", code, "US"), await app.GivenNegotiation("pg", code, "TB"), await app.GivenNegotiation("pg", code, "QA") }
+        var ids = new[] { await app.GivenNegotiation("pg", code, "US"), await app.GivenNegotiation("pg", code, "TB"), await app.GivenNegotiation("pg", code, "PK") }
             .Order(StringComparer.Ordinal).ToList();
 
         var (_, page1) = await app.GetJson($"/api/negotiations?party={code}&pageSize=2&page=1");

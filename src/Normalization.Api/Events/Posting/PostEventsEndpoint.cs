@@ -31,7 +31,8 @@ public static class PostEventsEndpoint
         if (body.TryGetProperty("expectedVersion", out var ev) && ev.ValueKind != JsonValueKind.Null)
         {
             if (ev.ValueKind == JsonValueKind.Number && ev.TryGetInt32(out var v) && v >= 1) expected = v;
-            else if (ev.ValueKind == JsonValueKind.Number && Strict.DecimalPlaces(ev.GetRawText()) == 0)
+            // A number written as an integer (no fraction, no exponent) but outside int's range is out of range; 1.0 or 1e0 is not an integer.
+            else if (ev.ValueKind == JsonValueKind.Number && ev.GetRawText().All(c => c is >= '0' and <= '9' or '-'))
                 errors.Add(new("expectedVersion", "out_of_range", "expectedVersion must be from 1 to 2,147,483,647 (the stream version you last saw)."));
             else errors.Add(new("expectedVersion", "wrong_type", "expectedVersion must be a positive integer (the stream version you last saw)."));
         }
