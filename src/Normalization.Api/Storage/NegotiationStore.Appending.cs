@@ -85,7 +85,11 @@ public sealed partial class NegotiationStore
         if ((System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? correlationId) is { } correlation) session.CorrelationId = correlation;
         var events = fresh.Select(f => f.Event).ToList();
         session.Events.Append(id, events.Cast<object>().ToArray());
-        await session.SaveChangesAsync(ct);
+        // The appended events are flushed before anything reads them back through Marten — re-resolving a retracted or
+        // corrected family, or a refold after a late event; an append at the end goes out with the read models in one batch.
+        var flushed = false;
+        async Task FlushAsync() { if (!flushed) { await session.SaveChangesAsync(ct); flushed = true; } }
+        if (events.Any(e => RoleOf(e) != EventRole.Event)) await FlushAsync();
 
         var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
         version += events.Count;
@@ -104,6 +108,7 @@ public sealed partial class NegotiationStore
         else
         {
             // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it.
+            await FlushAsync();
             head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
         }
 
