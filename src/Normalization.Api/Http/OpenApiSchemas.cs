@@ -134,7 +134,11 @@ public static class OpenApiSchemas
         s["TimelineEntry"] = Obj("An event in domain order with its record status.", ["eventId", "type", "occurredOn", "status"],
             ("eventId", Uuid()), ("type", Str(null)), ("occurredOn", Str(null, pattern: DatePattern)), ("precision", Str("Day, Month or Year.")),
             ("actor", Str(null)), ("target", Str(null)), ("confidence", EnumOf<Confidence>(null)), ("sources", Arr(Ref("Source"), null)), ("note", Str(null)),
-            ("status", Str("active, retracted or corrected.")), ("retractedBy", Uuid("The retraction's eventId, if retracted.")), ("correctedBy", Uuid("The correction's eventId, if corrected.")),
+            ("status", new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Description = "The event's standing in the effective record (superseded: a correction replaced by a later one).",
+                Enum = Enum.GetValues<Normalization.Api.Storage.DomainIndex.IndexStatus>().Select(v => (JsonNode)JsonValue.Create(Normalization.Api.Storage.DomainIndex.Db(v))!).ToList(),
+            }), ("retractedBy", Uuid("The retraction's eventId, if retracted.")), ("correctedBy", Uuid("The correction's eventId, if corrected.")),
             ("goldstein", Num("Momentum weight.")), ("cameo", Str(null)), ("plover", Str(null)),
             ("version", Int("Stream version of the event.")), ("recordedAt", Str(null, format: "date-time")), ("postedBy", Str("Name of the API key that posted it.")),
             ("event", Ref("Event")));
@@ -178,7 +182,8 @@ public static class OpenApiSchemas
             {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
             """));
         s["WhatIfResult"] = Obj("The projected state and its comparison with the recorded history (docs/what-if.md).", ["stage", "projected", "baseline", "comparison"],
-            ("id", Str(null)), ("asOf", Str(null, format: "date")), ("projectedAt", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
+            ("id", Str(null)), ("scenario", Str("The saved scenario's name when a scenario is re-run; null for an inline what-if.")),
+            ("asOf", Str(null, format: "date")), ("projectedAt", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
             ("today", Str(null, format: "date")), ("stored", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Always false." }),
             ("stage", EnumOf<Stage>("The projected stage.")), ("stageSince", Str(null, format: "date")),
             ("projected", Ref("NegotiationState")), ("baseline", Ref("NegotiationState")),

@@ -116,4 +116,20 @@ public sealed class OpenApiTests(AppFixture app)
         File.Exists(path).ShouldBeTrue("docs/openapi.json is missing: run with UPDATE_DOCS=1");
         (await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n").ShouldBe(served, "docs/openapi.json differs from the served document: run with UPDATE_DOCS=1 and review the diff");
     }
+
+    [Fact]
+    public async Task Given_a_what_if_answer_and_the_timeline_statuses_When_compared_with_their_schemas_Then_every_field_and_status_is_described()
+    {
+        // Regression (issue 16): the what-if answer's `scenario` and the timeline status `superseded` were missing.
+        var doc = await Document();
+        var schemas = doc["components"]!["schemas"]!;
+        var id = await ApiScenarios.GivenNegotiation(app, "oadrift");
+        var (status, answer) = await app.PostJson($"/api/negotiations/{id}/what-if", new { add = new[] { ApiScenarios.Talks(ApiScenarios.Day(3)) } });
+        status.ShouldBe(200, answer?.ToJsonString());
+
+        var described = schemas["WhatIfResult"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
+        answer!.AsObject().Select(p => p.Key).Where(k => !described.Contains(k)).ShouldBeEmpty();
+        schemas["TimelineEntry"]!["properties"]!["status"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>())
+            .ShouldBe(Enum.GetValues<Normalization.Api.Storage.DomainIndex.IndexStatus>().Select(Normalization.Api.Storage.DomainIndex.Db), ignoreOrder: true);
+    }
 }
