@@ -80,7 +80,6 @@ builder.Services.AddSingleton<Importer>();
 builder.Services.AddSingleton<Exporter>();
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
 builder.Services.AddHostedService<ReadModelUpgrade>();
-builder.Services.AddHostedService<SeedData>();
 
 // Writes need an API key; with none configured, the run command makes a development key once.
 if (!dataCommand && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())

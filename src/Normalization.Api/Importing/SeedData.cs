@@ -5,23 +5,25 @@ namespace Normalization.Api.Importing;
 /// <summary>
 /// First run: when the store has no negotiation, load the shipped US–Taliban history (Seed/us-taliban.ndjson, copied
 /// next to the app) so the first page view shows something real. <c>Normalization:LoadSeedData=false</c>
-/// (environment <c>Normalization__LoadSeedData=false</c>) turns it off. Registered after Marten, so it runs once the
-/// database schema is in place; a failure is logged and never stops the app.
+/// (environment <c>Normalization__LoadSeedData=false</c>) turns it off. It is Marten initial data
+/// (<c>InitializeWith&lt;SeedData&gt;()</c> in <see cref="MartenSetup"/>): Marten runs it at start-up, once its schema is
+/// in place; a failure is logged and never stops the app.
 /// </summary>
-public sealed class SeedData(IServiceProvider services, IConfiguration configuration, ILogger<SeedData> logger) : IHostedService
+public sealed class SeedData(IServiceProvider services, IConfiguration configuration, ILogger<SeedData> logger) : Marten.Schema.IInitialData
 {
     public const string Setting = "Normalization:LoadSeedData";
     public static string SeedFile => Path.Combine(AppContext.BaseDirectory, "Seed", "us-taliban.ndjson");
 
     public static bool Enabled(IConfiguration configuration) => configuration.GetValue(Setting, true);
 
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>Marten's initial-data hook: loads the seed into an empty store.</summary>
+    public async Task Populate(Marten.IDocumentStore store, CancellationToken ct)
     {
         if (!Enabled(configuration)) return;
         try
         {
-            var store = services.GetRequiredService<NegotiationStore>();
-            if ((await store.NegotiationIdsAsync(ct)).Count > 0) return;
+            var negotiations = services.GetRequiredService<NegotiationStore>();
+            if ((await negotiations.NegotiationIdsAsync(ct)).Count > 0) return;
             if (!File.Exists(SeedFile)) { logger.LogWarning("No seed file at {File}; starting with an empty store.", SeedFile); return; }
             var report = await services.GetRequiredService<Importer>().ImportAsync(new ImportRequest { Path = SeedFile, PostedBy = "seed" }, ct: ct);
             if (report.Succeeded)
@@ -34,6 +36,4 @@ public sealed class SeedData(IServiceProvider services, IConfiguration configura
             logger.LogWarning(e, "The seed history was not loaded.");
         }
     }
-
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
 }

@@ -86,6 +86,8 @@ public static class MartenSetup
             // same read models inline (NegotiationFoldProjection says why).
             .AddProjectionWithServices<NegotiationFoldProjection>(ProjectionLifecycle.Async, ServiceLifetime.Singleton, NegotiationFoldProjection.Name)
             .ApplyAllDatabaseChangesOnStartup()
+            // First run: the shipped seed history, as Marten initial data (Importing/SeedData).
+            .InitializeWith<Normalization.Api.Importing.SeedData>()
             .IntegrateWithWolverine()
             .UseLightweightSessions();
 
