@@ -11,10 +11,10 @@ namespace Normalization.Api.Storage;
 /// negotiation's stream inside <b>our</b> transaction (index, fold, checkpoints and read models commit with the events,
 /// or nothing does). Marten's own bulk loader (<c>IDocumentStore.BulkInsertEventsAsync</c> /
 /// <c>BulkInsertEventStreamAsync</c>) opens its own connection and commits on its own, and creates streams rather than
-/// appending to them, so it cannot give that guarantee (docs/architecture.md, "Where we step outside Marten").
+/// appending to them, so it cannot give that guarantee (docs/architecture.md, "Bulk path").
 /// <para>
-/// Nothing here is hard-coded about Marten's schema: the table names and the column list are read from Marten's own
-/// schema objects (<c>store.Storage.AllObjects()</c>) in Marten's schema, the tenant is Marten's default tenant, the type
+/// No table name of Marten's is written here: the events table, the streams table (the one its foreign key points at),
+/// the sequence and the column list are taken from the schema objects of Marten's own event-store feature, the tenant is Marten's default tenant, the type
 /// names are the catalog's mapped names. <see cref="Unwritten"/> lists the columns left to their defaults;
 /// <c>MartenEventCopyTests</c> fails when Marten adds, renames or drops a column, so an upgrade cannot silently change
 /// what this writes.
@@ -38,9 +38,14 @@ public sealed class MartenEventCopy
 
     public MartenEventCopy(IDocumentStore store)
     {
-        var tables = store.Storage.AllObjects().OfType<Table>().ToList();
-        var events = tables.Single(t => t.Identifier.Name == "mt_events");
-        var streams = tables.Single(t => t.Identifier.Name == "mt_streams");
+        // Marten's own event-store feature says which objects are its events table, its streams table and its sequence:
+        // the events table is the one keyed by sequence, holding each event's stream; the streams table is the one its
+        // foreign key points at. No table name of Marten's is written here.
+        var feature = ((StoreOptions)store.Options).Storage.FindFeature(typeof(JasperFx.Events.IEvent)).Objects.ToList();
+        var tables = feature.OfType<Table>().ToList();
+        var events = tables.Single(t => t.HasColumn("seq_id") && t.HasColumn("stream_id") && t.ForeignKeys.Count > 0);
+        var streamsName = events.ForeignKeys.Select(k => k.LinkedTable).OfType<Weasel.Core.DbObjectName>().Single();
+        var streams = tables.Single(t => t.Identifier.QualifiedName == streamsName.QualifiedName);
         var columns = events.Columns.Select(c => c.Name).ToList();
         var unknown = columns.Except(Written).Except(Unwritten).ToList();
         var missing = Written.Except(columns).ToList();
@@ -48,8 +53,7 @@ public sealed class MartenEventCopy
             throw new InvalidOperationException($"Marten's event table changed (new: {string.Join(", ", unknown)}; gone: {string.Join(", ", missing)}): update MartenEventCopy.");
         _events = events.Identifier.QualifiedName;
         _streams = streams.Identifier.QualifiedName;
-        _sequence = store.Storage.AllObjects().OfType<Weasel.Postgresql.Sequence>().FirstOrDefault(q => q.Identifier.Name == "mt_events_sequence")?.Identifier.QualifiedName
-            ?? $"{events.Identifier.Schema}.mt_events_sequence";
+        _sequence = feature.OfType<Weasel.Postgresql.Sequence>().Single().Identifier.QualifiedName;
         ColumnsOfMarten = columns;
     }
 
