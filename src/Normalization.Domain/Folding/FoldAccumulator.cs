@@ -14,7 +14,7 @@ public sealed record Dated(DateOnly On, Guid EventId);
 /// all of that day's events are in. It is plain data so it can be checkpointed and resumed: folding up to D,
 /// saving, loading and continuing gives the same result as folding everything.
 /// </summary>
-public sealed class FoldAccumulator
+public sealed partial class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; stored heads and checkpoints of another format are rebuilt at startup.</summary>
     public const int CurrentFormat = 2;

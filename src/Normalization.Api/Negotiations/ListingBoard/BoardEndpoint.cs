@@ -27,10 +27,13 @@ public static class BoardEndpoint
             .ToList();
         var pageRows = rows.Skip((page - 1) * pageSize).Take(pageSize).ToList();
         // Momentum is a 90-day window: ask the fold's head for today's value (it decays without new events).
-        var heads = (await session.LoadManyAsync<NegotiationView>(ct, pageRows.Select(x => x.Entry.Id))).ToDictionary(v => v.Id);
+        // The heads come from memory when this process holds the row's version, else from each one's last checkpoint.
+        var heads = new Dictionary<string, Normalization.Domain.Folding.FoldAccumulator>();
+        foreach (var (entry, _) in pageRows)
+            if (await store.HeadAtAsync(entry.Id, entry.Version, ct) is { } h) heads[entry.Id] = h;
         var items = pageRows.Select(x =>
         {
-            var m = heads.TryGetValue(x.Entry.Id, out var v) ? v.Head.StateAt(v.Head.PendingDate is { } p && p > today ? p : today).Momentum : x.Entry.Momentum;
+            var m = heads.TryGetValue(x.Entry.Id, out var h) ? h.StateAt(h.PendingDate is { } p && p > today ? p : today).Momentum : x.Entry.Momentum;
             return new
             {
                 id = x.Entry.Id, x.Entry.Title, x.Entry.Parties, stage = x.Now.Stage, stageSince = x.Now.Since, x.Entry.LastEventOn,
