@@ -143,6 +143,26 @@ public static class DomainIndex
         }
     }
 
+    /// <summary>
+    /// Queues the index rows of new catalog events (no retraction or correction among them: all active, no target) and
+    /// their references into Marten's unit of work (<c>QueueSqlCommand</c>), so they go to the server in the same batch as
+    /// the events and the board row: an append at the end costs one write round trip, not three.
+    /// </summary>
+    internal static void QueueIndexRows(Marten.IDocumentSession session, string id, int version, IReadOnlyList<NegotiationEvent> events)
+    {
+        if (events.Any(e => RoleOf(e) != EventRole.Event)) throw new ArgumentException("Only catalog events are queued; a retraction or correction is indexed with its family.", nameof(events));
+        session.QueueSqlCommand("""
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            select e, ?, v, t, 0, null, 'active', k, d, o, a from unnest(?, ?, ?, ?, ?, ?, ?) as x(e, v, t, k, d, o, a)
+            """, id, events.Select(e => e.EventId).ToArray(), events.Select((_, i) => version + i + 1).ToArray(), events.Select(e => e.Type).ToArray(),
+            events.Select(KeyOf).ToArray(), events.Select(e => e.Date).ToArray(), events.Select(e => e.OccurredOn.ToString()).ToArray(),
+            events.Select(e => e.Actor).ToArray());
+        var refs = References(events).ToList();
+        if (refs.Count > 0)
+            session.QueueSqlCommand("insert into nz_references select ?, * from unnest(?, ?) on conflict do nothing",
+                id, refs.Select(r => r.Kind).ToArray(), refs.Select(r => r.Id).ToArray());
+    }
+
     /// <summary>The demand and commitment ids the events introduce (kind, id).</summary>
     internal static IEnumerable<(string Kind, string Id)> References(IEnumerable<NegotiationEvent> events) => events.SelectMany(e => e switch
         {

@@ -93,13 +93,22 @@ public sealed partial class NegotiationStore
         async Task FlushAsync() { if (!flushed) { await session.SaveChangesAsync(ct); flushed = true; } }
         if (events.Any(e => RoleOf(e) != EventRole.Event)) await FlushAsync();
 
-        var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
+        // Catalog events only (the usual case): the index rows go out in Marten's batch below and the earliest position they
+        // touch is known in memory. A retraction or correction re-resolves its family against the index first.
+        var plain = events.All(e => RoleOf(e) == EventRole.Event);
+        string? dirtyKey;
+        if (plain)
+        {
+            QueueIndexRows(session, id, version, events);
+            dirtyKey = events.Select(KeyOf).Min(StringComparer.Ordinal);
+        }
+        else dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
         version += events.Count;
 
         var head = before;
         var checkpoints = new List<Checkpoint>();
         if (dirtyKey is null) { }
-        else if (events.All(e => RoleOf(e) == EventRole.Event) && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
+        else if (plain && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
         {
             // Appended after everything folded so far: constant work, continue a copy of the head (the cached one stays
             // as it was if this transaction fails). (A batch with a retraction or a correction refolds from its dirty key
@@ -111,7 +120,8 @@ public sealed partial class NegotiationStore
         }
         else
         {
-            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it.
+            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it, once the
+            // queued index rows and the events are on the server.
             await FlushAsync();
             head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
         }
