@@ -20,7 +20,7 @@ public sealed record BenchOptions(bool Quick)
     public bool InProcessApi { get; init; }
     public int Runs => Quick ? 1 : Env("BENCH_RUNS") ?? 5;
     /// <summary>BENCH_RUNS / BENCH_IMPORT_EVENTS override the run count and the import size (for profiling one part).</summary>
-    static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : null;
+    internal static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : null;
     public int FoldEvents => Quick ? 2_000 : 100_000;
     public int[] Concurrency => Quick ? [1, 4] : [1, 8, 32];
     public int AppendOpsPerClient(int clients) => Quick ? 2 : Math.Max(4, 48 / clients);
