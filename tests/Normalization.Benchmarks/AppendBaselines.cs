@@ -84,7 +84,8 @@ public sealed partial class Measurements
             }
             var ops = o.Quick ? 3 : Math.Max(10, 320 / clients);
             var days = new int[clients];
-            NegotiationEvent Next(int c) => AppendEvent(counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(days[c]++ / 2)) };
+            // Dated from 2025 on, a day per 16 appends: every append comes after everything folded, and none after today.
+            NegotiationEvent Next(int c) => AppendEvent(counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(days[c]++ / 16)) };
             async Task<double> Rate(Func<int, Task> one)
             {
                 var t0 = Stopwatch.GetTimestamp();
