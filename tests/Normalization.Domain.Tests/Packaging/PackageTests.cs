@@ -26,7 +26,11 @@ public sealed class PackageTests(PackedDomain packed) : IClassFixture<PackedDoma
         entries.ShouldContain("lib/net10.0/Normalization.Domain.xml");
         entries.ShouldContain("README.md");
         using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
-            readme.ReadToEnd().ShouldBe(File.ReadAllText(Path.Combine(packed.Root, "src", "Normalization.Domain", "README.md")));
+        {
+            var text = readme.ReadToEnd();
+            text.ShouldBe(File.ReadAllText(Path.Combine(packed.Root, "src", "Normalization.Domain", "README.md")));
+            text.ShouldContain($"--version {packed.VersionPrefix()}", customMessage: "the README's install line names the version the csproj packs");
+        }
         using var docs = zip.GetEntry("lib/net10.0/Normalization.Domain.xml")!.Open();
         var members = XDocument.Load(docs).Descendants("member").Select(m => m.Attribute("name")!.Value).ToList();
         members.ShouldContain("T:Normalization.Domain.WhatIf.Branch");
@@ -101,5 +105,21 @@ public sealed class PackageTests(PackedDomain packed) : IClassFixture<PackedDoma
         foreach (var p in example) p.Attribute("Version")!.Value.ShouldBe(central[p.Attribute("Include")!.Value], p.Attribute("Include")!.Value);
         XDocument.Load(Path.Combine(packed.Root, PackedDomain.ExampleProject)).Descendants("NormalizationDomainVersion").Single().Value
             .ShouldBe(packed.VersionPrefix(), "the example's default version is the one the csproj packs");
+    }
+
+    [Fact]
+    public void Given_the_test_project_docs_what_if_md_shows_When_compared_with_the_example_Then_it_references_the_same_packages_and_versions()
+    {
+        var doc = File.ReadAllText(Path.Combine(packed.Root, "docs", "what-if.md")).ReplaceLineEndings("\n");
+        var block = Regex.Match(doc, "```xml\n(<Project Sdk=.*?</Project>)\n```", RegexOptions.Singleline);
+        block.Success.ShouldBeTrue("docs/what-if.md shows the test project's csproj");
+        static Dictionary<string, string> References(XDocument project, string domainVersion) => project.Descendants("PackageReference")
+            .ToDictionary(p => p.Attribute("Include")!.Value, p => p.Attribute("Version")!.Value.Replace("$(NormalizationDomainVersion)", domainVersion));
+
+        var shown = References(XDocument.Parse(block.Groups[1].Value), packed.VersionPrefix());
+        var example = References(XDocument.Load(Path.Combine(packed.Root, PackedDomain.ExampleProject)), packed.VersionPrefix());
+
+        shown.ShouldBe(example);
+        shown["Normalization.Domain"].ShouldBe(packed.VersionPrefix());
     }
 }
