@@ -114,6 +114,27 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             };
             Errors(op, doc, write: false, (400, "A bad query parameter (unknown_event_type lists the known types)."), (404, "No such negotiation."));
         });
+        yield return ("/api/negotiations/{id}/export", HttpMethod.Get, (op, doc) =>
+        {
+            Describe(op, doc, "Events", "Export the history",
+                "The CLI's export over HTTP, as a download: the whole history as NDJSON (first line the negotiation, then every recorded event in recording order, retractions and corrections included; "
+                + "what import and the Normalization.Domain package's WhatIf.FromNdjson / WhatIf.FromServerAsync read), the timeline CSV, or the stage history as CSV.");
+            op.Parameters = [IdParameter(),
+                Query("format", "ndjson (default), csv or stages.", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("ndjson"), JsonValue.Create("csv"), JsonValue.Create("stages")] }, "ndjson"),
+                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.", Str(format: "date-time"), null)];
+            op.Responses ??= new OpenApiResponses();
+            op.Responses["200"] = new OpenApiResponse
+            {
+                Description = "The export (Content-Disposition: attachment): NDJSON, or CSV with columns " + string.Join(",", Timeline.TimelineEndpoint.CsvColumns)
+                    + " (format=csv) or " + string.Join(",", Importing.Exporter.StageColumns) + " (format=stages).",
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/x-ndjson"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.ExportNdjson) },
+                    ["text/csv"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.TimelineCsv) },
+                },
+            };
+            Errors(op, doc, write: false, (400, "A bad query parameter (format not ndjson, csv or stages; knownAt not an instant)."), (404, "No such negotiation, or not yet recorded at knownAt (not_known_then)."));
+        });
         yield return ("/api/negotiations/{id}/events", HttpMethod.Post, (op, doc) =>
         {
             Describe(op, doc, "Events", "Post events",

@@ -33,6 +33,15 @@ public sealed class Exporter(NegotiationStore store)
         if (await store.VersionAsync(id, ct) is null) throw new ImportException($"No negotiation '{id}'.");
         var history = await store.LoadHistoryAsync(id, knownAt, ct)
             ?? throw new ImportException($"The negotiation '{id}' was not yet recorded at {knownAt:O}.");
+        return await WriteAsync(history, format, output);
+    }
+
+    /// <summary>
+    /// Writes a loaded history (the CLI's <c>export</c> and <c>GET /api/negotiations/{id}/export</c> share it); returns the
+    /// number of records written. Loading is separate so the HTTP endpoint can answer 404 before it starts the body.
+    /// </summary>
+    public async Task<int> WriteAsync(History history, ExportFormat format, TextWriter output)
+    {
         switch (format)
         {
             case ExportFormat.Ndjson:

@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
+            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Importing.ExportEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
         }
     }
 
@@ -26,6 +26,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_event_types))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_export))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_scenarios))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_scenarios_name))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_stages))]
@@ -40,6 +41,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Catalog.EventTypesEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Events.Posting.PostEventsEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Events.Retracting.RetractEventEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Importing.ExportEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.GettingState.StateEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.ListingBoard.BoardEndpoint))]
