@@ -17,7 +17,7 @@ public sealed record Dated(DateOnly On, Guid EventId);
 public sealed class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; stored heads and checkpoints of another format are rebuilt at startup.</summary>
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
     public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
     public FoldOptions Options { get; set; } = FoldOptions.Default;
@@ -42,6 +42,9 @@ public sealed class FoldAccumulator
     public RelationsEntry Relations { get; set; } = new(RelationsStatus.None, null, null);
     public List<RecognitionEntry> Recognition { get; set; } = [];
     public List<OfficeEntry> Offices { get; set; } = [];
+    /// <summary>The recorded level of representation per direction (sender's mission in the host's capital); a direction never recorded is absent.</summary>
+    public List<RepresentationEntry> Representation { get; set; } = [];
+    public List<RepresentationChange> RepresentationChanges { get; set; } = [];
 
     // Ledger
     public Dictionary<string, DemandEntry> Demands { get; set; } = new();
@@ -131,6 +134,7 @@ public sealed class FoldAccumulator
             StageSince = last.On,
             Why = why,
             StageHistory = history.ToList(),
+            Representation = [LevelOf(Negotiation.PartyA, Negotiation.PartyB), LevelOf(Negotiation.PartyB, Negotiation.PartyA)],
             Ledger = LedgerAt(),
             Momentum = MomentumAt(asOf),
             EventCount = EventCount,
@@ -194,6 +198,9 @@ public sealed class FoldAccumulator
         var b = Negotiation.PartyB;
         var w = Options.WindowDays;
 
+        if (Relations.Status == RelationsStatus.Established && WithoutEnvoys(a, b) is { } withdrawn)
+            return (Stage.Recognition, !withReason ? Unexplained : new("relations-without-envoys",
+                "Diplomatic relations stand, but neither party has a mission or envoy in the other's capital (representation None both ways).", withdrawn));
         if (Relations.Status == RelationsStatus.Established)
             return (Stage.FullRelations, !withReason ? Unexplained : new("relations-established", "Diplomatic relations are established and not severed.", Ids(Relations.EventId)));
         var embassyAB = Offices.FirstOrDefault(o => o.Sender == a && o.Host == b && o.OfficeKind == OfficeKind.Embassy);
@@ -227,6 +234,42 @@ public sealed class FoldAccumulator
         if (Within(LastHostile, day))
             return (Stage.Hostility, !withReason ? Unexplained : new("hostile-act-without-talks", $"A hostile act between the parties within {w} days and no talks.", Ids(LastHostile!.EventId)));
         return (Stage.Estrangement, !withReason ? Unexplained : new("no-contact", $"No relations, recognition or office, and no talks or hostile acts within {w} days.", []));
+    }
+
+    /// <summary>
+    /// The events that withdrew each side's representation when both are recorded as <see cref="RepresentationLevel.None"/>;
+    /// null otherwise. An unrecorded level is not None: a history that never speaks of envoys keeps relations-established.
+    /// </summary>
+    IReadOnlyList<Guid>? WithoutEnvoys(string a, string b)
+    {
+        RepresentationEntry? ab = null, ba = null;
+        foreach (var r in Representation)
+        {
+            if (r.Sender == a && r.Host == b) ab = r;
+            else if (r.Sender == b && r.Host == a) ba = r;
+        }
+        return ab?.Level == RepresentationLevel.None && ba?.Level == RepresentationLevel.None ? Ids(ab.EventId, ba.EventId) : null;
+    }
+
+    RepresentationEntry LevelOf(string sender, string host) =>
+        Representation.FirstOrDefault(r => r.Sender == sender && r.Host == host) ?? new RepresentationEntry(sender, host, null, null, null);
+
+    /// <summary>Records <paramref name="sender"/>'s level in <paramref name="host"/>'s capital and lists the change in the ledger.</summary>
+    void SetLevel(string sender, string host, RepresentationLevel level, NegotiationEvent e)
+    {
+        if (!IsPrincipal(sender) || !IsPrincipal(host) || sender == host) return;
+        var i = Representation.FindIndex(r => r.Sender == sender && r.Host == host);
+        var from = i < 0 ? null : Representation[i].Level;
+        var entry = new RepresentationEntry(sender, host, level, e.Date, e.EventId);
+        if (i < 0) Representation.Add(entry); else Representation[i] = entry;
+        ListChange(new RepresentationChange(sender, host, from, level, e.Date, e.Type, e.EventId));
+    }
+
+    void ListChange(RepresentationChange change)
+    {
+        RepresentationChanges.Add(change);
+        Totals = Totals with { RepresentationChanges = Totals.RepresentationChanges + 1 };
+        if (RepresentationChanges.Count > ClosedListed) RepresentationChanges.RemoveAt(0);
     }
 
     static IReadOnlyList<Guid> Ids(params Guid?[] ids) => ids.Where(i => i is not null).Select(i => i!.Value).Distinct().ToList();
@@ -333,6 +376,9 @@ public sealed class FoldAccumulator
                 // Opening an office that already operates changes nothing (the ledger keeps when it first opened).
                 if (!Offices.Any(o => o.Sender == oo.Actor && o.Host == oo.Target && o.OfficeKind == oo.OfficeKind && string.Equals(o.City, oo.City, StringComparison.OrdinalIgnoreCase)))
                     Offices.Add(new OfficeEntry(oo.Actor, oo.Target!, oo.OfficeKind, oo.City, on, e.EventId));
+                // An embassy (re)opened where the record says no one represents the sender: a resident mission is headed by a chargé d'affaires at least.
+                if (oo.OfficeKind == OfficeKind.Embassy && LevelOf(oo.Actor, oo.Target!).Level == RepresentationLevel.None)
+                    SetLevel(oo.Actor, oo.Target!, RepresentationLevel.ChargeDAffaires, e);
                 GrantRequests(RequestKind.Office, oo.Actor, oo.Target!, e);
                 break;
             case OfficeClosed oc:
@@ -353,6 +399,29 @@ public sealed class FoldAccumulator
                 break;
             case RelationsSevered:
                 Relations = new RelationsEntry(RelationsStatus.Severed, on, e.EventId);
+                // A break ends all representation (Vienna Convention, art. 45): relations restored later stand without envoys until some return.
+                SetLevel(e.Actor, e.Target!, RepresentationLevel.None, e);
+                SetLevel(e.Target!, e.Actor, RepresentationLevel.None, e);
+                break;
+            case AmbassadorRecalled ar:
+                SetLevel(ar.Actor, ar.Target!, ar.LevelLeft, e);
+                break;
+            case AmbassadorReturned:
+                SetLevel(e.Actor, e.Target!, RepresentationLevel.Ambassador, e);
+                break;
+            case DiplomatsExpelled de:
+                if (de.LevelLeft is { } left) SetLevel(de.Target!, de.Actor, left, e);
+                else if (BetweenPrincipals(e))
+                {
+                    // Some diplomats go, the mission stays at its level: listed, not a change of level.
+                    var kept = LevelOf(de.Target!, de.Actor).Level;
+                    ListChange(new RepresentationChange(de.Target!, de.Actor, kept, kept, on, e.Type, e.EventId));
+                }
+                break;
+            case RelationsDowngraded or RelationsUpgraded:
+                var level = e is RelationsDowngraded down ? down.Level : ((RelationsUpgraded)e).Level;
+                SetLevel(e.Actor, e.Target!, level, e);
+                SetLevel(e.Target!, e.Actor, level, e);
                 break;
             case PersonDetained:
                 if (BetweenPrincipals(e)) LastHostile = new Dated(on, e.EventId);
@@ -496,6 +565,7 @@ public sealed class FoldAccumulator
         Offices = Offices.ToList(),
         Recognition = Recognition.ToList(),
         Relations = Relations,
+        RepresentationChanges = RepresentationChanges.ToList(),
         Agreements = Agreements.ToList(),
         Commitments = Commitments.Values.OrderBy(c => c.CommitmentId, StringComparer.Ordinal).ToList(),
         ThirdPartyRecognitions = ThirdPartyRecognitions.ToList(),

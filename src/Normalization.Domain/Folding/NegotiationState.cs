@@ -18,6 +18,8 @@ public sealed record NegotiationState
     public DateOnly? StageSince { get; init; }
     public StageReason Why { get; init; } = new("", "", []);
     public IReadOnlyList<StageTransition> StageHistory { get; init; } = [];
+    /// <summary>Each party's level of representation in the other's capital: first party's, then second party's (level null: not recorded).</summary>
+    public IReadOnlyList<RepresentationEntry> Representation { get; init; } = [];
     public LedgerView Ledger { get; init; } = new();
     public MomentumView Momentum { get; init; } = new(0, 0, MomentumTrend.Stable, 90, []);
     /// <summary>Catalog events folded (after retractions, corrections and the confidence threshold).</summary>

@@ -13,7 +13,7 @@ public static class StateEndpoints
     public static object Body(NegotiationState s, int version, DateTimeOffset? knownAt = null, Confidence? minConfidence = null) => new
     {
         id = s.NegotiationId, s.Title, s.Parties, s.Mediators, s.AsOf, knownAt, minConfidence = minConfidence ?? FoldOptions.Default.MinConfidence,
-        s.Stage, s.StageSince, s.Why, s.Ledger, s.Momentum, s.StageHistory, s.EventCount, s.LastEventOn, version,
+        s.Stage, s.StageSince, s.Why, s.Representation, s.Ledger, s.Momentum, s.StageHistory, s.EventCount, s.LastEventOn, version,
     };
 
     [WolverineGet("/api/negotiations/{id}")]
