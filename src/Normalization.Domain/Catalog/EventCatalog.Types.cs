@@ -183,6 +183,11 @@ public static partial class EventCatalog
             "010", "Make public statement", 0.0, "-", PartyRule.Any, 50,
             Str("title", true, "Title of the report."), Text("summary", false, "What it says.", 4000)),
 
+        // Record keeping
+        T<RecordReviewed>(EventFamily.Corrections, "The record was reviewed and is complete through coveredUntil (occurredOn: the day of the review).",
+            "None on stage, ledger or momentum. Sets how far the record reaches at every date: later dates are extrapolated.", "-", "-", 0.0, "-", PartyRule.Any, 70,
+            new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: YYYY-MM-DD, YYYY-MM or YYYY (end of that period).")),
+
         // Corrections
         T<EventRetracted>(EventFamily.Corrections, "An earlier recorded event is retracted: the fold reads history as if it never happened.",
             "Removes the target event's effect at every date.", "-", "-", 0.0, "-", PartyRule.Any, 70,

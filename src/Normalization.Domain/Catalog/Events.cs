@@ -165,6 +165,13 @@ public sealed record ReportPublished : NegotiationEvent
     public string? Summary { get; init; }
 }
 
+// Record keeping
+/// <summary>
+/// The record was reviewed: it is complete through <see cref="CoveredUntil"/>. No stage, ledger or momentum effect; it
+/// sets how far the record reaches at every date (like a retraction), so a state asked for a later date is extrapolated.
+/// </summary>
+public sealed record RecordReviewed : NegotiationEvent { public DomainDate CoveredUntil { get; init; } }
+
 // Corrections: history is never edited; these change how the fold reads it.
 public sealed record EventRetracted : NegotiationEvent
 {

@@ -29,6 +29,9 @@ public sealed class FoldAccumulator
     public StageReason Why { get; set; } = new("", "", []);
     public List<StageTransition> History { get; set; } = [];
     public int EventCount { get; set; }
+    /// <summary>How far the record reaches: the opening's coverage, then the latest <see cref="RecordReviewed"/> in domain order (<see cref="CoverageKey"/>).</summary>
+    public DateOnly? CoveredUntil { get; set; }
+    public string? CoverageKey { get; set; }
     // The last event's date as written and its sort key are strings for readers; they are formatted when read, not per event.
     NegotiationEvent? _last;
     string? _lastEventOn, _lastSortKey;
@@ -83,6 +86,7 @@ public sealed class FoldAccumulator
             Format = CurrentFormat,
             Negotiation = negotiation,
             Options = options ?? FoldOptions.Default,
+            CoveredUntil = negotiation.CoveredUntil,
             Relations = new RelationsEntry(b.Relations, null, null),
             Recognition = (b.Recognition ?? []).Select(r => new RecognitionEntry(r.By, r.Of, r.Form, null, null)).ToList(),
             Offices = (b.Offices ?? []).Select(o => new OfficeEntry(o.Sender, o.Host, o.OfficeKind, o.City, null, null)).ToList(),
@@ -100,6 +104,7 @@ public sealed class FoldAccumulator
     public void Apply(NegotiationEvent e)
     {
         if (e is EventRetracted or EventCorrected) return; // resolved beforehand by EffectiveHistory
+        if (e is RecordReviewed review) { Reviewed(review); return; } // record keeping: no stage, ledger, momentum or count
         var date = e.Date;
         if (PendingDate is { } p && date < p)
             throw new InvalidOperationException($"Events must be applied in domain order: {e.OccurredOn} after {p:yyyy-MM-dd}.");
@@ -112,6 +117,18 @@ public sealed class FoldAccumulator
         _lastEventOn = _lastSortKey = null;
         ApplyFacts(e);
         ApplyMomentum(e);
+    }
+
+    /// <summary>
+    /// Takes a review's coverage unless a review later in domain order is already in: how far the record reaches holds at
+    /// every date, so a fold that stops before the latest review is given it first (<see cref="NegotiationFold.StateAsOf"/>).
+    /// </summary>
+    public void Reviewed(RecordReviewed review)
+    {
+        var key = DomainOrder.SortKey(review);
+        if (CoverageKey is not null && string.CompareOrdinal(key, CoverageKey) < 0) return;
+        CoverageKey = key;
+        CoveredUntil = review.CoveredUntil.End;
     }
 
     /// <summary>The state on <paramref name="asOf"/> from the events applied so far; does not change the accumulator.</summary>
@@ -139,7 +156,7 @@ public sealed class FoldAccumulator
             Momentum = MomentumAt(asOf),
             EventCount = EventCount,
             LastEventOn = LastEventOn,
-        };
+        }.WithCoverage(CoveredUntil);
     }
 
     /// <summary>Transitions after the last settled day up to <paramref name="through"/>: the pending day, then window expiries.</summary>

@@ -6,20 +6,29 @@ using Wolverine.Http;
 
 namespace Normalization.Api.Negotiations.ListingBoard;
 
-/// <summary>GET /api/negotiations?stage=&amp;party=&amp;page=&amp;pageSize= — every negotiation with its stage today.</summary>
+/// <summary>GET /api/negotiations?stage=&amp;party=&amp;tag=&amp;page=&amp;pageSize= — every negotiation with its stage today, how far its record reaches, and whether today is past it.</summary>
 public static class BoardEndpoint
 {
     [WolverineGet("/api/negotiations")]
     public static async Task<IResult> Get(HttpRequest request, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
-        if (Query.Only(q, "stage", "party", "page", "pageSize") is { } unknown) return unknown;
+        if (Query.Only(q, "stage", "party", "tag", "page", "pageSize") is { } unknown) return unknown;
         if (!Query.TryEnum<Stage>(q["stage"], "stage", out var stage, out var p1)) return p1!;
         if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p2)) return p2!;
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, 200, 50, out var pageSize, out var p3)) return p3!;
         if (!Query.TryPartyCode(q["party"], "party", out var party, out var p4)) return p4!;
+        if (!Query.TryText(q["tag"], "tag", out var tag, out var p5)) return p5!;
         var today = store.Today;
-        var rows = (await session.Query<BoardEntry>().ToListAsync(ct))
+        var entries = await session.Query<BoardEntry>().ToListAsync(ct);
+        // Tags are the opening's (the library's histories carry "library"): read from the heads, only when filtering by one.
+        if (tag is not null)
+        {
+            var tagged = (await session.LoadManyAsync<NegotiationView>(ct, entries.Select(e => e.Id)))
+                .Where(v => v.Head.Negotiation.Tags.Contains(tag, StringComparer.Ordinal)).Select(v => v.Id).ToHashSet(StringComparer.Ordinal);
+            entries = entries.Where(e => tagged.Contains(e.Id)).ToList();
+        }
+        var rows = entries
             .Select(b => (Entry: b, Now: b.StageOn(today)))
             .Where(x => stage is null || x.Now.Stage == stage)
             .Where(x => party is null || x.Entry.Parties.Any(p => string.Equals(p.Code, party, StringComparison.OrdinalIgnoreCase)))
@@ -30,12 +39,15 @@ public static class BoardEndpoint
         var heads = (await session.LoadManyAsync<NegotiationView>(ct, pageRows.Select(x => x.Entry.Id))).ToDictionary(v => v.Id);
         var items = pageRows.Select(x =>
         {
-            var m = heads.TryGetValue(x.Entry.Id, out var v) ? v.Head.StateAt(v.Head.PendingDate is { } p && p > today ? p : today).Momentum : x.Entry.Momentum;
+            var now = heads.TryGetValue(x.Entry.Id, out var v) ? v.Head.StateAt(v.Head.PendingDate is { } p && p > today ? p : today) : null;
+            var m = now?.Momentum ?? x.Entry.Momentum;
             return new
             {
                 id = x.Entry.Id, x.Entry.Title, x.Entry.Parties, stage = x.Now.Stage, stageSince = x.Now.Since, x.Entry.LastEventOn,
                 momentum = m is null ? null : new { m.Score, m.PreviousScore, m.Trend },
                 x.Entry.Version,
+                tags = v?.Head.Negotiation.Tags ?? [],
+                coveredUntil = now?.CoveredUntil, extrapolated = now?.Extrapolated ?? false,
             };
         });
         return ApiJson.Ok(new { items, page, pageSize, total = rows.Count });
