@@ -72,6 +72,7 @@ public static class CatalogExamples
         E(new TroopsWithdrawn { Scope = "All US forces from Afghanistan" }, "2021-08-30", US, TB),
         E(new ThirdPartyRecognition { Form = RecognitionForm.DeJure }, "2025-07-03", "RU", TB),
         E(new ReportPublished { Title = "Annual Threat Assessment 2025", Summary = "ISIS-K the most capable branch of the Islamic State." }, "2025-03-25", US, null),
+        E(new RecordReviewed { CoveredUntil = DomainDate.Parse("2025-04-03") }, "2025-04-10", "EDITOR", null),
         E(new EventRetracted { TargetEventId = Doha, Reason = "Duplicate of an earlier record." }, "2025-04-10", US, null),
         E(new EventCorrected
         {

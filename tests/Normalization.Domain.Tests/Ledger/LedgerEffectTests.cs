@@ -27,6 +27,8 @@ public class LedgerEffectTests
         nameof(CommitmentBreached), nameof(ThirdPartyRecognition), nameof(EventRetracted), nameof(EventCorrected),
         // the level of representation: tests/Normalization.Domain.Tests/Representation/RepresentationTests.cs
         nameof(AmbassadorRecalled), nameof(AmbassadorReturned), nameof(DiplomatsExpelled), nameof(RelationsDowngraded), nameof(RelationsUpgraded),
+        // record keeping: tests/Normalization.Domain.Tests/Coverage/CoverageTests.cs (no ledger effect)
+        nameof(RecordReviewed),
     ];
 
     [Fact]
