@@ -87,7 +87,7 @@ public class ImportExportTests(AppFixture app)
         var target = TestApi.NewId("csv");
 
         var report = await Importer.ImportAsync(new ImportRequest
-            { Path = file, Into = target, Title = opening.Title, Parties = opening.Parties, Mediators = opening.Mediators });
+            { Path = file, Into = target, Title = opening.Title, Parties = opening.Parties, Mediators = opening.Mediators, CoveredUntil = opening.CoveredUntil });
 
         report.Errors.ShouldBeEmpty();
         report.Stored.ShouldBe(TestApi.SeedEvents().Count);
