@@ -13,9 +13,15 @@ public class LibraryInput : DataInput
     public string[] Names { get; set; } = [];
 }
 
-[Description("The shipped library of real normalizations (docs/library.md): 'library list', 'library load [name…]'", Name = "library")]
+[Description("The shipped library of real normalizations (docs/library.md): library list; library load, optionally with names", Name = "library")]
 public sealed class LibraryCommand : DataCommand<LibraryInput>
 {
+    public LibraryCommand()
+    {
+        Usage("List the shipped histories, or load them all").Arguments(x => x.Action);
+        Usage("Load the named histories").Arguments(x => x.Action, x => x.Names);
+    }
+
     protected override async Task<bool> Run(LibraryInput input, IServiceProvider services, CancellationToken ct)
     {
         switch (input.Action)
