@@ -60,7 +60,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Describe(op, doc, "Negotiations", "The board", "Every negotiation with its stage today, ordered by id; filter by stage and party; paged.");
             op.Parameters = [Query("stage", "Only negotiations at this stage today.", OpenApiSchemas.EnumOf<Stage>(null), "Exploratory"),
                 Query("party", "Only negotiations with this party code (case-insensitive).", Str(), "TB"),
-                Query("tag", "Only negotiations whose opening carries this tag (the shipped library: library).", Str(), "library"),
+                Query("tag", "Only negotiations whose opening carries this tag (the shipped library: library). A slug: 3–64 characters, lower-case letters, digits and single hyphens.", Str("^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "library"),
                 Query("page", "Page number, from 1.", Int(1, 1_000_000, 1), 1), Query("pageSize", "Items per page, 1–200.", Int(1, 200, 50), 50)];
             Responses(op, doc, (200, "A page of the board.", "Board"));
             Errors(op, doc, write: false, (400, "A bad query parameter (path = its name)."));

@@ -58,7 +58,7 @@ public static class OpenApiSchemas
             ("mediators", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MaxItems = 20 }),
             ("baseline", Ref("Baseline")),
             ("coveredUntil", Str("The last day the record is complete through; later dates are extrapolated. Omitted: not declared.", format: "date")),
-            ("tags", Arr(Str("A slug.", maxLength: 64), "Labels for the board's tag filter, at most 10 (the shipped library: library).")));
+            ("tags", Arr(Str("A slug: 3–64 characters, lower-case letters, digits and single hyphens.", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "Labels for the board's tag filter, at most 10 (the shipped library: library).")));
         s["CreateNegotiationRequest"].Example().Set(OpenApiExamples.CreateNegotiation);
 
         s["StageTransition"] = Obj("A change of stage and the rule and events behind it.", ["to", "rule", "eventIds"],

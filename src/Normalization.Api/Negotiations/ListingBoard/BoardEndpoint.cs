@@ -2,6 +2,7 @@ using Marten;
 using Normalization.Api.Http;
 using Normalization.Api.Storage;
 using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
 using Wolverine.Http;
 
 namespace Normalization.Api.Negotiations.ListingBoard;
@@ -19,6 +20,9 @@ public static class BoardEndpoint
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, 200, 50, out var pageSize, out var p3)) return p3!;
         if (!Query.TryPartyCode(q["party"], "party", out var party, out var p4)) return p4!;
         if (!Query.TryText(q["tag"], "tag", out var tag, out var p5)) return p5!;
+        // A tag is a slug like the ones a negotiation may carry: anything else cannot match, and is refused as such.
+        if (tag is not null && !NegotiationValidator.IsValidId(tag))
+            return Problems.Field("tag", "invalid_slug", "tag must be a slug: 3–64 characters, lower-case letters, digits and single hyphens (e.g. library).");
         var today = store.Today;
         var entries = await session.Query<BoardEntry>().ToListAsync(ct);
         // Tags are the opening's (the library's histories carry "library"): read from the heads, only when filtering by one.
