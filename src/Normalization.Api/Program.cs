@@ -77,6 +77,7 @@ builder.Services.CritterStackDefaults(x =>
 
 builder.Services.AddNormalizationStorage(connectionString);
 builder.Services.AddSingleton<Importer>();
+builder.Services.AddSingleton<Library>();
 builder.Services.AddSingleton<Exporter>();
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
 builder.Services.AddHostedService<ReadModelUpgrade>();

@@ -24,6 +24,9 @@ public class ImportInput : DataInput
 
     [Description("Mediators, same form as --parties")]
     public string? MediatorsFlag { get; set; }
+
+    [Description("How far the record reaches (YYYY-MM-DD), for a negotiation the file does not declare")]
+    public string? CoveredUntilFlag { get; set; }
 }
 
 [Description("Import an NDJSON or CSV history into a new or existing negotiation (all or nothing; idempotent by eventId)", Name = "import")]
@@ -37,6 +40,7 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         {
             Path = input.File, Format = input.FormatFlag, Into = input.IntoFlag, Title = input.TitleFlag,
             Parties = Parties(input.PartiesFlag, "parties"), Mediators = Parties(input.MediatorsFlag, "mediators"),
+            CoveredUntil = Date(input.CoveredUntilFlag, "covered-until"),
             PostedBy = "cli:" + Environment.UserName,
         };
         var importer = services.GetRequiredService<Importer>();

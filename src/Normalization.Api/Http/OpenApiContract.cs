@@ -60,6 +60,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Describe(op, doc, "Negotiations", "The board", "Every negotiation with its stage today, ordered by id; filter by stage and party; paged.");
             op.Parameters = [Query("stage", "Only negotiations at this stage today.", OpenApiSchemas.EnumOf<Stage>(null), "Exploratory"),
                 Query("party", "Only negotiations with this party code (case-insensitive).", Str(), "TB"),
+                Query("tag", "Only negotiations whose opening carries this tag (the shipped library: library). A slug: 3–64 characters, lower-case letters, digits and single hyphens.", Str("^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "library"),
                 Query("page", "Page number, from 1.", Int(1, 1_000_000, 1), 1), Query("pageSize", "Items per page, 1–200.", Int(1, 200, 50), 50)];
             Responses(op, doc, (200, "A page of the board.", "Board"));
             Errors(op, doc, write: false, (400, "A bad query parameter (path = its name)."));
@@ -163,6 +164,17 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
                 (404, "No such negotiation (negotiation_not_found) or event (event_not_found)."),
                 (409, "The event is already retracted (already_retracted)."),
                 (422, "The retraction is invalid for this negotiation (e.g. occurredOn in the future)."));
+        });
+        yield return ("/api/negotiations/{id}/coverage", HttpMethod.Put, (op, doc) =>
+        {
+            Describe(op, doc, "Negotiations", "Declare how far the record reaches",
+                "Appends a RecordReviewed: the record is complete through coveredUntil. A state asked for a later date says extrapolated, and transitions after it are projected. No stage, ledger or momentum effect.");
+            op.Parameters = [IdParameter()];
+            op.RequestBody = Body(doc, "CoverageRequest", ("april-2025", "Reviewed through the April 2025 report", JsonNode.Parse("""{"coveredUntil":"2025-04-30"}""")!));
+            Responses(op, doc, (200, "Recorded.", "CoverageResponse"));
+            Errors(op, doc, write: true, (400, "coveredUntil missing or not a date, bad occurredOn, actor or eventId, unknown field."),
+                (404, "No such negotiation (negotiation_not_found)."),
+                (422, "The review is invalid for this negotiation (e.g. occurredOn in the future)."));
         });
         yield return ("/api/negotiations/{id}/what-if", HttpMethod.Post, (op, doc) =>
         {

@@ -56,7 +56,9 @@ public static class OpenApiSchemas
             ("title", Str(null, maxLength: 200)),
             ("parties", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MinItems = 2, MaxItems = 2, Description = "Exactly two principals." }),
             ("mediators", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MaxItems = 20 }),
-            ("baseline", Ref("Baseline")));
+            ("baseline", Ref("Baseline")),
+            ("coveredUntil", Str("The last day the record is complete through; later dates are extrapolated. Omitted: not declared.", format: "date")),
+            ("tags", Arr(Str("A slug: 3–64 characters, lower-case letters, digits and single hyphens.", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "Labels for the board's tag filter, at most 10 (the shipped library: library).")));
         s["CreateNegotiationRequest"].Example().Set(OpenApiExamples.CreateNegotiation);
 
         s["StageTransition"] = Obj("A change of stage and the rule and events behind it.", ["to", "rule", "eventIds"],
@@ -64,7 +66,8 @@ public static class OpenApiSchemas
             ("from", EnumOf<Stage>(null)), ("to", EnumOf<Stage>(null)),
             ("rule", Str("Rule id, e.g. talks-and-mutual-gestures (docs/stage-model.md).")),
             ("description", Str(null)),
-            ("eventIds", Arr(Uuid(), null)));
+            ("eventIds", Arr(Uuid(), null)),
+            ("projected", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when the change is dated after the day the record is covered until (the rules carried past the record); absent otherwise." }));
         s["NegotiationState"] = Obj("The negotiation as of one date.", ["id", "stage", "version"],
             ("id", Str(null)), ("title", Str(null)), ("parties", Arr(Ref("Party"), null)), ("mediators", Arr(Ref("Party"), null)),
             ("asOf", Str("The date answered.", format: "date")),
@@ -73,12 +76,18 @@ public static class OpenApiSchemas
             ("stage", EnumOf<Stage>("The stage on asOf.")),
             ("stageSince", Str("Since when; null when it comes from the baseline.", format: "date")),
             ("why", Obj("The rule that holds and the events that satisfy it.", ["rule"], ("rule", Str(null)), ("description", Str(null)), ("eventIds", Arr(Uuid(), null)))),
-            ("ledger", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What each side has demanded, given and received: demands, requests, gesturesByParty, prisonersReleasedByParty, sanctions, designations, rewards, offices, recognition, relations, agreements, commitments." }),
+            ("representation", Arr(Obj("One party's representation in the other's capital (Correlates of War Diplomatic Exchange levels).", ["sender", "host"],
+                ("sender", Str("Party code.")), ("host", Str("Party code.")),
+                ("level", EnumOf<RepresentationLevel>("Null while no event has recorded it.")),
+                ("since", Str(null, format: "date")), ("eventId", Uuid())), "The first party's representation in the second's capital, then the second's in the first's.")),
+            ("ledger", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What each side has demanded, given and received: demands, requests, gesturesByParty, prisonersReleasedByParty, sanctions, designations, rewards, offices, recognition, relations, representationChanges, agreements, commitments." }),
             ("momentum", Obj("Sum of Goldstein weights in the last windowDays and the window before.", [], ("score", Num(null)), ("previousScore", Num(null)),
                 ("trend", EnumOf<MomentumTrend>(null)), ("windowDays", Int(null)), ("contributions", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, null)))),
             ("stageHistory", Arr(Ref("StageTransition"), null)),
             ("eventCount", Int("Catalog events folded (after retractions, corrections and the confidence threshold).")),
             ("lastEventOn", Str(null)),
+            ("coveredUntil", Str("The last day the record is complete through (null: not declared).", format: "date")),
+            ("extrapolated", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when asOf is after coveredUntil: the stage is the rules carried past the record, not a finding." }),
             ("version", Int("Stream version (1 = created); send it as expectedVersion.")));
         s["NegotiationState"].Example().Set(OpenApiExamples.State);
 
@@ -86,7 +95,10 @@ public static class OpenApiSchemas
             ("id", Str(null)), ("title", Str(null)), ("parties", Arr(Ref("Party"), null)), ("stage", EnumOf<Stage>(null)),
             ("stageSince", Str(null, format: "date")), ("lastEventOn", Str(null)),
             ("momentum", Obj(null, [], ("score", Num(null)), ("previousScore", Num(null)), ("trend", EnumOf<MomentumTrend>(null)))),
-            ("version", Int(null)));
+            ("version", Int(null)),
+            ("tags", Arr(Str(null), null)),
+            ("coveredUntil", Str("The last day the record is complete through (null: not declared).", format: "date")),
+            ("extrapolated", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when today is after coveredUntil." }));
         s["Board"] = Obj("A page of the board.", ["items", "page", "pageSize", "total"],
             ("items", Arr(Ref("BoardEntry"), null)), ("page", Int(null)), ("pageSize", Int(null)), ("total", Int("Matching negotiations on all pages.")));
         s["Board"].Example().Set(OpenApiExamples.Board);
@@ -94,6 +106,7 @@ public static class OpenApiSchemas
         s["StageHistory"] = Obj("The stage history in a date range.", ["id", "transitions"],
             ("id", Str(null)), ("from", Str(null, format: "date")), ("to", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
             ("stage", EnumOf<Stage>("The stage on `to`.")), ("stageSince", Str(null, format: "date")),
+            ("coveredUntil", Str(null, format: "date")), ("extrapolated", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when `to` is after coveredUntil." }),
             ("transitions", Arr(Ref("StageTransition"), "With `from`: the transition in force on `from`, then those after it up to `to`.")));
         s["StageHistory"].Example().Set(OpenApiExamples.Stages);
 
@@ -121,6 +134,14 @@ public static class OpenApiSchemas
             ("stage", EnumOf<Stage>("The stage after the append (today, or the last event's date if later).")),
             ("previousStage", EnumOf<Stage>(null)), ("stageChanged", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
         s["PostEventsResponse"].Example().Set(OpenApiExamples.PostEventsResponse);
+        s["CoverageRequest"] = Obj("Declare how far the record reaches: appends a RecordReviewed.", ["coveredUntil"],
+            ("coveredUntil", Str("The last day the record is complete through: YYYY-MM-DD, YYYY-MM or YYYY (end of that period).", pattern: DatePattern)),
+            ("occurredOn", Str("When the review was made. Default today.", pattern: DatePattern)),
+            ("actor", Str("Who reviewed. Default EDITOR.")),
+            ("eventId", Str("The review's own id (idempotency). Generated when absent.", format: "uuid")));
+        s["CoverageResponse"] = Obj(null, ["id", "version", "coveredUntil", "eventId"],
+            ("id", Str(null)), ("version", Int(null)), ("coveredUntil", Str(null, format: "date")), ("eventId", Uuid()),
+            ("duplicate", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
         s["RetractRequest"] = Obj("Retract an event: the fold reads history as if it never happened.", ["reason"],
             ("reason", Str("Why (required).", maxLength: 2000)),
             ("occurredOn", Str("When it was retracted. Default today.", pattern: DatePattern)),

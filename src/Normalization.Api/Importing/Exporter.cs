@@ -12,11 +12,11 @@ public enum ExportFormat { Ndjson, Csv, Stages }
 /// <summary>
 /// Writes a negotiation out as it was known at a given time: its history (NDJSON with the declaring first line, or
 /// CSV in the timeline layout), in recording order, so that importing it into another negotiation gives the same
-/// states; or its stage history (CSV: on,from,to,rule,eventIds).
+/// states; or its stage history (CSV: on,from,to,rule,eventIds,projected).
 /// </summary>
 public sealed class Exporter(NegotiationStore store)
 {
-    public static readonly string[] StageColumns = ["on", "from", "to", "rule", "eventIds"];
+    public static readonly string[] StageColumns = ["on", "from", "to", "rule", "eventIds", "projected"];
 
     public static ExportFormat FormatOf(string? format, string? path) =>
         (format ?? (path is not null && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson")).ToLowerInvariant() switch
@@ -79,6 +79,6 @@ public sealed class Exporter(NegotiationStore store)
 
     public static string StageRow(StageTransition t) => string.Join(",", new[]
     {
-        t.On?.ToString("yyyy-MM-dd") ?? "", t.From?.ToString() ?? "", t.To.ToString(), t.Rule, string.Join(" ", t.EventIds),
+        t.On?.ToString("yyyy-MM-dd") ?? "", t.From?.ToString() ?? "", t.To.ToString(), t.Rule, string.Join(" ", t.EventIds), t.Projected == true ? "true" : "",
     }.Select(TimelineEndpoint.Escape));
 }

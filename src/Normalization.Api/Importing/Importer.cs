@@ -20,6 +20,8 @@ public sealed record ImportRequest
     public string? Title { get; init; }
     public IReadOnlyList<Party>? Parties { get; init; }
     public IReadOnlyList<Party>? Mediators { get; init; }
+    /// <summary>How far the record reaches, for a negotiation the file does not declare (a CSV); NDJSON files declare it on their first line.</summary>
+    public DateOnly? CoveredUntil { get; init; }
     public string PostedBy { get; init; } = "import";
     /// <summary>At most this many errors are reported (all are counted).</summary>
     public int MaxErrors { get; init; } = 200;
@@ -74,7 +76,7 @@ public sealed class Importer(NegotiationStore store)
         if (history is not null) opening = history.Opening;
         else if (declared?.Opening is { } d) opening = d with { Id = id };
         else if (request.Parties is { Count: > 0 } parties)
-            opening = new NegotiationOpened { Id = id, Title = request.Title ?? id, Parties = parties, Mediators = request.Mediators ?? [], Baseline = new Baseline() };
+            opening = new NegotiationOpened { Id = id, Title = request.Title ?? id, Parties = parties, Mediators = request.Mediators ?? [], Baseline = new Baseline(), CoveredUntil = request.CoveredUntil };
         else throw new ImportException($"No negotiation '{id}', and the file does not declare it: give --title and --parties (e.g. --parties \"US=United States,TB=Taliban\").");
         if (create)
         {

@@ -87,7 +87,7 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
         var future = head.StateAt(at == DateOnly.MinValue ? at : at.AddDays(head.Options.WindowDays + 1));
         session.Store(new BoardEntry
         {
-            Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties,
+            Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties, Tags = head.Negotiation.Tags,
             Stage = state.Stage, StageSince = state.StageSince, LastEventOn = state.LastEventOn, Momentum = state.Momentum with { Contributions = [] },
             Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(), FoldFormat = head.Format,
         });

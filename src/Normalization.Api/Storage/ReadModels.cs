@@ -23,6 +23,8 @@ public sealed class BoardEntry
     public string Id { get; set; } = "";
     public string Title { get; set; } = "";
     public IReadOnlyList<Party> Parties { get; set; } = [];
+    /// <summary>The opening's tags (e.g. "library"), for the board's tag filter.</summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
     public Stage Stage { get; set; }
     public DateOnly? StageSince { get; set; }
     public string? LastEventOn { get; set; }

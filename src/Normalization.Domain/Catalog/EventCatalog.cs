@@ -60,6 +60,7 @@ public static partial class EventCatalog
     static readonly string[] Categories = Enum.GetNames<DemandCategory>();
     static readonly string[] Terms = Enum.GetNames<ReleaseTerms>();
     static readonly string[] Lists = Enum.GetNames<DesignationList>();
+    static readonly string[] RepresentationLevels = Enum.GetNames<RepresentationLevel>();
 
     static FieldSpec Str(string n, bool req, string d, int max = 500) => new(n, FieldKind.String, req, d, MaxLength: max);
     /// <summary>Free text that may run over several lines (quotes, notes, summaries).</summary>

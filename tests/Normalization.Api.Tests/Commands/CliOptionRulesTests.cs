@@ -14,7 +14,7 @@ public sealed class CliOptionRulesTests
     /// <summary>What each option takes. A new <c>…Flag</c> property must be added here (the first test says so).</summary>
     static readonly Dictionary<string, string> Kinds = new()
     {
-        ["AsOfFlag"] = "date", ["FromFlag"] = "date", ["ToFlag"] = "date", ["KnownAtFlag"] = "instant",
+        ["AsOfFlag"] = "date", ["FromFlag"] = "date", ["ToFlag"] = "date", ["CoveredUntilFlag"] = "date", ["KnownAtFlag"] = "instant",
         ["FormatFlag"] = "format", ["TypeFlag"] = "event type", ["IntoFlag"] = "negotiation id", ["TitleFlag"] = "text",
         ["PartiesFlag"] = "parties", ["MediatorsFlag"] = "parties", ["OutFlag"] = "file", ["AddFlag"] = "file", ["JsonFlag"] = "switch",
     };

@@ -1,4 +1,5 @@
 using Normalization.Api.Http;
+using Normalization.Api.Negotiations.Coverage;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
@@ -13,7 +14,7 @@ public static class StateEndpoints
     public static object Body(NegotiationState s, int version, DateTimeOffset? knownAt = null, Confidence? minConfidence = null) => new
     {
         id = s.NegotiationId, s.Title, s.Parties, s.Mediators, s.AsOf, knownAt, minConfidence = minConfidence ?? FoldOptions.Default.MinConfidence,
-        s.Stage, s.StageSince, s.Why, s.Ledger, s.Momentum, s.StageHistory, s.EventCount, s.LastEventOn, version,
+        s.Stage, s.StageSince, s.Why, s.Representation, s.Ledger, s.Momentum, s.StageHistory, s.EventCount, s.LastEventOn, s.CoveredUntil, s.Extrapolated, version,
     };
 
     [WolverineGet("/api/negotiations/{id}")]
@@ -37,7 +38,7 @@ public static class StateEndpoints
         var version = await store.VersionAsync(id, ct);
         if (version is null) return Problems.NegotiationNotFound(id);
         var options = min is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = min.Value };
-        var state = await store.StateAsOfAsync(id, asOf ?? store.Today, knownAt, options, ct);
+        var state = await CoveredState.StateAsOfAsync(store, id, asOf ?? store.Today, knownAt, options, ct);
         if (state is null) return Problems.NotKnownThen(knownAt);
         return ApiJson.Ok(Body(state, version.Value, knownAt, min));
     }
@@ -56,13 +57,13 @@ public static class StateEndpoints
         var until = to ?? (view.Head.PendingDate is { } p && p > store.Today ? p : store.Today);
         // The same rule with or without an explicit `to`: the range must not run backwards.
         if (from > until) return Problems.Field("from", "out_of_range", $"from must not be after to ({until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(to is null ? ", today by default" : "")}).");
-        var state = await store.StateAsOfAsync(id, until, knownAt, ct: ct);
+        var state = await CoveredState.StateAsOfAsync(store, id, until, knownAt, ct: ct);
         if (state is null) return Problems.NotKnownThen(knownAt);
         var history = state.StageHistory;
         // The stage in force at `from` opens the range, then the transitions inside it.
         var opening = from is null ? null : history.LastOrDefault(t => t.On is null || t.On <= from);
         var inRange = history.Where(t => t.On is not null && (from is null || t.On > from) && t.On <= until).ToList();
         var transitions = (from is null ? history.Where(t => t.On is null || t.On <= until) : new[] { opening! }.Concat(inRange)).ToList();
-        return ApiJson.Ok(new { id, from, to = until, knownAt, stage = state.Stage, stageSince = state.StageSince, transitions });
+        return ApiJson.Ok(new { id, from, to = until, knownAt, stage = state.Stage, stageSince = state.StageSince, state.CoveredUntil, state.Extrapolated, transitions });
     }
 }

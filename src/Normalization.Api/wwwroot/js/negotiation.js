@@ -87,6 +87,7 @@ function redraw() {
   }
   drawChart($('chart'), $('chart-tooltip'), {
     transitions: page.transitions, events: page.events, asOf: dateValue(page.asOf), start: from, end: to, hypothetical, onMarker: followEvent,
+    coveredUntil: page.negotiation?.coveredUntil ? dateValue(page.negotiation.coveredUntil) : null,
   });
 }
 

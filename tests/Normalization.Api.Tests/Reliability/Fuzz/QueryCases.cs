@@ -101,6 +101,8 @@ public static class QueryCases
         var type = schema["type"]?.ToString();
         var kind = schema["enum"] is not null ? "enum"
             : schema["format"]?.GetValue<string>() == "date-time" ? "instant"
+            // A slug (the board's tag): the same pattern as a negotiation id.
+            : schema["pattern"]?.GetValue<string>() == "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$" ? "slug"
             : schema["pattern"] is not null ? "date"
             : type == "integer" ? "int" : "code";
         var valid = kind switch
@@ -110,6 +112,7 @@ public static class QueryCases
             // Today: valid for every date parameter (asOf, from, to, projectTo ≥ the default branch point).
             "date" => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             "int" => (schema["minimum"]?.GetValue<decimal>() ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "slug" => "library",
             _ => "US",
         };
         yield return ("valid", valid, QueryExpectation.Success);
@@ -139,6 +142,10 @@ public static class QueryCases
                 var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 yield return ("date-only", tomorrow, QueryExpectation.Success);
                 yield return ("offset", tomorrow + "T10:00:00+04:30", QueryExpectation.Success);
+                break;
+            case "slug":
+                yield return ("upper-case", "Library", QueryExpectation.BadRequest);
+                yield return ("double-hyphen", "li--brary", QueryExpectation.BadRequest);
                 break;
             case "enum":
                 yield return ("enum-number", "1", QueryExpectation.BadRequest);
