@@ -101,6 +101,7 @@ public static class QueryCases
         var type = schema["type"]?.ToString();
         var kind = schema["enum"] is not null ? "enum"
             : schema["format"]?.GetValue<string>() == "date-time" ? "instant"
+            : schema["format"]?.GetValue<string>() == "iana-time-zone" ? "zone"
             : schema["pattern"] is not null ? "date"
             : type == "integer" ? "int" : "code";
         var valid = kind switch
@@ -109,6 +110,7 @@ public static class QueryCases
             "instant" => DateTimeOffset.UtcNow.ToString("O"),
             // Today: valid for every date parameter (asOf, from, to, projectTo ≥ the default branch point).
             "date" => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            "zone" => "Asia/Kabul",
             "int" => (schema["minimum"]?.GetValue<decimal>() ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
             _ => "US",
         };
@@ -126,6 +128,12 @@ public static class QueryCases
             foreach (var (cls, zero) in ContractCases.ForeignDigits) yield return (cls, ContractCases.WithDigits(valid, zero), QueryExpectation.BadRequest);
         switch (kind)
         {
+            case "zone":
+                yield return ("offset", "+04:30", QueryExpectation.BadRequest);
+                yield return ("windows-id", "Afghanistan Standard Time", QueryExpectation.BadRequest);
+                yield return ("unknown-zone", "Asia/Atlantis", QueryExpectation.BadRequest);
+                yield return ("path-traversal", "../../etc/passwd", QueryExpectation.BadRequest);
+                break;
             case "date":
                 yield return ("culture-date", "03/20/2025", QueryExpectation.BadRequest);
                 yield return ("month-name", "Mar 20 2025", QueryExpectation.BadRequest);
