@@ -248,6 +248,7 @@ public static class OpenApiSchemas
     {
         FieldFormat.PartyCode => "^[A-Z][A-Z0-9-]{0,15}$",
         FieldFormat.CountryCode => "^[A-Z]{2}$",
+        FieldFormat.LanguageTag => "^[a-z]{2,3}(-[A-Z]{2})?$",
         _ => null,
     };
 

@@ -13,7 +13,7 @@ public static partial class TimeZones
     /// <summary>The query parameter that names the reader's zone.</summary>
     public const string Parameter = "tz";
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")]
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}\z")]
     private static partial Regex IdShape();
 
     /// <summary>The zone named <paramref name="id"/>, when the id has the shape of an IANA id and the tz database knows it.</summary>
