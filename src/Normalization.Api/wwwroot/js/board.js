@@ -1,4 +1,5 @@
 // The board at /: every negotiation, its stage badge, stage since, momentum arrow; filters by stage, party and title.
+import { languageSwitch } from './reader.js';
 import { api } from './api.js';
 import { el, replace } from './dom.js';
 import { STAGES, stageBadge, stageLabel, trendArrow, formatNumber } from './stages.js';
@@ -51,3 +52,5 @@ async function start() {
 }
 
 start();
+
+document.querySelector('header.site').append(languageSwitch());
