@@ -132,6 +132,32 @@ public sealed class ReaderPageTests(WebAppFixture web)
         full.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("frame-ancestors 'none'");
     }
 
+    [Fact]
+    public async Task Given_the_post_form_When_a_source_is_entered_as_fields_without_its_publisher_Then_the_API_error_shows_beside_that_field()
+    {
+        var errors = new List<string>();
+        var (context, page) = await web.NewPageAsync(errors, height: 1500);
+        await using var _ = context;
+        var versionBefore = await web.StoredVersionAsync();
+        await page.GotoAsync(Page + "?asOf=2025-04-15");
+        await Assertions.Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+
+        await page.FillAsync("#api-key", WebAppFixture.ApiKey);
+        await page.SelectOptionAsync("#post-type", "StatementIssued");
+        await Assertions.Expect(page.Locator("#post-fields textarea[name='sources']")).ToHaveCountAsync(0);
+        await page.SelectOptionAsync("#post-f-tone", "Positive");
+        await page.FillAsync("#post-f-occurredOn", "2025-04-03");
+        await page.FillAsync("#post-f-sources-0-url", "https://edition.cnn.com/");
+        await page.FillAsync("#post-f-sources-0-originalQuote", "pas à pas");
+        await page.FillAsync("#post-f-sources-0-originalLanguage", "fr");
+        await page.ClickAsync("#post-form button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#post-f-sources-0-publisher")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#post-f-sources-0-publisher-error")).Not.ToBeEmptyAsync();
+        (await web.StoredVersionAsync()).ShouldBe(versionBefore);
+        errors.Where(e => !e.Contains("400")).ShouldBeEmpty(); // the browser logs the refused request itself
+    }
+
     /// <summary>A publisher's site on a loopback origin: answers every request with <paramref name="html"/>.</summary>
     static HttpListener Serve(string origin, string html)
     {
