@@ -27,12 +27,7 @@ public sealed class ReaderPageTests(WebAppFixture web)
 
         await Assertions.Expect(page.Locator("#post-form")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#api-key")).ToHaveCountAsync(0);
-        await page.SelectOptionAsync("#whatif-type", "OfficeOpened");
-        await page.SelectOptionAsync("#whatif-f-officeKind", "RepresentativeOffice");
-        await page.FillAsync("#whatif-f-occurredOn", "2025-04-10");
-        await page.FillAsync("#whatif-f-actor", "TB");
-        await page.FillAsync("#whatif-f-target", "US");
-        await page.ClickAsync("#whatif-form button[type=submit]");
+        await AddHypotheticalOfficeAsync(page);
         await page.FillAsync("#whatif-project-to", "2026-11-01");
         await page.ClickAsync("#whatif-run");
         await Assertions.Expect(page.Locator("#whatif-projected")).ToHaveAttributeAsync("data-stage", "Representation");
@@ -78,12 +73,7 @@ public sealed class ReaderPageTests(WebAppFixture web)
         await Assertions.Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
         await page.FillAsync("#api-key", WebAppFixture.ApiKey);
         await page.DispatchEventAsync("#api-key", "change");
-        await page.SelectOptionAsync("#whatif-type", "OfficeOpened");
-        await page.SelectOptionAsync("#whatif-f-officeKind", "RepresentativeOffice");
-        await page.FillAsync("#whatif-f-occurredOn", "2025-04-10");
-        await page.FillAsync("#whatif-f-actor", "TB");
-        await page.FillAsync("#whatif-f-target", "US");
-        await page.ClickAsync("#whatif-form button[type=submit]");
+        await AddHypotheticalOfficeAsync(page);
         await page.FillAsync("#zoom-from", "2024-01-01");
         await page.DispatchEventAsync("#zoom-from", "change", new { bubbles = true });
         await page.FillAsync("#whatif-project-to", "2026-11-01");
@@ -156,6 +146,17 @@ public sealed class ReaderPageTests(WebAppFixture web)
         await Assertions.Expect(page.Locator("#post-f-sources-0-publisher-error")).Not.ToBeEmptyAsync();
         (await web.StoredVersionAsync()).ShouldBe(versionBefore);
         errors.Where(e => !e.Contains("400")).ShouldBeEmpty(); // the browser logs the refused request itself
+    }
+
+    /// <summary>Adds to the what-if a Taliban representative office in the US on 2025-04-10 (Representation when projected).</summary>
+    static async Task AddHypotheticalOfficeAsync(IPage page)
+    {
+        await page.SelectOptionAsync("#whatif-type", "OfficeOpened");
+        await page.SelectOptionAsync("#whatif-f-officeKind", "RepresentativeOffice");
+        await page.FillAsync("#whatif-f-occurredOn", "2025-04-10");
+        await page.FillAsync("#whatif-f-actor", "TB");
+        await page.FillAsync("#whatif-f-target", "US");
+        await page.ClickAsync("#whatif-form button[type=submit]");
     }
 
     /// <summary>A publisher's site on a loopback origin: answers every request with <paramref name="html"/>.</summary>
