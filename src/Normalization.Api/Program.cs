@@ -5,6 +5,7 @@ using Normalization.Api.Commands;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
 using Normalization.Api.Importing;
+using Normalization.Api.Readers;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
@@ -76,6 +77,7 @@ builder.Services.CritterStackDefaults(x =>
 });
 
 builder.Services.AddNormalizationStorage(connectionString);
+builder.AddReaders();
 builder.Services.AddSingleton<Importer>();
 builder.Services.AddSingleton<Library>();
 builder.Services.AddSingleton<Exporter>();
@@ -83,7 +85,9 @@ builder.Services.AddSingleton<Exporter>();
 builder.Services.AddHostedService<ReadModelUpgrade>();
 
 // Writes need an API key; with none configured, the run command makes a development key once.
-if (!dataCommand && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
+// Only in Development: a Production image (or a read-only tracker) never mints a key of its own.
+if (!dataCommand && builder.Environment.IsDevelopment() && !ReaderSettings.From(builder.Configuration).IsReadOnly
+    && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
 {
     string dataRoot;
     try { dataRoot = PostgresLocator.ResolveDataRoot(); }
@@ -108,6 +112,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHardening();
+app.UseReaders();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -115,6 +120,7 @@ app.UseAuthorization();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapGet("/negotiations/{id}", (string id) => Results.File("negotiation.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+app.MapGet("/embed/{id}", (string id) => Results.File("embed.html", "text/html; charset=utf-8")).ExcludeFromDescription();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

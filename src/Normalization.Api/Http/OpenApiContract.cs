@@ -41,6 +41,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             if (doc.Paths.TryGetValue(path, out var item) && item.Operations is { } ops && ops.TryGetValue(method, out var op))
                 describe(op, doc);
         }
+        Readers.ReadersOpenApi.Describe(doc);
         return Task.CompletedTask;
     }
 

@@ -31,7 +31,7 @@ public static class OpenApiSchemas
             ("title", Str("Short summary.")),
             ("status", Int("HTTP status code.")),
             ("detail", Str("Explanation.")),
-            ("code", Str("Machine-readable code: validation_failed, malformed_json, empty_body, not_an_object, unsupported_media_type, payload_too_large, too_many_events, api_key_missing, api_key_invalid, negotiation_not_found, event_not_found, party_not_found, not_known_then, negotiation_exists, version_conflict, already_retracted.")),
+            ("code", Str("Machine-readable code: validation_failed, malformed_json, empty_body, not_an_object, unsupported_media_type, payload_too_large, too_many_events, api_key_missing, api_key_invalid, read_only, rate_limited, negotiation_not_found, event_not_found, party_not_found, not_known_then, negotiation_exists, version_conflict, already_retracted.")),
             ("errors", Arr(Ref("FieldError"), "Every field error (validation_failed only).")),
             ("currentVersion", Int("The negotiation's version (version_conflict only).")),
             ("expectedVersion", Int("The version the request expected (version_conflict only).")));
@@ -269,6 +269,7 @@ public static class OpenApiSchemas
     {
         FieldFormat.PartyCode => "^[A-Z][A-Z0-9-]{0,15}$",
         FieldFormat.CountryCode => "^[A-Z]{2}$",
+        FieldFormat.LanguageTag => "^[a-z]{2,3}(-[A-Z]{2})?$",
         _ => null,
     };
 

@@ -11,7 +11,7 @@ public static class PartyProfileEndpoint
     [WolverineGet("/api/parties/{code}")]
     public static async Task<IResult> Get(string code, HttpRequest request, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {
-        if (Query.Only(request.Query) is { } unknown) return unknown;
+        if (Query.Only(request.Query, "tz") is { } unknown) return unknown;
         var profile = await session.LoadAsync<PartyProfile>(code.ToUpperInvariant(), ct);
         if (profile is null) return Problems.Of(404, "party_not_found", "No such party.", "No negotiation has this party as a principal.");
         var boards = await session.LoadManyAsync<BoardEntry>(ct, profile.NegotiationIds);

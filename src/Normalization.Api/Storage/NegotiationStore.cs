@@ -27,7 +27,8 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;
 
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>The reader's calendar date: the clock's local zone is the request's <c>?tz=</c>, else the deployment's (Readers/ReaderClock.cs).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
 
 

@@ -79,7 +79,7 @@ public static partial class ScenarioEndpoints
     public static async Task<IResult> Run(string id, string name, HttpRequest request, NegotiationStore store, IQuerySession session, CancellationToken ct)
     {
         var q = request.Query;
-        if (Query.Only(q, "asOf", "projectTo", "knownAt") is { } unknown) return unknown;
+        if (Query.Only(q, "asOf", "projectTo", "knownAt", "tz") is { } unknown) return unknown;
         if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1!;
         if (!Query.TryDate(q["projectTo"], "projectTo", out var projectTo, out var p2)) return p2!;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;

@@ -66,7 +66,7 @@ public sealed class OpenApiTests(AppFixture app)
             paths["/api/negotiations/{id}/events"]!["post"]!["responses"]![code].ShouldNotBeNull(code);
         paths["/api/negotiations"]!["post"]!["responses"]!["409"].ShouldNotBeNull();
         paths["/api/negotiations/{id}/timeline"]!["get"]!["responses"]!["200"]!["content"]!["text/csv"].ShouldNotBeNull();
-        paths["/api/negotiations/{id}/state"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["id", "asOf", "knownAt", "minConfidence"]);
+        paths["/api/negotiations/{id}/state"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ShouldBe(["id", "asOf", "knownAt", "minConfidence", "tz"]);
         // The document's /api paths are exactly the routes the app serves (what-if and scenarios included, fully described).
         paths.Select(p => p.Key).Where(p => p.StartsWith("/api")).Order().ShouldBe(Endpoints.Select(e => e.Path).Distinct().Order());
         paths.Select(p => p.Key).ShouldContain("/api/negotiations/{id}/what-if");

@@ -20,7 +20,7 @@ public static class StateEndpoints
     [WolverineGet("/api/negotiations/{id}")]
     public static async Task<IResult> Current(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
-        if (Query.Only(request.Query) is { } unknown) return unknown;
+        if (Query.Only(request.Query, "tz") is { } unknown) return unknown;
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
         var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
@@ -31,7 +31,7 @@ public static class StateEndpoints
     public static async Task<IResult> AsOf(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
-        if (Query.Only(q, "asOf", "knownAt", "minConfidence") is { } unknown) return unknown;
+        if (Query.Only(q, "asOf", "knownAt", "minConfidence", "tz") is { } unknown) return unknown;
         if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1!;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2!;
         if (!Query.TryEnum<Confidence>(q["minConfidence"], "minConfidence", out var min, out var p3)) return p3!;
@@ -47,7 +47,7 @@ public static class StateEndpoints
     public static async Task<IResult> Stages(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
-        if (Query.Only(q, "from", "to", "knownAt") is { } unknown) return unknown;
+        if (Query.Only(q, "from", "to", "knownAt", "tz") is { } unknown) return unknown;
         if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
         if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;

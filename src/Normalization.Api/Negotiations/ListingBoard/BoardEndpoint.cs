@@ -14,7 +14,7 @@ public static class BoardEndpoint
     public static async Task<IResult> Get(HttpRequest request, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
-        if (Query.Only(q, "stage", "party", "tag", "page", "pageSize") is { } unknown) return unknown;
+        if (Query.Only(q, "stage", "party", "tag", "page", "pageSize", "tz") is { } unknown) return unknown;
         if (!Query.TryEnum<Stage>(q["stage"], "stage", out var stage, out var p1)) return p1!;
         if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p2)) return p2!;
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, 200, 50, out var pageSize, out var p3)) return p3!;

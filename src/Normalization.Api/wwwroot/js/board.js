@@ -1,5 +1,6 @@
 // The board at /: every negotiation, its stage badge (marked extrapolated past its record), stage since, momentum arrow;
 // filters by stage, party, title and the shipped library.
+import { languageSwitch } from './reader.js';
 import { api } from './api.js';
 import { el, replace } from './dom.js';
 import { STAGES, stageBadge, stageLabel, trendArrow, formatNumber } from './stages.js';
@@ -57,3 +58,5 @@ async function start() {
 }
 
 start();
+
+document.querySelector('header.site').append(languageSwitch());

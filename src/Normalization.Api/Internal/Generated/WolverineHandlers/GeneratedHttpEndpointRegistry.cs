@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Importing.ExportEndpoint), typeof(Normalization.Api.Negotiations.Coverage.CoverageEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
+            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Importing.ExportEndpoint), typeof(Normalization.Api.Negotiations.Coverage.CoverageEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Readers.SiteEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
         }
     }
 
@@ -33,6 +33,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_state))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_timeline))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_parties_code))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_site))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_events))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_events_eventId_retract))]
@@ -48,6 +49,7 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.GettingState.StateEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.ListingBoard.BoardEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Parties.PartyProfileEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Readers.SiteEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Timeline.TimelineEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.WhatIf.ScenarioEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.WhatIf.WhatIfEndpoint))]
