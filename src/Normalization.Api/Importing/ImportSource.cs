@@ -39,15 +39,15 @@ public sealed class ImportSource : IDisposable
     /// <summary>Opens <paramref name="path"/> in <paramref name="format"/>.</summary>
     /// <param name="parties">Event data only: which actors are which party.</param>
     /// <param name="negotiationId">Event data only: the negotiation the merged events' ids are derived for.</param>
-    public static ImportSource Open(string path, HistoryFormat format, string? encoding, PartyMatcher? parties = null, string? negotiationId = null)
+    public static ImportSource Open(string path, HistoryFormat format, string? encoding, PartyMatcher? parties = null, string? negotiationId = null, long? maxDecompressed = null)
     {
-        var file = InputFile.Open(path, encoding);
+        var file = InputFile.Open(path, encoding, maxDecompressed);
         try
         {
             switch (format)
             {
                 case HistoryFormat.Ndjson:
-                    return new ImportSource(file, null, s => HistoryFile.ReadNdjson(file, () => InputFile.Open(path, encoding), () => s._blank++), null);
+                    return new ImportSource(file, null, s => HistoryFile.ReadNdjson(file, () => InputFile.Open(path, encoding, maxDecompressed), () => s._blank++), null);
                 case HistoryFormat.Csv:
                 {
                     var csv = TabularReader.Open(file, separator: null, header: true, quoted: true);

@@ -35,6 +35,8 @@ public sealed record ImportRequest
     public string? Scenario { get; init; }
     /// <summary>Append to the record. Our own formats append unless <see cref="Scenario"/> is given; event data needs it said.</summary>
     public bool Commit { get; init; }
+    /// <summary>For gzip input: the most bytes the text may decompress to (HTTP); null: no limit.</summary>
+    public long? MaxDecompressedBytes { get; init; }
     /// <summary>At most this many errors are reported (all are counted).</summary>
     public int MaxErrors { get; init; } = 200;
 }
@@ -100,7 +102,7 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         else if (request.PartyActors.Count > 0) throw new ImportException("--party maps actor codes of event data (--format gdelt, icews or polecat); NDJSON and CSV name the parties by their own codes.");
         var clock = Stopwatch.StartNew();
 
-        using var source = ImportSource.Open(request.Path, format, request.Encoding, parties, request.Into);
+        using var source = ImportSource.Open(request.Path, format, request.Encoding, parties, request.Into, request.MaxDecompressedBytes);
         var total = source.Length;
         using var lines = source.Lines.GetEnumerator();
         NdjsonHistory.Line? first;

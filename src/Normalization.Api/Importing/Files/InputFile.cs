@@ -39,7 +39,8 @@ public sealed class InputFile : IDisposable
 
     /// <summary>Opens <paramref name="path"/>; <paramref name="encoding"/> is a name such as <c>windows-1252</c>, <c>iso-8859-1</c>, <c>utf-16</c>.</summary>
     /// <exception cref="ImportException">Unknown encoding, or a zip archive.</exception>
-    public static InputFile Open(string path, string? encoding)
+    /// <param name="maxDecompressed">For gzip: the most bytes the text may grow to (HTTP bodies); past it reading throws a <see cref="TextFault"/> <c>too_large</c>.</param>
+    public static InputFile Open(string path, string? encoding, long? maxDecompressed = null)
     {
         var named = EncodingOf(encoding);
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -51,7 +52,7 @@ public sealed class InputFile : IDisposable
             if (n >= 4 && magic is [0x50, 0x4B, 0x03, 0x04, ..])
                 throw new ImportException("The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).");
             var gzip = n >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
-            Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 16) : file;
+            Stream stream = gzip ? new BufferedStream(new LimitedStream(new GZipStream(file, CompressionMode.Decompress), maxDecompressed ?? long.MaxValue), 1 << 16) : file;
             return new InputFile(file, stream, named, gzip);
         }
         catch
@@ -89,6 +90,37 @@ public sealed class InputFile : IDisposable
     {
         Stream.Dispose();
         _file.Dispose();
+    }
+}
+
+/// <summary>A read-only stream that refuses to give more than a number of bytes (decompressed gzip).</summary>
+sealed class LimitedStream(Stream inner, long max) : Stream
+{
+    long _read;
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        _read += n;
+        if (_read > max) throw new TextFault(0, "too_large", $"The gzip file decompresses to more than {max} bytes: import it with the command line.");
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
     }
 }
 

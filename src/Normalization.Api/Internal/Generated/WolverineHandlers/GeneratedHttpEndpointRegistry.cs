@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
+            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Importing.ImportEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
         }
     }
 
@@ -35,11 +35,13 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_events))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_events_eventId_retract))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_imports))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_scenarios))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations_id_what_if))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Catalog.EventTypesEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Events.Posting.PostEventsEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Events.Retracting.RetractEventEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Importing.ImportEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.GettingState.StateEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.ListingBoard.BoardEndpoint))]
