@@ -71,7 +71,7 @@ public sealed class EventDataMerger(PartyMatcher parties, EventDataFormat format
         g.Codes.Add(shown);
         g.MaxNumSources = Math.Max(g.MaxNumSources, r.NumSources);
         var host = r.Url is null ? null : EventDataReaders.HostOf(r.Url);
-        var publisher = Clip(r.Publisher ?? host ?? r.Url ?? Dataset, 200);
+        var publisher = Clip(r.Publisher ?? host ?? r.Url ?? Dataset, 200) is { Length: > 0 } named ? named : Dataset;
         g.Publishers.Add(publisher);
         if (g.Sources.Count < MaxSources && !g.Sources.Any(s => s.Publisher == publisher && s.Url == UrlOf(r.Url, host)))
             g.Sources.Add(new Source { Publisher = publisher, Url = UrlOf(r.Url, host) });

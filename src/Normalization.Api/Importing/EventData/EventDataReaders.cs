@@ -126,7 +126,7 @@ public static class EventDataReaders
 
     /// <summary>A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first).</summary>
     public static bool LooksLikeExcel(string text) =>
-        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A\s*\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}(\s.*)?\z");
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z");
 
     /// <summary>The error message for a date column that is not <c>YYYY-MM-DD</c>, naming the expected form.</summary>
     public static string DateProblem(string column, string text) => LooksLikeExcel(text)
