@@ -147,7 +147,7 @@ public sealed class WhatIfCommand : DataCommand<WhatIfInput>
         var added = new List<NegotiationEvent>();
         var errors = new List<LineError>();
         using (var reader = File.OpenText(input.AddFlag))
-            foreach (var line in HistoryFile.Read(reader, HistoryFormat.Ndjson))
+            foreach (var line in HistoryFile.Read(reader))
             {
                 errors.AddRange(line.Errors);
                 if (line.Event is { } e) added.Add(e);

@@ -220,6 +220,27 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Errors(op, doc, write: false, (400, "A bad query parameter."), (404, "No such negotiation or scenario (scenario_not_found)."),
                 (422, "The saved changes no longer hold against the grown history."));
         });
+        yield return ("/api/negotiations/{id}/imports", HttpMethod.Post, (op, doc) =>
+        {
+            Describe(op, doc, "Importing", "Import a file",
+                "The import command over HTTP: the body is the file's bytes as saved (NDJSON, CSV, or GDELT / ICEWS / POLECAT event data; gzip, UTF-16 with a byte-order mark and named encodings are read). " +
+                "Our formats append unless scenario is given; event data needs scenario (land it as a saved what-if) or commit=true. Idempotent by eventId (docs/event-data.md).");
+            op.Parameters = [IdParameter(),
+                Query("format", "ndjson (default), csv, gdelt, icews or polecat.", Str(), "gdelt"),
+                Query("party", "Event data: CODE=ACTOR, an actor code (country, group, code prefix or name) of one of the two parties; repeat it.", Str(), "TB=AFGTAL"),
+                Query("encoding", "The text's encoding when it is not UTF-8 and has no byte-order mark, e.g. windows-1252.", Str(), "windows-1252"),
+                Query("scenario", "Land the import as this saved what-if scenario (nothing enters the record).", Str(), "gdelt-march"),
+                Query("commit", "true: append to the record (event data needs it unless scenario is given).", new OpenApiSchema { Type = JsonSchemaType.Boolean }, "true")];
+            op.RequestBody = new OpenApiRequestBody
+            {
+                Required = true, Description = $"The file, at most {JsonBody.MaxBytes} bytes (gzip counts compressed).",
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } } },
+            };
+            Responses(op, doc, (200, "Appended (or every event already recorded).", "ImportReport"));
+            op.Responses!["201"] = new OpenApiResponse { Description = "Landed as the saved scenario; Location: /api/negotiations/{id}/scenarios/{name}.", Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ImportReport", doc) } } };
+            Errors(op, doc, write: true, (400, "A bad query parameter, options that cannot go together (import_refused), or text that cannot be read: invalid_utf8, nul_characters, not_ndjson (path lines[N])."),
+                (404, "No such negotiation."), (422, "Rows break the rules (every one listed, path lines[N].field: excel_date, wrong_column_count, invalid_date, …)."));
+        });
         yield return ("/api/event-types", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, "Catalog", "Event types", "Every event type with its fields (kind, required, enum values), momentum weight and a JSON example: enough to build a form.");

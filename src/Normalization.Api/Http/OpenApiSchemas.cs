@@ -213,6 +213,25 @@ public static class OpenApiSchemas
             ("removed", Arr(Uuid(), null)));
         s["ScenarioList"] = Obj("The saved scenarios of a negotiation.", ["id", "scenarios"],
             ("id", Str(null)), ("scenarios", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, null)));
+        s["ImportReport"] = Obj("What an import did (docs/event-data.md). With errors nothing was stored (the errors come as a 422 problem instead).",
+            ["negotiationId", "format", "events", "stored", "duplicates", "blankRows"],
+            ("negotiationId", Str(null)), ("created", new OpenApiSchema { Type = JsonSchemaType.Boolean }),
+            ("format", Str("ndjson, csv, gdelt, icews or polecat.")),
+            ("events", Int("Events read (event data: merged events).")), ("stored", Int("Events appended.")),
+            ("duplicates", Int("Events already recorded (same eventId): skipped, which makes re-imports idempotent.")),
+            ("blankRows", Int("Rows whose cells were all empty or blank: skipped.")),
+            ("eventData", Obj("Event data only: how its rows were filtered, mapped and merged.", [],
+                ("rows", Int("Data rows read.")), ("otherActors", Int("Rows skipped: an actor is neither party.")),
+                ("sameParty", Int("Rows skipped: both actors are the same party.")), ("ambiguous", Int("Rows skipped: an actor matches both parties.")),
+                ("repeatedIds", Int("Rows skipped: their source id came earlier in the file.")), ("mappedRows", Int("Rows mapped to a catalog type.")),
+                ("events", Int("Events the mapped rows were merged into.")),
+                ("unmapped", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Rows between the parties whose code has no mapping row, by code (\"CAMEO 1056\")." }),
+                ("ignored", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Rows between the parties whose code the mapping ignores, by code." }))),
+            ("scenario", Str("When landed as a saved what-if scenario: its name (nothing was stored).")),
+            ("scenarioEvents", Int("With scenario: the events it adds.")),
+            ("stageNow", Str("With scenario: the stage today.")), ("stageWithScenario", Str("With scenario: the stage today with its events.")),
+            ("seconds", new OpenApiSchema { Type = JsonSchemaType.Number }), ("eventsPerSecond", new OpenApiSchema { Type = JsonSchemaType.Number }),
+            ("succeeded", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
         return s;
     }
 

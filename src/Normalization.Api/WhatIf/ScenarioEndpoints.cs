@@ -21,7 +21,7 @@ public static partial class ScenarioEndpoints
     private static partial Regex Name();
 
     /// <summary>A scenario name: the slug rule of negotiation ids (single hyphens), 1–64 characters.</summary>
-    static bool IsName(string name) => Name().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
+    public static bool IsName(string name) => Name().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
 
     static readonly string[] Fields = ["name", .. WhatIfChanges.Fields];
 
