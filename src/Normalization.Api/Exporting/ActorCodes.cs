@@ -1,0 +1,42 @@
+namespace Normalization.Api.Exporting;
+
+/// <summary>
+/// Which actor code of the event-data world (a CAMEO country or group code such as <c>USA</c>, <c>AFGTAL</c>) stands
+/// for each of our party codes, given as <c>CODE=ACTOR</c> pairs (<c>--party US=USA</c>, <c>?party=US=USA</c>, the same
+/// spelling as the event-data import). A party without a pair keeps its own code.
+/// </summary>
+public sealed class ActorCodes
+{
+    readonly Dictionary<string, string> _map;
+
+    ActorCodes(Dictionary<string, string> map) => _map = map;
+
+    /// <summary>No mapping: every party is its own actor code.</summary>
+    public static ActorCodes Identity { get; } = new(new(StringComparer.Ordinal));
+
+    /// <summary>The actor code for a party code (or a third party's code as recorded).</summary>
+    public string Of(string? party) => party is null ? "" : _map.TryGetValue(party, out var actor) ? actor : party;
+
+    /// <summary>
+    /// Parses the pairs. Errors (one per bad pair, naming it): not <c>CODE=ACTOR</c>, an actor code that is not 1–32
+    /// letters, digits, <c>-</c> or <c>_</c>, or one party given twice with different actors.
+    /// </summary>
+    public static (ActorCodes? Codes, IReadOnlyList<string> Errors) Parse(IEnumerable<string?> pairs)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach (var raw in pairs)
+        {
+            var pair = raw?.Trim() ?? "";
+            var eq = pair.IndexOf('=');
+            if (eq <= 0 || eq == pair.Length - 1) { errors.Add($"'{pair}' is not CODE=ACTOR (e.g. US=USA)."); continue; }
+            var (party, actor) = (pair[..eq].Trim(), pair[(eq + 1)..].Trim());
+            if (!IsCode(party) || !IsCode(actor)) { errors.Add($"'{pair}': codes are 1–32 letters, digits, '-' or '_'."); continue; }
+            if (map.TryGetValue(party, out var known) && known != actor) { errors.Add($"Party '{party}' is given twice ({known}, {actor})."); continue; }
+            map[party] = actor;
+        }
+        return errors.Count > 0 ? (null, errors) : (new ActorCodes(map), errors);
+    }
+
+    static bool IsCode(string s) => s.Length is > 0 and <= 32 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+}
