@@ -9,7 +9,7 @@ namespace Internal.Generated.WolverineHandlers
     {
         public override System.Type[] EndpointTypes()
         {
-            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
+            return new System.Type[] { typeof(Normalization.Api.Catalog.EventTypesEndpoint), typeof(Normalization.Api.Events.Posting.PostEventsEndpoint), typeof(Normalization.Api.Events.Retracting.RetractEventEndpoint), typeof(Normalization.Api.Exporting.CameoEndpoint), typeof(Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint), typeof(Normalization.Api.Negotiations.GettingState.StateEndpoints), typeof(Normalization.Api.Negotiations.ListingBoard.BoardEndpoint), typeof(Normalization.Api.Negotiations.Summarizing.SummaryEndpoint), typeof(Normalization.Api.Parties.PartyProfileEndpoint), typeof(Normalization.Api.Timeline.TimelineEndpoint), typeof(Normalization.Api.WhatIf.ScenarioEndpoints), typeof(Normalization.Api.WhatIf.WhatIfEndpoint) };
         }
     }
 
@@ -26,10 +26,12 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_event_types))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_cameo))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_scenarios))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_scenarios_name))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_stages))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_state))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_summary))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_negotiations_id_timeline))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.GET_api_parties_code))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Internal.Generated.WolverineHandlers.POST_api_negotiations))]
@@ -40,9 +42,11 @@ namespace Internal.Generated.WolverineHandlers
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Catalog.EventTypesEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Events.Posting.PostEventsEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Events.Retracting.RetractEventEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Exporting.CameoEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.GettingState.StateEndpoints))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.ListingBoard.BoardEndpoint))]
+        [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Negotiations.Summarizing.SummaryEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Parties.PartyProfileEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.Timeline.TimelineEndpoint))]
         [global::System.Diagnostics.CodeAnalysis.DynamicDependency(global::System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.All, typeof(global::Normalization.Api.WhatIf.ScenarioEndpoints))]
