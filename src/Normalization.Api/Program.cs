@@ -78,6 +78,8 @@ builder.Services.CritterStackDefaults(x =>
 builder.Services.AddNormalizationStorage(connectionString);
 builder.Services.AddSingleton<Importer>();
 builder.Services.AddSingleton<Exporter>();
+// Summaries of long records (Negotiations/Summarizing), by stream version; the size unit is ~100 periods.
+builder.Services.AddMemoryCache(o => o.SizeLimit = 2_000);
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
 builder.Services.AddHostedService<ReadModelUpgrade>();
 
