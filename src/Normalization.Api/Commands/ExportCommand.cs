@@ -15,7 +15,7 @@ public class ExportInput : DataInput
     [Description("CSV dialect: rfc4180 (default) or excel (UTF-8 with BOM, CRLF, formula-leading cells protected)")]
     public string? DialectFlag { get; set; }
 
-    [Description("CAMEO rows: the actor code of a party, CODE=ACTOR (e.g. US=USA); repeat for each party (default: the party code)")]
+    [Description("CAMEO rows: the actor code of each party, CODE=ACTOR pairs after the flag (e.g. --party US=USA TB=AFGTAL; default: the party code)")]
     public List<string> PartyFlag { get; set; } = [];
 
     [Description("Export the record as it was known at this instant (e.g. 2025-04-15T00:00:00Z)")]

@@ -11,6 +11,9 @@ public sealed class ActorCodes
 
     ActorCodes(Dictionary<string, string> map) => _map = map;
 
+    /// <summary>One pair as the OpenAPI document describes it: a code, <c>=</c>, an actor code (each 1–32 ASCII letters, digits, <c>-</c>, <c>_</c>).</summary>
+    public const string PairPattern = "^[A-Za-z0-9_-]{1,32}=[A-Za-z0-9_-]{1,32}$";
+
     /// <summary>No mapping: every party is its own actor code.</summary>
     public static ActorCodes Identity { get; } = new(new(StringComparer.Ordinal));
 
@@ -18,20 +21,22 @@ public sealed class ActorCodes
     public string Of(string? party) => party is null ? "" : _map.TryGetValue(party, out var actor) ? actor : party;
 
     /// <summary>
-    /// Parses the pairs. Errors (one per bad pair, naming it): not <c>CODE=ACTOR</c>, an actor code that is not 1–32
+    /// Parses the pairs. Errors (one per bad pair, by its position; the input is not echoed): not <c>CODE=ACTOR</c>, an actor code that is not 1–32
     /// letters, digits, <c>-</c> or <c>_</c>, or one party given twice with different actors.
     /// </summary>
     public static (ActorCodes? Codes, IReadOnlyList<string> Errors) Parse(IEnumerable<string?> pairs)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         var errors = new List<string>();
+        var n = 0;
         foreach (var raw in pairs)
         {
-            var pair = raw?.Trim() ?? "";
+            n++;
+            var pair = raw ?? "";
             var eq = pair.IndexOf('=');
-            if (eq <= 0 || eq == pair.Length - 1) { errors.Add($"'{pair}' is not CODE=ACTOR (e.g. US=USA)."); continue; }
-            var (party, actor) = (pair[..eq].Trim(), pair[(eq + 1)..].Trim());
-            if (!IsCode(party) || !IsCode(actor)) { errors.Add($"'{pair}': codes are 1–32 letters, digits, '-' or '_'."); continue; }
+            if (eq <= 0 || eq == pair.Length - 1) { errors.Add($"Pair {n} is not CODE=ACTOR (e.g. US=USA)."); continue; }
+            var (party, actor) = (pair[..eq], pair[(eq + 1)..]);
+            if (!IsCode(party) || !IsCode(actor)) { errors.Add($"Pair {n}: codes are 1–32 ASCII letters, digits, '-' or '_' (e.g. US=USA)."); continue; }
             if (map.TryGetValue(party, out var known) && known != actor) { errors.Add($"Party '{party}' is given twice ({known}, {actor})."); continue; }
             map[party] = actor;
         }

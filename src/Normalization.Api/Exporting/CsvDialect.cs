@@ -26,13 +26,14 @@ public static class CsvDialects
     /// <summary>The characters that make a cell a possible formula: CsvHelper's OWASP defaults (<c>= @ + -</c>, tab, CR).</summary>
     static readonly string FormulaLeading = CsvWriterOptions.Default.InjectionCharacters;
 
-    /// <summary>Parses the <c>dialect</c> of a query or the <c>--dialect</c> option: <c>rfc4180</c> (also <c>plain</c>, the default) or <c>excel</c>; null when unknown.</summary>
-    public static CsvDialect? Parse(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        null or "" or "rfc4180" or "plain" => CsvDialect.Rfc4180,
-        "excel" => CsvDialect.Excel,
-        _ => null,
-    };
+    /// <summary>
+    /// Parses the <c>dialect</c> of a query or the <c>--dialect</c> option: <c>rfc4180</c> (the default) or <c>excel</c>,
+    /// case-insensitive, exactly (no surrounding space, like every enum of the input rules); null when unknown.
+    /// </summary>
+    public static CsvDialect? Parse(string? text) =>
+        string.IsNullOrEmpty(text) || string.Equals(text, "rfc4180", StringComparison.OrdinalIgnoreCase) ? CsvDialect.Rfc4180
+        : string.Equals(text, "excel", StringComparison.OrdinalIgnoreCase) ? CsvDialect.Excel
+        : null;
 
     /// <summary>CsvHelper's writer options for <paramref name="dialect"/>.</summary>
     public static CsvWriterOptions Options(CsvDialect dialect) => CsvWriterOptions.Default with

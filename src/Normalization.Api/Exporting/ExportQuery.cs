@@ -24,7 +24,9 @@ public static class ExportQuery
             if (Array.IndexOf(allowed, media) < 0) media = allowed[0];
             return true;
         }
-        if (Enum.TryParse(text, ignoreCase: true, out media) && Array.IndexOf(allowed, media) >= 0 && !text.Any(char.IsDigit)) return true;
+        // A name of the list, case-insensitive, exactly (Enum.TryParse would take " csv" and "1").
+        var named = allowed.Where(a => string.Equals(a.ToString(), text, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (named.Count == 1) { media = named[0]; return true; }
         problem = Problems.Field("format", "unknown_value", $"format must be one of: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}.");
         return false;
     }
@@ -43,7 +45,8 @@ public static class ExportQuery
     public static bool TryActorCodes(StringValues values, out ActorCodes codes, out IResult? problem)
     {
         problem = null;
-        var (parsed, errors) = ActorCodes.Parse(values.ToArray());
+        // ?party= alone means no mapping, like every empty parameter; repeated, each value must be a pair.
+        var (parsed, errors) = ActorCodes.Parse(values.Count == 1 && string.IsNullOrEmpty(values[0]) ? [] : values.ToArray());
         codes = parsed ?? ActorCodes.Identity;
         if (errors.Count == 0) return true;
         problem = Problems.Validation(errors.Select(e => new FieldError("party", "invalid_party_mapping", e)));

@@ -16,7 +16,7 @@ public sealed partial class OpenApiContract
                 "The effective history (retracted events left out, corrected ones as corrected) in domain order, one row per event with the columns " +
                 string.Join(",", CameoExport.Columns) + " (GDELT 2.0 names where GDELT has the column; see docs/data.md). Actor codes come from the party mapping.");
             op.Parameters = [IdParameter(), FormatParameter("csv (default) or xlsx.", ["csv", "xlsx"]), DialectParameter(),
-                Query("party", "CODE=ACTOR, repeatable: the event-data actor code of a party (e.g. US=USA, TB=AFGTAL). Default: the party code itself.", Str(), "US=USA"),
+                Query("party", "CODE=ACTOR, repeatable: the event-data actor code of a party (e.g. US=USA, TB=AFGTAL). Default: the party code itself.", Str(ActorCodes.PairPattern), "US=USA"),
                 Query("knownAt", "ISO 8601 instant with Z or an offset: the record as it was then.", Str(format: "date-time"), null)];
             op.Responses ??= new OpenApiResponses();
             op.Responses["200"] = new OpenApiResponse

@@ -101,6 +101,7 @@ public static class QueryCases
         var type = schema["type"]?.ToString();
         var kind = schema["enum"] is not null ? "enum"
             : schema["format"]?.GetValue<string>() == "date-time" ? "instant"
+            : schema["pattern"]?.GetValue<string>() == Normalization.Api.Exporting.ActorCodes.PairPattern ? "mapping"
             : schema["pattern"] is not null ? "date"
             : type == "integer" ? "int" : "code";
         var valid = kind switch
@@ -110,6 +111,7 @@ public static class QueryCases
             // Today: valid for every date parameter (asOf, from, to, projectTo ≥ the default branch point).
             "date" => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             "int" => (schema["minimum"]?.GetValue<decimal>() ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "mapping" => "US=USA", // a party → actor-code pair (the CAMEO export's ?party=)
             _ => "US",
         };
         yield return ("valid", valid, QueryExpectation.Success);
