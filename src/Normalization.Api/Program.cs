@@ -81,6 +81,8 @@ builder.AddReaders();
 builder.Services.AddSingleton<Importer>();
 builder.Services.AddSingleton<Library>();
 builder.Services.AddSingleton<Exporter>();
+// Summaries of long records (Negotiations/Summarizing), by stream version; the size unit is ~100 periods.
+builder.Services.AddMemoryCache(o => o.SizeLimit = 2_000);
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
 builder.Services.AddHostedService<ReadModelUpgrade>();
 

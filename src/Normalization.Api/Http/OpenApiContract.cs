@@ -14,7 +14,7 @@ namespace Normalization.Api.Http;
 /// routes. This transformer describes each /api operation: summary, query parameters, request body schema and
 /// examples (an example per event type), every response with its schema, and the API key on writes.
 /// </summary>
-public sealed class OpenApiContract : IOpenApiDocumentTransformer
+public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
 {
     const string Problem = "application/problem+json";
 
@@ -36,7 +36,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Description = "Required on every POST. Keys are configured as ApiKeys:{name} = SHA-256 of the key, lower-case hex.",
         };
 
-        foreach (var (path, method, describe) in Operations())
+        foreach (var (path, method, describe) in Operations().Concat(ExportOperations()))
         {
             if (doc.Paths.TryGetValue(path, out var item) && item.Operations is { } ops && ops.TryGetValue(method, out var op))
                 describe(op, doc);
@@ -96,13 +96,15 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
         yield return ("/api/negotiations/{id}/timeline", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, "Events", "Timeline and export",
-                "The recorded events in domain order with sources, confidence and retraction/correction status. Accept: text/csv or application/x-ndjson exports (page size up to 100000 there, default everything).");
+                "The recorded events in domain order with sources, confidence and retraction/correction status. Exports: format=csv (RFC 4180; dialect=excel: UTF-8 with BOM, CRLF, formula-leading cells protected), " +
+                "format=ndjson, format=xlsx (sheets Timeline, Stages and one per event type, text cells for codes and dates) — or Accept: text/csv / application/x-ndjson. Page size up to 100000 for exports, default everything.");
             op.Parameters = [IdParameter(),
                 Query("from", "Events on or after this date.", Str(OpenApiSchemas.DatePattern), null),
                 Query("to", "Events on or before this date (YYYY-MM / YYYY: end of that period).", Str(OpenApiSchemas.DatePattern), null),
                 Query("type", "Only this event type.", new OpenApiSchema { Type = JsonSchemaType.String, Enum = EventCatalog.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToList() }, "PrisonerReleased"),
                 Query("actor", "Only events by this party code.", Str(), "TB"),
-                Query("page", "Page number, from 1.", Int(1, 1_000_000, 1), null), Query("pageSize", "1–500 (JSON, default 100); 1–100000 for exports.", Int(1, 100_000, 100), null)];
+                Query("page", "Page number, from 1.", Int(1, 1_000_000, 1), null), Query("pageSize", "1–500 (JSON, default 100); 1–100000 for exports.", Int(1, 100_000, 100), null),
+                FormatParameter("json (default), csv, ndjson or xlsx. Absent: the Accept header decides.", ["json", "csv", "ndjson", "xlsx"]), DialectParameter()];
             op.Responses ??= new OpenApiResponses();
             op.Responses["200"] = new OpenApiResponse
             {
@@ -112,6 +114,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
                     ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("Timeline", doc), Example = OpenApiExamples.Timeline },
                     ["text/csv"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.TimelineCsv) },
                     ["application/x-ndjson"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.PrisonerRelease.ToJsonString() + "\n") },
+                    [Exporting.TimelineWorkbook.MediaType] = new OpenApiMediaType { Schema = Binary() },
                 },
             };
             Errors(op, doc, write: false, (400, "A bad query parameter (unknown_event_type lists the known types)."), (404, "No such negotiation."));

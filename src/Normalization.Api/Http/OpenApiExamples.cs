@@ -59,8 +59,9 @@ public static class OpenApiExamples
         """)!;
 
     public const string TimelineCsv =
-        "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\n" +
-        "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\n";
+        "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\r\n" +
+        "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\r\n";
+
 
     /// <summary>An NDJSON export: the negotiation line, then the events (here one).</summary>
     public static string ExportNdjson =>

@@ -23,6 +23,9 @@ public static class ExportEndpoint
         ExportFormat format;
         try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
         catch (ImportException e) { return Problems.Field("format", "unknown_format", e.Message); }
+        // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
+        if (format is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
+            return Problems.Field("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages.");
 
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
         var history = await store.LoadHistoryAsync(id, knownAt, ct);
@@ -33,8 +36,11 @@ public static class ExportEndpoint
         // Streamed: a 1M-event history is not built up as one string in memory.
         return Results.Stream(async body =>
         {
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 1 << 16);
-            await exporter.WriteAsync(history, format, writer);
+            // The writers (CsvHelper) write synchronously, which the response body refuses: buffer (in memory, then a
+            // temporary file past 32 KiB) and copy asynchronously.
+            await using var buffer = new Microsoft.AspNetCore.WebUtilities.FileBufferingWriteStream();
+            await exporter.WriteAsync(history, format, buffer, ct: CancellationToken.None);
+            await buffer.DrainBufferAsync(body);
         }, contentType, fileName);
     }
 }

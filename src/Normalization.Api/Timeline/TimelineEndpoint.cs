@@ -1,6 +1,5 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Normalization.Api.Exporting;
 using Normalization.Api.Http;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
@@ -10,7 +9,8 @@ namespace Normalization.Api.Timeline;
 
 /// <summary>
 /// GET /api/negotiations/{id}/timeline?from=&amp;to=&amp;type=&amp;actor=&amp;page=&amp;pageSize= — events in domain order with
-/// sources, confidence and retraction/correction status. Accept: text/csv or application/x-ndjson exports.
+/// sources, confidence and retraction/correction status;
+/// exports with <c>format=csv|ndjson|xlsx</c> (or Accept: text/csv, application/x-ndjson) and <c>dialect=excel</c> for CSV.
 /// </summary>
 public static class TimelineEndpoint
 {
@@ -18,13 +18,14 @@ public static class TimelineEndpoint
     public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
     {
         var q = request.Query;
-        if (Query.Only(q, "from", "to", "type", "actor", "page", "pageSize") is { } unknown) return unknown;
+        if (Query.Only(q, "from", "to", "type", "actor", "page", "pageSize", "format", "dialect") is { } unknown) return unknown;
         if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
         if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
         if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
         if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3!;
-        var accept = request.Headers.Accept.ToString();
-        var export = accept.Contains("text/csv") || accept.Contains("application/x-ndjson");
+        if (!ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, out var p7)) return p7!;
+        if (!ExportQuery.TryDialect(q["dialect"], out var dialect, out var p8)) return p8!;
+        var export = format != ExportMedia.Json;
         if (!Query.TryInt(q["pageSize"], "pageSize", 1, export ? 100_000 : 500, export ? 100_000 : 100, out var pageSize, out var p4)) return p4!;
         if (!Query.TryText(q["type"], "type", out var typeText, out var p6)) return p6!;
         // Case-insensitive like every enum in a query string (?type=talksheld); the catalog's spelling is used.
@@ -35,11 +36,21 @@ public static class TimelineEndpoint
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
 
         var (items, total) = await store.TimelineAsync(id, from, to, type, actor, (page - 1) * pageSize, pageSize, ct);
-        if (accept.Contains("text/csv")) return Results.Text(Csv(items), "text/csv; charset=utf-8");
-        if (accept.Contains("application/x-ndjson"))
-            return Results.Text(string.Concat(items.Select(i => EventJson.Serialize(i.Event) + "\n")), "application/x-ndjson; charset=utf-8");
-        return ApiJson.Ok(new { id, page, pageSize, total, items = items.Select(Entry) });
+        switch (format)
+        {
+            case ExportMedia.Csv:
+                return Results.File(TimelineCsv.ToBytes(dialect, csv => TimelineCsv.Write(csv, items)), "text/csv; charset=utf-8", $"{id}-timeline.csv");
+            case ExportMedia.Ndjson:
+                return Results.Text(string.Concat(items.Select(i => EventJson.Serialize(i.Event) + "\n")), "application/x-ndjson; charset=utf-8");
+            case ExportMedia.Xlsx:
+                return await TimelineXlsx.AnswerAsync(id, items, store, ct);
+            default:
+                return ApiJson.Ok(new { id, page, pageSize, total, items = items.Select(Entry) });
+        }
     }
+
+    /// <summary>The formats of the timeline: JSON (a page), and the exports CSV, NDJSON and XLSX.</summary>
+    static readonly ExportMedia[] Formats = [ExportMedia.Json, ExportMedia.Csv, ExportMedia.Ndjson, ExportMedia.Xlsx];
 
     public static object Entry(TimelineEntry i) => new
     {
@@ -51,29 +62,6 @@ public static class TimelineEndpoint
         @event = JsonSerializer.SerializeToNode(i.Event, EventJson.Options),
     };
 
-    /// <summary>The CSV layout (docs/api.md): envelope columns, then the type's own fields as one JSON column.</summary>
-    public static readonly string[] CsvColumns = ["eventId", "type", "occurredOn", "actor", "target", "confidence", "status", "cameo", "goldstein", "plover", "sources", "note", "fields"];
-
-    public static string CsvHeader => string.Join(",", CsvColumns);
-
-    public static string Csv(IEnumerable<TimelineEntry> items)
-    {
-        var sb = new StringBuilder(CsvHeader).Append('\n');
-        foreach (var i in items) sb.Append(CsvRow(i)).Append('\n');
-        return sb.ToString();
-    }
-
-    /// <summary>One row of the CSV layout (without the line break).</summary>
-    public static string CsvRow(TimelineEntry i)
-    {
-        var e = i.Event;
-        var node = JsonSerializer.SerializeToNode(e, EventJson.Options)!.AsObject();
-        foreach (var k in new[] { "type", "eventId", "occurredOn", "actor", "target", "confidence", "sources", "note" }) node.Remove(k);
-        string[] row = [e.EventId.ToString(), e.Type, e.OccurredOn.ToString(), e.Actor, e.Target ?? "", e.Confidence.ToString(), i.Status.Db(),
-            EventCatalog.CameoOf(e), EventCatalog.GoldsteinOf(e).ToString(System.Globalization.CultureInfo.InvariantCulture), EventCatalog.Of(e).Plover,
-            JsonSerializer.Serialize(e.Sources, EventJson.Options), e.Note ?? "", node.ToJsonString()];
-        return string.Join(',', row.Select(Escape));
-    }
-
-    public static string Escape(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    /// <summary>The CSV layout (docs/data.md): envelope columns, then the type's own fields as one JSON column (<see cref="TimelineCsv"/>).</summary>
+    public static string[] CsvColumns => TimelineCsv.Columns;
 }
