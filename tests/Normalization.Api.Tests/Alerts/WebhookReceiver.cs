@@ -75,14 +75,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or <paramref name="seconds"/> pass.</summary>
-    public static async Task<bool> Eventually(Func<bool> condition, int seconds = 30)
+    public static Task<bool> Eventually(Func<bool> condition, int seconds = 30) => Eventually(() => Task.FromResult(condition()), seconds);
+
+    /// <summary>As above, for an asynchronous condition.</summary>
+    public static async Task<bool> Eventually(Func<Task<bool>> condition, int seconds = 30)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)
         {
-            if (condition()) return true;
+            if (await condition()) return true;
             await Task.Delay(100);
         }
-        return condition();
+        return await condition();
     }
 }
