@@ -14,7 +14,7 @@ namespace Normalization.Api.Http;
 /// routes. This transformer describes each /api operation: summary, query parameters, request body schema and
 /// examples (an example per event type), every response with its schema, and the API key on writes.
 /// </summary>
-public sealed class OpenApiContract : IOpenApiDocumentTransformer
+public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
 {
     const string Problem = "application/problem+json";
 
@@ -198,6 +198,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Responses(op, doc, (200, "The profile.", "PartyProfile"));
             Errors(op, doc, write: false, (404, "No negotiation has this party (party_not_found)."));
         });
+        foreach (var alerts in AlertOperations()) yield return alerts;
     }
 
     // ---------------------------------------------------------------- builders
