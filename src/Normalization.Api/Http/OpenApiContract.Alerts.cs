@@ -15,6 +15,7 @@ public sealed partial class OpenApiContract
             Describe(op, doc, tag, "Subscribe a webhook",
                 "POSTs every stage change of matching negotiations to url, signed with X-Normalization-Signature: sha256=<HMAC-SHA256 of the body with secret>. " +
                 "The secret is never shown again. url must be http(s) and pass Normalization:Alerts:AllowedHosts (private and loopback addresses refused unless listed).");
+            op.Parameters = []; // the generator lists a stray "id" query parameter here; the route has none
             op.RequestBody = Body(doc, "CreateSubscription", ("newsroom", "Changes into or out of Representation for US negotiations",
                 new JsonObject { ["url"] = "https://hooks.newsroom.example/normalization", ["secret"] = "a-long-random-secret", ["party"] = "US", ["stages"] = new JsonArray("Representation") }));
             Inline(op, 201, "Created; Location: /api/subscriptions/{id}. Body { id }.", "application/json");
@@ -23,14 +24,16 @@ public sealed partial class OpenApiContract
         yield return ("/api/subscriptions", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, tag, "List subscriptions", "Every subscription, oldest first, without secrets.");
-            Responses(op, doc, (200, "The subscriptions.", "SubscriptionList"));
+            op.Parameters = [];
+            Inline(op, 200, "{ items: [ { id, url, negotiationId, party, stages, createdBy, createdAt } ] }.", "application/json");
+            Errors(op, doc, write: false, (400, "An unknown query parameter."));
         });
         yield return ("/api/subscriptions/{id}", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, tag, "A subscription", "One subscription, without its secret.");
             op.Parameters = [subscriptionId];
             Inline(op, 200, "{ id, url, negotiationId, party, stages, createdBy, createdAt }.", "application/json");
-            Errors(op, doc, write: false, (404, "No such subscription (subscription_not_found)."));
+            Errors(op, doc, write: false, (400, "An unknown query parameter."), (404, "No such subscription (subscription_not_found)."));
         });
         yield return ("/api/subscriptions/{id}", HttpMethod.Delete, (op, doc) =>
         {
@@ -45,19 +48,20 @@ public sealed partial class OpenApiContract
                 "The latest 200 alerts sent to it, newest first: status (pending, retrying, delivered, dead-lettered), attempts, last error and HTTP status.");
             op.Parameters = [subscriptionId];
             Inline(op, 200, "{ subscriptionId, items: [ { alertId, negotiationId, on, change, status, attempts, lastError, lastStatusCode, createdAt, lastAttemptAt, deliveredAt } ] }.", "application/json");
-            Errors(op, doc, write: false, (404, "No such subscription (subscription_not_found)."));
+            Errors(op, doc, write: false, (400, "An unknown query parameter."), (404, "No such subscription (subscription_not_found)."));
         });
         yield return ("/api/negotiations/{id}/feed.atom", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, tag, "Atom feed of a negotiation", "The latest 50 stage changes of the negotiation as an Atom 1.0 feed (RFC 4287).");
             op.Parameters = [IdParameter()];
             Inline(op, 200, "The Atom feed.", "application/atom+xml");
-            Errors(op, doc, write: false, (404, "No such negotiation (negotiation_not_found)."));
+            Errors(op, doc, write: false, (400, "An unknown query parameter."), (404, "No such negotiation (negotiation_not_found)."));
         });
         yield return ("/api/feed.atom", HttpMethod.Get, (op, doc) =>
         {
             Describe(op, doc, tag, "Atom feed of the board", "The latest 50 stage changes of every negotiation as an Atom 1.0 feed (RFC 4287).");
             Inline(op, 200, "The Atom feed.", "application/atom+xml");
+            Errors(op, doc, write: false, (400, "An unknown query parameter."));
         });
     }
 

@@ -18,8 +18,9 @@ public static class DeliveriesEndpoint
     public const int Limit = 200;
 
     [WolverineGet("/api/subscriptions/{id}/deliveries")]
-    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(string id, HttpRequest request, IQuerySession session, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         if (await SubscriptionEndpoints.LoadAsync(id, session, ct) is not { } s) return SubscriptionEndpoints.NotFound(id);
         var rows = await session.Query<AlertDelivery>().Where(d => d.SubscriptionId == s.Id)
             .OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).Take(Limit).ToListAsync(ct);

@@ -22,6 +22,7 @@ public static class FeedEndpoints
     [WolverineGet("/api/negotiations/{id}/feed.atom")]
     public static async Task<IResult> Negotiation(string id, HttpRequest request, NegotiationStore store, IQuerySession session, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
         var changes = await session.Query<RecordedStageChange>().Where(c => c.NegotiationId == id)
             .OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Alert.On).Take(Limit).ToListAsync(ct);
@@ -32,6 +33,7 @@ public static class FeedEndpoints
     [WolverineGet("/api/feed.atom")]
     public static async Task<IResult> Board(HttpRequest request, IQuerySession session, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         var changes = await session.Query<RecordedStageChange>().OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Alert.On).Take(Limit).ToListAsync(ct);
         return Atom(request, "urn:normalization:board", "Normalization: stage changes", "/", changes);
     }

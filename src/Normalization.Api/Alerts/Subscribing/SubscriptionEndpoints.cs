@@ -68,15 +68,16 @@ public static class SubscriptionEndpoints
     }
 
     [WolverineGet("/api/subscriptions")]
-    public static async Task<SubscriptionList> List(IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(HttpRequest request, IQuerySession session, CancellationToken ct)
     {
+        if (Query.Only(request.Query) is { } unknown) return unknown;
         var all = await session.Query<Subscription>().OrderBy(s => s.CreatedAt).ToListAsync(ct);
-        return new SubscriptionList(all.Select(SubscriptionView.Of).ToList());
+        return ApiJson.Ok(new SubscriptionList(all.Select(SubscriptionView.Of).ToList()));
     }
 
     [WolverineGet("/api/subscriptions/{id}")]
-    public static async Task<IResult> Get(string id, IQuerySession session, CancellationToken ct) =>
-        await LoadAsync(id, session, ct) is { } s ? ApiJson.Ok(SubscriptionView.Of(s)) : NotFound(id);
+    public static async Task<IResult> Get(string id, HttpRequest request, IQuerySession session, CancellationToken ct) =>
+        Query.Only(request.Query) ?? (await LoadAsync(id, session, ct) is { } s ? ApiJson.Ok(SubscriptionView.Of(s)) : NotFound(id));
 
     [WolverineDelete("/api/subscriptions/{id}")]
     public static async Task<IResult> Delete(string id, IDocumentSession session, CancellationToken ct)

@@ -34,10 +34,9 @@ namespace Internal.Generated.WolverineHandlers
             var subscription = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.LoadAsync(id, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var subscriptionList_response = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.List(((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.List(httpContext.Request, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
 
-            // Writing the response body to JSON because this was the first 'return variable' in the method signature
-            await WriteJsonAsync(httpContext, subscriptionList_response, 404);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

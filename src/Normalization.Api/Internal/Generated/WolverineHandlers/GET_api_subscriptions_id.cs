@@ -40,7 +40,7 @@ namespace Internal.Generated.WolverineHandlers
             var subscription = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.LoadAsync(id, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.Get(id, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.Get(id, httpContext.Request, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
