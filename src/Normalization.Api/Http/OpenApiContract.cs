@@ -256,6 +256,7 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
             Responses(op, doc, (200, "The profile.", "PartyProfile"));
             Errors(op, doc, write: false, (404, "No negotiation has this party (party_not_found)."));
         });
+        foreach (var alerts in AlertOperations()) yield return alerts;
     }
 
     // ---------------------------------------------------------------- builders
