@@ -11,7 +11,8 @@ namespace Normalization.Api.Storage;
 
 /// <summary>
 /// What-if from a checkpoint (issue 17, part 2): the branch and its baseline start at the fold checkpoint before the
-/// earliest position the changes touch, so a what-if costs the events after that position, not the whole record.
+/// earliest position the changes touch — the head itself when they all come after the last folded event — so a what-if
+/// costs the events after that position, not the whole record.
 /// </summary>
 public sealed partial class NegotiationStore
 {
@@ -57,9 +58,17 @@ public sealed partial class NegotiationStore
             keys.Add(DomainOrder.SortKey(e.Date, EventCatalog.Of(e).SameDayRank, Guid.Empty));
         var earliest = keys.Min(StringComparer.Ordinal)!;
 
-        var opening = await OpeningAsync(tx, id, ct);
-        if (opening is null) return null;
-        var (checkpoint, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, earliest, ct);
+        // The head is the latest checkpoint of all: when every change comes after the last folded event (news posted
+        // today, "what if the office opens next month"), the branch starts from it and folds nothing recorded.
+        int version;
+        await using (var session = ReadSession(tx))
+            if (await session.Events.FetchStreamStateAsync(id, ct) is { } state) version = (int)state.Version; else return null;
+        var head = await HeadAsync(conn, tx, id, version, ct);
+        if (head is null) return null;
+        var opening = head.Negotiation;
+        var (checkpoint, fromKey) = head.LastSortKey is { } last && string.CompareOrdinal(last, earliest) < 0
+            ? (head, last)
+            : await CheckpointBeforeAsync(conn, tx, id, opening, earliest, ct);
         var after = new List<NegotiationEvent>();
         await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, DomainOrder.EndOfDayKey(cut), ct)) after.Add(e);
         var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);

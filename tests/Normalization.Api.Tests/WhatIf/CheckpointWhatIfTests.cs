@@ -16,6 +16,32 @@ public sealed class CheckpointWhatIfTests(AppFixture app)
 {
     NegotiationStore Store => app.Store();
 
+    [Fact]
+    public async Task Given_a_long_record_When_a_what_if_only_adds_events_after_its_end_Then_it_starts_from_the_head_and_answers_as_the_whole_record()
+    {
+        // Given 1,200 events (two checkpoints and a tail) whose head this process holds
+        var id = NewId("headwhatif");
+        await Store.CreateAsync(Opening(id), Poster);
+        var recorded = Synthetic(1_200, 21, new DateOnly(2000, 1, 1), 9_000);
+        await Store.AppendOk(id, recorded);
+
+        // When a what-if adds news dated after everything recorded (the head is where its branch starts)
+        var add = Synthetic(3, 22, new DateOnly(2025, 1, 1), 20).Select(e => e with { EventId = Guid.NewGuid() }).ToList();
+        var changes = new WhatIfChanges(add, [], [], "{}");
+        var options = new WhatIfRunner.Options(new DateOnly(2025, 2, 1), null, null);
+        var fromHead = await WhatIfRunner.RunAsync(Store, id, changes, options, CancellationToken.None);
+        var whole = await WhatIfRunner.RunAsync(Store, id, changes, options with { KnownAt = DateTimeOffset.UtcNow.AddMinutes(1) }, CancellationToken.None);
+
+        // Then it answers as the fold of the whole record, and the head it started from is unchanged
+        fromHead.ShouldNotBeNull();
+        whole.ShouldNotBeNull();
+        fromHead.Errors.ShouldBeEmpty();
+        Json(fromHead.Projected).ShouldBe(Json(whole.Projected));
+        Json(fromHead.Baseline).ShouldBe(Json(whole.Baseline));
+        Json(fromHead.Comparison).ShouldBe(Json(whole.Comparison));
+        (await Store.HeadJson(id, Later)).ShouldBe(FoldJson(Opening(id), recorded, Later));
+    }
+
     [Theory]
     [InlineData(4)]
     [InlineData(9)]
