@@ -515,7 +515,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         }
         var x = Summary.Of(wi); var y = Summary.Of(st);
         s.Rows.Add(new Row($"10 hypothetical over {n:N0}", $"p50 (ms), {o.WhatIfQueriesPerRun}/run", x, y, "state query p50", x.Median / y.Median, "× the state query"));
-        s.Notes.Add("A what-if on the current record branches from the fold checkpoint before its earliest change (issue 17, part 2): the branch and its baseline fold the events from there to the branch point, not the whole record. Before that change the same measurement read 19.4× the state query (127 ms p50), folding the whole record twice.");
+        s.Notes.Add("A what-if on the current record branches from the fold checkpoint before its earliest change — here, every hypothetical event coming after the record, from the head the process holds (issue 17, part 2): the branch and its baseline fold the events from there to the branch point, not the whole record. Before that change the same measurement read 19.4× the state query (127 ms p50), folding the whole record twice.");
         return s;
     }
 
