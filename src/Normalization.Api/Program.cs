@@ -118,7 +118,13 @@ app.MapGet("/negotiations/{id}", (string id) => Results.File("negotiation.html",
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-app.MapWolverineEndpoints(opts => opts.ConfigureEndpoints(ApiKeyAuthentication.RequireKeyForWrites));
+app.MapWolverineEndpoints(opts =>
+{
+    // Request records (IJsonRequest / IQueryRequest) are read by the product's strict rules, not by Wolverine's binder.
+    opts.AddParameterHandlingStrategy<Normalization.Api.Http.Requests.RequestBinding>();
+    opts.AddPolicy<Normalization.Api.Http.Requests.RequestStepOrder>();
+    opts.ConfigureEndpoints(ApiKeyAuthentication.RequireKeyForWrites);
+});
 
 return await app.RunJasperFxCommands(args);
 

@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using Normalization.Api.Http;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
+using Normalization.Api.Http.Requests;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Timeline;
@@ -14,42 +16,19 @@ namespace Normalization.Api.Timeline;
 /// </summary>
 public static class TimelineEndpoint
 {
+    /// <summary>A page of the timeline as JSON, or the export (CSV, NDJSON) when Accept asks for it; 404 <c>negotiation_not_found</c>.</summary>
     [WolverineGet("/api/negotiations/{id}/timeline")]
-    public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Get(TimelineQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Query.Only(q, "from", "to", "type", "actor", "page", "pageSize") is { } unknown) return unknown;
-        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
-        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
-        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
-        if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3!;
-        var accept = request.Headers.Accept.ToString();
-        var export = accept.Contains("text/csv") || accept.Contains("application/x-ndjson");
-        if (!Query.TryInt(q["pageSize"], "pageSize", 1, export ? 100_000 : 500, export ? 100_000 : 100, out var pageSize, out var p4)) return p4!;
-        if (!Query.TryText(q["type"], "type", out var typeText, out var p6)) return p6!;
-        // Case-insensitive like every enum in a query string (?type=talksheld); the catalog's spelling is used.
-        string? type = typeText is null ? null : EventCatalog.Names.FirstOrDefault(n => string.Equals(n, typeText, StringComparison.OrdinalIgnoreCase));
-        if (typeText is not null && type is null)
-            return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
-        if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5!;
-        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
-
-        var (items, total) = await store.TimelineAsync(id, from, to, type, actor, (page - 1) * pageSize, pageSize, ct);
-        if (accept.Contains("text/csv")) return Results.Text(Csv(items), "text/csv; charset=utf-8");
-        if (accept.Contains("application/x-ndjson"))
-            return Results.Text(string.Concat(items.Select(i => EventJson.Serialize(i.Event) + "\n")), "application/x-ndjson; charset=utf-8");
-        return ApiJson.Ok(new { id, page, pageSize, total, items = items.Select(Entry) });
+        var (items, total) = await store.TimelineAsync(id, query.From, query.To, query.Type, query.Actor, (query.Page - 1) * query.PageSize, query.PageSize, ct);
+        return query.Export switch
+        {
+            TimelineExport.Csv => Results.Text(Csv(items), "text/csv; charset=utf-8"),
+            TimelineExport.Ndjson => Results.Text(string.Concat(items.Select(i => EventJson.Serialize(i.Event) + "\n")), "application/x-ndjson; charset=utf-8"),
+            _ => ApiJson.Ok(new TimelinePage(id, query.Page, query.PageSize, total, [.. items.Select(TimelineItem.Of)])),
+        };
     }
-
-    public static object Entry(TimelineEntry i) => new
-    {
-        eventId = i.Event.EventId, type = i.Event.Type, occurredOn = i.Event.OccurredOn, precision = i.Event.OccurredOn.Precision,
-        actor = i.Event.Actor, target = i.Event.Target, confidence = i.Event.Confidence, sources = i.Event.Sources, note = i.Event.Note,
-        status = i.Status.Db(), retractedBy = i.RetractedBy, correctedBy = i.CorrectedBy,
-        goldstein = EventCatalog.GoldsteinOf(i.Event), cameo = EventCatalog.CameoOf(i.Event), plover = EventCatalog.Of(i.Event).Plover,
-        version = i.Version, recordedAt = i.RecordedAt, postedBy = i.PostedBy,
-        @event = JsonSerializer.SerializeToNode(i.Event, EventJson.Options),
-    };
 
     /// <summary>The CSV layout (docs/api.md): envelope columns, then the type's own fields as one JSON column.</summary>
     public static readonly string[] CsvColumns = ["eventId", "type", "occurredOn", "actor", "target", "confidence", "status", "cameo", "goldstein", "plover", "sources", "note", "fields"];

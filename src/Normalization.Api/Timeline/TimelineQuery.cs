@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Api.Timeline;
+
+/// <summary>What the timeline answers with, from the Accept header: a JSON page, or an export.</summary>
+public enum TimelineExport { None, Csv, Ndjson }
+
+/// <summary>
+/// Query of GET …/timeline: <c>from</c>, <c>to</c> (domain dates), <c>type</c> (a catalog type, case-insensitive),
+/// <c>actor</c> (a party code), <c>page</c>, <c>pageSize</c> (1–500, default 100; for an export 1–100,000, default all).
+/// <see cref="Export"/> comes from the Accept header (<c>text/csv</c>, <c>application/x-ndjson</c>).
+/// </summary>
+public sealed record TimelineQuery(DateOnly? From, DateOnly? To, string? Type, string? Actor, int Page, int PageSize, TimelineExport Export)
+    : IQueryRequest<TimelineQuery>
+{
+    /// <inheritdoc/>
+    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out TimelineQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1;
+        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2;
+        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
+        if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3;
+        var accept = request.Headers.Accept.ToString();
+        var export = accept.Contains("text/csv") ? TimelineExport.Csv : accept.Contains("application/x-ndjson") ? TimelineExport.Ndjson : TimelineExport.None;
+        var exporting = export != TimelineExport.None;
+        if (!Query.TryInt(q["pageSize"], "pageSize", 1, exporting ? 100_000 : 500, exporting ? 100_000 : 100, out var pageSize, out var p4)) return p4;
+        if (!Query.TryText(q["type"], "type", out var typeText, out var p6)) return p6;
+        // Case-insensitive like every enum in a query string (?type=talksheld); the catalog's spelling is used.
+        var type = typeText is null ? null : EventCatalog.Names.FirstOrDefault(n => string.Equals(n, typeText, StringComparison.OrdinalIgnoreCase));
+        if (typeText is not null && type is null)
+            return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
+        if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5;
+        query = new(from, to, type, actor, page, pageSize, export);
+        return null;
+    }
+}
+
+/// <summary>A page of the timeline: <see cref="Total"/> counts every event that passes the filters.</summary>
+public sealed record TimelinePage(string Id, int Page, int PageSize, int Total, IReadOnlyList<TimelineItem> Items);
+
+/// <summary>
+/// One recorded event in domain order: its envelope, its status (<c>active</c>, <c>retracted</c>, <c>corrected</c>,
+/// <c>superseded</c>) and by which event, its CAMEO code, Goldstein weight and PLOVER category, the stream version and
+/// instant it was recorded at, who posted it, and the flat event itself.
+/// </summary>
+public sealed record TimelineItem(Guid EventId, string Type, DomainDate OccurredOn, DatePrecision Precision, string Actor, string? Target,
+    Confidence Confidence, IReadOnlyList<Source> Sources, string? Note, string Status, Guid? RetractedBy, Guid? CorrectedBy,
+    double Goldstein, string Cameo, string Plover, int Version, DateTimeOffset RecordedAt, string? PostedBy, JsonNode? Event)
+{
+    /// <summary>The item for a stored entry.</summary>
+    public static TimelineItem Of(TimelineEntry i) =>
+        new(i.Event.EventId, i.Event.Type, i.Event.OccurredOn, i.Event.OccurredOn.Precision, i.Event.Actor, i.Event.Target, i.Event.Confidence,
+            i.Event.Sources, i.Event.Note, i.Status.Db(), i.RetractedBy, i.CorrectedBy, EventCatalog.GoldsteinOf(i.Event), EventCatalog.CameoOf(i.Event),
+            EventCatalog.Of(i.Event).Plover, i.Version, i.RecordedAt, i.PostedBy, JsonSerializer.SerializeToNode(i.Event, EventJson.Options));
+}
