@@ -97,7 +97,8 @@ builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerO
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>());
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>()
+    .AddOperationTransformer<Normalization.Api.Http.OpenApiOperations>().AddSchemaTransformer<Normalization.Api.Http.OpenApiTypes>());
 // The health check takes the process's one NpgsqlDataSource from the container (no pool of its own).
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: ["db"]);

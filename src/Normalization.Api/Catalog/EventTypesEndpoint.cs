@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json.Nodes;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
@@ -10,6 +11,9 @@ namespace Normalization.Api.Catalog;
 public static class EventTypesEndpoint
 {
     /// <summary>The envelope's fields and every type of the catalog.</summary>
+    [Tags("Catalog"), EndpointSummary("Event types")]
+    [EndpointDescription("Every event type with its fields (kind, required, enum values), momentum weight and a JSON example: enough to build a form.")]
+    [ProducesResponseType<EventTypesResponse>(StatusCodes.Status200OK)]
     [WolverineGet("/api/event-types")]
     public static IResult Get(NoQuery query) => ApiJson.Ok(new EventTypesResponse(EventCatalog.EnvelopeFields, [.. EventCatalog.All.Select(EventTypeDescription.Of)]));
 }

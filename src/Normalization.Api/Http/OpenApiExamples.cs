@@ -61,4 +61,27 @@ public static class OpenApiExamples
     public const string TimelineCsv =
         "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\n" +
         "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\n";
+
+    /// <summary>The request-body examples of a request record (by type, not by path): key, summary, value.</summary>
+    public static IEnumerable<(string Key, string Summary, JsonNode Value)> ForRequest(Type request)
+    {
+        if (request == typeof(Negotiations.Creating.CreateNegotiationRequest))
+            yield return ("us-taliban", "The US–Taliban negotiation", CreateNegotiation);
+        else if (request == typeof(Events.Posting.PostEventsRequest))
+        {
+            yield return ("prisoner-release", "The March 2025 prisoner release", new JsonObject { ["events"] = new JsonArray(PrisonerRelease) });
+            foreach (var t in Domain.Catalog.EventCatalog.All)
+                yield return (t.Name, $"One {t.Name}", new JsonObject { ["events"] = new JsonArray(Catalog.EventExamples.For(t)) });
+        }
+        else if (request == typeof(Events.Retracting.RetractRequest))
+            yield return ("retract", "Retract with a reason", JsonNode.Parse("""{"reason":"The report was denied by both sides."}""")!);
+        else if (request == typeof(WhatIf.WhatIfRequest))
+            yield return ("detention", "What if an American had been detained the next day?", JsonNode.Parse("""
+                {"asOf":"2025-04-03","add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}]}
+                """)!);
+        else if (request == typeof(WhatIf.SaveScenarioRequest))
+            yield return ("equipment-returned", "What if the equipment had been returned?", JsonNode.Parse("""
+                {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
+                """)!);
+    }
 }

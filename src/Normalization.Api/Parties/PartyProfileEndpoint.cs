@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
@@ -12,6 +13,9 @@ namespace Normalization.Api.Parties;
 public static class PartyProfileEndpoint
 {
     /// <summary>The profile (the <see cref="PartyProfile"/> projection) with today's stage from the board; 404 <c>party_not_found</c>.</summary>
+    [Tags("Parties"), EndpointSummary("Party profile")]
+    [EndpointDescription("The negotiations a party is a principal in, with the counterpart and the stage today. 404 party_not_found.")]
+    [ProducesResponseType<PartyProfileResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/parties/{code}")]
     public static async Task<IResult> Get(NoQuery query, string code, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,6 +18,9 @@ namespace Normalization.Api.Timeline;
 public static class TimelineEndpoint
 {
     /// <summary>A page of the timeline as JSON, or the export (CSV, NDJSON) when Accept asks for it; 404 <c>negotiation_not_found</c>.</summary>
+    [Tags("Events"), EndpointSummary("Timeline and export")]
+    [EndpointDescription("The recorded events in domain order with sources, confidence and retraction/correction status. Accept: text/csv (columns: eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields) or application/x-ndjson (one flat event per line) exports, page size up to 100000 there, default everything.")]
+    [ProducesResponseType(typeof(TimelinePage), StatusCodes.Status200OK, "application/json", "text/csv", "application/x-ndjson"), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/timeline")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> Get(TimelineQuery query, string id, NegotiationStore store, CancellationToken ct)

@@ -1,5 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
@@ -15,7 +15,14 @@ public enum TimelineExport { None, Csv, Ndjson }
 /// <c>actor</c> (a party code), <c>page</c>, <c>pageSize</c> (1–500, default 100; for an export 1–100,000, default all).
 /// <see cref="Export"/> comes from the Accept header (<c>text/csv</c>, <c>application/x-ndjson</c>).
 /// </summary>
-public sealed record TimelineQuery(DateOnly? From, DateOnly? To, string? Type, string? Actor, int Page, int PageSize, TimelineExport Export)
+public sealed record TimelineQuery(
+    [Description("Events on or after this date.")] DateOnly? From,
+    [Description("Events on or before this date (YYYY-MM / YYYY: end of that period).")] DateOnly? To,
+    [Description("Only this event type (case-insensitive; GET /api/event-types lists them).")] string? Type,
+    [Description("Only events by this party code.")] string? Actor,
+    [Description("Page number, from 1.")] int Page,
+    [Description("1–500 (JSON, default 100); 1–100000 for exports (default everything).")] int PageSize,
+    TimelineExport Export)
     : IQueryRequest<TimelineQuery>
 {
     /// <inheritdoc/>
@@ -54,12 +61,13 @@ public sealed record TimelinePage(string Id, int Page, int PageSize, int Total, 
 /// instant it was recorded at, who posted it, and the flat event itself.
 /// </summary>
 public sealed record TimelineItem(Guid EventId, string Type, DomainDate OccurredOn, DatePrecision Precision, string Actor, string? Target,
-    Confidence Confidence, IReadOnlyList<Source> Sources, string? Note, string Status, Guid? RetractedBy, Guid? CorrectedBy,
-    double Goldstein, string Cameo, string Plover, int Version, DateTimeOffset RecordedAt, string? PostedBy, JsonNode? Event)
+    Confidence Confidence, IReadOnlyList<Source> Sources, string? Note,
+    [property: AllowedValues("active", "retracted", "corrected", "superseded")] string Status, Guid? RetractedBy, Guid? CorrectedBy,
+    double Goldstein, string Cameo, string Plover, int Version, DateTimeOffset RecordedAt, string? PostedBy, NegotiationEvent Event)
 {
     /// <summary>The item for a stored entry.</summary>
     public static TimelineItem Of(TimelineEntry i) =>
         new(i.Event.EventId, i.Event.Type, i.Event.OccurredOn, i.Event.OccurredOn.Precision, i.Event.Actor, i.Event.Target, i.Event.Confidence,
             i.Event.Sources, i.Event.Note, i.Status.Db(), i.RetractedBy, i.CorrectedBy, EventCatalog.GoldsteinOf(i.Event), EventCatalog.CameoOf(i.Event),
-            EventCatalog.Of(i.Event).Plover, i.Version, i.RecordedAt, i.PostedBy, JsonSerializer.SerializeToNode(i.Event, EventJson.Options));
+            EventCatalog.Of(i.Event).Plover, i.Version, i.RecordedAt, i.PostedBy, i.Event);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Marten;
@@ -29,6 +31,10 @@ public static partial class ScenarioEndpoints
     /// Saves (or overwrites) a scenario that holds against today's history: 201 when it was absent, 200 when it replaced
     /// one, with its current <see cref="WhatIfResponse"/>; 422 when the changes do not hold.
     /// </summary>
+    [Tags("What-if"), EndpointSummary("Save a scenario")]
+    [EndpointDescription("Saves (or overwrites) a named what-if: only its changes are stored; 201 when new, 200 when overwritten, with its current answer.")]
+    [ProducesResponseType<WhatIfResponse>(StatusCodes.Status201Created), ProducesResponseType<WhatIfResponse>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/scenarios")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> Save(SaveScenarioRequest request, string id, NegotiationStore store, IDocumentSession session, TimeProvider time, CancellationToken ct)
@@ -58,6 +64,9 @@ public static partial class ScenarioEndpoints
     }
 
     /// <summary>The saved scenarios of a negotiation, by name, each with its changes as sent.</summary>
+    [Tags("What-if"), EndpointSummary("List scenarios")]
+    [EndpointDescription("The saved scenarios of a negotiation.")]
+    [ProducesResponseType<ScenarioList>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/scenarios")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> List(NoQuery query, string id, IQuerySession session, CancellationToken ct)
@@ -67,6 +76,9 @@ public static partial class ScenarioEndpoints
     }
 
     /// <summary>Re-runs a saved scenario against the history as it is now: 404 <c>scenario_not_found</c>; 422 when it no longer holds.</summary>
+    [Tags("What-if"), EndpointSummary("Re-run a scenario")]
+    [EndpointDescription("Runs a saved scenario against the history as it is now. 404 scenario_not_found; 422 when the saved changes no longer hold against the grown history.")]
+    [ProducesResponseType<WhatIfResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverineGet("/api/negotiations/{id}/scenarios/{name}")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> Run(ScenarioQuery query, string id, string name, NegotiationStore store, IQuerySession session, CancellationToken ct)
@@ -109,7 +121,10 @@ public sealed record SaveScenarioRequest(string Name, WhatIfChanges Changes) : I
 }
 
 /// <summary>Query of a re-run: <c>asOf</c> (branch point, default today), <c>projectTo</c> (not before asOf), <c>knownAt</c>.</summary>
-public sealed record ScenarioQuery(DateOnly? AsOf, DateOnly? ProjectTo, DateTimeOffset? KnownAt) : IQueryRequest<ScenarioQuery>
+public sealed record ScenarioQuery(
+    [Description("Branch point. Default today.")] DateOnly? AsOf,
+    [Description("Projection date (not before asOf).")] DateOnly? ProjectTo,
+    [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<ScenarioQuery>
 {
     /// <inheritdoc/>
     public static string[] Parameters => ["asOf", "projectTo", "knownAt"];

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Text.Json;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Http;
@@ -17,6 +18,9 @@ namespace Normalization.Api.WhatIf;
 public static class WhatIfEndpoint
 {
     /// <summary>200 <see cref="WhatIfResponse"/>, 422 when a change breaks the rules, 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
+    [Tags("What-if"), EndpointSummary("What if")]
+    [EndpointDescription("Branches the recorded history at asOf, applies hypothetical additions, removals and replacements, and answers with the projected state and its comparison with the baseline. Nothing is stored (docs/what-if.md).")]
+    [ProducesResponseType<WhatIfResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/what-if")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> Post(WhatIfRequest request, string id, NegotiationStore store, CancellationToken ct)

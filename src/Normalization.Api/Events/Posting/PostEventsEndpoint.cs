@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Normalization.Api.Http;
 using Normalization.Api.Security;
@@ -19,6 +20,10 @@ public static class PostEventsEndpoint
     /// Appends the batch (<see cref="NegotiationStore.AppendAsync"/>) and maps the outcome: 404 <c>negotiation_not_found</c>,
     /// 409 <c>version_conflict</c> (with <c>currentVersion</c>), 422 <c>validation_failed</c>, or 201 <see cref="PostEventsResponse"/>.
     /// </summary>
+    [Tags("Events"), EndpointSummary("Post events")]
+    [EndpointDescription("Appends a batch of flat events atomically: all stored or none. An eventId already stored is reported as a duplicate and not stored twice. At most 1000 events and 1 MiB. 409 version_conflict when expectedVersion is stale; 422 for events that are well-formed but wrong for this negotiation.")]
+    [ProducesResponseType<PostEventsResponse>(StatusCodes.Status201Created)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/events")]
     public static async Task<IResult> Post(PostEventsRequest request, string id, NegotiationStore store, ClaimsPrincipal user, string traceIdentifier, CancellationToken ct)
     {

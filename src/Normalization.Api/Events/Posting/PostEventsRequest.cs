@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
@@ -70,4 +71,4 @@ public sealed record PostEventsResponse(string Id, int Version, IReadOnlyList<Po
 }
 
 /// <summary>One posted event in <see cref="PostEventsResponse"/>: its id and <c>stored</c> or <c>duplicate</c>.</summary>
-public sealed record PostedEventStatus(Guid EventId, string Status);
+public sealed record PostedEventStatus(Guid EventId, [property: AllowedValues("stored", "duplicate")] string Status);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -41,6 +42,10 @@ public static class RetractEventEndpoint
     /// Appends the retraction: 404 <c>negotiation_not_found</c> / <c>event_not_found</c>, 409 <c>already_retracted</c>,
     /// 422 when it is invalid for this negotiation, else 201 <see cref="RetractResponse"/>.
     /// </summary>
+    [Tags("Events"), EndpointSummary("Retract an event")]
+    [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted.")]
+    [ProducesResponseType<RetractResponse>(StatusCodes.Status201Created)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
     public static async Task<IResult> Post(RetractRequest request, string id, [NotBody] EventRetracted retraction, NegotiationStore store, ClaimsPrincipal user,
         string traceIdentifier, CancellationToken ct)

@@ -4,6 +4,7 @@ using JasperFx.CodeGeneration;
 using JasperFx.CodeGeneration.Frames;
 using JasperFx.CodeGeneration.Model;
 using JasperFx.Core.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
 using Wolverine.Http;
 using Wolverine.Http.CodeGen;
 
@@ -45,13 +46,13 @@ public sealed class RequestBinding : IParameterStrategy
     /// </summary>
     internal sealed class ReadRequestFrame : AsyncFrame
     {
-        readonly bool _body;
+        public bool Body { get; }
         Variable? _http;
         Variable? _clock;
 
         public ReadRequestFrame(Type type, bool body)
         {
-            _body = body;
+            Body = body;
             Request = new Variable(type, Variable.DefaultArgName(type), this);
         }
 
@@ -70,8 +71,8 @@ public sealed class RequestBinding : IParameterStrategy
             var problem = Request.Usage + "Problem";
             var reader = typeof(RequestReader).FullNameInCode();
             var type = Request.VariableType.FullNameInCode();
-            writer.WriteComment(_body ? "Reading the request body strictly (JsonBody, then the record's Read)" : "Reading the query string strictly");
-            writer.Write(_body
+            writer.WriteComment(Body ? "Reading the request body strictly (JsonBody, then the record's Read)" : "Reading the query string strictly");
+            writer.Write(Body
                 ? $"var ({Request.Usage}, {problem}) = await {reader}.{nameof(RequestReader.BodyAsync)}<{type}>({_http!.Usage}, {_clock!.Usage}).ConfigureAwait(false);"
                 : $"var ({Request.Usage}, {problem}) = {reader}.{nameof(RequestReader.Query)}<{type}>({_http!.Usage}.Request, {_clock!.Usage});");
             writer.Write($"BLOCK:if ({problem} != null)");
@@ -88,7 +89,11 @@ public sealed class RequestBinding : IParameterStrategy
 /// Wolverine HTTP policy (registered in Program.cs with <c>AddPolicy</c>), run once the chains are built: the request read
 /// (<see cref="RequestBinding"/>) becomes the first step of every handler — ahead of the steps added by <c>[Middleware]</c>,
 /// which Wolverine puts first — so a bad body or query is a 400 before a <c>Load</c> step can answer 404; and an endpoint's
-/// <see cref="StreamVersion"/> parameter gets the value loaded by <see cref="KnownNegotiation"/>.
+/// <see cref="StreamVersion"/> parameter gets the value loaded by <see cref="KnownNegotiation"/>. It also puts the
+/// request's contract into the endpoint's metadata, where ApiExplorer and the OpenAPI document read it: the request record
+/// (<see cref="RequestRecordMetadata"/>), the problems its reading can answer (400; a body also 413 and 415), 503
+/// <c>database_unavailable</c> on every endpoint; and it drops the 200 <c>IResult</c> / bare 404 that Wolverine infers
+/// from an <c>IResult</c> return (the endpoint's <c>[ProducesResponseType]</c> / <c>[ProducesProblem]</c> say what it answers).
 /// </summary>
 public sealed class RequestStepOrder : IHttpPolicy
 {
@@ -98,6 +103,18 @@ public sealed class RequestStepOrder : IHttpPolicy
         foreach (var chain in chains)
         {
             var reads = chain.Middleware.OfType<RequestBinding.ReadRequestFrame>().ToList();
+            foreach (var read in reads)
+            {
+                chain.Metadata.WithMetadata(new RequestRecordMetadata(read.Request.VariableType, read.Body), ProducesProblemAttribute.Of(StatusCodes.Status400BadRequest));
+                if (read.Body)
+                    chain.Metadata.WithMetadata(ProducesProblemAttribute.Of(StatusCodes.Status413PayloadTooLarge), ProducesProblemAttribute.Of(StatusCodes.Status415UnsupportedMediaType));
+            }
+            chain.Metadata.WithMetadata(ProducesProblemAttribute.Of(StatusCodes.Status503ServiceUnavailable));
+            chain.Metadata.Finally(endpoint =>
+            {
+                var inferred = endpoint.Metadata.OfType<IProducesResponseTypeMetadata>().Where(m => m.Type is null || m.Type == typeof(void) || m.Type == typeof(IResult)).ToList();
+                foreach (var m in inferred) endpoint.Metadata.Remove(m);
+            });
             foreach (var read in reads) chain.Middleware.Remove(read);
             var firstStep = chain.Middleware.FindIndex(f => f is MethodCall);
             chain.Middleware.InsertRange(firstStep < 0 ? chain.Middleware.Count : firstStep, reads);
@@ -112,3 +129,6 @@ public sealed class RequestStepOrder : IHttpPolicy
         }
     }
 }
+
+/// <summary>Endpoint metadata: the endpoint's request record and whether it is the JSON body (else the query string).</summary>
+public sealed record RequestRecordMetadata(Type Type, bool Body);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using System.Text.Json;
 using Normalization.Api.Http;
@@ -15,6 +16,9 @@ namespace Normalization.Api.Negotiations.Creating;
 public static class CreateNegotiationEndpoint
 {
     /// <summary>Starts the stream; 409 <c>negotiation_exists</c> when the id is taken, else 201 with the initial state.</summary>
+    [Tags("Negotiations"), EndpointSummary("Create a negotiation")]
+    [EndpointDescription("Opens a negotiation between exactly two parties, with optional mediators and baseline. 201 with Location and the initial state.")]
+    [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status201Created), ProducesProblem(StatusCodes.Status409Conflict)]
     [WolverinePost("/api/negotiations")]
     public static async Task<IResult> Post(CreateNegotiationRequest request, NegotiationStore store, ClaimsPrincipal user, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
@@ -13,6 +15,9 @@ namespace Normalization.Api.Negotiations.GettingState;
 public static class StateEndpoints
 {
     /// <summary>The state today (or on the pending date of a window that has not yet closed), from the head.</summary>
+    [Tags("Negotiations"), EndpointSummary("Current state")]
+    [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version.")]
+    [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}")]
     public static async Task<IResult> Current(NoQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
@@ -23,6 +28,9 @@ public static class StateEndpoints
     }
 
     /// <summary>The state as of a date, as known at an instant; 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
+    [Tags("Negotiations"), EndpointSummary("Time travel")]
+    [EndpointDescription("The state as of a date, optionally as the record stood at an instant (knownAt: events recorded later, such as retractions, are ignored) and with a confidence threshold.")]
+    [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/state")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> AsOf(StateQuery query, string id, StreamVersion version, NegotiationStore store, CancellationToken ct)
@@ -34,6 +42,9 @@ public static class StateEndpoints
     }
 
     /// <summary>The stage transitions in [from, to]; with from, the stage in force on from opens the range.</summary>
+    [Tags("Negotiations"), EndpointSummary("Stage history")]
+    [EndpointDescription("The stage transitions in [from, to] with the rule and the event ids behind each; with from, the stage in force on from comes first.")]
+    [ProducesResponseType<StageHistoryResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/stages")]
     public static async Task<IResult> Stages(StagesQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
@@ -55,7 +66,10 @@ public static class StateEndpoints
 }
 
 /// <summary>Query of GET …/state: <c>asOf</c> (a domain date, end of a period; default today), <c>knownAt</c> (an instant), <c>minConfidence</c>.</summary>
-public sealed record StateQuery(DateOnly? AsOf, DateTimeOffset? KnownAt, Confidence? MinConfidence) : IQueryRequest<StateQuery>
+public sealed record StateQuery(
+    [Description("Date to answer for: YYYY-MM-DD, or YYYY-MM / YYYY meaning the end of that period. Default today.")] DateOnly? AsOf,
+    [Description("ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): read the record as it was then.")] DateTimeOffset? KnownAt,
+    [Description("Leave out events below this confidence. Default Reported.")] Confidence? MinConfidence) : IQueryRequest<StateQuery>
 {
     /// <inheritdoc/>
     public static string[] Parameters => ["asOf", "knownAt", "minConfidence"];
@@ -74,7 +88,10 @@ public sealed record StateQuery(DateOnly? AsOf, DateTimeOffset? KnownAt, Confide
 }
 
 /// <summary>Query of GET …/stages: <c>from</c>, <c>to</c> (domain dates; from not after to), <c>knownAt</c>.</summary>
-public sealed record StagesQuery(DateOnly? From, DateOnly? To, DateTimeOffset? KnownAt) : IQueryRequest<StagesQuery>
+public sealed record StagesQuery(
+    [Description("First date (YYYY-MM-DD, YYYY-MM, YYYY).")] DateOnly? From,
+    [Description("Last date. Default today.")] DateOnly? To,
+    [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<StagesQuery>
 {
     /// <inheritdoc/>
     public static string[] Parameters => ["from", "to", "knownAt"];

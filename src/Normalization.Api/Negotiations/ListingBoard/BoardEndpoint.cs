@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
@@ -13,6 +15,9 @@ namespace Normalization.Api.Negotiations.ListingBoard;
 public static class BoardEndpoint
 {
     /// <summary>A page of the board, ordered by id, filtered by today's stage and by party code.</summary>
+    [Tags("Negotiations"), EndpointSummary("The board")]
+    [EndpointDescription("Every negotiation with its stage today, ordered by id; filter by stage and party; paged.")]
+    [ProducesResponseType<BoardPage>(StatusCodes.Status200OK)]
     [WolverineGet("/api/negotiations")]
     public static async Task<IResult> Get(BoardQuery query, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {
@@ -38,7 +43,11 @@ public static class BoardEndpoint
 }
 
 /// <summary>Query of the board: <c>stage</c> (a <see cref="Stage"/> name), <c>party</c> (a code), <c>page</c> (from 1), <c>pageSize</c> (1–200, default 50).</summary>
-public sealed record BoardQuery(Stage? Stage, string? Party, int Page, int PageSize) : IQueryRequest<BoardQuery>
+public sealed record BoardQuery(
+    [Description("Only negotiations at this stage today.")] Stage? Stage,
+    [Description("Only negotiations with this party code (case-insensitive).")] string? Party,
+    [Description("Page number, from 1.")] int Page,
+    [Description("Items per page, 1–200 (default 50).")] int PageSize) : IQueryRequest<BoardQuery>
 {
     /// <inheritdoc/>
     public static string[] Parameters => ["stage", "party", "page", "pageSize"];
