@@ -1,3 +1,4 @@
+using Marten;
 using Normalization.Api.Telemetry;
 using JasperFx;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -76,6 +77,11 @@ builder.Services.CritterStackDefaults(x =>
 });
 
 builder.Services.AddNormalizationStorage(connectionString);
+// NegotiationFold is registered as an async projection only so that Marten's rebuild tooling can run it; the append path
+// keeps the same read models inline (Storage/NegotiationFoldProjection.cs). No daemon is meant to run it, so Marten's
+// "The async daemon is disabled … will not be executed" start-up warning is a false alarm: ExternallyManaged says the
+// projection's upkeep is done outside Marten's daemon, which keeps Marten's daemon off (as Disabled does) and quiet.
+builder.Services.ConfigureMarten(opts => opts.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged);
 builder.Services.AddSingleton<Importer>();
 builder.Services.AddSingleton<Exporter>();
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
