@@ -111,6 +111,8 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
             Schema = type == typeof(DateOnly) ? new OpenApiSchema { Type = JsonSchemaType.String, Pattern = OpenApiSchemas.DatePattern }
                 : type == typeof(DateTimeOffset) ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }
                 : type == typeof(int) ? new OpenApiSchema { Type = JsonSchemaType.Integer }
+                : parameter?.GetCustomAttribute<EventTypeNameAttribute>() is not null
+                    ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Domain.Catalog.EventCatalog.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
                 : type.IsEnum ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
                 : new OpenApiSchema { Type = JsonSchemaType.String },
         };
@@ -197,3 +199,7 @@ public sealed class OpenApiTypes : IOpenApiSchemaTransformer
         [typeof(PostEventsResponse)] = () => OpenApiExamples.PostEventsResponse,
     };
 }
+
+/// <summary>A query parameter that names an event type of the catalog: its schema is the enum of the catalog's names.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class EventTypeNameAttribute : Attribute;

@@ -18,7 +18,7 @@ public enum TimelineExport { None, Csv, Ndjson }
 public sealed record TimelineQuery(
     [Description("Events on or after this date.")] DateOnly? From,
     [Description("Events on or before this date (YYYY-MM / YYYY: end of that period).")] DateOnly? To,
-    [Description("Only this event type (case-insensitive; GET /api/event-types lists them).")] string? Type,
+    [Description("Only this event type (case-insensitive; GET /api/event-types lists them).")] [EventTypeName] string? Type,
     [Description("Only events by this party code.")] string? Actor,
     [Description("Page number, from 1.")] int Page,
     [Description("1–500 (JSON, default 100); 1–100000 for exports (default everything).")] int PageSize,
