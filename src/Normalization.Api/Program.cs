@@ -6,6 +6,7 @@ using Normalization.Api.Commands;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
 using Normalization.Api.Importing;
+using Normalization.Api.Readers;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
@@ -82,13 +83,17 @@ builder.Services.AddNormalizationStorage(connectionString);
 // "The async daemon is disabled … will not be executed" start-up warning is a false alarm: ExternallyManaged says the
 // projection's upkeep is done outside Marten's daemon, which keeps Marten's daemon off (as Disabled does) and quiet.
 builder.Services.ConfigureMarten(opts => opts.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged);
+builder.AddReaders();
 builder.Services.AddSingleton<Importer>();
+builder.Services.AddSingleton<Library>();
 builder.Services.AddSingleton<Exporter>();
 // First run: load the seed history into an empty store (after Marten's own startup work, registered above).
 builder.Services.AddHostedService<ReadModelUpgrade>();
 
 // Writes need an API key; with none configured, the run command makes a development key once.
-if (!dataCommand && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
+// Only in Development: a Production image (or a read-only tracker) never mints a key of its own.
+if (!dataCommand && builder.Environment.IsDevelopment() && !ReaderSettings.From(builder.Configuration).IsReadOnly
+    && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
 {
     string dataRoot;
     try { dataRoot = PostgresLocator.ResolveDataRoot(); }
@@ -114,6 +119,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHardening();
+app.UseReaders();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -121,6 +127,7 @@ app.UseAuthorization();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapGet("/negotiations/{id}", (string id) => Results.File("negotiation.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+app.MapGet("/embed/{id}", (string id) => Results.File("embed.html", "text/html; charset=utf-8")).ExcludeFromDescription();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

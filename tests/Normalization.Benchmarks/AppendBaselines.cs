@@ -3,6 +3,7 @@ using JasperFx.Events;
 using Marten;
 using Normalization.Domain.Catalog;
 using Microsoft.Extensions.DependencyInjection;
+using Normalization.Api.Storage;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -21,7 +22,8 @@ public sealed partial class Measurements
         var s = new Section("9", "Single append against physical baselines", "One event appended directly (`NegotiationStore.AppendAsync`, one client, dated after " +
             "everything: the head continues) to negotiations of each size, against (a) a plain single-row jsonb `INSERT … COMMIT` of the same event's JSON into a " +
             "table with only a primary key (Npgsql, same server, same pool) and (b) raw Marten: `AppendExclusive` + `SaveChangesAsync` of the same event onto a " +
-            "Marten stream of the same size, no read models. Runs alternate the three; p50 over the appends of a run, median over runs.");
+            "Marten stream of the same size, no read models. Runs alternate the three; p50 over the appends of a run, median over runs. Then throughput at 1 / 8 / 32 concurrent clients, " +
+            "each on its own 1,000-event negotiation (and its own raw stream), one event per append, the three alternating per run.");
         await using (var conn = await env.DataSource.OpenConnectionAsync())
         await using (var cmd = new NpgsqlCommand("drop table if exists bench_insert; create table bench_insert (id bigserial primary key, data jsonb not null)", conn))
             await cmd.ExecuteNonQueryAsync();
@@ -41,7 +43,9 @@ public sealed partial class Measurements
                 var a = new List<double>(); var b = new List<double>(); var c = new List<double>();
                 for (var k = 0; k < o.AppendBaselineOps; k++)
                 {
-                    var e = AppendEvent(counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(day++ / 2)) };
+                    // Two appends a day, of the same type (same-day rank) and ascending ids: each one sorts after everything folded.
+                    var d = day++ / 2;
+                    var e = Ascending(AppendEvent(d), counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(d)) };
                     a.Add(await DirectAsync(id, e));
                     b.Add(await InsertAsync(EventJson.Serialize(e)));
                     c.Add(await RawMartenAsync(raw, e with { EventId = Guid.NewGuid() }));
@@ -56,11 +60,111 @@ public sealed partial class Measurements
                 "≥ 0.80 of raw Marten", sm.Median / so.Median >= 0.8));
             s.Rows.Add(new Row($"{n:N0} events", "append p50 (ms)", so, null, null, null, "", "≤ 3 ms, flat across sizes", so.Median <= 3));
         }
+        await ThroughputAsync(s, counter);
+        await BulkAgainstMartenAsync(s);
         s.Notes.Add("At one client, throughput is the inverse of latency, so the ratio of p50 latencies is the ratio of throughputs.");
-        s.Notes.Add("The append rewrites the fold's head document (it grows with the state: stage history, closed ledger entries): issue 15's part 6 " +
-            "(a head that does not grow with history) is not built yet, so the product's p50 follows the state's size.");
+        s.Notes.Add("The head is not stored (issue 15, part 6): an end append writes the event, one index row and the board row in Marten's one batch, " +
+            "and the head stays in the process's memory by stream version (docs/architecture.md, Storage). What remains above raw Marten is the duplicate check " +
+            "(one round trip), the board row and index row in the batch, and the fold's CPU (two `StateAt` for the board).");
         return s;
     }
+
+    /// <summary>
+    /// Throughput at 1 / 8 / 32 clients, each on its own negotiation (1,000 events) and its own raw Marten stream and
+    /// appending one event at a time: ours (`AppendAsync`) against plain INSERT+COMMIT and raw Marten at the same concurrency.
+    /// </summary>
+    async Task ThroughputAsync(Section s, int counter)
+    {
+        foreach (var clients in o.Concurrency)
+        {
+            var ids = Enumerable.Range(0, clients).Select(c => $"tp-{clients}-{c}").ToArray();
+            var raws = ids.Select(i => "raw-" + i).ToArray();
+            for (var c = 0; c < clients; c++)
+            {
+                await ImportFileAsync(WriteHistory(ids[c], 1_000), ids[c]);
+                await RawStreamAsync(raws[c], 1_000);
+            }
+            var ops = o.Quick ? 3 : Math.Max(10, 320 / clients);
+            var days = new int[clients];
+            // Dated from 2025 on, a day per 16 appends: every append comes after everything folded, and none after today.
+            // The same type all day (same-day rank) and ascending ids: each append sorts after everything folded.
+            NegotiationEvent Next(int c)
+            {
+                var d = days[c]++ / 16;
+                return Ascending(AppendEvent(d), counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(d)) };
+            }
+            async Task<double> Rate(Func<int, Task> one)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () => { for (var k = 0; k < ops; k++) await one(c); })));
+                return clients * ops / (Ms(Stopwatch.GetTimestamp() - t0) / 1000);
+            }
+            var ours = new List<double>(); var insert = new List<double>(); var marten = new List<double>();
+            for (var r = -1; r < o.Runs; r++)
+            {
+                var a = await Rate(async c => await DirectAsync(ids[c], Next(c)));
+                var b = await Rate(async c => await InsertAsync(EventJson.Serialize(Next(c))));
+                var m = await Rate(async c => await RawMartenAsync(raws[c], Next(c) with { EventId = Guid.NewGuid() }));
+                if (r < 0) continue; // warm-up
+                ours.Add(a); insert.Add(b); marten.Add(m);
+            }
+            var so = Summary.Of(ours); var si = Summary.Of(insert); var sm = Summary.Of(marten);
+            s.Rows.Add(new Row($"{clients} client(s), own negotiations", "events/s", so, si, "plain jsonb `INSERT … COMMIT`", so.Median / si.Median, "of INSERT throughput",
+                "≥ 0.25 of INSERT", so.Median / si.Median >= 0.25));
+            s.Rows.Add(new Row($"{clients} client(s), own negotiations", "events/s", so, sm, "raw Marten `AppendExclusive` + save", so.Median / sm.Median, "of raw Marten throughput",
+                "≥ 0.80 of raw Marten", so.Median / sm.Median >= 0.8));
+        }
+    }
+
+    /// <summary>
+    /// A new negotiation's events stored in bulk: ours (<c>NegotiationStore.BulkAppendAsync</c>: Marten's rows, our index, the
+    /// fold and its checkpoints, one transaction) against Marten's own <c>BulkInsertEventsAsync</c> of the same events
+    /// (events and stream only) and a plain binary COPY of their JSON into a jsonb table. BENCH_BULK_EVENTS sets the size.
+    /// </summary>
+    async Task BulkAgainstMartenAsync(Section s)
+    {
+        var n = o.Quick ? 500 : BenchOptions.Env("BENCH_BULK_EVENTS") ?? 200_000;
+        var documents = env.Host.Services.GetRequiredService<IDocumentStore>();
+        var ours = new List<double>(); var marten = new List<double>(); var copy = new List<double>();
+        for (var r = -1; r < Math.Min(o.Runs, 3); r++)
+        {
+            var history = SyntheticHistory.Generate($"bulk-{r + 1}", n);
+            var events = history.Events.ToList();
+            var t0 = Stopwatch.GetTimestamp();
+            var outcome = await env.Store.BulkAppendAsync(history.Opening, create: true, null, events, "bench");
+            var a = Ms(Stopwatch.GetTimestamp() - t0) / 1000;
+            if (outcome is not BulkOutcome.Stored) throw new InvalidOperationException($"bulk {history.Opening.Id}: {outcome}");
+
+            var stream = new object[] { history.Opening }.Concat(events.Select(e => e with { EventId = Guid.NewGuid() })).ToArray();
+            t0 = Stopwatch.GetTimestamp();
+            await documents.BulkInsertEventsAsync([StreamAction.Start((IEventRegistry)((DocumentStore)documents).Options.Events, $"mbulk-{r + 1}", stream)]);
+            var b = Ms(Stopwatch.GetTimestamp() - t0) / 1000;
+
+            t0 = Stopwatch.GetTimestamp();
+            await using (var conn = await env.DataSource.OpenConnectionAsync())
+            {
+                await using (var cmd = new NpgsqlCommand("drop table if exists bench_copy; create table bench_copy (data jsonb not null)", conn)) await cmd.ExecuteNonQueryAsync();
+                await using var w = await conn.BeginBinaryImportAsync("copy bench_copy (data) from stdin (format binary)");
+                foreach (var e in events) { await w.StartRowAsync(); await w.WriteAsync(EventJson.Serialize(e), NpgsqlDbType.Jsonb); }
+                await w.CompleteAsync();
+            }
+            var c = Ms(Stopwatch.GetTimestamp() - t0) / 1000;
+            if (r < 0) continue; // warm-up
+            ours.Add(n / a); marten.Add(n / b); copy.Add(n / c);
+        }
+        var so = Summary.Of(ours); var sm = Summary.Of(marten); var sc = Summary.Of(copy);
+        s.Rows.Add(new Row($"bulk store of {n:N0} events (new negotiation)", "events/s", so, sm, "Marten `BulkInsertEventsAsync` (events + stream only)", so.Median / sm.Median,
+            "of Marten's bulk insert", "≥ 0.80 of Marten's bulk insert", so.Median / sm.Median >= 0.8));
+        s.Rows.Add(new Row($"bulk store of {n:N0} events (new negotiation)", "events/s", so, sc, "binary `COPY` of the events' JSON into a jsonb table", so.Median / sc.Median,
+            "of COPY"));
+    }
+
+    /// <summary>
+    /// The event with an eventId that grows with <paramref name="k"/> (first 8 hex digits), so events sharing a date are
+    /// appended in domain order (date, same-day rank, eventId): every append is one at the end, which is what this section
+    /// measures. With random ids, half of the same-day appends sorted before the previous one and refolded from a checkpoint.
+    /// </summary>
+    static NegotiationEvent Ascending(NegotiationEvent e, int k) => e with { EventId = new Guid(k, 0x4e5a, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, 0xbe) };
 
     async Task<double> InsertAsync(string json)
     {

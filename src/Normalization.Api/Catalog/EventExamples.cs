@@ -45,6 +45,7 @@ public static class EventExamples
         FieldKind.Event => new JsonObject { ["type"] = "TalksHeld", ["occurredOn"] = "2025-03-20", ["actor"] = "US", ["participants"] = new JsonArray("US", "TB") },
         _ when f.Format == FieldFormat.PartyCode => "QA",
         _ when f.Format == FieldFormat.CountryCode => "US",
+        _ when f.Format == FieldFormat.LanguageTag => "fr",
         _ => f.Name switch
         {
             "demandId" => "us-equipment",

@@ -19,7 +19,7 @@ public class DataInput : NetCoreInput
 public static class DataCommands
 {
     /// <summary>The names of the data commands, so Program can keep their stdout clean (logs go to stderr).</summary>
-    public static readonly string[] Names = ["import", "export", "state", "stages", "timeline", "what-if", "rebuild"];
+    public static readonly string[] Names = ["import", "export", "state", "stages", "timeline", "what-if", "rebuild", "library"];
 
     /// <summary>Where the commands write plain results (JSON, one-line summaries): the process's real stdout.</summary>
     public static TextWriter Results { get; private set; } = Console.Out;

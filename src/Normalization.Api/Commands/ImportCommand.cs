@@ -1,5 +1,6 @@
 using JasperFx.CommandLine;
 using Normalization.Api.Importing;
+using Normalization.Api.Importing.EventData;
 using Normalization.Domain.Negotiations;
 using Spectre.Console;
 
@@ -7,13 +8,13 @@ namespace Normalization.Api.Commands;
 
 public class ImportInput : DataInput
 {
-    [Description("The NDJSON or CSV history file")]
+    [Description("The history file: NDJSON, CSV, or event data (GDELT, ICEWS, POLECAT); gzip is read as it is")]
     public string File { get; set; } = "";
 
     [Description("The negotiation to import into (default: the one the file's first line declares)")]
     public string? IntoFlag { get; set; }
 
-    [Description("ndjson or csv (default: from the extension)")]
+    [Description("ndjson, csv, gdelt, icews or polecat (default: csv for .csv, else ndjson)")]
     public string? FormatFlag { get; set; }
 
     [Description("Title of a negotiation the file does not declare")]
@@ -24,9 +25,27 @@ public class ImportInput : DataInput
 
     [Description("Mediators, same form as --parties")]
     public string? MediatorsFlag { get; set; }
+
+    [Description("How far the record reaches (YYYY-MM-DD), for a negotiation the file does not declare")]
+    public string? CoveredUntilFlag { get; set; }
+
+    [Description("Event data: CODE=ACTOR, the actor code (country, group, code prefix or name) of a party; repeat for more (--party US=USA --party TB=AFGTAL)")]
+    public List<string> PartyFlag { get; set; } = [];
+
+    [Description("Event data: a file of CODE=ACTOR lines (# comments), instead of or beside --party")]
+    public string? PartyMapFlag { get; set; }
+
+    [Description("The file's encoding when it is not UTF-8 and has no byte-order mark, e.g. windows-1252")]
+    public string? EncodingFlag { get; set; }
+
+    [Description("Land the import as this saved what-if scenario (nothing enters the record) and show the stage it would give")]
+    public string? AsScenarioFlag { get; set; }
+
+    [Description("Append to the record (event data needs --commit or --as-scenario)")]
+    public bool CommitFlag { get; set; }
 }
 
-[Description("Import an NDJSON or CSV history into a new or existing negotiation (all or nothing; idempotent by eventId)", Name = "import")]
+[Description("Import a history (NDJSON, CSV) or event data (GDELT, ICEWS, POLECAT) into a negotiation, or as a what-if scenario (all or nothing; idempotent by eventId)", Name = "import")]
 public sealed class ImportCommand : DataCommand<ImportInput>
 {
     protected override async Task<bool> Run(ImportInput input, IServiceProvider services, CancellationToken ct)
@@ -37,7 +56,9 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         {
             Path = input.File, Format = input.FormatFlag, Into = input.IntoFlag, Title = input.TitleFlag,
             Parties = Parties(input.PartiesFlag, "parties"), Mediators = Parties(input.MediatorsFlag, "mediators"),
+            CoveredUntil = Date(input.CoveredUntilFlag, "covered-until"),
             PostedBy = "cli:" + Environment.UserName,
+            Encoding = input.EncodingFlag, PartyActors = PartyActors(input), Scenario = input.AsScenarioFlag, Commit = input.CommitFlag,
         };
         var importer = services.GetRequiredService<Importer>();
         var size = new FileInfo(input.File).Length;
@@ -78,11 +99,54 @@ public sealed class ImportCommand : DataCommand<ImportInput>
             await Console.Error.WriteLineAsync($"error: {report.ErrorCount} error(s) in {input.File}{more}; nothing was stored.");
             return false;
         }
-        var summary = new Table().AddColumns("Negotiation", "Created", "Events", "Stored", "Duplicates", "Seconds", "Events/s");
+        if (report.EventData is { } data)
+        {
+            var rows = new Table().Title("Event data").AddColumns("Rows", "Other actors", "Same party", "Ambiguous", "Repeated ids", "Mapped rows", "Merged events");
+            rows.AddRow(data.Rows.ToString("N0"), data.OtherActors.ToString("N0"), data.SameParty.ToString("N0"), data.Ambiguous.ToString("N0"),
+                data.RepeatedIds.ToString("N0"), data.MappedRows.ToString("N0"), data.Events.ToString("N0"));
+            Out.Write(rows);
+            if (data.Unmapped.Count + data.Ignored.Count > 0)
+            {
+                var codes = new Table().Title("Rows between the parties not imported, by code (docs/event-data.md)").AddColumns("Code", "Rows", "Why");
+                foreach (var (code, n) in data.Ignored) codes.AddRow(Esc(code), n.ToString("N0"), "ignored by the mapping");
+                foreach (var (code, n) in data.Unmapped) codes.AddRow(Esc(code), n.ToString("N0"), "no row in the mapping");
+                Out.Write(codes);
+            }
+        }
+        if (report.Scenario is { } scenario)
+        {
+            Out.Write(new Table().AddColumns("Negotiation", "Scenario", "Events", "Stage now", "Stage with the scenario")
+                .AddRow(Esc(report.NegotiationId), Esc(scenario), report.ScenarioEvents.ToString("N0"), Esc(report.StageNow), Esc(report.StageWithScenario)));
+            await Console.Error.WriteLineAsync($"Saved as scenario '{scenario}' (nothing entered the record): GET /api/negotiations/{report.NegotiationId}/scenarios/{scenario} re-runs it; import again with --commit to append it.");
+            return true;
+        }
+        var summary = new Table().AddColumns("Negotiation", "Created", "Events", "Stored", "Duplicates", "Blank rows", "Seconds", "Events/s");
         summary.AddRow(Esc(report.NegotiationId), report.Created ? "yes" : "no", report.Events.ToString("N0"), report.Stored.ToString("N0"),
-            report.Duplicates.ToString("N0"), report.Seconds.ToString("0.0"), report.EventsPerSecond.ToString("N0"));
+            report.Duplicates.ToString("N0"), report.BlankRows.ToString("N0"), report.Seconds.ToString("0.0"), report.EventsPerSecond.ToString("N0"));
         Out.Write(summary);
         return true;
+    }
+
+    /// <summary>
+    /// The <c>--party</c> values: JasperFx keeps only the last of a repeated flag, so the values of every <c>--party</c> on the
+    /// command line are read from it (<c>--party US=USA --party TB=AFGTAL</c> and <c>--party US=USA TB=AFGTAL</c> both work),
+    /// then the lines of <c>--party-map</c>.
+    /// </summary>
+    static IReadOnlyList<(string Party, string Actor)> PartyActors(ImportInput input)
+    {
+        var args = Environment.GetCommandLineArgs();
+        var values = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+            if (args[i] == "--party")
+                for (var j = i + 1; j < args.Length && !args[j].StartsWith("--", StringComparison.Ordinal); j++) values.Add(args[j]);
+        if (values.Count == 0) values.AddRange(input.PartyFlag);
+        var pairs = PartyMatcher.Parse(values, "--party");
+        if (input.PartyMapFlag is { } map)
+        {
+            if (!System.IO.File.Exists(map)) throw new CliException($"No file '{map}' (--party-map).");
+            pairs.AddRange(PartyMatcher.Parse(System.IO.File.ReadLines(map), map));
+        }
+        return pairs;
     }
 
     static IReadOnlyList<Party>? Parties(string? text, string flag)

@@ -1,3 +1,4 @@
+using Normalization.Api.Negotiations.Coverage;
 using JasperFx.CommandLine;
 using Normalization.Api.Importing;
 using Normalization.Api.Negotiations.GettingState;
@@ -34,7 +35,7 @@ public sealed class StateCommand : DataCommand<StateInput>
         var version = await RequireAsync(store, input.Id, ct);
         var knownAt = Instant(input.KnownAtFlag, "known-at");
         var asOf = Date(input.AsOfFlag, "as-of") ?? await DefaultDayAsync(store, input.Id, ct);
-        var s = await store.StateAsOfAsync(input.Id, asOf, knownAt, ct: ct)
+        var s = await CoveredState.StateAsOfAsync(store, input.Id, asOf, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
         if (input.JsonFlag) { WriteJson(Normalization.Api.Negotiations.GettingState.NegotiationStateResponse.Of(s, version, knownAt)); return true; }
 
@@ -43,7 +44,10 @@ public sealed class StateCommand : DataCommand<StateInput>
         Row("Negotiation", $"{Esc(s.NegotiationId)} — {Esc(s.Title)}");
         Row("Parties", Esc(string.Join(", ", s.Parties.Select(p => $"{p.Code} ({p.Name})"))));
         Row("As of", $"{s.AsOf:yyyy-MM-dd}{(knownAt is null ? "" : $" (as known at {knownAt:O})")}");
-        Row("Stage", $"[bold]{s.Stage}[/]{(s.StageSince is { } since ? $" since {since:yyyy-MM-dd}" : " (from the baseline)")}");
+        Row("Stage", $"[bold]{s.Stage}[/]{(s.StageSince is { } since ? $" since {since:yyyy-MM-dd}" : " (from the baseline)")}"
+            + (s.Extrapolated ? $" [yellow](extrapolated: the record ends {s.CoveredUntil:yyyy-MM-dd})[/]" : ""));
+        Row("Record", s.CoveredUntil is { } covered ? $"covered until {covered:yyyy-MM-dd}" : "coverage not declared");
+        Row("Representation", Esc(string.Join("; ", s.Representation.Select(r => $"{r.Sender} in {r.Host}: {r.Level?.ToString() ?? "not recorded"}"))));
         Row("Why", $"{Esc(s.Why.Rule)}: {Esc(s.Why.Description)}");
         Row("Momentum", $"{s.Momentum.Score:0.0} (previous {s.Momentum.PreviousScore:0.0}, {s.Momentum.Trend})");
         Row("Events", $"{s.EventCount} folded, last on {Esc(s.LastEventOn ?? "—")}");
@@ -68,9 +72,9 @@ public sealed class StagesCommand : DataCommand<StagesInput>
         await RequireAsync(store, input.Id, ct);
         var knownAt = Instant(input.KnownAtFlag, "known-at");
         var until = await DefaultDayAsync(store, input.Id, ct);
-        var s = await store.StateAsOfAsync(input.Id, until, knownAt, ct: ct)
+        var s = await CoveredState.StateAsOfAsync(store, input.Id, until, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
-        if (input.JsonFlag) { WriteJson(new { id = input.Id, to = until, knownAt, stage = s.Stage, stageSince = s.StageSince, transitions = s.StageHistory }); return true; }
+        if (input.JsonFlag) { WriteJson(new { id = input.Id, to = until, knownAt, stage = s.Stage, stageSince = s.StageSince, s.CoveredUntil, s.Extrapolated, transitions = s.StageHistory }); return true; }
         Out.Write(StageTable(s.StageHistory, $"Stages of {input.Id}"));
         return true;
     }
@@ -79,7 +83,7 @@ public sealed class StagesCommand : DataCommand<StagesInput>
     {
         var table = new Table().Title(Esc(title)).AddColumns("On", "From", "To", "Rule", "Why");
         foreach (var t in transitions)
-            table.AddRow(t.On?.ToString("yyyy-MM-dd") ?? "(baseline)", t.From?.ToString() ?? "", $"[bold]{t.To}[/]", Esc(t.Rule), Esc(t.Description));
+            table.AddRow((t.On?.ToString("yyyy-MM-dd") ?? "(baseline)") + (t.Projected == true ? " (projected)" : ""), t.From?.ToString() ?? "", $"[bold]{t.To}[/]", Esc(t.Rule), Esc(t.Description));
         return table;
     }
 }
@@ -143,7 +147,7 @@ public sealed class WhatIfCommand : DataCommand<WhatIfInput>
         var added = new List<NegotiationEvent>();
         var errors = new List<LineError>();
         using (var reader = File.OpenText(input.AddFlag))
-            foreach (var line in HistoryFile.Read(reader, HistoryFormat.Ndjson))
+            foreach (var line in HistoryFile.Read(reader))
             {
                 errors.AddRange(line.Errors);
                 if (line.Event is { } e) added.Add(e);

@@ -39,6 +39,7 @@ public sealed class OpenApiContract : IOpenApiDocumentTransformer
             Description = "Required on every POST. Keys are configured as ApiKeys:{name} = SHA-256 of the key, lower-case hex.",
         };
         EventReferences.PointAtTheUnion(doc);
+        Readers.ReadersOpenApi.Describe(doc);
         return Task.CompletedTask;
     }
 }
@@ -78,6 +79,12 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
                     op.Parameters.Add(QueryParameter(request.Type, name));
             }
         }
+        if (metadata.OfType<FileBodyAttribute>().FirstOrDefault() is { } file)
+            op.RequestBody = new OpenApiRequestBody
+            {
+                Required = true, Description = file.Description,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } } },
+            };
         if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeyAuthentication.WriterPolicy))
             op.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", doc)] = [] }];
         if (op.Responses is { } responses)
@@ -102,6 +109,7 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
 
     static OpenApiParameter QueryParameter(Type record, string name)
     {
+        if (name == Readers.TimeZones.Parameter) return Readers.ReadersOpenApi.TimeZoneParameter();
         var parameter = record.GetConstructors().SelectMany(c => c.GetParameters()).FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
         var type = parameter is null ? typeof(string) : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
         return new OpenApiParameter
@@ -114,7 +122,10 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
                 : parameter?.GetCustomAttribute<EventTypeNameAttribute>() is not null
                     ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Domain.Catalog.EventCatalog.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
                 : type.IsEnum ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
-                : new OpenApiSchema { Type = JsonSchemaType.String },
+                : type == typeof(bool) ? new OpenApiSchema { Type = JsonSchemaType.Boolean }
+                : parameter?.GetCustomAttribute<System.ComponentModel.DataAnnotations.AllowedValuesAttribute>() is { } allowed
+                    ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = allowed.Values.Select(v => (JsonNode)JsonValue.Create(v?.ToString())!).ToList() }
+                : new OpenApiSchema { Type = JsonSchemaType.String, Pattern = parameter?.GetCustomAttribute<System.ComponentModel.DataAnnotations.RegularExpressionAttribute>()?.Pattern },
         };
     }
 }
@@ -203,3 +214,14 @@ public sealed class OpenApiTypes : IOpenApiSchemaTransformer
 /// <summary>A query parameter that names an event type of the catalog: its schema is the enum of the catalog's names.</summary>
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class EventTypeNameAttribute : Attribute;
+
+/// <summary>
+/// An endpoint whose body is a file's raw bytes (read as a stream by its request record, not as JSON): the document shows
+/// an <c>application/octet-stream</c> body with this description.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class FileBodyAttribute(string description) : Attribute
+{
+    /// <summary>What the body is and its limits.</summary>
+    public string Description { get; } = description;
+}

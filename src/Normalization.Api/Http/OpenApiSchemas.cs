@@ -33,7 +33,7 @@ public static class OpenApiSchemas
             ("title", Str("Short summary.")),
             ("status", Int("HTTP status code.")),
             ("detail", Str("Explanation.")),
-            ("code", Str("Machine-readable code: validation_failed, malformed_json, empty_body, not_an_object, unsupported_media_type, payload_too_large, too_many_events, api_key_missing, api_key_invalid, negotiation_not_found, event_not_found, party_not_found, not_known_then, negotiation_exists, version_conflict, already_retracted.")),
+            ("code", Str("Machine-readable code: validation_failed, malformed_json, empty_body, not_an_object, unsupported_media_type, payload_too_large, too_many_events, api_key_missing, api_key_invalid, read_only, rate_limited, negotiation_not_found, event_not_found, party_not_found, not_known_then, negotiation_exists, version_conflict, already_retracted.")),
             ("errors", Arr(Ref("FieldError"), "Every field error (validation_failed only).")),
             ("currentVersion", Int("The negotiation's version (version_conflict only).")),
             ("expectedVersion", Int("The version the request expected (version_conflict only).")));
@@ -58,7 +58,9 @@ public static class OpenApiSchemas
             ("title", Str(null, maxLength: 200)),
             ("parties", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MinItems = 2, MaxItems = 2, Description = "Exactly two principals." }),
             ("mediators", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Party"), MaxItems = 20 }),
-            ("baseline", Ref("Baseline")));
+            ("baseline", Ref("Baseline")),
+            ("coveredUntil", Str("The last day the record is complete through; later dates are extrapolated. Omitted: not declared.", format: "date")),
+            ("tags", Arr(Str("A slug: 3–64 characters, lower-case letters, digits and single hyphens.", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "Labels for the board's tag filter, at most 10 (the shipped library: library).")));
         s["CreateNegotiationRequest"].Example().Set(OpenApiExamples.CreateNegotiation);
 
         // ---------------------------------------------------------------- events
@@ -78,6 +80,11 @@ public static class OpenApiSchemas
         s["PostEventsRequest"] = Obj("A batch of events, stored atomically (all or none). At most 1000 events and 1 MiB.", ["events"],
             ("expectedVersion", Int("Optimistic concurrency: the version you last saw; 409 when the negotiation has moved on.", minimum: 1)),
             ("events", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Event"), MinItems = 1, MaxItems = 1000 }));
+        s["CoverageRequest"] = Obj("Declare how far the record reaches: appends a RecordReviewed.", ["coveredUntil"],
+            ("coveredUntil", Str("The last day the record is complete through: YYYY-MM-DD, YYYY-MM or YYYY (end of that period).", pattern: DatePattern)),
+            ("occurredOn", Str("When the review was made. Default today.", pattern: DatePattern)),
+            ("actor", Str("Who reviewed. Default EDITOR.")),
+            ("eventId", Str("The review's own id (idempotency). Generated when absent.", format: "uuid")));
         s["RetractRequest"] = Obj("Retract an event: the fold reads history as if it never happened.", ["reason"],
             ("reason", Str("Why (required).", maxLength: 2000)),
             ("occurredOn", Str("When it was retracted. Default today.", pattern: DatePattern)),
@@ -161,6 +168,7 @@ public static class OpenApiSchemas
     {
         FieldFormat.PartyCode => "^[A-Z][A-Z0-9-]{0,15}$",
         FieldFormat.CountryCode => "^[A-Z]{2}$",
+        FieldFormat.LanguageTag => "^[a-z]{2,3}(-[A-Z]{2})?$",
         _ => null,
     };
 

@@ -12,11 +12,11 @@ public enum ExportFormat { Ndjson, Csv, Stages }
 /// <summary>
 /// Writes a negotiation out as it was known at a given time: its history (NDJSON with the declaring first line, or
 /// CSV in the timeline layout), in recording order, so that importing it into another negotiation gives the same
-/// states; or its stage history (CSV: on,from,to,rule,eventIds).
+/// states; or its stage history (CSV: on,from,to,rule,eventIds,projected).
 /// </summary>
 public sealed class Exporter(NegotiationStore store)
 {
-    public static readonly string[] StageColumns = ["on", "from", "to", "rule", "eventIds"];
+    public static readonly string[] StageColumns = ["on", "from", "to", "rule", "eventIds", "projected"];
 
     public static ExportFormat FormatOf(string? format, string? path) =>
         (format ?? (path is not null && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson")).ToLowerInvariant() switch
@@ -33,6 +33,15 @@ public sealed class Exporter(NegotiationStore store)
         if (await store.VersionAsync(id, ct) is null) throw new ImportException($"No negotiation '{id}'.");
         var history = await store.LoadHistoryAsync(id, knownAt, ct)
             ?? throw new ImportException($"The negotiation '{id}' was not yet recorded at {knownAt:O}.");
+        return await WriteAsync(history, format, output);
+    }
+
+    /// <summary>
+    /// Writes a loaded history (the CLI's <c>export</c> and <c>GET /api/negotiations/{id}/export</c> share it); returns the
+    /// number of records written. Loading is separate so the HTTP endpoint can answer 404 before it starts the body.
+    /// </summary>
+    public async Task<int> WriteAsync(History history, ExportFormat format, TextWriter output)
+    {
         switch (format)
         {
             case ExportFormat.Ndjson:
@@ -70,6 +79,6 @@ public sealed class Exporter(NegotiationStore store)
 
     public static string StageRow(StageTransition t) => string.Join(",", new[]
     {
-        t.On?.ToString("yyyy-MM-dd") ?? "", t.From?.ToString() ?? "", t.To.ToString(), t.Rule, string.Join(" ", t.EventIds),
+        t.On?.ToString("yyyy-MM-dd") ?? "", t.From?.ToString() ?? "", t.To.ToString(), t.Rule, string.Join(" ", t.EventIds), t.Projected == true ? "true" : "",
     }.Select(TimelineEndpoint.Escape));
 }

@@ -1,4 +1,10 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten;
+using Normalization.Api.Importing.EventData;
+using Normalization.Api.Importing.Files;
+using Normalization.Api.WhatIf;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Histories;
@@ -20,7 +26,19 @@ public sealed record ImportRequest
     public string? Title { get; init; }
     public IReadOnlyList<Party>? Parties { get; init; }
     public IReadOnlyList<Party>? Mediators { get; init; }
+    /// <summary>How far the record reaches, for a negotiation the file does not declare (a CSV); NDJSON files declare it on their first line.</summary>
+    public DateOnly? CoveredUntil { get; init; }
     public string PostedBy { get; init; } = "import";
+    /// <summary>The text's encoding when it is not UTF-8 and has no byte-order mark (e.g. windows-1252).</summary>
+    public string? Encoding { get; init; }
+    /// <summary>Event data: which actor codes are which party (<c>US</c>, <c>USA</c>), at least one for each of the two parties.</summary>
+    public IReadOnlyList<(string Party, string Actor)> PartyActors { get; init; } = [];
+    /// <summary>Land the import as this saved what-if scenario instead of appending it (nothing enters the record).</summary>
+    public string? Scenario { get; init; }
+    /// <summary>Append to the record. Our own formats append unless <see cref="Scenario"/> is given; event data needs it said.</summary>
+    public bool Commit { get; init; }
+    /// <summary>For gzip input: the most bytes the text may decompress to (HTTP); null: no limit.</summary>
+    public long? MaxDecompressedBytes { get; init; }
     /// <summary>At most this many errors are reported (all are counted).</summary>
     public int MaxErrors { get; init; } = 200;
 }
@@ -37,6 +55,18 @@ public sealed record ImportReport
     public int Stored { get; init; }
     public int Duplicates { get; init; }
     public int ErrorCount { get; init; }
+    /// <summary>The format read: ndjson, csv, gdelt, icews or polecat.</summary>
+    public string Format { get; init; } = "";
+    /// <summary>Rows skipped because every cell was empty or blank.</summary>
+    public int BlankRows { get; init; }
+    /// <summary>Event data: how its rows were filtered, mapped and merged (null for our own formats).</summary>
+    public EventDataTally? EventData { get; init; }
+    /// <summary>When the import landed as a saved what-if scenario: its name (nothing was stored in the record).</summary>
+    public string? Scenario { get; init; }
+    /// <summary>With <see cref="Scenario"/>: the events the scenario adds, the stage today without them and the stage it would give.</summary>
+    public int ScenarioEvents { get; init; }
+    public string? StageNow { get; init; }
+    public string? StageWithScenario { get; init; }
     public IReadOnlyList<LineError> Errors { get; init; } = [];
     public double Seconds { get; init; }
     public double EventsPerSecond => Seconds > 0 ? Stored / Seconds : 0;
@@ -51,20 +81,42 @@ public sealed record ImportReport
 /// (COPY into Marten's event table and the index, one fold over the whole record, checkpoints written once).
 /// Idempotent by eventId: events already stored are counted as duplicates.
 /// </summary>
-public sealed class Importer(NegotiationStore store)
+public sealed class Importer(NegotiationStore store, IDocumentStore documents, TimeProvider time)
 {
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         if (!File.Exists(request.Path)) throw new ImportException($"No file '{request.Path}'.");
         var format = HistoryFile.FormatOf(request.Path, request.Format);
+        var eventData = format is HistoryFormat.Gdelt or HistoryFormat.Icews or HistoryFormat.Polecat;
+        var formatName = format.ToString().ToLowerInvariant();
+        if (request.Scenario is { } name && !ScenarioEndpoints.IsName(name))
+            throw new ImportException($"--as-scenario '{name}': a scenario name is 1–64 lower-case letters, digits and single hyphens.");
+        if (request.Scenario is not null && request.Commit)
+            throw new ImportException("Give --as-scenario NAME to review the import as a what-if, or --commit to append it, not both.");
+        if (eventData && request.Scenario is null && !request.Commit)
+            throw new ImportException("Event data is machine-coded: give --as-scenario NAME to land it as a what-if scenario and see the stage it would give, or --commit to append it to the record.");
+        PartyMatcher? parties = null;
+        if (eventData)
+        {
+            if (request.Into is null) throw new ImportException("Give the negotiation to import event data into: --into <id>.");
+            parties = new PartyMatcher(request.PartyActors);
+        }
+        else if (request.PartyActors.Count > 0) throw new ImportException("--party maps actor codes of event data (--format gdelt, icews or polecat); NDJSON and CSV name the parties by their own codes.");
         var clock = Stopwatch.StartNew();
-        var total = new FileInfo(request.Path).Length;
+
+        using var source = ImportSource.Open(request.Path, format, request.Encoding, parties, request.Into, request.MaxDecompressedBytes);
+        var total = source.Length;
+        using var lines = source.Lines.GetEnumerator();
+        NdjsonHistory.Line? first;
+        try { first = lines.MoveNext() ? lines.Current : null; }
+        catch (TextFault fault) { return Failed(request.Into ?? "", [fault.Error], 1) with { Format = formatName }; }
 
         // Which negotiation: --into, else the file's declaring line.
-        var declared = format == HistoryFormat.Ndjson ? FirstLineOpening(request.Path) : null;
-        if (declared is { Errors.Count: > 0 }) return Failed(request.Into ?? "", declared.Errors, declared.Errors.Count);
-        var id = request.Into ?? declared?.Opening?.Id
-            ?? throw new ImportException("No negotiation to import into: give --into <id>, or start the file with a line declaring the negotiation (type NegotiationOpened).");
+        var declared = format == HistoryFormat.Ndjson && first?.Opening is not null ? first : null;
+        var id = request.Into ?? declared?.Opening?.Id;
+        if (id is null && first is { Errors.Count: > 0 }) return Failed("", first.Errors, first.Errors.Count) with { Format = formatName };
+        if (id is null)
+            throw new ImportException("No negotiation to import into: give --into <id>, or start the file with a line declaring the negotiation (type NegotiationOpened).");
 
         // The version first: an append landing after it makes the bulk write refuse (it validated against less).
         var versionBefore = await store.VersionAsync(id, ct);
@@ -73,9 +125,15 @@ public sealed class Importer(NegotiationStore store)
         var create = history is null;
         if (history is not null) opening = history.Opening;
         else if (declared?.Opening is { } d) opening = d with { Id = id };
-        else if (request.Parties is { Count: > 0 } parties)
-            opening = new NegotiationOpened { Id = id, Title = request.Title ?? id, Parties = parties, Mediators = request.Mediators ?? [], Baseline = new Baseline() };
+        else if (request.Parties is { Count: > 0 } partyList)
+            opening = new NegotiationOpened { Id = id, Title = request.Title ?? id, Parties = partyList, Mediators = request.Mediators ?? [], Baseline = new Baseline(), CoveredUntil = request.CoveredUntil };
         else throw new ImportException($"No negotiation '{id}', and the file does not declare it: give --title and --parties (e.g. --parties \"US=United States,TB=Taliban\").");
+        if (create && request.Scenario is not null)
+            throw new ImportException($"A scenario branches a recorded negotiation, and there is no negotiation '{id}' yet: create it first (or import with --commit).");
+        if (parties is not null)
+            foreach (var code in parties.Parties)
+                if (!opening.Parties.Any(p => p.Code == code))
+                    throw new ImportException($"--party {code}=…: '{code}' is not a party of '{id}' (its parties: {string.Join(", ", opening.Parties.Select(p => p.Code))}).");
         if (create)
         {
             var problems = NegotiationValidator.Validate(opening);
@@ -92,32 +150,45 @@ public sealed class Importer(NegotiationStore store)
         var duplicates = 0;
         // Kept for pass 2: the file is read and parsed once (~1 KB per event in memory).
         var batch = new List<NegotiationEvent>();
+        var fresh = new List<NegotiationEvent>();
         void Error(LineError e) { errorCount++; if (errors.Count < request.MaxErrors) errors.Add(e); }
-        await using (var stream = Open(request.Path))
-        using (var reader = new StreamReader(stream))
+        try
         {
-            foreach (var line in HistoryFile.Read(reader, format))
+            for (var line = first; line is not null; line = lines.MoveNext() ? lines.Current : null)
             {
                 ct.ThrowIfCancellationRequested();
                 foreach (var e in line.Errors) Error(e);
-                if (line.Opening is not null && line.Number != FirstLineNumber(declared))
+                if (line.Opening is not null && line != declared)
                     Error(new LineError(line.Number, "type", "misplaced_negotiation", "Only the first line may declare the negotiation."));
                 if (line.Event is not { } ev) continue;
                 events++;
                 if (errorCount == 0) batch.Add(ev);
                 if (ctx.Knows(ev.EventId)) { duplicates++; continue; }
+                if (errorCount == 0) fresh.Add(ev);
                 var fieldErrors = new List<FieldError>();
                 EventValidator.Validate(ev, "", ctx, fieldErrors);
                 foreach (var f in fieldErrors) Error(new LineError(line.Number, f.Path, f.Code, f.Message));
-                if (events % 1000 == 0) progress?.Report(new ImportProgress("validating", stream.Position, total, events));
+                if (events % 1000 == 0) progress?.Report(new ImportProgress("validating", source.Position, total, events));
             }
-            progress?.Report(new ImportProgress("validating", total, total, events));
         }
+        catch (TextFault fault)
+        {
+            validating?.Dispose();
+            return Failed(id, [fault.Error], 1) with { Format = formatName, BlankRows = source.BlankRows, EventData = source.EventData };
+        }
+        progress?.Report(new ImportProgress("validating", total, total, events));
         validating?.SetTag("events.count", events);
         validating?.SetTag("errors.count", errorCount);
         validating?.Dispose();
+        var report = new ImportReport
+        {
+            NegotiationId = id, Format = formatName, Events = events, Duplicates = duplicates, BlankRows = source.BlankRows, EventData = source.EventData,
+        };
         if (errorCount > 0)
-            return new ImportReport { NegotiationId = id, Events = events, ErrorCount = errorCount, Errors = errors, Seconds = clock.Elapsed.TotalSeconds };
+            return report with { ErrorCount = errorCount, Errors = errors, Duplicates = 0, Seconds = clock.Elapsed.TotalSeconds };
+
+        if (request.Scenario is { } scenario)
+            return await LandAsScenarioAsync(report, scenario, fresh, clock, ct);
 
         // Pass 2: store everything in one transaction (COPY, one fold): all or nothing.
         // Events written (COPY, in chunks), then "finishing": the index, the fold and its checkpoints, the read models.
@@ -133,10 +204,7 @@ public sealed class Importer(NegotiationStore store)
         {
             case BulkOutcome.Stored s:
                 progress?.Report(new ImportProgress("storing", total, total, s.Count + s.Duplicates));
-                return new ImportReport
-                {
-                    NegotiationId = id, Created = create, Events = events, Stored = s.Count, Duplicates = s.Duplicates, Seconds = clock.Elapsed.TotalSeconds,
-                };
+                return report with { Created = create, Stored = s.Count, Duplicates = s.Duplicates, Seconds = clock.Elapsed.TotalSeconds };
             case BulkOutcome.NotFound:
                 throw new ImportException($"The negotiation '{id}' disappeared during the import; nothing was stored.");
             case BulkOutcome.Changed c:
@@ -146,36 +214,42 @@ public sealed class Importer(NegotiationStore store)
         }
     }
 
-    static ImportReport Failed(string id, IReadOnlyList<LineError> errors, int count) => new() { NegotiationId = id, ErrorCount = count, Errors = errors };
-
-    static int FirstLineNumber(NdjsonHistory.Line? declared) => declared?.Number ?? -1;
-
-    /// <summary>Store errors have paths "events[i].field": i is the index in the batch, mapped back to its line.</summary>
-    static LineError MapBack(FieldError f, List<int> lines)
+    /// <summary>
+    /// Saves the new events (those not already recorded) as the <see cref="SavedScenario"/> <paramref name="name"/> — the same
+    /// document <c>POST …/scenarios</c> writes, so <c>GET …/scenarios/{name}</c> re-runs it — and answers with the stage today
+    /// and the stage the scenario gives. Nothing enters the record.
+    /// </summary>
+    async Task<ImportReport> LandAsScenarioAsync(ImportReport report, string name, List<NegotiationEvent> fresh, Stopwatch clock, CancellationToken ct)
     {
-        var m = System.Text.RegularExpressions.Regex.Match(f.Path, @"\Aevents\[([0-9]+)\]\.?(.*)\z", System.Text.RegularExpressions.RegexOptions.Singleline);
-        if (m.Success && int.TryParse(m.Groups[1].Value, out var i) && i < lines.Count)
-            return new LineError(lines[i], m.Groups[2].Value, f.Code, f.Message);
-        return new LineError(0, f.Path, f.Code, f.Message);
-    }
-
-    static FileStream Open(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-
-    /// <summary>The first non-blank line of an NDJSON file when it declares the negotiation.</summary>
-    static NdjsonHistory.Line? FirstLineOpening(string path)
-    {
-        using var reader = File.OpenText(path);
-        var number = 0;
-        while (reader.ReadLine() is { } text)
+        if (fresh.Count > WhatIfChanges.MaxChanges)
+            throw new ImportException($"A scenario holds at most {WhatIfChanges.MaxChanges} events and this import has {fresh.Count} new ones: import a shorter span, or append it with --commit.");
+        var add = new JsonArray(fresh.Select(e => JsonNode.Parse(EventJson.Serialize(e))).ToArray());
+        var raw = new JsonObject { ["add"] = add }.ToJsonString();
+        using var doc = JsonDocument.Parse(raw);
+        var readErrors = new List<FieldError>();
+        var changes = WhatIfChanges.Read(doc.RootElement, readErrors);
+        var result = readErrors.Count == 0 ? await WhatIfRunner.RunAsync(store, report.NegotiationId, changes, new(null, null, null), ct) : null;
+        if (result is null || !result.IsValid)
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            if (!text.Contains("\"NegotiationOpened\"", StringComparison.Ordinal)) return null;
-            var line = NdjsonHistory.ParseLine(number, text);
-            return line.Opening is not null || line.Errors.Count > 0 ? line : null;
+            var problems = readErrors.Concat(result?.Errors ?? []).Select(e => new LineError(0, e.Path, e.Code, e.Message)).ToList();
+            return report with { ErrorCount = problems.Count, Errors = problems.Take(200).ToList(), Duplicates = 0, Seconds = clock.Elapsed.TotalSeconds };
         }
-        return null;
+        var now = time.GetUtcNow();
+        await using var session = documents.LightweightSession();
+        session.Store(new SavedScenario
+        {
+            Id = SavedScenario.IdOf(report.NegotiationId, name), NegotiationId = report.NegotiationId, Name = name, Changes = changes.Raw,
+            SavedAt = now.AddTicks(-(now.Ticks % 10)),
+        });
+        await session.SaveChangesAsync(ct);
+        return report with
+        {
+            Scenario = name, ScenarioEvents = fresh.Count, StageNow = result.Baseline?.Stage.ToString(), StageWithScenario = result.State.Stage.ToString(),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
     }
+
+    static ImportReport Failed(string id, IReadOnlyList<LineError> errors, int count) => new() { NegotiationId = id, ErrorCount = count, Errors = errors };
 }
 
 /// <summary>An IProgress that reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>

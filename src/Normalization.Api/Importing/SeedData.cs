@@ -30,6 +30,14 @@ public sealed class SeedData(IServiceProvider services, IConfiguration configura
                 logger.LogInformation("Empty store: loaded the seed history '{Id}' ({Stored} events). Set {Setting}=false to start empty.", report.NegotiationId, report.Stored, Setting);
             else
                 logger.LogWarning("The seed history was not loaded: {Errors}", string.Join("; ", report.Errors.Take(5).Select(e => $"line {e.Line} {e.Path}: {e.Message}")));
+            // The library of real histories is offered, not imposed: loaded on the first run only when asked.
+            if (configuration.GetValue(Library.LoadOnFirstRunSetting, false))
+            {
+                var loaded = await services.GetRequiredService<Library>().LoadAsync([], "library", ct);
+                logger.LogInformation("Loaded the library: {Histories}.", string.Join(", ", loaded.Select(r => $"{r.NegotiationId} ({(r.Succeeded ? r.Stored + " events" : "failed")})")));
+            }
+            else
+                logger.LogInformation("The library of {Count} real normalizations is not loaded: run 'library load' or set {Setting}=true (docs/library.md).", Library.Names().Count, Library.LoadOnFirstRunSetting);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -17,7 +17,7 @@ public static class PartyProfileEndpoint
     [EndpointDescription("The negotiations a party is a principal in, with the counterpart and the stage today. 404 party_not_found.")]
     [ProducesResponseType<PartyProfileResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/parties/{code}")]
-    public static async Task<IResult> Get(NoQuery query, string code, IQuerySession session, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Get(TodayQuery query, string code, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {
         var profile = await session.LoadAsync<PartyProfile>(code.ToUpperInvariant(), ct);
         if (profile is null) return Problems.Of(404, "party_not_found", "No such party.", "No negotiation has this party as a principal.");

@@ -42,7 +42,9 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     public static IServiceCollection AddApiKeyAuthentication(IServiceCollection services)
     {
         services.AddAuthentication(SchemeName).AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(SchemeName, _ => { });
-        services.AddAuthorizationBuilder().AddPolicy(WriterPolicy, p => p.AddAuthenticationSchemes(SchemeName).RequireAuthenticatedUser());
+        // A request read-only mode lets through as an open computation (what-if) needs no key; anything else needs one.
+        services.AddAuthorizationBuilder().AddPolicy(WriterPolicy, p => p.AddAuthenticationSchemes(SchemeName).RequireAssertion(ctx =>
+            ctx.User.Identity?.IsAuthenticated == true || ctx.Resource is HttpContext http && Readers.ReadOnlyMode.IsOpenComputation(http)));
         return services;
     }
 

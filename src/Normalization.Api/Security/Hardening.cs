@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Normalization.Api.Http;
+using Normalization.Api.Readers;
 
 namespace Normalization.Api.Security;
 
@@ -18,7 +19,7 @@ public static class Hardening
             var permits = configuration.GetValue("Normalization:RateLimit:WritesPerSecond", 100);
             var burst = configuration.GetValue("Normalization:RateLimit:Burst", 200);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            var writes = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
                 var isWrite = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
                 if (!isWrite) return RateLimitPartition.GetNoLimiter("reads");
@@ -31,9 +32,17 @@ public static class Hardening
                     QueueLimit = 0, AutoReplenishment = true,
                 });
             });
+            // A read-only deployment adds its public limits (Readers/PublicLimits.cs); a read-write one gets a no-op.
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(writes, PublicLimits.Create(ReaderSettings.From(configuration), configuration));
             o.OnRejected = async (ctx, ct) =>
             {
                 ctx.HttpContext.Response.Headers.RetryAfter = "1";
+                if (PublicLimits.Applies(ctx.HttpContext))
+                {
+                    await Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests.",
+                        "This public tracker limits what-if projections and long reads per client; retry after the Retry-After delay.").ExecuteAsync(ctx.HttpContext);
+                    return;
+                }
                 await Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many writes.",
                     $"At most {permits} writes per second per API key (burst {burst}); retry after the Retry-After delay.").ExecuteAsync(ctx.HttpContext);
             };

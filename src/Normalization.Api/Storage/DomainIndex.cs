@@ -71,8 +71,26 @@ public static class DomainIndex
         return result;
     }
 
-    internal static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx, CancellationToken ct)
+    /// <summary>What the stream holds of the ids a batch names: demand and commitment ids, and the events it retracts or corrects (id, type, retracted).</summary>
+    internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted)> Events)
     {
+        /// <summary>Registers them in <paramref name="ctx"/> (as if the stream had been loaded).</summary>
+        public ValidationContext ApplyTo(ValidationContext ctx)
+        {
+            foreach (var d in Demands) ctx.RegisterDemandId(d);
+            foreach (var c in Commitments) ctx.RegisterCommitmentId(c);
+            foreach (var (id, type, retracted) in Events) ctx.RegisterKnownEvent(id, type, retracted);
+            return ctx;
+        }
+    }
+
+    internal static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx, CancellationToken ct) =>
+        (await ReferencesOfAsync(conn, tx, id, events, ct)).ApplyTo(ctx);
+
+    /// <summary>The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the history).</summary>
+    internal static async Task<KnownReferences> ReferencesOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct)
+    {
+        var known = new KnownReferences([], [], []);
         // Only the ids this batch names (made, resolved, signed or closed): the work grows with the batch, not with the history.
         var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
         var demands = named.Select(e => e switch
@@ -97,16 +115,17 @@ public static class DomainIndex
             cmd.Parameters.AddWithValue("commitments", commitments);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                if (r.GetString(0) == "demand") ctx.RegisterDemandId(r.GetString(1)); else ctx.RegisterCommitmentId(r.GetString(1));
+                if (r.GetString(0) == "demand") known.Demands.Add(r.GetString(1)); else known.Commitments.Add(r.GetString(1));
         }
         var targets = events.Select(e => e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => Guid.Empty })
             .Where(g => g != Guid.Empty).Distinct().ToArray();
-        if (targets.Length == 0) return;
+        if (targets.Length == 0) return known;
         await using var q = new NpgsqlCommand("select event_id, type, status from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
         q.Parameters.AddWithValue("id", id);
         q.Parameters.AddWithValue("ids", targets);
         await using var rr = await q.ExecuteReaderAsync(ct);
-        while (await rr.ReadAsync(ct)) ctx.RegisterKnownEvent(rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted);
+        while (await rr.ReadAsync(ct)) known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted));
+        return known;
     }
 
     internal static EventRole RoleOf(NegotiationEvent e) => e switch { EventRetracted => EventRole.Retraction, EventCorrected => EventRole.Correction, _ => EventRole.Event };
@@ -141,6 +160,26 @@ public static class DomainIndex
             cmd.Parameters.AddWithValue("actors", events.Select(e => e.Actor).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Queues the index rows of new catalog events (no retraction or correction among them: all active, no target) and
+    /// their references into Marten's unit of work (<c>QueueSqlCommand</c>), so they go to the server in the same batch as
+    /// the events and the board row: an append at the end costs one write round trip, not three.
+    /// </summary>
+    internal static void QueueIndexRows(Marten.IDocumentSession session, string id, int version, IReadOnlyList<NegotiationEvent> events)
+    {
+        if (events.Any(e => RoleOf(e) != EventRole.Event)) throw new ArgumentException("Only catalog events are queued; a retraction or correction is indexed with its family.", nameof(events));
+        session.QueueSqlCommand("""
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+            select e, ?, v, t, 0, null, 'active', k, d, o, a from unnest(?, ?, ?, ?, ?, ?, ?) as x(e, v, t, k, d, o, a)
+            """, id, events.Select(e => e.EventId).ToArray(), events.Select((_, i) => version + i + 1).ToArray(), events.Select(e => e.Type).ToArray(),
+            events.Select(KeyOf).ToArray(), events.Select(e => e.Date).ToArray(), events.Select(e => e.OccurredOn.ToString()).ToArray(),
+            events.Select(e => e.Actor).ToArray());
+        var refs = References(events).ToList();
+        if (refs.Count > 0)
+            session.QueueSqlCommand("insert into nz_references select ?, * from unnest(?, ?) on conflict do nothing",
+                id, refs.Select(r => r.Kind).ToArray(), refs.Select(r => r.Id).ToArray());
     }
 
     /// <summary>The demand and commitment ids the events introduce (kind, id).</summary>

@@ -60,6 +60,15 @@ internal static class FoldCheckpoints
         return (opening is null ? null : FoldAccumulator.Start(opening), "");
     }
 
+    /// <summary>The last checkpoint in domain order and its sort key, or (null, "") when the negotiation has none yet.</summary>
+    internal static async Task<(FoldAccumulator? Acc, string FromKey)> LastCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select sort_key, accumulator from nz_checkpoints where negotiation_id = @id order by sort_key desc limit 1", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(1)), r.GetString(0)) : (null, "");
+    }
+
     internal static async Task CopyCheckpointsAsync(NpgsqlConnection conn, string id, List<Checkpoint> checkpoints, CancellationToken ct)
     {
         if (checkpoints.Count == 0) return;

@@ -69,7 +69,6 @@ public static class MartenSetup
                 foreach (var t in EventCatalog.All) opts.Events.MapEventType(t.ClrType, t.Name);
                 Upcasting.Register(opts);
 
-                opts.Schema.For<NegotiationView>().Identity(x => x.Id);
                 opts.Schema.For<BoardEntry>().Identity(x => x.Id);
                 opts.Schema.For<PartyProfile>().Identity(x => x.Id);
                 // Saved what-if scenarios, one per negotiation and name ("{negotiationId}/{name}"); listed by negotiation.
@@ -92,6 +91,7 @@ public static class MartenSetup
             .UseLightweightSessions();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<HeadCache>();
         services.AddSingleton<NegotiationStore>();
         return services;
     }

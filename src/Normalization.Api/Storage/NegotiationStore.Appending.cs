@@ -41,6 +41,7 @@ public sealed partial class NegotiationStore
         try { await session.SaveChangesAsync(ct); }
         catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return false; } // the id is taken (also by a create that won a race)
         await tx.CommitAsync(ct);
+        heads.Set(opening.Id, 1, head);
         return true;
     }
 
@@ -69,13 +70,14 @@ public sealed partial class NegotiationStore
             results.Add(new StoredEventId(e.EventId, duplicate));
             if (!duplicate) fresh.Add((e, i));
         }
-        var view = await session.LoadAsync<NegotiationView>(id, ct) ?? throw new InvalidOperationException($"Negotiation {id} has no read model; run rebuild.");
-        var previousStage = view.Head.StateAt(StageDay(view.Head)).Stage;
+        // The head at the locked version: from memory when this process wrote or read it last, else from the last checkpoint.
+        var before = await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
+        var previousStage = before.StateAt(StageDay(before)).Stage;
         if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
         if (expectedVersion is { } expected && expected != version) return new AppendOutcome.VersionConflict(version, expected);
 
         // Validation against the stream, without loading it: references come from the index.
-        var ctx = new ValidationContext(view.Head.Negotiation, Today);
+        var ctx = new ValidationContext(before.Negotiation, Today);
         await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct);
         foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
         if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
@@ -91,23 +93,35 @@ public sealed partial class NegotiationStore
         async Task FlushAsync() { if (!flushed) { await session.SaveChangesAsync(ct); flushed = true; } }
         if (events.Any(e => RoleOf(e) != EventRole.Event)) await FlushAsync();
 
-        var dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
+        // Catalog events only (the usual case): the index rows go out in Marten's batch below and the earliest position they
+        // touch is known in memory. A retraction or correction re-resolves its family against the index first.
+        var plain = events.All(e => RoleOf(e) == EventRole.Event);
+        string? dirtyKey;
+        if (plain)
+        {
+            QueueIndexRows(session, id, version, events);
+            dirtyKey = events.Select(KeyOf).Min(StringComparer.Ordinal);
+        }
+        else dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
         version += events.Count;
 
-        var head = view.Head;
+        var head = before;
         var checkpoints = new List<Checkpoint>();
         if (dirtyKey is null) { }
-        else if (events.All(e => RoleOf(e) == EventRole.Event) && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
+        else if (plain && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
         {
-            // Appended after everything folded so far: constant work, continue the head. (A batch with a retraction or
-            // a correction refolds from its dirty key instead: it may retract or replace an event of the same batch.)
+            // Appended after everything folded so far: constant work, continue a copy of the head (the cached one stays
+            // as it was if this transaction fails). (A batch with a retraction or a correction refolds from its dirty key
+            // instead: it may retract or replace an event of the same batch.)
+            head = before.Clone();
             var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance);
             foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
             await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
         }
         else
         {
-            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it.
+            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it, once the
+            // queued index rows and the events are on the server.
             await FlushAsync();
             head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
         }
@@ -115,6 +129,7 @@ public sealed partial class NegotiationStore
         StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        heads.Set(id, version, head);
         return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
     }
 

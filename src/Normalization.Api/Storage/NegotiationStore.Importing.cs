@@ -100,6 +100,7 @@ public sealed partial class NegotiationStore
             if (create) StoreReadModels(session, id, version, FoldAccumulator.Start(opening));
             await session.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            if (create) heads.Set(id, version, FoldAccumulator.Start(opening));
             return new BulkOutcome.Stored(version, 0, duplicates);
         }
 
@@ -121,12 +122,14 @@ public sealed partial class NegotiationStore
             // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
             // the earliest position the new events change.
             var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
-            head = dirtyKey is null ? (await session.LoadAsync<NegotiationView>(id, ct))!.Head : await RefoldFromAsync(conn, tx, id, opening, dirtyKey, ct);
+            // (dirtyKey is the smallest key of the new events, so it is never null here.)
+            head = await RefoldFromAsync(conn, tx, id, opening, dirtyKey!, ct);
         }
         Trace("read models");
         StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        heads.Set(id, version, head);
         Trace("committed");
         if (fresh.Count >= AnalyzeAfter)
         {

@@ -81,6 +81,7 @@ public sealed partial class NegotiationStore
         StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        heads.Set(id, version, head);
     }
 
     static async Task DeleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string id, CancellationToken ct)

@@ -22,12 +22,13 @@ namespace Normalization.Api.Storage;
 /// order, and the read models (the fold's head, checkpoints, board) are updated before commit; Marten's inline projection
 /// <see cref="PartyProfileProjection"/> updates the party profiles in the same transaction.
 /// </summary>
-public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads)
 {
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;
 
-    public DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    /// <summary>The reader's calendar date: the clock's local zone is the request's <c>?tz=</c>, else the deployment's (Readers/ReaderClock.cs).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
 
 
@@ -76,30 +77,25 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
 
     /// <summary>
-    /// Stages the negotiation's head and board row in <paramref name="session"/> (written by its next SaveChangesAsync). The
-    /// party profiles are not here: <see cref="PartyProfileProjection"/> projects them inline from the stream's opening.
+    /// Stages the negotiation's board row in <paramref name="session"/> (written by its next SaveChangesAsync): a small
+    /// document of bounded size. The head itself is not stored (<see cref="HeadCache"/>); the party profiles are projected
+    /// inline by <see cref="PartyProfileProjection"/> from the stream's opening.
     /// </summary>
     void StoreReadModels(IDocumentSession session, string id, int version, FoldAccumulator head)
     {
-        session.Store(new NegotiationView { Id = id, Version = version, Head = head, UpdatedAt = clock.GetUtcNow() });
         var at = head.PendingDate ?? DateOnly.MinValue;
         var state = head.StateAt(at);
         var future = head.StateAt(at == DateOnly.MinValue ? at : at.AddDays(head.Options.WindowDays + 1));
         session.Store(new BoardEntry
         {
-            Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties,
+            Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties, Tags = head.Negotiation.Tags,
             Stage = state.Stage, StageSince = state.StageSince, LastEventOn = state.LastEventOn, Momentum = state.Momentum with { Contributions = [] },
-            Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(),
+            Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(), FoldFormat = head.Format,
         });
     }
 
     // ---------------------------------------------------------------- reads
 
-    public async Task<NegotiationView?> LoadViewAsync(string id, CancellationToken ct = default)
-    {
-        await using var q = store.QuerySession();
-        return await q.LoadAsync<NegotiationView>(id, ct);
-    }
 
 
 

@@ -4,8 +4,9 @@ using Marten;
 namespace Normalization.Api.Storage;
 
 /// <summary>
-/// At startup, rebuilds the read models of every negotiation whose stored fold head has another shape than this
-/// version's <see cref="FoldAccumulator.CurrentFormat"/> (heads and checkpoints are derived data: the events are the truth).
+/// At startup, rebuilds the read models of every negotiation whose board row was folded with another shape than this
+/// version's <see cref="FoldAccumulator.CurrentFormat"/> (checkpoints and board rows are derived data: the events are the truth;
+/// a row from before the format was recorded reads 0 and is rebuilt once).
 /// Progress and failures are logged; a failure never stops the app (that negotiation keeps answering from its old head).
 /// </summary>
 public sealed class ReadModelUpgrade(NegotiationStore store, IDocumentStore documents, ILogger<ReadModelUpgrade> logger) : IHostedService
@@ -14,12 +15,12 @@ public sealed class ReadModelUpgrade(NegotiationStore store, IDocumentStore docu
     {
         try
         {
-            // Through Marten's LINQ (never SQL on its document table). The id and format only; a head stored before
-            // the format existed reads as 0, so it is filtered here rather than in SQL (where a missing field is null).
+            // Through Marten's LINQ (never SQL on its document table). The id and format only; a row stored before
+            // the format was recorded reads as 0, so it is filtered here rather than in SQL (where a missing field is null).
             List<string> stale;
             await using (var session = documents.QuerySession())
             {
-                var heads = await session.Query<NegotiationView>().Select(v => new HeadFormat(v.Id, v.Head.Format)).ToListAsync(ct);
+                var heads = await session.Query<BoardEntry>().Select(v => new HeadFormat(v.Id, v.FoldFormat)).ToListAsync(ct);
                 stale = heads.Where(h => h.Format != FoldAccumulator.CurrentFormat).Select(h => h.Id).Order(StringComparer.Ordinal).ToList();
             }
             if (stale.Count == 0) return;

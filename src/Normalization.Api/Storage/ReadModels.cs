@@ -6,15 +6,15 @@ using Normalization.Domain.Stages;
 namespace Normalization.Api.Storage;
 
 /// <summary>
-/// The inline read model of one negotiation: the fold of its whole effective history (the "head"),
-/// updated in the append's transaction. Asking it for a date on or after the last event is O(1) in history.
+/// A negotiation's head at a version: the fold of its whole effective history. Not a stored document — it comes from
+/// the <see cref="HeadCache"/> or the last checkpoint plus the events after it (<see cref="NegotiationStore.LoadViewAsync"/>).
+/// Asking it for a date on or after the last event is O(1) in history. <see cref="Head"/> is shared: read it, never change it.
 /// </summary>
 public sealed class NegotiationView
 {
     public string Id { get; set; } = "";
     public int Version { get; set; }
     public FoldAccumulator Head { get; set; } = new();
-    public DateTimeOffset UpdatedAt { get; set; }
 }
 
 /// <summary>One row of the board. Stage changes that will happen without new events (window expiries) are kept as <see cref="Upcoming"/>.</summary>
@@ -23,12 +23,16 @@ public sealed class BoardEntry
     public string Id { get; set; } = "";
     public string Title { get; set; } = "";
     public IReadOnlyList<Party> Parties { get; set; } = [];
+    /// <summary>The opening's tags (e.g. "library"), for the board's tag filter.</summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
     public Stage Stage { get; set; }
     public DateOnly? StageSince { get; set; }
     public string? LastEventOn { get; set; }
     public MomentumView? Momentum { get; set; }
     public int Version { get; set; }
     public List<StageTransition> Upcoming { get; set; } = [];
+    /// <summary>The <see cref="FoldAccumulator.Format"/> this row (and the checkpoints behind it) were folded with; 0 for rows stored before it was recorded.</summary>
+    public int FoldFormat { get; set; }
 
     /// <summary>The stage on <paramref name="today"/>, applying the expiries already due.</summary>
     public (Stage Stage, DateOnly? Since) StageOn(DateOnly today)

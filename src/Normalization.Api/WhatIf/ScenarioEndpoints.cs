@@ -25,7 +25,7 @@ public static partial class ScenarioEndpoints
     private static partial Regex Name();
 
     /// <summary>A scenario name: the slug rule of negotiation ids (single hyphens), 1–64 characters.</summary>
-    internal static bool IsName(string name) => Name().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
+    public static bool IsName(string name) => Name().IsMatch(name) && !name.Contains("--", StringComparison.Ordinal);
 
     /// <summary>
     /// Saves (or overwrites) a scenario that holds against today's history: 201 when it was absent, 200 when it replaced
@@ -127,7 +127,7 @@ public sealed record ScenarioQuery(
     [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<ScenarioQuery>
 {
     /// <inheritdoc/>
-    public static string[] Parameters => ["asOf", "projectTo", "knownAt"];
+    public static string[] Parameters => ["asOf", "projectTo", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, out ScenarioQuery query)

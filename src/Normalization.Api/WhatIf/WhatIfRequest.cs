@@ -138,9 +138,17 @@ public static class WhatIfRunner
                 errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", allowed)}."));
     }
 
-    /// <summary>Runs the changes on the history as recorded (at <c>knownAt</c>, if given). Null when there is no such history.</summary>
+    /// <summary>
+    /// Runs the changes on the history as recorded (at <c>knownAt</c>, if given). Null when there is no such history. On the
+    /// current record the branch starts from the checkpoint before the earliest change (<see cref="NegotiationStore.CheckpointBranchAsync"/>);
+    /// as known at an instant, or when a change needs the whole record, it folds the whole record.
+    /// </summary>
     public static async Task<WhatIfResult?> RunAsync(NegotiationStore store, string id, WhatIfChanges changes, Options options, CancellationToken ct)
     {
+        var asOf = options.AsOf ?? store.Today;
+        if (options.KnownAt is null
+            && await store.CheckpointBranchAsync(id, [.. changes.Add, .. changes.Replace.Select(r => r.Event)], [.. changes.Remove, .. changes.Replace.Select(r => r.EventId)], asOf, ct) is { } fromCheckpoint)
+            return changes.ApplyTo(fromCheckpoint.Today(store.Today).AsOf(asOf)).Project(options.ProjectTo);
         var history = await store.LoadHistoryAsync(id, options.KnownAt, ct);
         if (history is null) return null;
         var branch = DomainWhatIf.From(history.Opening, history.Events.Select(r => r.Event))

@@ -4,13 +4,23 @@ namespace Normalization.Domain.Catalog;
 
 public enum Confidence { Rumoured = 0, Reported = 1, Confirmed = 2 }
 
-/// <summary>Where a fact comes from. Attribution is the source's own wording ("sources familiar with the talks").</summary>
+/// <summary>
+/// Where a fact comes from. Attribution is the source's own wording ("sources familiar with the talks"). A quote is kept in
+/// English (<see cref="Quote"/>) and, when the source wrote in another language, as written (<see cref="OriginalQuote"/>, in
+/// <see cref="OriginalLanguage"/>, a tag such as <c>fr</c>): a translation never replaces the words it translates.
+/// </summary>
 public sealed record Source
 {
     public string Publisher { get; init; } = "";
     public string? Url { get; init; }
     public string? PublishedOn { get; init; }
     public string? Attribution { get; init; }
+    /// <summary>The source's words in English (translated when the source is not in English).</summary>
+    public string? Quote { get; init; }
+    /// <summary>The source's words as written, in <see cref="OriginalLanguage"/>.</summary>
+    public string? OriginalQuote { get; init; }
+    /// <summary>The language of <see cref="OriginalQuote"/>: ISO 639 code, optional ISO 3166 region (<c>fr</c>, <c>fr-FR</c>).</summary>
+    public string? OriginalLanguage { get; init; }
 }
 
 /// <summary>

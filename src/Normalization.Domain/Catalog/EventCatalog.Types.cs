@@ -7,6 +7,7 @@ public static partial class EventCatalog
     const string Gesture = "Cooperative gesture by the actor (ConfidenceBuilding needs one from each party within the window).";
     const string Hostile = "Hostile act between the parties (Hostility when no talks within the window).";
     const string Ledger = "Ledger only.";
+    const string Representation = "Sets the level of representation (ledger: representation changes); with relations established and no envoy either way, Recognition (relations-without-envoys).";
 
     static List<EventTypeInfo> Build() =>
     [
@@ -120,6 +121,27 @@ public static partial class EventCatalog
         T<RelationsSevered>(EventFamily.Structure, "Diplomatic relations severed.", "Ends FullRelations from relations.",
             "161", "Reduce or break diplomatic relations", -4.0, "SANCTION", PartyRule.BetweenPrincipals, 60),
 
+        // Level of representation: the Correlates of War Diplomatic Exchange levels (none, chargé d'affaires, minister,
+        // ambassador) each way. CAMEO codes recalls, expulsions of diplomats and downgrades as 161 (Reduce or break
+        // diplomatic relations; 166x is peacekeepers, inspectors and aid agencies, not diplomats); the way back up is 050.
+        T<AmbassadorRecalled>(EventFamily.Structure, "The actor recalled its ambassador (head of mission) from the target's capital.", Representation,
+            "161", "Reduce or break diplomatic relations", -4.0, "SANCTION", PartyRule.BetweenPrincipals, 60,
+            Str("envoy", false, "Name of the recalled ambassador."),
+            En("levelLeft", false, "Who heads the actor's mission after the recall. Default ChargeDAffaires; None when the mission is withdrawn.", RepresentationLevels)),
+        T<AmbassadorReturned>(EventFamily.Structure, "The actor sent (back) an ambassador to the target's capital.", Representation,
+            "050", "Engage in diplomatic cooperation", 3.5, "SUPPORT", PartyRule.BetweenPrincipals, 0,
+            Str("envoy", false, "Name of the ambassador.")),
+        T<DiplomatsExpelled>(EventFamily.Structure, "The actor (host) expelled diplomats of the target.", Representation + " Only with levelLeft; without it the ledger lists the expulsion, the level stays.",
+            "161", "Reduce or break diplomatic relations", -4.0, "SANCTION", PartyRule.BetweenPrincipals, 60,
+            Count("count", "How many diplomats were expelled."),
+            En("levelLeft", false, "The level the target's mission keeps (None: all its diplomats go).", RepresentationLevels)),
+        T<RelationsDowngraded>(EventFamily.Structure, "The actor lowered diplomatic relations to a level of representation, without severing them.", Representation + " Both ways.",
+            "161", "Reduce or break diplomatic relations", -4.0, "SANCTION", PartyRule.BetweenPrincipals, 60,
+            En("level", true, "The level each side's representation is set to.", RepresentationLevels)),
+        T<RelationsUpgraded>(EventFamily.Structure, "The actor raised diplomatic relations to a level of representation.", Representation + " Both ways.",
+            "050", "Engage in diplomatic cooperation", 3.5, "SUPPORT", PartyRule.BetweenPrincipals, 0,
+            En("level", true, "The level each side's representation is set to.", RepresentationLevels)),
+
         // Pressure and conflict
         T<PersonDetained>(EventFamily.PressureAndConflict, "The actor detained a national of the target.", Hostile,
             "173", "Arrest, detain, or charge with legal action", -5.0, "COERCE", PartyRule.PrincipalTarget, 40,
@@ -160,6 +182,11 @@ public static partial class EventCatalog
         T<ReportPublished>(EventFamily.Context, "A report relevant to the relationship was published by the actor.", Ledger,
             "010", "Make public statement", 0.0, "-", PartyRule.Any, 50,
             Str("title", true, "Title of the report."), Text("summary", false, "What it says.", 4000)),
+
+        // Record keeping
+        T<RecordReviewed>(EventFamily.Corrections, "The record was reviewed and is complete through coveredUntil (occurredOn: the day of the review).",
+            "None on stage, ledger or momentum. Sets how far the record reaches at every date: later dates are extrapolated.", "-", "-", 0.0, "-", PartyRule.Any, 70,
+            new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: YYYY-MM-DD, YYYY-MM or YYYY (end of that period).")),
 
         // Corrections
         T<EventRetracted>(EventFamily.Corrections, "An earlier recorded event is retracted: the fold reads history as if it never happened.",

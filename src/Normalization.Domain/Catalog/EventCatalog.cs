@@ -7,10 +7,11 @@ public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, 
 /// <summary>
 /// The shape a string (or each item of a string array) must have beyond the text rules: free <see cref="Text"/>, a
 /// <see cref="PartyCode"/> (<c>US</c>, <c>ISIS-K</c>: <c>invalid_party_code</c>) or an ISO 3166 alpha-2
-/// <see cref="CountryCode"/> (<c>US</c>, <c>AF</c>: <c>invalid_country_code</c>). A list of codes holds each code once
-/// (<c>duplicate_item</c>).
+/// <see cref="CountryCode"/> (<c>US</c>, <c>AF</c>: <c>invalid_country_code</c>), or a <see cref="LanguageTag"/>: a BCP 47 tag
+/// reduced to an ISO 639 language and an optional ISO 3166 region (<c>fr</c>, <c>fr-FR</c>, <c>ps-AF</c>:
+/// <c>invalid_language_tag</c>). A list of codes holds each code once (<c>duplicate_item</c>).
 /// </summary>
-public enum FieldFormat { Text, PartyCode, CountryCode }
+public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag }
 
 /// <summary>
 /// One field of an event type, as a client sees it (drives validation, generated forms and the generated fuzz).
@@ -60,6 +61,7 @@ public static partial class EventCatalog
     static readonly string[] Categories = Enum.GetNames<DemandCategory>();
     static readonly string[] Terms = Enum.GetNames<ReleaseTerms>();
     static readonly string[] Lists = Enum.GetNames<DesignationList>();
+    static readonly string[] RepresentationLevels = Enum.GetNames<RepresentationLevel>();
 
     static FieldSpec Str(string n, bool req, string d, int max = 500) => new(n, FieldKind.String, req, d, MaxLength: max);
     /// <summary>Free text that may run over several lines (quotes, notes, summaries).</summary>
@@ -100,6 +102,10 @@ public static partial class EventCatalog
             Str("url", false, "Link to the publication (http or https).", 2000),
             new("publishedOn", FieldKind.Date, false, "Publication date."),
             Str("attribution", false, "The publication's own attribution, e.g. 'sources familiar with the talks'."),
+            Text("quote", false, "The source's words in the record's language (English), translated where the source is not.", 4000),
+            Text("originalQuote", false, "The same words as the source wrote them, in its own language (needs originalLanguage).", 4000),
+            new("originalLanguage", FieldKind.String, false, "The language of originalQuote: ISO 639 code with an optional region (fr, fr-FR, ps-AF).",
+                MaxLength: 6, Format: FieldFormat.LanguageTag),
         ]),
         Text("note", false, "Free text.", 4000),
     ];

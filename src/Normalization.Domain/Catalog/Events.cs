@@ -104,6 +104,27 @@ public sealed record RecognitionWithdrawn : NegotiationEvent { public Recognitio
 public sealed record RelationsEstablished : NegotiationEvent;
 public sealed record RelationsSevered : NegotiationEvent;
 
+// Level of representation (Correlates of War Diplomatic Exchange: none, chargé d'affaires, minister, ambassador)
+/// <summary>The actor recalled its head of mission from the target's capital; <see cref="LevelLeft"/> heads the mission meanwhile.</summary>
+public sealed record AmbassadorRecalled : NegotiationEvent
+{
+    public string? Envoy { get; init; }
+    /// <summary>Who heads the actor's mission after the recall. Default <see cref="RepresentationLevel.ChargeDAffaires"/>.</summary>
+    public RepresentationLevel LevelLeft { get; init; } = RepresentationLevel.ChargeDAffaires;
+}
+/// <summary>The actor sent (back) an ambassador to the target's capital: its representation there is at ambassador level.</summary>
+public sealed record AmbassadorReturned : NegotiationEvent { public string? Envoy { get; init; } }
+/// <summary>The actor (host) expelled diplomats of the target; <see cref="LevelLeft"/>, when given, is the level the target's mission keeps.</summary>
+public sealed record DiplomatsExpelled : NegotiationEvent
+{
+    public int? Count { get; init; }
+    public RepresentationLevel? LevelLeft { get; init; }
+}
+/// <summary>The actor lowered the relations to <see cref="Level"/>: each side's representation in the other is set to it.</summary>
+public sealed record RelationsDowngraded : NegotiationEvent { public RepresentationLevel Level { get; init; } }
+/// <summary>The actor raised the relations to <see cref="Level"/>: each side's representation in the other is set to it.</summary>
+public sealed record RelationsUpgraded : NegotiationEvent { public RepresentationLevel Level { get; init; } }
+
 // Pressure and conflict
 public sealed record PersonDetained : NegotiationEvent
 {
@@ -143,6 +164,13 @@ public sealed record ReportPublished : NegotiationEvent
     public string Title { get; init; } = "";
     public string? Summary { get; init; }
 }
+
+// Record keeping
+/// <summary>
+/// The record was reviewed: it is complete through <see cref="CoveredUntil"/>. No stage, ledger or momentum effect; it
+/// sets how far the record reaches at every date (like a retraction), so a state asked for a later date is extrapolated.
+/// </summary>
+public sealed record RecordReviewed : NegotiationEvent { public DomainDate CoveredUntil { get; init; } }
 
 // Corrections: history is never edited; these change how the fold reads it.
 public sealed record EventRetracted : NegotiationEvent

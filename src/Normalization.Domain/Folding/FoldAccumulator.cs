@@ -14,10 +14,10 @@ public sealed record Dated(DateOnly On, Guid EventId);
 /// all of that day's events are in. It is plain data so it can be checkpointed and resumed: folding up to D,
 /// saving, loading and continuing gives the same result as folding everything.
 /// </summary>
-public sealed class FoldAccumulator
+public sealed partial class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; stored heads and checkpoints of another format are rebuilt at startup.</summary>
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
     public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
     public FoldOptions Options { get; set; } = FoldOptions.Default;
@@ -29,6 +29,9 @@ public sealed class FoldAccumulator
     public StageReason Why { get; set; } = new("", "", []);
     public List<StageTransition> History { get; set; } = [];
     public int EventCount { get; set; }
+    /// <summary>How far the record reaches: the opening's coverage, then the latest <see cref="RecordReviewed"/> in domain order (<see cref="CoverageKey"/>).</summary>
+    public DateOnly? CoveredUntil { get; set; }
+    public string? CoverageKey { get; set; }
     // The last event's date as written and its sort key are strings for readers; they are formatted when read, not per event.
     NegotiationEvent? _last;
     string? _lastEventOn, _lastSortKey;
@@ -42,6 +45,9 @@ public sealed class FoldAccumulator
     public RelationsEntry Relations { get; set; } = new(RelationsStatus.None, null, null);
     public List<RecognitionEntry> Recognition { get; set; } = [];
     public List<OfficeEntry> Offices { get; set; } = [];
+    /// <summary>The recorded level of representation per direction (sender's mission in the host's capital); a direction never recorded is absent.</summary>
+    public List<RepresentationEntry> Representation { get; set; } = [];
+    public List<RepresentationChange> RepresentationChanges { get; set; } = [];
 
     // Ledger
     public Dictionary<string, DemandEntry> Demands { get; set; } = new();
@@ -80,6 +86,7 @@ public sealed class FoldAccumulator
             Format = CurrentFormat,
             Negotiation = negotiation,
             Options = options ?? FoldOptions.Default,
+            CoveredUntil = negotiation.CoveredUntil,
             Relations = new RelationsEntry(b.Relations, null, null),
             Recognition = (b.Recognition ?? []).Select(r => new RecognitionEntry(r.By, r.Of, r.Form, null, null)).ToList(),
             Offices = (b.Offices ?? []).Select(o => new OfficeEntry(o.Sender, o.Host, o.OfficeKind, o.City, null, null)).ToList(),
@@ -97,6 +104,7 @@ public sealed class FoldAccumulator
     public void Apply(NegotiationEvent e)
     {
         if (e is EventRetracted or EventCorrected) return; // resolved beforehand by EffectiveHistory
+        if (e is RecordReviewed review) { Reviewed(review); return; } // record keeping: no stage, ledger, momentum or count
         var date = e.Date;
         if (PendingDate is { } p && date < p)
             throw new InvalidOperationException($"Events must be applied in domain order: {e.OccurredOn} after {p:yyyy-MM-dd}.");
@@ -109,6 +117,18 @@ public sealed class FoldAccumulator
         _lastEventOn = _lastSortKey = null;
         ApplyFacts(e);
         ApplyMomentum(e);
+    }
+
+    /// <summary>
+    /// Takes a review's coverage unless a review later in domain order is already in: how far the record reaches holds at
+    /// every date, so a fold that stops before the latest review is given it first (<see cref="NegotiationFold.StateAsOf"/>).
+    /// </summary>
+    public void Reviewed(RecordReviewed review)
+    {
+        var key = DomainOrder.SortKey(review);
+        if (CoverageKey is not null && string.CompareOrdinal(key, CoverageKey) < 0) return;
+        CoverageKey = key;
+        CoveredUntil = review.CoveredUntil.End;
     }
 
     /// <summary>The state on <paramref name="asOf"/> from the events applied so far; does not change the accumulator.</summary>
@@ -131,11 +151,12 @@ public sealed class FoldAccumulator
             StageSince = last.On,
             Why = why,
             StageHistory = history.ToList(),
+            Representation = [LevelOf(Negotiation.PartyA, Negotiation.PartyB), LevelOf(Negotiation.PartyB, Negotiation.PartyA)],
             Ledger = LedgerAt(),
             Momentum = MomentumAt(asOf),
             EventCount = EventCount,
             LastEventOn = LastEventOn,
-        };
+        }.WithCoverage(CoveredUntil);
     }
 
     /// <summary>Transitions after the last settled day up to <paramref name="through"/>: the pending day, then window expiries.</summary>
@@ -194,6 +215,9 @@ public sealed class FoldAccumulator
         var b = Negotiation.PartyB;
         var w = Options.WindowDays;
 
+        if (Relations.Status == RelationsStatus.Established && WithoutEnvoys(a, b) is { } withdrawn)
+            return (Stage.Recognition, !withReason ? Unexplained : new("relations-without-envoys",
+                "Diplomatic relations stand, but neither party has a mission or envoy in the other's capital (representation None both ways).", withdrawn));
         if (Relations.Status == RelationsStatus.Established)
             return (Stage.FullRelations, !withReason ? Unexplained : new("relations-established", "Diplomatic relations are established and not severed.", Ids(Relations.EventId)));
         var embassyAB = Offices.FirstOrDefault(o => o.Sender == a && o.Host == b && o.OfficeKind == OfficeKind.Embassy);
@@ -227,6 +251,42 @@ public sealed class FoldAccumulator
         if (Within(LastHostile, day))
             return (Stage.Hostility, !withReason ? Unexplained : new("hostile-act-without-talks", $"A hostile act between the parties within {w} days and no talks.", Ids(LastHostile!.EventId)));
         return (Stage.Estrangement, !withReason ? Unexplained : new("no-contact", $"No relations, recognition or office, and no talks or hostile acts within {w} days.", []));
+    }
+
+    /// <summary>
+    /// The events that withdrew each side's representation when both are recorded as <see cref="RepresentationLevel.None"/>;
+    /// null otherwise. An unrecorded level is not None: a history that never speaks of envoys keeps relations-established.
+    /// </summary>
+    IReadOnlyList<Guid>? WithoutEnvoys(string a, string b)
+    {
+        RepresentationEntry? ab = null, ba = null;
+        foreach (var r in Representation)
+        {
+            if (r.Sender == a && r.Host == b) ab = r;
+            else if (r.Sender == b && r.Host == a) ba = r;
+        }
+        return ab?.Level == RepresentationLevel.None && ba?.Level == RepresentationLevel.None ? Ids(ab.EventId, ba.EventId) : null;
+    }
+
+    RepresentationEntry LevelOf(string sender, string host) =>
+        Representation.FirstOrDefault(r => r.Sender == sender && r.Host == host) ?? new RepresentationEntry(sender, host, null, null, null);
+
+    /// <summary>Records <paramref name="sender"/>'s level in <paramref name="host"/>'s capital and lists the change in the ledger.</summary>
+    void SetLevel(string sender, string host, RepresentationLevel level, NegotiationEvent e)
+    {
+        if (!IsPrincipal(sender) || !IsPrincipal(host) || sender == host) return;
+        var i = Representation.FindIndex(r => r.Sender == sender && r.Host == host);
+        var from = i < 0 ? null : Representation[i].Level;
+        var entry = new RepresentationEntry(sender, host, level, e.Date, e.EventId);
+        if (i < 0) Representation.Add(entry); else Representation[i] = entry;
+        ListChange(new RepresentationChange(sender, host, from, level, e.Date, e.Type, e.EventId));
+    }
+
+    void ListChange(RepresentationChange change)
+    {
+        RepresentationChanges.Add(change);
+        Totals = Totals with { RepresentationChanges = Totals.RepresentationChanges + 1 };
+        if (RepresentationChanges.Count > ClosedListed) RepresentationChanges.RemoveAt(0);
     }
 
     static IReadOnlyList<Guid> Ids(params Guid?[] ids) => ids.Where(i => i is not null).Select(i => i!.Value).Distinct().ToList();
@@ -333,6 +393,9 @@ public sealed class FoldAccumulator
                 // Opening an office that already operates changes nothing (the ledger keeps when it first opened).
                 if (!Offices.Any(o => o.Sender == oo.Actor && o.Host == oo.Target && o.OfficeKind == oo.OfficeKind && string.Equals(o.City, oo.City, StringComparison.OrdinalIgnoreCase)))
                     Offices.Add(new OfficeEntry(oo.Actor, oo.Target!, oo.OfficeKind, oo.City, on, e.EventId));
+                // An embassy (re)opened where the record says no one represents the sender: a resident mission is headed by a chargé d'affaires at least.
+                if (oo.OfficeKind == OfficeKind.Embassy && LevelOf(oo.Actor, oo.Target!).Level == RepresentationLevel.None)
+                    SetLevel(oo.Actor, oo.Target!, RepresentationLevel.ChargeDAffaires, e);
                 GrantRequests(RequestKind.Office, oo.Actor, oo.Target!, e);
                 break;
             case OfficeClosed oc:
@@ -353,6 +416,29 @@ public sealed class FoldAccumulator
                 break;
             case RelationsSevered:
                 Relations = new RelationsEntry(RelationsStatus.Severed, on, e.EventId);
+                // A break ends all representation (Vienna Convention, art. 45): relations restored later stand without envoys until some return.
+                SetLevel(e.Actor, e.Target!, RepresentationLevel.None, e);
+                SetLevel(e.Target!, e.Actor, RepresentationLevel.None, e);
+                break;
+            case AmbassadorRecalled ar:
+                SetLevel(ar.Actor, ar.Target!, ar.LevelLeft, e);
+                break;
+            case AmbassadorReturned:
+                SetLevel(e.Actor, e.Target!, RepresentationLevel.Ambassador, e);
+                break;
+            case DiplomatsExpelled de:
+                if (de.LevelLeft is { } left) SetLevel(de.Target!, de.Actor, left, e);
+                else if (BetweenPrincipals(e))
+                {
+                    // Some diplomats go, the mission stays at its level: listed, not a change of level.
+                    var kept = LevelOf(de.Target!, de.Actor).Level;
+                    ListChange(new RepresentationChange(de.Target!, de.Actor, kept, kept, on, e.Type, e.EventId));
+                }
+                break;
+            case RelationsDowngraded or RelationsUpgraded:
+                var level = e is RelationsDowngraded down ? down.Level : ((RelationsUpgraded)e).Level;
+                SetLevel(e.Actor, e.Target!, level, e);
+                SetLevel(e.Target!, e.Actor, level, e);
                 break;
             case PersonDetained:
                 if (BetweenPrincipals(e)) LastHostile = new Dated(on, e.EventId);
@@ -496,6 +582,7 @@ public sealed class FoldAccumulator
         Offices = Offices.ToList(),
         Recognition = Recognition.ToList(),
         Relations = Relations,
+        RepresentationChanges = RepresentationChanges.ToList(),
         Agreements = Agreements.ToList(),
         Commitments = Commitments.Values.OrderBy(c => c.CommitmentId, StringComparer.Ordinal).ToList(),
         ThirdPartyRecognitions = ThirdPartyRecognitions.ToList(),

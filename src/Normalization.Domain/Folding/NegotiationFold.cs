@@ -14,7 +14,10 @@ public static class NegotiationFold
     public static NegotiationState StateAsOf(NegotiationOpened negotiation, IEnumerable<NegotiationEvent> recorded, DateOnly asOf, FoldOptions? options = null)
     {
         var acc = FoldAccumulator.Start(negotiation, options);
-        foreach (var e in Effective(recorded))
+        var effective = Effective(recorded);
+        // How far the record reaches holds at every date: the latest review counts even when dated after asOf.
+        foreach (var review in effective.OfType<RecordReviewed>()) acc.Reviewed(review);
+        foreach (var e in effective)
         {
             if (e.Date > asOf) break;
             acc.Apply(e);

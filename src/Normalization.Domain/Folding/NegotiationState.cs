@@ -18,9 +18,27 @@ public sealed record NegotiationState
     public DateOnly? StageSince { get; init; }
     public StageReason Why { get; init; } = new("", "", []);
     public IReadOnlyList<StageTransition> StageHistory { get; init; } = [];
+    /// <summary>Each party's level of representation in the other's capital: first party's, then second party's (level null: not recorded).</summary>
+    public IReadOnlyList<RepresentationEntry> Representation { get; init; } = [];
     public LedgerView Ledger { get; init; } = new();
     public MomentumView Momentum { get; init; } = new(0, 0, MomentumTrend.Stable, 90, []);
     /// <summary>Catalog events folded (after retractions, corrections and the confidence threshold).</summary>
     public int EventCount { get; init; }
     public string? LastEventOn { get; init; }
+    /// <summary>The last day the record is complete through (the opening's or the latest <c>RecordReviewed</c>); null: not declared.</summary>
+    public DateOnly? CoveredUntil { get; init; }
+    /// <summary>True when <see cref="AsOf"/> is after <see cref="CoveredUntil"/>: the stage is the rules carried past the record, not a finding.</summary>
+    public bool Extrapolated { get; init; }
+
+    /// <summary>
+    /// This state read against <paramref name="coveredUntil"/>: <see cref="Extrapolated"/> when asOf is after it, and each
+    /// transition after it marked projected. Every view that knows the record's coverage better than the fold it asked
+    /// (a checkpoint that precedes the latest review) calls this one function.
+    /// </summary>
+    public NegotiationState WithCoverage(DateOnly? coveredUntil) => this with
+    {
+        CoveredUntil = coveredUntil,
+        Extrapolated = coveredUntil is { } c && AsOf > c,
+        StageHistory = StageHistory.Select(t => t with { Projected = coveredUntil is { } c && t.On > c ? true : null }).ToList(),
+    };
 }

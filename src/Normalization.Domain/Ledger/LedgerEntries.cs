@@ -29,6 +29,15 @@ public sealed record RecognitionEntry(string By, string Of, RecognitionForm Form
 
 public sealed record RelationsEntry(RelationsStatus Status, DateOnly? Since, Guid? EventId);
 
+/// <summary>
+/// One party's representation in the other's capital (Correlates of War Diplomatic Exchange levels). <c>Level</c> is null
+/// while no event has recorded it: a history that never speaks of envoys keeps the stage rules it always had.
+/// </summary>
+public sealed record RepresentationEntry(string Sender, string Host, RepresentationLevel? Level, DateOnly? Since, Guid? EventId);
+
+/// <summary>A change of one party's level of representation in the other's capital, and the event that made it.</summary>
+public sealed record RepresentationChange(string Sender, string Host, RepresentationLevel? From, RepresentationLevel? To, DateOnly On, string Type, Guid EventId);
+
 public sealed record CommitmentEntry(string CommitmentId, string Party, string Text, CommitmentStatus Status, IReadOnlyList<Guid> EventIds);
 
 public sealed record AgreementEntry(string Name, DateOnly SignedOn, IReadOnlyList<string> Signatories, Guid EventId, IReadOnlyList<string> CommitmentIds);
@@ -46,6 +55,7 @@ public sealed record LedgerTotals
     public int CommitmentsClosed { get; init; }
     public int Agreements { get; init; }
     public int ThirdPartyRecognitions { get; init; }
+    public int RepresentationChanges { get; init; }
 }
 
 /// <summary>The ledger as of a date: what is open, pending, given, operating and imposed.</summary>
@@ -64,6 +74,8 @@ public sealed record LedgerView
     public IReadOnlyList<OfficeEntry> Offices { get; init; } = [];
     public IReadOnlyList<RecognitionEntry> Recognition { get; init; } = [];
     public RelationsEntry Relations { get; init; } = new(RelationsStatus.None, null, null);
+    /// <summary>Recalls, returns, expulsions, downgrades and upgrades, oldest first (the most recent 100; <c>totals.representationChanges</c> counts them all).</summary>
+    public IReadOnlyList<RepresentationChange> RepresentationChanges { get; init; } = [];
     public IReadOnlyList<AgreementEntry> Agreements { get; init; } = [];
     public IReadOnlyList<CommitmentEntry> Commitments { get; init; } = [];
     public IReadOnlyList<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; init; } = [];

@@ -49,6 +49,13 @@ public sealed record NegotiationOpened
     public IReadOnlyList<Party> Parties { get; init; } = [];
     public IReadOnlyList<Party> Mediators { get; init; } = [];
     public Baseline Baseline { get; init; } = new();
+    /// <summary>
+    /// How far the record was reviewed when the negotiation was created: states asked for a later date are extrapolated
+    /// (docs/stage-model.md, "How far the record reaches"). Null: not declared. A later <c>RecordReviewed</c> event moves it.
+    /// </summary>
+    public DateOnly? CoveredUntil { get; init; }
+    /// <summary>Labels for the board's <c>?tag=</c> filter (slugs, at most 10), e.g. <c>library</c> for the shipped histories.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 
     [JsonIgnore] public string PartyA => Parties[0].Code;
     [JsonIgnore] public string PartyB => Parties[1].Code;

@@ -25,5 +25,8 @@ public sealed record FoldOptions
 /// <summary>Why the stage is what it is: the rule that holds and the events that satisfy it.</summary>
 public sealed record StageReason(string Rule, string Description, IReadOnlyList<Guid> EventIds);
 
-/// <summary>A change of stage. <c>On</c> is null for the stage the baseline gives before any event.</summary>
-public sealed record StageTransition(DateOnly? On, Stage? From, Stage To, string Rule, string Description, IReadOnlyList<Guid> EventIds);
+/// <summary>
+/// A change of stage. <c>On</c> is null for the stage the baseline gives before any event. <c>Projected</c> is true
+/// for a change dated after the day the record is covered until (the rules carried past the record), else absent.
+/// </summary>
+public sealed record StageTransition(DateOnly? On, Stage? From, Stage To, string Rule, string Description, IReadOnlyList<Guid> EventIds, bool? Projected = null);

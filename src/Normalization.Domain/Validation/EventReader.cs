@@ -20,6 +20,10 @@ public static partial class EventReader
     [GeneratedRegex(@"\A[A-Z]{2}\z")]
     public static partial Regex CountryCode();
 
+    /// <summary>A language tag: an ISO 639 code (2–3 lower-case letters), optionally a hyphen and an ISO 3166 region (2 upper-case letters).</summary>
+    [GeneratedRegex(@"\A[a-z]{2,3}(-[A-Z]{2})?\z")]
+    public static partial Regex LanguageTag();
+
     /// <summary>The shape rule of a <see cref="FieldFormat"/>: the error code and message when <paramref name="value"/> breaks it, else null.</summary>
     public static (string Code, string Message)? FormatProblem(FieldFormat format, string value) => format switch
     {
@@ -27,6 +31,8 @@ public static partial class EventReader
             ("invalid_party_code", "must be a party code: upper-case letters, digits, hyphens, starting with a letter (e.g. US, TB, ISIS-K)."),
         FieldFormat.CountryCode when !CountryCode().IsMatch(value) =>
             ("invalid_country_code", "must be an ISO 3166 alpha-2 country code: two upper-case letters (e.g. US, AF)."),
+        FieldFormat.LanguageTag when !LanguageTag().IsMatch(value) =>
+            ("invalid_language_tag", "must be a language tag: an ISO 639 code in lower case, optionally a hyphen and an ISO 3166 region in upper case (e.g. fr, fr-FR, ps-AF)."),
         _ => null,
     };
 
@@ -55,6 +61,7 @@ public static partial class EventReader
         }
 
         var nulls = CheckObject(element, path, EventCatalog.EnvelopeFields.Concat(info.Fields).ToList(), errors);
+        OriginalNeedsLanguage(element, path, errors);
 
         if (errors.Count > before) return null;
         try
@@ -80,6 +87,22 @@ public static partial class EventReader
         {
             errors.Add(new(path, "invalid_event", "The event could not be read: " + Truncate(ex.Message, 200)));
             return null;
+        }
+    }
+
+    /// <summary>A source's originalQuote is words in some language: which one must be said (<c>required</c> at <c>sources[i].originalLanguage</c>).</summary>
+    static void OriginalNeedsLanguage(JsonElement element, string path, List<FieldError> errors)
+    {
+        if (!element.TryGetProperty("sources", out var sources) || sources.ValueKind != JsonValueKind.Array) return;
+        var i = 0;
+        foreach (var item in sources.EnumerateArray())
+        {
+            var itemPath = $"{Join(path, "sources")}[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object) continue;
+            var hasOriginal = item.TryGetProperty("originalQuote", out var q) && q.ValueKind != JsonValueKind.Null;
+            var hasLanguage = item.TryGetProperty("originalLanguage", out var l) && l.ValueKind != JsonValueKind.Null;
+            if (hasOriginal && !hasLanguage)
+                errors.Add(new(Join(itemPath, "originalLanguage"), "required", "originalLanguage is required with originalQuote: the language the source wrote in (e.g. fr)."));
         }
     }
 

@@ -13,7 +13,7 @@ public static partial class NegotiationValidator
 
     public static bool IsValidId(string? id) => id is not null && Slug().IsMatch(id) && !id.Contains("--");
 
-    static readonly string[] Allowed = ["id", "title", "parties", "mediators", "baseline"];
+    static readonly string[] Allowed = ["id", "title", "parties", "mediators", "baseline", "coveredUntil", "tags"];
 
     /// <summary>
     /// Reads a negotiation (the create body, or an import's opening line, whose <paramref name="alsoAllowed"/> adds
@@ -37,7 +37,7 @@ public static partial class NegotiationValidator
         try
         {
             var opening = node.Deserialize<NegotiationOpened>(EventJson.Options)!;
-            opening = opening with { Parties = opening.Parties ?? [], Mediators = opening.Mediators ?? [], Baseline = opening.Baseline ?? new Baseline(), Title = opening.Title ?? "", Id = opening.Id ?? "" };
+            opening = opening with { Tags = opening.Tags ?? [], Parties = opening.Parties ?? [], Mediators = opening.Mediators ?? [], Baseline = opening.Baseline ?? new Baseline(), Title = opening.Title ?? "", Id = opening.Id ?? "" };
             errors.AddRange(Validate(opening));
             return errors.Count > before ? null : opening;
         }
@@ -114,6 +114,12 @@ public static partial class NegotiationValidator
             CheckParties(n.Parties, P("parties"), errors);
             if (n.Parties[0] is { } first && n.Parties[1] is { } second && first.Code == second.Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
         }
+        if (n.Tags is { Count: > 10 }) errors.Add(new(P("tags"), "too_many", "At most 10 tags."));
+        else if (n.Tags is not null)
+            for (var i = 0; i < n.Tags.Count; i++)
+                if (n.Tags[i] is not { } tag || !IsValidId(tag)) errors.Add(new(P($"tags[{i}]"), "invalid_slug", "A tag is a slug: 3–64 characters, lower-case letters, digits and single hyphens."));
+                else if (n.Tags.Take(i).Contains(tag, StringComparer.Ordinal)) errors.Add(new(P($"tags[{i}]"), "duplicate_item", $"{tag} is listed twice."));
+        if (n.CoveredUntil is { Year: > 9998 }) errors.Add(new(P("coveredUntil"), "out_of_range", "coveredUntil must be on or before 9998-12-31."));
         if (n.Mediators is { Count: > 20 }) errors.Add(new(P("mediators"), "too_many", "At most 20 mediators."));
         else if (n.Mediators is not null)
         {

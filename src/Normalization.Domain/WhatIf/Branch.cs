@@ -20,14 +20,34 @@ public sealed class Branch
     readonly DateOnly? _asOf;
     readonly DateOnly? _today;
     readonly FoldOptions? _options;
+    readonly Start? _start;
+
+    /// <summary>Where a branch of a stored history starts when it does not start from the opening: see <see cref="FromCheckpoint"/>.</summary>
+    sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded);
 
     internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
-        : this(opening, recorded, [], [], [], [], null, null, null) { }
+        : this(opening, recorded, [], [], [], [], null, null, null, null) { }
+
+    /// <summary>
+    /// A branch of a long stored history that starts from a fold checkpoint instead of the opening, so its cost grows with
+    /// the events after the checkpoint only (issue 17). <paramref name="checkpoint"/> is the fold (default rules) of every
+    /// effective event before <paramref name="after"/>; <paramref name="after"/> are the effective events that follow it in
+    /// domain order (retractions and corrections already applied); the caller picks the checkpoint before everything the
+    /// changes touch: the hypothetical events' positions, the removed or replaced events and any event a hypothetical
+    /// retraction or correction aims at. <paramref name="context"/> gives a validation context that knows the stream's
+    /// ids as the store does for an append; <paramref name="knownIds"/> are the ids of the stream among those the changes
+    /// name; <paramref name="lastRecorded"/> is the last effective event's date. The answer equals
+    /// <see cref="WhatIf.From"/> over the whole record (a property test checks it). The checkpoint is not changed.
+    /// </summary>
+    public static Branch FromCheckpoint(NegotiationOpened opening, FoldAccumulator checkpoint, IReadOnlyList<NegotiationEvent> after,
+        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded) =>
+        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded));
 
     Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Guid> removeIds,
         ImmutableList<Func<NegotiationEvent, bool>> removeFilters, ImmutableList<(Guid, NegotiationEvent)> replacements,
-        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options)
+        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options, Start? start)
     {
+        _start = start;
         Opening = opening;
         Recorded = recorded;
         _removeIds = removeIds;
@@ -49,7 +69,7 @@ public sealed class Branch
         ImmutableList<(Guid, NegotiationEvent)>? replacements = null, ImmutableList<NegotiationEvent>? additions = null,
         DateOnly? asOf = null, DateOnly? today = null, FoldOptions? options = null) =>
         new(Opening, Recorded, removeIds ?? _removeIds, removeFilters ?? _removeFilters, replacements ?? _replacements,
-            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options);
+            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options, _start);
 
     /// <summary>
     /// Branches at <paramref name="date"/>: recorded events dated after it did not happen (in the branch and in its
@@ -68,7 +88,8 @@ public sealed class Branch
     internal static DateOnly TodayOf(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Fold with other rule parameters (window, momentum, confidence threshold). Applies to the baseline too.</summary>
-    public Branch WithOptions(FoldOptions options) => With(options: options);
+    public Branch WithOptions(FoldOptions options) => _start is null ? With(options: options)
+        : throw new InvalidOperationException("A branch from a checkpoint folds with the rules the checkpoint was folded with.");
 
     /// <summary>Adds hypothetical events (validated like real ones; an empty eventId gets a new GUID).</summary>
     public Branch Add(params NegotiationEvent[] events) => With(additions: _additions.AddRange(events.Select(Mark)));
@@ -105,6 +126,7 @@ public sealed class Branch
         var today = _today ?? TodayOf(TimeProvider.System);
         var errors = new List<FieldError>();
         var recordedIds = new HashSet<Guid>(Recorded.Select(e => e.EventId));
+        if (_start is not null) recordedIds.UnionWith(_start.KnownIds);
 
         // Which recorded events the branch keeps.
         var removed = new HashSet<Guid>();
@@ -126,8 +148,14 @@ public sealed class Branch
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
         var branchPoint = _asOf;
-        var projectAt = at ?? Max(branchPoint ?? LastDate(kept) ?? today, lastHypothetical);
-        var ctx = ValidationContext.For(Opening, kept, today);
+        var projectAt = at ?? Max(branchPoint ?? LastDate(kept) ?? _start?.LastRecorded ?? today, lastHypothetical);
+        ValidationContext ctx;
+        if (_start is null) ctx = ValidationContext.For(Opening, kept, today);
+        else
+        {
+            ctx = _start.Context();
+            foreach (var e in kept) ctx.Register(e);
+        }
         var hypothetical = new List<HypotheticalEvent>();
         var seen = new HashSet<Guid>(recordedIds);
         void Check(NegotiationEvent e, string path, string origin, Guid? replaces)
@@ -165,7 +193,7 @@ public sealed class Branch
     /// <summary>The one fold, with the branch's only twist: recorded events stop at the branch point, hypothetical ones at the projection date.</summary>
     NegotiationState Fold(IEnumerable<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at)
     {
-        var acc = FoldAccumulator.Start(Opening, _options);
+        var acc = _start?.Fold.Clone() ?? FoldAccumulator.Start(Opening, _options);
         foreach (var e in NegotiationFold.Effective(events))
             if (e.Date <= (e.Hypothetical ? at : recordedUntil)) acc.Apply(e);
         return acc.StateAt(at);

@@ -38,7 +38,7 @@ public static class Scenarios
     public static ScenarioTable Compare(Branch history, params (string Name, Func<Branch, Branch> Change)[] scenarios) =>
         Compare(history, null, scenarios);
 
-    /// <summary>As <see cref="Compare(Branch, (string, Func{Branch, Branch})[])"/>, every row projected to <paramref name="at"/>.</summary>
+    /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/>.</summary>
     public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
     {
         var baseline = history.Project(at);
@@ -52,7 +52,7 @@ public static class Scenarios
         return new ScenarioTable(rows);
     }
 
-    /// <inheritdoc cref="Compare(Branch, (string, Func{Branch, Branch})[])"/>
+    /// <inheritdoc cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>
     public static ScenarioTable Compare(NegotiationOpened opening, IEnumerable<NegotiationEvent> history, params (string Name, Func<Branch, Branch> Change)[] scenarios) =>
         Compare(WhatIf.From(opening, history), null, scenarios);
 

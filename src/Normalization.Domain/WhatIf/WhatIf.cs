@@ -17,7 +17,7 @@ namespace Normalization.Domain.WhatIf;
 /// </code>
 /// Nothing is stored anywhere; the answer comes from the one fold (<see cref="Folding.FoldAccumulator"/>).
 /// </summary>
-public static class WhatIf
+public static partial class WhatIf
 {
     /// <summary>A history given as the negotiation and its recorded events (any order; retractions and corrections included).</summary>
     public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) => new(opening, events.ToList());

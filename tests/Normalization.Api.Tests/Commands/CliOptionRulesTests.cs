@@ -14,9 +14,10 @@ public sealed class CliOptionRulesTests
     /// <summary>What each option takes. A new <c>…Flag</c> property must be added here (the first test says so).</summary>
     static readonly Dictionary<string, string> Kinds = new()
     {
-        ["AsOfFlag"] = "date", ["FromFlag"] = "date", ["ToFlag"] = "date", ["KnownAtFlag"] = "instant",
+        ["AsOfFlag"] = "date", ["FromFlag"] = "date", ["ToFlag"] = "date", ["CoveredUntilFlag"] = "date", ["KnownAtFlag"] = "instant",
         ["FormatFlag"] = "format", ["TypeFlag"] = "event type", ["IntoFlag"] = "negotiation id", ["TitleFlag"] = "text",
         ["PartiesFlag"] = "parties", ["MediatorsFlag"] = "parties", ["OutFlag"] = "file", ["AddFlag"] = "file", ["JsonFlag"] = "switch",
+        ["PartyFlag"] = "party actors", ["PartyMapFlag"] = "file", ["EncodingFlag"] = "encoding", ["AsScenarioFlag"] = "scenario name", ["CommitFlag"] = "switch",
     };
 
     static IEnumerable<PropertyInfo> Options() =>
@@ -72,6 +73,16 @@ public sealed class CliOptionRulesTests
         Should.Throw<ImportException>(() => Exporter.FormatOf(format, null));
         Should.Throw<ImportException>(() => HistoryFile.FormatOf("file.ndjson", format));
     }
+
+    [Theory]
+    [InlineData("utf-9")] [InlineData("windows 1252\n")] [InlineData("\u0007")] [InlineData("latin-99")]
+    public void Given_an_unknown_encoding_option_When_read_Then_it_is_refused_naming_examples(string encoding) =>
+        Should.Throw<ImportException>(() => Normalization.Api.Importing.Files.InputFile.EncodingOf(encoding)).Message.ShouldContain("windows-1252");
+
+    [Theory]
+    [InlineData("US")] [InlineData("=USA")] [InlineData("US=")] [InlineData("US USA")]
+    public void Given_a_party_option_without_CODE_ACTOR_When_read_Then_it_is_refused(string item) =>
+        Should.Throw<ImportException>(() => Normalization.Api.Importing.EventData.PartyMatcher.Parse([item], "--party")).Message.ShouldContain("CODE=ACTOR");
 
     [Fact]
     public void Given_valid_options_When_read_Then_they_are_read()

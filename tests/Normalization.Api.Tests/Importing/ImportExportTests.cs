@@ -87,7 +87,7 @@ public class ImportExportTests(AppFixture app)
         var target = TestApi.NewId("csv");
 
         var report = await Importer.ImportAsync(new ImportRequest
-            { Path = file, Into = target, Title = opening.Title, Parties = opening.Parties, Mediators = opening.Mediators });
+            { Path = file, Into = target, Title = opening.Title, Parties = opening.Parties, Mediators = opening.Mediators, CoveredUntil = opening.CoveredUntil });
 
         report.Errors.ShouldBeEmpty();
         report.Stored.ShouldBe(TestApi.SeedEvents().Count);
@@ -127,7 +127,7 @@ public class ImportExportTests(AppFixture app)
 
         var lines = File.ReadAllLines(file);
 
-        lines[0].ShouldBe("on,from,to,rule,eventIds");
+        lines[0].ShouldBe("on,from,to,rule,eventIds,projected");
         lines.ShouldContain(l => l.StartsWith("2020-02-29,Estrangement,ConfidenceBuilding,talks-and-mutual-gestures,"));
         lines.ShouldContain(l => l.StartsWith("2025-03-20,Estrangement,ConfidenceBuilding,talks-and-mutual-gestures,"));
     }

@@ -21,6 +21,17 @@ public static class TestApi
         return (result.Context.Response.StatusCode, Parse(await result.ReadAsTextAsync()));
     }
 
+    public static async Task<(int Status, JsonNode? Body)> PutJson(this AppFixture app, string url, object body, bool withKey = true)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Put.Json(body).ToUrl(url);
+            if (withKey) s.WithRequestHeader(ApiKeys.Header, AppFixture.ApiKey);
+            s.IgnoreStatusCode();
+        });
+        return (result.Context.Response.StatusCode, Parse(await result.ReadAsTextAsync()));
+    }
+
     public static async Task<(int Status, JsonNode? Body)> GetJson(this AppFixture app, string url)
     {
         var result = await app.Host.Scenario(s => { s.Get.Url(url); s.IgnoreStatusCode(); });

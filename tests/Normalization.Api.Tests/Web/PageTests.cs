@@ -59,7 +59,7 @@ public sealed class PageTests(WebAppFixture web)
         await Assertions.Expect(page.Locator("#asof-date")).ToHaveValueAsync("2021-09-15");
         await Assertions.Expect(page.Locator("#state-stage")).ToHaveAttributeAsync("data-stage", "Estrangement");
         await Assertions.Expect(page.Locator("#state-since")).ToHaveTextAsync("2021-02-28");
-        await Assertions.Expect(page.Locator("#state-asof")).ToHaveTextAsync("2021-09-15");
+        await Assertions.Expect(page.Locator("#state-asof time")).ToHaveAttributeAsync("datetime", "2021-09-15");
         await Assertions.Expect(page.Locator("#state-why")).ToContainTextAsync("no-contact");
         (await page.EvaluateAsync<bool>("() => window.__notReloaded === true")).ShouldBeTrue("the panel updates without reloading the page");
         errors.ShouldBeEmpty();
@@ -155,6 +155,6 @@ public sealed class PageTests(WebAppFixture web)
         await Assertions.Expect(page.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
         await page.FillAsync("#asof-date", asOf);
         await page.Locator("#asof-date").DispatchEventAsync("change");
-        await Assertions.Expect(page.Locator("#state-asof")).ToHaveTextAsync(asOf);
+        await Assertions.Expect(page.Locator("#state-asof time")).ToHaveAttributeAsync("datetime", asOf);
     }
 }

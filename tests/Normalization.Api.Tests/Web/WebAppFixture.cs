@@ -39,6 +39,13 @@ public sealed class WebAppFixture : IAsyncLifetime
     public HttpClient Http { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>
+    /// The one origin allowed to frame the embed view (Normalization:Embed:FrameAncestors): a loopback port the test serves an
+    /// "article" on (Chromium's local-network rules keep a public or routed origin from framing 127.0.0.1).
+    /// </summary>
+    public string AllowedFramer { get; } = $"http://127.0.0.1:{FreePort()}";
+    string _connectionString = "";
+
     /// <summary>Where the committed screenshots live: docs/images/ at the repository root.</summary>
     public static string ImagesDirectory => Path.Combine(RepositoryRoot(), "docs", "images");
 
@@ -49,7 +56,8 @@ public sealed class WebAppFixture : IAsyncLifetime
 
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        StartApp(connectionString);
+        _connectionString = connectionString;
+        _app = StartApp(connectionString, BaseUrl, new() { ["Normalization__Embed__FrameAncestors__0"] = AllowedFramer });
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         await WaitUntilHealthyAsync();
         await SeedAsync();
@@ -66,9 +74,9 @@ public sealed class WebAppFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context and page; console errors (CSP violations included) are collected in <paramref name="errors"/>.</summary>
-    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(List<string> errors, int width = 1280, int height = 900)
+    public async Task<(IBrowserContext Context, IPage Page)> NewPageAsync(List<string> errors, int width = 1280, int height = 900, string? baseUrl = null)
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = BaseUrl, ViewportSize = new() { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new() { BaseURL = baseUrl ?? BaseUrl, ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         page.Console += (_, m) => { if (m.Type == "error") errors.Add(m.Text); };
@@ -83,7 +91,44 @@ public sealed class WebAppFixture : IAsyncLifetime
         return body!["version"]!.GetValue<int>();
     }
 
-    void StartApp(string connectionString)
+    /// <summary>
+    /// A second app process on the same database (the seed is there) with <paramref name="settings"/> as environment variables —
+    /// e.g. <c>Normalization__Mode=ReadOnly</c>. Healthy and warmed up when returned; dispose it to stop it.
+    /// </summary>
+    public async Task<ExtraApp> StartExtraAppAsync(Dictionary<string, string> settings)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var process = StartApp(_connectionString, url, settings);
+        var extra = new ExtraApp(process, url);
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The extra API host exited ({process.ExitCode}):\n{AppOutput}");
+            try { using var r = await extra.Http.GetAsync("/health"); if (r.StatusCode == HttpStatusCode.OK) break; }
+            catch (HttpRequestException) { }
+            if (DateTime.UtcNow > until) throw new TimeoutException($"The extra API host did not become healthy:\n{AppOutput}");
+            await Task.Delay(250);
+        }
+        foreach (var warm in new[] { "/", "/api/site", $"/api/negotiations/{NegotiationId}", $"/api/negotiations/{NegotiationId}/stages", $"/api/negotiations/{NegotiationId}/timeline?pageSize=500", "/api/event-types" })
+            (await extra.Http.GetAsync(warm)).EnsureSuccessStatusCode();
+        return extra;
+    }
+
+    /// <summary>An extra app process (<see cref="StartExtraAppAsync"/>).</summary>
+    public sealed class ExtraApp(Process process, string baseUrl) : IAsyncDisposable
+    {
+        public string BaseUrl { get; } = baseUrl;
+        public HttpClient Http { get; } = new() { BaseAddress = new Uri(baseUrl) };
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            if (!process.HasExited) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+            process.Dispose();
+        }
+    }
+
+    Process StartApp(string connectionString, string baseUrl, Dictionary<string, string> settings)
     {
         var projectDir = Path.Combine(RepositoryRoot(), "src", "Normalization.Api");
         // Same configuration as this test assembly: bin/<Configuration>/<tfm>/.
@@ -98,18 +143,20 @@ public sealed class WebAppFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { dll, "--urls", BaseUrl, "--contentRoot", projectDir }) start.ArgumentList.Add(a);
+        foreach (var a in new[] { dll, "--urls", baseUrl, "--contentRoot", projectDir }) start.ArgumentList.Add(a);
         start.Environment["ConnectionStrings__" + PostgresLocator.ConnectionStringName] = connectionString;
         start.Environment["ApiKeys__tests"] = ApiKeys.Hash(ApiKey);
         start.Environment["Normalization__LoadSeedData"] = "true"; // used if the host has a seed loader; the seed is posted below anyway
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
-        _app = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API host.");
-        _app.OutputDataReceived += (_, e) => { lock (_appOutput) _appOutput.AppendLine(e.Data); };
-        _app.ErrorDataReceived += (_, e) => { lock (_appOutput) _appOutput.AppendLine(e.Data); };
-        _app.BeginOutputReadLine();
-        _app.BeginErrorReadLine();
+        foreach (var (k, v) in settings) start.Environment[k] = v;
+        var app = Process.Start(start) ?? throw new InvalidOperationException("Could not start the API host.");
+        app.OutputDataReceived += (_, e) => { lock (_appOutput) _appOutput.AppendLine(e.Data); };
+        app.ErrorDataReceived += (_, e) => { lock (_appOutput) _appOutput.AppendLine(e.Data); };
+        app.BeginOutputReadLine();
+        app.BeginErrorReadLine();
+        return app;
     }
 
     async Task WaitUntilHealthyAsync()

@@ -55,6 +55,11 @@ public static class CatalogExamples
         E(new RecognitionWithdrawn { Form = RecognitionForm.DeJure }, "2021-08-15", US, TB),
         E(new RelationsEstablished(), "2026-01-01", US, TB),
         E(new RelationsSevered(), "2021-08-31", US, TB),
+        E(new AmbassadorRecalled { Envoy = "Dominick Chilcott", LevelLeft = RepresentationLevel.None }, "2011-11-30", "GB", "IR", note: "UK–Iran: the British embassy in Tehran was stormed on 29 November and its staff withdrawn."),
+        E(new AmbassadorReturned { Envoy = "Nicholas Hopton" }, "2016-09-05", "GB", "IR", Confidence.Reported),
+        E(new DiplomatsExpelled { LevelLeft = RepresentationLevel.None }, "2011-11-30", "GB", "IR", note: "Iranian diplomats given 48 hours to leave London."),
+        E(new RelationsDowngraded { Level = RepresentationLevel.ChargeDAffaires }, "2011-11-27", "IR", "GB", note: "Majlis law lowering relations to chargé d'affaires level."),
+        E(new RelationsUpgraded { Level = RepresentationLevel.Ambassador }, "2016-09-05", "GB", "IR", Confidence.Reported),
         E(new PersonDetained { Person = "Mahmood Habibi", Nationality = "US" }, "2022-08-10", TB, US),
         E(new RewardOffered { Targets = ["Sirajuddin Haqqani"], AmountUsd = 10_000_000 }, "2008", US, TB),
         E(new SanctionsImposed { Scope = "Taliban sanctions (EO 13224)" }, "2001-09-23", US, TB),
@@ -67,6 +72,7 @@ public static class CatalogExamples
         E(new TroopsWithdrawn { Scope = "All US forces from Afghanistan" }, "2021-08-30", US, TB),
         E(new ThirdPartyRecognition { Form = RecognitionForm.DeJure }, "2025-07-03", "RU", TB),
         E(new ReportPublished { Title = "Annual Threat Assessment 2025", Summary = "ISIS-K the most capable branch of the Islamic State." }, "2025-03-25", US, null),
+        E(new RecordReviewed { CoveredUntil = DomainDate.Parse("2025-04-03") }, "2025-04-10", "EDITOR", null),
         E(new EventRetracted { TargetEventId = Doha, Reason = "Duplicate of an earlier record." }, "2025-04-10", US, null),
         E(new EventCorrected
         {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Normalization.Domain.Tests.Docs;
 
 /// <summary>
-/// Code excerpts in docs/*.md are cut from tested code, not retyped: a block between <c>&lt;!-- snippet: name --&gt;</c>
+/// Code excerpts in docs/*.md are cut from tested code (src/ and tests/, e.g. the package example project), not retyped: a block between <c>&lt;!-- snippet: name --&gt;</c>
 /// and <c>&lt;!-- /snippet --&gt;</c> must equal the source between <c>// &lt;snippet:name&gt;</c> and
 /// <c>// &lt;/snippet&gt;</c> (dedented). <c>UPDATE_DOCS=1 dotnet test tests/Normalization.Domain.Tests</c> rewrites them.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed partial class CodeSnippetDocTests
     private static partial Regex DocSnippet();
 
     static Dictionary<string, string> Sources(string root) =>
-        Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+        new[] { "src", "tests" }.SelectMany(dir => Directory.EnumerateFiles(Path.Combine(root, dir), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
             .SelectMany(f => SourceSnippet().Matches(File.ReadAllText(f).ReplaceLineEndings("\n")))
             .ToDictionary(m => m.Groups["name"].Value, m => Dedent(m.Groups["code"].Value));

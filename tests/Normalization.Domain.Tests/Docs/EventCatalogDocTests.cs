@@ -65,6 +65,7 @@ public static class EventCatalogDoc
     {
         FieldKind.String when f.Format == FieldFormat.PartyCode => "party code (`US`, `ISIS-K`)",
         FieldKind.String when f.Format == FieldFormat.CountryCode => "country code: ISO 3166 alpha-2 (`US`, `AF`)",
+        FieldKind.String when f.Format == FieldFormat.LanguageTag => "language tag: ISO 639, optional ISO 3166 region (`fr`, `fr-FR`)",
         FieldKind.String => $"string (≤ {f.MaxLength})",
         FieldKind.Integer => $"integer 0 … {f.NumberMax.ToString("#,0", CultureInfo.InvariantCulture)}",
         FieldKind.Number => $"number 0 … {f.NumberMax.ToString("#,0", CultureInfo.InvariantCulture)}, ≤ {f.Decimals} decimal places",

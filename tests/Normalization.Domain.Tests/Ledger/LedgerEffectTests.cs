@@ -25,6 +25,10 @@ public class LedgerEffectTests
         nameof(OfficeOpened), nameof(OfficeClosed), nameof(RecognitionGranted), nameof(RecognitionWithdrawn), nameof(RelationsEstablished),
         nameof(RelationsSevered), nameof(RewardOffered), nameof(SanctionsImposed), nameof(AssetsFrozen), nameof(DesignationAdded),
         nameof(CommitmentBreached), nameof(ThirdPartyRecognition), nameof(EventRetracted), nameof(EventCorrected),
+        // the level of representation: tests/Normalization.Domain.Tests/Representation/RepresentationTests.cs
+        nameof(AmbassadorRecalled), nameof(AmbassadorReturned), nameof(DiplomatsExpelled), nameof(RelationsDowngraded), nameof(RelationsUpgraded),
+        // record keeping: tests/Normalization.Domain.Tests/Coverage/CoverageTests.cs (no ledger effect)
+        nameof(RecordReviewed),
     ];
 
     [Fact]

@@ -97,6 +97,9 @@ public static class StateJson
         s.Momentum,
         s.EventCount,
         s.LastEventOn,
+        s.Representation,
+        s.CoveredUntil,
+        s.Extrapolated,
     });
 }
 

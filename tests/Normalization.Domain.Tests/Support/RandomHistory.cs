@@ -17,7 +17,7 @@ public static class RandomHistory
 
     public sealed record Raw(int Kind, int Day, int Precision, bool ByUS, int Pick, int Confidence);
 
-    static readonly Gen<Raw> GenRaw = Gen.Select(Gen.Int[0, 31], Gen.Int[0, Days], Gen.Int[0, 19], Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 9],
+    static readonly Gen<Raw> GenRaw = Gen.Select(Gen.Int[0, 35], Gen.Int[0, Days], Gen.Int[0, 19], Gen.Bool, Gen.Int[0, 3], Gen.Int[0, 9],
         (k, d, p, us, pick, c) => new Raw(k, d, p, us, pick, c));
 
     /// <summary>3 to 40 events.</summary>
@@ -69,7 +69,11 @@ public static class RandomHistory
             28 => new DesignationAdded { Designee = People[pick], List = (DesignationList)pick },
             29 => new DesignationRemoved { Designee = People[pick], List = (DesignationList)pick },
             30 => pick < 2 ? new RecognitionRequested() : new OfficeRequested { OfficeKind = OfficeKind.RepresentativeOffice },
-            _ => pick < 2 ? new ThreatIssued() : new AidProvided { AmountUsd = 100 },
+            31 => pick < 2 ? new ThreatIssued() : new AidProvided { AmountUsd = 100 },
+            32 => pick < 2 ? new AmbassadorRecalled { LevelLeft = (RepresentationLevel)(pick * 1) } : new AmbassadorReturned(),
+            33 => new DiplomatsExpelled { LevelLeft = pick == 3 ? null : (RepresentationLevel)pick },
+            35 => new RecordReviewed { CoveredUntil = DomainDate.FromDate(From.AddDays(r.Day / 2 + 30 * pick)) },
+            _ => pick < 2 ? new RelationsDowngraded { Level = (RepresentationLevel)pick } : new RelationsUpgraded { Level = (RepresentationLevel)pick },
         };
         var day = From.AddDays(r.Day);
         var on = r.Precision switch

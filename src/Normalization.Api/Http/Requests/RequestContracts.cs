@@ -49,6 +49,25 @@ public sealed record NoQuery : IQueryRequest<NoQuery>
     }
 }
 
+/// <summary>
+/// An endpoint whose only query parameter is the reader's time zone, <c>tz</c> (<see cref="Readers.ReaderTimeZoneMiddleware"/>
+/// has read it before the endpoint runs: "today" is the date there); any other parameter is 400 <c>unknown_parameter</c>.
+/// </summary>
+public sealed record TodayQuery : IQueryRequest<TodayQuery>
+{
+    static readonly TodayQuery Instance = new();
+
+    /// <inheritdoc/>
+    public static string[] Parameters => [Readers.TimeZones.Parameter];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out TodayQuery query)
+    {
+        query = Instance;
+        return null;
+    }
+}
+
 /// <summary>The generic half of request reading, called from Wolverine's generated handlers (see <see cref="RequestBinding"/>).</summary>
 public static class RequestReader
 {
@@ -73,5 +92,6 @@ public static class RequestReader
         return problem is null ? (query, null) : (null, problem);
     }
 
-    static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+    // The reader's date (ReaderClock's local zone is the request's ?tz=), as NegotiationStore.Today.
+    static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 }

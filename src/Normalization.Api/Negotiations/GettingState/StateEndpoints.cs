@@ -2,6 +2,8 @@ using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
+using Normalization.Api.Negotiations.Coverage;
+using Normalization.Api.Readers;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
@@ -19,7 +21,7 @@ public static class StateEndpoints
     [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}")]
-    public static async Task<IResult> Current(NoQuery query, string id, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Current(TodayQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
@@ -36,7 +38,7 @@ public static class StateEndpoints
     public static async Task<IResult> AsOf(StateQuery query, string id, StreamVersion version, NegotiationStore store, CancellationToken ct)
     {
         var options = query.MinConfidence is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = query.MinConfidence.Value };
-        var state = await store.StateAsOfAsync(id, query.AsOf ?? store.Today, query.KnownAt, options, ct);
+        var state = await CoveredState.StateAsOfAsync(store, id, query.AsOf ?? store.Today, query.KnownAt, options, ct);
         if (state is null) return Problems.NotKnownThen(query.KnownAt);
         return ApiJson.Ok(NegotiationStateResponse.Of(state, version.Value, query.KnownAt, query.MinConfidence));
     }
@@ -54,14 +56,14 @@ public static class StateEndpoints
         var until = to ?? (view.Head.PendingDate is { } p && p > store.Today ? p : store.Today);
         // The same rule with or without an explicit `to`: the range must not run backwards.
         if (from > until) return Problems.Field("from", "out_of_range", $"from must not be after to ({until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(to is null ? ", today by default" : "")}).");
-        var state = await store.StateAsOfAsync(id, until, knownAt, ct: ct);
+        var state = await CoveredState.StateAsOfAsync(store, id, until, knownAt, ct: ct);
         if (state is null) return Problems.NotKnownThen(knownAt);
         var history = state.StageHistory;
         // The stage in force at `from` opens the range, then the transitions inside it.
         var opening = from is null ? null : history.LastOrDefault(t => t.On is null || t.On <= from);
         var inRange = history.Where(t => t.On is not null && (from is null || t.On > from) && t.On <= until).ToList();
         var transitions = (from is null ? history.Where(t => t.On is null || t.On <= until) : new[] { opening! }.Concat(inRange)).ToList();
-        return ApiJson.Ok(new StageHistoryResponse(id, from, until, knownAt, state.Stage, state.StageSince, transitions));
+        return ApiJson.Ok(new StageHistoryResponse(id, from, until, knownAt, state.Stage, state.StageSince, state.CoveredUntil, state.Extrapolated, transitions));
     }
 }
 
@@ -72,7 +74,7 @@ public sealed record StateQuery(
     [Description("Leave out events below this confidence. Default Reported.")] Confidence? MinConfidence) : IQueryRequest<StateQuery>
 {
     /// <inheritdoc/>
-    public static string[] Parameters => ["asOf", "knownAt", "minConfidence"];
+    public static string[] Parameters => ["asOf", "knownAt", "minConfidence", TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, out StateQuery query)
@@ -94,7 +96,7 @@ public sealed record StagesQuery(
     [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<StagesQuery>
 {
     /// <inheritdoc/>
-    public static string[] Parameters => ["from", "to", "knownAt"];
+    public static string[] Parameters => ["from", "to", "knownAt", TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, out StagesQuery query)
@@ -111,4 +113,6 @@ public sealed record StagesQuery(
 }
 
 /// <summary>Answer of GET …/stages: the range (<see cref="To"/> defaults to today), the stage at its end and the transitions in it.</summary>
-public sealed record StageHistoryResponse(string Id, DateOnly? From, DateOnly To, DateTimeOffset? KnownAt, Stage Stage, DateOnly? StageSince, IReadOnlyList<StageTransition> Transitions);
+/// <see cref="CoveredUntil"/>: the last day the record is declared complete through; <see cref="Extrapolated"/>: <see cref="To"/> is after it.
+public sealed record StageHistoryResponse(string Id, DateOnly? From, DateOnly To, DateTimeOffset? KnownAt, Stage Stage, DateOnly? StageSince,
+    DateOnly? CoveredUntil, bool Extrapolated, IReadOnlyList<StageTransition> Transitions);

@@ -27,18 +27,22 @@ async function request(method, url, body, headers = {}) {
 }
 
 const enc = encodeURIComponent;
+// The reader's zone (reader.js) goes with every call whose answer depends on "today".
+let readerZone = '';
+export function setReaderZone(tz) { readerZone = tz; }
 const query = (params) => {
   const q = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
   return q.length ? '?' + q.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&') : '';
 };
 
 export const api = {
-  board: (params = {}) => request('GET', '/api/negotiations' + query({ pageSize: 200, ...params })),
-  negotiation: (id) => request('GET', `/api/negotiations/${enc(id)}`),
-  state: (id, asOf, knownAt) => request('GET', `/api/negotiations/${enc(id)}/state` + query({ asOf, knownAt })),
-  stages: (id, knownAt) => request('GET', `/api/negotiations/${enc(id)}/stages` + query({ knownAt })),
+  board: (params = {}) => request('GET', '/api/negotiations' + query({ pageSize: 200, ...params, tz: readerZone })),
+  negotiation: (id) => request('GET', `/api/negotiations/${enc(id)}` + query({ tz: readerZone })),
+  state: (id, asOf, knownAt) => request('GET', `/api/negotiations/${enc(id)}/state` + query({ asOf, knownAt, tz: readerZone })),
+  stages: (id, knownAt) => request('GET', `/api/negotiations/${enc(id)}/stages` + query({ knownAt, tz: readerZone })),
+  scenario: (id, name, asOf, knownAt) => request('GET', `/api/negotiations/${enc(id)}/scenarios/${enc(name)}` + query({ asOf, knownAt, tz: readerZone })),
   timeline: (id) => request('GET', `/api/negotiations/${enc(id)}/timeline?pageSize=500`),
   eventTypes: () => request('GET', '/api/event-types'),
-  whatIf: (id, body, apiKey) => request('POST', `/api/negotiations/${enc(id)}/what-if`, body, apiKey ? { 'X-Api-Key': apiKey } : {}),
-  postEvents: (id, events, apiKey) => request('POST', `/api/negotiations/${enc(id)}/events`, { events }, { 'X-Api-Key': apiKey }),
+  whatIf: (id, body, apiKey) => request('POST', `/api/negotiations/${enc(id)}/what-if` + query({ tz: readerZone }), body, apiKey ? { 'X-Api-Key': apiKey } : {}),
+  postEvents: (id, events, apiKey) => request('POST', `/api/negotiations/${enc(id)}/events` + query({ tz: readerZone }), { events }, { 'X-Api-Key': apiKey }),
 };

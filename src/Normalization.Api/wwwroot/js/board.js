@@ -1,4 +1,6 @@
-// The board at /: every negotiation, its stage badge, stage since, momentum arrow; filters by stage, party and title.
+// The board at /: every negotiation, its stage badge (marked extrapolated past its record), stage since, momentum arrow;
+// filters by stage, party, title and the shipped library.
+import { languageSwitch } from './reader.js';
 import { api } from './api.js';
 import { el, replace } from './dom.js';
 import { STAGES, stageBadge, stageLabel, trendArrow, formatNumber } from './stages.js';
@@ -21,14 +23,17 @@ function render() {
   const stage = $('filter-stage').value;
   const party = $('filter-party').value;
   const text = $('filter-text').value.trim().toLowerCase();
+  const library = $('filter-library').checked;
   const rows = state.items
     .filter((n) => !stage || n.stage === stage)
     .filter((n) => !party || (n.parties || []).some((p) => p.code === party))
-    .filter((n) => !text || (n.title || n.id).toLowerCase().includes(text));
+    .filter((n) => !text || (n.title || n.id).toLowerCase().includes(text))
+    .filter((n) => !library || (n.tags || []).includes('library'));
   replace($('board').tBodies[0], rows.map((n) => el('tr', { dataset: { id: n.id } },
     el('td', { 'data-label': 'Negotiation' }, el('a', { href: `/negotiations/${encodeURIComponent(n.id)}` }, n.title || n.id)),
     el('td', { 'data-label': 'Parties' }, (n.parties || []).map((p) => p.name || p.code).join(' · ')),
-    el('td', { 'data-label': 'Stage' }, stageBadge(n.stage)),
+    el('td', { 'data-label': 'Stage' }, stageBadge(n.stage),
+      n.extrapolated ? el('span', { class: 'extrapolated', title: `The record ends ${n.coveredUntil}: today's stage is extrapolated` }, ` extrapolated (record ends ${n.coveredUntil})`) : null),
     el('td', { 'data-label': 'Stage since' }, n.stageSince || 'the start'),
     el('td', { 'data-label': 'Momentum' }, trendArrow(n.momentum), ' ', n.momentum ? formatNumber(n.momentum.score) : '—'),
     el('td', { 'data-label': 'Last event' }, n.lastEventOn || '—'))));
@@ -42,6 +47,8 @@ async function start() {
     const board = await api.board();
     state.items = board.items || [];
     fillFilters(state.items);
+    // /?tag=library opens the board filtered to the shipped library.
+    if (new URLSearchParams(location.search).get('tag') === 'library') $('filter-library').checked = true;
     render();
     $('filters').addEventListener('input', render);
     $('filters').addEventListener('submit', (e) => e.preventDefault());
@@ -51,3 +58,5 @@ async function start() {
 }
 
 start();
+
+document.querySelector('header.site').append(languageSwitch());

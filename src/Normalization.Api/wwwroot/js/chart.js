@@ -1,6 +1,7 @@
 // The stage-over-time chart, hand-drawn SVG: coloured stage bands and a step line (top), event markers above
 // (cooperative) or below (conflictual) the axis sized by |Goldstein| with retracted ones hollow, the 90-day momentum
-// line, the as-of marker, and the dashed hypothetical stage line of a what-if.
+// line, the as-of marker, the dashed hypothetical stage line of a what-if, and the hatched projected part after the
+// day the record is covered until.
 import { svg, el, replace } from './dom.js';
 import { STAGES, stageIndex, stageLabel, formatNumber } from './stages.js';
 import { dateValue, isoDay, DAY_MS } from './dates.js';
@@ -50,7 +51,10 @@ export function drawChart(container, tooltip, data) {
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', id: 'stage-chart' });
   root.append(svg('title', { id: 'chart-title' }, 'Stage over time'));
   root.append(svg('desc', { id: 'chart-desc' }, 'Coloured bands and a step line show the stage; circles are events (above the axis cooperative, below conflictual, size by Goldstein weight, hollow when retracted); the purple line is the 90-day momentum. The table view below lists the transitions.'));
-  root.append(svg('defs', {}, svg('clipPath', { id: 'plot-clip' }, svg('rect', { x: M.left, y: 0, width: W - M.left - M.right, height: H }))));
+  root.append(svg('defs', {}, svg('clipPath', { id: 'plot-clip' }, svg('rect', { x: M.left, y: 0, width: W - M.left - M.right, height: H })),
+    svg('pattern', { id: 'projected-hatch', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+      svg('rect', { width: 8, height: 8, fill: 'rgba(255,255,255,0.45)' }),
+      svg('line', { x1: 0, y1: 0, x2: 0, y2: 8, stroke: 'rgba(87,96,106,0.35)', 'stroke-width': 2 }))));
 
   // Stage level labels and guide lines.
   const levels = svg('g', { class: 'axis', 'aria-hidden': 'true' });
@@ -69,6 +73,16 @@ export function drawChart(container, tooltip, data) {
   for (const s of segs) bands.append(svg('rect', { class: `band band-${s.stage}`, x: x(s.from), y: 0, width: Math.max(x(s.to) - x(s.from), 1), height: AXIS + REACH, 'data-stage': s.stage }));
   plot.append(bands);
   plot.append(svg('path', { class: 'step', d: stepPath(segs, x, yStage), 'data-series': 'recorded' }));
+
+  // After the day the record is covered until the stage is the rules carried forward, not a finding: hatched and labelled.
+  if (data.coveredUntil && data.coveredUntil < end) {
+    const from = Math.max(data.coveredUntil + DAY_MS, start);
+    const projected = svg('g', { class: 'projected', 'data-series': 'projected' },
+      svg('title', {}, `Projected: the record ends ${isoDay(data.coveredUntil)}`),
+      svg('rect', { class: 'projected-band', x: x(from), y: 0, width: Math.max(x(end) - x(from), 1), height: AXIS + REACH }),
+      svg('text', { class: 'projected-label', x: x(from) + 4, y: STAGE_BOTTOM + 14 }, `projected (record ends ${isoDay(data.coveredUntil)})`));
+    plot.append(projected);
+  }
 
   // The what-if: dashed stage line from the first change to the projection date.
   if (data.hypothetical) {

@@ -11,7 +11,11 @@ export function dateValue(text) {
 }
 
 export function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
-export function todayIso() { return isoDay(Date.now()); }
+
+// "Today" is the reader's calendar day (reader.js sets the zone: ?tz=, else the browser's), as the API's tz= makes it.
+let zone = 'UTC';
+export function setZone(tz) { zone = tz; }
+export function todayIso() { return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(Date.now()); }
 export function addDays(ms, days) { return ms + days * DAY; }
 export const DAY_MS = DAY;
 export function isIsoDay(text) { return /^\d{4}-\d{2}-\d{2}$/.test(text || '') && !Number.isNaN(dateValue(text)); }

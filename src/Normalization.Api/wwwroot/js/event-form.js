@@ -1,6 +1,7 @@
 // A form for any event type, generated from GET /api/event-types (envelope fields + the type's own fields).
 // Used by the what-if panel and the post-event form; API field errors ({path, code, message}) are shown beside the fields.
 import { el, replace } from './dom.js';
+import { objectArrayFieldset } from './source-fields.js';
 
 const SKIPPED_ENVELOPE = new Set(['eventId', 'type']);
 
@@ -15,8 +16,15 @@ export function buildEventForm(container, { prefix, catalog, typeName, defaults 
   const fields = [...envelope, ...(type?.fields || [])];
   const listId = `${prefix}-party-codes`;
   const inputs = new Map();
+  const subSlots = new Map(); // sources[i].publisher → {input, error}
+  const groups = new Map();   // ObjectArray fields entered as field groups
 
   const rows = fields.map((f) => {
+    if (f.kind === 'ObjectArray' && f.itemFields?.length) {
+      const group = objectArrayFieldset(f, `${prefix}-f-${f.name}`, subSlots);
+      groups.set(f.name, group);
+      return group.node;
+    }
     const id = `${prefix}-f-${f.name}`;
     const errId = `${id}-error`;
     const hintId = `${id}-hint`;
@@ -39,6 +47,7 @@ export function buildEventForm(container, { prefix, catalog, typeName, defaults 
     read() {
       const event = { type: typeName };
       const errors = [];
+      for (const [name, group] of groups) { const { value } = group.read(); if (value) event[name] = value; }
       for (const [name, { field, input }] of inputs) {
         const raw = input.value.trim();
         if (raw === '') continue;
@@ -47,7 +56,7 @@ export function buildEventForm(container, { prefix, catalog, typeName, defaults 
       return { event, errors };
     },
     clearErrors() {
-      for (const { input, error } of inputs.values()) { error.textContent = ''; input.removeAttribute('aria-invalid'); }
+      for (const { input, error } of [...inputs.values(), ...subSlots.values()]) { error.textContent = ''; input.removeAttribute('aria-invalid'); }
     },
     /** Puts each error beside its field; returns the errors that match no field. */
     showErrors(errors, stripPrefix = /^(events|add)\[\d+\]\.?/) {
@@ -56,7 +65,7 @@ export function buildEventForm(container, { prefix, catalog, typeName, defaults 
       for (const e of errors) {
         const path = String(e.path || '').replace(stripPrefix, '');
         const name = path.split(/[.[]/)[0];
-        const slot = inputs.get(name);
+        const slot = subSlots.get(path) ?? inputs.get(name);
         if (!slot) { unmatched.push(e); continue; }
         slot.error.textContent = (slot.error.textContent ? slot.error.textContent + ' ' : '') + e.message;
         slot.input.setAttribute('aria-invalid', 'true');

@@ -7,6 +7,9 @@ import { drawChart } from './chart.js';
 import { renderState } from './state-panel.js';
 import { fillTimelineFilters, renderTimeline, followEvent } from './timeline.js';
 import { buildEventForm, fillTypeSelect } from './event-form.js';
+import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, languageSwitch } from './reader.js';
+import { readView, writeView } from './share.js';
+import { setupChartDownloads } from './chart-download.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY_STORAGE = 'normalization.apiKey';
@@ -25,6 +28,7 @@ const page = {
   zoom: { from: null, to: null },
   whatIf: { add: [], remove: new Set(), result: null },
   stateRequest: 0,
+  scenario: null,
 };
 
 // ---------- time travel ----------
@@ -39,15 +43,22 @@ function setAsOf(iso, { fromSlider = false } = {}) {
   if ($('asof-date').value !== iso) $('asof-date').value = iso;
   $('asof-slider-value').textContent = iso;
   $('asof-slider').setAttribute('aria-valuetext', iso);
-  const params = new URLSearchParams(location.search);
-  params.set('asOf', iso);
-  if (page.knownAt) params.set('knownAt', page.knownAt); else params.delete('knownAt');
-  history.replaceState(null, '', `${location.pathname}?${params}`);
+  shareView();
   loadState();
 }
 
+// Known-at is entered as a wall-clock time in the reader's zone (reader.js); the API and the address take the instant.
 function knownAtInstant() {
-  return page.knownAt ? new Date(page.knownAt + 'Z').toISOString() : '';
+  return page.knownAt ? wallToInstant(page.knownAt) : '';
+}
+
+function shareView() {
+  const w = page.whatIf;
+  writeView({
+    asOf: page.asOf, knownAt: knownAtInstant(), zoomFrom: $('zoom-from').value, zoomTo: $('zoom-to').value,
+    type: $('timeline-type').value, party: $('timeline-party').value, scenario: page.scenario,
+    whatIf: w.result && !page.scenario ? { add: w.add, remove: [...w.remove], projectTo: $('whatif-project-to').value } : null,
+  });
 }
 
 async function loadState() {
@@ -57,7 +68,7 @@ async function loadState() {
   try {
     const state = await api.state(page.id, page.asOf, knownAtInstant());
     if (ticket !== page.stateRequest) return; // a newer request is on its way
-    $('state-asof').textContent = page.asOf;
+    replace($('state-asof'), el('time', { datetime: page.asOf }, formatDay(page.asOf)));
     renderState(body, state, page.eventsById, followEvent);
   } catch (e) {
     if (ticket !== page.stateRequest) return;
@@ -87,6 +98,7 @@ function redraw() {
   }
   drawChart($('chart'), $('chart-tooltip'), {
     transitions: page.transitions, events: page.events, asOf: dateValue(page.asOf), start: from, end: to, hypothetical, onMarker: followEvent,
+    coveredUntil: page.negotiation?.coveredUntil ? dateValue(page.negotiation.coveredUntil) : null,
   });
 }
 
@@ -125,7 +137,7 @@ function toggleRemove(eventId) {
 
 // ---------- API key ----------
 
-const apiKey = () => $('api-key').value.trim();
+const apiKey = () => ($('api-key')?.value || '').trim();
 function setupKey() {
   $('api-key').value = sessionStorage.getItem(KEY_STORAGE) || '';
   $('api-key').addEventListener('change', () => {
@@ -181,7 +193,9 @@ async function runWhatIf() {
   try {
     const r = await api.whatIf(page.id, body, apiKey());
     page.whatIf.result = r;
+    page.scenario = null;
     renderWhatIfResult(r);
+    shareView();
   } catch (e) {
     page.whatIf.result = null;
     if (keyProblem(e)) replace(out, el('p', { class: 'form-error' }, 'An API key is needed for what-if projections (enter it above).'));
@@ -227,12 +241,35 @@ function setupWhatIf() {
   $('whatif-run').addEventListener('click', runWhatIf);
   $('whatif-clear').addEventListener('click', () => {
     page.whatIf = { add: [], remove: new Set(), result: null };
+    page.scenario = null;
+    shareView();
     replace($('whatif-result'));
     renderChanges();
     showTimeline();
     redraw();
   });
   renderChanges();
+}
+
+/** A shared link's what-if: a saved scenario by name, or the inline changes, run again as the link's reader sees it. */
+async function restoreWhatIf(view) {
+  if (view.scenario) {
+    try {
+      const r = await api.scenario(page.id, view.scenario, page.asOf, knownAtInstant());
+      page.scenario = view.scenario;
+      page.whatIf.result = r;
+      renderWhatIfResult(r);
+      $('whatif-result').prepend(el('p', {}, t('scenario.loaded', { name: view.scenario })));
+      redraw();
+    } catch (e) { replace($('whatif-result'), el('p', { class: 'form-error' }, e.message)); }
+  } else if (view.whatIf) {
+    page.whatIf.add = view.whatIf.add;
+    page.whatIf.remove = new Set(view.whatIf.remove.filter((id) => page.eventsById.has(id)));
+    if (isIsoDay(view.whatIf.projectTo)) $('whatif-project-to').value = view.whatIf.projectTo;
+    renderChanges();
+    showTimeline();
+    await runWhatIf();
+  }
 }
 
 // ---------- post event ----------
@@ -315,6 +352,7 @@ function setupZoom() {
     if (page.zoom.from !== null && page.zoom.to !== null && page.zoom.from >= page.zoom.to) page.zoom.to = null;
     redraw();
   };
+  $('zoom-form').addEventListener('change', shareView);
   $('zoom-from').addEventListener('change', apply);
   $('zoom-to').addEventListener('change', apply);
   $('zoom-reset').addEventListener('click', () => { $('zoom-from').value = ''; $('zoom-to').value = ''; apply(); });
@@ -344,20 +382,35 @@ async function start() {
     page.start = first - 90 * DAY_MS;
     page.end = dateValue(todayIso());
 
-    const params = new URLSearchParams(location.search);
-    if (params.get('knownAt')) { page.knownAt = params.get('knownAt').replace(/Z$/, '').slice(0, 19); $('known-at').value = page.knownAt; }
+    const view = readView();
+    if (view.knownAt && !Number.isNaN(Date.parse(view.knownAt))) { page.knownAt = instantToWall(view.knownAt); $('known-at').value = page.knownAt; }
+    $('known-at-hint').textContent = t('knownAt.zone', { zone: zoneLabel() });
+    document.querySelector('header.site').append(languageSwitch());
+    if (readOnly) {
+      // A public tracker: no key, no write form; what-if stays (it stores nothing and is open there).
+      $('key-panel').remove();
+      $('post-panel').remove();
+      $('page-status').textContent = t('readOnly.notice');
+    }
+    if (isIsoDay(view.zoomFrom)) $('zoom-from').value = view.zoomFrom;
+    if (isIsoDay(view.zoomTo)) $('zoom-to').value = view.zoomTo;
     legend();
-    setupKey();
+    if (!readOnly) setupKey();
     setupTimeTravel();
     setupZoom();
     fillTimelineFilters(page.events);
-    $('timeline-filters').addEventListener('input', showTimeline);
+    if (view.type) $('timeline-type').value = view.type;
+    if (view.party) $('timeline-party').value = view.party;
+    $('timeline-filters').addEventListener('input', () => { showTimeline(); shareView(); });
     $('timeline-filters').addEventListener('submit', (e) => e.preventDefault());
     showTimeline();
     await loadStages();
     setupWhatIf();
-    setupPost();
-    setAsOf(isIsoDay(params.get('asOf')) ? params.get('asOf') : todayIso());
+    if (!readOnly) setupPost();
+    setupChartDownloads($('chart-downloads'), $('chart'), page.id);
+    $('zoom-from').dispatchEvent(new Event('change'));
+    setAsOf(isIsoDay(view.asOf) ? view.asOf : todayIso());
+    await restoreWhatIf(view);
     document.body.dataset.ready = 'true';
   } catch (e) {
     $('page-status').textContent = e instanceof ApiError && e.status === 404

@@ -1,4 +1,5 @@
 // Stages, in order from conflict to full relations; their colours live in css/site.css (--stage-*).
+import { t } from './reader.js';
 export const STAGES = ['Hostility', 'Estrangement', 'Exploratory', 'ConfidenceBuilding', 'Representation', 'Recognition', 'FullRelations'];
 
 const LABELS = {
@@ -6,7 +7,7 @@ const LABELS = {
   Representation: 'Representation', Recognition: 'Recognition', FullRelations: 'Full relations',
 };
 
-export const stageLabel = (stage) => LABELS[stage] || stage || '—';
+export const stageLabel = (stage) => (LABELS[stage] ? t(`stage.${stage}`, {}, LABELS[stage]) : stage || '—');
 export const stageIndex = (stage) => STAGES.indexOf(stage);
 
 /** A coloured badge; data-stage carries the machine name (tests and styles read it). */

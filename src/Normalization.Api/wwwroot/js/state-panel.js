@@ -17,11 +17,17 @@ export function renderState(container, state, eventsById, onFollow) {
     el('dl', { class: 'kv' },
       el('dt', {}, 'Stage'), el('dd', { id: 'state-stage', dataset: { stage: state.stage } }, stageBadge(state.stage)),
       el('dt', {}, 'Since'), el('dd', { id: 'state-since' }, state.stageSince || 'the start of the record'),
+      el('dt', {}, 'Record'), el('dd', { id: 'state-coverage', dataset: { extrapolated: String(!!state.extrapolated) } },
+        state.coveredUntil ? `covered until ${state.coveredUntil}` : 'coverage not declared',
+        state.extrapolated ? [' — ', el('strong', {}, 'extrapolated'), ': the stage is the rules carried past the record, not a finding'] : []),
       el('dt', {}, 'Why'), el('dd', { id: 'state-why' },
         el('code', {}, why.rule || '—'), ' — ', why.description || '',
         why.eventIds?.length ? [el('br'), 'Events: ', links(why.eventIds)] : []),
       el('dt', {}, 'Momentum'), el('dd', {}, trendArrow(state.momentum), ' ', formatNumber(state.momentum?.score),
         ` (previous ${formatNumber(state.momentum?.previousScore)}, ${state.momentum?.windowDays ?? 90} days)`),
+      el('dt', {}, 'Representation'), el('dd', { id: 'state-representation' },
+        (state.representation || []).flatMap((r, i) => [i ? '; ' : '', `${r.sender} in ${r.host}: ${levelText(r.level)}`,
+          r.eventId ? [' ', links([r.eventId])] : []])),
       state.knownAt ? [el('dt', {}, 'Known at'), el('dd', {}, state.knownAt)] : []),
     el('h3', {}, 'Ledger'),
     ledgerSection('Open demands', groupBy((ledger.demands || []).filter((d) => d.status === 'Open'), 'by'),
@@ -34,6 +40,8 @@ export function renderState(container, state, eventsById, onFollow) {
     ledgerSection('Recognition', { '': ledger.recognition || [] }, generic),
     ledgerSection('Sanctions', { '': ledger.sanctions || [] }, generic),
     el('p', {}, el('strong', {}, 'Relations: '), ledger.relations?.status || 'None'),
+    ledgerSection('Representation changes', { '': ledger.representationChanges || [] },
+      (c) => [`${c.on} ${c.type}: ${c.sender} in ${c.host} ${levelText(c.from)} → ${levelText(c.to)} `, links([c.eventId])]),
     ledgerSection('Commitments', { '': ledger.commitments || [] }, (c) => [`${c.party}: ${c.text} — ${c.status} `, links(c.eventIds)]),
   );
 
@@ -42,6 +50,11 @@ export function renderState(container, state, eventsById, onFollow) {
     const ids = item.eventIds || (item.eventId ? [item.eventId] : []);
     return [parts.join(', '), ' ', links(ids)];
   }
+}
+
+// Correlates of War Diplomatic Exchange levels; null: no event has recorded the level.
+function levelText(level) {
+  return { None: 'none', ChargeDAffaires: "chargé d'affaires", Minister: 'minister', Ambassador: 'ambassador' }[level] || 'not recorded';
 }
 
 function groupBy(items, key) {

@@ -59,7 +59,8 @@ public static class ContractCases
     /// <summary>The hostile values for a field of this kind, with whether the contract refuses each.</summary>
     public static IEnumerable<(string Class, JsonNode? Value, bool Refused)> Values(FieldSpec spec)
     {
-        yield return ("null", null, spec.Required);
+        // originalLanguage is required with originalQuote, and the valid source item carries one.
+        yield return ("null", null, spec.Required || spec.Name == "originalLanguage");
         var valid = ValidValue(spec);
         switch (spec.Kind)
         {
@@ -161,6 +162,8 @@ public static class ContractCases
             "actor" => "US",
             "target" => "TB",
             _ when spec.Format == FieldFormat.CountryCode => "AF",
+            // With a region, so that the lower-cased value (fr-fr) is a wrong tag.
+            _ when spec.Format == FieldFormat.LanguageTag => "fr-FR",
             _ when spec.Format == FieldFormat.PartyCode => "QA",
             _ => "Talks in Doha",
         },

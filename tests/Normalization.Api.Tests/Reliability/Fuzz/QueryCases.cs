@@ -101,6 +101,9 @@ public static class QueryCases
         var type = schema["type"]?.ToString();
         var kind = schema["enum"] is not null ? "enum"
             : schema["format"]?.GetValue<string>() == "date-time" ? "instant"
+            // A slug (the board's tag): the same pattern as a negotiation id.
+            : schema["pattern"]?.GetValue<string>() == "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$" ? "slug"
+            : schema["format"]?.GetValue<string>() == "iana-time-zone" ? "zone"
             : schema["pattern"] is not null ? "date"
             : type == "integer" ? "int" : "code";
         var valid = kind switch
@@ -109,7 +112,9 @@ public static class QueryCases
             "instant" => DateTimeOffset.UtcNow.ToString("O"),
             // Today: valid for every date parameter (asOf, from, to, projectTo ≥ the default branch point).
             "date" => DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            "zone" => "Asia/Kabul",
             "int" => (schema["minimum"]?.GetValue<decimal>() ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "slug" => "library",
             _ => "US",
         };
         yield return ("valid", valid, QueryExpectation.Success);
@@ -126,6 +131,12 @@ public static class QueryCases
             foreach (var (cls, zero) in ContractCases.ForeignDigits) yield return (cls, ContractCases.WithDigits(valid, zero), QueryExpectation.BadRequest);
         switch (kind)
         {
+            case "zone":
+                yield return ("offset", "+04:30", QueryExpectation.BadRequest);
+                yield return ("windows-id", "Afghanistan Standard Time", QueryExpectation.BadRequest);
+                yield return ("unknown-zone", "Asia/Atlantis", QueryExpectation.BadRequest);
+                yield return ("path-traversal", "../../etc/passwd", QueryExpectation.BadRequest);
+                break;
             case "date":
                 yield return ("culture-date", "03/20/2025", QueryExpectation.BadRequest);
                 yield return ("month-name", "Mar 20 2025", QueryExpectation.BadRequest);
@@ -139,6 +150,10 @@ public static class QueryCases
                 var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 yield return ("date-only", tomorrow, QueryExpectation.Success);
                 yield return ("offset", tomorrow + "T10:00:00+04:30", QueryExpectation.Success);
+                break;
+            case "slug":
+                yield return ("upper-case", "Library", QueryExpectation.BadRequest);
+                yield return ("double-hyphen", "li--brary", QueryExpectation.BadRequest);
                 break;
             case "enum":
                 yield return ("enum-number", "1", QueryExpectation.BadRequest);

@@ -43,16 +43,16 @@ namespace Internal.Generated.WolverineHandlers
             }
 
             // Reading the query string strictly
-            var (noQuery, noQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Http.Requests.NoQuery>(httpContext.Request, _timeProvider);
-            if (noQueryProblem != null)
+            var (todayQuery, todayQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Http.Requests.TodayQuery>(httpContext.Request, _timeProvider);
+            if (todayQueryProblem != null)
             {
-                await noQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                await todayQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
                 return;
             }
 
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Parties.PartyProfileEndpoint.Get(noQuery, code, ((Marten.IQuerySession)documentSession), _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Parties.PartyProfileEndpoint.Get(todayQuery, code, ((Marten.IQuerySession)documentSession), _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

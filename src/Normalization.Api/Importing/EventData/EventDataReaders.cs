@@ -1,0 +1,154 @@
+using System.Buffers.Text;
+using System.Globalization;
+using Normalization.Api.Importing.Files;
+using Normalization.Domain.EventData;
+using Normalization.Domain.Histories;
+
+namespace Normalization.Api.Importing.EventData;
+
+/// <summary>
+/// Reads GDELT, ICEWS and POLECAT files into the <see cref="CodedRow"/>s between the two parties. Every row is counted; only
+/// the columns needed to match the actors are looked at for the rows between other actors (most of a file), so reading
+/// and filtering stays fast (docs/benchmarks.md). Column layouts are those of the code books (docs/event-data.md).
+/// </summary>
+public static class EventDataReaders
+{
+    /// <summary>Columns of the GDELT 2.0 event export (61, no header) that are read; the 1.0 layout (58, or 57 before April 2013) has the same first 35.</summary>
+    public const int GdeltColumns = 61, Gdelt1Columns = 58, Gdelt1BackfileColumns = 57;
+    const int GlobalEventId = 0, Day = 1, Actor1Code = 5, Actor1Country = 7, Actor1Group = 8, Actor2Code = 15, Actor2Country = 17,
+        Actor2Group = 18, EventCode = 26, NumSources = 32;
+
+    /// <summary>The ICEWS coded event data header names read (others are ignored).</summary>
+    public static readonly string[] IcewsColumns = ["Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code", "Target Name", "Target Country", "Publisher"];
+
+    /// <summary>The POLECAT header names read (others are ignored); <c>Source</c> is the publisher.</summary>
+    public static readonly string[] PolecatColumns = ["Event ID", "Event Date", "Event Type", "Event Mode", "Actor Name", "Actor Country", "Recipient Name", "Recipient Country", "Source"];
+
+    /// <summary>Columns a file may lack: without them the rows have no publisher, or no PLOVER mode.</summary>
+    static readonly string[] OptionalColumns = ["Publisher", "Event Mode", "Source"];
+
+    public static IEnumerable<CodedRow> Read(EventDataFormat format, TabularReader file, PartyMatcher parties, EventDataTally tally) => format switch
+    {
+        EventDataFormat.Gdelt => Gdelt(file, parties, tally),
+        EventDataFormat.Icews => WithHeader(file, parties, tally, IcewsColumns, EventDataFormat.Icews),
+        _ => WithHeader(file, parties, tally, PolecatColumns, EventDataFormat.Polecat),
+    };
+
+    static IEnumerable<CodedRow> Gdelt(TabularReader file, PartyMatcher parties, EventDataTally tally)
+    {
+        while (file.Read())
+        {
+            tally.Rows++;
+            var n = file.FieldCount;
+            if (n is not (GdeltColumns or Gdelt1Columns or Gdelt1BackfileColumns))
+            {
+                tally.Errors.Add(new LineError(file.Line, "", "wrong_column_count",
+                    $"The row has {n} tab-separated columns: a GDELT 2.0 event export has {GdeltColumns}, a GDELT 1.0 one {Gdelt1Columns} (no header)."));
+                continue;
+            }
+            var a = parties.Match(file.Span(Actor1Code), file.Span(Actor1Country), file.Span(Actor1Group));
+            if (a == PartyMatcher.None) { tally.OtherActors++; continue; }
+            var b = parties.Match(file.Span(Actor2Code), file.Span(Actor2Country), file.Span(Actor2Group));
+            if (!Dyad(a, b, tally)) continue;
+            if (!GdeltDay(file.Span(Day), out var date))
+            {
+                tally.Errors.Add(new LineError(file.Line, "Day", "invalid_date", $"Day (column 2) must be a date YYYYMMDD, not '{Cut(file.Text(Day))}'."));
+                continue;
+            }
+            Utf8Parser.TryParse(file.Span(NumSources), out int sources, out _);
+            var url = n == Gdelt1BackfileColumns ? null : file.Text(n - 1);
+            yield return new CodedRow(file.Line, file.Text(GlobalEventId), date, a, b, CodeScheme.Cameo, CameoCode(file.Text(EventCode)), null,
+                null, string.IsNullOrEmpty(url) ? null : url, sources);
+        }
+    }
+
+    static IEnumerable<CodedRow> WithHeader(TabularReader file, PartyMatcher parties, EventDataTally tally, string[] names, EventDataFormat format)
+    {
+        var headers = file.Headers;
+        var at = names.Select(name => headers.ToList().FindIndex(h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase))).ToArray();
+        var missing = names.Where((name, i) => at[i] < 0 && !OptionalColumns.Contains(name)).ToList();
+        if (missing.Count > 0)
+        {
+            tally.Errors.Add(new LineError(1, "", "missing_column",
+                $"The {format.ToString().ToUpperInvariant()} header lacks {string.Join(", ", missing.Select(m => $"'{m}'"))}: the first line must be the file's tab-separated header ({string.Join(", ", names)}, …)."));
+            yield break;
+        }
+        int id = at[0], day = at[1];
+        // ICEWS: source name/country, CAMEO code, target name/country, publisher. POLECAT: type, mode, actor, recipient, source.
+        var icews = format == EventDataFormat.Icews;
+        int aName = icews ? at[2] : at[4], aCountry = icews ? at[3] : at[5], bName = icews ? at[5] : at[6], bCountry = icews ? at[6] : at[7];
+        while (file.Read())
+        {
+            tally.Rows++;
+            var a = parties.Match(default, file.Span(aName), file.Span(aCountry));
+            if (a == PartyMatcher.None) { tally.OtherActors++; continue; }
+            var b = parties.Match(default, file.Span(bName), file.Span(bCountry));
+            if (!Dyad(a, b, tally)) continue;
+            var dateText = file.Text(day);
+            if (!IsoDay(dateText, out var date))
+            {
+                tally.Errors.Add(new LineError(file.Line, names[1], LooksLikeExcel(dateText) ? "excel_date" : "invalid_date", DateProblem(names[1], dateText)));
+                continue;
+            }
+            var publisher = icews ? Optional(file, at[7]) : Optional(file, at[8]);
+            yield return icews
+                ? new CodedRow(file.Line, file.Text(id), date, a, b, CodeScheme.Cameo, CameoCode(file.Text(at[4])), null, publisher, null, 0)
+                : new CodedRow(file.Line, file.Text(id), date, a, b, CodeScheme.Plover, file.Text(at[2]).ToUpperInvariant(), Optional(file, at[3]), publisher, null, 0);
+        }
+    }
+
+    static string? Optional(TabularReader file, int column) => column < 0 || file.Text(column) is not { Length: > 0 } t ? null : t;
+
+    static bool Dyad(int a, int b, EventDataTally tally)
+    {
+        if (b == PartyMatcher.None) { tally.OtherActors++; return false; }
+        if (a == PartyMatcher.Ambiguous || b == PartyMatcher.Ambiguous) { tally.Ambiguous++; return false; }
+        if (a == b) { tally.SameParty++; return false; }
+        return true;
+    }
+
+    static bool GdeltDay(ReadOnlySpan<byte> text, out DateOnly date)
+    {
+        date = default;
+        if (text.Length != 8 || !Utf8Parser.TryParse(text, out int value, out var used) || used != 8) return false;
+        var (y, m, d) = (value / 10000, value / 100 % 100, value % 100);
+        if (y is < 1 or > 9998 || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(y, m)) return false;
+        date = new DateOnly(y, m, d);
+        return true;
+    }
+
+    /// <summary>A day as <c>YYYY-MM-DD</c>, optionally followed by a time (<c>2025-03-20T10:00:00</c> or <c>2025-03-20 10:00</c>).</summary>
+    public static bool IsoDay(string text, out DateOnly date)
+    {
+        var day = text.Length > 10 && text[10] is 'T' or ' ' ? text[..10] : text;
+        return DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+    }
+
+    /// <summary>A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first).</summary>
+    public static bool LooksLikeExcel(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z");
+
+    /// <summary>The error message for a date column that is not <c>YYYY-MM-DD</c>, naming the expected form.</summary>
+    public static string DateProblem(string column, string text) => LooksLikeExcel(text)
+        ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart): " +
+          "write it as YYYY-MM-DD (e.g. 2025-03-20). In Excel, format the column as Text or as yyyy-mm-dd before saving."
+        : $"{column} must be a date YYYY-MM-DD, not '{Cut(text)}'.";
+
+    /// <summary>
+    /// A CAMEO code as a string: leading zeros a spreadsheet stripped are put back (CAMEO's root codes run 01–20, so <c>46</c> is
+    /// <c>046</c> and <c>841</c> is <c>0841</c>).
+    /// </summary>
+    public static string CameoCode(string code)
+    {
+        if (code.Length is < 2 or > 3 || !code.All(char.IsAsciiDigit)) return code;
+        if (code.Length == 2) return "0" + code;
+        return int.Parse(code.AsSpan(0, 2), CultureInfo.InvariantCulture) > 20 ? "0" + code : code;
+    }
+
+    static string Cut(string s) => s.Length > 40 ? s[..40] + "…" : s;
+
+    /// <summary>The host of a URL without <c>www.</c> (the publisher of a GDELT row), or null when it is not an http(s) URL.</summary>
+    public static string? HostOf(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+            ? (u.Host.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? u.Host[4..] : u.Host) : null;
+}

@@ -1,0 +1,174 @@
+using System.IO.Compression;
+using System.Text;
+using Normalization.Domain.Histories;
+
+namespace Normalization.Api.Importing.Files;
+
+/// <summary>
+/// A file to import, opened the way people produce them: gzip recognised by its magic bytes (<c>1f 8b</c>, whatever the
+/// name) and read through; a zip archive refused with the fix; the text's encoding from its byte-order mark (UTF-8,
+/// UTF-16 LE/BE, UTF-32 LE/BE), else the <c>--encoding</c> the user named, else strict UTF-8 — bytes that are not UTF-8
+/// are an error naming the line (<see cref="TextFault"/>), never replaced with U+FFFD.
+/// </summary>
+public sealed class InputFile : IDisposable
+{
+    readonly FileStream _file;
+
+    /// <summary>The text, decompressed when the file is gzip.</summary>
+    public Stream Stream { get; }
+
+    /// <summary>The encoding the user named (<c>--encoding</c>); null means UTF-8 (or what a byte-order mark says).</summary>
+    public Encoding? Encoding { get; }
+
+    /// <summary>Whether the file was gzip.</summary>
+    public bool Gzip { get; }
+
+    /// <summary>Bytes of the file on disk read so far, and its size (for progress).</summary>
+    public long Position => _file.Position;
+    public long Length => _file.Length;
+
+    InputFile(FileStream file, Stream stream, Encoding? encoding, bool gzip)
+    {
+        _file = file;
+        Stream = stream;
+        Encoding = encoding;
+        Gzip = gzip;
+    }
+
+    static InputFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>Opens <paramref name="path"/>; <paramref name="encoding"/> is a name such as <c>windows-1252</c>, <c>iso-8859-1</c>, <c>utf-16</c>.</summary>
+    /// <exception cref="ImportException">Unknown encoding, or a zip archive.</exception>
+    /// <param name="maxDecompressed">For gzip: the most bytes the text may grow to (HTTP bodies); past it reading throws a <see cref="TextFault"/> <c>too_large</c>.</param>
+    public static InputFile Open(string path, string? encoding, long? maxDecompressed = null)
+    {
+        var named = EncodingOf(encoding);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        try
+        {
+            Span<byte> magic = stackalloc byte[4];
+            var n = file.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
+            file.Position = 0;
+            if (n >= 4 && magic is [0x50, 0x4B, 0x03, 0x04, ..])
+                throw new ImportException("The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).");
+            var gzip = n >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+            Stream stream = gzip ? new BufferedStream(new LimitedStream(new GZipStream(file, CompressionMode.Decompress), maxDecompressed ?? long.MaxValue), 1 << 16) : file;
+            return new InputFile(file, stream, named, gzip);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The encoding for a name (null or empty: UTF-8 by default).</summary>
+    /// <exception cref="ImportException">The name is not an encoding .NET knows.</exception>
+    public static Encoding? EncodingOf(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        try
+        {
+            var e = Encoding.GetEncoding(name.Trim());
+            // Strict: a byte the encoding cannot map is an error, not U+FFFD (single-byte code pages map every byte anyway).
+            return Encoding.GetEncoding(e.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        }
+        catch (ArgumentException)
+        {
+            throw new ImportException($"Unknown encoding '{name}': use a name such as utf-8, windows-1252, iso-8859-1, utf-16 or utf-16be.");
+        }
+    }
+
+    /// <summary>
+    /// The text, line by line. Strict: bytes the encoding cannot read throw <see cref="TextFault"/> naming the line
+    /// (found by <see cref="Utf8Check.FirstInvalidLine"/> on a second pass, since a reader decodes a block ahead).
+    /// </summary>
+    public TextReader OpenText() =>
+        new StreamReader(Stream, Encoding ?? new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true, 1 << 16);
+
+    public void Dispose()
+    {
+        Stream.Dispose();
+        _file.Dispose();
+    }
+}
+
+/// <summary>A read-only stream that refuses to give more than a number of bytes (decompressed gzip).</summary>
+sealed class LimitedStream(Stream inner, long max) : Stream
+{
+    long _read;
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = inner.Read(buffer);
+        _read += n;
+        if (_read > max) throw new TextFault(0, "too_large", $"The gzip file decompresses to more than {max} bytes: import it with the command line.");
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// A fault of the file as a whole, at a line (encoding, layout): the import stops with this one error and its fix
+/// instead of one error per line.
+/// </summary>
+public sealed class TextFault(int line, string code, string message) : Exception(message)
+{
+    public LineError Error { get; } = new(line, "", code, message);
+
+    /// <summary>Bytes that are not UTF-8 at <paramref name="line"/>.</summary>
+    public static TextFault InvalidUtf8(int line, byte first) => new(line, "invalid_utf8",
+        $"Line {line} is not valid UTF-8 (byte 0x{first:X2}): the file is in another encoding — Windows-1252 if Excel saved it as CSV on Windows. " +
+        "Name it with --encoding windows-1252 (over HTTP: ?encoding=windows-1252), or save the file as UTF-8 (Excel: \"CSV UTF-8\"). Nothing was replaced or stored.");
+
+    /// <summary>NUL characters: UTF-16 (or UTF-32) text without a byte-order mark read as UTF-8.</summary>
+    public static TextFault NulCharacters(int line) => new(line, "nul_characters",
+        $"Line {line} holds NUL characters: the file is probably UTF-16 without a byte-order mark. Name it with --encoding utf-16 " +
+        "(utf-16be for big-endian; over HTTP: ?encoding=utf-16), or save the file as UTF-8.");
+}
+
+/// <summary>Locating the first bytes that are not UTF-8, by line, streaming.</summary>
+public static class Utf8Check
+{
+    /// <summary>The 1-based line and the first byte of the first invalid UTF-8 sequence in <paramref name="stream"/>, or null when it is all valid.</summary>
+    public static (int Line, byte Byte)? FirstInvalidLine(Stream stream)
+    {
+        var buffer = new byte[1 << 16];
+        var chars = new char[buffer.Length];
+        var line = 1;
+        var carry = 0;
+        var first = true;
+        while (true)
+        {
+            var read = stream.ReadAtLeast(buffer.AsSpan(carry), buffer.Length - carry, throwOnEndOfStream: false);
+            var length = carry + read;
+            var final = read == 0 || length < buffer.Length;
+            var span = buffer.AsSpan(0, length);
+            if (first && span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) span = span[3..];
+            first = false;
+            var status = System.Text.Unicode.Utf8.ToUtf16(span, chars, out var consumed, out _, replaceInvalidSequences: false, isFinalBlock: final);
+            line += span[..consumed].Count((byte)'\n');
+            if (status == System.Buffers.OperationStatus.InvalidData) return (line, span[consumed]);
+            if (final) return status == System.Buffers.OperationStatus.NeedMoreData && consumed < span.Length ? (line, span[consumed]) : null;
+            // Keep the bytes of a sequence cut at the end of the block for the next one.
+            carry = span.Length - consumed;
+            span[consumed..].CopyTo(buffer);
+        }
+    }
+}

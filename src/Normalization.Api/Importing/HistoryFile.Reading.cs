@@ -1,0 +1,185 @@
+using System.Text;
+using System.Text.Json;
+using Normalization.Api.Importing.EventData;
+using Normalization.Api.Importing.Files;
+using Normalization.Api.Timeline;
+using Normalization.Domain.Histories;
+
+namespace Normalization.Api.Importing;
+
+public static partial class HistoryFile
+{
+    /// <summary>
+    /// The lines of an NDJSON file as people produce them: one object per line (blank lines skipped and counted in
+    /// <paramref name="blank"/>); a JSON array (<c>[{…},{…}]</c>, on one line or pretty-printed) read element by element, each
+    /// numbered by the line it starts on; JSON objects spread over several lines (<c>jq .</c>) refused with one
+    /// <see cref="TextFault"/> saying so. Text that is not in the file's encoding throws <see cref="TextFault"/> naming its line.
+    /// </summary>
+    public static IEnumerable<NdjsonHistory.Line> ReadNdjson(InputFile file, Func<InputFile> reopen, Action blank)
+    {
+        var reader = file.OpenText();
+        var number = 0;
+        string? first;
+        try
+        {
+            while ((first = reader.ReadLine()) is not null)
+            {
+                number++;
+                if (first.Contains('\0')) throw TextFault.NulCharacters(number);
+                if (!string.IsNullOrWhiteSpace(first)) break;
+                blank();
+            }
+        }
+        catch (DecoderFallbackException) { throw Located(file, reopen); }
+        if (first is null) yield break;
+
+        var trimmed = first.TrimStart();
+        if (trimmed.StartsWith('['))
+        {
+            string rest;
+            try { rest = reader.ReadToEnd(); }
+            catch (DecoderFallbackException) { throw Located(file, reopen); }
+            foreach (var line in ReadArray(first + "\n" + rest, number)) yield return line;
+            yield break;
+        }
+        if (trimmed.StartsWith('{') && IsIncompleteJson(trimmed))
+            throw new TextFault(number, "not_ndjson",
+                $"Line {number} starts a JSON object that goes on over the next lines (pretty-printed, e.g. by `jq .`), but NDJSON needs one JSON object per line. " +
+                "Convert it with `jq -c . file.json > file.ndjson` (a JSON array: `jq -c '.[]'`), or send the JSON array as it is.");
+
+        yield return WithId(NdjsonHistory.ParseLine(number, first), first);
+        using var lines = Lines(reader, number, blank).GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!lines.MoveNext()) break;
+            }
+            catch (DecoderFallbackException) { throw Located(file, reopen); }
+            yield return lines.Current;
+        }
+    }
+
+    static IEnumerable<NdjsonHistory.Line> Lines(TextReader reader, int before, Action blank)
+    {
+        // The same block-parallel parse as Read, counting blank lines and refusing NUL characters.
+        var counting = new CountingReader(reader, before, blank);
+        return ReadNdjson(counting, before);
+    }
+
+    /// <summary>A reader that counts blank lines and refuses NUL characters, line by line.</summary>
+    sealed class CountingReader(TextReader inner, int before, Action blank) : TextReader
+    {
+        int _number = before;
+
+        public override string? ReadLine()
+        {
+            var line = inner.ReadLine();
+            if (line is null) return null;
+            _number++;
+            if (line.Contains('\0')) throw TextFault.NulCharacters(_number);
+            if (string.IsNullOrWhiteSpace(line)) blank();
+            return line;
+        }
+    }
+
+    static TextFault Located(InputFile file, Func<InputFile> reopen)
+    {
+        using var again = reopen();
+        var at = Utf8Check.FirstInvalidLine(again.Stream);
+        return at is { } a ? TextFault.InvalidUtf8(a.Line, a.Byte) : new TextFault(0, "invalid_encoding", $"The file is not valid {file.Encoding?.WebName ?? "UTF-8"} text.");
+    }
+
+    /// <summary>Whether <paramref name="text"/> is the start of a JSON value that is not complete on this line.</summary>
+    static bool IsIncompleteJson(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var reader = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
+        try
+        {
+            while (reader.Read())
+                if (reader.CurrentDepth == 0 && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray) return false;
+            return true;
+        }
+        catch (JsonException) { return false; }
+    }
+
+    /// <summary>The elements of a JSON array, each parsed as a line numbered by where it starts.</summary>
+    static IEnumerable<NdjsonHistory.Line> ReadArray(string text, int firstLine)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var items = new List<(int Line, string Json)>();
+        LineError? error = null;
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+        var line = firstLine;
+        var counted = 0;
+        int LineAt(long offset)
+        {
+            line += bytes.AsSpan(counted, (int)offset - counted).Count((byte)'\n');
+            counted = (int)offset;
+            return line;
+        }
+        try
+        {
+            reader.Read(); // [
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                var at = LineAt(reader.TokenStartIndex);
+                using var element = JsonDocument.ParseValue(ref reader);
+                items.Add((at, element.RootElement.GetRawText()));
+            }
+            if (reader.Read()) error = new LineError(LineAt(reader.TokenStartIndex), "", "malformed_json", "Text follows the end of the JSON array.");
+        }
+        catch (JsonException ex)
+        {
+            error = new LineError(firstLine + (int)(ex.LineNumber ?? 0), "", "malformed_json", "The JSON array is not valid JSON: " + ex.Message);
+        }
+        foreach (var (at, json) in items) yield return WithId(NdjsonHistory.ParseLine(at, json), json);
+        if (error is not null) yield return new NdjsonHistory.Line(error.Line, null, null, [error]);
+    }
+
+    /// <summary>
+    /// Rows of a CSV file in the timeline layout (<see cref="TimelineEndpoint.CsvColumns"/>), read by CsvHelper: the separator
+    /// (<c>,</c> <c>;</c> tab) detected, a byte-order mark accepted, blank rows skipped (counted by the reader), dates a
+    /// spreadsheet re-saved (<c>3/20/2025</c>) refused naming the expected form.
+    /// </summary>
+    public static IEnumerable<NdjsonHistory.Line> ReadCsv(TabularReader csv)
+    {
+        var header = csv.Headers.ToArray();
+        Dictionary<string, int> columns = new(StringComparer.OrdinalIgnoreCase);
+        var problems = new List<LineError>();
+        for (var i = 0; i < header.Length; i++)
+        {
+            var name = header[i].Trim();
+            if (!TimelineEndpoint.CsvColumns.Contains(name, StringComparer.OrdinalIgnoreCase))
+                problems.Add(new LineError(1, name, "unknown_column", $"Unknown column '{name}'. Columns: {string.Join(",", TimelineEndpoint.CsvColumns)} (separated by , ; or tab)."));
+            else if (!columns.TryAdd(name, i))
+                problems.Add(new LineError(1, name, "duplicate_column", $"Column '{name}' appears twice."));
+        }
+        foreach (var required in new[] { "type", "occurredOn", "actor" })
+            if (!columns.ContainsKey(required)) problems.Add(new LineError(1, required, "missing_column", $"The header must have a '{required}' column."));
+        if (problems.Count > 0) { yield return new NdjsonHistory.Line(1, null, null, problems); yield break; }
+
+        while (csv.Read())
+        {
+            foreach (var m in csv.TakeMalformed()) yield return new NdjsonHistory.Line(m.Line, null, null, [m]);
+            var line = csv.Line;
+            var fields = csv.Fields();
+            if (fields.Length != header.Length)
+            {
+                yield return Fail(line, "", "wrong_column_count", $"The row has {fields.Length} columns; the header has {header.Length}.");
+                continue;
+            }
+            if (fields[columns["occurredOn"]].Trim() is var on && EventDataReaders.LooksLikeExcel(on))
+            {
+                yield return Fail(line, "occurredOn", "excel_date", EventDataReaders.DateProblem("occurredOn", on));
+                continue;
+            }
+            var (json, err) = RowToJson(fields, columns);
+            if (err is not null) { yield return new NdjsonHistory.Line(line, null, null, [err with { Line = line }]); continue; }
+            var text = json!.ToJsonString();
+            yield return WithId(NdjsonHistory.ParseLine(line, text), text);
+        }
+        foreach (var m in csv.TakeMalformed()) yield return new NdjsonHistory.Line(m.Line, null, null, [m]);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Caching.Memory;
+using Normalization.Domain.Folding;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// The fold's head of recently used negotiations, in this process's memory, each tagged with the stream version it is the
+/// fold of. The head is not stored: the database holds the events, the index and a checkpoint every
+/// <see cref="NegotiationStore.CheckpointEvery"/> events, so an append writes rows in proportion to the event, not the
+/// state (issue 15, part 6). An entry is used only when its version equals the stream version read in the caller's
+/// transaction, so several API processes on one database stay correct: a head another node moved on is simply rebuilt
+/// from the last checkpoint and the events after it. Entries are shared: callers never change one (an append folds
+/// into a <see cref="FoldAccumulator.Clone"/>).
+/// </summary>
+/// <remarks>Microsoft.Extensions.Caching.Memory with a size limit of <see cref="Entries"/> heads (least recently used go first).</remarks>
+public sealed class HeadCache : IDisposable
+{
+    /// <summary>How many negotiations' heads are kept (a long history's head is a few hundred KB in memory).</summary>
+    public const int Entries = 512;
+
+    readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = Entries, CompactionPercentage = 0.25 });
+
+    sealed record Entry(int Version, FoldAccumulator Head);
+
+    /// <summary>The head of <paramref name="id"/> at exactly <paramref name="version"/>, or null.</summary>
+    public FoldAccumulator? TryGet(string id, int version) =>
+        cache.TryGetValue(id, out Entry? e) && e!.Version == version ? e.Head : null;
+
+    /// <summary>Remembers <paramref name="head"/> as the fold of <paramref name="id"/> at <paramref name="version"/> (call after the commit that made it so).</summary>
+    public void Set(string id, int version, FoldAccumulator head)
+    {
+        if (cache.TryGetValue(id, out Entry? e) && e!.Version > version) return; // a later head is already known
+        cache.Set(id, new Entry(version, head), new MemoryCacheEntryOptions { Size = 1 });
+    }
+
+    /// <summary>Forgets the head of <paramref name="id"/> (its derived data was rebuilt).</summary>
+    public void Forget(string id) => cache.Remove(id);
+
+    public void Dispose() => cache.Dispose();
+}

@@ -1,0 +1,76 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Validation;
+using Normalization.Domain.WhatIf;
+using Npgsql;
+using static Normalization.Api.Storage.DomainIndex;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// What-if from a checkpoint (issue 17, part 2): the branch and its baseline start at the fold checkpoint before the
+/// earliest position the changes touch, so a what-if costs the events after that position, not the whole record.
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>
+    /// The branch of <paramref name="id"/>'s current record for a what-if whose recorded events stop at
+    /// <paramref name="cut"/> (its branch point) and whose changes are <paramref name="hypothetical"/> events and
+    /// <paramref name="removed"/> recorded ones (a replacement is both) — starting from the checkpoint before the earliest of:
+    /// the end of <paramref name="cut"/>, each hypothetical event's day and rank, each removed event, and each event a
+    /// hypothetical retraction or correction aims at. Null — the caller folds the whole record instead — when the stream is
+    /// not a negotiation, or when a change names a recorded event that is not a catalog event in force, or removes one that
+    /// introduces a demand or commitment (their ids are known to validation from the index, not from the kept events).
+    /// </summary>
+    public async Task<Branch?> CheckpointBranchAsync(string id, IReadOnlyList<NegotiationEvent> hypothetical, IReadOnlyCollection<Guid> removed, DateOnly cut,
+        CancellationToken ct = default)
+    {
+        using var span = Telemetry.TelemetrySetup.Source.StartActivity("what-if-branch");
+        span?.SetTag("negotiation.id", id);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+
+        // The index rows of every recorded event the changes name: removed, replaced, retracted or corrected.
+        var targets = hypothetical.Select(e => e switch { EventRetracted r => r.TargetEventId, EventCorrected c => c.TargetEventId, _ => Guid.Empty })
+            .Where(g => g != Guid.Empty).ToList();
+        var named = removed.Concat(targets).Concat(hypothetical.Select(e => e.EventId).Where(g => g != Guid.Empty)).Distinct().ToArray();
+        var rows = new Dictionary<Guid, (string Type, EventRole Role, IndexStatus Status, string Key)>();
+        await using (var cmd = new NpgsqlCommand("select event_id, type, role, status, sort_key from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("ids", named);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) rows[r.GetGuid(0)] = (r.GetString(1), (EventRole)r.GetInt16(2), StatusFromDb(r.GetString(3)), r.GetString(4));
+        }
+        var keys = new List<string> { DomainOrder.EndOfDayKey(cut) };
+        foreach (var g in removed.Concat(targets))
+        {
+            if (!rows.TryGetValue(g, out var row)) continue; // unknown: the branch reports it, as over the whole record
+            if (row.Role != EventRole.Event || row.Status != IndexStatus.Active) return null;
+            if (removed.Contains(g) && row.Type is nameof(DemandMade) or nameof(AgreementSigned)) return null;
+            keys.Add(row.Key);
+        }
+        // A hypothetical event's id may still be drawn (Branch.Add gives an empty one a new GUID): the smallest key of its day and rank.
+        foreach (var e in hypothetical.Select(e => e is EventCorrected { Correction: { } c } ? c : e))
+            keys.Add(DomainOrder.SortKey(e.Date, EventCatalog.Of(e).SameDayRank, Guid.Empty));
+        var earliest = keys.Min(StringComparer.Ordinal)!;
+
+        var opening = await OpeningAsync(tx, id, ct);
+        if (opening is null) return null;
+        var (checkpoint, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, earliest, ct);
+        var after = new List<NegotiationEvent>();
+        await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, DomainOrder.EndOfDayKey(cut), ct)) after.Add(e);
+        var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
+        DateOnly? lastRecorded = null;
+        await using (var cmd = new NpgsqlCommand(
+            "select domain_date from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1", conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            if (await cmd.ExecuteScalarAsync(ct) is DateOnly d) lastRecorded = d;
+        }
+        var today = Today;
+        return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded);
+    }
+}

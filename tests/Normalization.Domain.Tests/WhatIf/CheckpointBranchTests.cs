@@ -1,0 +1,67 @@
+using System.Text.Json;
+using CsCheck;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Tests.Support;
+using Normalization.Domain.Validation;
+using DomainWhatIf = Normalization.Domain.WhatIf.WhatIf;
+using Branch = Normalization.Domain.WhatIf.Branch;
+
+namespace Normalization.Domain.Tests.WhatIf;
+
+/// <summary>
+/// A what-if over a stored history starts from the fold checkpoint before everything its changes touch
+/// (<see cref="Branch.FromCheckpoint"/>); its answer must be the one a fold of the whole record gives.
+/// </summary>
+public class CheckpointBranchTests
+{
+    static readonly DateOnly Today = new(2025, 6, 30);
+    static string Json(object? value) => JsonSerializer.Serialize(value, EventJson.Options);
+
+    [Fact]
+    public void A_what_if_from_any_checkpoint_before_its_changes_equals_the_what_if_over_the_whole_record() =>
+        Gen.Select(RandomHistory.Events, RandomHistory.Events, Gen.Int[0, 1_000], Gen.Int[RandomHistory.From.DayNumber, Today.DayNumber]).Sample(
+            (events, extra, seed, asOfDay) =>
+            {
+                // Given a record, hypothetical events (fresh ids, some dated before the branch point), removals of catalog
+                // events still in force that introduce no demand or commitment (the store answers others from the whole record)
+                var rnd = new Random(seed);
+                var asOf = DateOnly.FromDayNumber(asOfDay);
+                var effective = NegotiationFold.Effective(events).ToList();
+                var add = extra.Take(rnd.Next(0, 4)).Select((e, i) => e with
+                {
+                    EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(DateOnly.FromDayNumber(rnd.Next(RandomHistory.From.DayNumber, asOfDay + 1))),
+                }).ToArray();
+                var removable = effective.Where(e => e is not DemandMade and not AgreementSigned && events.Any(r => r.EventId == e.EventId && r is not EventCorrected)).ToList();
+                var remove = removable.OrderBy(_ => rnd.Next()).Take(rnd.Next(0, 3)).Select(e => e.EventId).ToArray();
+
+                Branch Changes(Branch b) => Changed(b.Today(Today).AsOf(asOf), add, remove);
+                var whole = Changes(DomainWhatIf.From(RandomHistory.Opening, events)).Project();
+
+                // When the same what-if starts from a checkpoint at any position before the earliest one the changes touch
+                var touched = add.Select(DomainOrder.SortKey)
+                    .Concat(effective.Where(e => remove.Contains(e.EventId)).Select(DomainOrder.SortKey))
+                    .Append(DomainOrder.EndOfDayKey(asOf)).Min(StringComparer.Ordinal)!;
+                var before = effective.TakeWhile(e => string.CompareOrdinal(DomainOrder.SortKey(e), touched) < 0).Count();
+                var split = rnd.Next(0, before + 1);
+                var checkpoint = FoldAccumulator.Start(RandomHistory.Opening);
+                foreach (var e in effective.Take(split)) checkpoint.Apply(e);
+                var after = effective.Skip(split).ToList();
+                var fromCheckpoint = Changes(Branch.FromCheckpoint(RandomHistory.Opening, checkpoint, after,
+                    () => ValidationContext.For(RandomHistory.Opening, events, Today), events.Select(e => e.EventId).ToHashSet(),
+                    effective.Select(e => (DateOnly?)e.Date).Max())).Project();
+
+                // Then the answer is the same: errors, projected state, baseline and comparison
+                Json(fromCheckpoint.Errors).ShouldBe(Json(whole.Errors));
+                Json(fromCheckpoint.Projected).ShouldBe(Json(whole.Projected));
+                Json(fromCheckpoint.Baseline).ShouldBe(Json(whole.Baseline));
+                Json(fromCheckpoint.Comparison).ShouldBe(Json(whole.Comparison));
+                fromCheckpoint.ProjectedAt.ShouldBe(whole.ProjectedAt);
+            }, iter: 300, print: t => RandomHistory.Print(t.Item1));
+
+    static Branch Changed(Branch b, NegotiationEvent[] add, Guid[] remove)
+    {
+        foreach (var id in remove) b = b.Remove(id);
+        return b.Add(add);
+    }
+}
