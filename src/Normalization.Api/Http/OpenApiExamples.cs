@@ -84,8 +84,4 @@ public static class OpenApiExamples
                 {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
                 """)!);
     }
-    /// <summary>An NDJSON export: the negotiation line, then the events (here one).</summary>
-    public static string ExportNdjson =>
-        """{"type":"NegotiationOpened","id":"us-taliban","title":"United States – Taliban","parties":[{"code":"US","name":"United States"},{"code":"TB","name":"Taliban"}],"mediators":[{"code":"QA","name":"Qatar"}],"baseline":{}}""" + "\n"
-        + PrisonerRelease.ToJsonString() + "\n";
 }
