@@ -64,6 +64,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         if (o.Runs_(7)) await Section(WhatIfAsync);
         if (o.Runs_(9)) await Section(AppendBaselinesAsync);
         if (o.Runs_(10)) await Section(EventDataAsync);
+        if (o.Runs_(11)) await Section(PageOpenAsync);
         try { Directory.Delete(_work, true); } catch (IOException) { }
     }
 
@@ -491,7 +492,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         var id = await SizedAsync(n);
         log.WriteLine($"7. what-if on {id}");
         var s = new Section("7", "What-if", $"`WhatIfRunner.RunAsync` (what `POST /api/negotiations/{{id}}/what-if` runs) with 10 hypothetical events (2025) over the {n:N0}-event history, " +
-            "as of today, against the plain state query `StateAsOfAsync(id, today)` (the stored head). In-process, no HTTP.");
+            "as of today, against the plain state query `StateAsOfAsync(id, today)` (the head: in memory, or the last checkpoint + the events after it). In-process, no HTTP.");
         var adds = Enumerable.Range(0, 10).Select(k => AppendEvent(k) with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 2, 1).AddDays(k)) }).ToList();
         var changes = new WhatIfChanges(adds, [], [], "{}");
         var wi = new List<double>(); var st = new List<double>();
@@ -514,7 +515,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         }
         var x = Summary.Of(wi); var y = Summary.Of(st);
         s.Rows.Add(new Row($"10 hypothetical over {n:N0}", $"p50 (ms), {o.WhatIfQueriesPerRun}/run", x, y, "state query p50", x.Median / y.Median, "× the state query"));
-        s.Notes.Add("A what-if loads the whole record and folds it twice (baseline and branch): its cost grows with the history, by design (nothing is stored). The state query reads the stored head.");
+        s.Notes.Add("A what-if on the current record branches from the fold checkpoint before its earliest change (issue 17, part 2): the branch and its baseline fold the events from there to the branch point, not the whole record. Before that change the same measurement read 19.4× the state query (127 ms p50), folding the whole record twice.");
         return s;
     }
 

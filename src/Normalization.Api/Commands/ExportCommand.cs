@@ -1,5 +1,5 @@
-using System.Text;
 using JasperFx.CommandLine;
+using Normalization.Api.Exporting;
 using Normalization.Api.Importing;
 
 namespace Normalization.Api.Commands;
@@ -9,8 +9,14 @@ public class ExportInput : DataInput
     [Description("The negotiation id")]
     public string Id { get; set; } = "";
 
-    [Description("ndjson (default), csv, or stages (the stage history as CSV)")]
+    [Description("ndjson (default; csv / xlsx when --out ends so), csv, stages (the stage history as CSV), xlsx (timeline + stage history + a sheet per type), cameo (CAMEO/PLOVER rows as CSV) or cameo-xlsx")]
     public string? FormatFlag { get; set; }
+
+    [Description("CSV dialect: rfc4180 (default) or excel (UTF-8 with BOM, CRLF, formula-leading cells protected)")]
+    public string? DialectFlag { get; set; }
+
+    [Description("CAMEO rows: the actor code of each party, CODE=ACTOR pairs after the flag (e.g. --party US=USA TB=AFGTAL; default: the party code)")]
+    public List<string> PartyFlag { get; set; } = [];
 
     [Description("Export the record as it was known at this instant (e.g. 2025-04-15T00:00:00Z)")]
     public string? KnownAtFlag { get; set; }
@@ -19,18 +25,22 @@ public class ExportInput : DataInput
     public string? OutFlag { get; set; }
 }
 
-[Description("Export a negotiation's history (NDJSON or CSV) or its stage history (CSV), as known at a given time", Name = "export")]
+[Description("Export a negotiation's history (NDJSON, CSV, XLSX), its stage history (CSV) or its CAMEO/PLOVER event rows, as known at a given time", Name = "export")]
 public sealed class ExportCommand : DataCommand<ExportInput>
 {
     protected override async Task<bool> Run(ExportInput input, IServiceProvider services, CancellationToken ct)
     {
         var format = Exporter.FormatOf(input.FormatFlag, input.OutFlag);
         var knownAt = Instant(input.KnownAtFlag, "known-at");
+        var dialect = CsvDialects.Parse(input.DialectFlag) ?? throw new CliException($"Unknown --dialect '{input.DialectFlag}': use rfc4180 or excel.");
+        var (codes, errors) = ActorCodes.Parse(input.PartyFlag);
+        if (errors.Count > 0) throw new CliException("--party: " + string.Join(" ", errors));
+        var options = new ExportOptions(dialect, codes);
         var exporter = services.GetRequiredService<Exporter>();
         if (input.OutFlag is null)
         {
-            var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
-            await exporter.ExportAsync(input.Id, format, knownAt, stdout, ct);
+            await using var stdout = Console.OpenStandardOutput();
+            await exporter.ExportAsync(input.Id, format, knownAt, stdout, options, ct);
             await stdout.FlushAsync(ct);
             return true;
         }
@@ -38,8 +48,8 @@ public sealed class ExportCommand : DataCommand<ExportInput>
         int count;
         try
         {
-            await using (var file = new StreamWriter(temp, false, new UTF8Encoding(false)))
-                count = await exporter.ExportAsync(input.Id, format, knownAt, file, ct);
+            await using (var file = File.Create(temp))
+                count = await exporter.ExportAsync(input.Id, format, knownAt, file, options, ct);
             File.Move(temp, input.OutFlag, overwrite: true);
         }
         finally

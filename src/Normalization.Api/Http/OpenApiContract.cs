@@ -19,7 +19,7 @@ namespace Normalization.Api.Http;
 /// request bodies the strict readers accept, the ProblemDetails with <c>code</c> and <c>errors</c>); and it points every
 /// use of a .NET event type at the one <c>Event</c> union.
 /// </summary>
-public sealed class OpenApiContract : IOpenApiDocumentTransformer
+public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
 {
     /// <inheritdoc/>
     public Task TransformAsync(OpenApiDocument doc, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -59,6 +59,10 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
         var doc = context.Document!;
         if (metadata.OfType<RequestRecordMetadata>().FirstOrDefault() is { } request)
         {
+            // The record declares every query parameter the endpoint reads; the generator's guesses (a route value of
+            // another endpoint of the class seen as a query "id") are dropped.
+            if (op.Parameters is { } guessed)
+                foreach (var p in guessed.Where(p => p.In == ParameterLocation.Query).ToList()) guessed.Remove(p);
             if (request.Body)
                 op.RequestBody = new OpenApiRequestBody
                 {
@@ -121,10 +125,10 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
                 : type == typeof(int) ? new OpenApiSchema { Type = JsonSchemaType.Integer }
                 : parameter?.GetCustomAttribute<EventTypeNameAttribute>() is not null
                     ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Domain.Catalog.EventCatalog.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
-                : type.IsEnum ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
-                : type == typeof(bool) ? new OpenApiSchema { Type = JsonSchemaType.Boolean }
                 : parameter?.GetCustomAttribute<System.ComponentModel.DataAnnotations.AllowedValuesAttribute>() is { } allowed
                     ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = allowed.Values.Select(v => (JsonNode)JsonValue.Create(v?.ToString())!).ToList() }
+                : type.IsEnum ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
+                : type == typeof(bool) ? new OpenApiSchema { Type = JsonSchemaType.Boolean }
                 : new OpenApiSchema { Type = JsonSchemaType.String, Pattern = parameter?.GetCustomAttribute<System.ComponentModel.DataAnnotations.RegularExpressionAttribute>()?.Pattern },
         };
     }

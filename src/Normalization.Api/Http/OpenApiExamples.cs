@@ -59,8 +59,9 @@ public static class OpenApiExamples
         """)!;
 
     public const string TimelineCsv =
-        "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\n" +
-        "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\n";
+        "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\r\n" +
+        "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\r\n";
+
 
     /// <summary>The request-body examples of a request record (by type, not by path): key, summary, value.</summary>
     public static IEnumerable<(string Key, string Summary, JsonNode Value)> ForRequest(Type request)
@@ -78,6 +79,10 @@ public static class OpenApiExamples
         else if (request == typeof(WhatIf.WhatIfRequest))
             yield return ("detention", "What if an American had been detained the next day?", JsonNode.Parse("""
                 {"asOf":"2025-04-03","add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}]}
+                """)!);
+        else if (request == typeof(Alerts.Subscribing.CreateSubscription))
+            yield return ("newsroom", "Changes into or out of Representation for US negotiations", JsonNode.Parse("""
+                {"url":"https://hooks.newsroom.example/normalization","secret":"a-long-random-secret","party":"US","stages":["Representation"]}
                 """)!);
         else if (request == typeof(WhatIf.SaveScenarioRequest))
             yield return ("equipment-returned", "What if the equipment had been returned?", JsonNode.Parse("""

@@ -91,6 +91,13 @@ public static class OpenApiSchemas
             ("actor", Str("Who retracts. Default EDITOR.")),
             ("eventId", Str("The retraction's own id (idempotency). Generated when absent.", format: "uuid")));
         s["RetractRequest"].Example().Set(JsonNode.Parse("""{"reason":"The report was denied by both sides."}"""));
+        // ---------------------------------------------------------------- alerts (docs/alerts.md)
+        s["CreateSubscription"] = Obj("A webhook subscription: every stage change of the matching negotiations is POSTed to url, signed with secret.", ["url", "secret"],
+            ("url", Str("http(s) URL to POST alerts to; must pass Normalization:Alerts:AllowedHosts (private and loopback addresses refused unless listed).", format: "uri")),
+            ("secret", Str("8–200 characters: the HMAC-SHA256 key of X-Normalization-Signature. Never shown again.", maxLength: 200)),
+            ("negotiationId", Str("Only this negotiation (a slug).", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$")),
+            ("party", Str("Only negotiations with this party code.")),
+            ("stages", Arr(EnumOf<Stage>(null), "Only changes into or out of these stages.")));
         // ---------------------------------------------------------------- what-if (docs/what-if.md)
         (string, IOpenApiSchema)[] changes =
         [

@@ -34,8 +34,11 @@ public static class ExportEndpoint
         var fileName = format == ExportFormat.Stages ? $"{id}-stages.csv" : $"{id}.{extension}";
         return Results.Stream(async body =>
         {
-            await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 1 << 16);
-            await exporter.WriteAsync(history, format, writer);
+            // The writers (CsvHelper) write synchronously, which the response body refuses: buffer (in memory, then a
+            // temporary file past 32 KiB) and copy asynchronously.
+            await using var buffer = new Microsoft.AspNetCore.WebUtilities.FileBufferingWriteStream();
+            await exporter.WriteAsync(history, format, buffer, ct: CancellationToken.None);
+            await buffer.DrainBufferAsync(body);
         }, contentType, fileName);
     }
 }
@@ -59,8 +62,12 @@ public sealed record ExportQuery(
         query = null!;
         if (!Query.TryText(q["format"], "format", out var formatText, out var p1)) return p1;
         if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
-        try { Exporter.FormatOf(formatText ?? "ndjson", null); }
+        ExportFormat format;
+        try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
         catch (ImportException e) { return Problems.Field("format", "unknown_format", e.Message); }
+        // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
+        if (format is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
+            return Problems.Field("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages.");
         query = new(formatText, knownAt);
         return null;
     }

@@ -1,5 +1,7 @@
+using System.Text;
+using CsvHelper;
+using Normalization.Api.Exporting;
 using Normalization.Api.Storage;
-using Normalization.Api.Timeline;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Histories;
@@ -7,66 +9,99 @@ using Normalization.Domain.Stages;
 
 namespace Normalization.Api.Importing;
 
-public enum ExportFormat { Ndjson, Csv, Stages }
+/// <summary>What <c>export</c> writes: the history (NDJSON, CSV, XLSX), the stage history (CSV), or the CAMEO/PLOVER event rows (CSV, XLSX).</summary>
+public enum ExportFormat { Ndjson, Csv, Stages, Xlsx, Cameo, CameoXlsx }
+
+/// <summary>How to write an export: the CSV dialect and the party → actor-code mapping of the CAMEO rows.</summary>
+public sealed record ExportOptions(CsvDialect Dialect = CsvDialect.Rfc4180, ActorCodes? ActorCodes = null)
+{
+    public static ExportOptions Default { get; } = new();
+}
 
 /// <summary>
-/// Writes a negotiation out as it was known at a given time: its history (NDJSON with the declaring first line, or
-/// CSV in the timeline layout), in recording order, so that importing it into another negotiation gives the same
-/// states; or its stage history (CSV: on,from,to,rule,eventIds,projected).
+/// Writes a negotiation out as it was known at a given time: its history (NDJSON with the declaring first line, CSV in the
+/// timeline layout, or an XLSX workbook with the timeline, the stage history and a sheet per type), in recording order,
+/// so that importing it into another negotiation gives the same states; its stage history (CSV: on,from,to,rule,eventIds,projected);
+/// or the effective history as CAMEO/PLOVER rows (<see cref="CameoExport"/>).
 /// </summary>
 public sealed class Exporter(NegotiationStore store)
 {
-    public static readonly string[] StageColumns = ["on", "from", "to", "rule", "eventIds", "projected"];
+    public static readonly string[] StageColumns = TimelineCsv.StageColumns;
 
     public static ExportFormat FormatOf(string? format, string? path) =>
-        (format ?? (path is not null && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson")).ToLowerInvariant() switch
+        (format ?? DefaultFor(path)).ToLowerInvariant() switch
         {
             "ndjson" or "jsonl" => ExportFormat.Ndjson,
             "csv" => ExportFormat.Csv,
             "stages" => ExportFormat.Stages,
-            var f => throw new ImportException($"Unknown export format '{f}': use ndjson, csv or stages."),
+            "xlsx" => ExportFormat.Xlsx,
+            "cameo" => ExportFormat.Cameo,
+            "cameo-xlsx" => ExportFormat.CameoXlsx,
+            var f => throw new ImportException($"Unknown export format '{f}': use ndjson, csv, stages, xlsx, cameo or cameo-xlsx."),
         };
 
-    /// <summary>Writes the export; returns the number of records written (events or stage transitions).</summary>
-    public async Task<int> ExportAsync(string id, ExportFormat format, DateTimeOffset? knownAt, TextWriter output, CancellationToken ct = default)
+    static string DefaultFor(string? path) => Path.GetExtension(path ?? "").ToLowerInvariant() switch
     {
+        ".csv" => "csv",
+        ".xlsx" => "xlsx",
+        _ => "ndjson",
+    };
+
+    /// <summary>Writes the export; returns the number of records written (events or stage transitions).</summary>
+    public async Task<int> ExportAsync(string id, ExportFormat format, DateTimeOffset? knownAt, Stream output, ExportOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= ExportOptions.Default;
         if (await store.VersionAsync(id, ct) is null) throw new ImportException($"No negotiation '{id}'.");
         var history = await store.LoadHistoryAsync(id, knownAt, ct)
             ?? throw new ImportException($"The negotiation '{id}' was not yet recorded at {knownAt:O}.");
-        return await WriteAsync(history, format, output);
+        return await WriteAsync(history, format, output, options, ct);
     }
 
     /// <summary>
     /// Writes a loaded history (the CLI's <c>export</c> and <c>GET /api/negotiations/{id}/export</c> share it); returns the
     /// number of records written. Loading is separate so the HTTP endpoint can answer 404 before it starts the body.
     /// </summary>
-    public async Task<int> WriteAsync(History history, ExportFormat format, TextWriter output)
+    public async Task<int> WriteAsync(History history, ExportFormat format, Stream output, ExportOptions? options = null, CancellationToken ct = default)
     {
+        options ??= ExportOptions.Default;
         switch (format)
         {
             case ExportFormat.Ndjson:
-                await output.WriteAsync(NdjsonHistory.OpeningLine(history.Opening) + "\n");
-                foreach (var r in history.Events) await output.WriteAsync(EventJson.Serialize(r.Event) + "\n");
+            {
+                await using var text = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
+                await text.WriteAsync(NdjsonHistory.OpeningLine(history.Opening) + "\n");
+                foreach (var r in history.Events) await text.WriteAsync(EventJson.Serialize(r.Event) + "\n");
                 return history.Events.Count;
+            }
             case ExportFormat.Csv:
-                var resolved = EffectiveHistory.Resolve(history.Events.Select(r => r.Event));
-                var statuses = resolved.Statuses;
-                await output.WriteAsync(TimelineEndpoint.CsvHeader + "\n");
-                foreach (var r in history.Events)
-                {
-                    statuses.TryGetValue(r.Event.EventId, out var s);
-                    var entry = new TimelineEntry(r.Event, DomainIndex.StatusOf(r.Event, resolved), s?.RetractedBy, s?.CorrectedBy, r.Version, r.RecordedAt, r.PostedBy);
-                    await output.WriteAsync(TimelineEndpoint.CsvRow(entry) + "\n");
-                }
+                using (var csv = CsvWriter.Create(output, CsvDialects.Options(options.Dialect), leaveOpen: true)) TimelineCsv.Write(csv, Entries(history));
                 return history.Events.Count;
+            case ExportFormat.Xlsx:
+                await TimelineWorkbook.WriteAsync(output, Entries(history).ToList(), StageHistory(history, store.Today), ct);
+                return history.Events.Count;
+            case ExportFormat.Cameo or ExportFormat.CameoXlsx:
+                var rows = CameoExport.Rows(history.Events.Select(r => r.Event), options.ActorCodes ?? ActorCodes.Identity);
+                if (format == ExportFormat.Cameo)
+                    using (var csv = CsvWriter.Create(output, CsvDialects.Options(options.Dialect), leaveOpen: true)) CameoExport.Write(csv, rows);
+                else await CameoExport.WriteAsync(output, rows, ct);
+                return rows.Count;
             default:
                 var transitions = StageHistory(history, store.Today);
-                await output.WriteAsync(string.Join(",", StageColumns) + "\n");
-                foreach (var t in transitions) await output.WriteAsync(StageRow(t) + "\n");
+                using (var csv = CsvWriter.Create(output, CsvDialects.Options(options.Dialect), leaveOpen: true)) TimelineCsv.WriteStages(csv, transitions);
                 return transitions.Count;
         }
     }
 
+    /// <summary>The record as timeline entries in recording order, with the statuses retractions and corrections give.</summary>
+    static IEnumerable<TimelineEntry> Entries(History history)
+    {
+        var resolved = EffectiveHistory.Resolve(history.Events.Select(r => r.Event));
+        foreach (var r in history.Events)
+        {
+            resolved.Statuses.TryGetValue(r.Event.EventId, out var s);
+            yield return new TimelineEntry(r.Event, DomainIndex.StatusOf(r.Event, resolved), s?.RetractedBy, s?.CorrectedBy, r.Version, r.RecordedAt, r.PostedBy);
+        }
+    }
 
     /// <summary>The stage history up to today (or the last event's date when that is later).</summary>
     public static IReadOnlyList<StageTransition> StageHistory(History history, DateOnly today)
@@ -76,9 +111,4 @@ public sealed class Exporter(NegotiationStore store)
         var state = NegotiationFold.StateAsOf(history.Opening, events, last > today ? last : today);
         return state.StageHistory;
     }
-
-    public static string StageRow(StageTransition t) => string.Join(",", new[]
-    {
-        t.On?.ToString("yyyy-MM-dd") ?? "", t.From?.ToString() ?? "", t.To.ToString(), t.Rule, string.Join(" ", t.EventIds), t.Projected == true ? "true" : "",
-    }.Select(TimelineEndpoint.Escape));
 }

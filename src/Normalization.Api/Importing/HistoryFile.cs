@@ -83,7 +83,8 @@ public static partial class HistoryFile
 
     static (JsonObject?, LineError?) RowToJson(string[] fields, Dictionary<string, int> columns)
     {
-        string? Get(string name) => columns.TryGetValue(name, out var i) && fields[i].Length > 0 ? fields[i] : null;
+        // A cell an export protected from spreadsheets (a leading apostrophe, Exporting/CsvDialect.cs) reads as it was exported.
+        string? Get(string name) => columns.TryGetValue(name, out var i) && fields[i].Length > 0 ? Exporting.CsvDialects.Unprotect(fields[i]) : null;
         JsonObject obj;
         try
         {

@@ -127,9 +127,12 @@ public sealed partial class NegotiationStore
         }
 
         StoreReadModels(session, id, version, head);
+        // Alerts: the stage changes of this append, recorded in this transaction through Wolverine's outbox (docs/alerts.md).
+        var alerted = await alerts.EnlistAsync(tx, id, before, StageDay(before), head, StageDay(head), events);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         heads.Set(id, version, head);
+        await alerted.FlushAsync();
         return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
     }
 

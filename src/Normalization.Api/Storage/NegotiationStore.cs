@@ -22,7 +22,8 @@ namespace Normalization.Api.Storage;
 /// order, and the read models (the fold's head, checkpoints, board) are updated before commit; Marten's inline projection
 /// <see cref="PartyProfileProjection"/> updates the party profiles in the same transaction.
 /// </summary>
-public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads)
+public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads,
+    Alerts.Notifying.StageChangeAlerts alerts)
 {
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;

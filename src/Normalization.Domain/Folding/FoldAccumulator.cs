@@ -557,7 +557,8 @@ public sealed partial class FoldAccumulator
         if (Recent.Count > MomentumListed) Recent.RemoveAt(0);
     }
 
-    MomentumView MomentumAt(DateOnly day)
+    /// <summary>The momentum on <paramref name="day"/> (on or after the last event applied): the one momentum rule, also sampled per period by <see cref="Summaries.RecordSummaries"/>.</summary>
+    public MomentumView MomentumAt(DateOnly day)
     {
         var m = Options.MomentumDays;
         var current = Recent.Where(p => p.On <= day && p.On > day.AddDays(-m)).ToList();

@@ -18,6 +18,7 @@ public sealed class CliOptionRulesTests
         ["FormatFlag"] = "format", ["TypeFlag"] = "event type", ["IntoFlag"] = "negotiation id", ["TitleFlag"] = "text",
         ["PartiesFlag"] = "parties", ["MediatorsFlag"] = "parties", ["OutFlag"] = "file", ["AddFlag"] = "file", ["JsonFlag"] = "switch",
         ["PartyFlag"] = "party actors", ["PartyMapFlag"] = "file", ["EncodingFlag"] = "encoding", ["AsScenarioFlag"] = "scenario name", ["CommitFlag"] = "switch",
+        ["DialectFlag"] = "dialect",
     };
 
     static IEnumerable<PropertyInfo> Options() =>
@@ -84,11 +85,28 @@ public sealed class CliOptionRulesTests
     public void Given_a_party_option_without_CODE_ACTOR_When_read_Then_it_is_refused(string item) =>
         Should.Throw<ImportException>(() => Normalization.Api.Importing.EventData.PartyMatcher.Parse([item], "--party")).Message.ShouldContain("CODE=ACTOR");
 
+    [Theory]
+    [InlineData(" excel")] [InlineData("excel\n")] [InlineData("1")] [InlineData("excel,rfc4180")] [InlineData("lotus")]
+    public void Given_a_padded_or_unknown_dialect_option_When_read_Then_it_is_refused(string dialect) =>
+        Normalization.Api.Exporting.CsvDialects.Parse(dialect).ShouldBeNull();
+
+    [Theory]
+    [InlineData(" US=USA")] [InlineData("US=USA\n")] [InlineData("US")] [InlineData("US=")] [InlineData("=USA")] [InlineData("US=U\u0007SA")] [InlineData("US=USA=X")]
+    public void Given_a_hostile_party_mapping_option_When_read_Then_it_is_refused_naming_the_pair(string pair)
+    {
+        var (codes, errors) = Normalization.Api.Exporting.ActorCodes.Parse([pair]);
+        codes.ShouldBeNull();
+        errors.Count.ShouldBe(1);
+        errors[0].ShouldNotContain("\n");
+    }
+
     [Fact]
     public void Given_valid_options_When_read_Then_they_are_read()
     {
         DataCommand<StateInput>.Date("2025-03", "as-of").ShouldBe(new DateOnly(2025, 3, 31));
         DataCommand<StateInput>.Instant("2025-03-20T04:30:00+04:30", "known-at").ShouldBe(new DateTimeOffset(2025, 3, 20, 0, 0, 0, TimeSpan.Zero));
         Exporter.FormatOf("CSV", null).ShouldBe(ExportFormat.Csv);
+        Normalization.Api.Exporting.CsvDialects.Parse("Excel").ShouldBe(Normalization.Api.Exporting.CsvDialect.Excel);
+        Normalization.Api.Exporting.ActorCodes.Parse(["US=USA", "TB=AFGTAL"]).Codes!.Of("TB").ShouldBe("AFGTAL");
     }
 }

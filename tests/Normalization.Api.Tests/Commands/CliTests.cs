@@ -53,7 +53,7 @@ public class CliTests(AppFixture app)
 
         var export = await Run("export", id, "--format", "stages");
         export.ExitCode.ShouldBe(0, export.Stderr);
-        export.Stdout.ShouldStartWith("on,from,to,rule,eventIds,projected\n");
+        export.Stdout.ShouldStartWith("on,from,to,rule,eventIds,projected\r\n"); // RFC 4180 (CsvHelper): CRLF
         export.Stdout.ShouldContain("2025-03-20,Estrangement,ConfidenceBuilding,talks-and-mutual-gestures,");
     }
 

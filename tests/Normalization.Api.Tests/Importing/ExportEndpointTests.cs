@@ -30,8 +30,9 @@ public class ExportEndpointTests(AppFixture app)
     public async Task Given_the_seed_When_exporting_over_HTTP_Then_the_NDJSON_is_the_CLI_export_and_folds_to_the_stored_state()
     {
         var id = await GivenTheSeedImported();
-        var cli = new StringWriter();
-        await app.Host.Services.GetRequiredService<Exporter>().ExportAsync(id, ExportFormat.Ndjson, null, cli);
+        using var written = new MemoryStream();
+        await app.Host.Services.GetRequiredService<Exporter>().ExportAsync(id, ExportFormat.Ndjson, null, written);
+        var cli = System.Text.Encoding.UTF8.GetString(written.ToArray());
 
         var result = await app.Host.Scenario(s => { s.Get.Url($"/api/negotiations/{id}/export"); s.IgnoreStatusCode(); });
         var body = await result.ReadAsTextAsync();
@@ -58,7 +59,7 @@ public class ExportEndpointTests(AppFixture app)
         status.ShouldBe(200);
         contentType.ShouldBe("text/csv; charset=utf-8");
         body.ShouldStartWith(header);
-        if (format == "csv") body.Split('\n')[0].ShouldBe(TimelineEndpoint.CsvHeader);
+        if (format == "csv") body.Split("\r\n")[0].ShouldBe(string.Join(",", Normalization.Api.Exporting.TimelineCsv.Columns));
     }
 
     [Fact]

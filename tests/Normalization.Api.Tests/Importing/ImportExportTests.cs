@@ -32,7 +32,7 @@ public class ImportExportTests(AppFixture app)
     async Task<string> ExportAsync(string id, ExportFormat format, string extension)
     {
         var path = Path.Combine(Path.GetTempPath(), $"{id}.{Guid.NewGuid():N}.{extension}");
-        await using (var writer = new StreamWriter(path)) await Exporter.ExportAsync(id, format, null, writer);
+        await using (var file = File.Create(path)) await Exporter.ExportAsync(id, format, null, file);
         return path;
     }
 

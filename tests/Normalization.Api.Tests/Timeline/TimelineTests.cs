@@ -89,7 +89,8 @@ public sealed class TimelineTests(AppFixture app)
 
         status.ShouldBe(200);
         contentType.ShouldStartWith("text/csv");
-        var lines = text.TrimEnd('\n').Split('\n');
+        text.ShouldEndWith("\r\n"); // RFC 4180 records end with CRLF
+        var lines = text[..^2].Split("\r\n");
         lines[0].ShouldBe(string.Join(",", TimelineEndpoint.CsvColumns));
         lines[0].ShouldBe("eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields");
         lines.Length.ShouldBe(4);

@@ -199,7 +199,7 @@ public sealed class WebAppFixture : IAsyncLifetime
     /// <summary>The host compiles each endpoint on its first call: make those calls before a browser waits on them.</summary>
     async Task WarmUpAsync()
     {
-        foreach (var url in new[] { "/", Page("state?asOf=2025-04-15"), Page("stages"), Page("timeline?pageSize=500"), $"/api/negotiations/{NegotiationId}", "/api/negotiations", "/api/event-types" })
+        foreach (var url in new[] { "/", Page("state?asOf=2025-04-15"), Page("stages"), Page("timeline?pageSize=500"), Page("summary"), $"/api/negotiations/{NegotiationId}", "/api/negotiations", "/api/event-types" })
             (await Http.GetAsync(url)).EnsureSuccessStatusCode();
         static string Page(string rest) => $"/api/negotiations/{NegotiationId}/{rest}";
     }

@@ -5,6 +5,7 @@
 import { svg, el, replace } from './dom.js';
 import { STAGES, stageIndex, stageLabel, formatNumber } from './stages.js';
 import { dateValue, isoDay, DAY_MS } from './dates.js';
+import { summaryMomentum, periodBars } from './chart-summary.js';
 
 const W = 1000, H = 360;
 const M = { left: 130, right: 16 };
@@ -38,7 +39,7 @@ export function segments(transitions, start, end) {
 }
 
 /**
- * Draws into `container` (keeps its tooltip element). data: { transitions, events, asOf, start, end,
+ * Draws into `container` (keeps its tooltip element). data: { transitions, events, summary, asOf, start, end,
  * hypothetical: { transitions, from, to, events } | null, onMarker(eventId) }.
  */
 export function drawChart(container, tooltip, data) {
@@ -98,7 +99,9 @@ export function drawChart(container, tooltip, data) {
   root.append(svg('text', { x: M.left - 6, y: AXIS + 4, 'text-anchor': 'end' }, 'events'));
   root.append(svg('text', { x: M.left - 6, y: AXIS + REACH - 2, 'text-anchor': 'end' }, 'conflictual'));
 
-  const series = momentumSeries(data.events, start, end);
+  // The summary (the whole record) when the page has it; else the events at hand.
+  if (data.summary) plot.append(periodBars(data.summary, { x, start, end, axis: AXIS, reach: REACH }));
+  const series = data.summary ? summaryMomentum(data.summary) : momentumSeries(data.events, start, end);
   const maxAbs = Math.max(1, ...series.map((p) => Math.abs(p.v)));
   if (series.length > 1) {
     plot.append(svg('polyline', {

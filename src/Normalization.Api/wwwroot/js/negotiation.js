@@ -5,7 +5,8 @@ import { STAGES, stageBadge, stageLabel, formatNumber } from './stages.js';
 import { dateValue, isoDay, todayIso, isIsoDay, DAY_MS } from './dates.js';
 import { drawChart } from './chart.js';
 import { renderState } from './state-panel.js';
-import { fillTimelineFilters, renderTimeline, followEvent } from './timeline.js';
+import { renderTimeline, followEvent } from './timeline.js';
+import { fetchSummary, fetchTimelinePage, fillServerFilters, renderDownloads, renderPager } from './record.js';
 import { buildEventForm, fillTypeSelect } from './event-form.js';
 import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, languageSwitch } from './reader.js';
 import { readView, writeView } from './share.js';
@@ -18,8 +19,10 @@ const page = {
   id: decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || ''),
   negotiation: null,
   transitions: [],
-  events: [],
+  events: [],            // the timeline page on screen (the chart's markers)
   eventsById: new Map(),
+  summary: null,         // the whole record: stage history, momentum and counts per period
+  timeline: { page: 1, total: 0 },
   catalog: null,
   start: 0,
   end: 0,
@@ -97,7 +100,7 @@ function redraw() {
     };
   }
   drawChart($('chart'), $('chart-tooltip'), {
-    transitions: page.transitions, events: page.events, asOf: dateValue(page.asOf), start: from, end: to, hypothetical, onMarker: followEvent,
+    transitions: page.transitions, events: page.events, summary: page.summary, asOf: dateValue(page.asOf), start: from, end: to, hypothetical, onMarker: followEvent,
     coveredUntil: page.negotiation?.coveredUntil ? dateValue(page.negotiation.coveredUntil) : null,
   });
 }
@@ -126,6 +129,32 @@ async function loadStages() {
 
 function showTimeline() {
   renderTimeline(page.events, { removed: page.whatIf.remove, onRemove: toggleRemove });
+  const filtered = timelineFilters().type || timelineFilters().actor;
+  $('timeline-status').textContent = filtered
+    ? `${page.timeline.total.toLocaleString('en')} of ${(page.summary?.events ?? page.timeline.total).toLocaleString('en')} events match the filters.`
+    : `${page.timeline.total.toLocaleString('en')} events.`;
+  renderPager($('timeline-pager'), page.timeline, (n) => loadTimelinePage(n));
+  renderDownloads($('timeline-downloads'), page.id, timelineFilters(), knownAtInstant());
+}
+
+const timelineFilters = () => ({ type: $('timeline-type').value, actor: $('timeline-party').value });
+
+/** Loads one page of the (filtered) timeline from the API: the table and the chart's markers show it. */
+async function loadTimelinePage(n) {
+  const body = await fetchTimelinePage(page.id, n, timelineFilters());
+  setTimelinePage(body);
+  showTimeline();
+  redraw();
+}
+
+function setTimelinePage(body) {
+  page.events = body.items || [];
+  page.eventsById = new Map(page.events.map((e) => [e.eventId, e]));
+  page.timeline = { page: body.page, total: body.total };
+}
+
+async function loadSummary() {
+  page.summary = await fetchSummary(page.id, knownAtInstant());
 }
 
 function toggleRemove(eventId) {
@@ -311,10 +340,9 @@ function setupPost() {
 // ---------- loading ----------
 
 async function reloadRecord() {
-  const [negotiation, timeline] = await Promise.all([api.negotiation(page.id), api.timeline(page.id)]);
+  const [negotiation, timeline] = await Promise.all([api.negotiation(page.id), fetchTimelinePage(page.id, page.timeline.page, timelineFilters()), loadSummary()]);
   page.negotiation = negotiation;
-  page.events = timeline.items || [];
-  page.eventsById = new Map(page.events.map((e) => [e.eventId, e]));
+  setTimelinePage(timeline);
   replace($('current-stage'), stageBadge(negotiation.stage));
   await loadStages();
   showTimeline();
@@ -338,7 +366,7 @@ function setupTimeTravel() {
   $('asof-today').addEventListener('click', () => setAsOf(todayIso()));
   $('known-at').addEventListener('change', async () => {
     page.knownAt = $('known-at').value ? ($('known-at').value.length === 16 ? $('known-at').value + ':00' : $('known-at').value) : '';
-    try { await loadStages(); } catch (e) { $('page-status').textContent = `Known at: ${e.message}`; }
+    try { await Promise.all([loadStages(), loadSummary()]); } catch (e) { $('page-status').textContent = `Known at: ${e.message}`; }
     setAsOf(page.asOf);
   });
   $('asof-form').addEventListener('submit', (e) => e.preventDefault());
@@ -363,24 +391,25 @@ function legend() {
   replace($('chart-legend'),
     STAGES.map((s) => el('span', {}, el('span', { class: `legend-swatch stage-${s}`, 'aria-hidden': 'true' }), stageLabel(s))),
     el('span', {}, '● cooperative above, conflictual below, size = |Goldstein|, hollow = retracted'),
+    el('span', {}, '▮ bars: events per period (whole record)'),
     el('span', {}, '— purple: 90-day momentum'),
     el('span', {}, '- - dashed: what-if'));
 }
 
 async function start() {
   try {
-    const [negotiation, timeline, catalog] = await Promise.all([api.negotiation(page.id), api.timeline(page.id), api.eventTypes()]);
+    const [negotiation, timeline, catalog] = await Promise.all([api.negotiation(page.id), fetchTimelinePage(page.id, 1, {}), api.eventTypes(), loadSummary()]);
     page.negotiation = negotiation;
     page.catalog = catalog;
-    page.events = timeline.items || [];
-    page.eventsById = new Map(page.events.map((e) => [e.eventId, e]));
+    setTimelinePage(timeline);
     document.title = `${negotiation.title || negotiation.id} — negotiation`;
     $('title').textContent = negotiation.title || negotiation.id;
     replace($('current-stage'), stageBadge(negotiation.stage));
 
-    const first = Math.min(...page.events.map((e) => dateValue(e.occurredOn)).filter((t) => !Number.isNaN(t)), dateValue(todayIso()));
+    // The whole record's span from the summary (the timeline holds one page of it).
+    const first = Math.min(page.summary?.firstEventOn ? dateValue(page.summary.firstEventOn) : Infinity, dateValue(todayIso()));
     page.start = first - 90 * DAY_MS;
-    page.end = dateValue(todayIso());
+    page.end = Math.max(dateValue(todayIso()), page.summary?.through ? dateValue(page.summary.through) : 0);
 
     const view = readView();
     if (view.knownAt && !Number.isNaN(Date.parse(view.knownAt))) { page.knownAt = instantToWall(view.knownAt); $('known-at').value = page.knownAt; }
@@ -398,10 +427,13 @@ async function start() {
     if (!readOnly) setupKey();
     setupTimeTravel();
     setupZoom();
-    fillTimelineFilters(page.events);
+    fillServerFilters(catalog, negotiation);
     if (view.type) $('timeline-type').value = view.type;
     if (view.party) $('timeline-party').value = view.party;
-    $('timeline-filters').addEventListener('input', () => { showTimeline(); shareView(); });
+    $('timeline-filters').addEventListener('input', () => {
+      shareView();
+      loadTimelinePage(1).catch((e) => { $('timeline-status').textContent = `Could not load the timeline: ${e.message}`; });
+    });
     $('timeline-filters').addEventListener('submit', (e) => e.preventDefault());
     showTimeline();
     await loadStages();

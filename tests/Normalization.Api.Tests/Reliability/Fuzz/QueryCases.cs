@@ -104,6 +104,7 @@ public static class QueryCases
             // A slug (the board's tag): the same pattern as a negotiation id.
             : schema["pattern"]?.GetValue<string>() == "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$" ? "slug"
             : schema["format"]?.GetValue<string>() == "iana-time-zone" ? "zone"
+            : schema["pattern"]?.GetValue<string>() == Normalization.Api.Exporting.ActorCodes.PairPattern ? "mapping"
             : schema["pattern"] is not null ? "date"
             : type == "integer" ? "int" : "code";
         var valid = kind switch
@@ -115,6 +116,7 @@ public static class QueryCases
             "zone" => "Asia/Kabul",
             "int" => (schema["minimum"]?.GetValue<decimal>() ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "slug" => "library",
+            "mapping" => "US=USA", // a party → actor-code pair (the CAMEO export's ?party=)
             _ => "US",
         };
         yield return ("valid", valid, QueryExpectation.Success);

@@ -41,7 +41,7 @@ export const messages = {
   'whatif.type': 'Type d’événement', 'whatif.add': 'Ajouter l’événement hypothétique', 'whatif.changes': 'Changements',
   'whatif.run': 'Projeter', 'whatif.clear': 'Effacer',
   'timeline.heading': 'Chronologie', 'timeline.filters': 'Filtrer la chronologie', 'timeline.type': 'Type', 'timeline.anyType': 'Tout type',
-  'timeline.party': 'Partie (auteur ou cible)', 'timeline.anyParty': 'Toute partie',
+  'timeline.party': 'Auteur', 'timeline.anyParty': 'Tout auteur',
   'tcol.date': 'Date', 'tcol.type': 'Type', 'tcol.parties': 'Auteur → cible', 'tcol.weight': 'Poids', 'tcol.confidence': 'Fiabilité',
   'tcol.status': 'Statut', 'tcol.sources': 'Sources', 'tcol.whatif': 'Et si',
   'post.heading': 'Publier un événement',

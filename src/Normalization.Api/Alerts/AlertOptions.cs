@@ -1,0 +1,34 @@
+namespace Normalization.Api.Alerts;
+
+/// <summary>
+/// The <c>Normalization:Alerts</c> settings (docs/alerts.md). <see cref="AllowedHosts"/> restricts where webhooks may go;
+/// <see cref="RetryDelaysSeconds"/> is the backoff between delivery attempts (one more attempt than delays, then the
+/// message is dead-lettered).
+/// </summary>
+public sealed class AlertOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Normalization:Alerts";
+
+    /// <summary>
+    /// Host names or IP addresses a webhook may target. Empty: any host whose addresses are all public. Listed: only these
+    /// hosts — and a listed name or address may be private or loopback (e.g. <c>127.0.0.1</c> for a local receiver).
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>The default backoff: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h (about 3¾ hours in all, so a receiver down for an hour gets everything).</summary>
+    public static readonly double[] DefaultRetryDelaysSeconds = [5, 30, 120, 600, 1800, 3600, 7200];
+
+    /// <summary>Seconds to wait before each retry; <see cref="DefaultRetryDelaysSeconds"/> when not set. (Null by default: the
+    /// configuration binder appends to a non-empty list instead of replacing it.)</summary>
+    public double[]? RetryDelaysSeconds { get; set; }
+
+    /// <summary>Seconds a receiver has to answer one POST before the attempt counts as failed.</summary>
+    public double TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The retry delays as time spans.</summary>
+    public TimeSpan[] RetryDelays => (RetryDelaysSeconds is { Length: > 0 } d ? d : DefaultRetryDelaysSeconds).Select(TimeSpan.FromSeconds).ToArray();
+
+    /// <summary>Attempts in all: the first plus one per retry delay.</summary>
+    public int MaxAttempts => RetryDelays.Length + 1;
+}

@@ -1,0 +1,56 @@
+using Marten;
+using Normalization.Api.Alerts.Delivering;
+using Normalization.Api.Alerts.Feeds;
+using Normalization.Api.Alerts.Notifying;
+using Normalization.Api.Alerts.Subscribing;
+using Wolverine;
+using Wolverine.ErrorHandling;
+
+namespace Normalization.Api.Alerts;
+
+/// <summary>Alerts' services, documents and Wolverine messaging (docs/alerts.md).</summary>
+public static class AlertsSetup
+{
+    /// <summary>The durable local queue every alert message runs on.</summary>
+    public const string Queue = "alerts";
+
+    /// <summary>Settings, the delivery HttpClient, the append hook and the alert documents (Marten, in its schema).</summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));
+        services.AddSingleton<WebhookTargets>();
+        services.AddSingleton<StageChangeAlerts>();
+        services.AddHttpClient(DeliverAlertHandler.ClientName, (sp, c) =>
+            {
+                c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AlertOptions>>().Value.TimeoutSeconds);
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("Normalization-Alerts/1");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var targets = sp.GetRequiredService<WebhookTargets>();
+                // No redirects: a 3xx could point anywhere; the connect step re-checks every address (DNS rebinding).
+                return new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, ConnectCallback = targets.ConnectAsync };
+            });
+        services.ConfigureMarten(opts =>
+        {
+            opts.Schema.For<Subscription>().Identity(x => x.Id);
+            opts.Schema.For<AlertDelivery>().Identity(x => x.Id).Index(x => x.SubscriptionId);
+            opts.Schema.For<RecordedStageChange>().Identity(x => x.Id).Index(x => x.NegotiationId).Index(x => x.RecordedAt);
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Wolverine: alert messages run on one durable local queue (its envelopes live in Wolverine's PostgreSQL inbox, so a
+    /// crash or a restart loses none); a failed POST is retried after each of <see cref="AlertOptions.RetryDelays"/> (scheduled,
+    /// durable) and then moved to the dead-letter table.
+    /// </summary>
+    public static void UseAlerts(this WolverineOptions opts, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
+        opts.PublishMessage<StageChanged>().ToLocalQueue(Queue);
+        opts.PublishMessage<DeliverAlert>().ToLocalQueue(Queue);
+        opts.LocalQueue(Queue).UseDurableInbox();
+        opts.Policies.OnException<WebhookDeliveryFailed>().ScheduleRetry(settings.RetryDelays).Then.MoveToErrorQueue();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.Options;
+using Normalization.Api.Alerts.Notifying;
+using Normalization.Api.Alerts.Subscribing;
+using Normalization.Domain.Catalog;
+using Wolverine;
+
+namespace Normalization.Api.Alerts.Delivering;
+
+/// <summary>The Wolverine message that POSTs one alert to one subscription (durable local queue; retried per <see cref="AlertOptions.RetryDelays"/>).</summary>
+public sealed record DeliverAlert(Guid SubscriptionId, StageChangeAlert Alert);
+
+/// <summary>A failed POST: Wolverine's error policy (AlertsSetup) schedules the next attempt, and after the last one dead-letters the message.</summary>
+public sealed class WebhookDeliveryFailed(string message) : Exception(message);
+
+/// <summary>
+/// POSTs the alert, signed, and logs the attempt in its <see cref="AlertDelivery"/>. A 2xx answer is delivered; anything else
+/// (or no answer) throws <see cref="WebhookDeliveryFailed"/> for Wolverine to retry. A delivery already logged as delivered
+/// is not sent again (a redelivered message after a crash); a deleted subscription is dropped.
+/// </summary>
+public static class DeliverAlertHandler
+{
+    /// <summary>The named HttpClient (its connect step re-checks the target: <see cref="WebhookTargets.ConnectAsync"/>).</summary>
+    public const string ClientName = "webhooks";
+
+    public static async Task Handle(DeliverAlert message, Envelope envelope, IDocumentStore store, IHttpClientFactory clients,
+        IOptions<AlertOptions> options, TimeProvider clock, ILogger<DeliverAlert> logger, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var subscription = await session.LoadAsync<Subscription>(message.SubscriptionId, ct);
+        if (subscription is null) return;
+        var id = AlertDelivery.IdOf(message.SubscriptionId, message.Alert.Id);
+        var log = await session.LoadAsync<AlertDelivery>(id, ct) ?? AlertDelivery.Pending(message.SubscriptionId, message.Alert);
+        if (log.Status == DeliveryStatus.Delivered) return;
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(message.Alert, EventJson.Options);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url) { Content = content };
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Of(body, subscription.Secret));
+        request.Headers.Add("X-Normalization-Alert-Id", message.Alert.Id.ToString());
+
+        log.Attempts = Math.Max(log.Attempts + 1, envelope.Attempts);
+        log.LastAttemptAt = clock.GetUtcNow();
+        string? error;
+        try
+        {
+            using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
+            log.LastStatusCode = (int)response.StatusCode;
+            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            log.LastStatusCode = null;
+            error = e.Message;
+        }
+
+        if (error is null)
+        {
+            log.Status = DeliveryStatus.Delivered;
+            log.DeliveredAt = log.LastAttemptAt;
+            log.LastError = null;
+        }
+        else
+        {
+            log.LastError = error;
+            log.Status = envelope.Attempts >= options.Value.MaxAttempts ? DeliveryStatus.DeadLettered : DeliveryStatus.Retrying;
+        }
+        session.Store(log);
+        await session.SaveChangesAsync(ct);
+        if (error is not null)
+        {
+            logger.LogWarning("Alert {AlertId} to subscription {SubscriptionId}: attempt {Attempt} failed: {Error}", message.Alert.Id, message.SubscriptionId, envelope.Attempts, error);
+            throw new WebhookDeliveryFailed(error);
+        }
+    }
+}

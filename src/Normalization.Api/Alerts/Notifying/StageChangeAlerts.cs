@@ -1,0 +1,75 @@
+using Normalization.Domain.Folding;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Stages;
+using Npgsql;
+using Wolverine.Persistence.Durability;
+using Wolverine.RDBMS;
+using Wolverine.Runtime;
+
+namespace Normalization.Api.Alerts.Notifying;
+
+/// <summary>
+/// The append path's one hook: compares the stage history before and after an append, and records a
+/// <see cref="StageChanged"/> message per new or rewritten transition in the append's own PostgreSQL transaction, through
+/// Wolverine's outbox (<see cref="DatabaseEnvelopeTransaction"/> on the store's <see cref="NpgsqlTransaction"/>). The
+/// messages go to Wolverine's handlers only after the caller commits and calls <see cref="Enlisted.FlushAsync"/>; a
+/// rolled-back append leaves no message, and a crash between commit and flush leaves the message in Wolverine's inbox,
+/// which its durability agent recovers (docs/architecture.md, "Alerts").
+/// </summary>
+public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock)
+{
+    /// <summary>The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause.</summary>
+    public static List<(StageTransition Transition, string Cause)> Changes(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after,
+        IReadOnlyCollection<DateOnly> eventDates)
+    {
+        static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
+        var old = before.Select(Key).ToHashSet();
+        var now = after.Select(Key).ToHashSet();
+        // A transition that disappeared was rewritten: every new one from its date on is a revision.
+        var rewrittenFrom = before.Where(t => !now.Contains(Key(t))).Select(t => t.On ?? DateOnly.MinValue).DefaultIfEmpty(DateOnly.MaxValue).Min();
+        var lastBefore = before.Select(t => t.On ?? DateOnly.MinValue).DefaultIfEmpty(DateOnly.MinValue).Max();
+        var result = new List<(StageTransition, string)>();
+        foreach (var t in after)
+        {
+            if (t.On is not { } on || old.Contains(Key(t))) continue;
+            var cause = on >= rewrittenFrom || on < lastBefore ? AlertCause.Revised
+                : eventDates.Contains(on) ? AlertCause.Event
+                : AlertCause.WindowExpired;
+            result.Add((t, cause));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Records a <see cref="StageChanged"/> per change between <paramref name="before"/> (on <paramref name="beforeDay"/>) and
+    /// <paramref name="after"/> (on <paramref name="afterDay"/>) in <paramref name="tx"/>. Call <see cref="Enlisted.FlushAsync"/> after the commit.
+    /// </summary>
+    public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
+        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events)
+    {
+        var dates = events.Select(e => e.Date).ToHashSet();
+        var changes = Changes(before.StateAt(beforeDay).StageHistory, after.StateAt(afterDay).StageHistory, dates);
+        if (changes.Count == 0) return Enlisted.Nothing;
+        if (runtime.Storage is not IMessageDatabase database)
+            throw new InvalidOperationException("Alerts need Wolverine's PostgreSQL message storage (IntegrateWithWolverine).");
+        var context = new MessageContext(runtime);
+        context.EnlistInOutbox(new DatabaseEnvelopeTransaction(database, tx));
+        var parties = after.Negotiation.Parties.Select(p => p.Code).ToList();
+        var recordedAt = clock.GetUtcNow();
+        foreach (var (t, cause) in changes)
+        {
+            var alert = new StageChangeAlert(StageChangeAlert.IdOf(negotiationId, t), negotiationId, t.On, t.From, t.To, t.Rule, t.EventIds, cause, recordedAt);
+            await context.PublishAsync(new StageChanged(alert, after.Negotiation.Title, parties));
+        }
+        return new Enlisted(context);
+    }
+
+    /// <summary>Messages recorded in an uncommitted transaction; <see cref="FlushAsync"/> hands them to Wolverine once it commits.</summary>
+    public sealed class Enlisted(MessageContext? context)
+    {
+        public static readonly Enlisted Nothing = new(null);
+
+        /// <summary>After the commit: starts handling the recorded messages now (else Wolverine's durability agent recovers them).</summary>
+        public Task FlushAsync() => context?.FlushOutgoingMessagesAsync() ?? Task.CompletedTask;
+    }
+}

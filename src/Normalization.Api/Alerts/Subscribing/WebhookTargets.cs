@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Api.Alerts.Subscribing;
+
+/// <summary>
+/// Where a webhook may point. A webhook is a request the server makes on a user's behalf, so a target must be http(s) and,
+/// unless <see cref="AlertOptions.AllowedHosts"/> lists its host, resolve only to public addresses (no loopback, private,
+/// link-local, shared-address, multicast or unspecified ranges) — the server-side request forgery checks of OWASP's SSRF
+/// cheat sheet. The check runs when a subscription is created and again, on the address actually connected to, at every
+/// delivery (<see cref="ConnectAsync"/>), so a name that later resolves elsewhere cannot reach an internal address.
+/// </summary>
+public sealed class WebhookTargets(IOptions<AlertOptions> options)
+{
+    HashSet<string> Allowed => new(options.Value.AllowedHosts.Select(h => h.Trim().TrimEnd('.')), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The errors of a webhook URL (path <paramref name="path"/>): url_invalid, url_scheme, host_not_allowed, host_unresolved, address_not_allowed.</summary>
+    public async Task<List<FieldError>> CheckAsync(string? url, string path, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return [new(path, "required", $"{path} is required: the http(s) URL to POST alerts to.")];
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || url.Length > 2000)
+            return [new(path, "url_invalid", $"{path} must be an absolute URL of at most 2000 characters.")];
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            return [new(path, "url_scheme", $"{path} must be http or https.")];
+        if (!string.IsNullOrEmpty(uri.UserInfo)) return [new(path, "url_invalid", $"{path} must not carry user information.")];
+        var host = uri.IdnHost.TrimEnd('.');
+        var allowed = Allowed;
+        if (allowed.Count > 0 && !allowed.Contains(host))
+            return [new(path, "host_not_allowed", $"{path}: host '{host}' is not in Normalization:Alerts:AllowedHosts.")];
+        IPAddress[] addresses;
+        try { addresses = await ResolveAsync(host, ct); }
+        catch (SocketException) { return [new(path, "host_unresolved", $"{path}: host '{host}' does not resolve.")]; }
+        if (addresses.Length == 0) return [new(path, "host_unresolved", $"{path}: host '{host}' does not resolve.")];
+        if (addresses.FirstOrDefault(a => !IsAllowed(host, a, allowed)) is { } refused)
+            return [new(path, "address_not_allowed", $"{path}: host '{host}' resolves to {refused}, a private, loopback or reserved address; list the host in Normalization:Alerts:AllowedHosts to allow it.")];
+        return [];
+    }
+
+    /// <summary>
+    /// The connect step of the delivery <see cref="HttpClient"/> (SocketsHttpHandler.ConnectCallback): resolves the host,
+    /// refuses addresses <see cref="CheckAsync"/> would refuse, and connects to the first allowed one.
+    /// </summary>
+    public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var host = context.DnsEndPoint.Host.TrimEnd('.');
+        var allowed = Allowed;
+        if (allowed.Count > 0 && !allowed.Contains(host)) throw new HttpRequestException($"Host '{host}' is not in Normalization:Alerts:AllowedHosts.");
+        var addresses = await ResolveAsync(host, ct);
+        var usable = addresses.Where(a => IsAllowed(host, a, allowed)).ToArray();
+        if (usable.Length == 0) throw new HttpRequestException($"Host '{host}' resolves to no allowed address.");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(usable, context.DnsEndPoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
+        IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+
+    static bool IsAllowed(string host, IPAddress address, HashSet<string> allowed) =>
+        IsPublic(address) || allowed.Contains(host) || allowed.Contains(address.ToString());
+
+    /// <summary>True for a globally routable unicast address (not loopback, RFC 1918, link-local, CGNAT 100.64/10, ULA, multicast, unspecified).</summary>
+    public static bool IsPublic(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (IPAddress.IsLoopback(address)) return false;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224
+                     || (b[0] == 100 && b[1] >= 64 && b[1] < 128)
+                     || (b[0] == 169 && b[1] == 254)
+                     || (b[0] == 172 && b[1] >= 16 && b[1] < 32)
+                     || (b[0] == 192 && b[1] == 168)
+                     || (b[0] == 192 && b[1] == 0 && b[2] == 0)
+                     || (b[0] == 198 && (b[1] == 18 || b[1] == 19)));
+        }
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var b = address.GetAddressBytes();
+            return !(address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+                     || (b[0] & 0xfe) == 0xfc);
+        }
+        return false;
+    }
+}

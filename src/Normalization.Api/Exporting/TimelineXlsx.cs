@@ -1,0 +1,19 @@
+using Normalization.Api.Storage;
+
+namespace Normalization.Api.Exporting;
+
+/// <summary>The XLSX answer of the timeline: the filtered events and the stage history up to today (or the last event), as in <c>GET …/stages</c>.</summary>
+public static class TimelineXlsx
+{
+    /// <summary>The workbook as an attachment, <c>{id}-timeline.xlsx</c>.</summary>
+    public static async Task<IResult> AnswerAsync(string id, IReadOnlyList<TimelineEntry> items, NegotiationStore store, CancellationToken ct)
+    {
+        var view = await store.LoadViewAsync(id, ct);
+        if (view is null) return Http.Problems.NegotiationNotFound(id);
+        var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
+        var stages = view.Head.StateAt(day).StageHistory;
+        using var buffer = new MemoryStream();
+        await TimelineWorkbook.WriteAsync(buffer, items, stages, ct);
+        return Results.File(buffer.ToArray(), TimelineWorkbook.MediaType, $"{id}-timeline.xlsx");
+    }
+}

@@ -1,0 +1,64 @@
+// The whole record on the page: the summary the chart draws (stage history, momentum and event counts per period),
+// the timeline one page at a time with the filters applied by the API, and the downloads of what the filters select.
+import { el, replace } from './dom.js';
+
+const enc = encodeURIComponent;
+export const PAGE_SIZE = 100;
+
+async function getJson(url) {
+  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw Object.assign(new Error(body.detail || body.title || `HTTP ${response.status}`), { status: response.status, problem: body });
+  return body;
+}
+
+/** GET /api/negotiations/{id}/summary (the bucket is the API's choice: days, weeks or months by the span). */
+export const fetchSummary = (id, knownAt) => getJson(`/api/negotiations/${enc(id)}/summary${knownAt ? `?knownAt=${enc(knownAt)}` : ''}`);
+
+/** The query string of the timeline filters ({ type, actor }), empty ones left out. */
+export function filterQuery(filters) {
+  return Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
+}
+
+/** One page of the timeline, filtered by the API. */
+export const fetchTimelinePage = (id, page, filters) =>
+  getJson(`/api/negotiations/${enc(id)}/timeline?page=${page}&pageSize=${PAGE_SIZE}${filterQuery(filters) ? '&' + filterQuery(filters) : ''}`);
+
+/** The download links for the current filters: CSV (Excel dialect and plain), XLSX, and the CAMEO/PLOVER rows. */
+export function renderDownloads(container, id, filters, knownAt) {
+  const q = filterQuery(filters);
+  const timeline = (params) => `/api/negotiations/${enc(id)}/timeline?${params}${q ? '&' + q : ''}`;
+  const cameo = (params) => `/api/negotiations/${enc(id)}/cameo?${params}${knownAt ? `&knownAt=${enc(knownAt)}` : ''}`;
+  const link = (href, text, file, hint) => el('a', { href, download: file, class: 'download', title: hint }, text);
+  replace(container, 'Download: ',
+    link(timeline('format=csv&dialect=excel'), 'CSV for Excel', `${id}-timeline.csv`, 'UTF-8 with BOM, CRLF, formula-like cells protected'), ' · ',
+    link(timeline('format=csv'), 'CSV', `${id}-timeline.csv`, 'RFC 4180'), ' · ',
+    link(timeline('format=xlsx'), 'XLSX', `${id}-timeline.xlsx`, 'Timeline, stage history and a sheet per event type'), ' · ',
+    link(cameo('format=csv&dialect=excel'), 'CAMEO/PLOVER rows', `${id}-cameo.csv`, 'One row per event: CAMEO code, Goldstein weight, PLOVER category, actor codes (whole record)'),
+    q ? el('span', { class: 'muted' }, ' (timeline files: the events the filters select)') : '');
+}
+
+/** The pager below the timeline: where we are in the whole record, previous / next, first / last. */
+export function renderPager(container, { page, total }, go) {
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const first = total === 0 ? 0 : (page - 1) * PAGE_SIZE + 1;
+  const last = Math.min(page * PAGE_SIZE, total);
+  const button = (label, target, disabled, id) => el('button', { type: 'button', id, disabled: disabled ? true : null, onclick: () => go(target) }, label);
+  replace(container,
+    button('« First', 1, page <= 1, 'timeline-first'), ' ',
+    button('‹ Previous', page - 1, page <= 1, 'timeline-prev'), ' ',
+    el('span', { id: 'timeline-position', 'aria-live': 'polite' }, `Events ${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${total.toLocaleString('en')} (page ${page} of ${pages})`), ' ',
+    button('Next ›', page + 1, page >= pages, 'timeline-next'), ' ',
+    button('Last »', pages, page >= pages, 'timeline-last'));
+  container.dataset.page = String(page);
+  container.dataset.pages = String(pages);
+}
+
+/** The filter choices of a server-filtered timeline: every catalog type, every party and mediator as actor. */
+export function fillServerFilters(catalog, negotiation) {
+  const typeSelect = document.getElementById('timeline-type');
+  const partySelect = document.getElementById('timeline-party');
+  for (const t of (catalog?.types || []).map((x) => x.name).sort()) typeSelect.append(el('option', { value: t }, t));
+  const codes = [...new Set([...(negotiation.parties || []), ...(negotiation.mediators || [])].map((p) => p.code))].sort();
+  for (const c of codes) partySelect.append(el('option', { value: c }, c));
+}

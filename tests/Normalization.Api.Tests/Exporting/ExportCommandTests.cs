@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+
+namespace Normalization.Api.Tests.Exporting;
+
+/// <summary>The <c>export</c> command's new formats, run as the built app's command line against this run's test database.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class ExportCommandTests(AppFixture app)
+{
+    async Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["ConnectionStrings__Normalization"] = app.ConnectionString;
+        psi.Environment["Normalization__LoadSeedData"] = "false";
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Given_a_record_When_exported_from_the_command_line_as_Excel_CSV_XLSX_and_CAMEO_rows_Then_each_file_has_its_layout()
+    {
+        var (id, talks, _, _) = await app.GivenRecord();
+        var dir = Directory.CreateTempSubdirectory("export-cli").FullName;
+
+        var csv = await Run("export", id, "--format", "csv", "--dialect", "excel", "--out", Path.Combine(dir, "t.csv"));
+        var xlsx = await Run("export", id, "--out", Path.Combine(dir, "t.xlsx"));
+        var cameo = await Run("export", id, "--format", "cameo", "--party", "US=USA", "TB=AFGTAL", "--out", Path.Combine(dir, "c.csv"));
+        var bad = await Run("export", id, "--format", "cameo", "--party", "US");
+
+        csv.ExitCode.ShouldBe(0, csv.Stderr);
+        var csvBytes = await File.ReadAllBytesAsync(Path.Combine(dir, "t.csv"));
+        csvBytes.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
+        Encoding.UTF8.GetString(csvBytes).ShouldContain("\"'=HYPERLINK(");
+        xlsx.ExitCode.ShouldBe(0, xlsx.Stderr); // the format follows the file's extension
+        var book = ExportSupport.ReadWorkbook(await File.ReadAllBytesAsync(Path.Combine(dir, "t.xlsx")));
+        book.Keys.ShouldContain("Stages");
+        ExportSupport.Records(book["Timeline"]).Single(r => r["eventId"].Text == talks.ToString())["cameo"].Text.ShouldBe("046");
+        cameo.ExitCode.ShouldBe(0, cameo.Stderr);
+        (await File.ReadAllLinesAsync(Path.Combine(dir, "c.csv"))).Single(l => l.StartsWith(talks.ToString())).ShouldContain(",USA,AFGTAL,046,");
+        bad.ExitCode.ShouldNotBe(0);
+        bad.Stderr.ShouldContain("CODE=ACTOR");
+    }
+}

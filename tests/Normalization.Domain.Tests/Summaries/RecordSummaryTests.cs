@@ -1,0 +1,67 @@
+using System.Text.Json;
+using CsCheck;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Summaries;
+using Normalization.Domain.Tests.Support;
+
+namespace Normalization.Domain.Tests.Summaries;
+
+/// <summary>The record summary is the fold sampled per period: its momentum and stage history are the state's, its counts add up.</summary>
+public class RecordSummaryTests
+{
+    static readonly DateOnly Through = new(2025, 6, 30);
+
+    [Theory]
+    [InlineData(SummaryBucket.Week)]
+    [InlineData(SummaryBucket.Month)]
+    public void Given_random_histories_When_summarised_Then_each_period_has_the_momentum_of_the_state_on_its_last_day_and_the_counts_add_up(SummaryBucket bucket) =>
+        Gen.Select(RandomHistory.Events, Gen.Int).Sample((events, seed) =>
+        {
+            var recorded = RandomHistory.Permute(events, seed).ToList();
+
+            var summary = RecordSummaries.Build(RandomHistory.Opening, recorded, Through, bucket);
+
+            summary.Periods.Sum(p => p.Events).ShouldBe(events.Length);
+            summary.Events.ShouldBe(events.Length);
+            summary.Periods[0].Start.ShouldBe(RecordSummaries.StartOf(events.Min(e => e.Date), bucket));
+            summary.Periods[^1].End.ShouldBeGreaterThanOrEqualTo(Through);
+            summary.Periods.Zip(summary.Periods.Skip(1)).ShouldAllBe(p => p.First.End.AddDays(1) == p.Second.Start);
+            foreach (var p in summary.Periods.Where((_, i) => i % 7 == 0).Append(summary.Periods[^1]))
+            {
+                var until = p.End < Through ? p.End : Through;
+                p.Momentum.ShouldBe(NegotiationFold.StateAsOf(RandomHistory.Opening, recorded, until).Momentum.Score, $"momentum on {until}");
+            }
+            JsonSerializer.Serialize(summary.StageHistory, EventJson.Options)
+                .ShouldBe(JsonSerializer.Serialize(NegotiationFold.StateAsOf(RandomHistory.Opening, recorded, Through).StageHistory, EventJson.Options));
+        }, iter: 60, print: t => RandomHistory.Print(t.Item1));
+
+    [Fact]
+    public void Given_a_retracted_event_When_summarised_Then_it_is_counted_as_retracted_and_not_as_cooperative()
+    {
+        var talks = new TalksHeld { EventId = Given.Id(1), OccurredOn = DomainDate.Parse("2025-03-20"), Actor = Given.US, Target = Given.TB, Participants = [Given.US, Given.TB] };
+        var retraction = new EventRetracted { EventId = Given.Id(2), OccurredOn = DomainDate.Parse("2025-03-21"), Actor = Given.US, TargetEventId = talks.EventId, Reason = "did not happen" };
+
+        var summary = RecordSummaries.Build(RandomHistory.Opening, [talks, retraction], Through, SummaryBucket.Month);
+
+        var march = summary.Periods.Single(p => p.Start == new DateOnly(2025, 3, 1));
+        march.ShouldBe(new SummaryPeriod(new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), 1, 0, 0, 1, 0));
+        summary.Events.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("2025-01-01", "2025-06-30", SummaryBucket.Day)]
+    [InlineData("2020-01-01", "2025-06-30", SummaryBucket.Week)]
+    [InlineData("1990-01-01", "2025-06-30", SummaryBucket.Month)]
+    public void Given_a_span_When_no_bucket_is_asked_Then_the_bucket_keeps_the_chart_readable(string first, string through, SummaryBucket expected)
+    {
+        var bucket = RecordSummaries.AutoBucket(DateOnly.Parse(first), DateOnly.Parse(through));
+
+        bucket.ShouldBe(expected);
+        RecordSummaries.PeriodCount(DateOnly.Parse(first), DateOnly.Parse(through), bucket).ShouldBeLessThanOrEqualTo(600);
+    }
+
+    [Fact]
+    public void Weeks_start_on_Monday() =>
+        RecordSummaries.StartOf(new DateOnly(2025, 3, 20), SummaryBucket.Week).ShouldBe(new DateOnly(2025, 3, 17));
+}
