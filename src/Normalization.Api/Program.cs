@@ -1,3 +1,4 @@
+using Marten;
 using Normalization.Api.Telemetry;
 using Normalization.Api.Alerts;
 using JasperFx;
@@ -79,6 +80,11 @@ builder.Services.CritterStackDefaults(x =>
 });
 
 builder.Services.AddNormalizationStorage(connectionString);
+// NegotiationFold is registered as an async projection only so that Marten's rebuild tooling can run it; the append path
+// keeps the same read models inline (Storage/NegotiationFoldProjection.cs). No daemon is meant to run it, so Marten's
+// "The async daemon is disabled … will not be executed" start-up warning is a false alarm: ExternallyManaged says the
+// projection's upkeep is done outside Marten's daemon, which keeps Marten's daemon off (as Disabled does) and quiet.
+builder.Services.ConfigureMarten(opts => opts.Projections.AsyncMode = JasperFx.Events.Daemon.DaemonMode.ExternallyManaged);
 builder.AddReaders();
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddSingleton<Importer>();
@@ -107,7 +113,8 @@ builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerO
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>());
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>()
+    .AddOperationTransformer<Normalization.Api.Http.OpenApiOperations>().AddSchemaTransformer<Normalization.Api.Http.OpenApiTypes>());
 // The health check takes the process's one NpgsqlDataSource from the container (no pool of its own).
 builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: ["db"]);
@@ -130,7 +137,13 @@ app.MapGet("/embed/{id}", (string id) => Results.File("embed.html", "text/html; 
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-app.MapWolverineEndpoints(opts => opts.ConfigureEndpoints(ApiKeyAuthentication.RequireKeyForWrites));
+app.MapWolverineEndpoints(opts =>
+{
+    // Request records (IJsonRequest / IQueryRequest) are read by the product's strict rules, not by Wolverine's binder.
+    opts.AddParameterHandlingStrategy<Normalization.Api.Http.Requests.RequestBinding>();
+    opts.AddPolicy<Normalization.Api.Http.Requests.RequestStepOrder>();
+    opts.ConfigureEndpoints(ApiKeyAuthentication.RequireKeyForWrites);
+});
 
 return await app.RunJasperFxCommands(args);
 

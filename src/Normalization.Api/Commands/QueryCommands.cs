@@ -37,7 +37,7 @@ public sealed class StateCommand : DataCommand<StateInput>
         var asOf = Date(input.AsOfFlag, "as-of") ?? await DefaultDayAsync(store, input.Id, ct);
         var s = await CoveredState.StateAsOfAsync(store, input.Id, asOf, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
-        if (input.JsonFlag) { WriteJson(StateEndpoints.Body(s, version, knownAt)); return true; }
+        if (input.JsonFlag) { WriteJson(Normalization.Api.Negotiations.GettingState.NegotiationStateResponse.Of(s, version, knownAt)); return true; }
 
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string k, string v) => grid.AddRow($"[bold]{k}[/]", v);
@@ -110,7 +110,7 @@ public sealed class TimelineCommand : DataCommand<TimelineInput>
         if (input.TypeFlag is not null && !EventCatalog.TryGet(input.TypeFlag, out _))
             throw new CliException($"Unknown event type '{input.TypeFlag}'. Known types: {string.Join(", ", EventCatalog.Names)}.");
         var (items, total) = await store.TimelineAsync(input.Id, Date(input.FromFlag, "from"), Date(input.ToFlag, "to"), input.TypeFlag, null, 0, int.MaxValue, ct);
-        if (input.JsonFlag) { WriteJson(new { id = input.Id, total, items = items.Select(TimelineEndpoint.Entry) }); return true; }
+        if (input.JsonFlag) { WriteJson(new { id = input.Id, total, items = items.Select(TimelineItem.Of) }); return true; }
         var table = new Table().Title(Esc($"Timeline of {input.Id} ({total} events)")).AddColumns("On", "Type", "Actor", "Target", "Confidence", "Status", "Note");
         foreach (var i in items)
         {

@@ -1,5 +1,10 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Exporting;
@@ -10,26 +15,53 @@ namespace Normalization.Api.Exporting;
 /// </summary>
 public static class CameoEndpoint
 {
-    static readonly ExportMedia[] Formats = [ExportMedia.Csv, ExportMedia.Xlsx];
-
+    /// <summary>The attachment <c>{id}-cameo.csv</c> or <c>{id}-cameo.xlsx</c>; 404 <c>negotiation_not_found</c> / <c>not_known_then</c>.</summary>
+    [Tags("Events"), EndpointSummary("CAMEO/PLOVER event rows")]
+    [EndpointDescription("The effective history (retracted events left out, corrected ones as corrected) in domain order, one row per event (GDELT 2.0 column names where GDELT has the column; see docs/data.md), as an attachment {id}-cameo.csv or {id}-cameo.xlsx (one sheet, Events). Actor codes come from the party mapping; invalid_party_mapping names the bad pair. 404 negotiation_not_found, or not_known_then before the negotiation was recorded.")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "text/csv", TimelineWorkbook.MediaType), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/cameo")]
-    public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Get(CameoQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Query.Only(q, "format", "dialect", "party", "knownAt") is { } unknown) return unknown;
-        if (!ExportQuery.TryFormat(q["format"], "", Formats, out var format, out var p1)) return p1!;
-        if (!ExportQuery.TryDialect(q["dialect"], out var dialect, out var p2)) return p2!;
-        if (!ExportQuery.TryActorCodes(q["party"], out var codes, out var p3)) return p3!;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p4)) return p4!;
-        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
-        var history = await store.LoadHistoryAsync(id, knownAt, ct);
-        if (history is null) return Problems.NotKnownThen(knownAt);
+        var history = await store.LoadHistoryAsync(id, query.KnownAt, ct);
+        if (history is null) return Problems.NotKnownThen(query.KnownAt);
 
-        var rows = CameoExport.Rows(history.Events.Select(r => r.Event), codes);
-        if (format == ExportMedia.Csv)
-            return Results.File(TimelineCsv.ToBytes(dialect, csv => CameoExport.Write(csv, rows)), "text/csv; charset=utf-8", $"{id}-cameo.csv");
+        var rows = CameoExport.Rows(history.Events.Select(r => r.Event), query.Codes);
+        if (query.Format == ExportMedia.Csv)
+            return Results.File(TimelineCsv.ToBytes(query.Dialect, csv => CameoExport.Write(csv, rows)), "text/csv; charset=utf-8", $"{id}-cameo.csv");
         using var buffer = new MemoryStream();
         await CameoExport.WriteAsync(buffer, rows, ct);
         return Results.File(buffer.ToArray(), TimelineWorkbook.MediaType, $"{id}-cameo.xlsx");
+    }
+}
+
+/// <summary>Query of GET …/cameo: <c>format</c> (csv, the default; xlsx), <c>dialect</c> (CSV), <c>party</c> (repeatable CODE=ACTOR pairs), <c>knownAt</c>.</summary>
+public sealed record CameoQuery(
+    [Description("csv (default) or xlsx.")] [AllowedValues("csv", "xlsx")] ExportMedia Format,
+    [Description("CSV only: rfc4180 (default) or excel — UTF-8 with BOM, CRLF, and text cells starting with = + - @ tab or CR written with a leading apostrophe (OWASP CSV injection).")]
+    [AllowedValues("rfc4180", "excel")] CsvDialect Dialect,
+    [Description("CODE=ACTOR, repeatable: the event-data actor code of a party (e.g. US=USA, TB=AFGTAL). Default: the party code itself.")]
+    [RegularExpression(ActorCodes.PairPattern)] ActorCodes Party,
+    [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<CameoQuery>
+{
+    static readonly ExportMedia[] Formats = [ExportMedia.Csv, ExportMedia.Xlsx];
+
+    /// <summary>The party → actor-code mapping (<see cref="Party"/>).</summary>
+    public ActorCodes Codes => Party;
+
+    /// <inheritdoc/>
+    public static string[] Parameters => ["format", "dialect", "party", "knownAt"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out CameoQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!ExportQuery.TryFormat(q["format"], "", Formats, out var format, out var p1)) return p1;
+        if (!ExportQuery.TryDialect(q["dialect"], out var dialect, out var p2)) return p2;
+        if (!ExportQuery.TryActorCodes(q["party"], out var codes, out var p3)) return p3;
+        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p4)) return p4;
+        query = new(format, dialect, codes, knownAt);
+        return null;
     }
 }

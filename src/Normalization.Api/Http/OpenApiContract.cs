@@ -1,23 +1,27 @@
+using System.ComponentModel;
+using System.Reflection;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Normalization.Api.Catalog;
 using Normalization.Api.Events.Posting;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Security;
-using Normalization.Domain.Catalog;
-using Normalization.Domain.Stages;
 
 namespace Normalization.Api.Http;
 
 /// <summary>
-/// The endpoints read their bodies from the request and answer <c>IResult</c>, so ApiExplorer knows only their
-/// routes. This transformer describes each /api operation: summary, query parameters, request body schema and
-/// examples (an example per event type), every response with its schema, and the API key on writes.
+/// The OpenAPI document is generated from the endpoints' signatures and metadata: summaries, tags and answers
+/// (<c>[EndpointSummary]</c>, <c>[ProducesResponseType]</c>, <c>[ProducesProblem]</c> on each endpoint; 400/413/415/503
+/// from <see cref="RequestStepOrder"/>, 401/429 from the writer policy), response schemas from the response records.
+/// This document transformer adds what no signature carries: the API's description, the API-key scheme, and the
+/// catalog's component schemas (<see cref="OpenApiSchemas"/>: the event union, <c>oneOf</c> by <c>type</c>, the
+/// request bodies the strict readers accept, the ProblemDetails with <c>code</c> and <c>errors</c>); and it points every
+/// use of a .NET event type at the one <c>Event</c> union.
 /// </summary>
 public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
 {
-    const string Problem = "application/problem+json";
-
+    /// <inheritdoc/>
     public Task TransformAsync(OpenApiDocument doc, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         doc.Info.Title = "Normalization API";
@@ -27,7 +31,6 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
 
         doc.Components ??= new OpenApiComponents();
         doc.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        doc.Components.Schemas.Remove("IResult");
         foreach (var (name, schema) in OpenApiSchemas.Build(doc)) doc.Components.Schemas[name] = schema;
         doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         doc.Components.SecuritySchemes["ApiKey"] = new OpenApiSecurityScheme
@@ -35,299 +38,194 @@ public sealed partial class OpenApiContract : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.ApiKey, Name = ApiKeys.Header, In = ParameterLocation.Header,
             Description = "Required on every POST. Keys are configured as ApiKeys:{name} = SHA-256 of the key, lower-case hex.",
         };
-
-        foreach (var (path, method, describe) in Operations().Concat(ExportOperations()))
-        {
-            if (doc.Paths.TryGetValue(path, out var item) && item.Operations is { } ops && ops.TryGetValue(method, out var op))
-                describe(op, doc);
-        }
+        EventReferences.PointAtTheUnion(doc);
         Readers.ReadersOpenApi.Describe(doc);
         return Task.CompletedTask;
     }
+}
 
-    static IEnumerable<(string Path, HttpMethod Method, Action<OpenApiOperation, OpenApiDocument> Describe)> Operations()
+/// <summary>
+/// Per operation, from its endpoint metadata (never from its path): the request record as the JSON body (the
+/// component named after the record, with its examples) or as query parameters (<see cref="IQueryRequest{TSelf}.Parameters"/>,
+/// typed from the record's properties, described by their <c>[Description]</c>); the API-key requirement of the writer
+/// policy; the <c>Location</c> header of a 201; a plain-text schema for the non-JSON exports.
+/// </summary>
+public sealed class OpenApiOperations : IOpenApiOperationTransformer
+{
+    /// <inheritdoc/>
+    public Task TransformAsync(OpenApiOperation op, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        yield return ("/api/negotiations", HttpMethod.Post, (op, doc) =>
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var doc = context.Document!;
+        if (metadata.OfType<RequestRecordMetadata>().FirstOrDefault() is { } request)
         {
-            Describe(op, doc, "Negotiations", "Create a negotiation",
-                "Opens a negotiation between exactly two parties, with optional mediators and baseline. 201 with Location and the initial state.");
-            op.RequestBody = Body(doc, "CreateNegotiationRequest", ("us-taliban", "The US–Taliban negotiation", OpenApiExamples.CreateNegotiation));
-            Responses(op, doc, (201, "Created; Location: /api/negotiations/{id}.", "NegotiationState"));
-            Errors(op, doc, write: true, (400, "Malformed JSON or invalid fields (invalid_slug, exactly_two, invalid_party_code, …)."),
-                (409, "A negotiation with this id exists (negotiation_exists)."));
-        });
-        yield return ("/api/negotiations", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "Negotiations", "The board", "Every negotiation with its stage today, ordered by id; filter by stage and party; paged.");
-            op.Parameters = [Query("stage", "Only negotiations at this stage today.", OpenApiSchemas.EnumOf<Stage>(null), "Exploratory"),
-                Query("party", "Only negotiations with this party code (case-insensitive).", Str(), "TB"),
-                Query("tag", "Only negotiations whose opening carries this tag (the shipped library: library). A slug: 3–64 characters, lower-case letters, digits and single hyphens.", Str("^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "library"),
-                Query("page", "Page number, from 1.", Int(1, 1_000_000, 1), 1), Query("pageSize", "Items per page, 1–200.", Int(1, 200, 50), 50)];
-            Responses(op, doc, (200, "A page of the board.", "Board"));
-            Errors(op, doc, write: false, (400, "A bad query parameter (path = its name)."));
-        });
-        yield return ("/api/negotiations/{id}", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "Negotiations", "Current state", "Stage (today), since when, why, ledger, momentum, stage history and version.");
-            op.Parameters = [IdParameter()];
-            Responses(op, doc, (200, "The state today.", "NegotiationState"));
-            Errors(op, doc, write: false, (404, "No such negotiation (negotiation_not_found)."));
-        });
-        yield return ("/api/negotiations/{id}/state", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "Negotiations", "Time travel", "The state as of a date, optionally as the record stood at an instant (knownAt: events recorded later, such as retractions, are ignored) and with a confidence threshold.");
-            op.Parameters = [IdParameter(),
-                Query("asOf", "Date to answer for: YYYY-MM-DD, or YYYY-MM / YYYY meaning the end of that period. Default today.", Str(OpenApiSchemas.DatePattern), "2025-03-15"),
-                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): read the record as it was then.", Str(format: "date-time"), "2025-04-01T00:00:00Z"),
-                Query("minConfidence", "Leave out events below this confidence. Default Reported.", OpenApiSchemas.EnumOf<Confidence>(null), "Reported")];
-            Responses(op, doc, (200, "The state on asOf.", "NegotiationState"));
-            Errors(op, doc, write: false, (400, "A bad query parameter."), (404, "No such negotiation, or not yet recorded at knownAt (not_known_then)."));
-        });
-        yield return ("/api/negotiations/{id}/stages", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "Negotiations", "Stage history", "The stage transitions in [from, to] with the rule and the event ids behind each; with from, the stage in force on from comes first.");
-            op.Parameters = [IdParameter(),
-                Query("from", "First date (YYYY-MM-DD, YYYY-MM, YYYY).", Str(OpenApiSchemas.DatePattern), "2025-01-01"),
-                Query("to", "Last date. Default today.", Str(OpenApiSchemas.DatePattern), "2025-12-31"),
-                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.", Str(format: "date-time"), null)];
-            Responses(op, doc, (200, "The transitions.", "StageHistory"));
-            Errors(op, doc, write: false, (400, "A bad query parameter, or from after to."), (404, "No such negotiation, or not yet recorded at knownAt (not_known_then)."));
-        });
-        yield return ("/api/negotiations/{id}/timeline", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "Events", "Timeline and export",
-                "The recorded events in domain order with sources, confidence and retraction/correction status. Exports: format=csv (RFC 4180; dialect=excel: UTF-8 with BOM, CRLF, formula-leading cells protected), " +
-                "format=ndjson, format=xlsx (sheets Timeline, Stages and one per event type, text cells for codes and dates) — or Accept: text/csv / application/x-ndjson. Page size up to 100000 for exports, default everything.");
-            op.Parameters = [IdParameter(),
-                Query("from", "Events on or after this date.", Str(OpenApiSchemas.DatePattern), null),
-                Query("to", "Events on or before this date (YYYY-MM / YYYY: end of that period).", Str(OpenApiSchemas.DatePattern), null),
-                Query("type", "Only this event type.", new OpenApiSchema { Type = JsonSchemaType.String, Enum = EventCatalog.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToList() }, "PrisonerReleased"),
-                Query("actor", "Only events by this party code.", Str(), "TB"),
-                Query("page", "Page number, from 1.", Int(1, 1_000_000, 1), null), Query("pageSize", "1–500 (JSON, default 100); 1–100000 for exports.", Int(1, 100_000, 100), null),
-                FormatParameter("json (default), csv, ndjson or xlsx. Absent: the Accept header decides.", ["json", "csv", "ndjson", "xlsx"]), DialectParameter()];
-            op.Responses ??= new OpenApiResponses();
-            op.Responses["200"] = new OpenApiResponse
-            {
-                Description = "A page of the timeline (JSON), or the export: CSV with columns " + string.Join(",", Timeline.TimelineEndpoint.CsvColumns) + ", or one flat event per line (NDJSON).",
-                Content = new Dictionary<string, OpenApiMediaType>
+            // The record declares every query parameter the endpoint reads; the generator's guesses (a route value of
+            // another endpoint of the class seen as a query "id") are dropped.
+            if (op.Parameters is { } guessed)
+                foreach (var p in guessed.Where(p => p.In == ParameterLocation.Query).ToList()) guessed.Remove(p);
+            if (request.Body)
+                op.RequestBody = new OpenApiRequestBody
                 {
-                    ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("Timeline", doc), Example = OpenApiExamples.Timeline },
-                    ["text/csv"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.TimelineCsv) },
-                    ["application/x-ndjson"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.PrisonerRelease.ToJsonString() + "\n") },
-                    [Exporting.TimelineWorkbook.MediaType] = new OpenApiMediaType { Schema = Binary() },
-                },
-            };
-            Errors(op, doc, write: false, (400, "A bad query parameter (unknown_event_type lists the known types)."), (404, "No such negotiation."));
-        });
-        yield return ("/api/negotiations/{id}/export", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "Events", "Export the history",
-                "The CLI's export over HTTP, as a download: the whole history as NDJSON (first line the negotiation, then every recorded event in recording order, retractions and corrections included; "
-                + "what import and the Normalization.Domain package's WhatIf.FromNdjson / WhatIf.FromServerAsync read), the timeline CSV, or the stage history as CSV.");
-            op.Parameters = [IdParameter(),
-                Query("format", "ndjson (default), csv or stages.", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("ndjson"), JsonValue.Create("csv"), JsonValue.Create("stages")] }, "ndjson"),
-                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.", Str(format: "date-time"), null)];
-            op.Responses ??= new OpenApiResponses();
-            op.Responses["200"] = new OpenApiResponse
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new()
+                        {
+                            Schema = new OpenApiSchemaReference(request.Type.Name, doc),
+                            Examples = OpenApiExamples.ForRequest(request.Type).ToDictionary(e => e.Key, e => (IOpenApiExample)new OpenApiExample { Summary = e.Summary, Value = e.Value }),
+                        },
+                    },
+                };
+            else
             {
-                Description = "The export (Content-Disposition: attachment): NDJSON, or CSV with columns " + string.Join(",", Timeline.TimelineEndpoint.CsvColumns)
-                    + " (format=csv) or " + string.Join(",", Importing.Exporter.StageColumns) + " (format=stages).",
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/x-ndjson"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.ExportNdjson) },
-                    ["text/csv"] = new OpenApiMediaType { Schema = Str(), Example = JsonValue.Create(OpenApiExamples.TimelineCsv) },
-                },
-            };
-            Errors(op, doc, write: false, (400, "A bad query parameter (format not ndjson, csv or stages; knownAt not an instant)."), (404, "No such negotiation, or not yet recorded at knownAt (not_known_then)."));
-        });
-        yield return ("/api/negotiations/{id}/events", HttpMethod.Post, (op, doc) =>
-        {
-            Describe(op, doc, "Events", "Post events",
-                $"Appends a batch of flat events atomically: all stored or none. An eventId already stored is reported as a duplicate and not stored twice. At most {PostEventsEndpoint.MaxEventsPerBatch} events and {JsonBody.MaxBytes} bytes.");
-            op.Parameters = [IdParameter()];
-            var examples = new List<(string, string, JsonNode)>
-            {
-                ("prisoner-release", "The March 2025 prisoner release", new JsonObject { ["events"] = new JsonArray(OpenApiExamples.PrisonerRelease) }),
-            };
-            examples.AddRange(EventCatalog.All.Select(t => (t.Name, $"One {t.Name}", (JsonNode)new JsonObject { ["events"] = new JsonArray(EventExamples.For(t)) })));
-            op.RequestBody = Body(doc, "PostEventsRequest", [.. examples]);
-            Responses(op, doc, (201, "Stored (or all duplicates); the version, each eventId with its status and the resulting stage.", "PostEventsResponse"));
-            Errors(op, doc, write: true,
-                (400, "Malformed JSON, unknown event type (listing the known ones) or invalid fields, each with its path (events[2].occurredOn)."),
-                (404, "No such negotiation."),
-                (409, "expectedVersion is stale (version_conflict, with currentVersion)."),
-                (422, "Events that are well-formed but wrong for this negotiation: a party that is not a principal, a date in the future, an unknown reference…"));
-        });
-        yield return ("/api/negotiations/{id}/events/{eventId}/retract", HttpMethod.Post, (op, doc) =>
-        {
-            Describe(op, doc, "Events", "Retract an event", "Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it).");
-            op.Parameters = [IdParameter(), new OpenApiParameter { Name = "eventId", In = ParameterLocation.Path, Required = true, Description = "The event to retract.", Schema = Str(format: "uuid") }];
-            op.RequestBody = Body(doc, "RetractRequest", ("retract", "Retract with a reason", JsonNode.Parse("""{"reason":"The report was denied by both sides."}""")!));
-            Responses(op, doc, (201, "Retracted.", "RetractResponse"));
-            Errors(op, doc, write: true, (400, "reason missing, eventId not a GUID, bad occurredOn or actor."),
-                (404, "No such negotiation (negotiation_not_found) or event (event_not_found)."),
-                (409, "The event is already retracted (already_retracted)."),
-                (422, "The retraction is invalid for this negotiation (e.g. occurredOn in the future)."));
-        });
-        yield return ("/api/negotiations/{id}/coverage", HttpMethod.Put, (op, doc) =>
-        {
-            Describe(op, doc, "Negotiations", "Declare how far the record reaches",
-                "Appends a RecordReviewed: the record is complete through coveredUntil. A state asked for a later date says extrapolated, and transitions after it are projected. No stage, ledger or momentum effect.");
-            op.Parameters = [IdParameter()];
-            op.RequestBody = Body(doc, "CoverageRequest", ("april-2025", "Reviewed through the April 2025 report", JsonNode.Parse("""{"coveredUntil":"2025-04-30"}""")!));
-            Responses(op, doc, (200, "Recorded.", "CoverageResponse"));
-            Errors(op, doc, write: true, (400, "coveredUntil missing or not a date, bad occurredOn, actor or eventId, unknown field."),
-                (404, "No such negotiation (negotiation_not_found)."),
-                (422, "The review is invalid for this negotiation (e.g. occurredOn in the future)."));
-        });
-        yield return ("/api/negotiations/{id}/what-if", HttpMethod.Post, (op, doc) =>
-        {
-            Describe(op, doc, "What-if", "What if", "Branches the recorded history at asOf, applies hypothetical additions, removals and replacements, and answers with the projected state and its comparison with the baseline. Nothing is stored (docs/what-if.md).");
-            op.Parameters = [IdParameter()];
-            op.RequestBody = Body(doc, "WhatIfRequest", ("detention", "What if an American had been detained the next day?", JsonNode.Parse("""
-                {"asOf":"2025-04-03","add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}]}
-                """)!));
-            Responses(op, doc, (200, "The projection.", "WhatIfResult"));
-            Errors(op, doc, write: true, (400, "The body cannot be read (every field path listed: asOf, add[0].occurredOn, remove[1]…)."),
-                (404, "No such negotiation (or not yet recorded at knownAt)."),
-                (422, "A hypothetical change breaks the rules real events obey."));
-        });
-        yield return ("/api/negotiations/{id}/scenarios", HttpMethod.Post, (op, doc) =>
-        {
-            Describe(op, doc, "What-if", "Save a scenario", "Saves (or overwrites) a named what-if: only its changes are stored; 201 when new, 200 when overwritten, with its current answer.");
-            op.Parameters = [IdParameter()];
-            op.RequestBody = Body(doc, "ScenarioRequest", ("equipment-returned", "What if the equipment had been returned?", JsonNode.Parse("""
-                {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
-                """)!));
-            Responses(op, doc, (201, "Saved (new).", "WhatIfResult"));
-            op.Responses!["200"] = new OpenApiResponse { Description = "Saved (overwritten).", Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("WhatIfResult", doc) } } };
-            Errors(op, doc, write: true, (400, "The body cannot be read, or the name is invalid."), (404, "No such negotiation."),
-                (422, "The changes do not hold against today's history."));
-        });
-        yield return ("/api/negotiations/{id}/scenarios", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "What-if", "List scenarios", "The saved scenarios of a negotiation.");
-            op.Parameters = [IdParameter()];
-            Responses(op, doc, (200, "The scenarios.", "ScenarioList"));
-            Errors(op, doc, write: false, (404, "No such negotiation."));
-        });
-        yield return ("/api/negotiations/{id}/scenarios/{name}", HttpMethod.Get, (op, doc) =>
-        {
-            Describe(op, doc, "What-if", "Re-run a scenario", "Runs a saved scenario against the history as it is now.");
-            op.Parameters = [IdParameter(),
-                new OpenApiParameter { Name = "name", In = ParameterLocation.Path, Required = true, Description = "The scenario's name.", Schema = Str(), Example = JsonValue.Create("equipment-returned") },
-                Query("asOf", "Branch point. Default today.", Str(OpenApiSchemas.DatePattern), "2025-06-01"),
-                Query("projectTo", "Projection date.", Str(OpenApiSchemas.DatePattern), null),
-                Query("knownAt", "ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.", Str(format: "date-time"), null)];
-            Responses(op, doc, (200, "The projection.", "WhatIfResult"));
-            Errors(op, doc, write: false, (400, "A bad query parameter."), (404, "No such negotiation or scenario (scenario_not_found)."),
-                (422, "The saved changes no longer hold against the grown history."));
-        });
-        yield return ("/api/negotiations/{id}/imports", HttpMethod.Post, (op, doc) =>
-        {
-            Describe(op, doc, "Importing", "Import a file",
-                "The import command over HTTP: the body is the file's bytes as saved (NDJSON, CSV, or GDELT / ICEWS / POLECAT event data; gzip, UTF-16 with a byte-order mark and named encodings are read). " +
-                "Our formats append unless scenario is given; event data needs scenario (land it as a saved what-if) or commit=true. Idempotent by eventId (docs/event-data.md).");
-            op.Parameters = [IdParameter(),
-                Query("format", "ndjson (default), csv, gdelt, icews or polecat.", Str(), "gdelt"),
-                Query("party", "Event data: CODE=ACTOR, an actor code (country, group, code prefix or name) of one of the two parties; repeat it.", Str(), "TB=AFGTAL"),
-                Query("encoding", "The text's encoding when it is not UTF-8 and has no byte-order mark, e.g. windows-1252.", Str(), "windows-1252"),
-                Query("scenario", "Land the import as this saved what-if scenario (nothing enters the record).", Str(), "gdelt-march"),
-                Query("commit", "true: append to the record (event data needs it unless scenario is given).", new OpenApiSchema { Type = JsonSchemaType.Boolean }, "true")];
+                op.Parameters ??= [];
+                foreach (var name in QueryParameters(request.Type))
+                    op.Parameters.Add(QueryParameter(request.Type, name));
+            }
+        }
+        if (metadata.OfType<FileBodyAttribute>().FirstOrDefault() is { } file)
             op.RequestBody = new OpenApiRequestBody
             {
-                Required = true, Description = $"The file, at most {JsonBody.MaxBytes} bytes (gzip counts compressed).",
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } } },
+                Required = true, Description = file.Description,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/octet-stream"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } } },
             };
-            Responses(op, doc, (200, "Appended (or every event already recorded).", "ImportReport"));
-            op.Responses!["201"] = new OpenApiResponse { Description = "Landed as the saved scenario; Location: /api/negotiations/{id}/scenarios/{name}.", Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ImportReport", doc) } } };
-            Errors(op, doc, write: true, (400, "A bad query parameter, options that cannot go together (import_refused), or text that cannot be read: invalid_utf8, nul_characters, not_ndjson (path lines[N])."),
-                (404, "No such negotiation."), (422, "Rows break the rules (every one listed, path lines[N].field: excel_date, wrong_column_count, invalid_date, …)."));
-        });
-        yield return ("/api/event-types", HttpMethod.Get, (op, doc) =>
+        if (metadata.OfType<IAuthorizeData>().Any(a => a.Policy == ApiKeyAuthentication.WriterPolicy))
+            op.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", doc)] = [] }];
+        if (op.Responses is { } responses)
         {
-            Describe(op, doc, "Catalog", "Event types", "Every event type with its fields (kind, required, enum values), momentum weight and a JSON example: enough to build a form.");
-            Responses(op, doc, (200, "The catalog.", "EventTypes"));
-        });
-        yield return ("/api/parties/{code}", HttpMethod.Get, (op, doc) =>
+            var sorted = responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+            responses.Clear();
+            foreach (var (status, response) in sorted) responses[status] = response;
+        }
+        foreach (var (status, response) in op.Responses ?? [])
         {
-            Describe(op, doc, "Parties", "Party profile", "The negotiations a party is a principal in, with the counterpart and the stage today.");
-            op.Parameters = [new OpenApiParameter { Name = "code", In = ParameterLocation.Path, Required = true, Description = "Party code (case-insensitive).", Schema = Str(), Example = JsonValue.Create("TB") }];
-            Responses(op, doc, (200, "The profile.", "PartyProfile"));
-            Errors(op, doc, write: false, (404, "No negotiation has this party (party_not_found)."));
-        });
-        foreach (var alerts in AlertOperations()) yield return alerts;
+            if (response is not OpenApiResponse r) continue;
+            if (status == "201")
+                r.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = new OpenApiHeader { Description = "The created resource's path.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } } };
+            foreach (var (mediaType, content) in r.Content ?? new Dictionary<string, OpenApiMediaType>())
+                if (!mediaType.Contains("json", StringComparison.Ordinal)) content.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
+        }
+        return Task.CompletedTask;
     }
 
-    // ---------------------------------------------------------------- builders
+    static string[] QueryParameters(Type record) =>
+        (string[])record.GetProperty(nameof(IQueryRequest<NoQuery>.Parameters), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 
-    static void Describe(OpenApiOperation op, OpenApiDocument doc, string tag, string summary, string description)
+    static OpenApiParameter QueryParameter(Type record, string name)
     {
-        op.Summary = summary;
-        op.Description = description;
-        doc.Tags ??= new HashSet<OpenApiTag>();
-        if (!doc.Tags.Any(t => t.Name == tag)) doc.Tags.Add(new OpenApiTag { Name = tag });
-        op.Tags = new HashSet<OpenApiTagReference> { new(tag, doc) };
-        op.Responses = new OpenApiResponses();
-    }
-
-    static OpenApiRequestBody Body(OpenApiDocument doc, string schema, params (string Key, string Summary, JsonNode Value)[] examples) => new()
-    {
-        Required = true,
-        Content = new Dictionary<string, OpenApiMediaType>
+        if (name == Readers.TimeZones.Parameter) return Readers.ReadersOpenApi.TimeZoneParameter();
+        var parameter = record.GetConstructors().SelectMany(c => c.GetParameters()).FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        var type = parameter is null ? typeof(string) : Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        return new OpenApiParameter
         {
-            ["application/json"] = new OpenApiMediaType
-            {
-                Schema = new OpenApiSchemaReference(schema, doc),
-                Examples = examples.ToDictionary(e => e.Key, e => (IOpenApiExample)new OpenApiExample { Summary = e.Summary, Value = e.Value }),
-            },
-        },
-    };
-
-    static void Responses(OpenApiOperation op, OpenApiDocument doc, (int Status, string Description, string Schema) ok)
-    {
-        op.Responses ??= new OpenApiResponses();
-        op.Responses[ok.Status.ToString()] = new OpenApiResponse
-        {
-            Description = ok.Description,
-            Headers = ok.Status != 201 ? null : new Dictionary<string, IOpenApiHeader>
-            {
-                ["Location"] = new OpenApiHeader { Description = "/api/negotiations/{id}", Schema = Str() },
-            },
-            Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ok.Schema, doc) } },
+            Name = name, In = ParameterLocation.Query, Required = false,
+            Description = parameter?.GetCustomAttribute<DescriptionAttribute>()?.Description,
+            Schema = type == typeof(DateOnly) ? new OpenApiSchema { Type = JsonSchemaType.String, Pattern = OpenApiSchemas.DatePattern }
+                : type == typeof(DateTimeOffset) ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" }
+                : type == typeof(int) ? new OpenApiSchema { Type = JsonSchemaType.Integer }
+                : parameter?.GetCustomAttribute<EventTypeNameAttribute>() is not null
+                    ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Domain.Catalog.EventCatalog.Names.Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
+                : parameter?.GetCustomAttribute<System.ComponentModel.DataAnnotations.AllowedValuesAttribute>() is { } allowed
+                    ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = allowed.Values.Select(v => (JsonNode)JsonValue.Create(v?.ToString())!).ToList() }
+                : type.IsEnum ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList() }
+                : type == typeof(bool) ? new OpenApiSchema { Type = JsonSchemaType.Boolean }
+                : new OpenApiSchema { Type = JsonSchemaType.String, Pattern = parameter?.GetCustomAttribute<System.ComponentModel.DataAnnotations.RegularExpressionAttribute>()?.Pattern },
         };
     }
+}
 
-    static void Errors(OpenApiOperation op, OpenApiDocument doc, bool write, params (int Status, string Description)[] errors)
+/// <summary>
+/// Microsoft.AspNetCore.OpenApi describes a .NET event type (<c>NegotiationEvent</c> and its derived records) by
+/// reflection, as its own components. The catalog's <c>Event</c> union is the contract: every reference to one of those
+/// components is pointed at <c>Event</c>, and the components are dropped.
+/// </summary>
+static class EventReferences
+{
+    const string Generated = "NegotiationEvent";
+
+    public static void PointAtTheUnion(OpenApiDocument doc)
     {
-        var all = errors.ToList();
-        if (write)
+        var union = new OpenApiSchemaReference("Event", doc);
+        IOpenApiSchema Visit(IOpenApiSchema schema)
         {
-            all.Add((401, $"No valid API key in {ApiKeys.Header} (api_key_missing, api_key_invalid)."));
-            all.Add((413, $"Body over {JsonBody.MaxBytes} bytes (payload_too_large) or more than {PostEventsEndpoint.MaxEventsPerBatch} events (too_many_events)."));
-            all.Add((415, "Content-Type is not JSON."));
-            op.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("ApiKey", doc)] = [] }];
+            if (schema is OpenApiSchemaReference r) return r.Reference.Id?.StartsWith(Generated, StringComparison.Ordinal) == true ? union : r;
+            if (schema is not OpenApiSchema s) return schema;
+            if (s.Properties is { } properties)
+                foreach (var key in properties.Keys.ToList()) properties[key] = Visit(properties[key]);
+            if (s.Items is { } items) s.Items = Visit(items);
+            if (s.AdditionalProperties is { } additional) s.AdditionalProperties = Visit(additional);
+            foreach (var list in new[] { s.AllOf, s.AnyOf, s.OneOf })
+                if (list is not null)
+                    for (var i = 0; i < list.Count; i++) list[i] = Visit(list[i]);
+            return s;
         }
-        op.Responses ??= new OpenApiResponses();
-        foreach (var (status, description) in all.OrderBy(e => e.Status))
-            op.Responses[status.ToString()] = new OpenApiResponse
-            {
-                Description = description,
-                Content = new Dictionary<string, OpenApiMediaType> { [Problem] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ProblemDetails", doc) } },
-            };
+        var schemas = doc.Components!.Schemas!;
+        foreach (var name in schemas.Keys.Where(n => n.StartsWith(Generated, StringComparison.Ordinal)).ToList()) schemas.Remove(name);
+        foreach (var name in schemas.Keys.ToList()) schemas[name] = Visit(schemas[name]);
+        foreach (var op in doc.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        {
+            var bodies = op.RequestBody?.Content?.Values.AsEnumerable() ?? [];
+            var answers = op.Responses?.Values.SelectMany(r => r.Content?.Values.AsEnumerable() ?? []) ?? [];
+            foreach (var content in bodies.Concat(answers))
+                if (content.Schema is { } schema) content.Schema = Visit(schema);
+        }
+    }
+}
+
+/// <summary>
+/// Per generated schema, by .NET type: enums as their names (the product's <c>ExactEnumConverter</c> writes names, which
+/// the generator cannot see), a <c>DomainDate</c> as its <c>YYYY[-MM[-DD]]</c> string, a string property's
+/// <c>[AllowedValues]</c> as its enum, and the examples of the main answers.
+/// </summary>
+public sealed class OpenApiTypes : IOpenApiSchemaTransformer
+{
+    /// <inheritdoc/>
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type;
+        if (type.IsEnum)
+        {
+            var nullable = type != context.JsonTypeInfo.Type;
+            schema.Type = nullable ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+            schema.Format = null;
+            schema.Enum = Enum.GetNames(type).Select(n => (JsonNode)JsonValue.Create(n)).ToList();
+        }
+        else if (type == typeof(Domain.Catalog.DomainDate))
+        {
+            schema.Type = JsonSchemaType.String;
+            schema.Pattern = OpenApiSchemas.DatePattern;
+            schema.Properties = null;
+            schema.Required = null;
+        }
+        else if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.AllowedValuesAttribute), false)
+                 .OfType<System.ComponentModel.DataAnnotations.AllowedValuesAttribute>().FirstOrDefault() is { } allowed)
+            schema.Enum = allowed.Values.Select(v => (JsonNode)JsonValue.Create(v?.ToString())!).ToList();
+        else if (Examples.TryGetValue(type, out var example))
+            schema.Examples = [example()];
+        return Task.CompletedTask;
     }
 
-    static OpenApiParameter IdParameter() => new()
+    static readonly Dictionary<Type, Func<JsonNode>> Examples = new()
     {
-        Name = "id", In = ParameterLocation.Path, Required = true, Description = "The negotiation's id (slug).", Schema = Str(), Example = JsonValue.Create("us-taliban-demo"),
+        [typeof(Negotiations.GettingState.NegotiationStateResponse)] = () => OpenApiExamples.State,
+        [typeof(Negotiations.ListingBoard.BoardPage)] = () => OpenApiExamples.Board,
+        [typeof(Negotiations.GettingState.StageHistoryResponse)] = () => OpenApiExamples.Stages,
+        [typeof(Timeline.TimelinePage)] = () => OpenApiExamples.Timeline,
+        [typeof(PostEventsResponse)] = () => OpenApiExamples.PostEventsResponse,
     };
+}
 
-    static OpenApiParameter Query(string name, string description, IOpenApiSchema schema, object? example) => new()
-    {
-        Name = name, In = ParameterLocation.Query, Required = false, Description = description, Schema = schema,
-        Example = example switch { null => null, int i => JsonValue.Create(i), _ => JsonValue.Create(example.ToString()) },
-    };
+/// <summary>A query parameter that names an event type of the catalog: its schema is the enum of the catalog's names.</summary>
+[AttributeUsage(AttributeTargets.Parameter)]
+public sealed class EventTypeNameAttribute : Attribute;
 
-    static OpenApiSchema Str(string? pattern = null, string? format = null) => new() { Type = JsonSchemaType.String, Pattern = pattern, Format = format };
-    static OpenApiSchema Int(int min, int max, int @default) => new() { Type = JsonSchemaType.Integer, Minimum = min.ToString(), Maximum = max.ToString(), Default = JsonValue.Create(@default) };
+/// <summary>
+/// An endpoint whose body is a file's raw bytes (read as a stream by its request record, not as JSON): the document shows
+/// an <c>application/octet-stream</c> body with this description.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class FileBodyAttribute(string description) : Attribute
+{
+    /// <summary>What the body is and its limits.</summary>
+    public string Description { get; } = description;
 }

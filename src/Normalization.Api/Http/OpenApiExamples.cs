@@ -63,8 +63,30 @@ public static class OpenApiExamples
         "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\r\n";
 
 
-    /// <summary>An NDJSON export: the negotiation line, then the events (here one).</summary>
-    public static string ExportNdjson =>
-        """{"type":"NegotiationOpened","id":"us-taliban","title":"United States – Taliban","parties":[{"code":"US","name":"United States"},{"code":"TB","name":"Taliban"}],"mediators":[{"code":"QA","name":"Qatar"}],"baseline":{}}""" + "\n"
-        + PrisonerRelease.ToJsonString() + "\n";
+    /// <summary>The request-body examples of a request record (by type, not by path): key, summary, value.</summary>
+    public static IEnumerable<(string Key, string Summary, JsonNode Value)> ForRequest(Type request)
+    {
+        if (request == typeof(Negotiations.Creating.CreateNegotiationRequest))
+            yield return ("us-taliban", "The US–Taliban negotiation", CreateNegotiation);
+        else if (request == typeof(Events.Posting.PostEventsRequest))
+        {
+            yield return ("prisoner-release", "The March 2025 prisoner release", new JsonObject { ["events"] = new JsonArray(PrisonerRelease) });
+            foreach (var t in Domain.Catalog.EventCatalog.All)
+                yield return (t.Name, $"One {t.Name}", new JsonObject { ["events"] = new JsonArray(Catalog.EventExamples.For(t)) });
+        }
+        else if (request == typeof(Events.Retracting.RetractRequest))
+            yield return ("retract", "Retract with a reason", JsonNode.Parse("""{"reason":"The report was denied by both sides."}""")!);
+        else if (request == typeof(WhatIf.WhatIfRequest))
+            yield return ("detention", "What if an American had been detained the next day?", JsonNode.Parse("""
+                {"asOf":"2025-04-03","add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}]}
+                """)!);
+        else if (request == typeof(Alerts.Subscribing.CreateSubscription))
+            yield return ("newsroom", "Changes into or out of Representation for US negotiations", JsonNode.Parse("""
+                {"url":"https://hooks.newsroom.example/normalization","secret":"a-long-random-secret","party":"US","stages":["Representation"]}
+                """)!);
+        else if (request == typeof(WhatIf.SaveScenarioRequest))
+            yield return ("equipment-returned", "What if the equipment had been returned?", JsonNode.Parse("""
+                {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
+                """)!);
+    }
 }

@@ -7,9 +7,11 @@ using Normalization.Domain.Stages;
 namespace Normalization.Api.Http;
 
 /// <summary>
-/// The component schemas of the public contract, built from the event catalog (so the event union never drifts
-/// from validation): one schema per event type, the <c>Event</c> oneOf keyed by <c>type</c>, the request bodies,
-/// the response shapes and the ProblemDetails error model.
+/// The component schemas no signature can generate, built from the event catalog (so the event union never drifts
+/// from validation): one schema per event type, the <c>Event</c> oneOf keyed by <c>type</c>; the request bodies (named
+/// after their request records: the strict readers, not the records, define what a body may hold — patterns, lengths,
+/// flat events); and the ProblemDetails error model with <c>code</c> and <c>errors</c>. The responses are generated
+/// from the response records.
 /// </summary>
 public static class OpenApiSchemas
 {
@@ -61,55 +63,6 @@ public static class OpenApiSchemas
             ("tags", Arr(Str("A slug: 3–64 characters, lower-case letters, digits and single hyphens.", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$"), "Labels for the board's tag filter, at most 10 (the shipped library: library).")));
         s["CreateNegotiationRequest"].Example().Set(OpenApiExamples.CreateNegotiation);
 
-        s["StageTransition"] = Obj("A change of stage and the rule and events behind it.", ["to", "rule", "eventIds"],
-            ("on", Str("Day of the change; null for the stage the baseline gives.", format: "date")),
-            ("from", EnumOf<Stage>(null)), ("to", EnumOf<Stage>(null)),
-            ("rule", Str("Rule id, e.g. talks-and-mutual-gestures (docs/stage-model.md).")),
-            ("description", Str(null)),
-            ("eventIds", Arr(Uuid(), null)),
-            ("projected", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when the change is dated after the day the record is covered until (the rules carried past the record); absent otherwise." }));
-        s["NegotiationState"] = Obj("The negotiation as of one date.", ["id", "stage", "version"],
-            ("id", Str(null)), ("title", Str(null)), ("parties", Arr(Ref("Party"), null)), ("mediators", Arr(Ref("Party"), null)),
-            ("asOf", Str("The date answered.", format: "date")),
-            ("knownAt", Str("The record as it stood at this instant (null: everything recorded).", format: "date-time")),
-            ("minConfidence", EnumOf<Confidence>("Events below this confidence are left out.")),
-            ("stage", EnumOf<Stage>("The stage on asOf.")),
-            ("stageSince", Str("Since when; null when it comes from the baseline.", format: "date")),
-            ("why", Obj("The rule that holds and the events that satisfy it.", ["rule"], ("rule", Str(null)), ("description", Str(null)), ("eventIds", Arr(Uuid(), null)))),
-            ("representation", Arr(Obj("One party's representation in the other's capital (Correlates of War Diplomatic Exchange levels).", ["sender", "host"],
-                ("sender", Str("Party code.")), ("host", Str("Party code.")),
-                ("level", EnumOf<RepresentationLevel>("Null while no event has recorded it.")),
-                ("since", Str(null, format: "date")), ("eventId", Uuid())), "The first party's representation in the second's capital, then the second's in the first's.")),
-            ("ledger", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "What each side has demanded, given and received: demands, requests, gesturesByParty, prisonersReleasedByParty, sanctions, designations, rewards, offices, recognition, relations, representationChanges, agreements, commitments." }),
-            ("momentum", Obj("Sum of Goldstein weights in the last windowDays and the window before.", [], ("score", Num(null)), ("previousScore", Num(null)),
-                ("trend", EnumOf<MomentumTrend>(null)), ("windowDays", Int(null)), ("contributions", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, null)))),
-            ("stageHistory", Arr(Ref("StageTransition"), null)),
-            ("eventCount", Int("Catalog events folded (after retractions, corrections and the confidence threshold).")),
-            ("lastEventOn", Str(null)),
-            ("coveredUntil", Str("The last day the record is complete through (null: not declared).", format: "date")),
-            ("extrapolated", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when asOf is after coveredUntil: the stage is the rules carried past the record, not a finding." }),
-            ("version", Int("Stream version (1 = created); send it as expectedVersion.")));
-        s["NegotiationState"].Example().Set(OpenApiExamples.State);
-
-        s["BoardEntry"] = Obj("One negotiation on the board, with its stage today.", ["id", "stage"],
-            ("id", Str(null)), ("title", Str(null)), ("parties", Arr(Ref("Party"), null)), ("stage", EnumOf<Stage>(null)),
-            ("stageSince", Str(null, format: "date")), ("lastEventOn", Str(null)),
-            ("momentum", Obj(null, [], ("score", Num(null)), ("previousScore", Num(null)), ("trend", EnumOf<MomentumTrend>(null)))),
-            ("version", Int(null)),
-            ("tags", Arr(Str(null), null)),
-            ("coveredUntil", Str("The last day the record is complete through (null: not declared).", format: "date")),
-            ("extrapolated", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when today is after coveredUntil." }));
-        s["Board"] = Obj("A page of the board.", ["items", "page", "pageSize", "total"],
-            ("items", Arr(Ref("BoardEntry"), null)), ("page", Int(null)), ("pageSize", Int(null)), ("total", Int("Matching negotiations on all pages.")));
-        s["Board"].Example().Set(OpenApiExamples.Board);
-
-        s["StageHistory"] = Obj("The stage history in a date range.", ["id", "transitions"],
-            ("id", Str(null)), ("from", Str(null, format: "date")), ("to", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
-            ("stage", EnumOf<Stage>("The stage on `to`.")), ("stageSince", Str(null, format: "date")),
-            ("coveredUntil", Str(null, format: "date")), ("extrapolated", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "true when `to` is after coveredUntil." }),
-            ("transitions", Arr(Ref("StageTransition"), "With `from`: the transition in force on `from`, then those after it up to `to`.")));
-        s["StageHistory"].Example().Set(OpenApiExamples.Stages);
-
         // ---------------------------------------------------------------- events
         var mapping = new Dictionary<string, OpenApiSchemaReference>(StringComparer.Ordinal);
         foreach (var t in EventCatalog.All)
@@ -127,60 +80,24 @@ public static class OpenApiSchemas
         s["PostEventsRequest"] = Obj("A batch of events, stored atomically (all or none). At most 1000 events and 1 MiB.", ["events"],
             ("expectedVersion", Int("Optimistic concurrency: the version you last saw; 409 when the negotiation has moved on.", minimum: 1)),
             ("events", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Event"), MinItems = 1, MaxItems = 1000 }));
-        s["PostEventsResponse"] = Obj("What the append did.", ["id", "version", "events", "stage"],
-            ("id", Str(null)), ("version", Int("The stream version after the append.")),
-            ("events", Arr(Obj(null, ["eventId", "status"], ("eventId", Uuid()), ("status", new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("stored"), JsonValue.Create("duplicate")] })), "One per posted event, in order; an eventId already stored is a duplicate and stored once.")),
-            ("stored", Int(null)), ("duplicates", Int(null)),
-            ("stage", EnumOf<Stage>("The stage after the append (today, or the last event's date if later).")),
-            ("previousStage", EnumOf<Stage>(null)), ("stageChanged", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
-        s["PostEventsResponse"].Example().Set(OpenApiExamples.PostEventsResponse);
         s["CoverageRequest"] = Obj("Declare how far the record reaches: appends a RecordReviewed.", ["coveredUntil"],
             ("coveredUntil", Str("The last day the record is complete through: YYYY-MM-DD, YYYY-MM or YYYY (end of that period).", pattern: DatePattern)),
             ("occurredOn", Str("When the review was made. Default today.", pattern: DatePattern)),
             ("actor", Str("Who reviewed. Default EDITOR.")),
             ("eventId", Str("The review's own id (idempotency). Generated when absent.", format: "uuid")));
-        s["CoverageResponse"] = Obj(null, ["id", "version", "coveredUntil", "eventId"],
-            ("id", Str(null)), ("version", Int(null)), ("coveredUntil", Str(null, format: "date")), ("eventId", Uuid()),
-            ("duplicate", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
         s["RetractRequest"] = Obj("Retract an event: the fold reads history as if it never happened.", ["reason"],
             ("reason", Str("Why (required).", maxLength: 2000)),
             ("occurredOn", Str("When it was retracted. Default today.", pattern: DatePattern)),
             ("actor", Str("Who retracts. Default EDITOR.")),
             ("eventId", Str("The retraction's own id (idempotency). Generated when absent.", format: "uuid")));
         s["RetractRequest"].Example().Set(JsonNode.Parse("""{"reason":"The report was denied by both sides."}"""));
-        s["RetractResponse"] = Obj(null, ["id", "version", "retractionEventId", "retractedEventId", "stage"],
-            ("id", Str(null)), ("version", Int(null)), ("retractionEventId", Uuid()), ("duplicate", new OpenApiSchema { Type = JsonSchemaType.Boolean }),
-            ("retractedEventId", Uuid()), ("stage", EnumOf<Stage>(null)), ("previousStage", EnumOf<Stage>(null)), ("stageChanged", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
-
-        s["TimelineEntry"] = Obj("An event in domain order with its record status.", ["eventId", "type", "occurredOn", "status"],
-            ("eventId", Uuid()), ("type", Str(null)), ("occurredOn", Str(null, pattern: DatePattern)), ("precision", Str("Day, Month or Year.")),
-            ("actor", Str(null)), ("target", Str(null)), ("confidence", EnumOf<Confidence>(null)), ("sources", Arr(Ref("Source"), null)), ("note", Str(null)),
-            ("status", new OpenApiSchema
-            {
-                Type = JsonSchemaType.String, Description = "The event's standing in the effective record (superseded: a correction replaced by a later one).",
-                Enum = Enum.GetValues<Normalization.Api.Storage.DomainIndex.IndexStatus>().Select(v => (JsonNode)JsonValue.Create(Normalization.Api.Storage.DomainIndex.Db(v))!).ToList(),
-            }), ("retractedBy", Uuid("The retraction's eventId, if retracted.")), ("correctedBy", Uuid("The correction's eventId, if corrected.")),
-            ("goldstein", Num("Momentum weight.")), ("cameo", Str(null)), ("plover", Str(null)),
-            ("version", Int("Stream version of the event.")), ("recordedAt", Str(null, format: "date-time")), ("postedBy", Str("Name of the API key that posted it.")),
-            ("event", Ref("Event")));
-        s["Timeline"] = Obj("A page of the timeline.", ["id", "items", "total"],
-            ("id", Str(null)), ("page", Int(null)), ("pageSize", Int(null)), ("total", Int(null)), ("items", Arr(Ref("TimelineEntry"), null)));
-        s["Timeline"].Example().Set(OpenApiExamples.Timeline);
-
-        s["FieldSpec"] = Obj("One field of an event type.", ["name", "kind", "required"],
-            ("name", Str(null)), ("kind", EnumOf<FieldKind>(null)), ("required", new OpenApiSchema { Type = JsonSchemaType.Boolean }), ("description", Str(null)),
-            ("enumValues", Arr(Str(null), "For kind Enum.")), ("itemFields", Arr(Ref("FieldSpec"), "For kind ObjectArray.")), ("maxLength", Int(null)));
-        s["EventTypes"] = Obj("The catalog.", ["envelope", "types"],
-            ("envelope", Arr(Ref("FieldSpec"), "Fields every event carries.")),
-            ("types", Arr(Obj(null, ["name", "fields", "required", "example"],
-                ("name", Str(null)), ("family", EnumOf<EventFamily>(null)), ("meaning", Str(null)), ("stageEffect", Str(null)),
-                ("cameo", Str(null)), ("cameoLabel", Str(null)), ("goldstein", Num(null)), ("momentumWeight", Num("Goldstein weight counted in momentum.")),
-                ("plover", Str(null)), ("parties", EnumOf<PartyRule>(null)), ("sameDayRank", Int(null)),
-                ("fields", Arr(Ref("FieldSpec"), "The type's own fields.")), ("required", Arr(Str(null), null)), ("example", Ref("Event"))), null)));
-        s["PartyProfile"] = Obj("A party's negotiations and its stage in each.", ["code", "negotiations"],
-            ("code", Str(null)), ("name", Str(null)),
-            ("negotiations", Arr(Obj(null, ["id", "stage"], ("id", Str(null)), ("title", Str(null)), ("counterpart", Ref("Party")),
-                ("stage", EnumOf<Stage>(null)), ("stageSince", Str(null, format: "date"))), null)));
+        // ---------------------------------------------------------------- alerts (docs/alerts.md)
+        s["CreateSubscription"] = Obj("A webhook subscription: every stage change of the matching negotiations is POSTed to url, signed with secret.", ["url", "secret"],
+            ("url", Str("http(s) URL to POST alerts to; must pass Normalization:Alerts:AllowedHosts (private and loopback addresses refused unless listed).", format: "uri")),
+            ("secret", Str("8–200 characters: the HMAC-SHA256 key of X-Normalization-Signature. Never shown again.", maxLength: 200)),
+            ("negotiationId", Str("Only this negotiation (a slug).", pattern: "^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$")),
+            ("party", Str("Only negotiations with this party code.")),
+            ("stages", Arr(EnumOf<Stage>(null), "Only changes into or out of these stages.")));
         // ---------------------------------------------------------------- what-if (docs/what-if.md)
         (string, IOpenApiSchema)[] changes =
         [
@@ -197,41 +114,11 @@ public static class OpenApiSchemas
              "add":[{"type":"PersonDetained","occurredOn":"2025-04-04","actor":"TB","target":"US","person":"an aid worker","nationality":"US"}],
              "remove":["82f13cab-8c24-5784-9dce-c240e2064068"]}
             """));
-        s["ScenarioRequest"] = Obj("A named what-if: only its changes are stored.", ["name"],
+        s["SaveScenarioRequest"] = Obj("A named what-if: only its changes are stored.", ["name"],
             [("name", Str("1–64 lower-case letters, digits and hyphens.", pattern: "^[a-z0-9-]{1,64}$")), .. changes]);
-        s["ScenarioRequest"].Example().Set(JsonNode.Parse("""
+        s["SaveScenarioRequest"].Example().Set(JsonNode.Parse("""
             {"name":"equipment-returned","add":[{"type":"DemandMet","occurredOn":"2025-04-10","actor":"TB","target":"US","demandId":"us-equipment"}]}
             """));
-        s["WhatIfResult"] = Obj("The projected state and its comparison with the recorded history (docs/what-if.md).", ["stage", "projected", "baseline", "comparison"],
-            ("id", Str(null)), ("scenario", Str("The saved scenario's name when a scenario is re-run; null for an inline what-if.")),
-            ("asOf", Str(null, format: "date")), ("projectedAt", Str(null, format: "date")), ("knownAt", Str(null, format: "date-time")),
-            ("today", Str(null, format: "date")), ("stored", new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Always false." }),
-            ("stage", EnumOf<Stage>("The projected stage.")), ("stageSince", Str(null, format: "date")),
-            ("projected", Ref("NegotiationState")), ("baseline", Ref("NegotiationState")),
-            ("comparison", Obj("stageBefore/After, transitionsAppeared/Vanished, ledgerChanges, momentum before/after/delta.", [])),
-            ("hypothetical", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, "The hypothetical events, marked as such.")),
-            ("removed", Arr(Uuid(), null)));
-        s["ScenarioList"] = Obj("The saved scenarios of a negotiation.", ["id", "scenarios"],
-            ("id", Str(null)), ("scenarios", Arr(new OpenApiSchema { Type = JsonSchemaType.Object }, null)));
-        s["ImportReport"] = Obj("What an import did (docs/event-data.md). With errors nothing was stored (the errors come as a 422 problem instead).",
-            ["negotiationId", "format", "events", "stored", "duplicates", "blankRows"],
-            ("negotiationId", Str(null)), ("created", new OpenApiSchema { Type = JsonSchemaType.Boolean }),
-            ("format", Str("ndjson, csv, gdelt, icews or polecat.")),
-            ("events", Int("Events read (event data: merged events).")), ("stored", Int("Events appended.")),
-            ("duplicates", Int("Events already recorded (same eventId): skipped, which makes re-imports idempotent.")),
-            ("blankRows", Int("Rows whose cells were all empty or blank: skipped.")),
-            ("eventData", Obj("Event data only: how its rows were filtered, mapped and merged.", [],
-                ("rows", Int("Data rows read.")), ("otherActors", Int("Rows skipped: an actor is neither party.")),
-                ("sameParty", Int("Rows skipped: both actors are the same party.")), ("ambiguous", Int("Rows skipped: an actor matches both parties.")),
-                ("repeatedIds", Int("Rows skipped: their source id came earlier in the file.")), ("mappedRows", Int("Rows mapped to a catalog type.")),
-                ("events", Int("Events the mapped rows were merged into.")),
-                ("unmapped", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Rows between the parties whose code has no mapping row, by code (\"CAMEO 1056\")." }),
-                ("ignored", new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Rows between the parties whose code the mapping ignores, by code." }))),
-            ("scenario", Str("When landed as a saved what-if scenario: its name (nothing was stored).")),
-            ("scenarioEvents", Int("With scenario: the events it adds.")),
-            ("stageNow", Str("With scenario: the stage today.")), ("stageWithScenario", Str("With scenario: the stage today with its events.")),
-            ("seconds", new OpenApiSchema { Type = JsonSchemaType.Number }), ("eventsPerSecond", new OpenApiSchema { Type = JsonSchemaType.Number }),
-            ("succeeded", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
         return s;
     }
 

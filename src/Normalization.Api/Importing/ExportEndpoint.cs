@@ -1,6 +1,11 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Text;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Importing;
@@ -13,27 +18,20 @@ namespace Normalization.Api.Importing;
 /// </summary>
 public static class ExportEndpoint
 {
+    /// <summary>The export, streamed (a 1M-event history is not built up as one string): 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
+    [Tags("Importing"), EndpointSummary("Export a negotiation")]
+    [EndpointDescription("The whole history as the file import reads: NDJSON (the negotiation line, then one flat event per line, in recording order), CSV in the timeline layout, or the stage history as CSV (on,from,to,rule,eventIds,projected); as the record stood at knownAt when given.")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "application/x-ndjson", "text/csv"), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/export")]
-    public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, Exporter exporter, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Get(ExportQuery query, string id, NegotiationStore store, Exporter exporter, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Query.Only(q, "format", "knownAt") is { } unknown) return unknown;
-        if (!Query.TryText(q["format"], "format", out var formatText, out var p1)) return p1!;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2!;
-        ExportFormat format;
-        try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
-        catch (ImportException e) { return Problems.Field("format", "unknown_format", e.Message); }
-        // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
-        if (format is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
-            return Problems.Field("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages.");
+        var history = await store.LoadHistoryAsync(id, query.KnownAt, ct);
+        if (history is null) return Problems.NotKnownThen(query.KnownAt);
 
-        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
-        var history = await store.LoadHistoryAsync(id, knownAt, ct);
-        if (history is null) return Problems.NotKnownThen(knownAt);
-
+        var format = query.Kind;
         var (contentType, extension) = format == ExportFormat.Ndjson ? ("application/x-ndjson; charset=utf-8", "ndjson") : ("text/csv; charset=utf-8", "csv");
         var fileName = format == ExportFormat.Stages ? $"{id}-stages.csv" : $"{id}.{extension}";
-        // Streamed: a 1M-event history is not built up as one string in memory.
         return Results.Stream(async body =>
         {
             // The writers (CsvHelper) write synchronously, which the response body refuses: buffer (in memory, then a
@@ -42,5 +40,35 @@ public static class ExportEndpoint
             await exporter.WriteAsync(history, format, buffer, ct: CancellationToken.None);
             await buffer.DrainBufferAsync(body);
         }, contentType, fileName);
+    }
+}
+
+/// <summary>Query of an export: <c>format</c> (ndjson, the default; csv; stages), <c>knownAt</c> (an instant).</summary>
+public sealed record ExportQuery(
+    [Description("ndjson (default; jsonl also read), csv (the timeline layout) or stages (the stage history as CSV).")]
+    [AllowedValues("ndjson", "csv", "stages")] string? Format,
+    [Description("ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<ExportQuery>
+{
+    /// <summary>The format asked for (<see cref="Format"/> read by the CLI's rule, <see cref="Exporter.FormatOf"/>).</summary>
+    public ExportFormat Kind => Exporter.FormatOf(Format ?? "ndjson", null);
+
+    /// <inheritdoc/>
+    public static string[] Parameters => ["format", "knownAt"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out ExportQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!Query.TryText(q["format"], "format", out var formatText, out var p1)) return p1;
+        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
+        ExportFormat format;
+        try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
+        catch (ImportException e) { return Problems.Field("format", "unknown_format", e.Message); }
+        // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
+        if (format is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
+            return Problems.Field("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages.");
+        query = new(formatText, knownAt);
+        return null;
     }
 }

@@ -1,9 +1,14 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Importing.EventData;
 using Normalization.Api.Importing.Files;
 using Normalization.Api.Storage;
 using Normalization.Api.WhatIf;
 using Normalization.Domain.Validation;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Importing;
@@ -22,46 +27,33 @@ public static class ImportEndpoint
     /// <summary>The largest a gzip body may grow to when decompressed (a guard against compression bombs).</summary>
     public const long MaxDecompressedBytes = 64L << 20;
 
-    static readonly string[] Parameters = ["format", "party", "encoding", "scenario", "commit"];
     static readonly string[] WholeFileFaults = ["invalid_utf8", "nul_characters", "not_ndjson", "invalid_encoding"];
 
+    /// <summary>
+    /// Imports the body: 200 <see cref="ImportReport"/> when appended, 201 when landed as a saved scenario, 400 for a query
+    /// parameter or unreadable text, 404 <c>negotiation_not_found</c>, 413 when too large, 422 with every row at fault.
+    /// </summary>
+    [Tags("Importing"), EndpointSummary("Import a file")]
+    [EndpointDescription("The import command over HTTP: the body is the file's bytes as saved (NDJSON, CSV, or GDELT / ICEWS / POLECAT event data; gzip, UTF-16 with a byte-order mark and named encodings are read). " +
+        "Our formats append unless scenario is given; event data needs scenario (land it as a saved what-if) or commit=true. Idempotent by eventId (docs/event-data.md).")]
+    [ProducesResponseType<ImportReport>(StatusCodes.Status200OK), ProducesResponseType<ImportReport>(StatusCodes.Status201Created)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status413PayloadTooLarge), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [FileBody("The file, at most the request body limit in bytes (gzip counts compressed).")]
     [WolverinePost("/api/negotiations/{id}/imports")]
-    public static async Task<IResult> Post(string id, HttpContext http, Importer importer, NegotiationStore store, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Post(ImportQuery query, string id, Importer importer, ClaimsPrincipal user, CancellationToken ct)
     {
-        var q = http.Request.Query;
-        if (Query.Only(q, Parameters) is { } unknown) return unknown;
-        var errors = new List<FieldError>();
-        foreach (var single in new[] { "format", "encoding", "scenario", "commit" })
-            if (q[single].Count > 1) errors.Add(new(single, "repeated_parameter", $"{single} is given {q[single].Count} times: give it once."));
-        string? format = q["format"].FirstOrDefault() is { Length: > 0 } f ? f : null;
-        try { HistoryFile.FormatOf("body", format ?? "ndjson"); }
-        catch (ImportException e) { errors.Add(new("format", "invalid_format", e.Message)); }
-        var encoding = q["encoding"].FirstOrDefault() is { Length: > 0 } en ? en : null;
-        try { InputFile.EncodingOf(encoding); }
-        catch (ImportException e) { errors.Add(new("encoding", "invalid_encoding", e.Message)); }
-        var scenario = q["scenario"].FirstOrDefault() is { Length: > 0 } s ? s : null;
-        if (scenario is not null && !ScenarioEndpoints.IsName(scenario))
-            errors.Add(new("scenario", "invalid_slug", "scenario must be 1–64 characters: lower-case letters, digits and single hyphens."));
-        var commit = false;
-        if (q["commit"].FirstOrDefault() is { Length: > 0 } c && !bool.TryParse(c, out commit))
-            errors.Add(new("commit", "invalid_boolean", "commit must be true or false."));
-        IReadOnlyList<(string, string)> parties = [];
-        try { parties = PartyMatcher.Parse(q["party"].Select(p => p ?? ""), "party"); }
-        catch (ImportException e) { errors.Add(new("party", "invalid_party", e.Message)); }
-        if (errors.Count > 0) return Problems.Validation(errors);
-        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
-
         var path = Path.Combine(Path.GetTempPath(), $"normalization-import-{Guid.NewGuid():N}");
         try
         {
-            if (await SaveBodyAsync(http.Request, path, ct) is { } problem) return problem;
+            if (await SaveBodyAsync(query.File, query.ContentLength, path, ct) is { } problem) return problem;
             ImportReport report;
             try
             {
                 report = await importer.ImportAsync(new ImportRequest
                 {
-                    Path = path, Format = format ?? "ndjson", Into = id, Encoding = encoding, PartyActors = parties, Scenario = scenario, Commit = commit,
-                    PostedBy = http.User.Identity?.Name ?? "import", MaxDecompressedBytes = MaxDecompressedBytes,
+                    Path = path, Format = query.Format ?? "ndjson", Into = id, Encoding = query.Encoding, PartyActors = query.Party, Scenario = query.Scenario,
+                    Commit = query.Commit, PostedBy = user.Identity?.Name ?? "import", MaxDecompressedBytes = MaxDecompressedBytes,
                 }, ct: ct);
             }
             catch (ImportException e)
@@ -86,16 +78,16 @@ public static class ImportEndpoint
     }
 
     /// <summary>Writes the body to <paramref name="path"/>: 413 above <see cref="JsonBody.MaxBytes"/>, 400 when empty.</summary>
-    static async Task<IResult?> SaveBodyAsync(HttpRequest request, string path, CancellationToken ct)
+    static async Task<IResult?> SaveBodyAsync(Stream body, long? contentLength, string path, CancellationToken ct)
     {
-        if (request.ContentLength > JsonBody.MaxBytes) return TooLarge();
+        if (contentLength > JsonBody.MaxBytes) return TooLarge();
         await using var file = File.Create(path);
         var chunk = new byte[16 * 1024];
         long total = 0;
         int read;
         try
         {
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            while ((read = await body.ReadAsync(chunk, ct)) > 0)
             {
                 total += read;
                 if (total > JsonBody.MaxBytes) return TooLarge();
@@ -108,4 +100,54 @@ public static class ImportEndpoint
 
     static IResult TooLarge() => Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.",
         $"At most {JsonBody.MaxBytes} bytes per request (gzip it, or use the import command for larger files).");
+}
+
+/// <summary>
+/// The request of an import: its query (<c>format</c>, <c>party</c> CODE=ACTOR repeated, <c>encoding</c>, <c>scenario</c>,
+/// <c>commit</c>) and the file, which is the raw body (read as a stream, not as JSON: its bytes are the file as saved).
+/// Every bad parameter is listed at once; a repeated single-valued one is <c>repeated_parameter</c>.
+/// </summary>
+public sealed record ImportQuery(
+    [Description("ndjson (default), csv, gdelt, icews or polecat.")] string? Format,
+    [Description("Event data: CODE=ACTOR, an actor code (country, group, code prefix or name) of one of the two parties; repeat it.")] IReadOnlyList<(string, string)> Party,
+    [Description("The text's encoding when it is not UTF-8 and has no byte-order mark, e.g. windows-1252.")] string? Encoding,
+    [Description("Land the import as this saved what-if scenario (nothing enters the record).")] string? Scenario,
+    [Description("true: append to the record (event data needs it unless scenario is given).")] bool Commit) : IQueryRequest<ImportQuery>
+{
+    /// <summary>The body: the file's bytes.</summary>
+    public Stream File { get; private init; } = Stream.Null;
+
+    /// <summary>The body's declared length, when given (checked against the limit before reading).</summary>
+    public long? ContentLength { get; private init; }
+
+    /// <inheritdoc/>
+    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out ImportQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        var errors = new List<FieldError>();
+        foreach (var single in new[] { "format", "encoding", "scenario", "commit" })
+            if (q[single].Count > 1) errors.Add(new(single, "repeated_parameter", $"{single} is given {q[single].Count} times: give it once."));
+        string? format = q["format"].FirstOrDefault() is { Length: > 0 } f ? f : null;
+        try { HistoryFile.FormatOf("body", format ?? "ndjson"); }
+        catch (ImportException e) { errors.Add(new("format", "invalid_format", e.Message)); }
+        var encoding = q["encoding"].FirstOrDefault() is { Length: > 0 } en ? en : null;
+        try { InputFile.EncodingOf(encoding); }
+        catch (ImportException e) { errors.Add(new("encoding", "invalid_encoding", e.Message)); }
+        var scenario = q["scenario"].FirstOrDefault() is { Length: > 0 } s ? s : null;
+        if (scenario is not null && !ScenarioEndpoints.IsName(scenario))
+            errors.Add(new("scenario", "invalid_slug", "scenario must be 1–64 characters: lower-case letters, digits and single hyphens."));
+        var commit = false;
+        if (q["commit"].FirstOrDefault() is { Length: > 0 } c && !bool.TryParse(c, out commit))
+            errors.Add(new("commit", "invalid_boolean", "commit must be true or false."));
+        IReadOnlyList<(string, string)> parties = [];
+        try { parties = PartyMatcher.Parse(q["party"].Select(p => p ?? ""), "party"); }
+        catch (ImportException e) { errors.Add(new("party", "invalid_party", e.Message)); }
+        if (errors.Count > 0) return Problems.Validation(errors);
+        query = new(format, parties, encoding, scenario, commit) { File = request.Body, ContentLength = request.ContentLength };
+        return null;
+    }
 }

@@ -5,8 +5,8 @@ namespace Normalization.Api.Readers;
 
 /// <summary>
 /// The reader features in the OpenAPI document (called by Http/OpenApiContract.cs after it has described each operation): the
-/// <c>tz</c> query parameter on every operation whose answer depends on "today", the 403 <c>read_only</c> answer on every write,
-/// and <c>GET /api/site</c>.
+/// <c>tz</c> query parameter on every operation whose answer depends on "today", the 403 <c>read_only</c> answer on every write.
+/// (<c>GET /api/site</c> describes itself by its metadata, like every endpoint.)
 /// </summary>
 public static class ReadersOpenApi
 {
@@ -20,20 +20,24 @@ public static class ReadersOpenApi
         ("/api/negotiations/{id}/scenarios/{name}", HttpMethod.Get), ("/api/parties/{code}", HttpMethod.Get),
     ];
 
-    /// <summary>Adds the parameter, the 403 answers and the site operation to <paramref name="doc"/>.</summary>
+    /// <summary>The <c>tz</c> query parameter.</summary>
+    public static OpenApiParameter TimeZoneParameter() => new()
+    {
+        Name = TimeZones.Parameter, In = ParameterLocation.Query, Required = false,
+        Description = "The reader's time zone (IANA id): \"today\" is the date there (the future-date rule, the default as-of). Default: the deployment's zone (Normalization:TimeZone, default UTC). 400 unknown_time_zone otherwise.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "iana-time-zone", MaxLength = 64, Pattern = @"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$" },
+        Example = JsonValue.Create("Asia/Kabul"),
+    };
+
+    /// <summary>Adds the parameter to the writes that take it and the 403 answers to <paramref name="doc"/>.</summary>
     public static void Describe(OpenApiDocument doc)
     {
         foreach (var (path, method) in ZonedOperations)
         {
             if (!doc.Paths.TryGetValue(path, out var item) || item.Operations is not { } ops || !ops.TryGetValue(method, out var op)) continue;
             op.Parameters ??= [];
-            op.Parameters.Add(new OpenApiParameter
-            {
-                Name = TimeZones.Parameter, In = ParameterLocation.Query, Required = false,
-                Description = "The reader's time zone (IANA id): \"today\" is the date there (the future-date rule, the default as-of). Default: the deployment's zone (Normalization:TimeZone, default UTC). 400 unknown_time_zone otherwise.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "iana-time-zone", MaxLength = 64, Pattern = @"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$" },
-                Example = JsonValue.Create("Asia/Kabul"),
-            });
+            // A GET's query record lists tz among its parameters (and so has it already); a write takes it besides its body.
+            if (!op.Parameters.Any(p => p.Name == TimeZones.Parameter)) op.Parameters.Add(TimeZoneParameter());
         }
         foreach (var (path, item) in doc.Paths)
         foreach (var (method, op) in item.Operations ?? [])
@@ -45,30 +49,6 @@ public static class ReadersOpenApi
             {
                 Description = "The deployment is read-only (read_only).",
                 Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ProblemDetails", doc) } },
-            };
-        }
-        if (doc.Paths.TryGetValue("/api/site", out var site) && site.Operations?.TryGetValue(HttpMethod.Get, out var get) == true)
-        {
-            get.Summary = "How this deployment faces readers";
-            get.Description = "The mode (ReadWrite, or ReadOnly: every write answers 403 read_only, what-if is open), the deployment's time zone and the page's languages.";
-            doc.Tags ??= new HashSet<OpenApiTag>();
-            if (!doc.Tags.Any(t => t.Name == "Site")) doc.Tags.Add(new OpenApiTag { Name = "Site" });
-            get.Tags = new HashSet<OpenApiTagReference> { new("Site", doc) };
-            doc.Components!.Schemas!["Site"] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Object, Required = new HashSet<string> { "mode", "timeZone", "whatIfNeedsKey", "languages" },
-                Properties = new Dictionary<string, IOpenApiSchema>
-                {
-                    ["mode"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("ReadWrite"), JsonValue.Create("ReadOnly")] },
-                    ["timeZone"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "IANA id of the deployment's zone." },
-                    ["whatIfNeedsKey"] = new OpenApiSchema { Type = JsonSchemaType.Boolean },
-                    ["languages"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
-                },
-            };
-            get.Responses = new OpenApiResponses
-            {
-                ["200"] = new OpenApiResponse { Description = "The settings.", Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("Site", doc) } } },
-                ["400"] = new OpenApiResponse { Description = "A query parameter (it takes none).", Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ProblemDetails", doc) } } },
             };
         }
     }

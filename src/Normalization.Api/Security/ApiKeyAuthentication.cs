@@ -52,6 +52,10 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     public static void RequireKeyForWrites(Wolverine.Http.HttpChain chain)
     {
         if (chain.HttpMethods.Any(m => !HttpMethods.IsGet(m) && !HttpMethods.IsHead(m)))
+        {
             chain.Metadata.RequireAuthorization(WriterPolicy);
+            // The answers of the key check and of the per-key write rate limit (Security/Hardening.cs), for the OpenAPI document.
+            chain.Metadata.WithMetadata(Http.ProducesProblemAttribute.Of(StatusCodes.Status401Unauthorized), Http.ProducesProblemAttribute.Of(StatusCodes.Status429TooManyRequests));
+        }
     }
 }

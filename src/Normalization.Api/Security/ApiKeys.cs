@@ -37,5 +37,5 @@ public sealed class ApiKeys
     }
 
     /// <summary>Who is writing: the authenticated key's name (<see cref="ApiKeyAuthentication"/>), or "anonymous".</summary>
-    public static string PostedBy(HttpContext http) => http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous";
+    public static string PostedBy(System.Security.Claims.ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true, Name: { } name } ? name : "anonymous";
 }

@@ -1,36 +1,49 @@
+using Microsoft.AspNetCore.Mvc;
+using System.Text.Json;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Http;
 using Normalization.Api.Storage;
 using Normalization.Domain.Validation;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.WhatIf;
 
 /// <summary>
-/// POST /api/negotiations/{id}/what-if — <c>{ "asOf"?, "knownAt"?, "projectTo"?, "add"?: [flat events], "remove"?: [eventIds], "replace"?: [{ "eventId", "event" }] }</c>.
+/// POST /api/negotiations/{id}/what-if — <see cref="WhatIfRequest"/>.
 /// Branches the recorded history at asOf (default today), applies the changes and answers with the projected state and its
 /// comparison with the baseline. Nothing is stored. 400: the body cannot be read (every field path listed);
 /// 422: a hypothetical event breaks the rules real events obey; 404: no such negotiation.
 /// </summary>
 public static class WhatIfEndpoint
 {
+    /// <summary>200 <see cref="WhatIfResponse"/>, 422 when a change breaks the rules, 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
+    [Tags("What-if"), EndpointSummary("What if")]
+    [EndpointDescription("Branches the recorded history at asOf, applies hypothetical additions, removals and replacements, and answers with the projected state and its comparison with the baseline. Nothing is stored (docs/what-if.md).")]
+    [ProducesResponseType<WhatIfResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/what-if")]
-    public static async Task<IResult> Post(string id, HttpContext http, NegotiationStore store, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Post(WhatIfRequest request, string id, NegotiationStore store, CancellationToken ct)
     {
-        var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
-        if (problem is not null) return problem;
-        using var _ = doc;
-        var body = doc!.RootElement;
-        var errors = new List<FieldError>();
+        var result = await WhatIfRunner.RunAsync(store, id, request.Changes, request.Options, ct);
+        if (result is null) return Problems.NotKnownThen(request.Options.KnownAt);
+        return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, request.Options.KnownAt)) : WhatIfRunner.Invalid(result);
+    }
+}
+
+/// <summary>
+/// The body of a what-if: <c>{ "asOf"?, "knownAt"?, "projectTo"?, "add"?: [flat events], "remove"?: [eventIds], "replace"?: [{ "eventId", "event" }] }</c>.
+/// projectTo must not be before asOf (default today).
+/// </summary>
+public sealed record WhatIfRequest(WhatIfRunner.Options Options, WhatIfChanges Changes) : IJsonRequest<WhatIfRequest>
+{
+    /// <inheritdoc/>
+    public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out WhatIfRequest? request)
+    {
         WhatIfRunner.UnknownFields(body, WhatIfRunner.WhatIfFields, errors);
         var options = new WhatIfRunner.Options(WhatIfRunner.Date(body, "asOf", errors), WhatIfRunner.Instant(body, "knownAt", errors), WhatIfRunner.Date(body, "projectTo", errors));
-        if (WhatIfRunner.ProjectionProblem(options.AsOf, options.ProjectTo, store.Today) is { } backwards) errors.Add(backwards);
-        var changes = WhatIfChanges.Read(body, errors);
-        if (errors.Count > 0) return Problems.Validation(errors);
-
-        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
-        var result = await WhatIfRunner.RunAsync(store, id, changes, options, ct);
-        if (result is null)
-            return Problems.NotKnownThen(options.KnownAt);
-        return result.IsValid ? ApiJson.Ok(WhatIfRunner.Body(id, result, options.KnownAt)) : WhatIfRunner.Invalid(result);
+        if (WhatIfRunner.ProjectionProblem(options.AsOf, options.ProjectTo, today) is { } backwards) errors.Add(backwards);
+        request = new WhatIfRequest(options, WhatIfChanges.Read(body, errors));
+        return null;
     }
 }

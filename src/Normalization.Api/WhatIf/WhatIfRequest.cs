@@ -94,8 +94,10 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
 /// <summary>Reads a what-if body and runs it against a negotiation's recorded history. Nothing is written.</summary>
 public static class WhatIfRunner
 {
+    /// <summary>The fields of a what-if body.</summary>
     public static readonly string[] WhatIfFields = ["asOf", "knownAt", "projectTo", .. WhatIfChanges.Fields];
 
+    /// <summary>Branch point, the instant the record is read as of, and the date to project to (each optional).</summary>
     public sealed record Options(DateOnly? AsOf, DateTimeOffset? KnownAt, DateOnly? ProjectTo);
 
     /// <summary>Parses dates given as YYYY-MM-DD (or YYYY-MM / YYYY: the end of that period).</summary>
@@ -119,6 +121,7 @@ public static class WhatIfRunner
                 $"projectTo must not be before asOf ({(asOf ?? today).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(asOf is null ? ", today by default" : "")}).")
             : null;
 
+    /// <summary>Parses an ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC).</summary>
     public static DateTimeOffset? Instant(JsonElement body, string name, List<FieldError> errors)
     {
         if (!body.TryGetProperty(name, out var el) || el.ValueKind == JsonValueKind.Null) return null;
@@ -127,6 +130,7 @@ public static class WhatIfRunner
         return null;
     }
 
+    /// <summary>Each property of <paramref name="body"/> not in <paramref name="allowed"/> is an <c>unknown_field</c> error.</summary>
     public static void UnknownFields(JsonElement body, IReadOnlyCollection<string> allowed, List<FieldError> errors)
     {
         foreach (var p in body.EnumerateObject())
@@ -153,15 +157,6 @@ public static class WhatIfRunner
         return changes.ApplyTo(branch).Project(options.ProjectTo);
     }
 
-    /// <summary>The answer: the projected state first, then the comparison with the baseline, and the hypothetical events marked as such.</summary>
-    public static object Body(string id, WhatIfResult r, DateTimeOffset? knownAt, string? scenario = null) => new
-    {
-        id, scenario, asOf = r.BranchedAt, projectedAt = r.ProjectedAt, knownAt, today = r.Today, stored = false,
-        stage = r.State.Stage, stageSince = r.State.StageSince,
-        projected = r.Projected, baseline = r.Baseline, comparison = r.Comparison,
-        hypothetical = r.Hypothetical.Select(h => new { h.EventId, h.Type, h.OccurredOn, h.Origin, replaces = h.Replaces, hypothetical = true, @event = h.Event }),
-        removed = r.Removed,
-    };
-
+    /// <summary>422 <c>validation_failed</c>: the changes break the rules real events obey (each error with its path).</summary>
     public static IResult Invalid(WhatIfResult r) => Problems.Validation(r.Errors, StatusCodes.Status422UnprocessableEntity);
 }

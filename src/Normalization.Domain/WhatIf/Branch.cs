@@ -78,8 +78,14 @@ public sealed class Branch
     /// </summary>
     public Branch AsOf(DateOnly date) => With(asOf: date);
 
-    /// <summary>The "today" of the "no future events" rule; by default the real date (UTC). Set it to test "an American detained tomorrow".</summary>
+    /// <summary>The "today" of the "no future events" rule; by default the date (UTC) of <see cref="TimeProvider.System"/>. Set it to test "an American detained tomorrow".</summary>
     public Branch Today(DateOnly date) => With(today: date);
+
+    /// <summary>The "today" of the "no future events" rule: the UTC date of <paramref name="clock"/> (the app's injected clock).</summary>
+    public Branch Today(TimeProvider clock) => With(today: TodayOf(clock));
+
+    /// <summary>The UTC date of <paramref name="clock"/>.</summary>
+    internal static DateOnly TodayOf(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Fold with other rule parameters (window, momentum, confidence threshold). Applies to the baseline too.</summary>
     public Branch WithOptions(FoldOptions options) => _start is null ? With(options: options)
@@ -117,7 +123,7 @@ public sealed class Branch
     /// </summary>
     public WhatIfResult Project(DateOnly? at = null)
     {
-        var today = _today ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = _today ?? TodayOf(TimeProvider.System);
         var errors = new List<FieldError>();
         var recordedIds = new HashSet<Guid>(Recorded.Select(e => e.EventId));
         if (_start is not null) recordedIds.UnionWith(_start.KnownIds);

@@ -32,7 +32,7 @@ public static partial class WhatIf
     /// <inheritdoc cref="FromNdjson(string, DateOnly?)"/>
     public static Branch FromNdjson(TextReader reader, DateOnly? today = null)
     {
-        var (opening, events, errors) = NdjsonHistory.ReadAll(reader, today ?? DateOnly.FromDateTime(DateTime.UtcNow));
+        var (opening, events, errors) = NdjsonHistory.ReadAll(reader, today ?? Branch.TodayOf(TimeProvider.System));
         if (errors.Count > 0)
             throw new InvalidDataException("The history is not valid: " + string.Join("; ", errors.Take(10).Select(e => $"line {e.Line} {e.Path}: {e.Message}")));
         if (opening is null) throw new InvalidDataException("The history has no NegotiationOpened line.");

@@ -47,7 +47,7 @@ public sealed class OpenApiTests(AppFixture app)
             var op = paths[path]?[method];
             op.ShouldNotBeNull($"{method.ToUpperInvariant()} {path} is missing");
             op["summary"].ShouldNotBeNull($"{method} {path} summary");
-            op["summary"]!.GetValue<string>().ShouldNotBe(op["operationId"]?.GetValue<string>(), $"{method} {path} is not described by OpenApiContract");
+            op["summary"]!.GetValue<string>().ShouldNotBe(op["operationId"]?.GetValue<string>(), $"{method} {path} has no [EndpointSummary]");
             op.ToJsonString().ShouldNotContain("IResult", customMessage: $"{method} {path}");
             op["responses"]!.AsObject().Count.ShouldBeGreaterThan(0);
             if (method == "post")
@@ -73,6 +73,51 @@ public sealed class OpenApiTests(AppFixture app)
         paths.Select(p => p.Key).Where(p => p.StartsWith("/api")).Order().ShouldBe(Endpoints.Select(e => e.Path).Distinct().Order());
         paths.Select(p => p.Key).ShouldContain("/api/negotiations/{id}/what-if");
         doc["components"]!["securitySchemes"]!["ApiKey"]!["name"]!.GetValue<string>().ShouldBe("X-Api-Key");
+    }
+
+    [Fact]
+    public async Task When_reading_the_document_Then_every_2xx_and_every_problem_status_of_every_api_operation_has_a_response_schema()
+    {
+        var doc = await Document();
+
+        var operations = doc["paths"]!.AsObject().Where(p => p.Key.StartsWith("/api"))
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Name: $"{o.Key.ToUpperInvariant()} {p.Key}", Op: o.Value!))).ToList();
+        operations.Count.ShouldBe(Endpoints.Length);
+        foreach (var (name, op) in operations)
+        {
+            var responses = op["responses"]!.AsObject();
+            responses.Count(r => r.Key.StartsWith('2')).ShouldBeGreaterThan(0, $"{name} has no 2xx");
+            responses.Select(r => r.Key).ShouldContain("503", $"{name}: database_unavailable");
+            foreach (var (status, response) in responses)
+            {
+                var content = response!["content"]?.AsObject();
+                // 204 No Content (DELETE /api/subscriptions/{id}) has, by definition, no body.
+                if (status == "204") { content.ShouldBeNull($"{name} 204 has a body"); continue; }
+                content.ShouldNotBeNull($"{name} {status} has no content");
+                if (status.StartsWith('2'))
+                {
+                    // A file (the exports: NDJSON, CSV, XLSX; the Atom feeds) has no JSON answer; every other 2xx has one.
+                    var fileOnly = content.All(c => c.Key is "application/x-ndjson" or "text/csv" or "application/atom+xml"
+                        or "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+                    var json = content["application/json"]?["schema"];
+                    if (!fileOnly) json.ShouldNotBeNull($"{name} {status} has no JSON schema");
+                    (json?.ToJsonString() ?? "").ShouldNotContain("IResult", customMessage: $"{name} {status}");
+                    foreach (var (mediaType, media) in content) media!["schema"].ShouldNotBeNull($"{name} {status} {mediaType}");
+                }
+                else
+                {
+                    status.ShouldMatch("^[45][0-9][0-9]$");
+                    content.Select(c => c.Key).ShouldBe(["application/problem+json"], $"{name} {status}");
+                    content["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>().ShouldBe("#/components/schemas/ProblemDetails", $"{name} {status}");
+                }
+            }
+        }
+        // Every $ref points at a component that exists (the .NET event types point at the catalog's Event union).
+        var schemas = doc["components"]!["schemas"]!.AsObject();
+        var refs = System.Text.RegularExpressions.Regex.Matches(doc.ToJsonString(), "\"#/components/schemas/([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct();
+        refs.Where(r => !schemas.ContainsKey(r)).ShouldBeEmpty();
+        schemas.Select(s => s.Key).ShouldNotContain("NegotiationEvent");
+        schemas["TimelineItem"]!["properties"]!["event"]!["$ref"]!.GetValue<string>().ShouldBe("#/components/schemas/Event");
     }
 
     [Fact]
@@ -129,9 +174,9 @@ public sealed class OpenApiTests(AppFixture app)
         var (status, answer) = await app.PostJson($"/api/negotiations/{id}/what-if", new { add = new[] { ApiScenarios.Talks(ApiScenarios.Day(3)) } });
         status.ShouldBe(200, answer?.ToJsonString());
 
-        var described = schemas["WhatIfResult"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
+        var described = schemas["WhatIfResponse"]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
         answer!.AsObject().Select(p => p.Key).Where(k => !described.Contains(k)).ShouldBeEmpty();
-        schemas["TimelineEntry"]!["properties"]!["status"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>())
+        schemas["TimelineItem"]!["properties"]!["status"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>())
             .ShouldBe(Enum.GetValues<Normalization.Api.Storage.DomainIndex.IndexStatus>().Select(Normalization.Api.Storage.DomainIndex.Db), ignoreOrder: true);
     }
 }

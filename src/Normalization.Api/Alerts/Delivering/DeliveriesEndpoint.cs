@@ -1,4 +1,6 @@
 using Marten;
+using Microsoft.AspNetCore.Mvc;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Alerts.Subscribing;
 using Normalization.Api.Http;
 using Wolverine.Http;
@@ -17,10 +19,13 @@ public static class DeliveriesEndpoint
 {
     public const int Limit = 200;
 
+    /// <summary>200 <see cref="DeliveryList"/>; 404 <c>subscription_not_found</c>.</summary>
+    [Tags("Alerts"), EndpointSummary("Deliveries of a subscription")]
+    [EndpointDescription("The latest 200 alerts sent to it, newest first: status (pending, retrying, delivered, dead-lettered), attempts, last error and HTTP status. 404 subscription_not_found.")]
+    [ProducesResponseType<DeliveryList>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/subscriptions/{id}/deliveries")]
-    public static async Task<IResult> Get(string id, HttpRequest request, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Get(NoQuery query, string id, IQuerySession session, CancellationToken ct)
     {
-        if (Query.Only(request.Query) is { } unknown) return unknown;
         if (await SubscriptionEndpoints.LoadAsync(id, session, ct) is not { } s) return SubscriptionEndpoints.NotFound(id);
         var rows = await session.Query<AlertDelivery>().Where(d => d.SubscriptionId == s.Id)
             .OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).Take(Limit).ToListAsync(ct);

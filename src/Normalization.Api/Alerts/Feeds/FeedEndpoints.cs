@@ -2,8 +2,11 @@ using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Alerts.Feeds;
@@ -19,29 +22,33 @@ public static class FeedEndpoints
     public const int Limit = 50;
     public const string ContentType = "application/atom+xml; charset=utf-8";
 
+    /// <summary>200 the Atom feed; 404 <c>negotiation_not_found</c>.</summary>
+    [Tags("Alerts"), EndpointSummary("Atom feed of a negotiation"), EndpointDescription("The latest 50 stage changes of the negotiation as an Atom 1.0 feed (RFC 4287). 404 negotiation_not_found.")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "application/atom+xml"), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/feed.atom")]
-    public static async Task<IResult> Negotiation(string id, HttpRequest request, NegotiationStore store, IQuerySession session, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Negotiation(FeedQuery query, string id, IQuerySession session, CancellationToken ct)
     {
-        if (Query.Only(request.Query) is { } unknown) return unknown;
-        if (await store.VersionAsync(id, ct) is null) return Problems.NegotiationNotFound(id);
         var changes = await session.Query<RecordedStageChange>().Where(c => c.NegotiationId == id)
             .OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Alert.On).Take(Limit).ToListAsync(ct);
         var title = changes.FirstOrDefault()?.Title ?? id;
-        return Atom(request, $"urn:normalization:negotiation:{id}", $"{title}: stage changes", $"/negotiations/{Uri.EscapeDataString(id)}", changes);
+        return Atom(query, $"urn:normalization:negotiation:{id}", $"{title}: stage changes", $"/negotiations/{Uri.EscapeDataString(id)}", changes);
     }
 
+    /// <summary>200 the Atom feed.</summary>
+    [Tags("Alerts"), EndpointSummary("Atom feed of the board"), EndpointDescription("The latest 50 stage changes of every negotiation as an Atom 1.0 feed (RFC 4287).")]
+    [ProducesResponseType<string>(StatusCodes.Status200OK, "application/atom+xml")]
     [WolverineGet("/api/feed.atom")]
-    public static async Task<IResult> Board(HttpRequest request, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> Board(FeedQuery query, IQuerySession session, CancellationToken ct)
     {
-        if (Query.Only(request.Query) is { } unknown) return unknown;
         var changes = await session.Query<RecordedStageChange>().OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Alert.On).Take(Limit).ToListAsync(ct);
-        return Atom(request, "urn:normalization:board", "Normalization: stage changes", "/", changes);
+        return Atom(query, "urn:normalization:board", "Normalization: stage changes", "/", changes);
     }
 
     /// <summary>The feed document: id, title, updated, author and links on the feed; id, title, updated, link and summary per entry.</summary>
-    static IResult Atom(HttpRequest request, string feedId, string title, string page, IReadOnlyList<RecordedStageChange> changes)
+    static IResult Atom(FeedQuery request, string feedId, string title, string page, IReadOnlyList<RecordedStageChange> changes)
     {
-        var origin = $"{request.Scheme}://{request.Host}";
+        var origin = request.Origin;
         var feed = new SyndicationFeed(title, "Stage changes on the normalization ladder, newest first.", new Uri(origin + page))
         {
             Id = feedId,
@@ -49,7 +56,7 @@ public static class FeedEndpoints
             LastUpdatedTime = changes.Count > 0 ? changes.Max(c => c.RecordedAt) : DateTimeOffset.UnixEpoch,
         };
         feed.Authors.Add(new SyndicationPerson { Name = "Normalization" });
-        feed.Links.Add(new SyndicationLink(new Uri(origin + request.Path + request.QueryString), "self", null, "application/atom+xml", 0));
+        feed.Links.Add(new SyndicationLink(new Uri(origin + request.Self), "self", null, "application/atom+xml", 0));
         feed.Items = changes.Select(c =>
         {
             var a = c.Alert;
@@ -65,5 +72,22 @@ public static class FeedEndpoints
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
             new Atom10FeedFormatter(feed).WriteTo(writer);
         return Results.Bytes(buffer.ToArray(), ContentType);
+    }
+}
+
+/// <summary>
+/// The request of a feed: no query parameters (any is 400 <c>unknown_parameter</c>); the links of the feed need the
+/// request's own address, <see cref="Origin"/> (scheme and host) and <see cref="Self"/> (path and query).
+/// </summary>
+public sealed record FeedQuery(string Origin, string Self) : IQueryRequest<FeedQuery>
+{
+    /// <inheritdoc/>
+    public static string[] Parameters => [];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out FeedQuery query)
+    {
+        query = new($"{request.Scheme}://{request.Host}", request.Path + request.QueryString);
+        return null;
     }
 }

@@ -1,5 +1,9 @@
+using System.Security.Claims;
+using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Stages;
@@ -14,7 +18,48 @@ namespace Normalization.Api.Alerts.Subscribing;
 /// <param name="NegotiationId">Only this negotiation (optional).</param>
 /// <param name="Party">Only negotiations with this party code (optional).</param>
 /// <param name="Stages">Only changes into or out of these stages (optional).</param>
-public sealed record CreateSubscription(string? Url, string? Secret, string? NegotiationId, string? Party, List<string>? Stages);
+public sealed record CreateSubscription(string? Url, string? Secret, string? NegotiationId, string? Party, List<string>? Stages) : IJsonRequest<CreateSubscription>
+{
+    static readonly string[] Fields = ["url", "secret", "negotiationId", "party", "stages"];
+
+    /// <summary>
+    /// Reads the body strictly like every write: an unknown field is <c>unknown_field</c>, a field of the wrong JSON type
+    /// <c>invalid_type</c> (null is "not given"); the values are checked by the endpoint (the host check needs DNS).
+    /// </summary>
+    public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out CreateSubscription? request)
+    {
+        request = null;
+        foreach (var p in body.EnumerateObject())
+            if (!Fields.Contains(p.Name))
+                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
+        string? Text(string name)
+        {
+            if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind == JsonValueKind.String) return v.GetString();
+            errors.Add(new(name, "invalid_type", $"{name} must be a string."));
+            return null;
+        }
+        var (url, secret, negotiationId, party) = (Text("url"), Text("secret"), Text("negotiationId"), Text("party"));
+        List<string>? stages = null;
+        if (body.TryGetProperty("stages", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array) errors.Add(new("stages", "invalid_type", "stages must be an array of stage names."));
+            else
+            {
+                stages = [];
+                var i = 0;
+                foreach (var item in list.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String) stages.Add(item.GetString()!);
+                    else errors.Add(new($"stages[{i}]", "invalid_type", $"stages[{i}] must be a stage name (a string)."));
+                    i++;
+                }
+            }
+        }
+        if (errors.Count == 0) request = new(url, secret, negotiationId, party, stages);
+        return null;
+    }
+}
 
 /// <summary>The answer to POST /api/subscriptions: the new subscription's id.</summary>
 public sealed record SubscriptionCreated(Guid Id);
@@ -34,8 +79,12 @@ public sealed record SubscriptionList(IReadOnlyList<SubscriptionView> Items);
 /// </summary>
 public static class SubscriptionEndpoints
 {
+    /// <summary>201 <see cref="SubscriptionCreated"/> with its Location; 400 naming every bad field at once.</summary>
+    [Tags("Alerts"), EndpointSummary("Subscribe a webhook")]
+    [EndpointDescription("POSTs every stage change of matching negotiations to url, signed with X-Normalization-Signature: sha256=<HMAC-SHA256 of the body with secret>. The secret is never shown again. url must be http(s) and pass Normalization:Alerts:AllowedHosts (private and loopback addresses refused unless listed). 400 names each bad field: url (url_scheme, url_invalid, host_not_allowed, host_unresolved, address_not_allowed), secret, negotiationId, party, stages[i].")]
+    [ProducesResponseType<SubscriptionCreated>(StatusCodes.Status201Created)]
     [WolverinePost("/api/subscriptions")]
-    public static async Task<IResult> Create(CreateSubscription request, HttpContext http, IDocumentSession session, WebhookTargets targets, TimeProvider time, CancellationToken ct)
+    public static async Task<IResult> Create(CreateSubscription request, ClaimsPrincipal user, IDocumentSession session, WebhookTargets targets, TimeProvider time, CancellationToken ct)
     {
         var errors = await targets.CheckAsync(request.Url, "url", ct);
         if (string.IsNullOrEmpty(request.Secret)) errors.Add(new("secret", "required", "secret is required: the key that signs each alert (HMAC-SHA256)."));
@@ -59,7 +108,7 @@ public static class SubscriptionEndpoints
         var subscription = new Subscription
         {
             Id = Guid.CreateVersion7(), Url = request.Url!, Secret = request.Secret!, NegotiationId = request.NegotiationId, Party = party,
-            Stages = stages.Distinct().ToList(), CreatedBy = ApiKeys.PostedBy(http), CreatedAt = time.GetUtcNow(),
+            Stages = stages.Distinct().ToList(), CreatedBy = ApiKeys.PostedBy(user), CreatedAt = time.GetUtcNow(),
         };
         var location = ApiJson.Location("api", "subscriptions", subscription.Id.ToString());
         session.Store(subscription);
@@ -67,20 +116,28 @@ public static class SubscriptionEndpoints
         return ApiJson.Created(location, new SubscriptionCreated(subscription.Id));
     }
 
+    /// <summary>200 <see cref="SubscriptionList"/>.</summary>
+    [Tags("Alerts"), EndpointSummary("List subscriptions"), EndpointDescription("Every subscription, oldest first, without secrets.")]
+    [ProducesResponseType<SubscriptionList>(StatusCodes.Status200OK)]
     [WolverineGet("/api/subscriptions")]
-    public static async Task<IResult> List(HttpRequest request, IQuerySession session, CancellationToken ct)
+    public static async Task<IResult> List(NoQuery query, IQuerySession session, CancellationToken ct)
     {
-        if (Query.Only(request.Query) is { } unknown) return unknown;
         var all = await session.Query<Subscription>().OrderBy(s => s.CreatedAt).ToListAsync(ct);
         return ApiJson.Ok(new SubscriptionList(all.Select(SubscriptionView.Of).ToList()));
     }
 
+    /// <summary>200 <see cref="SubscriptionView"/>; 404 <c>subscription_not_found</c>.</summary>
+    [Tags("Alerts"), EndpointSummary("A subscription"), EndpointDescription("One subscription, without its secret. 404 subscription_not_found.")]
+    [ProducesResponseType<SubscriptionView>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/subscriptions/{id}")]
-    public static async Task<IResult> Get(string id, HttpRequest request, IQuerySession session, CancellationToken ct) =>
-        Query.Only(request.Query) ?? (await LoadAsync(id, session, ct) is { } s ? ApiJson.Ok(SubscriptionView.Of(s)) : NotFound(id));
+    public static async Task<IResult> Get(NoQuery query, string id, IQuerySession session, CancellationToken ct) =>
+        await LoadAsync(id, session, ct) is { } s ? ApiJson.Ok(SubscriptionView.Of(s)) : NotFound(id);
 
+    /// <summary>204; 404 <c>subscription_not_found</c>.</summary>
+    [Tags("Alerts"), EndpointSummary("Unsubscribe"), EndpointDescription("Deletes the subscription; pending deliveries to it are dropped. 404 subscription_not_found.")]
+    [ProducesResponseType(StatusCodes.Status204NoContent), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineDelete("/api/subscriptions/{id}")]
-    public static async Task<IResult> Delete(string id, IDocumentSession session, CancellationToken ct)
+    public static async Task<IResult> Delete(NoQuery query, string id, IDocumentSession session, CancellationToken ct)
     {
         if (await LoadAsync(id, session, ct) is not { } s) return NotFound(id);
         session.Delete(s);

@@ -1,48 +1,58 @@
+using Microsoft.AspNetCore.Mvc;
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Security;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Stages;
 using Normalization.Domain.Validation;
 using Wolverine.Http;
 
 namespace Normalization.Api.Events.Retracting;
 
-/// <summary>POST /api/negotiations/{id}/events/{eventId}/retract — <c>{ "reason", "occurredOn"?, "actor"?, "eventId"? }</c>: appends an EventRetracted.</summary>
+/// <summary>POST /api/negotiations/{id}/events/{eventId}/retract — <see cref="RetractRequest"/>: appends an EventRetracted.</summary>
 public static class RetractEventEndpoint
 {
-    static readonly string[] Fields = ["reason", "occurredOn", "eventId", "actor"];
-
-    [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
-    public static async Task<IResult> Post(string id, string eventId, HttpContext http, NegotiationStore store, CancellationToken ct)
+    /// <summary>
+    /// Compound step: the retraction as the flat event it will be stored as, read by <see cref="EventReader"/> like every
+    /// posted or imported event (text rules on reason, dates, codes, GUIDs) — no rules of its own. 400 when the path's
+    /// eventId is not a GUID or the event does not read. Checked before the target event is looked up, so a bad body is a
+    /// 400 even for an event that is already retracted.
+    /// </summary>
+    public static (EventRetracted?, IResult?) Load(RetractRequest request, string eventId, NegotiationStore store)
     {
-        if (!Strict.TryGuid(eventId, out var target)) return Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID.");
-        var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
-        if (problem is not null) return problem;
-        using var _ = doc;
-        var b = doc!.RootElement;
-        // Strict like every other write: an unknown field is an error, not silently ignored.
-        var errors = new List<FieldError>();
-        foreach (var p in b.EnumerateObject())
-            if (!Fields.Contains(p.Name))
-                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
-        if (errors.Count > 0) return Problems.Validation(errors);
-        // No rules of its own: the retraction is built as the flat event it will be stored as and read by EventReader,
-        // like every posted or imported event (text rules on reason, dates, codes, GUIDs). Checked before the target
-        // event is looked up, so a bad body is a 400 even for an event that is already retracted.
-        var flat = JsonNode.Parse(b.GetRawText())!.AsObject();
+        if (!Strict.TryGuid(eventId, out var target)) return (null, Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID."));
+        var flat = request.Body.DeepClone().AsObject();
         flat["type"] = nameof(EventRetracted);
         flat["targetEventId"] = target.ToString();
         flat["confidence"] = nameof(Confidence.Confirmed);
         if (flat["occurredOn"] is null) flat["occurredOn"] = DomainDate.FromDate(store.Today).ToString();
         if (flat["actor"] is null) flat["actor"] = "EDITOR";
         using var flatDoc = JsonDocument.Parse(flat.ToJsonString());
+        var errors = new List<FieldError>();
         var retraction = EventReader.Read(flatDoc.RootElement, "", errors) as EventRetracted;
-        if (errors.Count > 0 || retraction is null) return Problems.Validation(errors);
-        if (retraction.EventId == Guid.Empty) retraction = retraction with { EventId = Guid.NewGuid() };
+        if (errors.Count > 0 || retraction is null) return (null, Problems.Validation(errors));
+        return (retraction.EventId == Guid.Empty ? retraction with { EventId = Guid.NewGuid() } : retraction, null);
+    }
+
+    /// <summary>
+    /// Appends the retraction: 404 <c>negotiation_not_found</c> / <c>event_not_found</c>, 409 <c>already_retracted</c>,
+    /// 422 when it is invalid for this negotiation, else 201 <see cref="RetractResponse"/>.
+    /// </summary>
+    [Tags("Events"), EndpointSummary("Retract an event")]
+    [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted.")]
+    [ProducesResponseType<RetractResponse>(StatusCodes.Status201Created)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
+    public static async Task<IResult> Post(RetractRequest request, string id, [NotBody] EventRetracted retraction, NegotiationStore store, ClaimsPrincipal user,
+        string traceIdentifier, CancellationToken ct)
+    {
+        var target = retraction.TargetEventId;
         var location = ApiJson.Location("api", "negotiations", id);
-        var outcome = await store.AppendAsync(id, null, [retraction], ApiKeys.PostedBy(http), http.TraceIdentifier, ct);
+        var outcome = await store.AppendAsync(id, null, [retraction], ApiKeys.PostedBy(user), traceIdentifier, ct);
         return outcome switch
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
@@ -51,12 +61,32 @@ public static class RetractEventEndpoint
             AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "already_retracted") =>
                 Problems.Conflict("already_retracted", $"Event {target} is already retracted."),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
-            AppendOutcome.Appended a => ApiJson.Created(location, new
-            {
-                id, version = a.Version, retractionEventId = a.Events[0].EventId, duplicate = a.Events[0].Duplicate,
-                retractedEventId = target, stage = a.Stage, previousStage = a.PreviousStage, stageChanged = a.StageChanged,
-            }),
+            AppendOutcome.Appended a => ApiJson.Created(location, new RetractResponse(id, a.Version, a.Events[0].EventId, a.Events[0].Duplicate, target,
+                a.Stage, a.PreviousStage, a.StageChanged)),
             _ => throw new InvalidOperationException(),
         };
     }
 }
+
+/// <summary>
+/// The body of a retraction: <c>{ "reason", "occurredOn"?, "actor"?, "eventId"? }</c> — the retraction's own eventId (for
+/// an idempotent retry), its date (default today) and actor (default <c>EDITOR</c>). Unknown fields are errors.
+/// </summary>
+public sealed record RetractRequest(JsonObject Body) : IJsonRequest<RetractRequest>
+{
+    static readonly string[] Fields = ["reason", "occurredOn", "eventId", "actor"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out RetractRequest? request)
+    {
+        // Strict like every other write: an unknown field is an error, not silently ignored.
+        foreach (var p in body.EnumerateObject())
+            if (!Fields.Contains(p.Name))
+                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
+        request = errors.Count > 0 ? null : new RetractRequest(JsonNode.Parse(body.GetRawText())!.AsObject());
+        return null;
+    }
+}
+
+/// <summary>201 answer of a retraction: the stream version after it, the retraction's eventId (and whether it was a duplicate), the retracted event, the stage before and after.</summary>
+public sealed record RetractResponse(string Id, int Version, Guid RetractionEventId, bool Duplicate, Guid RetractedEventId, Stage Stage, Stage PreviousStage, bool StageChanged);

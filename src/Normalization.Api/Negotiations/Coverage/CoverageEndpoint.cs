@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Security;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
@@ -10,46 +13,63 @@ using Wolverine.Http;
 namespace Normalization.Api.Negotiations.Coverage;
 
 /// <summary>
-/// PUT /api/negotiations/{id}/coverage — <c>{ "coveredUntil", "occurredOn"?, "actor"?, "eventId"? }</c>: appends a
-/// <c>RecordReviewed</c> (the record is complete through coveredUntil). It is an event in the stream, so how far the
-/// record reached is itself time-travelable ("as known at"); it has no stage, ledger or momentum effect.
+/// PUT /api/negotiations/{id}/coverage — <see cref="CoverageRequest"/>: appends a <c>RecordReviewed</c> (the record is
+/// complete through coveredUntil). It is an event in the stream, so how far the record reached is itself time-travelable
+/// ("as known at"); it has no stage, ledger or momentum effect.
 /// </summary>
 public static class CoverageEndpoint
 {
-    static readonly string[] Fields = ["coveredUntil", "occurredOn", "eventId", "actor"];
-
+    /// <summary>
+    /// Appends the review: 404 <c>negotiation_not_found</c>, 422 when it is invalid for this negotiation, else 200
+    /// <see cref="CoverageResponse"/> (a repeated eventId is a duplicate, stored once).
+    /// </summary>
+    [Tags("Negotiations"), EndpointSummary("Declare coverage")]
+    [EndpointDescription("Declares the last day the record is complete through: appends a RecordReviewed. Later dates are answered as extrapolated (docs/stage-model.md, \"How far the record reaches\").")]
+    [ProducesResponseType<CoverageResponse>(StatusCodes.Status200OK)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePut("/api/negotiations/{id}/coverage")]
-    public static async Task<IResult> Put(string id, HttpContext http, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Put(CoverageRequest request, string id, NegotiationStore store, ClaimsPrincipal user, string traceIdentifier, CancellationToken ct)
     {
-        var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
-        if (problem is not null) return problem;
-        using var _ = doc;
-        var b = doc!.RootElement;
-        var errors = new List<FieldError>();
-        foreach (var p in b.EnumerateObject())
-            if (!Fields.Contains(p.Name))
-                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
-        if (errors.Count > 0) return Problems.Validation(errors);
-        // Built as the flat event it is stored as and read by EventReader, like a retraction: the same input rules.
-        var flat = JsonNode.Parse(b.GetRawText())!.AsObject();
-        flat["type"] = nameof(RecordReviewed);
-        flat["confidence"] = nameof(Confidence.Confirmed);
-        if (flat["occurredOn"] is null) flat["occurredOn"] = DomainDate.FromDate(store.Today).ToString();
-        if (flat["actor"] is null) flat["actor"] = "EDITOR";
-        using var flatDoc = JsonDocument.Parse(flat.ToJsonString());
-        var review = EventReader.Read(flatDoc.RootElement, "", errors) as RecordReviewed;
-        if (errors.Count > 0 || review is null) return Problems.Validation(errors);
-        if (review.EventId == Guid.Empty) review = review with { EventId = Guid.NewGuid() };
-        var outcome = await store.AppendAsync(id, null, [review], ApiKeys.PostedBy(http), http.TraceIdentifier, ct);
+        var review = request.Review;
+        var outcome = await store.AppendAsync(id, null, [review], ApiKeys.PostedBy(user), traceIdentifier, ct);
         return outcome switch
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
-            AppendOutcome.Appended a => ApiJson.Ok(new
-            {
-                id, version = a.Version, coveredUntil = review.CoveredUntil.End, eventId = a.Events[0].EventId, duplicate = a.Events[0].Duplicate,
-            }),
+            AppendOutcome.Appended a => ApiJson.Ok(new CoverageResponse(id, a.Version, review.CoveredUntil.End, a.Events[0].EventId, a.Events[0].Duplicate)),
             _ => throw new InvalidOperationException(),
         };
     }
 }
+
+/// <summary>
+/// The body of a coverage declaration: <c>{ "coveredUntil", "occurredOn"?, "actor"?, "eventId"? }</c>, read as the flat
+/// <c>RecordReviewed</c> it is stored as by <see cref="EventReader"/> (like a retraction: the same input rules); its date
+/// defaults to today, its actor to <c>EDITOR</c>, its eventId to a new one. Unknown fields are errors.
+/// </summary>
+public sealed record CoverageRequest(RecordReviewed Review) : IJsonRequest<CoverageRequest>
+{
+    static readonly string[] Fields = ["coveredUntil", "occurredOn", "eventId", "actor"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out CoverageRequest? request)
+    {
+        request = null;
+        foreach (var p in body.EnumerateObject())
+            if (!Fields.Contains(p.Name))
+                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
+        if (errors.Count > 0) return null;
+        var flat = JsonNode.Parse(body.GetRawText())!.AsObject();
+        flat["type"] = nameof(RecordReviewed);
+        flat["confidence"] = nameof(Confidence.Confirmed);
+        if (flat["occurredOn"] is null) flat["occurredOn"] = DomainDate.FromDate(today).ToString();
+        if (flat["actor"] is null) flat["actor"] = "EDITOR";
+        using var flatDoc = JsonDocument.Parse(flat.ToJsonString());
+        if (EventReader.Read(flatDoc.RootElement, "", errors) is not RecordReviewed review || errors.Count > 0) return null;
+        request = new(review.EventId == Guid.Empty ? review with { EventId = Guid.NewGuid() } : review);
+        return null;
+    }
+}
+
+/// <summary>Answer of a coverage declaration: the stream version after it, the day covered until, the review's eventId and whether it was a duplicate.</summary>
+public sealed record CoverageResponse(string Id, int Version, DateOnly CoveredUntil, Guid EventId, bool Duplicate);

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Mvc;
+using System.Security.Claims;
 using System.Text.Json;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Negotiations.GettingState;
 using Normalization.Api.Security;
 using Normalization.Api.Storage;
-using Normalization.Domain.Catalog;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Validation;
 using Wolverine.Http;
@@ -13,26 +15,33 @@ namespace Normalization.Api.Negotiations.Creating;
 /// <summary>POST /api/negotiations — open a negotiation: its parties, mediators and baseline.</summary>
 public static class CreateNegotiationEndpoint
 {
+    /// <summary>Starts the stream; 409 <c>negotiation_exists</c> when the id is taken, else 201 with the initial state.</summary>
+    [Tags("Negotiations"), EndpointSummary("Create a negotiation")]
+    [EndpointDescription("Opens a negotiation between exactly two parties, with optional mediators and baseline. 201 with Location and the initial state.")]
+    [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status201Created), ProducesProblem(StatusCodes.Status409Conflict)]
     [WolverinePost("/api/negotiations")]
-    public static async Task<IResult> Post(HttpContext http, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Post(CreateNegotiationRequest request, NegotiationStore store, ClaimsPrincipal user, CancellationToken ct)
     {
-        var (doc, problem) = await JsonBody.ReadAsync(http.Request, ct);
-        if (problem is not null) return problem;
-        using var _ = doc;
-        var (opening, errors) = Read(doc!.RootElement);
-        if (errors.Count > 0) return Problems.Validation(errors);
-        var location = ApiJson.Location("api", "negotiations", opening!.Id);
-        if (!await store.CreateAsync(opening!, ApiKeys.PostedBy(http), ct))
-            return Problems.Conflict("negotiation_exists", $"A negotiation '{opening!.Id}' already exists.");
-        var state = (await store.StateAsOfAsync(opening!.Id, store.Today, ct: ct))!;
-        return ApiJson.Created(location, StateEndpoints.Body(state, 1));
+        var opening = request.Opening;
+        var location = ApiJson.Location("api", "negotiations", opening.Id);
+        if (!await store.CreateAsync(opening, ApiKeys.PostedBy(user), ct))
+            return Problems.Conflict("negotiation_exists", $"A negotiation '{opening.Id}' already exists.");
+        var state = (await store.StateAsOfAsync(opening.Id, store.Today, ct: ct))!;
+        return ApiJson.Created(location, NegotiationStateResponse.Of(state, 1));
     }
+}
 
-    /// <summary>The body by <see cref="NegotiationValidator.Read"/>: the same rules as an import's opening line.</summary>
-    public static (NegotiationOpened?, List<FieldError>) Read(JsonElement body)
+/// <summary>
+/// The body of POST /api/negotiations: the <see cref="NegotiationOpened"/> fields (id, title, parties, mediators, baseline),
+/// read by <see cref="NegotiationValidator.Read"/> — the same rules as an import's opening line.
+/// </summary>
+public sealed record CreateNegotiationRequest(NegotiationOpened Opening) : IJsonRequest<CreateNegotiationRequest>
+{
+    /// <inheritdoc/>
+    public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out CreateNegotiationRequest? request)
     {
-        var errors = new List<FieldError>();
         var opening = NegotiationValidator.Read(body, errors);
-        return (opening, errors);
+        request = opening is null ? null : new CreateNegotiationRequest(opening);
+        return null;
     }
 }

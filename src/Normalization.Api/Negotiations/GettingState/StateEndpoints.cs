@@ -1,9 +1,14 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Negotiations.Coverage;
+using Normalization.Api.Readers;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Stages;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Negotiations.GettingState;
@@ -11,47 +16,41 @@ namespace Normalization.Api.Negotiations.GettingState;
 /// <summary>GET /api/negotiations/{id} (today) and GET /api/negotiations/{id}/state?asOf=&amp;knownAt=&amp;minConfidence= (time travel).</summary>
 public static class StateEndpoints
 {
-    public static object Body(NegotiationState s, int version, DateTimeOffset? knownAt = null, Confidence? minConfidence = null) => new
-    {
-        id = s.NegotiationId, s.Title, s.Parties, s.Mediators, s.AsOf, knownAt, minConfidence = minConfidence ?? FoldOptions.Default.MinConfidence,
-        s.Stage, s.StageSince, s.Why, s.Representation, s.Ledger, s.Momentum, s.StageHistory, s.EventCount, s.LastEventOn, s.CoveredUntil, s.Extrapolated, version,
-    };
-
+    /// <summary>The state today (or on the pending date of a window that has not yet closed), from the head.</summary>
+    [Tags("Negotiations"), EndpointSummary("Current state")]
+    [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version.")]
+    [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}")]
-    public static async Task<IResult> Current(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Current(TodayQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
-        if (Query.Only(request.Query, "tz") is { } unknown) return unknown;
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
         var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
-        return ApiJson.Ok(Body(view.Head.StateAt(day), view.Version));
+        return ApiJson.Ok(NegotiationStateResponse.Of(view.Head.StateAt(day), view.Version));
     }
 
+    /// <summary>The state as of a date, as known at an instant; 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
+    [Tags("Negotiations"), EndpointSummary("Time travel")]
+    [EndpointDescription("The state as of a date, optionally as the record stood at an instant (knownAt: events recorded later, such as retractions, are ignored) and with a confidence threshold.")]
+    [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/state")]
-    public static async Task<IResult> AsOf(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> AsOf(StateQuery query, string id, StreamVersion version, NegotiationStore store, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Query.Only(q, "asOf", "knownAt", "minConfidence", "tz") is { } unknown) return unknown;
-        if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1!;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2!;
-        if (!Query.TryEnum<Confidence>(q["minConfidence"], "minConfidence", out var min, out var p3)) return p3!;
-        var version = await store.VersionAsync(id, ct);
-        if (version is null) return Problems.NegotiationNotFound(id);
-        var options = min is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = min.Value };
-        var state = await CoveredState.StateAsOfAsync(store, id, asOf ?? store.Today, knownAt, options, ct);
-        if (state is null) return Problems.NotKnownThen(knownAt);
-        return ApiJson.Ok(Body(state, version.Value, knownAt, min));
+        var options = query.MinConfidence is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = query.MinConfidence.Value };
+        var state = await CoveredState.StateAsOfAsync(store, id, query.AsOf ?? store.Today, query.KnownAt, options, ct);
+        if (state is null) return Problems.NotKnownThen(query.KnownAt);
+        return ApiJson.Ok(NegotiationStateResponse.Of(state, version.Value, query.KnownAt, query.MinConfidence));
     }
 
+    /// <summary>The stage transitions in [from, to]; with from, the stage in force on from opens the range.</summary>
+    [Tags("Negotiations"), EndpointSummary("Stage history")]
+    [EndpointDescription("The stage transitions in [from, to] with the rule and the event ids behind each; with from, the stage in force on from comes first.")]
+    [ProducesResponseType<StageHistoryResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/stages")]
-    public static async Task<IResult> Stages(string id, HttpRequest request, NegotiationStore store, CancellationToken ct)
+    public static async Task<IResult> Stages(StagesQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Query.Only(q, "from", "to", "knownAt", "tz") is { } unknown) return unknown;
-        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1!;
-        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2!;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3!;
-        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
+        var (from, to, knownAt) = query;
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
         var until = to ?? (view.Head.PendingDate is { } p && p > store.Today ? p : store.Today);
@@ -64,6 +63,56 @@ public static class StateEndpoints
         var opening = from is null ? null : history.LastOrDefault(t => t.On is null || t.On <= from);
         var inRange = history.Where(t => t.On is not null && (from is null || t.On > from) && t.On <= until).ToList();
         var transitions = (from is null ? history.Where(t => t.On is null || t.On <= until) : new[] { opening! }.Concat(inRange)).ToList();
-        return ApiJson.Ok(new { id, from, to = until, knownAt, stage = state.Stage, stageSince = state.StageSince, state.CoveredUntil, state.Extrapolated, transitions });
+        return ApiJson.Ok(new StageHistoryResponse(id, from, until, knownAt, state.Stage, state.StageSince, state.CoveredUntil, state.Extrapolated, transitions));
     }
 }
+
+/// <summary>Query of GET …/state: <c>asOf</c> (a domain date, end of a period; default today), <c>knownAt</c> (an instant), <c>minConfidence</c>.</summary>
+public sealed record StateQuery(
+    [Description("Date to answer for: YYYY-MM-DD, or YYYY-MM / YYYY meaning the end of that period. Default today.")] DateOnly? AsOf,
+    [Description("ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): read the record as it was then.")] DateTimeOffset? KnownAt,
+    [Description("Leave out events below this confidence. Default Reported.")] Confidence? MinConfidence) : IQueryRequest<StateQuery>
+{
+    /// <inheritdoc/>
+    public static string[] Parameters => ["asOf", "knownAt", "minConfidence", TimeZones.Parameter];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out StateQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1;
+        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
+        if (!Query.TryEnum<Confidence>(q["minConfidence"], "minConfidence", out var min, out var p3)) return p3;
+        query = new(asOf, knownAt, min);
+        return null;
+    }
+}
+
+/// <summary>Query of GET …/stages: <c>from</c>, <c>to</c> (domain dates; from not after to), <c>knownAt</c>.</summary>
+public sealed record StagesQuery(
+    [Description("First date (YYYY-MM-DD, YYYY-MM, YYYY).")] DateOnly? From,
+    [Description("Last date. Default today.")] DateOnly? To,
+    [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<StagesQuery>
+{
+    /// <inheritdoc/>
+    public static string[] Parameters => ["from", "to", "knownAt", TimeZones.Parameter];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out StagesQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1;
+        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2;
+        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3;
+        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
+        query = new(from, to, knownAt);
+        return null;
+    }
+}
+
+/// <summary>Answer of GET …/stages: the range (<see cref="To"/> defaults to today), the stage at its end and the transitions in it.</summary>
+/// <see cref="CoveredUntil"/>: the last day the record is declared complete through; <see cref="Extrapolated"/>: <see cref="To"/> is after it.
+public sealed record StageHistoryResponse(string Id, DateOnly? From, DateOnly To, DateTimeOffset? KnownAt, Stage Stage, DateOnly? StageSince,
+    DateOnly? CoveredUntil, bool Extrapolated, IReadOnlyList<StageTransition> Transitions);

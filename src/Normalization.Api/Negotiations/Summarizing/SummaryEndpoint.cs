@@ -1,7 +1,12 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
+using Normalization.Domain.Stages;
 using Normalization.Domain.Summaries;
+using Wolverine.Attributes;
 using Wolverine.Http;
 
 namespace Normalization.Api.Negotiations.Summarizing;
@@ -13,18 +18,19 @@ namespace Normalization.Api.Negotiations.Summarizing;
 /// </summary>
 public static class SummaryEndpoint
 {
+    /// <summary>200 <see cref="SummaryResponse"/>; 400 when the bucket would give too many periods; 404 <c>negotiation_not_found</c> / <c>not_known_then</c>.</summary>
+    [Tags("Negotiations"), EndpointSummary("Record summary")]
+    [EndpointDescription("The whole record at a glance, whatever its length: the stage history, and per day, week or month the events dated in it (cooperative, conflictual, retracted) and the momentum on its last day — the fold sampled per period. The page draws its chart from it. 400 bucket out_of_range when there would be more periods than allowed; 404 negotiation_not_found, or not_known_then before the negotiation was recorded.")]
+    [ProducesResponseType<SummaryResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}/summary")]
-    public static async Task<IResult> Get(string id, HttpRequest request, NegotiationStore store, IMemoryCache cache, CancellationToken ct)
+    [Middleware(typeof(KnownNegotiation))]
+    public static async Task<IResult> Get(SummaryQuery query, string id, StreamVersion version, NegotiationStore store, IMemoryCache cache, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Query.Only(q, "bucket", "knownAt") is { } unknown) return unknown;
-        if (!Query.TryEnum<SummaryBucket>(q["bucket"], "bucket", out var bucket, out var p1)) return p1!;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2!;
-        if (await store.VersionAsync(id, ct) is not { } version) return Problems.NegotiationNotFound(id);
+        var (bucket, knownAt) = (query.Bucket, query.KnownAt);
         // A summary depends only on the stream (its version), the view asked for, and today (the end of the last period):
         // a record that has not changed since is answered from memory, so reopening a long record costs nothing.
-        var key = (Summary: id, version, knownAt, bucket, store.Today);
-        if (cache.TryGetValue(key, out object? known)) return ApiJson.Ok(known!);
+        var key = (Summary: id, version.Value, knownAt, bucket, store.Today);
+        if (cache.TryGetValue(key, out SummaryResponse? known)) return ApiJson.Ok(known!);
         var history = await store.LoadHistoryAsync(id, knownAt, ct);
         if (history is null) return Problems.NotKnownThen(knownAt);
 
@@ -36,12 +42,37 @@ public static class SummaryEndpoint
             return Problems.Field("bucket", "out_of_range", $"{b} periods from {first:yyyy-MM-dd} to {through:yyyy-MM-dd} would be {n}; at most {RecordSummaries.MaxPeriods}: ask for a longer bucket (or none).");
 
         var s = RecordSummaries.Build(history.Opening, events, through, bucket);
-        var body = new
-        {
-            id, knownAt, bucket = s.Bucket, firstEventOn = s.FirstEventOn, lastEventOn = s.LastEventOn, through = s.Through, events = s.Events,
-            momentumDays = s.MomentumDays, stageHistory = s.StageHistory, periods = s.Periods,
-        };
-        cache.Set(key, (object)body, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10), Size = 1 + s.Periods.Count / 100 });
+        var body = new SummaryResponse(id, knownAt, s.Bucket, s.FirstEventOn, s.LastEventOn, s.Through, s.Events, s.MomentumDays, s.StageHistory, s.Periods);
+        cache.Set(key, body, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10), Size = 1 + s.Periods.Count / 100 });
         return ApiJson.Ok(body);
     }
 }
+
+/// <summary>Query of GET …/summary: <c>bucket</c> (Day, Week, Month; default by the span), <c>knownAt</c> (an instant).</summary>
+public sealed record SummaryQuery(
+    [Description("Day, Week (from Monday) or Month. Default by the span: days up to ~13 months, weeks up to 10 years, else months. At most 10000 periods.")] SummaryBucket? Bucket,
+    [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<SummaryQuery>
+{
+    /// <inheritdoc/>
+    public static string[] Parameters => ["bucket", "knownAt"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out SummaryQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!Query.TryEnum<SummaryBucket>(q["bucket"], "bucket", out var bucket, out var p1)) return p1;
+        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
+        query = new(bucket, knownAt);
+        return null;
+    }
+}
+
+/// <summary>
+/// The whole record at a glance: the period size used (<c>Bucket</c>), the first and last event's days (null: no events),
+/// the last day summarised (<c>Through</c>: today, or the last event's day when later), the catalog events recorded, the
+/// momentum window in days, the stage history and the periods (events dated in each, cooperative / conflictual /
+/// retracted counts, the momentum on its last day).
+/// </summary>
+public sealed record SummaryResponse(string Id, DateTimeOffset? KnownAt, SummaryBucket Bucket, DateOnly? FirstEventOn, DateOnly? LastEventOn, DateOnly Through,
+    int Events, int MomentumDays, IReadOnlyList<StageTransition> StageHistory, IReadOnlyList<SummaryPeriod> Periods);

@@ -12,20 +12,30 @@ namespace Internal.Generated.WolverineHandlers
     public sealed class GET_api_event_types : Wolverine.Http.HttpHandler
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_event_types(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions) : base(wolverineHttpOptions)
+        public GET_api_event_types(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
+            _timeProvider = timeProvider;
         }
 
-        public override System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
+        public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Catalog.EventTypesEndpoint").SetTag("http.route", "/api/event-types").SetTag("http.request.method", "GET");
+            // Reading the query string strictly
+            var (noQuery, noQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Http.Requests.NoQuery>(httpContext.Request, _timeProvider);
+            if (noQueryProblem != null)
+            {
+                await noQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = Normalization.Api.Catalog.EventTypesEndpoint.Get(httpContext.Request);
+            var result = Normalization.Api.Catalog.EventTypesEndpoint.Get(noQuery);
 
-            return result.ExecuteAsync(httpContext);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

@@ -14,11 +14,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_negotiations_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public GET_api_negotiations_id(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -31,9 +33,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Reading the query string strictly
+            var (todayQuery, todayQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Http.Requests.TodayQuery>(httpContext.Request, _timeProvider);
+            if (todayQueryProblem != null)
+            {
+                await todayQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Negotiations.GettingState.StateEndpoints.Current(id, httpContext.Request, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Negotiations.GettingState.StateEndpoints.Current(todayQuery, id, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -16,17 +16,27 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Importing.Exporter _exporter;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_negotiations_id_export(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Importing.Exporter exporter, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public GET_api_negotiations_id_export(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Importing.Exporter exporter, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _exporter = exporter;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Importing.ExportEndpoint").SetTag("http.route", "/api/negotiations/{id}/export").SetTag("http.request.method", "GET");
+            // Reading the query string strictly
+            var (exportQuery, exportQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Importing.ExportQuery>(httpContext.Request, _timeProvider);
+            if (exportQueryProblem != null)
+            {
+                await exportQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             var id = (string?)httpContext.GetRouteValue("id");
             if(id == null)
             {
@@ -34,9 +44,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            (var streamVersion, var result1) = await Normalization.Api.Http.Requests.KnownNegotiation.LoadAsync(id, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Importing.ExportEndpoint.Get(id, httpContext.Request, _negotiationStore, _exporter, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Importing.ExportEndpoint.Get(exportQuery, id, _negotiationStore, _exporter, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -14,11 +14,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_negotiations_id_stages(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public GET_api_negotiations_id_stages(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -31,9 +33,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Reading the query string strictly
+            var (stagesQuery, stagesQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Negotiations.GettingState.StagesQuery>(httpContext.Request, _timeProvider);
+            if (stagesQueryProblem != null)
+            {
+                await stagesQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Negotiations.GettingState.StateEndpoints.Stages(id, httpContext.Request, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Negotiations.GettingState.StateEndpoints.Stages(stagesQuery, id, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

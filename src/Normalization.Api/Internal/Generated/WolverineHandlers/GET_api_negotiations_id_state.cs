@@ -14,16 +14,26 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_negotiations_id_state(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public GET_api_negotiations_id_state(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Negotiations.GettingState.StateEndpoints").SetTag("http.route", "/api/negotiations/{id}/state").SetTag("http.request.method", "GET");
+            // Reading the query string strictly
+            var (stateQuery, stateQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Negotiations.GettingState.StateQuery>(httpContext.Request, _timeProvider);
+            if (stateQueryProblem != null)
+            {
+                await stateQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             var id = (string?)httpContext.GetRouteValue("id");
             if(id == null)
             {
@@ -31,9 +41,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            (var streamVersion, var result1) = await Normalization.Api.Http.Requests.KnownNegotiation.LoadAsync(id, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Negotiations.GettingState.StateEndpoints.AsOf(id, httpContext.Request, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Negotiations.GettingState.StateEndpoints.AsOf(stateQuery, id, streamVersion, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -16,17 +16,27 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Microsoft.Extensions.Caching.Memory.IMemoryCache _memoryCache;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_negotiations_id_summary(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Caching.Memory.IMemoryCache memoryCache, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public GET_api_negotiations_id_summary(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Caching.Memory.IMemoryCache memoryCache, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _memoryCache = memoryCache;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Negotiations.Summarizing.SummaryEndpoint").SetTag("http.route", "/api/negotiations/{id}/summary").SetTag("http.request.method", "GET");
+            // Reading the query string strictly
+            var (summaryQuery, summaryQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Negotiations.Summarizing.SummaryQuery>(httpContext.Request, _timeProvider);
+            if (summaryQueryProblem != null)
+            {
+                await summaryQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             var id = (string?)httpContext.GetRouteValue("id");
             if(id == null)
             {
@@ -34,9 +44,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            (var streamVersion, var result1) = await Normalization.Api.Http.Requests.KnownNegotiation.LoadAsync(id, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Negotiations.Summarizing.SummaryEndpoint.Get(id, httpContext.Request, _negotiationStore, _memoryCache, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Negotiations.Summarizing.SummaryEndpoint.Get(summaryQuery, id, streamVersion, _negotiationStore, _memoryCache, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -16,13 +16,15 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
         private readonly Wolverine.Marten.Publishing.OutboxedSessionFactory _outboxedSessionFactory;
         private readonly Wolverine.Runtime.IWolverineRuntime _wolverineRuntime;
 
-        public GET_api_parties_code(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
+        public GET_api_parties_code(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider, Wolverine.Marten.Publishing.OutboxedSessionFactory outboxedSessionFactory, Wolverine.Runtime.IWolverineRuntime wolverineRuntime) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
             _outboxedSessionFactory = outboxedSessionFactory;
             _wolverineRuntime = wolverineRuntime;
         }
@@ -40,9 +42,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Reading the query string strictly
+            var (todayQuery, todayQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Http.Requests.TodayQuery>(httpContext.Request, _timeProvider);
+            if (todayQueryProblem != null)
+            {
+                await todayQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Parties.PartyProfileEndpoint.Get(code, httpContext.Request, ((Marten.IQuerySession)documentSession), _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Parties.PartyProfileEndpoint.Get(todayQuery, code, ((Marten.IQuerySession)documentSession), _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

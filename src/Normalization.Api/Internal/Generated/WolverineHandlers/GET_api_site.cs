@@ -14,21 +14,31 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Microsoft.Extensions.Configuration.IConfiguration _configuration;
+        private readonly System.TimeProvider _timeProvider;
 
-        public GET_api_site(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Configuration.IConfiguration configuration) : base(wolverineHttpOptions)
+        public GET_api_site(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Microsoft.Extensions.Configuration.IConfiguration configuration, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _configuration = configuration;
+            _timeProvider = timeProvider;
         }
 
-        public override System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
+        public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Readers.SiteEndpoint").SetTag("http.route", "/api/site").SetTag("http.request.method", "GET");
+            // Reading the query string strictly
+            var (noQuery, noQueryProblem) = Normalization.Api.Http.Requests.RequestReader.Query<Normalization.Api.Http.Requests.NoQuery>(httpContext.Request, _timeProvider);
+            if (noQueryProblem != null)
+            {
+                await noQueryProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = Normalization.Api.Readers.SiteEndpoint.Get(httpContext.Request, _configuration);
+            var result = Normalization.Api.Readers.SiteEndpoint.Get(noQuery, _configuration);
 
-            return result.ExecuteAsync(httpContext);
+            await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 

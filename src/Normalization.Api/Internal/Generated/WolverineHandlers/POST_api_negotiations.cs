@@ -14,19 +14,29 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_negotiations(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public POST_api_negotiations(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint").SetTag("http.route", "/api/negotiations").SetTag("http.request.method", "POST");
+            // Reading the request body strictly (JsonBody, then the record's Read)
+            var (createNegotiationRequest, createNegotiationRequestProblem) = await Normalization.Api.Http.Requests.RequestReader.BodyAsync<Normalization.Api.Negotiations.Creating.CreateNegotiationRequest>(httpContext, _timeProvider).ConfigureAwait(false);
+            if (createNegotiationRequestProblem != null)
+            {
+                await createNegotiationRequestProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint.Post(httpContext, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Negotiations.Creating.CreateNegotiationEndpoint.Post(createNegotiationRequest, _negotiationStore, httpContext.User, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -14,11 +14,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public POST_api_negotiations_id_events_eventId_retract(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public POST_api_negotiations_id_events_eventId_retract(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -31,6 +33,14 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Reading the request body strictly (JsonBody, then the record's Read)
+            var (retractRequest, retractRequestProblem) = await Normalization.Api.Http.Requests.RequestReader.BodyAsync<Normalization.Api.Events.Retracting.RetractRequest>(httpContext, _timeProvider).ConfigureAwait(false);
+            if (retractRequestProblem != null)
+            {
+                await retractRequestProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             var eventId = (string?)httpContext.GetRouteValue("eventId");
             if(eventId == null)
             {
@@ -38,9 +48,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            (var eventRetracted, var result1) = Normalization.Api.Events.Retracting.RetractEventEndpoint.Load(retractRequest, eventId, _negotiationStore);
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Events.Retracting.RetractEventEndpoint.Post(id, eventId, httpContext, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Events.Retracting.RetractEventEndpoint.Post(retractRequest, id, eventRetracted, _negotiationStore, httpContext.User, httpContext.TraceIdentifier, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -35,6 +35,14 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.WhatIf.ScenarioEndpoints").SetTag("http.route", "/api/negotiations/{id}/scenarios").SetTag("http.request.method", "POST");
+            // Reading the request body strictly (JsonBody, then the record's Read)
+            var (saveScenarioRequest, saveScenarioRequestProblem) = await Normalization.Api.Http.Requests.RequestReader.BodyAsync<Normalization.Api.WhatIf.SaveScenarioRequest>(httpContext, _timeProvider).ConfigureAwait(false);
+            if (saveScenarioRequestProblem != null)
+            {
+                await saveScenarioRequestProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             var id = (string?)httpContext.GetRouteValue("id");
             if(id == null)
             {
@@ -42,9 +50,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            (var streamVersion, var result1) = await Normalization.Api.Http.Requests.KnownNegotiation.LoadAsync(id, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            // Evaluate whether or not the execution should be stopped based on the IResult value
+            if (result1 != null && !(result1 is Wolverine.Http.WolverineContinue))
+            {
+                await result1.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.WhatIf.ScenarioEndpoints.Save(id, httpContext, _negotiationStore, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.WhatIf.ScenarioEndpoints.Save(saveScenarioRequest, id, _negotiationStore, documentSession, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

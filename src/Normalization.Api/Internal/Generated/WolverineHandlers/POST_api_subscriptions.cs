@@ -35,14 +35,19 @@ namespace Internal.Generated.WolverineHandlers
             // Building the Marten session
             await using var documentSession = _outboxedSessionFactory.OpenSession(messageContext);
             Wolverine.Http.HttpHandler.RequestActivity(httpContext)?.SetTag("handler.type", "Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints").SetTag("http.route", "/api/subscriptions").SetTag("http.request.method", "POST");
-            // Reading the request body via JSON deserialization
-            var (request, jsonContinue) = await ReadJsonAsync<Normalization.Api.Alerts.Subscribing.CreateSubscription>(httpContext);
-            if (jsonContinue == Wolverine.HandlerContinuation.Stop) return;
+            // Reading the request body strictly (JsonBody, then the record's Read)
+            var (createSubscription, createSubscriptionProblem) = await Normalization.Api.Http.Requests.RequestReader.BodyAsync<Normalization.Api.Alerts.Subscribing.CreateSubscription>(httpContext, _timeProvider).ConfigureAwait(false);
+            if (createSubscriptionProblem != null)
+            {
+                await createSubscriptionProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             var id = httpContext.Request.Query["id"];
             var subscription = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.LoadAsync(id, ((Marten.IQuerySession)documentSession), httpContext.RequestAborted).ConfigureAwait(false);
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.Create(request, httpContext, documentSession, _webhookTargets, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Alerts.Subscribing.SubscriptionEndpoints.Create(createSubscription, httpContext.User, documentSession, _webhookTargets, _timeProvider, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -14,11 +14,13 @@ namespace Internal.Generated.WolverineHandlers
     {
         private readonly Wolverine.Http.WolverineHttpOptions _wolverineHttpOptions;
         private readonly Normalization.Api.Storage.NegotiationStore _negotiationStore;
+        private readonly System.TimeProvider _timeProvider;
 
-        public PUT_api_negotiations_id_coverage(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore) : base(wolverineHttpOptions)
+        public PUT_api_negotiations_id_coverage(Wolverine.Http.WolverineHttpOptions wolverineHttpOptions, Normalization.Api.Storage.NegotiationStore negotiationStore, System.TimeProvider timeProvider) : base(wolverineHttpOptions)
         {
             _wolverineHttpOptions = wolverineHttpOptions;
             _negotiationStore = negotiationStore;
+            _timeProvider = timeProvider;
         }
 
         public override async System.Threading.Tasks.Task Handle(Microsoft.AspNetCore.Http.HttpContext httpContext)
@@ -31,9 +33,17 @@ namespace Internal.Generated.WolverineHandlers
                 return;
             }
 
+            // Reading the request body strictly (JsonBody, then the record's Read)
+            var (coverageRequest, coverageRequestProblem) = await Normalization.Api.Http.Requests.RequestReader.BodyAsync<Normalization.Api.Negotiations.Coverage.CoverageRequest>(httpContext, _timeProvider).ConfigureAwait(false);
+            if (coverageRequestProblem != null)
+            {
+                await coverageRequestProblem.ExecuteAsync(httpContext).ConfigureAwait(false);
+                return;
+            }
+
             
             // The actual HTTP request handler execution
-            var result = await Normalization.Api.Negotiations.Coverage.CoverageEndpoint.Put(id, httpContext, _negotiationStore, httpContext.RequestAborted).ConfigureAwait(false);
+            var result = await Normalization.Api.Negotiations.Coverage.CoverageEndpoint.Put(coverageRequest, id, _negotiationStore, httpContext.User, httpContext.TraceIdentifier, httpContext.RequestAborted).ConfigureAwait(false);
 
             await result.ExecuteAsync(httpContext).ConfigureAwait(false);
         }

@@ -1,0 +1,74 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Stages;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Api.Events.Posting;
+
+/// <summary>
+/// The body of POST /api/negotiations/{id}/events. <see cref="ExpectedVersion"/>: the stream version the client last saw
+/// (optimistic concurrency; absent or null: none). <see cref="Events"/>: 1 to <see cref="PostEventsEndpoint.MaxEventsPerBatch"/>
+/// flat events, each read by <see cref="EventReader"/> against the catalog.
+/// </summary>
+public sealed record PostEventsRequest(int? ExpectedVersion, IReadOnlyList<NegotiationEvent> Events) : IJsonRequest<PostEventsRequest>
+{
+    /// <inheritdoc/>
+    public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out PostEventsRequest? request)
+    {
+        request = null;
+        int? expected = null;
+        foreach (var p in body.EnumerateObject())
+            if (p.Name is not ("expectedVersion" or "events"))
+                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", "Unknown field. Allowed: expectedVersion, events."));
+        if (body.TryGetProperty("expectedVersion", out var ev) && ev.ValueKind != JsonValueKind.Null)
+        {
+            if (ev.ValueKind == JsonValueKind.Number && ev.TryGetInt32(out var v) && v >= 1) expected = v;
+            // A number written as an integer (no fraction, no exponent) but outside int's range is out of range; 1.0 or 1e0 is not an integer.
+            else if (ev.ValueKind == JsonValueKind.Number && ev.GetRawText().All(c => c is >= '0' and <= '9' or '-'))
+                errors.Add(new("expectedVersion", "out_of_range", "expectedVersion must be from 1 to 2,147,483,647 (the stream version you last saw)."));
+            else errors.Add(new("expectedVersion", "wrong_type", "expectedVersion must be a positive integer (the stream version you last saw)."));
+        }
+        if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new("events", "required", "events must be an array of events."));
+            return null;
+        }
+        if (list.GetArrayLength() == 0)
+        {
+            errors.Add(new("events", "required", "events must not be empty."));
+            return null;
+        }
+        if (list.GetArrayLength() > PostEventsEndpoint.MaxEventsPerBatch)
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "too_many_events", "Too many events in one batch.", $"At most {PostEventsEndpoint.MaxEventsPerBatch} events per request.");
+
+        var events = new List<NegotiationEvent>();
+        var i = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var e = EventReader.Read(item, $"events[{i++}]", errors);
+            if (e is not null) events.Add(e);
+        }
+        request = new PostEventsRequest(expected, events);
+        return null;
+    }
+}
+
+/// <summary>
+/// 201 answer of POST /api/negotiations/{id}/events: the stream's <see cref="Version"/> after the append, each posted
+/// eventId with <c>stored</c> or <c>duplicate</c>, the counts, and the stage before and after (docs/api.md).
+/// </summary>
+public sealed record PostEventsResponse(string Id, int Version, IReadOnlyList<PostedEventStatus> Events, int Stored, int Duplicates,
+    Stage Stage, Stage PreviousStage, bool StageChanged)
+{
+    /// <summary>The answer for an appended batch.</summary>
+    public static PostEventsResponse Of(string id, AppendOutcome.Appended a) =>
+        new(id, a.Version, [.. a.Events.Select(e => new PostedEventStatus(e.EventId, e.Duplicate ? "duplicate" : "stored"))],
+            a.Events.Count(e => !e.Duplicate), a.Events.Count(e => e.Duplicate), a.Stage, a.PreviousStage, a.StageChanged);
+}
+
+/// <summary>One posted event in <see cref="PostEventsResponse"/>: its id and <c>stored</c> or <c>duplicate</c>.</summary>
+public sealed record PostedEventStatus(Guid EventId, [property: AllowedValues("stored", "duplicate")] string Status);

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Normalization.Domain.Validation;
+
+namespace Normalization.Api.Http.Requests;
+
+/// <summary>
+/// A request record read from a JSON body by the product's strict rules (docs/reliability.md, "Input rules"). An endpoint
+/// takes it as a parameter; <see cref="RequestBinding"/> makes Wolverine read it before any other step runs:
+/// <see cref="JsonBody"/> first (size, media type, UTF-8, duplicate keys, depth — each its own ProblemDetails), then
+/// <see cref="Read"/>. Why not Wolverine's own JSON binding: it would accept unknown fields, duplicate keys and
+/// <c>1.0</c> for an integer, and answer a malformed body without our <c>code</c>.
+/// </summary>
+public interface IJsonRequest<TSelf> where TSelf : class, IJsonRequest<TSelf>
+{
+    /// <summary>
+    /// Reads <paramref name="body"/> (a JSON object) into the record. Every field error goes to <paramref name="errors"/>
+    /// with its path (400 <c>validation_failed</c>, all at once); a problem that is not about one field (413
+    /// <c>too_many_events</c>) is returned instead. <paramref name="today"/> is the app's <see cref="TimeProvider"/>'s date.
+    /// </summary>
+    static abstract IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out TSelf? request);
+}
+
+/// <summary>
+/// A request record read from the query string by the rules of <see cref="Query"/>: a parameter not in
+/// <see cref="Parameters"/> is 400 <c>unknown_parameter</c> before <see cref="Read"/> runs.
+/// </summary>
+public interface IQueryRequest<TSelf> where TSelf : class, IQueryRequest<TSelf>
+{
+    /// <summary>The query parameters the endpoint declares (exact names).</summary>
+    static abstract string[] Parameters { get; }
+
+    /// <summary>Reads the parameters (the request's headers may refine them: the timeline's Accept); a bad one is the problem returned.</summary>
+    static abstract IResult? Read(HttpRequest request, DateOnly today, out TSelf query);
+}
+
+/// <summary>An endpoint that declares no query parameters: any one given is 400 <c>unknown_parameter</c>.</summary>
+public sealed record NoQuery : IQueryRequest<NoQuery>
+{
+    static readonly NoQuery Instance = new();
+
+    /// <inheritdoc/>
+    public static string[] Parameters => [];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out NoQuery query)
+    {
+        query = Instance;
+        return null;
+    }
+}
+
+/// <summary>
+/// An endpoint whose only query parameter is the reader's time zone, <c>tz</c> (<see cref="Readers.ReaderTimeZoneMiddleware"/>
+/// has read it before the endpoint runs: "today" is the date there); any other parameter is 400 <c>unknown_parameter</c>.
+/// </summary>
+public sealed record TodayQuery : IQueryRequest<TodayQuery>
+{
+    static readonly TodayQuery Instance = new();
+
+    /// <inheritdoc/>
+    public static string[] Parameters => [Readers.TimeZones.Parameter];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out TodayQuery query)
+    {
+        query = Instance;
+        return null;
+    }
+}
+
+/// <summary>The generic half of request reading, called from Wolverine's generated handlers (see <see cref="RequestBinding"/>).</summary>
+public static class RequestReader
+{
+    /// <summary>The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request.</summary>
+    public static async Task<(T? Request, IResult? Problem)> BodyAsync<T>(HttpContext http, TimeProvider clock) where T : class, IJsonRequest<T>
+    {
+        var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
+        if (problem is not null) return (null, problem);
+        using var _ = doc;
+        var errors = new List<FieldError>();
+        problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
+        if (problem is not null) return (null, problem);
+        if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
+        return (request, null);
+    }
+
+    /// <summary>The query string as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request.</summary>
+    public static (T? Query, IResult? Problem) Query<T>(HttpRequest request, TimeProvider clock) where T : class, IQueryRequest<T>
+    {
+        if (Http.Query.Only(request.Query, T.Parameters) is { } unknown) return (null, unknown);
+        var problem = T.Read(request, Today(clock), out var query);
+        return problem is null ? (query, null) : (null, problem);
+    }
+
+    // The reader's date (ReaderClock's local zone is the request's ?tz=), as NegotiationStore.Today.
+    static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+}

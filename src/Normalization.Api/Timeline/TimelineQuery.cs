@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using Normalization.Api.Exporting;
+using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Api.Timeline;
+
+/// <summary>
+/// Query of GET …/timeline: <c>from</c>, <c>to</c> (domain dates), <c>type</c> (a catalog type, case-insensitive),
+/// <c>actor</c> (a party code), <c>page</c>, <c>pageSize</c> (1–500, default 100; for an export 1–100,000, default all).
+/// <see cref="Format"/>: <c>json|csv|ndjson|xlsx</c>, absent: from the Accept header (<c>text/csv</c>, <c>application/x-ndjson</c>);
+/// <see cref="Dialect"/>: the CSV dialect, <c>rfc4180</c> (default) or <c>excel</c>.
+/// </summary>
+public sealed record TimelineQuery(
+    [Description("Events on or after this date.")] DateOnly? From,
+    [Description("Events on or before this date (YYYY-MM / YYYY: end of that period).")] DateOnly? To,
+    [Description("Only this event type (case-insensitive; GET /api/event-types lists them).")] [EventTypeName] string? Type,
+    [Description("Only events by this party code.")] string? Actor,
+    [Description("Page number, from 1.")] int Page,
+    [Description("1–500 (JSON, default 100); 1–100000 for exports (default everything).")] int PageSize,
+    [Description("json (default), csv, ndjson or xlsx (sheets Timeline, Stages and one per event type). Absent: the Accept header decides (text/csv, application/x-ndjson).")] [AllowedValues("json", "csv", "ndjson", "xlsx")] ExportMedia Format,
+    [Description("CSV only: rfc4180 (default) or excel — UTF-8 with BOM, CRLF, and text cells starting with = + - @ tab or CR written with a leading apostrophe (OWASP CSV injection).")] [AllowedValues("rfc4180", "excel")] CsvDialect Dialect)
+    : IQueryRequest<TimelineQuery>
+{
+    /// <summary>The formats of the timeline: JSON (a page), and the exports CSV, NDJSON and XLSX.</summary>
+    static readonly ExportMedia[] Formats = [ExportMedia.Json, ExportMedia.Csv, ExportMedia.Ndjson, ExportMedia.Xlsx];
+
+    /// <inheritdoc/>
+    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect"];
+
+    /// <inheritdoc/>
+    public static IResult? Read(HttpRequest request, DateOnly today, out TimelineQuery query)
+    {
+        var q = request.Query;
+        query = null!;
+        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1;
+        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2;
+        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
+        if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3;
+        if (!ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, out var p7)) return p7;
+        if (!ExportQuery.TryDialect(q["dialect"], out var dialect, out var p8)) return p8;
+        var exporting = format != ExportMedia.Json;
+        if (!Query.TryInt(q["pageSize"], "pageSize", 1, exporting ? 100_000 : 500, exporting ? 100_000 : 100, out var pageSize, out var p4)) return p4;
+        if (!Query.TryText(q["type"], "type", out var typeText, out var p6)) return p6;
+        // Case-insensitive like every enum in a query string (?type=talksheld); the catalog's spelling is used.
+        var type = typeText is null ? null : EventCatalog.Names.FirstOrDefault(n => string.Equals(n, typeText, StringComparison.OrdinalIgnoreCase));
+        if (typeText is not null && type is null)
+            return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
+        if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5;
+        query = new(from, to, type, actor, page, pageSize, format, dialect);
+        return null;
+    }
+}
+
+/// <summary>A page of the timeline: <see cref="Total"/> counts every event that passes the filters.</summary>
+public sealed record TimelinePage(string Id, int Page, int PageSize, int Total, IReadOnlyList<TimelineItem> Items);
+
+/// <summary>
+/// One recorded event in domain order: its envelope, its status (<c>active</c>, <c>retracted</c>, <c>corrected</c>,
+/// <c>superseded</c>) and by which event, its CAMEO code, Goldstein weight and PLOVER category, the stream version and
+/// instant it was recorded at, who posted it, and the flat event itself.
+/// </summary>
+public sealed record TimelineItem(Guid EventId, string Type, DomainDate OccurredOn, DatePrecision Precision, string Actor, string? Target,
+    Confidence Confidence, IReadOnlyList<Source> Sources, string? Note,
+    [property: AllowedValues("active", "retracted", "corrected", "superseded")] string Status, Guid? RetractedBy, Guid? CorrectedBy,
+    double Goldstein, string Cameo, string Plover, int Version, DateTimeOffset RecordedAt, string? PostedBy, NegotiationEvent Event)
+{
+    /// <summary>The item for a stored entry.</summary>
+    public static TimelineItem Of(TimelineEntry i) =>
+        new(i.Event.EventId, i.Event.Type, i.Event.OccurredOn, i.Event.OccurredOn.Precision, i.Event.Actor, i.Event.Target, i.Event.Confidence,
+            i.Event.Sources, i.Event.Note, i.Status.Db(), i.RetractedBy, i.CorrectedBy, EventCatalog.GoldsteinOf(i.Event), EventCatalog.CameoOf(i.Event),
+            EventCatalog.Of(i.Event).Plover, i.Version, i.RecordedAt, i.PostedBy, i.Event);
+}
