@@ -16,7 +16,7 @@ public sealed record Dated(DateOnly On, Guid EventId);
 /// </summary>
 public sealed partial class FoldAccumulator
 {
-    /// <summary>The shape of this accumulator; stored heads and checkpoints of another format are rebuilt at startup.</summary>
+    /// <summary>The shape of this accumulator; checkpoints and board rows folded with another format are rebuilt at startup (ReadModelUpgrade).</summary>
     public const int CurrentFormat = 3;
     public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
