@@ -137,15 +137,25 @@ public static class DomainIndex
     };
 
     /// <summary>The index rows of new events (versions after <paramref name="version"/>): one insert, or COPY for many.</summary>
+    /// <summary>
+    /// Inserts the index rows of <paramref name="events"/> (versions after <paramref name="version"/>). <paramref name="recordedAt"/>
+    /// (one per event) carries Marten's timestamps when rows are rewritten for stored events (a rebuild); otherwise the
+    /// transaction's <c>now()</c>, the same instant Marten stamps on the events appended in it.
+    /// </summary>
     internal static async Task InsertIndexRowsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, IReadOnlyList<NegotiationEvent> events,
-        Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct)
+        Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct, IReadOnlyList<DateTimeOffset>? recordedAt = null)
     {
-        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, status, ct);
+        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, status, ct, recordedAt);
         else await using (var cmd = new NpgsqlCommand("""
-            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
-            select * from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, recorded_at)
+            select x.*, coalesce(r, now()) from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
+              as x(a, b, c, d, e, f, g, h, i, j, k)
+              left join unnest(@recorded) with ordinality as t(r, n) on t.n = x.c - @version
             """, conn, tx))
         {
+            cmd.Parameters.AddWithValue("version", version);
+            cmd.Parameters.Add(new NpgsqlParameter("recorded", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                { Value = (recordedAt ?? []).Select(t => t.ToUniversalTime()).ToArray() });
             cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
             cmd.Parameters.AddWithValue("negs", events.Select(_ => id).ToArray());
             cmd.Parameters.AddWithValue("versions", events.Select((_, i) => version + i + 1).ToArray());
@@ -232,10 +242,11 @@ public static class DomainIndex
     }
 
     /// <summary>The domain-order index rows of <paramref name="events"/> (versions after <paramref name="version"/>), with COPY.</summary>
-    internal static async Task CopyIndexAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct)
+    internal static async Task CopyIndexAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, Func<NegotiationEvent, IndexStatus>? status,
+        CancellationToken ct, IReadOnlyList<DateTimeOffset>? recordedAt = null)
     {
-        await using var copy = await conn.BeginBinaryImportAsync("""
-            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor)
+        await using var copy = await conn.BeginBinaryImportAsync($"""
+            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor{(recordedAt is null ? "" : ", recorded_at")})
             from stdin (format binary)
             """, ct);
         copy.Timeout = NegotiationStore.BulkTimeout;
@@ -255,15 +266,17 @@ public static class DomainIndex
             await copy.WriteAsync(e is EventCorrected { Correction: { } c } ? c.Date : e.Date, NpgsqlDbType.Date, ct);
             await copy.WriteAsync(e.OccurredOn.ToString(), NpgsqlDbType.Text, ct);
             await copy.WriteAsync(e.Actor, NpgsqlDbType.Text, ct);
+            if (recordedAt is not null) await copy.WriteAsync(recordedAt[i].ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         }
         await copy.CompleteAsync(ct);
     }
 
     /// <summary>Whether the stored index rows are exactly those of <paramref name="events"/> (versions from 2) with their resolved statuses.</summary>
-    internal static async Task<bool> IndexMatchesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, EffectiveHistory.Result resolved, CancellationToken ct)
+    internal static async Task<bool> IndexMatchesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, EffectiveHistory.Result resolved,
+        IReadOnlyList<DateTimeOffset> recordedAt, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            select event_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor
+            select event_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, recorded_at
             from nz_events where negotiation_id = @id order by version
             """, conn, tx);
         cmd.Parameters.AddWithValue("id", id);
@@ -277,7 +290,8 @@ public static class DomainIndex
             var same = r.GetGuid(0) == e.EventId && r.GetInt32(1) == i + 2 && r.GetString(2) == e.Type && r.GetInt16(3) == (short)RoleOf(e)
                 && (r.IsDBNull(4) ? target is null : target == r.GetGuid(4)) && r.GetString(5) == StatusOf(e, resolved).Db() && r.GetString(6) == KeyOf(e)
                 && r.GetFieldValue<DateOnly>(7) == (e is EventCorrected { Correction: { } c } ? c.Date : e.Date)
-                && r.GetString(8) == e.OccurredOn.ToString() && r.GetString(9) == e.Actor;
+                && r.GetString(8) == e.OccurredOn.ToString() && r.GetString(9) == e.Actor
+                && r.GetFieldValue<DateTimeOffset>(10) == recordedAt[i];
             if (!same) return false;
             i++;
         }

@@ -116,14 +116,14 @@ public sealed partial class NegotiationStore
             head = before.Clone();
             var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance);
             foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
-            await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
+            await WriteCheckpointsAsync(conn, tx, id, checkpoints, version, ct);
         }
         else
         {
             // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it, once the
             // queued index rows and the events are on the server.
             await FlushAsync();
-            head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, ct);
+            head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, version, ct);
         }
 
         StoreReadModels(session, id, version, head);
@@ -195,23 +195,22 @@ public sealed partial class NegotiationStore
         return touched;
     }
 
-    /// <summary>Refolds from the last checkpoint before <paramref name="dirtyKey"/>, rewriting the checkpoints after it.</summary>
-    async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, CancellationToken ct)
+    /// <summary>
+    /// Refolds from the last current checkpoint before <paramref name="dirtyKey"/> to the end. The current checkpoints at or
+    /// after it are closed as of stream version <paramref name="version"/> and their successors written valid from it (the
+    /// ones before it are unchanged and stay current): history of the checkpoints is kept for "as known at".
+    /// </summary>
+    async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, int version, CancellationToken ct)
     {
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("refold");
         span?.SetTag("negotiation.id", id);
         span?.SetTag("refold.from", dirtyKey);
         var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
         var acc = found!;
-        await using (var del = new NpgsqlCommand("delete from nz_checkpoints where negotiation_id = @id and sort_key >= @k", conn, tx))
-        {
-            del.Parameters.AddWithValue("id", id);
-            del.Parameters.AddWithValue("k", dirtyKey);
-            await del.ExecuteNonQueryAsync(ct);
-        }
+        await CloseCheckpointsAsync(conn, tx, id, dirtyKey, version, ct);
         var checkpoints = new List<Checkpoint>();
         await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) ApplyWithCheckpoint(acc, e, checkpoints);
-        await WriteCheckpointsAsync(conn, tx, id, checkpoints, ct);
+        await WriteCheckpointsAsync(conn, tx, id, checkpoints.Where(c => string.CompareOrdinal(c.Key, dirtyKey) >= 0).ToList(), version, ct);
         return acc;
     }
 }

@@ -116,14 +116,14 @@ public sealed partial class NegotiationStore
         FoldAccumulator head;
         if (resolved is not null)
             // The whole record is in hand: resolved and folded once, in memory.
-            head = await IndexAndFoldAsync(conn, tx, id, firstVersion, fresh, resolved, folding!, ct);
+            head = await IndexAndFoldAsync(conn, tx, id, firstVersion, fresh, resolved, folding!, version, ct);
         else
         {
             // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
             // the earliest position the new events change.
             var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
             // (dirtyKey is the smallest key of the new events, so it is never null here.)
-            head = await RefoldFromAsync(conn, tx, id, opening, dirtyKey!, ct);
+            head = await RefoldFromAsync(conn, tx, id, opening, dirtyKey!, version, ct);
         }
         Trace("read models");
         StoreReadModels(session, id, version, head);
@@ -161,7 +161,7 @@ public sealed partial class NegotiationStore
     /// </summary>
     async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int firstVersion,
         IReadOnlyList<NegotiationEvent> events, EffectiveHistory.Result resolved, Task<(FoldAccumulator Head, List<Checkpoint> Checkpoints)> folding,
-        CancellationToken ct)
+        int version, CancellationToken ct)
     {
         Trace("index: start");
         await InsertIndexRowsAsync(conn, tx, id, firstVersion, events, e => StatusOf(e, resolved), ct);
@@ -170,7 +170,7 @@ public sealed partial class NegotiationStore
         Trace("refs");
         var (head, checkpoints) = await folding;
         Trace($"folded, {checkpoints.Count} checkpoints, {checkpoints.Sum(c => (long)c.Packed.Length) / 1024 / 1024} MiB compressed");
-        await CopyCheckpointsAsync(conn, id, checkpoints, ct);
+        await CopyCheckpointsAsync(conn, id, checkpoints, version, ct);
         Trace("checkpoints copied");
         return head;
     }

@@ -62,10 +62,12 @@ public sealed partial class NegotiationStore
         var resolved = EffectiveHistory.Resolve(events);
         var folding = Task.Run(() => FoldRecord(history.Opening, resolved), ct);
 
-        if (!await IndexMatchesAsync(conn, tx, id, events, resolved, ct))
+        // Marten's timestamps: "as known at" maps an instant to a stream version through the index (recorded_at).
+        var recordedAt = history.Events.Select(r => r.RecordedAt).ToList();
+        if (!await IndexMatchesAsync(conn, tx, id, events, resolved, recordedAt, ct))
         {
             await DeleteAsync(conn, tx, "delete from nz_events where negotiation_id = @id", id, ct);
-            await InsertIndexRowsAsync(conn, tx, id, 1, events, e => StatusOf(e, resolved), ct);
+            await InsertIndexRowsAsync(conn, tx, id, 1, events, e => StatusOf(e, resolved), ct, recordedAt);
         }
         if (!await ReferencesMatchAsync(conn, tx, id, events, ct))
         {
@@ -75,8 +77,9 @@ public sealed partial class NegotiationStore
         var (head, checkpoints) = await folding;
         if (!await CheckpointsMatchAsync(conn, tx, id, checkpoints, ct))
         {
-            await DeleteAsync(conn, tx, "delete from nz_checkpoints where negotiation_id = @id", id, ct);
-            await CopyCheckpointsAsync(conn, id, checkpoints, ct);
+            // The replaced versions stay for "as known at" an earlier instant; the rebuilt ones hold from this version on.
+            await CloseCheckpointsAsync(conn, tx, id, "", version, ct);
+            await CopyCheckpointsAsync(conn, id, checkpoints, version, ct);
         }
         StoreReadModels(session, id, version, head);
         await session.SaveChangesAsync(ct);

@@ -22,8 +22,9 @@ namespace Normalization.Api.Storage;
 public sealed partial class NegotiationStore
 {
     /// <summary>
-    /// The state on <paramref name="asOf"/>. With the default rules and no knownAt it starts from the nearest
-    /// checkpoint in domain order (bounded work); otherwise it folds the record as it was at <paramref name="knownAt"/>.
+    /// The state on <paramref name="asOf"/>. With the default rules it starts from the nearest checkpoint in domain order
+    /// (bounded work) — for <paramref name="knownAt"/>, the checkpoint that was current then; with other options it folds the
+    /// record as it was at <paramref name="knownAt"/> (or now).
     /// </summary>
     public async Task<NegotiationState?> StateAsOfAsync(string id, DateOnly asOf, DateTimeOffset? knownAt = null, FoldOptions? options = null, CancellationToken ct = default)
     {
@@ -47,7 +48,7 @@ public sealed partial class NegotiationStore
             await using (var cmd = new NpgsqlCommand("""
                 with last as (select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1)
                 select (select sort_key from last), c.sort_key, c.accumulator from (select 1) one
-                left join lateral (select sort_key, accumulator from nz_checkpoints where negotiation_id = @id and sort_key < @end
+                left join lateral (select sort_key, accumulator from nz_checkpoints where negotiation_id = @id and valid_to is null and sort_key < @end
                     and exists (select 1 from last where last.sort_key >= @end) order by sort_key desc limit 1) c on true
                 """, conn, tx))
             {
@@ -72,6 +73,9 @@ public sealed partial class NegotiationStore
             await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, end, ct)) acc.Apply(e);
             return acc.StateAt(asOf);
         }
+        // As known at an instant: from the checkpoint that held then (bitemporal checkpoints, NegotiationStore.KnownAt.cs).
+        if (knownAt is { } instant && options == FoldOptions.Default) return await StateKnownAtAsync(id, asOf, instant, ct);
+        // Other fold options (a confidence threshold): checkpoints hold the default fold, so fold the record as it then stood.
         var history = await LoadHistoryAsync(id, knownAt, ct);
         return history is null ? null : NegotiationFold.StateAsOf(history.Opening, history.Events.Select(r => r.Event), asOf, options);
     }

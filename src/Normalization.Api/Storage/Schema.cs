@@ -67,6 +67,14 @@ public static class Schema
             Predicate = "(target_event_id IS NOT NULL)",
         });
         t.Indexes.Add(new IndexDefinition("ux_nz_events_version") { Columns = ["negotiation_id", "version"], IsUnique = true });
+        // "As known at T": the stream version recorded by T (FoldCheckpoints.VersionKnownAtAsync) without a scan of the stream.
+        t.Indexes.Add(new IndexDefinition("ix_nz_events_recorded") { Columns = ["negotiation_id", "recorded_at", "version"] });
+        // How far the record reaches as known at T: its few reviews, without a scan of the stream.
+        t.Indexes.Add(new IndexDefinition("ix_nz_events_reviews")
+        {
+            Columns = ["negotiation_id", "sort_key"],
+            Predicate = "(type = 'RecordReviewed'::text)",
+        });
         return t;
     }
 
@@ -75,9 +83,19 @@ public static class Schema
         var t = New(schemaName, Checkpoints);
         t.AddColumn("negotiation_id", "text").AsPrimaryKey();
         t.AddColumn("sort_key", "text").AsPrimaryKey();
+        // Bitemporal: a checkpoint version holds for the stream versions [valid_from, valid_to) (valid_to null: still current).
+        // Rows from before versioning get the default, "never valid for an earlier record": the current state still reads
+        // them, "as known at" starts from an older version or from the opening instead.
+        t.AddColumn("valid_from", "integer").AsPrimaryKey().DefaultValueByExpression("2147483647");
+        t.AddColumn("valid_to", "integer").AllowNulls();
         t.AddColumn("domain_date", "date").NotNull();
         t.AddColumn("event_count", "integer").NotNull();
         t.AddColumn("accumulator", "bytea").NotNull();          // the FoldAccumulator's JSON, gzip-compressed (CheckpointPacking)
+        t.Indexes.Add(new IndexDefinition("ix_nz_checkpoints_current")
+        {
+            Columns = ["negotiation_id", "sort_key"],
+            Predicate = "(valid_to IS NULL)",
+        });
         return t;
     }
 

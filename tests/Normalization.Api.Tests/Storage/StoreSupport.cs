@@ -148,12 +148,12 @@ public static class StoreSupport
         return await cmd.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The checkpoint rows of a negotiation: sort key, event count and accumulator JSON (normalized through the fold's own type).</summary>
+    /// <summary>The current checkpoint rows of a negotiation (valid_to null): sort key, event count and accumulator JSON (normalized through the fold's own type).</summary>
     public static async Task<List<(string Key, int Count, string Accumulator)>> Checkpoints(this AppFixture app, string id)
     {
         await using var conn = new NpgsqlConnection(app.ConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand("select sort_key, event_count, accumulator from nz_checkpoints where negotiation_id = @id order by sort_key", conn);
+        await using var cmd = new NpgsqlCommand("select sort_key, event_count, accumulator from nz_checkpoints where negotiation_id = @id and valid_to is null order by sort_key", conn);
         cmd.Parameters.AddWithValue("id", id);
         await using var r = await cmd.ExecuteReaderAsync();
         var list = new List<(string, int, string)>();

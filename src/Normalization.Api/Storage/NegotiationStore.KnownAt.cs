@@ -1,0 +1,124 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.Stages;
+using Npgsql;
+using static Normalization.Api.Storage.DomainIndex;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// "As of D, as known at T" at checkpoint speed (issue 17, part 1): T becomes the stream version recorded by then (the
+/// index's <c>recorded_at</c>, which is Marten's timestamp of the same transaction); the fold starts from the checkpoint
+/// that was current at that version before D (bitemporal checkpoints, <see cref="FoldCheckpoints"/>) and folds only the
+/// events after it that were recorded by then, each family of retractions and corrections resolved as it stood then.
+/// Equal to folding the whole record as it was at T (property-tested against <see cref="NegotiationFold.StateAsOf"/>).
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>
+    /// The state on <paramref name="asOf"/> as the record stood at <paramref name="knownAt"/>, default fold options; null when
+    /// the negotiation does not exist or was not yet recorded then.
+    /// </summary>
+    async Task<NegotiationState?> StateKnownAtAsync(string id, DateOnly asOf, DateTimeOffset knownAt, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot: a concurrent late event cannot close the checkpoint between reading it and its tail.
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        NegotiationOpened opening;
+        await using (var session = ReadSession(tx))
+        {
+            var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
+            if (first is not { Data: NegotiationOpened o } || first.Timestamp > knownAt) return null;
+            opening = o;
+        }
+        var version = await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
+        var end = DomainOrder.EndOfDayKey(asOf);
+        var (acc, fromKey) = await CheckpointValidAtAsync(conn, tx, id, end, version, ct);
+        acc ??= FoldAccumulator.Start(opening);
+        var (tail, reviews) = await EffectiveKnownAtAsync(conn, tx, id, version, fromKey, end, ct);
+        // How far the record reaches holds at every date (NegotiationFold.StateAsOf): every review known then counts.
+        foreach (var review in reviews) acc.Reviewed(review);
+        foreach (var e in tail) acc.Apply(e);
+        return acc.StateAt(asOf);
+    }
+
+    /// <summary>The stream version recorded by <paramref name="knownAt"/> (1: only the opening).</summary>
+    static async Task<int> VersionKnownAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, DateTimeOffset knownAt, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select version from nz_events where negotiation_id = @id and recorded_at <= @t order by recorded_at desc, version desc limit 1", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("t", knownAt.ToUniversalTime());
+        return await cmd.ExecuteScalarAsync(ct) is int v ? v : 1;
+    }
+
+    /// <summary>
+    /// The effective events strictly between <paramref name="afterKey"/> and <paramref name="beforeKey"/> in domain order, and
+    /// every effective <see cref="RecordReviewed"/>, as the record stood at stream <paramref name="version"/>: index rows
+    /// recorded by then, the families of retractions and corrections that touch them resolved with the members recorded by
+    /// then (<see cref="EffectiveHistory.Resolve"/>, the fold's own rule), the events read through Marten.
+    /// </summary>
+    async Task<(List<NegotiationEvent> Tail, List<RecordReviewed> Reviews)> EffectiveKnownAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id,
+        int version, string afterKey, string beforeKey, CancellationToken ct)
+    {
+        // Catalog events and corrections in the range (retractions have no place of their own), and the reviews anywhere.
+        var seeds = new List<(Guid Id, EventRole Role, long Version)>();
+        await using (var cmd = new NpgsqlCommand("""
+            select event_id, role, version from nz_events
+            where negotiation_id = @id and version <= @v and role <> 1 and sort_key > @after and sort_key < @before
+            union
+            select event_id, role, version from nz_events where negotiation_id = @id and version <= @v and type = 'RecordReviewed'
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("v", version);
+            cmd.Parameters.AddWithValue("after", afterKey);
+            cmd.Parameters.AddWithValue("before", beforeKey);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) seeds.Add((r.GetGuid(0), (EventRole)r.GetInt16(1), r.GetInt32(2)));
+        }
+        // Every family a seed belongs to, with its members recorded by then: up to the root, then down through everything
+        // aimed at it (retractions of retractions included).
+        var members = new Dictionary<Guid, List<long>>();
+        if (seeds.Count > 0)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                with recursive up(event_id, target_event_id) as (
+                    select event_id, target_event_id from nz_events where negotiation_id = @id and event_id = any(@seeds)
+                    union select e.event_id, e.target_event_id from nz_events e join up on e.negotiation_id = @id and e.event_id = up.target_event_id),
+                fam(event_id, version, root) as (
+                    select e.event_id, e.version, e.event_id from nz_events e
+                    where e.negotiation_id = @id and e.event_id in (select event_id from up where target_event_id is null)
+                    union select c.event_id, c.version, fam.root from nz_events c join fam on c.negotiation_id = @id and c.target_event_id = fam.event_id)
+                select root, version from fam where version <= @v
+                """, conn, tx);
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("v", version);
+            cmd.Parameters.AddWithValue("seeds", seeds.Select(s => s.Id).ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var root = r.GetGuid(0);
+                if (!members.TryGetValue(root, out var list)) members[root] = list = [];
+                list.Add(r.GetInt32(1));
+            }
+        }
+        // A catalog event nothing recorded by then aims at is in force as it is; the other families are resolved.
+        var plain = seeds.Where(s => s.Role == EventRole.Event && members.TryGetValue(s.Id, out var m) && m.Count == 1).Select(s => s.Version).ToList();
+        var families = members.Values.Where(m => m.Count > 1).ToList();
+        await using var session = ReadSession(tx);
+        var stored = await RecordedEvents.ByVersionsAsync(session, id, [.. plain, .. families.SelectMany(f => f)], ct);
+        var effective = plain.Select(v => (NegotiationEvent)stored[v].Data).ToList();
+        foreach (var family in families)
+            effective.AddRange(EffectiveHistory.Resolve(family.Select(v => (NegotiationEvent)stored[v].Data)).Events);
+
+        var tail = effective.Where(e => InRange(DomainOrder.SortKey(e))).DistinctBy(e => e.EventId).ToList();
+        DomainOrder.Sort(tail);
+        var reviews = effective.OfType<RecordReviewed>().ToList();
+        return (tail, reviews);
+
+        bool InRange(string key) => string.CompareOrdinal(key, afterKey) > 0 && string.CompareOrdinal(key, beforeKey) < 0;
+    }
+}
