@@ -5,13 +5,23 @@ namespace Normalization.Api.Exporting;
 /// <summary>The XLSX answer of the timeline: the filtered events and the stage history up to today (or the last event), as in <c>GET …/stages</c>.</summary>
 public static class TimelineXlsx
 {
-    /// <summary>The workbook as an attachment, <c>{id}-timeline.xlsx</c>.</summary>
-    public static async Task<IResult> AnswerAsync(string id, IReadOnlyList<TimelineEntry> items, NegotiationStore store, CancellationToken ct)
+    /// <summary>The workbook as an attachment, <c>{id}-timeline.xlsx</c>; with <paramref name="knownAt"/>, the stage history as the record stood then.</summary>
+    public static async Task<IResult> AnswerAsync(string id, IReadOnlyList<TimelineEntry> items, NegotiationStore store, CancellationToken ct, DateTimeOffset? knownAt = null)
     {
-        var view = await store.LoadViewAsync(id, ct);
-        if (view is null) return Http.Problems.NegotiationNotFound(id);
-        var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
-        var stages = view.Head.StateAt(day).StageHistory;
+        IReadOnlyList<Normalization.Domain.Stages.StageTransition> stages;
+        if (knownAt is { } t)
+        {
+            var state = await store.StateAsOfAsync(id, store.Today, t, ct: ct);
+            if (state is null) return Http.Problems.NotKnownThen(t);
+            stages = state.StageHistory;
+        }
+        else
+        {
+            var view = await store.LoadViewAsync(id, ct);
+            if (view is null) return Http.Problems.NegotiationNotFound(id);
+            var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
+            stages = view.Head.StateAt(day).StageHistory;
+        }
         using var buffer = new MemoryStream();
         await TimelineWorkbook.WriteAsync(buffer, items, stages, ct);
         return Results.File(buffer.ToArray(), TimelineWorkbook.MediaType, $"{id}-timeline.xlsx");

@@ -64,12 +64,12 @@ public sealed partial class NegotiationStore
         int version, string afterKey, string beforeKey, CancellationToken ct)
     {
         // Catalog events and corrections in the range (retractions have no place of their own), and the reviews anywhere.
-        var seeds = new List<(Guid Id, EventRole Role, long Version)>();
+        var seeds = new List<(Guid Id, EventRole Role, long Version, Guid? Target)>();
         await using (var cmd = new NpgsqlCommand("""
-            select event_id, role, version from nz_events
+            select event_id, role, version, target_event_id from nz_events
             where negotiation_id = @id and version <= @v and role <> 1 and sort_key > @after and sort_key < @before
             union
-            select event_id, role, version from nz_events where negotiation_id = @id and version <= @v and type = 'RecordReviewed'
+            select event_id, role, version, target_event_id from nz_events where negotiation_id = @id and version <= @v and type = 'RecordReviewed'
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("id", id);
@@ -77,34 +77,10 @@ public sealed partial class NegotiationStore
             cmd.Parameters.AddWithValue("after", afterKey);
             cmd.Parameters.AddWithValue("before", beforeKey);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) seeds.Add((r.GetGuid(0), (EventRole)r.GetInt16(1), r.GetInt32(2)));
+            while (await r.ReadAsync(ct)) seeds.Add((r.GetGuid(0), (EventRole)r.GetInt16(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetGuid(3)));
         }
-        // Every family a seed belongs to, with its members recorded by then: up to the root, then down through everything
-        // aimed at it (retractions of retractions included).
-        var members = new Dictionary<Guid, List<long>>();
-        if (seeds.Count > 0)
-        {
-            await using var cmd = new NpgsqlCommand("""
-                with recursive up(event_id, target_event_id) as (
-                    select event_id, target_event_id from nz_events where negotiation_id = @id and event_id = any(@seeds)
-                    union select e.event_id, e.target_event_id from nz_events e join up on e.negotiation_id = @id and e.event_id = up.target_event_id),
-                fam(event_id, version, root) as (
-                    select e.event_id, e.version, e.event_id from nz_events e
-                    where e.negotiation_id = @id and e.event_id in (select event_id from up where target_event_id is null)
-                    union select c.event_id, c.version, fam.root from nz_events c join fam on c.negotiation_id = @id and c.target_event_id = fam.event_id)
-                select root, version from fam where version <= @v
-                """, conn, tx);
-            cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("v", version);
-            cmd.Parameters.AddWithValue("seeds", seeds.Select(s => s.Id).ToArray());
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                var root = r.GetGuid(0);
-                if (!members.TryGetValue(root, out var list)) members[root] = list = [];
-                list.Add(r.GetInt32(1));
-            }
-        }
+        // Every family a seed belongs to, with its members recorded by then.
+        var members = await FamiliesKnownAtAsync(conn, tx, id, version, seeds.Select(x => (x.Id, x.Target)).ToList(), ct);
         // A catalog event nothing recorded by then aims at is in force as it is; the other families are resolved.
         var plain = seeds.Where(s => s.Role == EventRole.Event && members.TryGetValue(s.Id, out var m) && m.Count == 1).Select(s => s.Version).ToList();
         var families = members.Values.Where(m => m.Count > 1).ToList();
@@ -120,5 +96,84 @@ public sealed partial class NegotiationStore
         return (tail, reviews);
 
         bool InRange(string key) => string.CompareOrdinal(key, afterKey) > 0 && string.CompareOrdinal(key, beforeKey) < 0;
+    }
+
+    /// <summary>
+    /// The families (root catalog event → the versions of its members recorded by stream <paramref name="version"/>, the
+    /// root included) of the given index rows (id and target): up to each root through the targets (primary-key reads,
+    /// usually none: catalog events are roots and corrections aim at them), then down through everything aimed at the roots
+    /// in one recursive query over the small target index (retractions of retractions included).
+    /// </summary>
+    static async Task<Dictionary<Guid, List<long>>> FamiliesKnownAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version,
+        IReadOnlyList<(Guid Id, Guid? Target)> seeds, CancellationToken ct)
+    {
+        var members = new Dictionary<Guid, List<long>>();
+        var roots = seeds.Where(s => s.Target is null).Select(s => s.Id).ToHashSet();
+        var pending = seeds.Where(s => s.Target is not null).Select(s => s.Target!.Value).Distinct().ToArray();
+        for (var depth = 0; pending.Length > 0 && depth < 64; depth++)
+        {
+            var next = new HashSet<Guid>();
+            await using var up = new NpgsqlCommand("select event_id, target_event_id from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
+            up.Parameters.AddWithValue("id", id);
+            up.Parameters.AddWithValue("ids", pending);
+            await using (var r = await up.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                    if (r.IsDBNull(1)) roots.Add(r.GetGuid(0)); else next.Add(r.GetGuid(1));
+            pending = [.. next];
+        }
+        if (roots.Count == 0) return members;
+        await using var cmd = new NpgsqlCommand("""
+            with recursive fam(event_id, version, root) as (
+                select event_id, version, event_id from nz_events where negotiation_id = @id and event_id = any(@roots)
+                union select c.event_id, c.version, fam.root from nz_events c join fam on c.negotiation_id = @id and c.target_event_id = fam.event_id)
+            select root, version from fam where version <= @v
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("v", version);
+        cmd.Parameters.AddWithValue("roots", roots.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var root = reader.GetGuid(0);
+            if (!members.TryGetValue(root, out var list)) members[root] = list = [];
+            list.Add(reader.GetInt32(1));
+        }
+        return members;
+    }
+
+    /// <summary>
+    /// The timeline as the record stood at <paramref name="knownAt"/> (null: the negotiation was not recorded yet): the
+    /// index rows recorded by then, in domain order, filtered and paged like <see cref="TimelineAsync"/>, each with its
+    /// status and the retraction or correction in force then — its family resolved with the members recorded by then.
+    /// </summary>
+    public async Task<(IReadOnlyList<TimelineEntry> Items, int Total)?> TimelineKnownAtAsync(string id, DateTimeOffset knownAt, DateOnly? from, DateOnly? to,
+        string? type, string? actor, int offset, int limit, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using (var session = ReadSession(tx))
+        {
+            var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
+            if (first is not { Data: NegotiationOpened } || first.Timestamp > knownAt) return null;
+        }
+        var version = await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
+        var (rows, total) = await TimelineRowsAsync(conn, tx, id, from, to, type, actor, offset, limit, version, ct);
+        var families = await FamiliesKnownAtAsync(conn, tx, id, version, rows.Select(r => (r.EventId, r.Target)).ToList(), ct);
+        await using var session2 = ReadSession(tx);
+        var stored = await RecordedEvents.ByVersionsAsync(session2, id, [.. rows.Select(r => r.Version), .. families.Values.SelectMany(f => f)], ct);
+        var resolved = families.Values.Where(f => f.Count > 1)
+            .Select(f => EffectiveHistory.Resolve(f.Select(v => (NegotiationEvent)stored[v].Data)))
+            .SelectMany(r => r.Statuses.Values.Select(st => (st, r)))
+            .ToDictionary(x => x.st.EventId, x => x.r);
+        var items = rows.Select(row =>
+        {
+            var e = stored[row.Version];
+            var data = (NegotiationEvent)e.Data;
+            var family = resolved.GetValueOrDefault(data.EventId) ?? (data is EventCorrected c ? resolved.GetValueOrDefault(c.TargetEventId) : null);
+            var status = family is null ? IndexStatus.Active : StatusOf(data, family);
+            var of = family?.Statuses.GetValueOrDefault(data.EventId);
+            return new TimelineEntry(data, status, of?.RetractedBy, data is EventRetracted or EventCorrected ? null : of?.CorrectedBy, (int)e.Version, e.Timestamp, e.UserName);
+        }).ToList();
+        return (items, total);
     }
 }

@@ -84,6 +84,10 @@ public sealed partial class NegotiationStore
     /// The effective history in domain order after <paramref name="afterKey"/> (and before <paramref name="beforeKey"/>):
     /// the index gives the versions in order, Marten reads the events (in chunks).
     /// </summary>
+    /// <summary>How many of a tail's index rows are read from Marten at once: bounds memory on a refold of a long record
+    /// while letting <see cref="RecordedEvents.ByVersionsAsync"/> read the mostly consecutive versions as ranges.</summary>
+    const int TailChunk = 20_000;
+
     async IAsyncEnumerable<NegotiationEvent> EffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -102,7 +106,7 @@ public sealed partial class NegotiationStore
         }
         if (rows.Count == 0) yield break;
         await using var session = ReadSession(tx);
-        foreach (var chunk in rows.Chunk(RecordedEvents.Chunk))
+        foreach (var chunk in rows.Chunk(TailChunk))
         {
             var stored = await RecordedEvents.ByVersionsAsync(session, id, chunk.Select(x => x.Version).ToList(), ct);
             foreach (var (role, target, version) in chunk)

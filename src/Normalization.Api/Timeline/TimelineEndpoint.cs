@@ -11,7 +11,7 @@ using Wolverine.Http;
 namespace Normalization.Api.Timeline;
 
 /// <summary>
-/// GET /api/negotiations/{id}/timeline?from=&amp;to=&amp;type=&amp;actor=&amp;page=&amp;pageSize= — events in domain order with
+/// GET /api/negotiations/{id}/timeline?from=&amp;to=&amp;type=&amp;actor=&amp;knownAt=&amp;page=&amp;pageSize= — events in domain order with
 /// sources, confidence and retraction/correction status;
 /// exports with <c>format=csv|ndjson|xlsx</c> (or Accept: text/csv, application/x-ndjson) and <c>dialect=excel</c> for CSV.
 /// </summary>
@@ -25,12 +25,22 @@ public static class TimelineEndpoint
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> Get(TimelineQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
-        var (items, total) = await store.TimelineAsync(id, query.From, query.To, query.Type, query.Actor, (query.Page - 1) * query.PageSize, query.PageSize, ct);
+        var offset = (query.Page - 1) * query.PageSize;
+        IReadOnlyList<TimelineEntry> items;
+        int total;
+        if (query.KnownAt is { } knownAt)
+        {
+            // As known at an instant: the rows recorded by then with the statuses they had then (docs/time-travel.md).
+            if (await store.TimelineKnownAtAsync(id, knownAt, query.From, query.To, query.Type, query.Actor, offset, query.PageSize, ct) is not { } page)
+                return Problems.NotKnownThen(knownAt);
+            (items, total) = page;
+        }
+        else (items, total) = await store.TimelineAsync(id, query.From, query.To, query.Type, query.Actor, offset, query.PageSize, ct);
         return query.Format switch
         {
             ExportMedia.Csv => Results.File(TimelineCsv.ToBytes(query.Dialect, csv => TimelineCsv.Write(csv, items)), "text/csv; charset=utf-8", $"{id}-timeline.csv"),
             ExportMedia.Ndjson => Results.Text(string.Concat(items.Select(i => EventJson.Serialize(i.Event) + "\n")), "application/x-ndjson; charset=utf-8"),
-            ExportMedia.Xlsx => await TimelineXlsx.AnswerAsync(id, items, store, ct),
+            ExportMedia.Xlsx => await TimelineXlsx.AnswerAsync(id, items, store, ct, query.KnownAt),
             _ => ApiJson.Ok(new TimelinePage(id, query.Page, query.PageSize, total, [.. items.Select(TimelineItem.Of)])),
         };
     }

@@ -10,7 +10,7 @@ namespace Normalization.Api.Timeline;
 
 /// <summary>
 /// Query of GET …/timeline: <c>from</c>, <c>to</c> (domain dates), <c>type</c> (a catalog type, case-insensitive),
-/// <c>actor</c> (a party code), <c>page</c>, <c>pageSize</c> (1–500, default 100; for an export 1–100,000, default all).
+/// <c>actor</c> (a party code), <c>knownAt</c> (an instant: the record as it then stood), <c>page</c>, <c>pageSize</c> (1–500, default 100; for an export 1–100,000, default all).
 /// <see cref="Format"/>: <c>json|csv|ndjson|xlsx</c>, absent: from the Accept header (<c>text/csv</c>, <c>application/x-ndjson</c>);
 /// <see cref="Dialect"/>: the CSV dialect, <c>rfc4180</c> (default) or <c>excel</c>.
 /// </summary>
@@ -22,14 +22,15 @@ public sealed record TimelineQuery(
     [Description("Page number, from 1.")] int Page,
     [Description("1–500 (JSON, default 100); 1–100000 for exports (default everything).")] int PageSize,
     [Description("json (default), csv, ndjson or xlsx (sheets Timeline, Stages and one per event type). Absent: the Accept header decides (text/csv, application/x-ndjson).")] [AllowedValues("json", "csv", "ndjson", "xlsx")] ExportMedia Format,
-    [Description("CSV only: rfc4180 (default) or excel — UTF-8 with BOM, CRLF, and text cells starting with = + - @ tab or CR written with a leading apostrophe (OWASP CSV injection).")] [AllowedValues("rfc4180", "excel")] CsvDialect Dialect)
+    [Description("CSV only: rfc4180 (default) or excel — UTF-8 with BOM, CRLF, and text cells starting with = + - @ tab or CR written with a leading apostrophe (OWASP CSV injection).")] [AllowedValues("rfc4180", "excel")] CsvDialect Dialect,
+    [Description("ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC): the timeline as the record stood then — only events recorded by then, each with the status it had then.")] DateTimeOffset? KnownAt = null)
     : IQueryRequest<TimelineQuery>
 {
     /// <summary>The formats of the timeline: JSON (a page), and the exports CSV, NDJSON and XLSX.</summary>
     static readonly ExportMedia[] Formats = [ExportMedia.Json, ExportMedia.Csv, ExportMedia.Ndjson, ExportMedia.Xlsx];
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect"];
+    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect", "knownAt"];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, out TimelineQuery query)
@@ -50,7 +51,8 @@ public sealed record TimelineQuery(
         if (typeText is not null && type is null)
             return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
         if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5;
-        query = new(from, to, type, actor, page, pageSize, format, dialect);
+        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p9)) return p9;
+        query = new(from, to, type, actor, page, pageSize, format, dialect, knownAt);
         return null;
     }
 }

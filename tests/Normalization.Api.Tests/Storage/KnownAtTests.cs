@@ -24,12 +24,44 @@ public sealed class KnownAtTests(AppFixture app)
 
     async Task CheckAsync(int seed)
     {
-        // Given a record of 1,300 events: 1,100 on time in batches (two checkpoints), then late events dated all over the
-        // history mixed with retractions (of events, of corrections, of retractions), corrections that move events and reviews
+        var beforeCreation = new DateTimeOffset(await app.Scalar<DateTime>("select clock_timestamp()"), TimeSpan.Zero);
+        var id = await RecordAsync(seed);
+        var rnd = new Random(seed + 1);
+        var history = (await Store.LoadHistoryAsync(id))!;
+        var stamps = history.Events.Select(r => r.RecordedAt).Distinct().Order().ToList();
+
+        for (var k = 0; k < 40; k++)
+        {
+            // When asked as of a random date, as known at a batch's own timestamp, between two batches, or before the record
+            var i = rnd.Next(stamps.Count);
+            var knownAt = (k % 4) switch
+            {
+                0 => stamps[i],
+                1 when i + 1 < stamps.Count => stamps[i] + (stamps[i + 1] - stamps[i]) / 2,
+                2 => stamps[i].AddTicks(-10),
+                _ when k == 3 => beforeCreation,
+                _ => stamps[i].AddTicks(10),
+            };
+            var asOf = new DateOnly(1999, 6, 1).AddDays(rnd.Next(10_000));
+            var asItWas = await Store.LoadHistoryAsync(id, knownAt);
+            var expected = asItWas is null ? Json<object?>(null) : Json(NegotiationFold.StateAsOf(asItWas.Opening, asItWas.Events.Select(r => r.Event), asOf));
+
+            var actual = await Store.StateAsOfAsync(id, asOf, knownAt);
+
+            // Then the checkpoints answer as the whole record as it then stood
+            Json(actual).ShouldBe(expected, $"seed {seed}: as of {asOf}, known at {knownAt:O}");
+        }
+    }
+
+    /// <summary>
+    /// Given a record of 1,300 events: 1,100 on time in batches (two checkpoints), then late events dated all over the
+    /// history mixed with retractions (of events, of corrections, of retractions), corrections that move events and reviews.
+    /// </summary>
+    async Task<string> RecordAsync(int seed)
+    {
         var rnd = new Random(seed);
         var id = NewId("knownat");
         var opening = Opening(id);
-        var beforeCreation = new DateTimeOffset(await app.Scalar<DateTime>("select clock_timestamp()"), TimeSpan.Zero);
         await Store.CreateAsync(opening, Poster);
         var events = Synthetic(1_300, seed);
         var onTime = events.Take(1_100).OrderBy(e => e, DomainOrder.Instance).ToList();
@@ -71,31 +103,45 @@ public sealed class KnownAtTests(AppFixture app)
         }
         // (the late changes closed checkpoint versions: the earlier instants read those)
         (await app.Scalar<long>("select count(*) from nz_checkpoints where negotiation_id = @id and valid_to is not null", ("id", id))).ShouldBeGreaterThan(0);
+        return id;
+    }
+
+    [Fact]
+    public async Task Given_a_record_changed_by_late_retractions_and_corrections_When_its_timeline_is_read_as_known_at_T_Then_it_lists_the_events_recorded_by_T_with_the_statuses_they_had_then()
+    {
+        // Given the random record of seed 7
+        var id = await RecordAsync(7);
         var history = (await Store.LoadHistoryAsync(id))!;
         var stamps = history.Events.Select(r => r.RecordedAt).Distinct().Order().ToList();
-
-        for (var k = 0; k < 40; k++)
+        var rnd = new Random(7);
+        foreach (var knownAt in new[] { stamps[0], stamps[stamps.Count / 2], stamps[^2], stamps[^1].AddTicks(-10) }.Concat(Enumerable.Range(0, 4).Select(_ => stamps[rnd.Next(stamps.Count)])))
         {
-            // When asked as of a random date, as known at a batch's own timestamp, between two batches, or before the record
-            var i = rnd.Next(stamps.Count);
-            var knownAt = (k % 4) switch
+            // When the timeline is read as known at T
+            var page = await Store.TimelineKnownAtAsync(id, knownAt, null, null, null, null, 0, 5_000);
+
+            // Then it is the record Marten held at T, in domain order, each event with its status then
+            var asItWas = (await Store.LoadHistoryAsync(id, knownAt))!;
+            var resolved = EffectiveHistory.Resolve(asItWas.Events.Select(r => r.Event));
+            var expected = asItWas.Events.OrderBy(r => Key(r.Event), StringComparer.Ordinal).ThenBy(r => r.Version).Select(r =>
             {
-                0 => stamps[i],
-                1 when i + 1 < stamps.Count => stamps[i] + (stamps[i + 1] - stamps[i]) / 2,
-                2 => stamps[i].AddTicks(-10),
-                _ when k == 3 => beforeCreation,
-                _ => stamps[i].AddTicks(10),
-            };
-            var asOf = new DateOnly(1999, 6, 1).AddDays(rnd.Next(10_000));
-            var asItWas = await Store.LoadHistoryAsync(id, knownAt);
-            var expected = asItWas is null ? Json<object?>(null) : Json(NegotiationFold.StateAsOf(asItWas.Opening, asItWas.Events.Select(r => r.Event), asOf));
-
-            var actual = await Store.StateAsOfAsync(id, asOf, knownAt);
-
-            // Then the checkpoints answer as the whole record as it then stood
-            Json(actual).ShouldBe(expected, $"seed {seed}: as of {asOf}, known at {knownAt:O}");
+                resolved.Statuses.TryGetValue(r.Event.EventId, out var st);
+                var aimer = r.Event is EventRetracted or EventCorrected;
+                return $"{r.Event.EventId} {DomainIndex.StatusOf(r.Event, resolved).Db()} {st?.RetractedBy} {(aimer ? null : st?.CorrectedBy)}";
+            });
+            page.ShouldNotBeNull();
+            page.Value.Total.ShouldBe(asItWas.Events.Count);
+            page.Value.Items.Select(i => $"{i.Event.EventId} {i.Status.Db()} {i.RetractedBy} {i.CorrectedBy}").ShouldBe(expected, $"known at {knownAt:O}");
         }
+
+        // and as known now it is the live timeline; before the record, there is none
+        var now = await Store.TimelineKnownAtAsync(id, DateTimeOffset.UtcNow.AddMinutes(1), null, null, null, null, 0, 5_000);
+        var live = await Store.TimelineAsync(id, null, null, null, null, 0, 5_000);
+        now!.Value.Items.Select(i => $"{i.Event.EventId} {i.Status} {i.RetractedBy} {i.CorrectedBy}").ShouldBe(live.Items.Select(i => $"{i.Event.EventId} {i.Status} {i.RetractedBy} {i.CorrectedBy}"));
+        (await Store.TimelineKnownAtAsync(id, history.OpenedAt.AddTicks(-10), null, null, null, null, 0, 10)).ShouldBeNull();
     }
+
+    /// <summary>The domain order of a recorded event as the timeline sorts it: a correction where the corrected event now sits.</summary>
+    static string Key(NegotiationEvent e) => e is EventCorrected { Correction: { } c } x ? DomainOrder.SortKey(c with { EventId = x.TargetEventId }) : DomainOrder.SortKey(e);
 
     static NegotiationEvent? Untargeted(List<NegotiationEvent> candidates, HashSet<Guid> targeted, Random rnd)
     {

@@ -81,6 +81,37 @@ public sealed class TimelineTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_an_event_retracted_later_When_reading_the_timeline_as_known_before_the_retraction_Then_it_is_active_and_the_retraction_absent()
+    {
+        var id = await GivenThreeEvents();
+        await Task.Delay(20);
+        var before = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        var (_, r) = await app.PostJson($"/api/negotiations/{id}/events/{_usRelease}/retract", new { reason = "wrong person" });
+
+        var (status, then) = await app.GetJson($"/api/negotiations/{id}/timeline?knownAt={Uri.EscapeDataString(before.ToString("O"))}");
+        var (_, now) = await app.GetJson($"/api/negotiations/{id}/timeline");
+
+        status.ShouldBe(200);
+        then!["total"]!.GetValue<int>().ShouldBe(3);
+        Ids(then).ShouldBe([_talks.ToString(), _usRelease.ToString(), _tbRelease.ToString()]);
+        then["items"]!.AsArray().ShouldAllBe(i => i!["status"]!.GetValue<string>() == "active" && i["retractedBy"] == null);
+        now!["total"]!.GetValue<int>().ShouldBe(4);
+        Ids(now).ShouldContain(r!["retractionEventId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Given_a_negotiation_When_reading_its_timeline_as_known_before_it_was_created_Then_404_not_known_then()
+    {
+        var id = await app.GivenNegotiation("tlk");
+
+        var (status, body) = await app.GetJson($"/api/negotiations/{id}/timeline?knownAt=2001-01-01T00:00:00Z");
+
+        status.ShouldBe(404);
+        body!["code"]!.GetValue<string>().ShouldBe("not_known_then");
+    }
+
+    [Fact]
     public async Task Given_events_When_exporting_as_csv_Then_a_header_and_one_row_per_event()
     {
         var id = await GivenThreeEvents();
@@ -119,6 +150,7 @@ public sealed class TimelineTests(AppFixture app)
     [InlineData("page=0", "page", "out_of_range")]
     [InlineData("pageSize=501", "pageSize", "out_of_range")]
     [InlineData("actor=THIS-IS-NOT-A-PARTY-CODE", "actor", "invalid_party_code")]
+    [InlineData("knownAt=2026-01-01T10:00:00", "knownAt", "invalid_instant")]
     public async Task Given_a_bad_query_When_reading_the_timeline_Then_400(string query, string path, string code)
     {
         var id = await app.GivenNegotiation("tlq");
