@@ -44,7 +44,7 @@ public sealed partial class Measurements
         }
         string Later(int run) => Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).AddSeconds(run).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
         var appended = 0;
-        Task Append() => PostAsync(id, AppendEvent(10_000 + appended++));
+        Task Append() => PostAsync(id, AppendEvent(300 + appended++));
 
         // Warm-up: every endpoint once (the first summary after the import also weighs nothing: the import wrote the weights).
         await Append(); await Open(); await Open(); await Get($"{page}/summary?knownAt={Later(-1)}"); await Get($"{page}/state?asOf={today}");
