@@ -68,8 +68,8 @@ public sealed partial class Measurements
         s.Rows.Add(Of("page open, reopened (ms)", warm));
         s.Rows.Add(Of("summary as known at an instant, full fold (ms)", knownAt));
         s.Notes.Add("The summary of the current record reads the head (in memory, or the last checkpoint + at most 500 events) and two grouped scans of our index " +
-            "(catalog events per day by status and Goldstein sign; momentum weight per day), and weighs the appended event from Marten once; its cost follows the days the record spans, " +
-            "not its events. Everything else the page asks at open reads the head, one checkpoint or one page of the index.");
+            "(catalog events per day by status and Goldstein sign; momentum weight per day), and weighs the appended event from Marten once: no event of the record is loaded or folded, " +
+            "PostgreSQL aggregates the index rows (small, one per event) per day. Everything else the page asks at open reads the head, one checkpoint or one page of the index.");
         return s;
     }
 }
