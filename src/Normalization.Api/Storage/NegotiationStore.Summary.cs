@@ -32,8 +32,8 @@ public sealed partial class NegotiationStore
     /// Its cost grows with the number of days the record spans (two grouped index scans) and the tail after the last
     /// checkpoint — not with a fold of the whole record. Index rows whose weights are not known yet (indexed by an append,
     /// or from before the columns existed) are first weighed from their events (<see cref="FillSummaryWeightsAsync"/>).
-    /// Null as well when, after <see cref="SummaryAttempts"/> fills, writers still add unweighed rows faster: the caller
-    /// then folds the record.
+    /// Null as well when, after <see cref="SummaryAttempts"/> fills, writers still add unweighed rows faster, or when the
+    /// rows cannot be weighed because the server or the role is read-only: the caller then folds the record.
     /// </summary>
     public async Task<SummarySource?> SummarySourceAsync(string id, CancellationToken ct = default)
     {
@@ -41,7 +41,9 @@ public sealed partial class NegotiationStore
         {
             var (source, unweighed) = await ReadSummarySourceAsync(id, ct);
             if (unweighed == 0) return source;
-            await FillSummaryWeightsAsync(id, ct);
+            try { await FillSummaryWeightsAsync(id, ct); }
+            // A read-only server (a hot standby serving readers) or a role without UPDATE: the caller folds the record instead.
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.InsufficientPrivilege) { return null; }
         }
         return null;
     }
