@@ -145,6 +145,11 @@ app.MapWolverineEndpoints(opts =>
     opts.ConfigureEndpoints(ApiKeyAuthentication.RequireKeyForWrites);
 });
 
+// JasperFx prints "Searching '<assembly>' for commands" for each Critter Stack assembly on every start (the app, `import`,
+// `codegen` …) until command extensions have been applied once in the process (a static flag of its CommandFactory). The
+// app registers no JasperFx extensions, so applying none sets that flag: the commands are still discovered the same way,
+// only the banner goes (issue 16 part 4; CliTests checks stdout and stderr of commands).
+new JasperFx.CommandLine.CommandFactory().ApplyExtensions(new ServiceCollection());
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

@@ -136,26 +136,46 @@ public static class DomainIndex
         _ => DomainOrder.SortKey(e),
     };
 
-    /// <summary>The index rows of new events (versions after <paramref name="version"/>): one insert, or COPY for many.</summary>
     /// <summary>
-    /// Inserts the index rows of <paramref name="events"/> (versions after <paramref name="version"/>). <paramref name="recordedAt"/>
+    /// The weights a summary reads from an index row (<c>goldstein</c>, <c>momentum</c>): the event's Goldstein weight and
+    /// the weight it adds to its day's momentum when in force (<see cref="FoldAccumulator.MomentumWeightOf"/> of
+    /// <paramref name="weigher"/>, an accumulator started from the negotiation's opening); for a correction, those of its
+    /// replacement as the fold reads it; 0 for a retraction. They depend only on the event and the opening, so a row's
+    /// weights never change (its status does).
+    /// </summary>
+    internal static (double Goldstein, double Momentum) WeightsOf(NegotiationEvent e, FoldAccumulator weigher) => e switch
+    {
+        EventRetracted => (0, 0),
+        EventCorrected { Correction: { } c } x => (EventCatalog.GoldsteinOf(c), weigher.MomentumWeightOf(c with { EventId = x.TargetEventId })),
+        EventCorrected => (0, 0),
+        _ => (EventCatalog.GoldsteinOf(e), weigher.MomentumWeightOf(e)),
+    };
+
+    /// <summary>
+    /// The index rows of new events (versions after <paramref name="version"/>): one insert, or COPY for many. With
+    /// <paramref name="opening"/> the rows carry their summary weights (<see cref="WeightsOf"/>); without it they are left
+    /// null and the first summary that meets them fills them (NegotiationStore.Summary.cs). <paramref name="recordedAt"/>
     /// (one per event) carries Marten's timestamps when rows are rewritten for stored events (a rebuild); otherwise the
     /// transaction's <c>now()</c>, the same instant Marten stamps on the events appended in it.
     /// </summary>
     internal static async Task InsertIndexRowsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, IReadOnlyList<NegotiationEvent> events,
-        Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct, IReadOnlyList<DateTimeOffset>? recordedAt = null)
+        Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct, NegotiationOpened? opening = null, IReadOnlyList<DateTimeOffset>? recordedAt = null)
     {
-        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, status, ct, recordedAt);
+        var weigher = opening is null ? null : FoldAccumulator.Start(opening);
+        if (events.Count > CopyThreshold) await CopyIndexAsync(conn, id, version, events, status, ct, weigher, recordedAt);
         else await using (var cmd = new NpgsqlCommand("""
-            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, recorded_at)
-            select x.*, coalesce(r, now()) from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors)
-              as x(a, b, c, d, e, f, g, h, i, j, k)
+            insert into nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, goldstein, momentum, recorded_at)
+            select x.*, coalesce(r, now()) from unnest(@ids, @negs, @versions, @types, @roles, @targets, @statuses, @keys, @dates, @occurred, @actors, @goldstein, @momentum)
+              as x(a, b, c, d, e, f, g, h, i, j, k, l, m)
               left join unnest(@recorded) with ordinality as t(r, n) on t.n = x.c - @version
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("version", version);
             cmd.Parameters.Add(new NpgsqlParameter("recorded", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
                 { Value = (recordedAt ?? []).Select(t => t.ToUniversalTime()).ToArray() });
+            var weights = events.Select(e => weigher is null ? ((double?)null, (double?)null) : WeightsOf(e, weigher)).ToArray();
+            cmd.Parameters.Add(new NpgsqlParameter("goldstein", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = weights.Select(w => w.Item1).ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter("momentum", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = weights.Select(w => w.Item2).ToArray() });
             cmd.Parameters.AddWithValue("ids", events.Select(e => e.EventId).ToArray());
             cmd.Parameters.AddWithValue("negs", events.Select(_ => id).ToArray());
             cmd.Parameters.AddWithValue("versions", events.Select((_, i) => version + i + 1).ToArray());
@@ -242,11 +262,11 @@ public static class DomainIndex
     }
 
     /// <summary>The domain-order index rows of <paramref name="events"/> (versions after <paramref name="version"/>), with COPY.</summary>
-    internal static async Task CopyIndexAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, Func<NegotiationEvent, IndexStatus>? status,
-        CancellationToken ct, IReadOnlyList<DateTimeOffset>? recordedAt = null)
+    internal static async Task CopyIndexAsync(NpgsqlConnection conn, string id, int version, IReadOnlyList<NegotiationEvent> events, Func<NegotiationEvent, IndexStatus>? status, CancellationToken ct,
+        FoldAccumulator? weigher = null, IReadOnlyList<DateTimeOffset>? recordedAt = null)
     {
         await using var copy = await conn.BeginBinaryImportAsync($"""
-            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor{(recordedAt is null ? "" : ", recorded_at")})
+            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, goldstein, momentum{(recordedAt is null ? "" : ", recorded_at")})
             from stdin (format binary)
             """, ct);
         copy.Timeout = NegotiationStore.BulkTimeout;
@@ -266,6 +286,13 @@ public static class DomainIndex
             await copy.WriteAsync(e is EventCorrected { Correction: { } c } ? c.Date : e.Date, NpgsqlDbType.Date, ct);
             await copy.WriteAsync(e.OccurredOn.ToString(), NpgsqlDbType.Text, ct);
             await copy.WriteAsync(e.Actor, NpgsqlDbType.Text, ct);
+            if (weigher is null) { await copy.WriteNullAsync(ct); await copy.WriteNullAsync(ct); }
+            else
+            {
+                var (goldstein, momentum) = WeightsOf(e, weigher);
+                await copy.WriteAsync(goldstein, NpgsqlDbType.Double, ct);
+                await copy.WriteAsync(momentum, NpgsqlDbType.Double, ct);
+            }
             if (recordedAt is not null) await copy.WriteAsync(recordedAt[i].ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         }
         await copy.CompleteAsync(ct);

@@ -116,7 +116,7 @@ public sealed partial class NegotiationStore
         FoldAccumulator head;
         if (resolved is not null)
             // The whole record is in hand: resolved and folded once, in memory.
-            head = await IndexAndFoldAsync(conn, tx, id, firstVersion, fresh, resolved, folding!, version, ct);
+            head = await IndexAndFoldAsync(conn, tx, opening, firstVersion, fresh, resolved, folding!, version, ct);
         else
         {
             // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
@@ -159,12 +159,13 @@ public sealed partial class NegotiationStore
     /// For a record held whole in memory (a new negotiation's import, a rebuild): writes the index with the statuses of
     /// <paramref name="resolved"/> and the references, then the checkpoints of <paramref name="folding"/> with COPY.
     /// </summary>
-    async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int firstVersion,
+    async Task<FoldAccumulator> IndexAndFoldAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NegotiationOpened opening, int firstVersion,
         IReadOnlyList<NegotiationEvent> events, EffectiveHistory.Result resolved, Task<(FoldAccumulator Head, List<Checkpoint> Checkpoints)> folding,
         int version, CancellationToken ct)
     {
+        var id = opening.Id;
         Trace("index: start");
-        await InsertIndexRowsAsync(conn, tx, id, firstVersion, events, e => StatusOf(e, resolved), ct);
+        await InsertIndexRowsAsync(conn, tx, id, firstVersion, events, e => StatusOf(e, resolved), ct, opening);
         Trace("index: copied");
         await InsertReferencesAsync(conn, tx, id, events, ct);
         Trace("refs");

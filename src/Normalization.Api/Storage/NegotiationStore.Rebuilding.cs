@@ -67,7 +67,7 @@ public sealed partial class NegotiationStore
         if (!await IndexMatchesAsync(conn, tx, id, events, resolved, recordedAt, ct))
         {
             await DeleteAsync(conn, tx, "delete from nz_events where negotiation_id = @id", id, ct);
-            await InsertIndexRowsAsync(conn, tx, id, 1, events, e => StatusOf(e, resolved), ct, recordedAt);
+            await InsertIndexRowsAsync(conn, tx, id, 1, events, e => StatusOf(e, resolved), ct, history.Opening, recordedAt);
         }
         if (!await ReferencesMatchAsync(conn, tx, id, events, ct))
         {

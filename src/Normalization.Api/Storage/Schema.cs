@@ -54,6 +54,10 @@ public static class Schema
         t.AddColumn("occurred_on", "text").NotNull();
         t.AddColumn("actor", "text").NotNull();
         t.AddColumn("recorded_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
+        // The summary's numbers (issue 19): Goldstein weight and momentum weight of the event as the fold reads it; null
+        // until known (rows indexed by an append, or before these columns existed) — the first summary fills them.
+        t.AddColumn("goldstein", "double precision").AllowNulls();
+        t.AddColumn("momentum", "double precision").AllowNulls();
 
         t.Indexes.Add(new IndexDefinition("ix_nz_events_fold")
         {

@@ -535,11 +535,22 @@ public sealed partial class FoldAccumulator
             if (Requests[i].Status == RequestStatus.Granted) { Requests.RemoveAt(i--); listed--; }
     }
 
+    /// <summary>Whether <paramref name="e"/> counts toward the momentum: talks between both principals, or an act of one principal toward the other.</summary>
+    bool CountsForMomentum(NegotiationEvent e) => e is TalksHeld t
+        ? (t.Participants.Contains(Negotiation.PartyA) && t.Participants.Contains(Negotiation.PartyB)) || BetweenPrincipals(e)
+        : TowardOther(e);
+
+    /// <summary>
+    /// The weight <paramref name="e"/> adds to its day's momentum when this accumulator applies it (0: none — not counted,
+    /// below <see cref="FoldOptions.MinConfidence"/>, a record review, a retraction or a correction itself). The same rule
+    /// <see cref="Apply"/> follows; the store keeps it per event in its index so a summary needs no fold of the whole record.
+    /// </summary>
+    public double MomentumWeightOf(NegotiationEvent e) =>
+        e is EventRetracted or EventCorrected or RecordReviewed || e.Confidence < Options.MinConfidence || !CountsForMomentum(e) ? 0 : EventCatalog.GoldsteinOf(e);
+
     void ApplyMomentum(NegotiationEvent e)
     {
-        var counts = e is TalksHeld t
-            ? (t.Participants.Contains(Negotiation.PartyA) && t.Participants.Contains(Negotiation.PartyB)) || BetweenPrincipals(e)
-            : TowardOther(e);
+        var counts = CountsForMomentum(e);
         var horizon = e.Date.AddDays(-2 * Options.MomentumDays);
         // Both lists are in date order (events arrive in domain order): drop from the front.
         var old = 0;
@@ -562,12 +573,19 @@ public sealed partial class FoldAccumulator
     {
         var m = Options.MomentumDays;
         var current = Recent.Where(p => p.On <= day && p.On > day.AddDays(-m)).ToList();
-        var score = Math.Round(Daily.Where(p => p.On <= day && p.On > day.AddDays(-m)).Sum(p => p.Weight), 1);
+        var score = MomentumScore(Daily, day, m);
         var prev = Math.Round(Daily.Where(p => p.On <= day.AddDays(-m) && p.On > day.AddDays(-2 * m)).Sum(p => p.Weight), 1);
         var trend = score - prev > Options.TrendThreshold ? MomentumTrend.Improving
             : prev - score > Options.TrendThreshold ? MomentumTrend.Deteriorating : MomentumTrend.Stable;
         return new MomentumView(score, prev, trend, m, current);
     }
+
+    /// <summary>
+    /// The momentum score on <paramref name="day"/>: the sum of the daily weights (in date order) of the <paramref name="windowDays"/>
+    /// days ending on it, rounded to one decimal. <see cref="MomentumAt"/> and the record summary both call it.
+    /// </summary>
+    public static double MomentumScore(IEnumerable<DailyWeight> daily, DateOnly day, int windowDays) =>
+        Math.Round(daily.Where(p => p.On <= day && p.On > day.AddDays(-windowDays)).Sum(p => p.Weight), 1);
 
     LedgerView LedgerAt() => new()
     {

@@ -2,6 +2,7 @@ using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Stages;
+using Normalization.Domain.Momentum;
 
 namespace Normalization.Domain.Summaries;
 
@@ -78,36 +79,89 @@ public static class RecordSummaries
     {
         var resolved = EffectiveHistory.Resolve(recorded);
         var catalogEvents = recorded.Where(e => e is not EventRetracted and not EventCorrected).DistinctBy(e => e.EventId).ToList();
-        DateOnly? first = catalogEvents.Count == 0 ? null : catalogEvents.Min(e => e.Date);
-        DateOnly? last = catalogEvents.Count == 0 ? null : catalogEvents.Max(e => e.Date);
-        if (last > through) throw new ArgumentOutOfRangeException(nameof(through), $"through ({through:yyyy-MM-dd}) is before the last event ({last:yyyy-MM-dd}).");
-        var b = bucket ?? AutoBucket(first ?? through, through);
-
-        var counts = new Dictionary<DateOnly, (int Events, int Coop, int Conf, int Retracted)>();
-        foreach (var e in catalogEvents)
-        {
-            var key = StartOf(e.Date, b);
-            var c = counts.GetValueOrDefault(key);
-            var retracted = resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted;
-            var weight = EventCatalog.GoldsteinOf(e);
-            counts[key] = (c.Events + 1, c.Coop + (!retracted && weight > 0 ? 1 : 0), c.Conf + (!retracted && weight < 0 ? 1 : 0), c.Retracted + (retracted ? 1 : 0));
-        }
+        var days = catalogEvents.Select(e => Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
 
         var effective = resolved.Events.ToList();
         DomainOrder.Sort(effective);
         var acc = FoldAccumulator.Start(negotiation, options);
-        var periods = new List<SummaryPeriod>();
         var next = 0;
+        // Folds up to the end of each period as the periods are laid out, in order, and samples the momentum there.
+        double MomentumOn(DateOnly until)
+        {
+            while (next < effective.Count && effective[next].Date <= until) acc.Apply(effective[next++]);
+            return acc.MomentumAt(until).Score;
+        }
+        var summary = Lay(negotiation.Id, days, through, bucket, acc.Options.MomentumDays, MomentumOn);
+        while (next < effective.Count) acc.Apply(effective[next++]);
+        return summary with { StageHistory = acc.StateAt(through).StageHistory };
+    }
+
+    /// <summary>
+    /// The same summary without folding the record (the store's summary of the current record, issue 19): the stage history
+    /// from <paramref name="head"/> (the fold of every effective event), the counts from <paramref name="days"/> (per day
+    /// the catalog events as recorded, by <see cref="Tally"/>) and the momentum from <paramref name="daily"/> (per day the sum, in
+    /// domain order, of <see cref="FoldAccumulator.MomentumWeightOf"/> over the effective events; days in date order) —
+    /// what the fold keeps in <see cref="FoldAccumulator.Daily"/>, so each period's score is the one
+    /// <see cref="FoldAccumulator.MomentumScore"/> over the same numbers. Equal to <see cref="Build"/> of the same record.
+    /// </summary>
+    public static RecordSummary FromIndex(FoldAccumulator head, IEnumerable<SummaryDay> days, IReadOnlyList<DailyWeight> daily, DateOnly through, SummaryBucket? bucket = null)
+    {
+        var m = head.Options.MomentumDays;
+        int lo = 0, hi = 0;
+        double MomentumOn(DateOnly until)
+        {
+            while (hi < daily.Count && daily[hi].On <= until) hi++;
+            while (lo < hi && daily[lo].On <= until.AddDays(-m)) lo++;
+            return FoldAccumulator.MomentumScore(Window(daily, lo, hi), until, m);
+        }
+        var summary = Lay(head.Negotiation.Id, days, through, bucket, m, MomentumOn);
+        return summary with { StageHistory = head.StateAt(through).StageHistory };
+    }
+
+    static IEnumerable<DailyWeight> Window(IReadOnlyList<DailyWeight> daily, int from, int to)
+    {
+        for (var i = from; i < to; i++) yield return daily[i];
+    }
+
+    /// <summary>
+    /// The counts of <paramref name="n"/> catalog events dated <paramref name="day"/>, retracted or not, of Goldstein weight
+    /// <paramref name="goldstein"/>: cooperative (&gt; 0) and conflictual (&lt; 0) count only while not retracted.
+    /// </summary>
+    public static SummaryDay Tally(DateOnly day, bool retracted, double goldstein, int n) =>
+        new(day, n, !retracted && goldstein > 0 ? n : 0, !retracted && goldstein < 0 ? n : 0, retracted ? n : 0);
+
+    /// <summary>Lays out the periods from the first event's through <paramref name="through"/>; the stage history is filled by the caller.</summary>
+    static RecordSummary Lay(string id, IEnumerable<SummaryDay> days, DateOnly through, SummaryBucket? bucket, int momentumDays, Func<DateOnly, double> momentumOn)
+    {
+        var all = days.Where(d => d.Events > 0).ToList();
+        DateOnly? first = all.Count == 0 ? null : all.Min(d => d.Day);
+        DateOnly? last = all.Count == 0 ? null : all.Max(d => d.Day);
+        if (last > through) throw new ArgumentOutOfRangeException(nameof(through), $"through ({through:yyyy-MM-dd}) is before the last event ({last:yyyy-MM-dd}).");
+        var b = bucket ?? AutoBucket(first ?? through, through);
+
+        var counts = new Dictionary<DateOnly, SummaryDay>();
+        foreach (var d in all)
+        {
+            var key = StartOf(d.Day, b);
+            counts[key] = counts.TryGetValue(key, out var c)
+                ? c with { Events = c.Events + d.Events, Cooperative = c.Cooperative + d.Cooperative, Conflictual = c.Conflictual + d.Conflictual, Retracted = c.Retracted + d.Retracted }
+                : d with { Day = key };
+        }
+        var periods = new List<SummaryPeriod>();
         for (var start = StartOf(first ?? through, b); start <= through; start = Next(start, b))
         {
             var end = Next(start, b).AddDays(-1);
             var until = end < through ? end : through;
-            while (next < effective.Count && effective[next].Date <= until) acc.Apply(effective[next++]);
+            var momentum = momentumOn(until);
             var c = counts.GetValueOrDefault(start);
-            periods.Add(new SummaryPeriod(start, end, c.Events, c.Coop, c.Conf, c.Retracted, acc.MomentumAt(until).Score));
+            periods.Add(new SummaryPeriod(start, end, c?.Events ?? 0, c?.Cooperative ?? 0, c?.Conflictual ?? 0, c?.Retracted ?? 0, momentum));
         }
-        while (next < effective.Count) acc.Apply(effective[next++]);
-        var state = acc.StateAt(through);
-        return new RecordSummary(negotiation.Id, b, first, last, through, catalogEvents.Count, acc.Options.MomentumDays, state.StageHistory, periods);
+        return new RecordSummary(id, b, first, last, through, all.Sum(d => d.Events), momentumDays, [], periods);
     }
 }
+
+/// <summary>
+/// The catalog events dated on one day, as recorded (retractions and corrections are not counted themselves): how many,
+/// how many of them are cooperative or conflictual and still count, how many were retracted (<see cref="RecordSummaries.Tally"/>).
+/// </summary>
+public sealed record SummaryDay(DateOnly Day, int Events, int Cooperative, int Conflictual, int Retracted);

@@ -57,6 +57,22 @@ public class CliTests(AppFixture app)
         export.Stdout.ShouldContain("2025-03-20,Estrangement,ConfidenceBuilding,talks-and-mutual-gestures,");
     }
 
+    [Theory]
+    [InlineData("state", "no-such-negotiation")]
+    [InlineData("import", "no-such-file.ndjson", "--into", "nowhere")]
+    [InlineData("help")]
+    public async Task Given_a_command_When_it_runs_Then_neither_stream_shows_the_command_discovery_banner(params string[] args)
+    {
+        var result = await Run(args);
+
+        (result.Stdout + result.Stderr).ShouldNotBeEmpty();
+        // JasperFx's banner reads "Searching '<assembly full name>' for commands", once per Critter Stack assembly.
+        result.Stdout.ShouldNotContain("Searching '");
+        result.Stderr.ShouldNotContain("Searching '");
+        result.Stdout.ShouldNotContain("' for commands");
+        result.Stderr.ShouldNotContain("' for commands");
+    }
+
     [Fact]
     public async Task Regression_Given_an_id_with_a_line_break_When_asked_for_its_state_Then_the_error_is_one_line_with_the_break_escaped()
     {

@@ -36,6 +36,34 @@ public class RecordSummaryTests
                 .ShouldBe(JsonSerializer.Serialize(NegotiationFold.StateAsOf(RandomHistory.Opening, recorded, Through).StageHistory, EventJson.Options));
         }, iter: 60, print: t => RandomHistory.Print(t.Item1));
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData(SummaryBucket.Day)]
+    [InlineData(SummaryBucket.Month)]
+    public void Given_random_histories_When_summarised_from_the_head_and_per_day_numbers_Then_the_summary_is_the_full_folds(SummaryBucket? bucket) =>
+        Gen.Select(RandomHistory.Events, Gen.Int).Sample((events, seed) =>
+        {
+            // Given the numbers the store's index gives: per day the catalog events as recorded, and per day the momentum
+            // weights of the effective events summed in domain order; and the head, the fold of every effective event
+            var recorded = RandomHistory.Permute(events, seed).ToList();
+            var resolved = EffectiveHistory.Resolve(recorded);
+            var effective = resolved.Events.ToList();
+            DomainOrder.Sort(effective);
+            var head = FoldAccumulator.Start(RandomHistory.Opening);
+            foreach (var e in effective) head.Apply(e);
+            var days = recorded.Select(e => RecordSummaries.Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
+            var daily = new List<Normalization.Domain.Momentum.DailyWeight>();
+            foreach (var e in effective.Where(e => head.MomentumWeightOf(e) != 0))
+                if (daily.Count > 0 && daily[^1].On == e.Date) daily[^1] = daily[^1] with { Weight = daily[^1].Weight + head.MomentumWeightOf(e) };
+                else daily.Add(new(e.Date, head.MomentumWeightOf(e)));
+
+            // When summarised from them
+            var fromIndex = RecordSummaries.FromIndex(head, days, daily, Through, bucket);
+
+            // Then it is the summary folded from the whole record
+            JsonSerializer.Serialize(fromIndex, EventJson.Options).ShouldBe(JsonSerializer.Serialize(RecordSummaries.Build(RandomHistory.Opening, recorded, Through, bucket), EventJson.Options));
+        }, iter: 80, print: t => RandomHistory.Print(t.Item1));
+
     [Fact]
     public void Given_a_retracted_event_When_summarised_Then_it_is_counted_as_retracted_and_not_as_cooperative()
     {

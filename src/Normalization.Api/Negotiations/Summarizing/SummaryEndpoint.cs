@@ -28,24 +28,42 @@ public static class SummaryEndpoint
     {
         var (bucket, knownAt) = (query.Bucket, query.KnownAt);
         // A summary depends only on the stream (its version), the view asked for, and today (the end of the last period):
-        // a record that has not changed since is answered from memory, so reopening a long record costs nothing.
+        // a record that has not changed since is answered from memory.
         var key = (Summary: id, version.Value, knownAt, bucket, store.Today);
         if (cache.TryGetValue(key, out SummaryResponse? known)) return ApiJson.Ok(known!);
-        var history = await store.LoadHistoryAsync(id, knownAt, ct);
-        if (history is null) return Problems.NotKnownThen(knownAt);
 
-        var events = history.Events.Select(r => r.Event).ToList();
-        var last = events.Count == 0 ? store.Today : events.Max(e => e.Date);
-        var through = last > store.Today ? last : store.Today;
-        var first = events.Count == 0 ? through : events.Min(e => e.Date);
-        if (bucket is { } b && RecordSummaries.PeriodCount(first, through, b) is var n && n > RecordSummaries.MaxPeriods)
-            return Problems.Field("bucket", "out_of_range", $"{b} periods from {first:yyyy-MM-dd} to {through:yyyy-MM-dd} would be {n}; at most {RecordSummaries.MaxPeriods}: ask for a longer bucket (or none).");
-
-        var s = RecordSummaries.Build(history.Opening, events, through, bucket);
+        // The current record: from the head and our index, without folding the record (issue 19: a long record opens fast).
+        // As known at an instant: the events Marten had stored then, loaded and folded.
+        RecordSummary s;
+        if (knownAt is null && await store.SummarySourceAsync(id, ct) is { } source)
+        {
+            var through = Through(source.LastRecorded, store.Today);
+            if (TooManyPeriods(bucket, source.FirstRecorded ?? through, through) is { } tooMany) return tooMany;
+            s = RecordSummaries.FromIndex(source.Head, source.Days, source.Daily, through, bucket);
+            key = key with { Value = source.Version };
+        }
+        else
+        {
+            var history = await store.LoadHistoryAsync(id, knownAt, ct);
+            if (history is null) return Problems.NotKnownThen(knownAt);
+            var events = history.Events.Select(r => r.Event).ToList();
+            var through = Through(events.Count == 0 ? null : events.Max(e => e.Date), store.Today);
+            if (TooManyPeriods(bucket, events.Count == 0 ? through : events.Min(e => e.Date), through) is { } tooMany) return tooMany;
+            s = RecordSummaries.Build(history.Opening, events, through, bucket);
+        }
         var body = new SummaryResponse(id, knownAt, s.Bucket, s.FirstEventOn, s.LastEventOn, s.Through, s.Events, s.MomentumDays, s.StageHistory, s.Periods);
         cache.Set(key, body, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(10), Size = 1 + s.Periods.Count / 100 });
         return ApiJson.Ok(body);
     }
+
+    /// <summary>The last day summarised: today, or the last recorded event's day when later.</summary>
+    static DateOnly Through(DateOnly? lastRecorded, DateOnly today) => lastRecorded > today ? lastRecorded.Value : today;
+
+    /// <summary>400 <c>bucket</c> <c>out_of_range</c> when the asked bucket would give more than <see cref="RecordSummaries.MaxPeriods"/> periods.</summary>
+    static IResult? TooManyPeriods(SummaryBucket? bucket, DateOnly first, DateOnly through) =>
+        bucket is { } b && RecordSummaries.PeriodCount(first, through, b) is var n && n > RecordSummaries.MaxPeriods
+            ? Problems.Field("bucket", "out_of_range", $"{b} periods from {first:yyyy-MM-dd} to {through:yyyy-MM-dd} would be {n}; at most {RecordSummaries.MaxPeriods}: ask for a longer bucket (or none).")
+            : null;
 }
 
 /// <summary>Query of GET …/summary: <c>bucket</c> (Day, Week, Month; default by the span), <c>knownAt</c> (an instant).</summary>
