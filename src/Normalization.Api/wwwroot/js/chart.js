@@ -114,8 +114,8 @@ export function drawChart(container, tooltip, data) {
   const markers = svg('g', { class: 'markers' });
   const all = [...data.events.map((e) => ({ ...e, hypothetical: false })), ...(data.hypothetical?.events || []).map((e) => ({ ...e, hypothetical: true }))];
   for (const e of all) {
-    const t = dateValue(e.occurredOn);
-    if (!inRange(t)) continue;
+    const at = dateValue(e.occurredOn);
+    if (!inRange(at)) continue;
     const g = typeof e.goldstein === 'number' ? e.goldstein : 0;
     const r = 3 + Math.abs(g) * 0.7;
     const y = g === 0 ? AXIS : AXIS - Math.sign(g) * (10 + Math.abs(g) * 5.5);
@@ -123,7 +123,7 @@ export function drawChart(container, tooltip, data) {
     const label = t('chart.marker', { type: e.hypothetical ? t('chart.markerHypothetical', { type: e.type }) : e.type, date: formatDate(e.occurredOn),
       parties: `${e.actor}${e.target ? ' → ' + e.target : ''}`, weight: formatNumber(g) }) + (e.status === 'retracted' ? t('chart.retracted') : '');
     const c = svg('circle', {
-      class: `marker ${kind}${e.status === 'retracted' ? ' retracted' : ''}`, cx: x(t).toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
+      class: `marker ${kind}${e.status === 'retracted' ? ' retracted' : ''}`, cx: x(at).toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
       tabindex: e.hypothetical ? null : '0', role: 'img', 'aria-label': label, 'data-event-id': e.eventId || '',
     });
     const show = () => showTooltip(container, tooltip, c, e);
@@ -148,9 +148,9 @@ export function drawChart(container, tooltip, data) {
   // Time axis: one tick per year (or per month when zoomed in).
   const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
   axis.append(svg('line', { x1: M.left, x2: W - M.right, y1: AXIS + REACH + 4, y2: AXIS + REACH + 4 }));
-  for (const t of ticks(start, end)) {
-    axis.append(svg('line', { x1: x(t.at), x2: x(t.at), y1: AXIS + REACH + 4, y2: AXIS + REACH + 9 }));
-    axis.append(svg('text', { x: x(t.at), y: TICKS_Y, 'text-anchor': 'middle' }, t.label));
+  for (const tick of ticks(start, end)) {
+    axis.append(svg('line', { x1: x(tick.at), x2: x(tick.at), y1: AXIS + REACH + 4, y2: AXIS + REACH + 9 }));
+    axis.append(svg('text', { x: x(tick.at), y: TICKS_Y, 'text-anchor': 'middle' }, tick.label));
   }
   root.append(axis);
 
