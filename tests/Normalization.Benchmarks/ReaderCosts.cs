@@ -30,22 +30,26 @@ public sealed partial class Measurements
         var id = await SizedAsync(n);
         var asOf = "2020-06-30";
         var s = new Section("13", "Reader clock and public limits on a cheap GET", $"Per-request time of `GET …/state?asOf={asOf}` (checkpoint + tail) and `GET …/stages` " +
-            $"(the stage history: one of the reads a read-only deployment limits) on a {n:N0}-event negotiation, {requests} sequential requests per variant and run through the " +
+            $"(the stage history: one of the reads a read-only deployment limits) on a {n:N0}-event negotiation, {requests} sequential requests per variant and run (their median) through the " +
             "in-process TestServer (the whole ASP.NET Core + Wolverine pipeline, no sockets), variants interleaved. *Reader clock*: the same state query with `&tz=Asia/Kabul` " +
-            "(the middleware looks the zone up and sets it for the request; the endpoint's \"today\" is Kabul's). *Public limits*: a second host on the same database with " +
-            "`Normalization:Mode = ReadOnly` and limits too high to refuse (so every request pays the limiter's bookkeeping and none waits). Baseline: the read-write host, " +
+            "(the middleware looks the zone up and sets it for the request; the endpoint's \"today\" is Kabul's). *Public limits*: two hosts built alike in this process on the same database, one " +
+            "with `Normalization:Mode = ReadOnly` and limits too high to refuse (so every request pays the limiter's bookkeeping and none waits). Baseline: the other, read-write, " +
             "whose limiter is a no-op partition for reads.");
 
-        await using var readOnly = await AlbaHost.For<global::Program>(b =>
+        // Two hosts built alike in this process, on the same database, that differ only in the mode (the bench's own host
+        // ran the import and owns the background agents: it would not be a like-for-like baseline).
+        async Task<IAlbaHost> Host(string mode) => await AlbaHost.For<global::Program>(b =>
         {
             foreach (var (k, v) in BenchEnvironment.Settings(env.ConnectionString)) b.UseSetting(k, v);
-            b.UseSetting(ReaderSettings.ModeKey, "ReadOnly");
+            b.UseSetting(ReaderSettings.ModeKey, mode);
             b.UseSetting("Normalization:RateLimit:PublicPerMinute", "100000000");
             b.UseSetting("Normalization:RateLimit:PublicBurst", "100000000");
             b.UseSetting("Normalization:RateLimit:PublicConcurrency", "64");
             if (BenchEnvironment.RepositoryRoot() is { } root) b.UseContentRoot(Path.Combine(root, "src", "Normalization.Api"));
         });
-        using var rw = env.Host.Server.CreateClient();
+        await using var readWrite = await Host("ReadWrite");
+        await using var readOnly = await Host("ReadOnly");
+        using var rw = readWrite.Server.CreateClient();
         using var ro = readOnly.Server.CreateClient();
         var state = $"/api/negotiations/{id}/state?asOf={asOf}";
         var stages = $"/api/negotiations/{id}/stages";
@@ -55,16 +59,19 @@ public sealed partial class Measurements
             ("stages", rw, stages), ("stages, read-only host", ro, stages),
         };
 
+        // The run's median request (µs): a pause of the shared machine moves a mean, not the median of 400 requests.
         async Task<double> MicrosecondsPerRequest(HttpClient client, string url)
         {
-            var t0 = Stopwatch.GetTimestamp();
+            var each = new List<double>(requests);
             for (var i = 0; i < requests; i++)
             {
+                var t0 = Stopwatch.GetTimestamp();
                 using var res = await client.GetAsync(url);
                 await res.Content.ReadAsByteArrayAsync();
                 if (!res.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url}: {(int)res.StatusCode}");
+                each.Add(Ms(Stopwatch.GetTimestamp() - t0) * 1000);
             }
-            return Ms(Stopwatch.GetTimestamp() - t0) * 1000 / requests;
+            return Percentile.Of(each, 50);
         }
 
         foreach (var v in variants) await MicrosecondsPerRequest(v.Client, v.Url); // warm-up: every endpoint compiled on both hosts
@@ -74,18 +81,14 @@ public sealed partial class Measurements
                 times[v.Name].Add(await MicrosecondsPerRequest(v.Client, v.Url));
 
         StateTimes = times["state"];
-        Row Of(string name, string baseline, string goal = "—", double? limit = null)
-        {
-            var p = Summary.Of(times[name]);
-            var b = Summary.Of(times[baseline]);
-            return new Row(name, "µs/request", p, b, baseline + " (read-write host)", p.Median / b.Median, "× baseline time", goal, limit is null ? null : p.Median / b.Median <= limit);
-        }
-        s.Rows.Add(Of("state + tz", "state", "≤ 1.10×", 1.10));
-        s.Rows.Add(Of("state, read-only host", "state", "≤ 1.10×", 1.10));
-        s.Rows.Add(Of("stages, read-only host", "stages", "≤ 1.10×", 1.10));
+        Row Of(string name, string baseline) =>
+            new(name, "µs/request (p50)", Summary.Of(times[name]), Summary.Of(times[baseline]), baseline + " (read-write host)", Summary.Of(times[name]).Median / Summary.Of(times[baseline]).Median, "× baseline time");
+        s.Rows.Add(Of("state + tz", "state"));
+        s.Rows.Add(Of("state, read-only host", "state"));
+        s.Rows.Add(Of("stages, read-only host", "stages"));
         AddDirectRows(s, requests * 250);
-        s.Notes.Add("Goal ≤ 1.10×: a public deployment or a reader's zone may not make a cheap read noticeably slower. The difference per request is the ratio's excess times the baseline's " +
-            "time; on a noisy shared machine a ratio within a few percent of 1 means no cost measurable above the noise.");
+        s.Notes.Add("Through HTTP the ratios scatter around 1 by the machine's noise (compare each row's min–max with its baseline's): the features' cost is below what a request's " +
+            "time can show, which is why the direct rows measure them alone. Goal of the direct rows: less than 1 % of the state query's time per request.");
         return s;
     }
 
@@ -133,9 +136,11 @@ public sealed partial class Measurements
         }
         ReaderClock.UseForThisFlow(null);
         var l = Summary.Of(limited); var u = Summary.Of(unlimited); var z = Summary.Of(zone); var n = Summary.Of(noZone);
+        var stateNs = Summary.Of(StateTimes).Median * 1000;
         s.Rows.Add(new Row("public limiter alone: acquire + release a permit (token bucket per IP, then the concurrency limiter)", "ns/call", l, u,
-            "read-write host's limiter (no-op partition)", l.Median / u.Median, "× baseline time"));
-        s.Rows.Add(new Row("reader clock alone: `TimeZones.TryFind(\"Asia/Kabul\")` + set the request's zone", "ns/call", z, n, "set no zone", z.Median / n.Median, "× baseline time"));
+            "read-write host's limiter (no-op partition)", l.Median / u.Median, "× baseline time", "< 1 % of a state query", (l.Median - u.Median) < stateNs / 100));
+        s.Rows.Add(new Row("reader clock alone: `TimeZones.TryFind(\"Asia/Kabul\")` + set the request's zone", "ns/call", z, n, "set no zone", z.Median / n.Median, "× baseline time",
+            "< 1 % of a state query", (z.Median - n.Median) < stateNs / 100));
         s.Notes.Add($"Per request, the public limiter costs about {l.Median - u.Median:N0} ns more than the no-op and the reader clock about {z.Median - n.Median:N0} ns more than no zone: " +
             $"{(l.Median - u.Median) / 1000 / Summary.Of(StateTimes).Median * 100:N3} % and {(z.Median - n.Median) / 1000 / Summary.Of(StateTimes).Median * 100:N3} % of the state query's time above.");
     }

@@ -23,7 +23,7 @@ public sealed partial class FrenchPageTests(WebAppFixture web)
     /// Words the scripts write in English (labels, statuses, buttons, pager, legend, chart axis, ledger, stage names, enum values):
     /// none may remain on a French page outside the record's data.
     /// </summary>
-    [GeneratedRegex(@"\b(Download|Stage|Since|Record|Why|Momentum|Ledger|Projected|Without|Remove|Keep|Events|events|First|Previous|Next|Last|cooperative|conflictual|required|Choose|Add another|None|match the filters|the start|undo|Nothing was stored|Confirmed|Reported|extrapolated|covered until|not recorded|Open demands|Pending requests|Gestures|Offices|Commitments|Stored|Hostility|Estrangement|Exploratory|Full relations|Confidence building|Representation changes|weight|previous|days|Positive|Embassy|Representative office|Improving|Deteriorating|Transitions that|Source \d)\b")]
+    [GeneratedRegex(@"\b(Download|Stage|Since|Record|Why|Momentum|Ledger|Projected|Without|Remove|Keep|Events|events|First|Previous|Next|Last|cooperative|conflictual|required|Choose|Add another|None|match the filters|the start|undo|Nothing was stored|Confirmed|Reported|extrapolated|covered until|not recorded|Open demands|Pending requests|Gestures|Offices|Commitments|Stored|Hostility|Estrangement|Exploratory|Full relations|Confidence building|Representation changes|weight|previous|days|Positive|Embassy|Representative office|Improving|Deteriorating|Transitions that|Source \d|TalksHeld|StatementIssued|OfficeOpened|ThreatIssued|AgreementSigned)\b")]
     private static partial Regex EnglishWords();
 
     /// <summary>

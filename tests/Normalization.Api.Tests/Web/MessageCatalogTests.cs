@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Normalization.Domain.Catalog;
 using Normalization.Domain.Stages;
 
 namespace Normalization.Api.Tests.Web;
@@ -71,6 +72,18 @@ public sealed partial class MessageCatalogTests
         rules.Count.ShouldBeGreaterThanOrEqualTo(9);
         rules.Where(r => !fr.ContainsKey("rule." + r)).ShouldBeEmpty();
         Enum.GetNames<Stage>().Where(s => !fr.ContainsKey("stage." + s)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_the_event_catalog_When_the_page_names_a_type_in_French_Then_every_type_has_a_French_name()
+    {
+        var fr = Entries("fr");
+
+        var types = EventCatalog.All.Select(t => t.Name).ToList();
+
+        types.Count.ShouldBeGreaterThan(40);
+        types.Where(t => !fr.ContainsKey("type." + t)).ShouldBeEmpty();
+        Enum.GetNames<EventFamily>().Where(f => !fr.ContainsKey("family." + f)).ShouldBeEmpty();
     }
 
     /// <summary>The <c>'key': 'text'</c> entries of a catalog (single-quoted or double-quoted texts).</summary>

@@ -4,7 +4,7 @@
 // day the record is covered until.
 import { svg, el, replace } from './dom.js';
 import { STAGES, stageIndex, stageLabel } from './stages.js';
-import { t, formatNumber, formatDate, formatMonth, enumLabel } from './reader.js';
+import { t, formatNumber, formatDate, formatMonth, enumLabel, typeLabel } from './reader.js';
 import { dateValue, isoDay, DAY_MS } from './dates.js';
 import { summaryMomentum, periodBars } from './chart-summary.js';
 
@@ -120,7 +120,7 @@ export function drawChart(container, tooltip, data) {
     const r = 3 + Math.abs(g) * 0.7;
     const y = g === 0 ? AXIS : AXIS - Math.sign(g) * (10 + Math.abs(g) * 5.5);
     const kind = e.hypothetical ? 'hypothetical' : g > 0 ? 'coop' : g < 0 ? 'conf' : 'neutral';
-    const label = t('chart.marker', { type: e.hypothetical ? t('chart.markerHypothetical', { type: e.type }) : e.type, date: formatDate(e.occurredOn),
+    const label = t('chart.marker', { type: e.hypothetical ? t('chart.markerHypothetical', { type: typeLabel(e.type) }) : typeLabel(e.type), date: formatDate(e.occurredOn),
       parties: `${e.actor}${e.target ? ' → ' + e.target : ''}`, weight: formatNumber(g) }) + (e.status === 'retracted' ? t('chart.retracted') : '');
     const c = svg('circle', {
       class: `marker ${kind}${e.status === 'retracted' ? ' retracted' : ''}`, cx: x(at).toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
@@ -186,7 +186,7 @@ function ticks(start, end) {
 function showTooltip(container, tooltip, marker, e) {
   const sources = (e.sources || []).map((s) => s.publisher).filter(Boolean);
   replace(tooltip,
-    el('strong', {}, e.hypothetical ? t('chart.markerHypothetical', { type: e.type }) : e.type), el('br'),
+    el('strong', {}, e.hypothetical ? t('chart.markerHypothetical', { type: typeLabel(e.type) }) : typeLabel(e.type)), el('br'),
     `${formatDate(e.occurredOn)} · ${e.actor}${e.target ? ' → ' + e.target : ''}`, el('br'),
     t('chart.goldstein', { weight: formatNumber(e.goldstein), confidence: enumLabel(e.confidence || 'Reported') }),
     e.status && e.status !== 'active' ? ' · ' + t(`status.${e.status}`, {}, e.status) : '',

@@ -2,7 +2,7 @@
 // Used by the what-if panel and the post-event form; API field errors ({path, code, message}) are shown beside the fields.
 import { el, replace } from './dom.js';
 import { objectArrayFieldset } from './source-fields.js';
-import { t, lang, enumLabel, fieldLabel, familyLabel, errorText } from './reader.js';
+import { t, lang, enumLabel, fieldLabel, familyLabel, typeLabel, errorText } from './reader.js';
 
 const SKIPPED_ENVELOPE = new Set(['eventId', 'type']);
 
@@ -142,5 +142,5 @@ export function fillTypeSelect(select, catalog, selected) {
     families.get(t.family).push(t);
   }
   replace(select, [...families].map(([family, types]) =>
-    el('optgroup', { label: familyLabel(family) }, types.map((t) => el('option', { value: t.name, selected: t.name === selected }, t.name)))));
+    el('optgroup', { label: familyLabel(family) }, types.map((x) => el('option', { value: x.name, selected: x.name === selected }, typeLabel(x.name))))));
 }

@@ -8,7 +8,7 @@ import { renderState } from './state-panel.js';
 import { renderTimeline, followEvent, dateTime } from './timeline.js';
 import { fetchSummary, fetchTimelinePage, fillServerFilters, renderDownloads, renderPager } from './record.js';
 import { buildEventForm, fillTypeSelect } from './event-form.js';
-import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, formatDate, formatNumber, formatCount, ruleText, errorText, languageSwitch, lang } from './reader.js';
+import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, formatDate, formatNumber, formatCount, ruleText, errorText, typeLabel, languageSwitch, lang } from './reader.js';
 import { readView, writeView } from './share.js';
 import { setupChartDownloads } from './chart-download.js';
 import { hypotheticalLine } from './whatif-view.js';
@@ -107,7 +107,7 @@ function renderTransitionsTable() {
     el('td', { 'data-label': t('col.rule') }, el('code', {}, tr.rule || ''), tr.description ? ` — ${ruleText(tr.rule, tr.description)}` : ''),
     el('td', { 'data-label': t('col.events') }, (tr.eventIds || []).flatMap((id, i) => {
       const e = page.eventsById.get(id);
-      return [i ? ', ' : '', el('a', { href: `#ev-${id}`, onclick: () => followEvent(id) }, e ? `${e.type} ${formatDate(e.occurredOn)}` : id.slice(0, 8))];
+      return [i ? ', ' : '', el('a', { href: `#ev-${id}`, onclick: () => followEvent(id) }, e ? `${typeLabel(e.type)} ${formatDate(e.occurredOn)}` : id.slice(0, 8))];
     })))));
 }
 
@@ -197,12 +197,12 @@ function buildWhatIfForm() {
 function renderChanges() {
   const items = [
     ...page.whatIf.add.map((e, i) => el('li', { dataset: { type: e.type, occurredOn: e.occurredOn || '' } }, el('span', { class: 'pill' }, t('whatif.addPill')),
-      ` ${e.type} `, e.occurredOn ? dateTime(e.occurredOn) : '', ` ${e.actor || ''}${e.target ? ' → ' + e.target : ''} `,
-      el('button', { type: 'button', class: 'link', onclick: () => { page.whatIf.add.splice(i, 1); renderChanges(); } }, t('whatif.undo'), el('span', { class: 'visually-hidden' }, t('whatif.undoAdding', { type: e.type }))))),
+      ` ${typeLabel(e.type)} `, e.occurredOn ? dateTime(e.occurredOn) : '', ` ${e.actor || ''}${e.target ? ' → ' + e.target : ''} `,
+      el('button', { type: 'button', class: 'link', onclick: () => { page.whatIf.add.splice(i, 1); renderChanges(); } }, t('whatif.undo'), el('span', { class: 'visually-hidden' }, t('whatif.undoAdding', { type: typeLabel(e.type) }))))),
     ...[...page.whatIf.remove].map((id) => {
       const e = page.eventsById.get(id);
-      return el('li', { dataset: { removed: id } }, el('span', { class: 'pill' }, t('whatif.removePill')), ' ', e ? [e.type, ' ', dateTime(e.occurredOn)] : id, ' ',
-        el('button', { type: 'button', class: 'link', onclick: () => toggleRemove(id) }, t('whatif.undo'), el('span', { class: 'visually-hidden' }, t('whatif.undoRemoving', { type: e?.type || id }))));
+      return el('li', { dataset: { removed: id } }, el('span', { class: 'pill' }, t('whatif.removePill')), ' ', e ? [typeLabel(e.type), ' ', dateTime(e.occurredOn)] : id, ' ',
+        el('button', { type: 'button', class: 'link', onclick: () => toggleRemove(id) }, t('whatif.undo'), el('span', { class: 'visually-hidden' }, t('whatif.undoRemoving', { type: e ? typeLabel(e.type) : id }))));
     }),
   ];
   replace($('whatif-changes'), items.length ? items : el('li', { class: 'muted' }, t('whatif.noChanges')));

@@ -90,6 +90,9 @@ export const enumLabel = (value) => (value === undefined || value === null || va
 /** An event field's label (occurredOn → "Date"); the field's name when the catalog has none. */
 export const fieldLabel = (name) => t(`field.${name}`, {}, name);
 
+/** An event type's name in the reader's language (French: "Pourparlers tenus"); English keeps the catalog's name (TalksHeld). */
+export const typeLabel = (type) => (type ? t(`type.${type}`, {}, type) : '');
+
 /** An event family's name (the groups of the type list). */
 export const familyLabel = (family) => t(`family.${family || 'Other'}`, {}, family || 'Other');
 

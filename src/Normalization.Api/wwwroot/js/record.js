@@ -1,7 +1,7 @@
 // The whole record on the page: the summary the chart draws (stage history, momentum and event counts per period),
 // the timeline one page at a time with the filters applied by the API, and the downloads of what the filters select.
 import { el, replace } from './dom.js';
-import { t, formatCount } from './reader.js';
+import { t, formatCount, typeLabel } from './reader.js';
 
 const enc = encodeURIComponent;
 export const PAGE_SIZE = 100;
@@ -62,7 +62,7 @@ export function renderPager(container, { page, total }, go) {
 export function fillServerFilters(catalog, negotiation) {
   const typeSelect = document.getElementById('timeline-type');
   const partySelect = document.getElementById('timeline-party');
-  for (const t of (catalog?.types || []).map((x) => x.name).sort()) typeSelect.append(el('option', { value: t }, t));
+  for (const name of (catalog?.types || []).map((x) => x.name).sort((a, b) => typeLabel(a).localeCompare(typeLabel(b)))) typeSelect.append(el('option', { value: name }, typeLabel(name)));
   const codes = [...new Set([...(negotiation.parties || []), ...(negotiation.mediators || [])].map((p) => p.code))].sort();
   for (const c of codes) partySelect.append(el('option', { value: c }, c));
 }

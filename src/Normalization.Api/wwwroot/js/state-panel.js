@@ -1,13 +1,13 @@
 // The state panel: stage, stage since, why (rule and the events behind it, linked to the timeline), momentum, ledger.
 import { el, replace } from './dom.js';
 import { stageBadge, trendArrow } from './stages.js';
-import { t, formatNumber, formatDate, formatInstant, ruleText, enumLabel, fieldLabel } from './reader.js';
+import { t, formatNumber, formatDate, formatInstant, ruleText, enumLabel, fieldLabel, typeLabel } from './reader.js';
 import { dateTime } from './timeline.js';
 
 /** A link to an event's row in the timeline: "TalksHeld 2025-03-20". */
 export function eventLink(eventId, eventsById, onFollow) {
   const e = eventsById.get(eventId);
-  const text = e ? `${e.type} ${formatDate(e.occurredOn)}` : eventId.slice(0, 8);
+  const text = e ? `${typeLabel(e.type)} ${formatDate(e.occurredOn)}` : eventId.slice(0, 8);
   return el('a', { href: `#ev-${eventId}`, class: 'event-link', onclick: () => onFollow?.(eventId) }, text);
 }
 
@@ -37,13 +37,13 @@ export function renderState(container, state, eventsById, onFollow) {
     ledgerSection(t('ledger.requests'), groupBy((ledger.requests || []).filter((r) => r.status === 'Pending'), 'by'),
       (r) => [t('ledger.request', { kind: enumLabel(r.kind), detail: r.detail ? ': ' + enumLabel(r.detail) : '', of: r.of, date: formatDate(r.requestedOn) }), links(r.eventIds)], true),
     ledgerSection(t('ledger.gestures'), ledger.gesturesByParty || {},
-      (g) => [`${g.type} ${formatDate(g.on)} `, links([g.eventId])], true),
+      (g) => [`${typeLabel(g.type)} ${formatDate(g.on)} `, links([g.eventId])], true),
     ledgerSection(t('ledger.offices'), { '': ledger.offices || [] }, generic),
     ledgerSection(t('ledger.recognition'), { '': ledger.recognition || [] }, generic),
     ledgerSection(t('ledger.sanctions'), { '': ledger.sanctions || [] }, generic),
     el('p', {}, el('strong', {}, t('ledger.relations')), enumLabel(ledger.relations?.status || 'None')),
     ledgerSection(t('ledger.representationChanges'), { '': ledger.representationChanges || [] },
-      (c) => [t('ledger.representationChange', { date: formatDate(c.on), type: c.type, sender: c.sender, host: c.host, from: levelText(c.from), to: levelText(c.to) }), links([c.eventId])]),
+      (c) => [t('ledger.representationChange', { date: formatDate(c.on), type: typeLabel(c.type), sender: c.sender, host: c.host, from: levelText(c.from), to: levelText(c.to) }), links([c.eventId])]),
     ledgerSection(t('ledger.commitments'), { '': ledger.commitments || [] }, (c) => [`${c.party}: `, el('span', { 'data-user': '' }, c.text), ` — ${enumLabel(c.status)} `, links(c.eventIds)]),
   );
 

@@ -1,7 +1,7 @@
 // The timeline: events in domain order, the date at its precision, sources as links with their quotes (and the original-
 // language quote beside the translation), confidence, status; the rows of the page the API returned (it applies the filters).
 import { el, replace } from './dom.js';
-import { t, formatNumber, formatDate, enumLabel, lang } from './reader.js';
+import { t, formatNumber, formatDate, enumLabel, typeLabel, lang } from './reader.js';
 
 /** A domain date as a <time> in the reader's language at its own precision; datetime keeps the date as written. */
 export const dateTime = (iso) => (iso ? el('time', { datetime: iso }, formatDate(iso)) : '');
@@ -35,7 +35,7 @@ export function renderTimeline(items, { removed, onRemove }) {
     const isRemoved = removed.has(i.eventId);
     return el('tr', { id: `ev-${i.eventId}`, class: `${i.status === 'retracted' ? 'retracted' : ''}${isRemoved ? ' removed-in-whatif' : ''}`, tabindex: '-1', dataset: { eventId: i.eventId } },
       el('td', { class: 'date', 'data-label': t('tcol.date') }, dateTime(i.occurredOn)),
-      el('td', { 'data-label': t('tcol.type') }, i.type, i.note ? el('div', { class: 'muted note', title: i.note, 'data-user': '' }, i.note.length > 100 ? i.note.slice(0, 97) + '…' : i.note) : null),
+      el('td', { 'data-label': t('tcol.type') }, typeLabel(i.type), i.note ? el('div', { class: 'muted note', title: i.note, 'data-user': '' }, i.note.length > 100 ? i.note.slice(0, 97) + '…' : i.note) : null),
       el('td', { 'data-label': t('tcol.parties') }, i.actor, i.target ? ` → ${i.target}` : ''),
       el('td', { 'data-label': t('tcol.weight') }, formatNumber(i.goldstein)),
       el('td', { 'data-label': t('tcol.confidence') }, enumLabel(i.confidence)),
@@ -44,7 +44,7 @@ export function renderTimeline(items, { removed, onRemove }) {
       el('td', { 'data-label': t('tcol.sources') }, (i.sources || []).flatMap((s, n) => [n ? '; ' : '', sourceView(s)])),
       el('td', { 'data-label': t('tcol.whatif') }, i.status === 'active'
         ? el('button', { type: 'button', class: 'link', 'aria-pressed': isRemoved ? 'true' : 'false', onclick: () => onRemove(i.eventId) },
-          isRemoved ? t('timeline.keep') : t('timeline.remove'), el('span', { class: 'visually-hidden' }, t('timeline.inWhatIf', { type: i.type, date: formatDate(i.occurredOn) })))
+          isRemoved ? t('timeline.keep') : t('timeline.remove'), el('span', { class: 'visually-hidden' }, t('timeline.inWhatIf', { type: typeLabel(i.type), date: formatDate(i.occurredOn) })))
         : ''));
   }));
 }

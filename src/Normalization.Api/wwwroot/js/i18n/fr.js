@@ -134,6 +134,22 @@ export const messages = {
   'error.control_character': 'Caractère de contrôle interdit.',
 
   // event families, fields and values of the catalog (GET /api/event-types)
+  // event types (the catalog's names stay the identifiers in the address, filters and exports)
+  'type.TalksHeld': 'Pourparlers tenus', 'type.StatementIssued': 'Déclaration', 'type.EnvoyAppointed': 'Envoyé nommé',
+  'type.RecognitionRequested': 'Reconnaissance demandée', 'type.OfficeRequested': 'Bureau demandé', 'type.DemandMade': 'Exigence formulée',
+  'type.DemandMet': 'Exigence satisfaite', 'type.DemandRefused': 'Exigence refusée', 'type.DemandWithdrawn': 'Exigence retirée',
+  'type.PrisonerReleased': 'Prisonnier libéré', 'type.PrisonersExchanged': 'Échange de prisonniers', 'type.RewardRescinded': 'Récompense annulée',
+  'type.SanctionsEased': 'Sanctions allégées', 'type.AssetsUnfrozen': 'Avoirs dégelés', 'type.DesignationRemoved': 'Désignation levée',
+  'type.AidProvided': 'Aide fournie', 'type.CommitmentFulfilled': 'Engagement tenu', 'type.AgreementSigned': 'Accord signé',
+  'type.OfficeOpened': 'Bureau ouvert', 'type.OfficeClosed': 'Bureau fermé', 'type.RecognitionGranted': 'Reconnaissance accordée',
+  'type.RecognitionWithdrawn': 'Reconnaissance retirée', 'type.RelationsEstablished': 'Relations établies', 'type.RelationsSevered': 'Relations rompues',
+  'type.AmbassadorRecalled': 'Ambassadeur rappelé', 'type.AmbassadorReturned': 'Ambassadeur de retour', 'type.DiplomatsExpelled': 'Diplomates expulsés',
+  'type.RelationsDowngraded': 'Relations abaissées', 'type.RelationsUpgraded': 'Relations rehaussées', 'type.PersonDetained': 'Personne détenue',
+  'type.RewardOffered': 'Récompense offerte', 'type.SanctionsImposed': 'Sanctions imposées', 'type.AssetsFrozen': 'Avoirs gelés',
+  'type.DesignationAdded': 'Désignation ajoutée', 'type.CommitmentBreached': 'Engagement rompu', 'type.ThreatIssued': 'Menace',
+  'type.MilitaryStrike': 'Frappe militaire', 'type.AttackOccurred': 'Attaque', 'type.TroopsWithdrawn': 'Retrait de troupes',
+  'type.ThirdPartyRecognition': 'Reconnaissance par un tiers', 'type.ReportPublished': 'Rapport publié', 'type.RecordReviewed': 'Registre revu',
+  'type.EventRetracted': 'Événement retiré', 'type.EventCorrected': 'Événement corrigé',
   'family.Contacts': 'Contacts', 'family.RequestsAndDemands': 'Demandes et exigences', 'family.GesturesAndConcessions': 'Gestes et concessions',
   'family.Structure': 'Structure', 'family.PressureAndConflict': 'Pression et conflit', 'family.Context': 'Contexte',
   'family.Corrections': 'Corrections', 'family.Other': 'Autres',
