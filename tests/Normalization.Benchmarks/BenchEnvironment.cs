@@ -75,7 +75,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         return env;
     }
 
-    static IEnumerable<(string, string)> Settings(string connectionString) =>
+    /// <summary>The host settings of the bench: its database, its key, no seed, write limits out of the way.</summary>
+    internal static IEnumerable<(string, string)> Settings(string connectionString) =>
     [
         ("ConnectionStrings:" + PostgresLocator.ConnectionStringName, connectionString),
         ("ApiKeys:bench", ApiKeys.Hash(ApiKey)),

@@ -77,10 +77,10 @@ public sealed class LongRecordPageTests(WebAppFixture web)
         // The timeline pages through every event, to the last.
         await Assertions.Expect(page.Locator("#timeline-position")).ToContainTextAsync("Events 1–100 of 10,000 (page 1 of 100)");
         await Assertions.Expect(page.Locator("#timeline tbody tr")).ToHaveCountAsync(100);
-        await Assertions.Expect(page.Locator("#timeline tbody tr").First.Locator("td.date")).ToHaveTextAsync("2000-01-01");
+        await Assertions.Expect(page.Locator("#timeline tbody tr").First.Locator("td.date time")).ToHaveAttributeAsync("datetime", "2000-01-01");
         await page.ClickAsync("#timeline-last");
         await Assertions.Expect(page.Locator("#timeline-position")).ToContainTextAsync("Events 9,901–10,000 of 10,000 (page 100 of 100)");
-        await Assertions.Expect(page.Locator("#timeline tbody tr").Last.Locator("td.date")).ToHaveTextAsync(last.ToString("yyyy-MM-dd"));
+        await Assertions.Expect(page.Locator("#timeline tbody tr").Last.Locator("td.date time")).ToHaveAttributeAsync("datetime", last.ToString("yyyy-MM-dd"));
         await Assertions.Expect(page.Locator("#timeline-next")).ToBeDisabledAsync();
 
         // Filters go to the API, and the downloads follow them.

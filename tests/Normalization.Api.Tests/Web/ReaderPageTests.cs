@@ -89,7 +89,7 @@ public sealed class ReaderPageTests(WebAppFixture web)
         await other.GotoAsync(shared);
 
         await Assertions.Expect(other.Locator("#whatif-projected")).ToHaveAttributeAsync("data-stage", "Representation");
-        await Assertions.Expect(other.Locator("#whatif-changes")).ToContainTextAsync("OfficeOpened 2025-04-10");
+        await Assertions.Expect(other.Locator("#whatif-changes li[data-type='OfficeOpened'][data-occurred-on='2025-04-10']")).ToHaveCountAsync(1);
         await Assertions.Expect(other.Locator("#zoom-from")).ToHaveValueAsync("2024-01-01");
         await Assertions.Expect(other.Locator("#asof-date")).ToHaveValueAsync("2025-04-15");
         errors.ShouldBeEmpty();

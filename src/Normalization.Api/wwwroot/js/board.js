@@ -1,6 +1,7 @@
 // The board at /: every negotiation, its stage badge (marked extrapolated past its record), stage since, momentum arrow;
 // filters by stage, party, title and the shipped library.
-import { languageSwitch } from './reader.js';
+import { t, plural, formatCount, formatDate, languageSwitch } from './reader.js';
+import { dateTime } from './timeline.js';
 import { api } from './api.js';
 import { el, replace } from './dom.js';
 import { STAGES, stageBadge, stageLabel, trendArrow, formatNumber } from './stages.js';
@@ -14,7 +15,7 @@ function fillFilters(items) {
   const parties = new Map();
   for (const n of items) for (const p of n.parties || []) parties.set(p.code, p.name || p.code);
   const partySelect = $('filter-party');
-  for (const [code, name] of [...parties].sort()) partySelect.append(el('option', { value: code }, `${name} (${code})`));
+  for (const [code, name] of [...parties].sort()) partySelect.append(el('option', { value: code, 'data-user': '' }, `${name} (${code})`));
   const legend = $('stage-legend');
   for (const s of STAGES) legend.append(el('span', {}, el('span', { class: `legend-swatch stage-${s}`, 'aria-hidden': 'true' }), stageLabel(s)));
 }
@@ -30,16 +31,16 @@ function render() {
     .filter((n) => !text || (n.title || n.id).toLowerCase().includes(text))
     .filter((n) => !library || (n.tags || []).includes('library'));
   replace($('board').tBodies[0], rows.map((n) => el('tr', { dataset: { id: n.id } },
-    el('td', { 'data-label': 'Negotiation' }, el('a', { href: `/negotiations/${encodeURIComponent(n.id)}` }, n.title || n.id)),
-    el('td', { 'data-label': 'Parties' }, (n.parties || []).map((p) => p.name || p.code).join(' · ')),
-    el('td', { 'data-label': 'Stage' }, stageBadge(n.stage),
-      n.extrapolated ? el('span', { class: 'extrapolated', title: `The record ends ${n.coveredUntil}: today's stage is extrapolated` }, ` extrapolated (record ends ${n.coveredUntil})`) : null),
-    el('td', { 'data-label': 'Stage since' }, n.stageSince || 'the start'),
-    el('td', { 'data-label': 'Momentum' }, trendArrow(n.momentum), ' ', n.momentum ? formatNumber(n.momentum.score) : '—'),
-    el('td', { 'data-label': 'Last event' }, n.lastEventOn || '—'))));
+    el('td', { 'data-label': t('board.col.negotiation') }, el('a', { href: `/negotiations/${encodeURIComponent(n.id)}`, 'data-user': '' }, n.title || n.id)),
+    el('td', { 'data-label': t('board.col.parties') }, el('span', { 'data-user': '' }, (n.parties || []).map((p) => p.name || p.code).join(' · '))),
+    el('td', { 'data-label': t('board.col.stage') }, stageBadge(n.stage),
+      n.extrapolated ? el('span', { class: 'extrapolated', title: t('board.extrapolatedTitle', { date: formatDate(n.coveredUntil) }) }, t('board.extrapolated', { date: formatDate(n.coveredUntil) })) : null),
+    el('td', { 'data-label': t('board.col.since') }, n.stageSince ? dateTime(n.stageSince) : t('board.theStart')),
+    el('td', { 'data-label': t('board.col.momentum') }, trendArrow(n.momentum), ' ', n.momentum ? formatNumber(n.momentum.score) : '—'),
+    el('td', { 'data-label': t('board.col.last') }, n.lastEventOn ? dateTime(n.lastEventOn) : '—'))));
   $('board-status').textContent = rows.length === state.items.length
-    ? `${rows.length} negotiation${rows.length === 1 ? '' : 's'}.`
-    : `${rows.length} of ${state.items.length} negotiations match the filters.`;
+    ? plural('board.count', rows.length)
+    : t('board.countFiltered', { shown: formatCount(rows.length), total: formatCount(state.items.length) });
 }
 
 async function start() {
@@ -53,7 +54,7 @@ async function start() {
     $('filters').addEventListener('input', render);
     $('filters').addEventListener('submit', (e) => e.preventDefault());
   } catch (e) {
-    $('board-status').textContent = `Could not load the board: ${e.message}`;
+    $('board-status').textContent = t('board.loadFailed', { message: e.message });
   }
 }
 

@@ -3,7 +3,8 @@
 // line, the as-of marker, the dashed hypothetical stage line of a what-if, and the hatched projected part after the
 // day the record is covered until.
 import { svg, el, replace } from './dom.js';
-import { STAGES, stageIndex, stageLabel, formatNumber } from './stages.js';
+import { STAGES, stageIndex, stageLabel } from './stages.js';
+import { t, formatNumber, formatDate, formatMonth, enumLabel, typeLabel } from './reader.js';
 import { dateValue, isoDay, DAY_MS } from './dates.js';
 import { summaryMomentum, periodBars } from './chart-summary.js';
 
@@ -50,8 +51,8 @@ export function drawChart(container, tooltip, data) {
   const inRange = (t) => t >= start && t <= end;
 
   const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', id: 'stage-chart' });
-  root.append(svg('title', { id: 'chart-title' }, 'Stage over time'));
-  root.append(svg('desc', { id: 'chart-desc' }, 'Coloured bands and a step line show the stage; circles are events (above the axis cooperative, below conflictual, size by Goldstein weight, hollow when retracted); the purple line is the 90-day momentum. The table view below lists the transitions.'));
+  root.append(svg('title', { id: 'chart-title' }, t('chart.title')));
+  root.append(svg('desc', { id: 'chart-desc' }, t('chart.desc')));
   root.append(svg('defs', {}, svg('clipPath', { id: 'plot-clip' }, svg('rect', { x: M.left, y: 0, width: W - M.left - M.right, height: H })),
     svg('pattern', { id: 'projected-hatch', width: 8, height: 8, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
       svg('rect', { width: 8, height: 8, fill: 'rgba(255,255,255,0.45)' }),
@@ -79,9 +80,9 @@ export function drawChart(container, tooltip, data) {
   if (data.coveredUntil && data.coveredUntil < end) {
     const from = Math.max(data.coveredUntil + DAY_MS, start);
     const projected = svg('g', { class: 'projected', 'data-series': 'projected' },
-      svg('title', {}, `Projected: the record ends ${isoDay(data.coveredUntil)}`),
+      svg('title', {}, t('chart.projected', { date: formatDate(isoDay(data.coveredUntil)) })),
       svg('rect', { class: 'projected-band', x: x(from), y: 0, width: Math.max(x(end) - x(from), 1), height: AXIS + REACH }),
-      svg('text', { class: 'projected-label', x: x(from) + 4, y: STAGE_BOTTOM + 14 }, `projected (record ends ${isoDay(data.coveredUntil)})`));
+      svg('text', { class: 'projected-label', x: x(from) + 4, y: STAGE_BOTTOM + 14 }, t('chart.projectedLabel', { date: formatDate(isoDay(data.coveredUntil)) })));
     plot.append(projected);
   }
 
@@ -90,14 +91,14 @@ export function drawChart(container, tooltip, data) {
     const h = data.hypothetical;
     const hsegs = segments(h.transitions, Math.max(h.from, start), Math.min(h.to, end));
     plot.append(svg('path', { class: 'step-hypothetical', d: stepPath(hsegs, x, yStage), 'data-series': 'hypothetical' },
-      svg('title', {}, 'Hypothetical stage (what-if)')));
+      svg('title', {}, t('chart.hypothetical'))));
   }
 
   // Event panel: axis, momentum, markers.
   plot.append(svg('line', { class: 'zero', x1: M.left, x2: W - M.right, y1: AXIS, y2: AXIS }));
-  root.append(svg('text', { x: M.left - 6, y: AXIS - REACH + 10, 'text-anchor': 'end' }, 'cooperative'));
-  root.append(svg('text', { x: M.left - 6, y: AXIS + 4, 'text-anchor': 'end' }, 'events'));
-  root.append(svg('text', { x: M.left - 6, y: AXIS + REACH - 2, 'text-anchor': 'end' }, 'conflictual'));
+  root.append(svg('text', { x: M.left - 6, y: AXIS - REACH + 10, 'text-anchor': 'end' }, t('chart.cooperative')));
+  root.append(svg('text', { x: M.left - 6, y: AXIS + 4, 'text-anchor': 'end' }, t('chart.events')));
+  root.append(svg('text', { x: M.left - 6, y: AXIS + REACH - 2, 'text-anchor': 'end' }, t('chart.conflictual')));
 
   // The summary (the whole record) when the page has it; else the events at hand.
   if (data.summary) plot.append(periodBars(data.summary, { x, start, end, axis: AXIS, reach: REACH }));
@@ -113,15 +114,16 @@ export function drawChart(container, tooltip, data) {
   const markers = svg('g', { class: 'markers' });
   const all = [...data.events.map((e) => ({ ...e, hypothetical: false })), ...(data.hypothetical?.events || []).map((e) => ({ ...e, hypothetical: true }))];
   for (const e of all) {
-    const t = dateValue(e.occurredOn);
-    if (!inRange(t)) continue;
+    const at = dateValue(e.occurredOn);
+    if (!inRange(at)) continue;
     const g = typeof e.goldstein === 'number' ? e.goldstein : 0;
     const r = 3 + Math.abs(g) * 0.7;
     const y = g === 0 ? AXIS : AXIS - Math.sign(g) * (10 + Math.abs(g) * 5.5);
     const kind = e.hypothetical ? 'hypothetical' : g > 0 ? 'coop' : g < 0 ? 'conf' : 'neutral';
-    const label = `${e.hypothetical ? 'Hypothetical: ' : ''}${e.type} on ${e.occurredOn}, ${e.actor}${e.target ? ' → ' + e.target : ''}, weight ${formatNumber(g)}${e.status === 'retracted' ? ', retracted' : ''}`;
+    const label = t('chart.marker', { type: e.hypothetical ? t('chart.markerHypothetical', { type: typeLabel(e.type) }) : typeLabel(e.type), date: formatDate(e.occurredOn),
+      parties: `${e.actor}${e.target ? ' → ' + e.target : ''}`, weight: formatNumber(g) }) + (e.status === 'retracted' ? t('chart.retracted') : '');
     const c = svg('circle', {
-      class: `marker ${kind}${e.status === 'retracted' ? ' retracted' : ''}`, cx: x(t).toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
+      class: `marker ${kind}${e.status === 'retracted' ? ' retracted' : ''}`, cx: x(at).toFixed(1), cy: y.toFixed(1), r: r.toFixed(1),
       tabindex: e.hypothetical ? null : '0', role: 'img', 'aria-label': label, 'data-event-id': e.eventId || '',
     });
     const show = () => showTooltip(container, tooltip, c, e);
@@ -140,15 +142,15 @@ export function drawChart(container, tooltip, data) {
   // As-of marker.
   if (data.asOf !== undefined && inRange(data.asOf)) {
     plot.append(svg('line', { class: 'asof', x1: x(data.asOf), x2: x(data.asOf), y1: 0, y2: AXIS + REACH, 'data-series': 'as-of' },
-      svg('title', {}, `As of ${isoDay(data.asOf)}`)));
+      svg('title', {}, t('chart.asOf', { date: formatDate(isoDay(data.asOf)) }))));
   }
 
   // Time axis: one tick per year (or per month when zoomed in).
   const axis = svg('g', { class: 'axis', 'aria-hidden': 'true' });
   axis.append(svg('line', { x1: M.left, x2: W - M.right, y1: AXIS + REACH + 4, y2: AXIS + REACH + 4 }));
-  for (const t of ticks(start, end)) {
-    axis.append(svg('line', { x1: x(t.at), x2: x(t.at), y1: AXIS + REACH + 4, y2: AXIS + REACH + 9 }));
-    axis.append(svg('text', { x: x(t.at), y: TICKS_Y, 'text-anchor': 'middle' }, t.label));
+  for (const tick of ticks(start, end)) {
+    axis.append(svg('line', { x1: x(tick.at), x2: x(tick.at), y1: AXIS + REACH + 4, y2: AXIS + REACH + 9 }));
+    axis.append(svg('text', { x: x(tick.at), y: TICKS_Y, 'text-anchor': 'middle' }, tick.label));
   }
   root.append(axis);
 
@@ -175,7 +177,7 @@ function ticks(start, end) {
     const step = years > 1 ? 3 : 1;
     for (let m = d0.getUTCMonth() + 1, y = d0.getUTCFullYear(); Date.UTC(y, m, 1) <= end; m += step) {
       const at = Date.UTC(y, m, 1);
-      out.push({ at, label: isoDay(at).slice(0, 7) });
+      out.push({ at, label: formatMonth(at) });
     }
   }
   return out;
@@ -184,10 +186,11 @@ function ticks(start, end) {
 function showTooltip(container, tooltip, marker, e) {
   const sources = (e.sources || []).map((s) => s.publisher).filter(Boolean);
   replace(tooltip,
-    el('strong', {}, `${e.hypothetical ? 'Hypothetical: ' : ''}${e.type}`), el('br'),
-    `${e.occurredOn} · ${e.actor}${e.target ? ' → ' + e.target : ''}`, el('br'),
-    `Goldstein ${formatNumber(e.goldstein)} · ${e.confidence || 'Reported'}${e.status && e.status !== 'active' ? ' · ' + e.status : ''}`,
-    sources.length ? [el('br'), `Sources: ${sources.join('; ')}`] : []);
+    el('strong', {}, e.hypothetical ? t('chart.markerHypothetical', { type: typeLabel(e.type) }) : typeLabel(e.type)), el('br'),
+    `${formatDate(e.occurredOn)} · ${e.actor}${e.target ? ' → ' + e.target : ''}`, el('br'),
+    t('chart.goldstein', { weight: formatNumber(e.goldstein), confidence: enumLabel(e.confidence || 'Reported') }),
+    e.status && e.status !== 'active' ? ' · ' + t(`status.${e.status}`, {}, e.status) : '',
+    sources.length ? [el('br'), t('chart.sources', { list: sources.join('; ') })] : []);
   tooltip.hidden = false;
   const box = container.getBoundingClientRect();
   const m = marker.getBoundingClientRect();

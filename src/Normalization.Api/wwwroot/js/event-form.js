@@ -2,6 +2,7 @@
 // Used by the what-if panel and the post-event form; API field errors ({path, code, message}) are shown beside the fields.
 import { el, replace } from './dom.js';
 import { objectArrayFieldset } from './source-fields.js';
+import { t, lang, enumLabel, fieldLabel, familyLabel, typeLabel, errorText } from './reader.js';
 
 const SKIPPED_ENVELOPE = new Set(['eventId', 'type']);
 
@@ -35,9 +36,9 @@ export function buildEventForm(container, { prefix, catalog, typeName, defaults 
     const error = el('span', { id: errId, class: 'field-error', dataset: { errorFor: f.name } });
     inputs.get(f.name).error = error;
     return el('div', { class: 'field', dataset: { fieldName: f.name } },
-      el('label', { for: id }, f.name, f.required ? ' (required)' : ''),
+      el('label', { for: id }, fieldLabel(f.name), f.required ? t('form.required') : ''),
       input,
-      el('span', { id: hintId, class: 'hint' }, hint(f)),
+      hintNode(f, hintId),
       error);
   });
   replace(container, el('datalist', { id: listId }, parties.map((p) => el('option', { value: p }))), el('div', { class: 'controls' }, rows));
@@ -67,7 +68,7 @@ export function buildEventForm(container, { prefix, catalog, typeName, defaults 
         const name = path.split(/[.[]/)[0];
         const slot = subSlots.get(path) ?? inputs.get(name);
         if (!slot) { unmatched.push(e); continue; }
-        slot.error.textContent = (slot.error.textContent ? slot.error.textContent + ' ' : '') + e.message;
+        slot.error.textContent = (slot.error.textContent ? slot.error.textContent + ' ' : '') + errorText(e);
         slot.input.setAttribute('aria-invalid', 'true');
         first ??= slot.input;
       }
@@ -81,8 +82,8 @@ function control(f, id, listId, value) {
   const common = { id, name: f.name };
   switch (f.kind) {
     case 'Enum':
-      return el('select', common, el('option', { value: '' }, f.required ? 'Choose…' : '(none)'),
-        (f.enumValues || []).map((v) => el('option', { value: v, selected: v === value }, v)));
+      return el('select', common, el('option', { value: '' }, f.required ? t('form.choose') : t('form.none')),
+        (f.enumValues || []).map((v) => el('option', { value: v, selected: v === value }, enumLabel(v))));
     case 'Integer':
       return el('input', { ...common, type: 'number', step: '1', value });
     case 'Number':
@@ -91,7 +92,7 @@ function control(f, id, listId, value) {
     case 'Event':
       return el('textarea', { ...common, rows: 3, spellcheck: 'false' }, value ?? '');
     case 'Date':
-      return el('input', { ...common, type: 'text', inputmode: 'numeric', placeholder: 'YYYY-MM-DD', autocomplete: 'off', value });
+      return el('input', { ...common, type: 'text', inputmode: 'numeric', placeholder: t('form.datePlaceholder'), autocomplete: 'off', value });
     default: {
       const isParty = /^(actor|target|facilitator|party|by|of|releasedBy)$/.test(f.name) || (f.kind === 'String' && f.maxLength === 16);
       return el('input', { ...common, type: 'text', autocomplete: 'off', list: isParty ? listId : null, value });
@@ -99,33 +100,35 @@ function control(f, id, listId, value) {
   }
 }
 
-function hint(f) {
-  const kind = {
-    Date: 'YYYY-MM-DD, YYYY-MM or YYYY.',
-    StringArray: 'Comma-separated.',
-    ObjectArray: 'JSON array of objects.',
-    Event: 'JSON object.',
-  }[f.kind] || '';
-  return [f.description, f.description?.includes('YYYY') ? '' : kind].filter(Boolean).join(' ');
+const KIND_HINTS = { Date: 'form.hintDate', StringArray: 'form.hintList', ObjectArray: 'form.hintObjects', Event: 'form.hintEvent' };
+
+/**
+ * The hint under a field: the format of its kind (from the message catalog) and the catalog's description of the field. The
+ * description is the API's reference text, in English: in another language it is kept in its own span with lang="en".
+ */
+function hintNode(f, id) {
+  const kind = KIND_HINTS[f.kind] && !f.description?.includes('YYYY') ? t(KIND_HINTS[f.kind]) : '';
+  const description = f.description ? el('span', { lang: lang === 'en' ? null : 'en' }, f.description) : '';
+  return el('span', { id, class: 'hint' }, description, description && kind ? ' ' : '', kind);
 }
 
 function parse(f, raw) {
   switch (f.kind) {
     case 'Integer': {
       const n = Number(raw);
-      if (!Number.isInteger(n)) throw new Error(`${f.name} must be a whole number.`);
+      if (!Number.isInteger(n)) throw new Error(t('form.notInteger', { field: fieldLabel(f.name) }));
       return n;
     }
     case 'Number': {
       const n = Number(raw);
-      if (Number.isNaN(n)) throw new Error(`${f.name} must be a number.`);
+      if (Number.isNaN(n)) throw new Error(t('form.notNumber', { field: fieldLabel(f.name) }));
       return n;
     }
     case 'StringArray':
       return raw.split(',').map((s) => s.trim()).filter(Boolean);
     case 'ObjectArray':
     case 'Event':
-      try { return JSON.parse(raw); } catch { throw new Error(`${f.name} must be valid JSON.`); }
+      try { return JSON.parse(raw); } catch { throw new Error(t('form.notJson', { field: fieldLabel(f.name) })); }
     default:
       return raw;
   }
@@ -139,5 +142,5 @@ export function fillTypeSelect(select, catalog, selected) {
     families.get(t.family).push(t);
   }
   replace(select, [...families].map(([family, types]) =>
-    el('optgroup', { label: family || 'Other' }, types.map((t) => el('option', { value: t.name, selected: t.name === selected }, t.name)))));
+    el('optgroup', { label: familyLabel(family) }, types.map((x) => el('option', { value: x.name, selected: x.name === selected }, typeLabel(x.name))))));
 }

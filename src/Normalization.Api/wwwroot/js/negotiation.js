@@ -1,16 +1,17 @@
 // The negotiation page at /negotiations/{id}: chart, time travel, state panel, timeline, what-if, post event.
 import { api, ApiError } from './api.js';
 import { el, replace } from './dom.js';
-import { STAGES, stageBadge, stageLabel, formatNumber } from './stages.js';
+import { STAGES, stageBadge, stageLabel } from './stages.js';
 import { dateValue, isoDay, todayIso, isIsoDay, DAY_MS } from './dates.js';
 import { drawChart } from './chart.js';
 import { renderState } from './state-panel.js';
-import { renderTimeline, followEvent } from './timeline.js';
+import { renderTimeline, followEvent, dateTime } from './timeline.js';
 import { fetchSummary, fetchTimelinePage, fillServerFilters, renderDownloads, renderPager } from './record.js';
 import { buildEventForm, fillTypeSelect } from './event-form.js';
-import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, languageSwitch } from './reader.js';
+import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, formatDate, formatNumber, formatCount, ruleText, errorText, typeLabel, languageSwitch, lang } from './reader.js';
 import { readView, writeView } from './share.js';
 import { setupChartDownloads } from './chart-download.js';
+import { hypotheticalLine } from './whatif-view.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY_STORAGE = 'normalization.apiKey';
@@ -44,8 +45,8 @@ function setAsOf(iso, { fromSlider = false } = {}) {
   page.asOf = iso;
   if (!fromSlider) $('asof-slider').value = String(dayIndex(iso));
   if ($('asof-date').value !== iso) $('asof-date').value = iso;
-  $('asof-slider-value').textContent = iso;
-  $('asof-slider').setAttribute('aria-valuetext', iso);
+  $('asof-slider-value').textContent = formatDay(iso);
+  $('asof-slider').setAttribute('aria-valuetext', formatDay(iso));
   shareView();
   loadState();
 }
@@ -75,7 +76,7 @@ async function loadState() {
     renderState(body, state, page.eventsById, followEvent);
   } catch (e) {
     if (ticket !== page.stateRequest) return;
-    replace(body, el('p', { class: 'form-error' }, `Could not load the state: ${e.message}`));
+    replace(body, el('p', { class: 'form-error' }, t('state.loadFailed', { message: e.message })));
   } finally {
     if (ticket === page.stateRequest) body.removeAttribute('aria-busy');
   }
@@ -87,18 +88,9 @@ async function loadState() {
 function redraw() {
   const from = page.zoom.from ?? page.start;
   const to = page.zoom.to ?? page.end;
-  const r = page.whatIf.result;
-  let hypothetical = null;
-  if (r?.projected) {
-    const changeDates = [...(r.hypothetical || []).map((h) => dateValue(h.occurredOn)),
-      ...[...page.whatIf.remove].map((id) => dateValue(page.eventsById.get(id)?.occurredOn))].filter((t) => !Number.isNaN(t));
-    hypothetical = {
-      transitions: r.projected.stageHistory || [],
-      from: changeDates.length ? Math.min(...changeDates) : page.start,
-      to: dateValue(r.projectedAt || r.asOf || page.asOf),
-      events: (r.hypothetical || []).map((h) => ({ ...(h.event || {}), type: h.type, occurredOn: h.occurredOn, eventId: h.eventId, goldstein: goldsteinOf(h.type) })),
-    };
-  }
+  const hypothetical = hypotheticalLine(page.whatIf.result, {
+    removed: page.whatIf.remove, eventsById: page.eventsById, start: page.start, asOf: page.asOf, goldsteinOf,
+  });
   drawChart($('chart'), $('chart-tooltip'), {
     transitions: page.transitions, events: page.events, summary: page.summary, asOf: dateValue(page.asOf), start: from, end: to, hypothetical, onMarker: followEvent,
     coveredUntil: page.negotiation?.coveredUntil ? dateValue(page.negotiation.coveredUntil) : null,
@@ -108,14 +100,14 @@ function redraw() {
 const goldsteinOf = (type) => page.catalog?.types.find((t) => t.name === type)?.goldstein ?? 0;
 
 function renderTransitionsTable() {
-  replace($('transitions-table').tBodies[0], page.transitions.map((t) => el('tr', {},
-    el('td', { 'data-label': 'On' }, t.on || 'start of the record'),
-    el('td', { 'data-label': 'From' }, t.from ? stageBadge(t.from) : '—'),
-    el('td', { 'data-label': 'To' }, stageBadge(t.to)),
-    el('td', { 'data-label': 'Rule' }, el('code', {}, t.rule || ''), t.description ? ` — ${t.description}` : ''),
-    el('td', { 'data-label': 'Events' }, (t.eventIds || []).flatMap((id, i) => {
+  replace($('transitions-table').tBodies[0], page.transitions.map((tr) => el('tr', {},
+    el('td', { 'data-label': t('col.on') }, tr.on ? dateTime(tr.on) : t('transition.start')),
+    el('td', { 'data-label': t('col.from') }, tr.from ? stageBadge(tr.from) : '—'),
+    el('td', { 'data-label': t('col.to') }, stageBadge(tr.to)),
+    el('td', { 'data-label': t('col.rule') }, el('code', {}, tr.rule || ''), tr.description ? ` — ${ruleText(tr.rule, tr.description)}` : ''),
+    el('td', { 'data-label': t('col.events') }, (tr.eventIds || []).flatMap((id, i) => {
       const e = page.eventsById.get(id);
-      return [i ? ', ' : '', el('a', { href: `#ev-${id}`, onclick: () => followEvent(id) }, e ? `${e.type} ${e.occurredOn}` : id.slice(0, 8))];
+      return [i ? ', ' : '', el('a', { href: `#ev-${id}`, onclick: () => followEvent(id) }, e ? `${typeLabel(e.type)} ${formatDate(e.occurredOn)}` : id.slice(0, 8))];
     })))));
 }
 
@@ -131,8 +123,8 @@ function showTimeline() {
   renderTimeline(page.events, { removed: page.whatIf.remove, onRemove: toggleRemove });
   const filtered = timelineFilters().type || timelineFilters().actor;
   $('timeline-status').textContent = filtered
-    ? `${page.timeline.total.toLocaleString('en')} of ${(page.summary?.events ?? page.timeline.total).toLocaleString('en')} events match the filters.`
-    : `${page.timeline.total.toLocaleString('en')} events.`;
+    ? t('timeline.countFiltered', { shown: formatCount(page.timeline.total), total: formatCount(page.summary?.events ?? page.timeline.total) })
+    : t('timeline.count', { count: formatCount(page.timeline.total) });
   renderPager($('timeline-pager'), page.timeline, (n) => loadTimelinePage(n));
   renderDownloads($('timeline-downloads'), page.id, timelineFilters(), knownAtInstant());
 }
@@ -178,7 +170,7 @@ function setupKey() {
 }
 function keyProblem(e) {
   if (e instanceof ApiError && e.status === 401) {
-    $('api-key-error').textContent = e.problem.code === 'api_key_missing' ? 'Enter an API key.' : 'This API key is not valid.';
+    $('api-key-error').textContent = e.problem.code === 'api_key_missing' ? t('key.missing') : t('key.invalid');
     $('api-key').setAttribute('aria-invalid', 'true');
     return true;
   }
@@ -197,20 +189,23 @@ function buildWhatIfForm() {
     prefix: 'whatif', catalog: page.catalog, typeName, parties: partyCodes(),
     defaults: { occurredOn: page.asOf, actor: parties[1]?.code, target: parties[0]?.code, confidence: 'Confirmed' },
   });
+  // The catalog's meaning and stage effect are the API's reference text (English): marked so, for screen readers.
   $('whatif-type-meaning').textContent = whatIfForm.type ? `${whatIfForm.type.meaning} ${whatIfForm.type.stageEffect || ''}` : '';
+  if (lang !== 'en') $('whatif-type-meaning').lang = 'en';
 }
 
 function renderChanges() {
   const items = [
-    ...page.whatIf.add.map((e, i) => el('li', {}, el('span', { class: 'pill' }, 'add'), ` ${e.type} ${e.occurredOn || ''} ${e.actor || ''}${e.target ? ' → ' + e.target : ''} `,
-      el('button', { type: 'button', class: 'link', onclick: () => { page.whatIf.add.splice(i, 1); renderChanges(); } }, 'undo', el('span', { class: 'visually-hidden' }, ` adding ${e.type}`)))),
+    ...page.whatIf.add.map((e, i) => el('li', { dataset: { type: e.type, occurredOn: e.occurredOn || '' } }, el('span', { class: 'pill' }, t('whatif.addPill')),
+      ` ${typeLabel(e.type)} `, e.occurredOn ? dateTime(e.occurredOn) : '', ` ${e.actor || ''}${e.target ? ' → ' + e.target : ''} `,
+      el('button', { type: 'button', class: 'link', onclick: () => { page.whatIf.add.splice(i, 1); renderChanges(); } }, t('whatif.undo'), el('span', { class: 'visually-hidden' }, t('whatif.undoAdding', { type: typeLabel(e.type) }))))),
     ...[...page.whatIf.remove].map((id) => {
       const e = page.eventsById.get(id);
-      return el('li', {}, el('span', { class: 'pill' }, 'remove'), ` ${e ? `${e.type} ${e.occurredOn}` : id} `,
-        el('button', { type: 'button', class: 'link', onclick: () => toggleRemove(id) }, 'undo', el('span', { class: 'visually-hidden' }, ` removing ${e?.type || id}`)));
+      return el('li', { dataset: { removed: id } }, el('span', { class: 'pill' }, t('whatif.removePill')), ' ', e ? [typeLabel(e.type), ' ', dateTime(e.occurredOn)] : id, ' ',
+        el('button', { type: 'button', class: 'link', onclick: () => toggleRemove(id) }, t('whatif.undo'), el('span', { class: 'visually-hidden' }, t('whatif.undoRemoving', { type: e ? typeLabel(e.type) : id }))));
     }),
   ];
-  replace($('whatif-changes'), items.length ? items : el('li', { class: 'muted' }, 'No changes yet: add an event above or remove one from the timeline.'));
+  replace($('whatif-changes'), items.length ? items : el('li', { class: 'muted' }, t('whatif.noChanges')));
 }
 
 async function runWhatIf() {
@@ -218,7 +213,7 @@ async function runWhatIf() {
   const body = { asOf: page.asOf, add: page.whatIf.add, remove: [...page.whatIf.remove] };
   if (page.knownAt) body.knownAt = knownAtInstant();
   if (isIsoDay($('whatif-project-to').value)) body.projectTo = $('whatif-project-to').value;
-  replace(out, el('p', {}, 'Projecting…'));
+  replace(out, el('p', {}, t('whatif.projecting')));
   try {
     const r = await api.whatIf(page.id, body, apiKey());
     page.whatIf.result = r;
@@ -227,11 +222,11 @@ async function runWhatIf() {
     shareView();
   } catch (e) {
     page.whatIf.result = null;
-    if (keyProblem(e)) replace(out, el('p', { class: 'form-error' }, 'An API key is needed for what-if projections (enter it above).'));
+    if (keyProblem(e)) replace(out, el('p', { class: 'form-error' }, t('whatif.needsKey')));
     else if (e instanceof ApiError && (e.status === 405 || (e.status === 404 && e.problem.code !== 'negotiation_not_found' && e.problem.code !== 'not_known_then')))
-      replace(out, el('p', { class: 'form-error', id: 'whatif-unavailable' }, 'What-if projections are not available on this server (no POST /api/negotiations/{id}/what-if).'));
-    else replace(out, el('div', { class: 'form-error' }, el('p', {}, `The what-if was refused: ${e.message}`),
-      el('ul', {}, (e.errors || []).map((x) => el('li', {}, `${x.path}: ${x.message}`)))));
+      replace(out, el('p', { class: 'form-error', id: 'whatif-unavailable' }, t('whatif.unavailable', { id: '{id}' })));
+    else replace(out, el('div', { class: 'form-error' }, el('p', {}, t('whatif.refused', { message: e.message })),
+      el('ul', {}, (e.errors || []).map((x) => el('li', {}, `${x.path}: ${errorText(x)}`)))));
   }
   redraw();
 }
@@ -240,18 +235,21 @@ function renderWhatIfResult(r) {
   const c = r.comparison || {};
   const before = c.stageBefore ?? r.baseline?.stage;
   const after = c.stageAfter ?? r.projected?.stage ?? r.stage;
-  const transitions = (list) => (list || []).map((t) => el('li', {}, `${t.on || 'start'}: ${stageLabel(t.from)} → ${stageLabel(t.to)} (${t.rule})`));
+  const since = (date) => t('whatif.since', { date: date ? formatDate(date) : t('whatif.theStart') });
+  const transitions = (list) => (list || []).map((x) => el('li', {},
+    t('whatif.transition', { on: x.on ? formatDate(x.on) : t('whatif.start'), from: stageLabel(x.from), to: stageLabel(x.to), rule: x.rule })));
+  const projectedTo = r.projectedAt || r.asOf || page.asOf;
   replace($('whatif-result'),
     el('dl', { class: 'kv comparison' },
-      el('dt', {}, 'Projected stage'), el('dd', { id: 'whatif-projected', dataset: { stage: after } }, stageBadge(after), ` since ${c.stageSinceAfter ?? r.stageSince ?? 'the start'}`),
-      el('dt', {}, 'Without the changes'), el('dd', { id: 'whatif-baseline', dataset: { stage: before } }, stageBadge(before), ` since ${c.stageSinceBefore ?? r.baseline?.stageSince ?? 'the start'}`),
-      el('dt', {}, 'Projected to'), el('dd', {}, r.projectedAt || r.asOf || page.asOf),
-      c.momentum ? [el('dt', {}, 'Momentum'), el('dd', {}, `${formatNumber(c.momentum.before)} → ${formatNumber(c.momentum.after)} (${c.momentum.delta >= 0 ? '+' : ''}${formatNumber(c.momentum.delta)})`)] : []),
-    c.transitionsAppeared?.length ? [el('h3', {}, 'Transitions that appear'), el('ul', { class: 'compact' }, transitions(c.transitionsAppeared))] : [],
-    c.transitionsVanished?.length ? [el('h3', {}, 'Transitions that vanish'), el('ul', { class: 'compact' }, transitions(c.transitionsVanished))] : [],
-    c.ledgerChanges?.length ? [el('h3', {}, 'Ledger changes'), el('ul', { class: 'compact' },
-      c.ledgerChanges.map((l) => el('li', {}, `${l.kind} ${l.key}: ${l.before ?? '(none)'} → ${l.after ?? '(none)'}`)))] : [],
-    el('p', { class: 'muted' }, 'Nothing was stored. The dashed line on the chart is the hypothetical stage.'));
+      el('dt', {}, t('whatif.projected')), el('dd', { id: 'whatif-projected', dataset: { stage: after } }, stageBadge(after), since(c.stageSinceAfter ?? r.stageSince)),
+      el('dt', {}, t('whatif.without')), el('dd', { id: 'whatif-baseline', dataset: { stage: before } }, stageBadge(before), since(c.stageSinceBefore ?? r.baseline?.stageSince)),
+      el('dt', {}, t('whatif.projectedTo')), el('dd', {}, dateTime(projectedTo)),
+      c.momentum ? [el('dt', {}, t('whatif.momentum')), el('dd', {}, `${formatNumber(c.momentum.before)} → ${formatNumber(c.momentum.after)} (${c.momentum.delta >= 0 ? '+' : ''}${formatNumber(c.momentum.delta)})`)] : []),
+    c.transitionsAppeared?.length ? [el('h3', {}, t('whatif.appear')), el('ul', { class: 'compact' }, transitions(c.transitionsAppeared))] : [],
+    c.transitionsVanished?.length ? [el('h3', {}, t('whatif.vanish')), el('ul', { class: 'compact' }, transitions(c.transitionsVanished))] : [],
+    c.ledgerChanges?.length ? [el('h3', {}, t('whatif.ledger')), el('ul', { class: 'compact' },
+      c.ledgerChanges.map((l) => el('li', {}, `${l.kind} ${l.key}: ${l.before ?? t('whatif.noValue')} → ${l.after ?? t('whatif.noValue')}`)))] : [],
+    el('p', { class: 'muted' }, t('whatif.nothingStored')));
 }
 
 function setupWhatIf() {
@@ -323,16 +321,18 @@ function setupPost() {
     status.textContent = '';
     const { event, errors } = postForm.read();
     if (errors.length) { postForm.showErrors(errors); return; }
-    if (!apiKey()) { $('api-key-error').textContent = 'Enter an API key.'; $('api-key').setAttribute('aria-invalid', 'true'); $('api-key').focus(); return; }
+    if (!apiKey()) { $('api-key-error').textContent = t('key.missing'); $('api-key').setAttribute('aria-invalid', 'true'); $('api-key').focus(); return; }
     try {
       const r = await api.postEvents(page.id, [event], apiKey());
-      status.textContent = `Stored (version ${r.version}). Stage today: ${stageLabel(r.stage)}${r.stageChanged ? ` (was ${stageLabel(r.previousStage)})` : ''}.`;
+      status.textContent = r.stageChanged
+        ? t('post.storedChanged', { version: r.version, stage: stageLabel(r.stage), previous: stageLabel(r.previousStage) })
+        : t('post.stored', { version: r.version, stage: stageLabel(r.stage) });
       await reloadRecord();
     } catch (e) {
-      if (keyProblem(e)) { status.textContent = 'The API key was refused.'; $('api-key').focus(); return; }
+      if (keyProblem(e)) { status.textContent = t('key.refused'); $('api-key').focus(); return; }
       const rest = postForm.showErrors(e.errors || []);
-      status.textContent = `Not stored: ${e.message}`;
-      if (rest.length) status.append(el('ul', { class: 'form-error' }, rest.map((x) => el('li', {}, `${x.path}: ${x.message}`))));
+      status.textContent = t('post.notStored', { message: e.message });
+      if (rest.length) status.append(el('ul', { class: 'form-error' }, rest.map((x) => el('li', {}, `${x.path}: ${errorText(x)}`))));
     }
   });
 }
@@ -357,7 +357,7 @@ function setupTimeTravel() {
   slider.addEventListener('input', () => {
     const iso = dayAt(Number(slider.value));
     $('asof-date').value = iso;
-    $('asof-slider-value').textContent = iso;
+    $('asof-slider-value').textContent = formatDay(iso);
     clearTimeout(timer);
     timer = setTimeout(() => setAsOf(iso, { fromSlider: true }), 120);
   });
@@ -366,7 +366,7 @@ function setupTimeTravel() {
   $('asof-today').addEventListener('click', () => setAsOf(todayIso()));
   $('known-at').addEventListener('change', async () => {
     page.knownAt = $('known-at').value ? ($('known-at').value.length === 16 ? $('known-at').value + ':00' : $('known-at').value) : '';
-    try { await Promise.all([loadStages(), loadSummary()]); } catch (e) { $('page-status').textContent = `Known at: ${e.message}`; }
+    try { await Promise.all([loadStages(), loadSummary()]); } catch (e) { $('page-status').textContent = t('knownAt.failed', { message: e.message }); }
     setAsOf(page.asOf);
   });
   $('asof-form').addEventListener('submit', (e) => e.preventDefault());
@@ -390,10 +390,10 @@ function setupZoom() {
 function legend() {
   replace($('chart-legend'),
     STAGES.map((s) => el('span', {}, el('span', { class: `legend-swatch stage-${s}`, 'aria-hidden': 'true' }), stageLabel(s))),
-    el('span', {}, '● cooperative above, conflictual below, size = |Goldstein|, hollow = retracted'),
-    el('span', {}, '▮ bars: events per period (whole record)'),
-    el('span', {}, '— purple: 90-day momentum'),
-    el('span', {}, '- - dashed: what-if'));
+    el('span', {}, t('legend.markers')),
+    el('span', {}, t('legend.bars')),
+    el('span', {}, t('legend.momentum')),
+    el('span', {}, t('legend.whatif')));
 }
 
 async function start() {
@@ -402,7 +402,7 @@ async function start() {
     page.negotiation = negotiation;
     page.catalog = catalog;
     setTimelinePage(timeline);
-    document.title = `${negotiation.title || negotiation.id} — negotiation`;
+    document.title = t('page.docTitle', { title: negotiation.title || negotiation.id });
     $('title').textContent = negotiation.title || negotiation.id;
     replace($('current-stage'), stageBadge(negotiation.stage));
 
@@ -432,7 +432,7 @@ async function start() {
     if (view.party) $('timeline-party').value = view.party;
     $('timeline-filters').addEventListener('input', () => {
       shareView();
-      loadTimelinePage(1).catch((e) => { $('timeline-status').textContent = `Could not load the timeline: ${e.message}`; });
+      loadTimelinePage(1).catch((e) => { $('timeline-status').textContent = t('timeline.loadFailed', { message: e.message }); });
     });
     $('timeline-filters').addEventListener('submit', (e) => e.preventDefault());
     showTimeline();
@@ -446,7 +446,7 @@ async function start() {
     document.body.dataset.ready = 'true';
   } catch (e) {
     $('page-status').textContent = e instanceof ApiError && e.status === 404
-      ? `There is no negotiation '${page.id}'.` : `Could not load the negotiation: ${e.message}`;
+      ? t('page.notFound', { id: page.id }) : t('page.loadFailed', { message: e.message });
   }
 }
 

@@ -42,7 +42,12 @@ export function t(key, vars = {}, fallback = key) {
 }
 
 const dayFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+const shortDayFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const monthFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'long', timeZone: 'UTC' });
+const shortMonthFormat = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'short', timeZone: 'UTC' });
 const numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+const countFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+const plurals = new Intl.PluralRules(lang);
 
 /** A domain day (YYYY-MM-DD) in words, in the reader's language (a calendar date: no zone shift). */
 export function formatDay(iso) {
@@ -50,8 +55,61 @@ export function formatDay(iso) {
   return d ? dayFormat.format(Date.UTC(y, m - 1, d)) : String(iso || '');
 }
 
+/**
+ * A domain date at its own precision, in the reader's language: a day "20 mars 2025" / "Mar 20, 2025", a month
+ * "mars 2025", a year "2024" (a month or a year is never shown as a day it does not name).
+ */
+export function formatDate(iso) {
+  const text = String(iso || '');
+  const [y, m, d] = text.split('-').map(Number);
+  if (!y) return text;
+  if (d) return shortDayFormat.format(Date.UTC(y, m - 1, d));
+  if (m) return monthFormat.format(Date.UTC(y, m - 1, 1));
+  return String(y);
+}
+
+/** A month tick of the chart's time axis ("Mar 2025", "mars 2025"). */
+export const formatMonth = (ms) => shortMonthFormat.format(ms);
+
 /** A number in the reader's language (one decimal at most). */
 export const formatNumber = (n) => (typeof n === 'number' ? numberFormat.format(n) : '—');
+
+/** A count in the reader's language ("10,000" / "10 000"). */
+export const formatCount = (n) => (typeof n === 'number' ? countFormat.format(n) : '—');
+
+/** The message `${key}.one|other|…` chosen by Intl.PluralRules for count ({count} filled, formatted). */
+export function plural(key, count, vars = {}) {
+  const form = plurals.select(count);
+  const chosen = CATALOGS[lang][`${key}.${form}`] !== undefined || en[`${key}.${form}`] !== undefined ? `${key}.${form}` : `${key}.other`;
+  return t(chosen, { ...vars, count: formatCount(count) });
+}
+
+/** An enum value of the API (Confirmed, Embassy, Positive…) in words; the value itself when the catalog has none. */
+export const enumLabel = (value) => (value === undefined || value === null || value === '' ? '' : t(`enum.${value}`, {}, String(value)));
+
+/** An event field's label (occurredOn → "Date"); the field's name when the catalog has none. */
+export const fieldLabel = (name) => t(`field.${name}`, {}, name);
+
+/** An event type's name in the reader's language (French: "Pourparlers tenus"); English keeps the catalog's name (TalksHeld). */
+export const typeLabel = (type) => (type ? t(`type.${type}`, {}, type) : '');
+
+/** An event family's name (the groups of the type list). */
+export const familyLabel = (family) => t(`family.${family || 'Other'}`, {}, family || 'Other');
+
+/**
+ * A stage rule's explanation in the reader's language: the catalog's text for the rule id with the numbers of the API's
+ * English description ({0}, {1}: the window in days, a count of offices) put back; the API's text when the rule is unknown.
+ */
+export function ruleText(rule, description) {
+  const numbers = String(description || '').match(/\d+/g) || [];
+  const key = `rule.${rule}`;
+  if (lang === 'en' || !rule || CATALOGS[lang][key] === undefined) return description || '';
+  return t(key, Object.fromEntries(numbers.map((n, i) => [String(i), formatCount(Number(n))])));
+}
+
+/** An API error ({path, code, message}) beside its field: the catalog's text for the code, else the API's message. */
+// English keeps the API's own message (it names the limit or the value); other languages have a text per code.
+export const errorText = (e) => (lang !== 'en' && e?.code && CATALOGS[lang][`error.${e.code}`] !== undefined ? t(`error.${e.code}`, e.vars || {}) : String(e?.message || ''));
 
 /** An instant (ISO with Z) as the reader's wall-clock time with the zone's name, e.g. "3 avr. 2025, 04:30 (Asia/Kabul, UTC+4:30)". */
 export function formatInstant(iso) {
@@ -97,13 +155,15 @@ export function instantToWall(iso) {
 /** Translates the page's static text: data-i18n (text), data-i18n-label (aria-label); sets <html lang>. */
 export function translatePage(root = document) {
   document.documentElement.lang = lang;
+  // A key the reader's catalog lacks keeps the page's English and is marked data-i18n-missing (the browser tests look for it).
+  const missing = (node, key) => { if (lang !== 'en') node.dataset.i18nMissing = key; };
   for (const node of root.querySelectorAll('[data-i18n]')) {
     const text = CATALOGS[lang][node.dataset.i18n];
-    if (text) node.textContent = text;
+    if (text) node.textContent = text; else missing(node, node.dataset.i18n);
   }
   for (const node of root.querySelectorAll('[data-i18n-label]')) {
     const text = CATALOGS[lang][node.dataset.i18nLabel];
-    if (text) node.setAttribute('aria-label', text);
+    if (text) node.setAttribute('aria-label', text); else missing(node, node.dataset.i18nLabel);
   }
 }
 

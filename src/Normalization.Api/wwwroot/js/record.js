@@ -1,6 +1,7 @@
 // The whole record on the page: the summary the chart draws (stage history, momentum and event counts per period),
 // the timeline one page at a time with the filters applied by the API, and the downloads of what the filters select.
 import { el, replace } from './dom.js';
+import { t, formatCount, typeLabel } from './reader.js';
 
 const enc = encodeURIComponent;
 export const PAGE_SIZE = 100;
@@ -30,12 +31,12 @@ export function renderDownloads(container, id, filters, knownAt) {
   const timeline = (params) => `/api/negotiations/${enc(id)}/timeline?${params}${q ? '&' + q : ''}`;
   const cameo = (params) => `/api/negotiations/${enc(id)}/cameo?${params}${knownAt ? `&knownAt=${enc(knownAt)}` : ''}`;
   const link = (href, text, file, hint) => el('a', { href, download: file, class: 'download', title: hint }, text);
-  replace(container, 'Download: ',
-    link(timeline('format=csv&dialect=excel'), 'CSV for Excel', `${id}-timeline.csv`, 'UTF-8 with BOM, CRLF, formula-like cells protected'), ' · ',
-    link(timeline('format=csv'), 'CSV', `${id}-timeline.csv`, 'RFC 4180'), ' · ',
-    link(timeline('format=xlsx'), 'XLSX', `${id}-timeline.xlsx`, 'Timeline, stage history and a sheet per event type'), ' · ',
-    link(cameo('format=csv&dialect=excel'), 'CAMEO/PLOVER rows', `${id}-cameo.csv`, 'One row per event: CAMEO code, Goldstein weight, PLOVER category, actor codes (whole record)'),
-    q ? el('span', { class: 'muted' }, ' (timeline files: the events the filters select)') : '');
+  replace(container, t('download.label'),
+    link(timeline('format=csv&dialect=excel'), t('download.csvExcel'), `${id}-timeline.csv`, t('download.csvExcelHint')), ' · ',
+    link(timeline('format=csv'), t('download.csv'), `${id}-timeline.csv`, t('download.csvHint')), ' · ',
+    link(timeline('format=xlsx'), t('download.xlsx'), `${id}-timeline.xlsx`, t('download.xlsxHint')), ' · ',
+    link(cameo('format=csv&dialect=excel'), t('download.cameo'), `${id}-cameo.csv`, t('download.cameoHint')),
+    q ? el('span', { class: 'muted' }, t('download.filtered')) : '');
 }
 
 /** The pager below the timeline: where we are in the whole record, previous / next, first / last. */
@@ -45,11 +46,14 @@ export function renderPager(container, { page, total }, go) {
   const last = Math.min(page * PAGE_SIZE, total);
   const button = (label, target, disabled, id) => el('button', { type: 'button', id, disabled: disabled ? true : null, onclick: () => go(target) }, label);
   replace(container,
-    button('« First', 1, page <= 1, 'timeline-first'), ' ',
-    button('‹ Previous', page - 1, page <= 1, 'timeline-prev'), ' ',
-    el('span', { id: 'timeline-position', 'aria-live': 'polite' }, `Events ${first.toLocaleString('en')}–${last.toLocaleString('en')} of ${total.toLocaleString('en')} (page ${page} of ${pages})`), ' ',
-    button('Next ›', page + 1, page >= pages, 'timeline-next'), ' ',
-    button('Last »', pages, page >= pages, 'timeline-last'));
+    button(t('pager.first'), 1, page <= 1, 'timeline-first'), ' ',
+    button(t('pager.previous'), page - 1, page <= 1, 'timeline-prev'), ' ',
+    el('span', { id: 'timeline-position', 'aria-live': 'polite' }, t('pager.position', {
+      first: formatCount(first), last: formatCount(last), total: formatCount(total), page: formatCount(page), pages: formatCount(pages),
+    })), ' ',
+    button(t('pager.next'), page + 1, page >= pages, 'timeline-next'), ' ',
+    button(t('pager.last'), pages, page >= pages, 'timeline-last'));
+  container.setAttribute('aria-label', t('pager.label'));
   container.dataset.page = String(page);
   container.dataset.pages = String(pages);
 }
@@ -58,7 +62,7 @@ export function renderPager(container, { page, total }, go) {
 export function fillServerFilters(catalog, negotiation) {
   const typeSelect = document.getElementById('timeline-type');
   const partySelect = document.getElementById('timeline-party');
-  for (const t of (catalog?.types || []).map((x) => x.name).sort()) typeSelect.append(el('option', { value: t }, t));
+  for (const name of (catalog?.types || []).map((x) => x.name).sort((a, b) => typeLabel(a).localeCompare(typeLabel(b)))) typeSelect.append(el('option', { value: name }, typeLabel(name)));
   const codes = [...new Set([...(negotiation.parties || []), ...(negotiation.mediators || [])].map((p) => p.code))].sort();
   for (const c of codes) partySelect.append(el('option', { value: c }, c));
 }

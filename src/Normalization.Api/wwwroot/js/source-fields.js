@@ -2,6 +2,7 @@
 // attribution, quote, original quote and its language), "Add a source" for more. An empty group is left out; the API's
 // errors at sources[i].field are shown beside that input.
 import { el } from './dom.js';
+import { t, lang, fieldLabel } from './reader.js';
 
 /**
  * The fieldset for an ObjectArray field f (its itemFields). slots: a Map that receives `${f.name}[i].${item}` → {input, error}.
@@ -13,7 +14,7 @@ export function objectArrayFieldset(f, idPrefix, slots) {
   const addGroup = () => {
     const i = groups.length;
     const inputs = new Map();
-    const legend = el('legend', {}, `${f.name} ${i + 1}`);
+    const legend = el('legend', {}, f.name === 'sources' ? t('form.source', { n: i + 1 }) : t('form.item', { name: fieldLabel(f.name), n: i + 1 }));
     const rows = (f.itemFields || []).map((item) => {
       const id = `${idPrefix}-${i}-${item.name}`;
       const error = el('span', { id: `${id}-error`, class: 'field-error' });
@@ -22,21 +23,22 @@ export function objectArrayFieldset(f, idPrefix, slots) {
         ? el('textarea', { id, name: `${f.name}[${i}].${item.name}`, rows: 2, 'aria-describedby': `${id}-hint ${id}-error` })
         : el('input', {
           id, name: `${f.name}[${i}].${item.name}`, autocomplete: 'off', 'aria-describedby': `${id}-hint ${id}-error`,
-          type: item.name === 'url' ? 'url' : 'text', placeholder: item.kind === 'Date' ? 'YYYY-MM-DD' : null,
+          type: item.name === 'url' ? 'url' : 'text', placeholder: item.kind === 'Date' ? t('form.datePlaceholder') : null,
           inputmode: item.kind === 'Date' ? 'numeric' : null,
         });
       inputs.set(item.name, input);
       slots.set(`${f.name}[${i}].${item.name}`, { input, error });
       return el('div', { class: 'field' },
-        el('label', { for: id }, item.name, item.required ? ' (required)' : ''), input,
-        el('span', { id: `${id}-hint`, class: 'hint' }, item.description || ''), error);
+        el('label', { for: id }, fieldLabel(item.name), item.required ? t('form.required') : ''), input,
+        // The catalog's description is the API's English reference text: lang="en" on another language's page.
+        el('span', { id: `${id}-hint`, class: 'hint', lang: lang === 'en' || !item.description ? null : 'en' }, item.description || ''), error);
     });
     groups.push(inputs);
     list.append(el('fieldset', { class: 'source-group', dataset: { index: String(i) } }, legend, el('div', { class: 'controls' }, rows)));
   };
   addGroup();
   const node = el('div', { class: 'field wide-field', dataset: { fieldName: f.name } },
-    list, el('button', { type: 'button', class: 'link', onclick: addGroup }, `Add another ${f.name === 'sources' ? 'source' : 'item'}`));
+    list, el('button', { type: 'button', class: 'link', onclick: addGroup }, t(f.name === 'sources' ? 'form.addSource' : 'form.addItem')));
   return {
     node,
     read() {

@@ -1,5 +1,5 @@
 // Stages, in order from conflict to full relations; their colours live in css/site.css (--stage-*).
-import { t } from './reader.js';
+import { t, formatNumber } from './reader.js';
 export const STAGES = ['Hostility', 'Estrangement', 'Exploratory', 'ConfidenceBuilding', 'Representation', 'Recognition', 'FullRelations'];
 
 const LABELS = {
@@ -28,11 +28,13 @@ export function trendArrow(momentum) {
   span.className = `trend trend-${trend}`;
   span.textContent = ARROWS[trend] || '';
   span.setAttribute('role', 'img');
-  const score = momentum ? ` (score ${fmt(momentum.score)}, previous ${fmt(momentum.previousScore)})` : '';
-  span.setAttribute('aria-label', `${trend}${score}`);
-  span.title = `${trend}${score}`;
+  const label = momentum
+    ? t('trend.score', { trend: t(`trend.${trend}`, {}, trend), score: formatNumber(momentum.score), previous: formatNumber(momentum.previousScore) })
+    : t(`trend.${trend}`, {}, trend);
+  span.setAttribute('aria-label', label);
+  span.title = label;
   return span;
 }
 
-const fmt = (n) => (typeof n === 'number' ? (Math.round(n * 10) / 10).toString() : '—');
-export { fmt as formatNumber };
+// Numbers go through Intl in the reader's language (reader.js); re-exported here for the modules that import it from stages.js.
+export { formatNumber };

@@ -1,14 +1,29 @@
-// The timeline: events in domain order, the date as written, sources as links, confidence, status; filter by type and party.
+// The timeline: events in domain order, the date at its precision, sources as links with their quotes (and the original-
+// language quote beside the translation), confidence, status; the rows of the page the API returned (it applies the filters).
 import { el, replace } from './dom.js';
-import { formatNumber } from './stages.js';
+import { t, formatNumber, formatDate, enumLabel, typeLabel, lang } from './reader.js';
 
-export function fillTimelineFilters(items) {
-  const types = [...new Set(items.map((i) => i.type))].sort();
-  const parties = [...new Set(items.flatMap((i) => [i.actor, i.target]).filter(Boolean))].sort();
-  const typeSelect = document.getElementById('timeline-type');
-  const partySelect = document.getElementById('timeline-party');
-  for (const t of types) typeSelect.append(el('option', { value: t }, t));
-  for (const p of parties) partySelect.append(el('option', { value: p }, p));
+/** A domain date as a <time> in the reader's language at its own precision; datetime keeps the date as written. */
+export const dateTime = (iso) => (iso ? el('time', { datetime: iso }, formatDate(iso)) : '');
+
+const languageNames = (() => { try { return new Intl.DisplayNames([lang], { type: 'language' }); } catch { return null; } })();
+/** A language tag's name in the reader's language ("fr" → "French" / "français"); the tag when Intl does not know it. */
+export function languageName(tag) {
+  try { return languageNames?.of(tag) || tag; } catch { return tag; }
+}
+
+/**
+ * A source in the timeline: the publisher (a link when it has a URL), then its quote and, beside it, the quote in the
+ * original language with lang set to originalLanguage (screen readers switch voice). Quotes are the record's text: not translated.
+ */
+export function sourceView(s) {
+  const name = s.url && /^https?:\/\//.test(s.url) ? el('a', { href: s.url, rel: 'noopener noreferrer', target: '_blank', 'data-user': '' }, s.publisher || s.url)
+    : el('span', { 'data-user': '' }, s.publisher || '');
+  if (!s.quote && !s.originalQuote) return name;
+  return el('span', { class: 'source' }, name,
+    s.quote ? el('span', { class: 'source-quote' }, ' ', t('quote.translated'), ' ', el('q', { 'data-user': '', lang: s.originalQuote ? 'en' : null }, s.quote)) : '',
+    s.originalQuote ? el('span', { class: 'source-original' }, ' ', t('quote.original', { language: languageName(s.originalLanguage) }), ' ',
+      el('q', { class: 'original-quote', lang: s.originalLanguage || null, 'data-user': '' }, s.originalQuote)) : '');
 }
 
 /** Renders the rows; `removed` is the set of eventIds a what-if leaves out; onRemove(eventId) toggles one. */
@@ -19,21 +34,19 @@ export function renderTimeline(items, { removed, onRemove }) {
   replace(document.querySelector('#timeline tbody'), rows.map((i) => {
     const isRemoved = removed.has(i.eventId);
     return el('tr', { id: `ev-${i.eventId}`, class: `${i.status === 'retracted' ? 'retracted' : ''}${isRemoved ? ' removed-in-whatif' : ''}`, tabindex: '-1', dataset: { eventId: i.eventId } },
-      el('td', { class: 'date', 'data-label': 'Date' }, i.occurredOn),
-      el('td', { 'data-label': 'Type' }, i.type, i.note ? el('div', { class: 'muted note', title: i.note }, i.note.length > 100 ? i.note.slice(0, 97) + '…' : i.note) : null),
-      el('td', { 'data-label': 'Actor → target' }, i.actor, i.target ? ` → ${i.target}` : ''),
-      el('td', { 'data-label': 'Weight' }, formatNumber(i.goldstein)),
-      el('td', { 'data-label': 'Confidence' }, i.confidence),
-      el('td', { 'data-label': 'Status' }, el('span', { class: 'pill' }, i.status), i.retractedBy ? ' (retracted)' : '', i.correctedBy ? ' (corrected)' : ''),
-      el('td', { 'data-label': 'Sources' }, (i.sources || []).flatMap((s, n) => [n ? '; ' : '',
-        s.url && /^https?:\/\//.test(s.url) ? el('a', { href: s.url, rel: 'noopener noreferrer', target: '_blank' }, s.publisher || s.url) : (s.publisher || '')])),
-      el('td', { 'data-label': 'What-if' }, i.status === 'active'
+      el('td', { class: 'date', 'data-label': t('tcol.date') }, dateTime(i.occurredOn)),
+      el('td', { 'data-label': t('tcol.type') }, typeLabel(i.type), i.note ? el('div', { class: 'muted note', title: i.note, 'data-user': '' }, i.note.length > 100 ? i.note.slice(0, 97) + '…' : i.note) : null),
+      el('td', { 'data-label': t('tcol.parties') }, i.actor, i.target ? ` → ${i.target}` : ''),
+      el('td', { 'data-label': t('tcol.weight') }, formatNumber(i.goldstein)),
+      el('td', { 'data-label': t('tcol.confidence') }, enumLabel(i.confidence)),
+      el('td', { 'data-label': t('tcol.status') }, el('span', { class: 'pill' }, t(`status.${i.status}`, {}, i.status)),
+        i.retractedBy ? t('timeline.retracted') : '', i.correctedBy ? t('timeline.corrected') : ''),
+      el('td', { 'data-label': t('tcol.sources') }, (i.sources || []).flatMap((s, n) => [n ? '; ' : '', sourceView(s)])),
+      el('td', { 'data-label': t('tcol.whatif') }, i.status === 'active'
         ? el('button', { type: 'button', class: 'link', 'aria-pressed': isRemoved ? 'true' : 'false', onclick: () => onRemove(i.eventId) },
-          isRemoved ? 'Keep' : 'Remove', el('span', { class: 'visually-hidden' }, ` ${i.type} ${i.occurredOn} in the what-if`))
+          isRemoved ? t('timeline.keep') : t('timeline.remove'), el('span', { class: 'visually-hidden' }, t('timeline.inWhatIf', { type: typeLabel(i.type), date: formatDate(i.occurredOn) })))
         : ''));
   }));
-  document.getElementById('timeline-status').textContent = rows.length === items.length
-    ? `${items.length} events.` : `${rows.length} of ${items.length} events match the filters.`;
 }
 
 /** Scrolls to an event's row, highlights it and moves focus there. */

@@ -1,15 +1,125 @@
-// English messages. The pages are written in English, so static text needs no entry here (data-i18n keys fall back to the
-// page's own text); the entries are the texts the scripts write and the stage names.
+// English messages. The pages are written in English, so their static text needs no entry here (data-i18n keys fall back to
+// the page's own text); the entries are every text the scripts write. fr.js has the same keys (a test compares them) plus the
+// pages' static text, the stage rules' explanations (rule.*) and the API's error codes (error.*): in English those come from
+// the API itself.
 export const messages = {
   'language.switch': 'Language',
   'stage.Hostility': 'Hostility', 'stage.Estrangement': 'Estrangement', 'stage.Exploratory': 'Exploratory',
   'stage.ConfidenceBuilding': 'Confidence building', 'stage.Representation': 'Representation', 'stage.Recognition': 'Recognition',
   'stage.FullRelations': 'Full relations',
+  'trend.Improving': 'Improving', 'trend.Stable': 'Stable', 'trend.Deteriorating': 'Deteriorating',
+  'trend.score': '{trend} (score {score}, previous {previous})',
   'knownAt.zone': 'Times in {zone}. Empty: everything recorded so far.',
   'readOnly.notice': 'This tracker is read-only: it publishes its record. What-if projections are open to everyone; nothing is stored.',
   'share.copied': 'The address now holds this view: copy it to share.',
   'download.svg': 'Download the chart (SVG)', 'download.png': 'Download the chart (PNG)',
   'embed.open': 'Open the full page',
+  'embed.title': '{title} — {date}',
+  'embed.whatIf': 'What-if: projected stage', 'embed.whatIfWithout': 'without the changes:',
+  'embed.whatIfNeedsKey': 'This what-if needs an API key on this tracker: open the full page to project it.',
   'scenario.loaded': 'Saved scenario "{name}".',
   'quote.original': 'Original ({language}):',
+  'quote.translated': 'Quote:',
+
+  // board
+  'board.count.one': '{count} negotiation.', 'board.count.other': '{count} negotiations.',
+  'board.countFiltered': '{shown} of {total} negotiations match the filters.',
+  'board.loadFailed': 'Could not load the board: {message}',
+  'board.extrapolated': ' extrapolated (record ends {date})',
+  'board.extrapolatedTitle': "The record ends {date}: today's stage is extrapolated",
+  'board.theStart': 'the start',
+  'board.col.negotiation': 'Negotiation', 'board.col.parties': 'Parties', 'board.col.stage': 'Stage', 'board.col.since': 'Stage since',
+  'board.col.momentum': 'Momentum (90 days)', 'board.col.last': 'Last event',
+
+  // negotiation page
+  'page.docTitle': '{title} — negotiation',
+  'page.notFound': "There is no negotiation '{id}'.",
+  'page.loadFailed': 'Could not load the negotiation: {message}',
+  'state.loadFailed': 'Could not load the state: {message}',
+  'knownAt.failed': 'Known at: {message}',
+  'timeline.loadFailed': 'Could not load the timeline: {message}',
+  'col.on': 'On', 'col.from': 'From', 'col.to': 'To', 'col.rule': 'Rule', 'col.events': 'Events',
+  'transition.start': 'start of the record',
+  'legend.markers': '● cooperative above, conflictual below, size = |Goldstein|, hollow = retracted',
+  'legend.bars': '▮ bars: events per period (whole record)',
+  'legend.momentum': '— purple: 90-day momentum',
+  'legend.whatif': '- - dashed: what-if',
+
+  // chart
+  'chart.title': 'Stage over time',
+  'chart.desc': 'Coloured bands and a step line show the stage; circles are events (above the axis cooperative, below conflictual, size by Goldstein weight, hollow when retracted); the purple line is the 90-day momentum. The table view below lists the transitions.',
+  'chart.projected': 'Projected: the record ends {date}',
+  'chart.projectedLabel': 'projected (record ends {date})',
+  'chart.hypothetical': 'Hypothetical stage (what-if)',
+  'chart.cooperative': 'cooperative', 'chart.events': 'events', 'chart.conflictual': 'conflictual',
+  'chart.marker': '{type} on {date}, {parties}, weight {weight}',
+  'chart.markerHypothetical': 'Hypothetical: {type}',
+  'chart.retracted': ', retracted',
+  'chart.asOf': 'As of {date}',
+  'chart.goldstein': 'Goldstein {weight} · {confidence}',
+  'chart.sources': 'Sources: {list}',
+
+  // state panel
+  'state.stage': 'Stage', 'state.since': 'Since', 'state.record': 'Record', 'state.why': 'Why', 'state.momentum': 'Momentum',
+  'state.representation': 'Representation', 'state.knownAt': 'Known at',
+  'state.startOfRecord': 'the start of the record',
+  'state.coveredUntil': 'covered until {date}', 'state.noCoverage': 'coverage not declared',
+  'state.extrapolated': 'extrapolated', 'state.extrapolatedWhy': ': the stage is the rules carried past the record, not a finding',
+  'state.events': 'Events: ',
+  'state.momentumDetail': ' (previous {previous}, {days} days)',
+  'state.envoy': '{sender} in {host}: {level}',
+  'level.None': 'none', 'level.ChargeDAffaires': "chargé d'affaires", 'level.Minister': 'minister', 'level.Ambassador': 'ambassador',
+  'level.unknown': 'not recorded',
+  'ledger.heading': 'Ledger', 'ledger.demands': 'Open demands', 'ledger.requests': 'Pending requests', 'ledger.gestures': 'Gestures',
+  'ledger.offices': 'Offices', 'ledger.recognition': 'Recognition', 'ledger.sanctions': 'Sanctions', 'ledger.relations': 'Relations: ',
+  'ledger.representationChanges': 'Representation changes', 'ledger.commitments': 'Commitments',
+  'ledger.count': '{title} ({count})', 'ledger.none': 'None.',
+  'ledger.demand': '{subject} (of {of}, since {date}) ',
+  'ledger.request': '{kind}{detail} (of {of}, {date}) ',
+  'ledger.representationChange': '{date} {type}: {sender} in {host} {from} → {to} ',
+
+  // timeline
+  'timeline.count': '{count} events.',
+  'timeline.countFiltered': '{shown} of {total} events match the filters.',
+  'timeline.retracted': ' (retracted)', 'timeline.corrected': ' (corrected)',
+  'timeline.keep': 'Keep', 'timeline.remove': 'Remove', 'timeline.inWhatIf': ' {type} {date} in the what-if',
+  'status.active': 'active', 'status.retracted': 'retracted', 'status.corrected': 'corrected', 'status.superseded': 'superseded',
+  'tcol.date': 'Date', 'tcol.type': 'Type', 'tcol.parties': 'Actor → target', 'tcol.weight': 'Weight', 'tcol.confidence': 'Confidence',
+  'tcol.status': 'Status', 'tcol.sources': 'Sources', 'tcol.whatif': 'What-if',
+  'download.label': 'Download: ',
+  'download.csvExcel': 'CSV for Excel', 'download.csvExcelHint': 'UTF-8 with BOM, CRLF, formula-like cells protected',
+  'download.csv': 'CSV', 'download.csvHint': 'RFC 4180',
+  'download.xlsx': 'XLSX', 'download.xlsxHint': 'Timeline, stage history and a sheet per event type',
+  'download.cameo': 'CAMEO/PLOVER rows', 'download.cameoHint': 'One row per event: CAMEO code, Goldstein weight, PLOVER category, actor codes (whole record)',
+  'download.filtered': ' (timeline files: the events the filters select)',
+  'pager.first': '« First', 'pager.previous': '‹ Previous', 'pager.next': 'Next ›', 'pager.last': 'Last »',
+  'pager.position': 'Events {first}–{last} of {total} (page {page} of {pages})',
+  'pager.label': 'Timeline pages',
+
+  // what-if
+  'whatif.addPill': 'add', 'whatif.removePill': 'remove', 'whatif.undo': 'undo',
+  'whatif.undoAdding': ' adding {type}', 'whatif.undoRemoving': ' removing {type}',
+  'whatif.noChanges': 'No changes yet: add an event above or remove one from the timeline.',
+  'whatif.projecting': 'Projecting…',
+  'whatif.needsKey': 'An API key is needed for what-if projections (enter it above).',
+  'whatif.unavailable': 'What-if projections are not available on this server (no POST /api/negotiations/{id}/what-if).',
+  'whatif.refused': 'The what-if was refused: {message}',
+  'whatif.projected': 'Projected stage', 'whatif.without': 'Without the changes', 'whatif.projectedTo': 'Projected to',
+  'whatif.momentum': 'Momentum', 'whatif.since': ' since {date}', 'whatif.theStart': 'the start',
+  'whatif.appear': 'Transitions that appear', 'whatif.vanish': 'Transitions that vanish', 'whatif.ledger': 'Ledger changes',
+  'whatif.transition': '{on}: {from} → {to} ({rule})', 'whatif.start': 'start', 'whatif.noValue': '(none)',
+  'whatif.nothingStored': 'Nothing was stored. The dashed line on the chart is the hypothetical stage.',
+
+  // API key and post
+  'key.missing': 'Enter an API key.', 'key.invalid': 'This API key is not valid.', 'key.refused': 'The API key was refused.',
+  'post.stored': 'Stored (version {version}). Stage today: {stage}.',
+  'post.storedChanged': 'Stored (version {version}). Stage today: {stage} (was {previous}).',
+  'post.notStored': 'Not stored: {message}',
+
+  // event forms
+  'form.required': ' (required)', 'form.choose': 'Choose…', 'form.none': '(none)',
+  'form.hintDate': 'YYYY-MM-DD, YYYY-MM or YYYY.', 'form.hintList': 'Comma-separated.', 'form.hintObjects': 'JSON array of objects.',
+  'form.hintEvent': 'JSON object.', 'form.datePlaceholder': 'YYYY-MM-DD',
+  'form.notInteger': '{field} must be a whole number.', 'form.notNumber': '{field} must be a number.', 'form.notJson': '{field} must be valid JSON.',
+  'form.item': '{name} {n}', 'form.source': 'Source {n}', 'form.addSource': 'Add another source', 'form.addItem': 'Add another item',
 };
