@@ -23,6 +23,9 @@ public sealed class IsolatedNodes : IAsyncDisposable
     readonly List<IAlbaHost> _running = [];
     string _connectionString = "";
 
+    /// <summary>The isolated database's connection string (for a node run as a separate process: <see cref="ApiProcess"/>).</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>The nodes' shared reference clock (wrapped by each node's <see cref="ReaderClock"/>).</summary>
     public FakeTimeProvider Clock { get; }
 
