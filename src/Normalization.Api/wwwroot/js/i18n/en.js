@@ -12,4 +12,6 @@ export const messages = {
   'embed.open': 'Open the full page',
   'scenario.loaded': 'Saved scenario "{name}".',
   'quote.original': 'Original ({language}):',
+  'feed.none': 'No stage change announced yet.', 'feed.failed': 'Could not read the feed: {error}',
+  'feed.cause.event': 'an event', 'feed.cause.window-expired': 'window expired', 'feed.cause.revised': 'revised history',
 };
