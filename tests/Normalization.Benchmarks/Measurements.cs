@@ -65,6 +65,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         if (o.Runs_(9)) await Section(AppendBaselinesAsync);
         if (o.Runs_(10)) await Section(EventDataAsync);
         if (o.Runs_(11)) await Section(PageOpenAsync);
+        if (o.Runs_(12)) await Section(AlertsHookCostAsync);
         try { Directory.Delete(_work, true); } catch (IOException) { }
     }
 
