@@ -85,6 +85,8 @@ public sealed class BenchEnvironment : IAsyncDisposable
         ("Normalization:RateLimit:WritesPerSecond", "1000000"),
         ("Normalization:RateLimit:Burst", "1000000"),
         ("Logging:LogLevel:Default", "Warning"),
+        // Section 12's webhooks go to a receiver on loopback.
+        ("Normalization:Alerts:AllowedHosts:0", "127.0.0.1"),
     ];
 
     void StartApp(string dll, string url)

@@ -66,6 +66,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         if (o.Runs_(10)) await Section(EventDataAsync);
         if (o.Runs_(11)) await Section(PageOpenAsync);
         if (o.Runs_(13)) await Section(ReaderCostsAsync);
+        if (o.Runs_(12)) await Section(AlertsHookCostAsync);
         try { Directory.Delete(_work, true); } catch (IOException) { }
     }
 

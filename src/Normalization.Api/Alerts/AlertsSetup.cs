@@ -1,4 +1,5 @@
 using Marten;
+using Normalization.Api.Alerts.Decaying;
 using Normalization.Api.Alerts.Delivering;
 using Normalization.Api.Alerts.Feeds;
 using Normalization.Api.Alerts.Notifying;
@@ -50,6 +51,7 @@ public static class AlertsSetup
         var settings = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
         opts.PublishMessage<StageChanged>().ToLocalQueue(Queue);
         opts.PublishMessage<DeliverAlert>().ToLocalQueue(Queue);
+        opts.PublishMessage<WindowExpiryDue>().ToLocalQueue(Queue);
         opts.LocalQueue(Queue).UseDurableInbox();
         opts.Policies.OnException<WebhookDeliveryFailed>().ScheduleRetry(settings.RetryDelays).Then.MoveToErrorQueue();
     }

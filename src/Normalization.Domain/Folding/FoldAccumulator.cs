@@ -159,6 +159,14 @@ public sealed partial class FoldAccumulator
         }.WithCoverage(CoveredUntil);
     }
 
+    /// <summary>
+    /// The stage changes that window expiries will make after the last event if no new event comes (dates after
+    /// <see cref="PendingDate"/>, at most one per window fact, the last within <see cref="FoldOptions.WindowDays"/> + 1 days);
+    /// empty before the first event. What the board shows as upcoming and what alerts schedule (docs/alerts.md, "Decay").
+    /// </summary>
+    public List<StageTransition> Expiries() =>
+        PendingDate is { } at ? Transitions(at.AddDays(Options.WindowDays + 1)).Where(t => t.On > at).ToList() : [];
+
     /// <summary>Transitions after the last settled day up to <paramref name="through"/>: the pending day, then window expiries.</summary>
     List<StageTransition> Transitions(DateOnly through)
     {

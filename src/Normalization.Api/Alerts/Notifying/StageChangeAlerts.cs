@@ -1,4 +1,6 @@
+using Normalization.Api.Alerts.Decaying;
 using Normalization.Domain.Folding;
+using Wolverine;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Stages;
 using Npgsql;
@@ -41,26 +43,37 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     }
 
     /// <summary>
-    /// Records a <see cref="StageChanged"/> per change between <paramref name="before"/> (on <paramref name="beforeDay"/>) and
-    /// <paramref name="after"/> (on <paramref name="afterDay"/>) in <paramref name="tx"/>. Call <see cref="Enlisted.FlushAsync"/> after the commit.
+    /// The days a window expiry of <paramref name="after"/> will change the stage after <paramref name="afterDay"/> that
+    /// <paramref name="before"/> did not foresee (an unchanged outlook was scheduled by the append that made it).
+    /// </summary>
+    public static List<DateOnly> NewExpiries(FoldAccumulator before, FoldAccumulator after, DateOnly afterDay)
+    {
+        var foreseen = before.Expiries().Select(t => t.On).ToHashSet();
+        return after.Expiries().Where(t => t.On > afterDay && !foreseen.Contains(t.On)).Select(t => t.On!.Value).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// Records, in <paramref name="tx"/>, a <see cref="StageChanged"/> per change between <paramref name="before"/> (on
+    /// <paramref name="beforeDay"/>) and <paramref name="after"/> (on <paramref name="afterDay"/>), and a scheduled
+    /// <see cref="WindowExpiryDue"/> per new expiry day (<see cref="NewExpiries"/>; durable, in Wolverine's inbox, due when the
+    /// day begins on the app's clock). Call <see cref="Enlisted.FlushAsync"/> after the commit.
     /// </summary>
     public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
         FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events)
     {
         var dates = events.Select(e => e.Date).ToHashSet();
         var changes = Changes(before.StateAt(beforeDay).StageHistory, after.StateAt(afterDay).StageHistory, dates);
-        if (changes.Count == 0) return Enlisted.Nothing;
+        var expiries = NewExpiries(before, after, afterDay);
+        if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
             throw new InvalidOperationException("Alerts need Wolverine's PostgreSQL message storage (IntegrateWithWolverine).");
         var context = new MessageContext(runtime);
         context.EnlistInOutbox(new DatabaseEnvelopeTransaction(database, tx));
-        var parties = after.Negotiation.Parties.Select(p => p.Code).ToList();
         var recordedAt = clock.GetUtcNow();
         foreach (var (t, cause) in changes)
-        {
-            var alert = new StageChangeAlert(StageChangeAlert.IdOf(negotiationId, t), negotiationId, t.On, t.From, t.To, t.Rule, t.EventIds, cause, recordedAt);
-            await context.PublishAsync(new StageChanged(alert, after.Negotiation.Title, parties));
-        }
+            await context.PublishAsync(StageChanged.Of(negotiationId, after.Negotiation, t, cause, recordedAt));
+        foreach (var day in expiries)
+            await context.ScheduleAsync(new WindowExpiryDue(negotiationId, day), DecayClock.SchedulerInstant(day, clock));
         return new Enlisted(context);
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Normalization.Domain.Negotiations;
 using Normalization.Domain.Stages;
 
 namespace Normalization.Api.Alerts.Notifying;
@@ -44,4 +45,10 @@ public sealed record StageChangeAlert(Guid Id, string NegotiationId, DateOnly? O
 /// <param name="Alert">The change.</param>
 /// <param name="Title">The negotiation's title (for the feeds).</param>
 /// <param name="Parties">The negotiation's party codes (the <c>party</c> filter).</param>
-public sealed record StageChanged(StageChangeAlert Alert, string Title, IReadOnlyList<string> Parties);
+public sealed record StageChanged(StageChangeAlert Alert, string Title, IReadOnlyList<string> Parties)
+{
+    /// <summary>The message for transition <paramref name="t"/> of the negotiation opened by <paramref name="opening"/>.</summary>
+    public static StageChanged Of(string negotiationId, NegotiationOpened opening, StageTransition t, string cause, DateTimeOffset recordedAt) =>
+        new(new StageChangeAlert(StageChangeAlert.IdOf(negotiationId, t), negotiationId, t.On, t.From, t.To, t.Rule, t.EventIds, cause, recordedAt),
+            opening.Title, opening.Parties.Select(p => p.Code).ToList());
+}

@@ -5,6 +5,7 @@ import { dateTime } from './timeline.js';
 import { api } from './api.js';
 import { el, replace } from './dom.js';
 import { STAGES, stageBadge, stageLabel, trendArrow, formatNumber } from './stages.js';
+import { showRecentChanges } from './recent-changes.js';
 
 const state = { items: [] };
 const $ = (id) => document.getElementById(id);
@@ -53,6 +54,7 @@ async function start() {
     render();
     $('filters').addEventListener('input', render);
     $('filters').addEventListener('submit', (e) => e.preventDefault());
+    await showRecentChanges($('recent-changes'), '/api/feed.atom', { limit: 10, withTitle: true });
   } catch (e) {
     $('board-status').textContent = t('board.loadFailed', { message: e.message });
   }

@@ -12,6 +12,7 @@ import { t, readOnly, zoneLabel, wallToInstant, instantToWall, formatDay, format
 import { readView, writeView } from './share.js';
 import { setupChartDownloads } from './chart-download.js';
 import { hypotheticalLine } from './whatif-view.js';
+import { linkFeed, showRecentChanges } from './recent-changes.js';
 
 const $ = (id) => document.getElementById(id);
 const KEY_STORAGE = 'normalization.apiKey';
@@ -405,6 +406,10 @@ async function start() {
     document.title = t('page.docTitle', { title: negotiation.title || negotiation.id });
     $('title').textContent = negotiation.title || negotiation.id;
     replace($('current-stage'), stageBadge(negotiation.stage));
+    const feed = `/api/negotiations/${encodeURIComponent(page.id)}/feed.atom`;
+    linkFeed(feed, `${negotiation.title || negotiation.id}: stage changes`);
+    $('feed-link').href = feed;
+    showRecentChanges($('recent-changes'), feed);
 
     // The whole record's span from the summary (the timeline holds one page of it).
     const first = Math.min(page.summary?.firstEventOn ? dateValue(page.summary.firstEventOn) : Infinity, dateValue(todayIso()));

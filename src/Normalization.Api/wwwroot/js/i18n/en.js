@@ -122,4 +122,6 @@ export const messages = {
   'form.hintEvent': 'JSON object.', 'form.datePlaceholder': 'YYYY-MM-DD',
   'form.notInteger': '{field} must be a whole number.', 'form.notNumber': '{field} must be a number.', 'form.notJson': '{field} must be valid JSON.',
   'form.item': '{name} {n}', 'form.source': 'Source {n}', 'form.addSource': 'Add another source', 'form.addItem': 'Add another item',
+  'feed.none': 'No stage change announced yet.', 'feed.failed': 'Could not read the feed: {error}',
+  'feed.cause.event': 'an event', 'feed.cause.window-expired': 'window expired', 'feed.cause.revised': 'revised history',
 };

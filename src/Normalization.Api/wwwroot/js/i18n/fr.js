@@ -218,4 +218,10 @@ export const messages = {
   'post.intro': 'Enregistre un événement réel (avec la clé d’API ci-dessus). Les erreurs de l’API s’affichent à côté des champs.',
   'post.type': 'Type d’événement', 'post.submit': 'Publier l’événement',
   'share.heading': 'Partager cette vue',
+
+  // recent stage changes (Atom feeds)
+  'feed.heading': 'Changements de stade récents', 'feed.follow': 'Suivre les changements de stade (flux Atom)',
+  'feed.followOne': 'Suivre les changements de stade de cette négociation (flux Atom)',
+  'feed.none': 'Aucun changement de stade annoncé pour l’instant.', 'feed.failed': 'Impossible de lire le flux : {error}',
+  'feed.cause.event': 'un événement', 'feed.cause.window-expired': 'fenêtre échue', 'feed.cause.revised': 'histoire révisée',
 };

@@ -1,0 +1,58 @@
+using Marten;
+using JasperFx;
+using Normalization.Api.Alerts.Feeds;
+using Normalization.Api.Alerts.Notifying;
+using Normalization.Api.Storage;
+using Wolverine;
+using Wolverine.Attributes;
+using Wolverine.ErrorHandling;
+using Wolverine.Runtime.Handlers;
+
+namespace Normalization.Api.Alerts.Decaying;
+
+/// <summary>
+/// A scheduled message (durable local queue <c>alerts</c>): on <paramref name="On"/>, a window of
+/// <paramref name="NegotiationId"/> expires and its stage changes with no new event — unless a later event changed the
+/// outlook. Recorded with the append that made the outlook (<see cref="StageChangeAlerts.EnlistAsync"/>).
+/// </summary>
+/// <param name="NegotiationId">The negotiation's slug.</param>
+/// <param name="On">The domain date the expiry changes the stage (deployment's calendar).</param>
+public sealed record WindowExpiryDue(string NegotiationId, DateOnly On);
+
+/// <summary>
+/// Announces a window expiry on its day. Idempotent: it recomputes the stage history from the store on the app's clock and
+/// announces the change on <see cref="WindowExpiryDue.On"/> only if there is one (a later event may have moved or removed
+/// it: then nothing) and it was not announced before (the stable alert id names the feed entry, <see cref="RecordedStageChange"/>,
+/// written in the same transaction as the outbox message — a second copy of the message conflicts there and, retried, finds it).
+/// Fired before the day has begun on the app's clock (clocks disagree), it waits again.
+/// </summary>
+public static class WindowExpiryDueHandler
+{
+    /// <summary>A concurrent copy of the same message lost the insert race: retry at once; the retry finds the change announced.</summary>
+    public static void Configure(HandlerChain chain) =>
+        chain.OnException<DocumentAlreadyExistsException>().RetryTimes(2);
+
+    [Transactional]
+    public static async Task<OutgoingMessages> Handle(WindowExpiryDue message, IDocumentSession session, NegotiationStore store,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var outgoing = new OutgoingMessages();
+        var today = DecayClock.Today(clock);
+        if (today < message.On)
+        {
+            outgoing.Schedule(message, DecayClock.SchedulerInstant(message.On, clock));
+            return outgoing;
+        }
+        if (await store.LoadViewAsync(message.NegotiationId, ct) is not { } view) return outgoing;
+        var head = view.Head;
+        var asOf = head.PendingDate is { } last && last > today ? last : today;
+        var change = head.StateAt(asOf).StageHistory.LastOrDefault(t => t.On == message.On);
+        if (change is null) return outgoing; // the outlook changed since: a later event moved or removed this expiry
+
+        var changed = StageChanged.Of(message.NegotiationId, head.Negotiation, change, AlertCause.WindowExpired, clock.GetUtcNow());
+        if (await session.LoadAsync<RecordedStageChange>(changed.Alert.Id, ct) is not null) return outgoing; // already announced
+        session.Insert(RecordedStageChange.Of(changed));
+        outgoing.Add(changed);
+        return outgoing;
+    }
+}
