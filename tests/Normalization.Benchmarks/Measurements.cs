@@ -445,9 +445,19 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         var id = await SizedAsync(n);
         log.WriteLine($"5. late event into {id}");
         var s = new Section("5", "Late event", $"One event appended directly (`AppendAsync`) to the {n:N0}-event negotiation, dated 2010-01-01 (the middle of its 1995–2024 history: " +
-            $"the store refolds from the checkpoint before it to the end and rewrites the checkpoints after it), against one dated after everything (the head continues: constant work). Runs alternate.");
+            $"the store refolds from the checkpoint before it to the end, closes the checkpoints after it and inserts their successors), against one dated after everything (the head continues: constant work). Runs alternate.");
         var mid = new DateOnly(2010, 1, 1);
         var late = new List<double>(); var end = new List<double>();
+        async Task<(long Rows, long Bytes)> CheckpointSizeAsync()
+        {
+            await using var conn = await env.DataSource.OpenConnectionAsync();
+            await using var cmd = new NpgsqlCommand("select count(*), coalesce(sum(length(accumulator)), 0)::bigint from nz_checkpoints where negotiation_id = @id", conn);
+            cmd.Parameters.AddWithValue("id", id);
+            await using var rd = await cmd.ExecuteReaderAsync();
+            await rd.ReadAsync();
+            return (rd.GetInt64(0), rd.GetInt64(1));
+        }
+        var sizeBefore = await CheckpointSizeAsync();
         for (var r = -1; r < o.LateRuns; r++)
         {
             var e1 = AppendEvent(r + 1) with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(mid.AddDays(r + 1)) };
@@ -460,6 +470,11 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         var l = Summary.Of(late); var e = Summary.Of(end);
         s.Rows.Add(new Row($"{n:N0} events, dated mid-history", "append latency (ms)", l, e, "appended at the end", l.Median / e.Median, "× the end append"));
         s.Notes.Add("The median is over the runs (one append per run and case).");
+        var sizeAfter = await CheckpointSizeAsync();
+        var lateCount = o.LateRuns + 1;
+        s.Notes.Add($"Stored size (bitemporal checkpoints: the versions a late event closes are kept for \"as known at\"): {lateCount} mid-history late events added " +
+            $"{(sizeAfter.Rows - sizeBefore.Rows) / (double)lateCount:N0} checkpoint rows and {(sizeAfter.Bytes - sizeBefore.Bytes) / (double)lateCount / 1024 / 1024:N2} MiB each " +
+            $"(the negotiation now holds {sizeAfter.Rows:N0} checkpoint rows, {sizeAfter.Bytes / 1024.0 / 1024:N1} MiB).");
         return s;
     }
 

@@ -105,6 +105,9 @@ public sealed partial class NegotiationStore
         }
 
         Trace($"ids checked, {fresh.Count} fresh");
+        // The head before the import, for the alerts hook (a new negotiation: its opening alone).
+        var before = create ? FoldAccumulator.Start(opening)
+            : await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
         // A record held whole in memory (nothing stored yet): resolve it and fold it on another core while the rows are copied.
         var resolved = stored.Count == 0 ? EffectiveHistory.Resolve(fresh) : null;
         var folding = resolved is null ? null : Task.Run(() => FoldRecord(opening, resolved), ct);
@@ -127,9 +130,12 @@ public sealed partial class NegotiationStore
         }
         Trace("read models");
         StoreReadModels(session, id, version, head);
+        // Alerts: the import's latest stage change and the expiries it foresees, in this transaction (docs/alerts.md, "Imports").
+        var alerted = await alerts.EnlistAsync(tx, id, before, StageDay(before), head, StageDay(head), fresh, latestOnly: true);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         heads.Set(id, version, head);
+        await alerted.FlushAsync();
         Trace("committed");
         if (fresh.Count >= AnalyzeAfter)
         {

@@ -68,6 +68,34 @@ public sealed class DeliveryTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_subscriber_When_an_import_moves_the_stage_several_times_Then_only_where_it_stands_now_is_announced_once()
+    {
+        // Given a subscriber to a negotiation
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var id = await app.GivenNegotiation("bulkalert");
+        await Subscribe(receiver.Url, "secret-bulk", new { negotiationId = id });
+        var store = app.Host.Services.GetRequiredService<Normalization.Api.Storage.NegotiationStore>();
+        var opening = (await store.OpeningOfAsync(id))!;
+        var before = (await store.StateAsOfAsync(id, store.Today))!.Stage;
+
+        // When an import (the path of `import` and POST …/imports) brings talks, then releases on both sides
+        var history = new[] { Talks(Day(40)), Release(Day(30), "US", "TB"), Release(Day(25), "TB", "US") }
+            .Select(j => EventJson.Deserialize(j.ToJsonString())).ToList();
+        var outcome = await store.BulkAppendAsync(opening, create: false, null, history, "importer");
+        outcome.ShouldBeOfType<Normalization.Api.Storage.BulkOutcome.Stored>();
+        var now = (await store.StateAsOfAsync(id, store.Today))!;
+
+        // Then the stage moved more than once, and one alert says where it stands now
+        now.StageHistory.Count(t => t.On is not null && t.On >= DateOnly.Parse(Day(40))).ShouldBeGreaterThan(1);
+        (await WebhookReceiver.Eventually(() => receiver.For(id).Count >= 1)).ShouldBeTrue("the import's alert should arrive");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a second alert would have arrived by now
+        var alert = receiver.Received.Single(r => r.Json["negotiationId"]!.GetValue<string>() == id).Json;
+        alert["to"]!.GetValue<string>().ShouldBe(now.Stage.ToString());
+        alert["on"]!.GetValue<string>().ShouldBe(now.StageSince!.Value.ToString("yyyy-MM-dd"));
+        now.Stage.ShouldNotBe(before);
+    }
+
+    [Fact]
     public async Task Given_a_receiver_that_is_down_When_the_stage_changes_Then_it_gets_the_alert_after_a_retry_once_it_is_up()
     {
         await using var receiver = WebhookReceiver.Down();

@@ -219,7 +219,7 @@ public sealed class InputRulesFollowupTests(AppFixture app)
 
     [Theory]
     [InlineData("stages?minConfidence=bogus", "minConfidence")]
-    [InlineData("timeline?knownAt=2025-01-01T00:00:00Z", "knownAt")]
+    [InlineData("timeline?asOf=2025-01-01", "asOf")]
     [InlineData("state?asof=2025-01-01", "asof")]
     public async Task Regression_Given_an_undeclared_query_parameter_When_asked_Then_400_unknown_parameter_naming_it(string query, string parameter)
     {

@@ -58,11 +58,17 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     /// <see cref="WindowExpiryDue"/> per new expiry day (<see cref="NewExpiries"/>; durable, in Wolverine's inbox, due when the
     /// day begins on the app's clock). Call <see cref="Enlisted.FlushAsync"/> after the commit.
     /// </summary>
+    /// <param name="latestOnly">
+    /// A bulk import (<c>import</c>, <c>POST …/imports</c>, the first-run seed): only the latest of its changes is announced,
+    /// so loading a long history tells a subscriber where the negotiation stands now instead of replaying every past
+    /// transition (docs/alerts.md, "Imports").
+    /// </param>
     public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
-        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events)
+        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false)
     {
         var dates = events.Select(e => e.Date).ToHashSet();
         var changes = Changes(before.StateAt(beforeDay).StageHistory, after.StateAt(afterDay).StageHistory, dates);
+        if (latestOnly && changes.Count > 1) changes = [changes[^1]];
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
