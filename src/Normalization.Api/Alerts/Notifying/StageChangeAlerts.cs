@@ -48,7 +48,8 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events)
     {
         var dates = events.Select(e => e.Date).ToHashSet();
-        var changes = Changes(before.StateAt(beforeDay).StageHistory, after.StateAt(afterDay).StageHistory, dates);
+        // Stage histories only (StageHistoryAt): the rest of a state is not compared.
+        var changes = Changes(before.StageHistoryAt(beforeDay), after.StageHistoryAt(afterDay), dates);
         if (changes.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
             throw new InvalidOperationException("Alerts need Wolverine's PostgreSQL message storage (IntegrateWithWolverine).");
