@@ -81,8 +81,10 @@ public sealed partial class Measurements
         await BulkAgainstMartenAsync(s);
         s.Notes.Add("At one client, throughput is the inverse of latency, so the ratio of p50 latencies is the ratio of throughputs.");
         s.Notes.Add("The head is not stored (issue 15, part 6): an end append writes the event, one index row and the board row in Marten's one batch, " +
-            "and the head stays in the process's memory by stream version (docs/architecture.md, Storage). What remains above raw Marten is the duplicate check " +
-            "(one round trip), the board row and index row in the batch, and the fold's CPU (two `StateAt` for the board).");
+            "and the head stays in the process's memory by stream version (docs/architecture.md, Storage). It sends the statements raw Marten sends (the lock, " +
+            "the batch; then the commit): a stored eventId is refused by the index's primary key instead of being looked up first. What remains above raw Marten " +
+            "is the index row and the board row in the batch (server work: four B-tree entries and a document upsert) and the fold's CPU (a clone of the head, " +
+            "the board's stage history and momentum).");
         return s;
     }
 
