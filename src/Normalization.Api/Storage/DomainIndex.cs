@@ -60,6 +60,10 @@ public static class DomainIndex
     /// <summary>Above this many rows the index is written with COPY instead of one multi-row insert.</summary>
     internal const int CopyThreshold = 1_000;
 
+    /// <summary>
+    /// Which of <paramref name="ids"/> the negotiation already has. An append asks only when it must (a retraction or
+    /// correction in the batch, or a first try refused — NegotiationStore.AppendAsync); otherwise the primary key answers.
+    /// </summary>
     internal static async Task<HashSet<Guid>> ExistingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid[] ids, CancellationToken ct)
     {
         var result = new HashSet<Guid>();

@@ -70,8 +70,12 @@ public sealed class MartenEventCopy
     {
         DateTime now;
         await using (var cmd = new NpgsqlCommand("select now()", conn)) now = (DateTime)(await cmd.ExecuteScalarAsync(ct))!;
-        for (var start = 0; start < events.Count; start += Chunk)
+        // A pipeline: the next chunk is serialized on the other cores while this one streams to the server.
+        var chunks = (events.Count + Chunk - 1) / Chunk;
+        var serializing = Serialize(events, 0, ct);
+        for (var k = 0; k < chunks; k++)
         {
+            var start = k * Chunk;
             var count = Math.Min(Chunk, events.Count - start);
             var seqs = new long[count];
             await using (var cmd = new NpgsqlCommand($"select nextval('{_sequence}') from generate_series(1, @n)", conn))
@@ -80,14 +84,8 @@ public sealed class MartenEventCopy
                 await using var r = await cmd.ExecuteReaderAsync(ct);
                 for (var i = 0; await r.ReadAsync(ct); i++) seqs[i] = r.GetInt64(0);
             }
-            // Serialize on all cores while the server ingests the previous chunk.
-            var rows = new (string Type, string DotnetType, string Json)[count];
-            Parallel.For(0, count, new ParallelOptions { CancellationToken = ct }, i =>
-            {
-                var e = events[start + i];
-                var t = e.GetType();
-                rows[i] = (e.Type, $"{t.FullName}, {t.Assembly.GetName().Name}", EventJson.Serialize(e));
-            });
+            var rows = await serializing;
+            if (k + 1 < chunks) serializing = Serialize(events, start + count, ct);
             await using var copy = await conn.BeginBinaryImportAsync(
                 $"copy {_events} ({string.Join(", ", Written)}) from stdin (format binary)", ct);
             copy.Timeout = timeout;
@@ -115,6 +113,23 @@ public sealed class MartenEventCopy
         update.Parameters.AddWithValue("id", id);
         await update.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>The rows of the chunk of <paramref name="events"/> from <paramref name="start"/>: type name, .NET type name, JSON (serialized on all cores).</summary>
+    static Task<(string Type, string DotnetType, string Json)[]> Serialize(IReadOnlyList<NegotiationEvent> events, int start, CancellationToken ct) => Task.Run(() =>
+    {
+        var rows = new (string Type, string DotnetType, string Json)[Math.Min(Chunk, events.Count - start)];
+        Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var e = events[start + i];
+            rows[i] = (e.Type, DotnetTypeName(e.GetType()), EventJson.Serialize(e));
+        });
+        return rows;
+    }, ct);
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> DotnetTypeNames = new();
+
+    /// <summary>Marten's <c>mt_dotnet_type</c> of an event type ("full name, assembly"), computed once per type.</summary>
+    static string DotnetTypeName(Type t) => DotnetTypeNames.GetOrAdd(t, x => $"{x.FullName}, {x.Assembly.GetName().Name}");
 
     /// <summary>Refreshes the planner's statistics of Marten's event table after a large load.</summary>
     public async Task AnalyzeAsync(NpgsqlConnection conn, CancellationToken ct)

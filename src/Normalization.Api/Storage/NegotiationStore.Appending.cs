@@ -45,42 +45,92 @@ public sealed partial class NegotiationStore
         return true;
     }
 
+    /// <summary>
+    /// Appends a batch under the stream lock, in one transaction (see the class summary). An eventId already stored, or
+    /// repeated in the batch, is reported as a duplicate and not written again.
+    /// </summary>
+    /// <remarks>
+    /// A batch of catalog events is first tried <b>without</b> asking the index which of its ids are stored (one round trip
+    /// saved on every append): the index's primary key <c>(negotiation_id, event_id)</c> refuses a stored id when the
+    /// rows are written, and the whole transaction is then run again with the check. Every other answer that could depend
+    /// on a stored duplicate — a version conflict, a validation error — is re-decided with the check, in the same
+    /// transaction, before it is given. A retraction or correction checks first (it is indexed statement by statement).
+    /// </remarks>
     public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
         string postedBy, string? correlationId = null, CancellationToken ct = default)
     {
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("append");
         span?.SetTag("negotiation.id", id);
         span?.SetTag("events.count", batch.Count);
+        // Ids are given once, so a second try writes the same ones.
+        var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
+        var checkStored = withIds.Any(e => RoleOf(e) != EventRole.Event);
+        try { return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored, ct); }
+        catch (Exception e) when (!checkStored && IsStoredEventId(e))
+        {
+            Trace("stored eventId: again with the check");
+            return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored: true, ct);
+        }
+    }
+
+    /// <summary>Whether <paramref name="e"/> is the index refusing an eventId the negotiation already has (its primary key).</summary>
+    static bool IsStoredEventId(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.ConstraintName == Schema.Events + "_pkey") return true;
+        return false;
+    }
+
+    async Task<AppendOutcome> AppendOnceAsync(string id, int? expectedVersion, List<NegotiationEvent> withIds, string postedBy, string? correlationId,
+        bool checkStored, CancellationToken ct)
+    {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         if (await LockStreamAsync(session, id, ct) is not { } version) return new AppendOutcome.NotFound();
-
-        // Idempotency: an eventId already stored (or repeated in the batch) is reported as a duplicate.
-        var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
-        var stored = await ExistingAsync(conn, tx, id, withIds.Select(e => e.EventId).ToArray(), ct);
-        var results = new List<StoredEventId>(withIds.Count);
-        var fresh = new List<(NegotiationEvent Event, int Index)>();
-        var seen = new HashSet<Guid>();
-        var errors = new List<FieldError>();
-        for (var i = 0; i < withIds.Count; i++)
-        {
-            var e = withIds[i];
-            var duplicate = stored.Contains(e.EventId) || !seen.Add(e.EventId);
-            results.Add(new StoredEventId(e.EventId, duplicate));
-            if (!duplicate) fresh.Add((e, i));
-        }
+        Trace("locked");
         // The head at the locked version: from memory when this process wrote or read it last, else from the last checkpoint.
         var before = await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
-        var previousStage = before.StateAt(StageDay(before)).Stage;
-        if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
-        if (expectedVersion is { } expected && expected != version) return new AppendOutcome.VersionConflict(version, expected);
+        var previousStage = before.StageHistoryAt(StageDay(before))[^1].To;
+        Trace("head");
 
-        // Validation against the stream, without loading it: references come from the index.
-        var ctx = new ValidationContext(before.Negotiation, Today);
-        await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct);
-        foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
-        if (errors.Count > 0) return new AppendOutcome.Invalid(errors);
+        List<StoredEventId> results;
+        List<(NegotiationEvent Event, int Index)> fresh;
+        var errors = new List<FieldError>();
+        while (true)
+        {
+            // Idempotency: an eventId already stored (or repeated in the batch) is reported as a duplicate.
+            var stored = checkStored ? await ExistingAsync(conn, tx, id, withIds.Select(e => e.EventId).ToArray(), ct) : [];
+            results = new List<StoredEventId>(withIds.Count);
+            fresh = [];
+            var seen = new HashSet<Guid>();
+            for (var i = 0; i < withIds.Count; i++)
+            {
+                var e = withIds[i];
+                var duplicate = stored.Contains(e.EventId) || !seen.Add(e.EventId);
+                results.Add(new StoredEventId(e.EventId, duplicate));
+                if (!duplicate) fresh.Add((e, i));
+            }
+            if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
+            AppendOutcome? refused = null;
+            if (expectedVersion is { } expected && expected != version) refused = new AppendOutcome.VersionConflict(version, expected);
+            else
+            {
+                // Validation against the stream, without loading it: references come from the index (no round trip when the
+                // batch names none).
+                var ctx = new ValidationContext(before.Negotiation, Today);
+                await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct);
+                errors.Clear();
+                foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
+                if (errors.Count > 0) refused = new AppendOutcome.Invalid(errors);
+            }
+            if (refused is null) break;
+            // A refusal may come from an event that is in fact stored (a retried post): decide again knowing which are.
+            if (checkStored) return refused;
+            checkStored = true;
+            Trace("refused: again with the check");
+        }
+        Trace("validated");
 
         session.LastModifiedBy = postedBy;
         // The correlation id of a write is its trace id when the request is traced (docs/architecture.md, "Telemetry").
@@ -126,14 +176,19 @@ public sealed partial class NegotiationStore
             head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, version, ct);
         }
 
+        Trace("folded");
         StoreReadModels(session, id, version, head);
+        Trace("board");
         // Alerts: the stage changes of this append, recorded in this transaction through Wolverine's outbox (docs/alerts.md).
         var alerted = await alerts.EnlistAsync(tx, id, before, StageDay(before), head, StageDay(head), events);
+        Trace("alerts");
         await session.SaveChangesAsync(ct);
+        Trace("saved");
         await tx.CommitAsync(ct);
+        Trace("committed");
         heads.Set(id, version, head);
         await alerted.FlushAsync();
-        return new AppendOutcome.Appended(version, results, head.StateAt(StageDay(head)).Stage, previousStage);
+        return new AppendOutcome.Appended(version, results, head.StageHistoryAt(StageDay(head))[^1].To, previousStage);
     }
 
     /// <summary>

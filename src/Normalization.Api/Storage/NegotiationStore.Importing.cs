@@ -141,9 +141,14 @@ public sealed partial class NegotiationStore
         {
             // The planner's statistics do not know about rows this large a load added until autovacuum gets to them; until
             // then it can pick a scan of the whole table for a small negotiation's reads (measured: 10× slower time travel).
-            await using (var analyze = new NpgsqlCommand("analyze nz_events; analyze nz_checkpoints;", conn) { CommandTimeout = 600 })
+            // The three tables at once, each on its own connection (the load is committed; each ANALYZE is one backend's work).
+            async Task AnalyzeAsync(string table)
+            {
+                await using var c = await dataSource.OpenConnectionAsync(ct);
+                await using var analyze = new NpgsqlCommand($"analyze {table}", c) { CommandTimeout = 600 };
                 await analyze.ExecuteNonQueryAsync(ct);
-            await EventCopy.AnalyzeAsync(conn, ct);
+            }
+            await Task.WhenAll(AnalyzeAsync(Schema.Events), AnalyzeAsync(Schema.Checkpoints), EventCopy.AnalyzeAsync(conn, ct));
             Trace("analyzed");
         }
         return new BulkOutcome.Stored(version, fresh.Count, duplicates);

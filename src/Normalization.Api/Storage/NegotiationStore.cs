@@ -85,13 +85,16 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     void StoreReadModels(IDocumentSession session, string id, int version, FoldAccumulator head)
     {
         var at = head.PendingDate ?? DateOnly.MinValue;
-        var state = head.StateAt(at);
-        var future = head.StateAt(at == DateOnly.MinValue ? at : at.AddDays(head.Options.WindowDays + 1));
+        // What StateAt(at) would say of the stage, its date and momentum, without building the whole state (the ledger):
+        // the stage history's last entry is the stage, and the momentum is the fold's one momentum rule.
+        var stage = head.StageHistoryAt(at)[^1];
+        // Only the stage history of the later day: the window expiries still to come (not a second whole state).
+        var future = head.StageHistoryAt(at == DateOnly.MinValue ? at : at.AddDays(head.Options.WindowDays + 1));
         session.Store(new BoardEntry
         {
             Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties, Tags = head.Negotiation.Tags,
-            Stage = state.Stage, StageSince = state.StageSince, LastEventOn = state.LastEventOn, Momentum = state.Momentum with { Contributions = [] },
-            Version = version, Upcoming = future.StageHistory.Where(t => t.On > at).ToList(), FoldFormat = head.Format,
+            Stage = stage.To, StageSince = stage.On, LastEventOn = head.LastEventOn, Momentum = head.MomentumAt(at) with { Contributions = [] },
+            Version = version, Upcoming = future.Where(t => t.On > at).ToList(), FoldFormat = head.Format,
         });
     }
 

@@ -1,4 +1,4 @@
-using System.Collections;
+using System.Linq.Expressions;
 using System.Reflection;
 
 namespace Normalization.Domain.Folding;
@@ -12,6 +12,29 @@ public sealed partial class FoldAccumulator
                     && (p.PropertyType.GetGenericTypeDefinition() == typeof(List<>) || p.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>)))
         .ToArray();
 
+    // One compiled copier for all of them: copy.P = new T(source.P) per property (null stays null). Built once from the
+    // reflected list above; reflection per clone (Activator.CreateInstance with arguments) cost more than the copying.
+    static readonly Action<FoldAccumulator, FoldAccumulator> CopyCollections = BuildCopier();
+
+    static Action<FoldAccumulator, FoldAccumulator> BuildCopier()
+    {
+        var source = Expression.Parameter(typeof(FoldAccumulator), "source");
+        var copy = Expression.Parameter(typeof(FoldAccumulator), "copy");
+        var body = CollectionProperties.Select(p =>
+        {
+            var value = Expression.Property(source, p);
+            var argument = p.PropertyType.GetGenericTypeDefinition() == typeof(List<>)
+                ? typeof(IEnumerable<>).MakeGenericType(p.PropertyType.GetGenericArguments())
+                : typeof(IDictionary<,>).MakeGenericType(p.PropertyType.GetGenericArguments());
+            var constructor = p.PropertyType.GetConstructor([argument])
+                ?? throw new InvalidOperationException($"{p.PropertyType} has no copy constructor.");
+            return (Expression)Expression.Assign(Expression.Property(copy, p),
+                Expression.Condition(Expression.Equal(value, Expression.Constant(null, p.PropertyType)), Expression.Constant(null, p.PropertyType),
+                    Expression.New(constructor, value)));
+        });
+        return Expression.Lambda<Action<FoldAccumulator, FoldAccumulator>>(Expression.Block(body.Append(Expression.Empty())), source, copy).Compile();
+    }
+
     /// <summary>
     /// An independent copy to continue folding from, leaving this accumulator as it was: every list and dictionary is
     /// copied, their entries (immutable records: the ledger entries, stage transitions, momentum points) are shared.
@@ -21,8 +44,7 @@ public sealed partial class FoldAccumulator
     public FoldAccumulator Clone()
     {
         var copy = (FoldAccumulator)MemberwiseClone();
-        foreach (var p in CollectionProperties)
-            if (p.GetValue(this) is IEnumerable value) p.SetValue(copy, Activator.CreateInstance(p.PropertyType, value));
+        CopyCollections(this, copy);
         return copy;
     }
 }

@@ -137,7 +137,7 @@ public sealed partial class FoldAccumulator
         if (PendingDate is { } p && asOf < p)
             throw new ArgumentOutOfRangeException(nameof(asOf), $"The fold already holds events dated {p:yyyy-MM-dd}; fold only events up to {asOf:yyyy-MM-dd} to ask about it.");
         var tail = Transitions(asOf);
-        var history = tail.Count == 0 ? History : [.. History, .. tail];
+        List<StageTransition> history = tail.Count == 0 ? History : [.. History, .. tail];
         var last = history[^1];
         var why = tail.Count == 0 ? Why : new StageReason(last.Rule, last.Description, last.EventIds);
         return new NegotiationState
@@ -166,6 +166,19 @@ public sealed partial class FoldAccumulator
     /// </summary>
     public List<StageTransition> Expiries() =>
         PendingDate is { } at ? Transitions(at.AddDays(Options.WindowDays + 1)).Where(t => t.On > at).ToList() : [];
+
+    /// <summary>
+    /// The stage history <see cref="StateAt"/> would answer on <paramref name="asOf"/> (same transitions, same projected marks),
+    /// without building the rest of the state (ledger, momentum): for callers that only compare or show stages — the
+    /// store's board row and the stage a write reports, the alerts' before/after comparison. Its last entry is the stage.
+    /// </summary>
+    public IReadOnlyList<StageTransition> StageHistoryAt(DateOnly asOf)
+    {
+        if (PendingDate is { } p && asOf < p)
+            throw new ArgumentOutOfRangeException(nameof(asOf), $"The fold already holds events dated {p:yyyy-MM-dd}; fold only events up to {asOf:yyyy-MM-dd} to ask about it.");
+        var tail = Transitions(asOf);
+        return NegotiationState.MarkProjected(tail.Count == 0 ? History : [.. History, .. tail], CoveredUntil);
+    }
 
     /// <summary>Transitions after the last settled day up to <paramref name="through"/>: the pending day, then window expiries.</summary>
     List<StageTransition> Transitions(DateOnly through)

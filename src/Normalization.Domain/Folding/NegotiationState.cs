@@ -39,6 +39,10 @@ public sealed record NegotiationState
     {
         CoveredUntil = coveredUntil,
         Extrapolated = coveredUntil is { } c && AsOf > c,
-        StageHistory = StageHistory.Select(t => t with { Projected = coveredUntil is { } c && t.On > c ? true : null }).ToList(),
+        StageHistory = MarkProjected(StageHistory, coveredUntil),
     };
+
+    /// <summary>The transitions with each one after <paramref name="coveredUntil"/> marked projected (the one place that rule is written).</summary>
+    public static List<StageTransition> MarkProjected(IEnumerable<StageTransition> history, DateOnly? coveredUntil) =>
+        history.Select(t => t with { Projected = coveredUntil is { } c && t.On > c ? true : null }).ToList();
 }

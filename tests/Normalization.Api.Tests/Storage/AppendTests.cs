@@ -74,6 +74,65 @@ public sealed class AppendTests(AppFixture app)
         (await Store.HeadJson(id, Later)).ShouldBe(FoldJson(opening, seed.Take(5), Later));
     }
 
+    // An append does not ask the index which of its eventIds are stored (a round trip saved on every append): a stored
+    // one is refused by the index's primary key, or makes the batch look stale or invalid, and each of those answers is
+    // decided again knowing the stored ids. These cases would give a 500, a 409 or a 422 if that were missed.
+
+    [Fact]
+    public async Task A_retried_post_of_the_last_event_is_a_duplicate_and_nothing_is_written_twice()
+    {
+        // Given a negotiation whose last event was just appended
+        var (id, opening, seed) = await NewSeeded("retry", take: 3);
+        var last = new StatementIssued { EventId = Guid.NewGuid(), OccurredOn = new DomainDate(2025, 6, 1), Actor = "US", Target = "TB", Tone = Tone.Positive };
+        (await Store.AppendOk(id, [last])).Version.ShouldBe(5);
+
+        // When the same post comes again (the client did not see the answer)
+        var again = await Store.AppendOk(id, [last]);
+
+        // Then it is reported as a duplicate, and the record, the index and the head hold it once
+        again.Events.ShouldHaveSingleItem().Duplicate.ShouldBeTrue();
+        again.Version.ShouldBe(5);
+        (await app.Scalar<long>("select count(*) from mt_events where stream_id = @id", ("id", id))).ShouldBe(5);
+        (await app.Scalar<long>("select count(*) from nz_events where negotiation_id = @id", ("id", id))).ShouldBe(4);
+        (await Store.HeadJson(id, Later)).ShouldBe(FoldJson(opening, [.. seed.Take(3), last], Later));
+    }
+
+    [Fact]
+    public async Task A_retried_post_with_the_version_it_was_first_sent_with_is_a_duplicate_not_a_conflict()
+    {
+        // Given a batch appended with expectedVersion 3
+        var (id, _, seed) = await NewSeeded("retryv", take: 2);
+        var batch = seed.Skip(2).Take(2).ToList();
+        (await Store.AppendOk(id, batch, expected: 3)).Version.ShouldBe(5);
+
+        // When it is posted again with the same expectedVersion (now stale)
+        var again = await Store.AppendAsync(id, 3, batch, Poster);
+
+        // Then the answer is the stored batch's, not a version conflict
+        var appended = again.ShouldBeOfType<AppendOutcome.Appended>();
+        appended.Events.ShouldAllBe(e => e.Duplicate);
+        appended.Version.ShouldBe(5);
+    }
+
+    [Fact]
+    public async Task A_retried_post_that_would_be_invalid_a_second_time_is_a_duplicate_not_an_error()
+    {
+        // Given a demand made
+        var (id, _, _) = await NewSeeded("retryd", take: 2);
+        var demand = new DemandMade { EventId = Guid.NewGuid(), OccurredOn = new DomainDate(2025, 6, 1), Actor = "US", Target = "TB", DemandId = "d-retry", Subject = "Talks" };
+        await Store.AppendOk(id, [demand]);
+
+        // When the same event is posted again (its demandId is now taken) together with a new one
+        var next = new StatementIssued { EventId = Guid.NewGuid(), OccurredOn = new DomainDate(2025, 6, 2), Actor = "TB", Target = "US", Tone = Tone.Neutral };
+        var again = await Store.AppendAsync(id, null, [demand, next], Poster);
+
+        // Then the stored one is a duplicate and the new one is appended
+        var appended = again.ShouldBeOfType<AppendOutcome.Appended>();
+        appended.Events.Select(e => e.Duplicate).ShouldBe([true, false]);
+        appended.Version.ShouldBe(5);
+        (await app.Scalar<long>("select count(*) from nz_events where negotiation_id = @id", ("id", id))).ShouldBe(4);
+    }
+
     [Fact]
     public async Task Two_concurrent_appends_of_the_same_batch_store_one_copy()
     {

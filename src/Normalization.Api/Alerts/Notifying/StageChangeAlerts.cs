@@ -67,7 +67,8 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false)
     {
         var dates = events.Select(e => e.Date).ToHashSet();
-        var changes = Changes(before.StateAt(beforeDay).StageHistory, after.StateAt(afterDay).StageHistory, dates);
+        // Stage histories only (StageHistoryAt): the rest of a state is not compared.
+        var changes = Changes(before.StageHistoryAt(beforeDay), after.StageHistoryAt(afterDay), dates);
         if (latestOnly && changes.Count > 1) changes = [changes[^1]];
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
