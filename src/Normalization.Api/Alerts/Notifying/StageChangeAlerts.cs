@@ -18,7 +18,7 @@ namespace Normalization.Api.Alerts.Notifying;
 /// rolled-back append leaves no message, and a crash between commit and flush leaves the message in Wolverine's inbox,
 /// which its durability agent recovers (docs/architecture.md, "Alerts").
 /// </summary>
-public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock)
+public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
 {
     /// <summary>The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause.</summary>
     public static List<(StageTransition Transition, string Cause)> Changes(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after,
@@ -70,6 +70,9 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         // Stage histories only (StageHistoryAt): the rest of a state is not compared.
         var changes = Changes(before.StageHistoryAt(beforeDay), after.StageHistoryAt(afterDay), dates);
         if (latestOnly && changes.Count > 1) changes = [changes[^1]];
+        // Only a started host has Wolverine running: the data commands (`import`, `rebuild` …) and the first-run seed, which
+        // runs while the host starts, write without it and announce nothing (docs/alerts.md, "Imports").
+        if (!lifetime.ApplicationStarted.IsCancellationRequested) return Enlisted.Nothing;
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
