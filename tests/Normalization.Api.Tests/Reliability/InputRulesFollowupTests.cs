@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
+using Normalization.Api.Tests.Readers;
 using static Normalization.Api.Tests.Support.ApiScenarios;
 
 namespace Normalization.Api.Tests.Reliability;
@@ -229,6 +230,37 @@ public sealed class InputRulesFollowupTests(AppFixture app)
 
         status.ShouldBe(400, body?.ToJsonString());
         body.ShouldHaveError(parameter, "unknown_parameter");
+    }
+
+    [Theory]
+    [InlineData("events?bogus=1", "bogus")]
+    [InlineData("events?knownAt=2025-01-01T00:00:00Z", "knownAt")]
+    [InlineData("what-if?asOf=2025-01-01", "asOf")]
+    public async Task Regression_Given_a_query_parameter_on_a_POST_When_posted_Then_400_unknown_parameter_and_nothing_stored(string query, string parameter)
+    {
+        // Given a negotiation (found by a new user: POST endpoints ignored undeclared query parameters)
+        var id = await app.GivenNegotiation("upost");
+        var body = query.StartsWith("events") ? (object)new { events = new[] { Talks(Day(3)) } } : new { events = Array.Empty<object>() };
+
+        // When a POST carries a query parameter it does not declare
+        var (status, problem, _) = await app.Host.Send("POST", $"/api/negotiations/{id}/{query}", System.Text.Json.JsonSerializer.Serialize(body), AppFixture.ApiKey);
+
+        // Then 400 unknown_parameter naming it, and nothing was appended
+        status.ShouldBe(400, problem?.ToJsonString());
+        problem.ShouldHaveError(parameter, "unknown_parameter");
+        var (_, state) = await app.GetJson($"/api/negotiations/{id}");
+        state!["version"]!.GetValue<int>().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Given_the_readers_time_zone_on_a_POST_When_posted_Then_it_is_accepted()
+    {
+        var id = await app.GivenNegotiation("tzpost");
+
+        var (status, body, _) = await app.Host.Send("POST", $"/api/negotiations/{id}/events?tz=Asia%2FKabul",
+            System.Text.Json.JsonSerializer.Serialize(new { events = new[] { Talks(Day(3)) } }), AppFixture.ApiKey);
+
+        status.ShouldBe(201, body?.ToJsonString());
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public static class FeedEndpoints
         return Atom(query, "urn:normalization:board", "Normalization: stage changes", "/", changes);
     }
 
-    /// <summary>The feed document: id, title, updated, author and links on the feed; id, title, updated, link and summary per entry.</summary>
+    /// <summary>The feed document: id, title, updated, author and links on the feed; id, title, updated, link, text content and a category (the cause) per entry.</summary>
     static IResult Atom(FeedQuery request, string feedId, string title, string page, IReadOnlyList<RecordedStageChange> changes)
     {
         var origin = request.Origin;

@@ -71,9 +71,15 @@ public sealed record TodayQuery : IQueryRequest<TodayQuery>
 /// <summary>The generic half of request reading, called from Wolverine's generated handlers (see <see cref="RequestBinding"/>).</summary>
 public static class RequestReader
 {
-    /// <summary>The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request.</summary>
+    /// <summary>
+    /// The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request: 400 <c>unknown_parameter</c>
+    /// for a query parameter other than <c>tz</c>, then the body's own errors.
+    /// </summary>
     public static async Task<(T? Request, IResult? Problem)> BodyAsync<T>(HttpContext http, TimeProvider clock) where T : class, IJsonRequest<T>
     {
+        // A body endpoint declares no query parameter but the reader's time zone (its "today"): any other is a mistake
+        // the caller should hear about (400 unknown_parameter), as on every GET, not a parameter silently ignored.
+        if (Http.Query.Only(http.Request.Query, Readers.TimeZones.Parameter) is { } unknown) return (null, unknown);
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
         if (problem is not null) return (null, problem);
         using var _ = doc;
