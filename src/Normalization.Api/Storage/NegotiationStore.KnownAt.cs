@@ -44,6 +44,17 @@ public sealed partial class NegotiationStore
         return acc.StateAt(asOf);
     }
 
+    /// <summary>
+    /// The stream version of <paramref name="id"/> as it stood at <paramref name="knownAt"/> (1: only the opening) — the
+    /// <c>version</c> a state "as known at" reports. The caller has checked the negotiation was recorded by then.
+    /// </summary>
+    public async Task<int> VersionKnownAtAsync(string id, DateTimeOffset knownAt, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        return await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
+    }
+
     /// <summary>The stream version recorded by <paramref name="knownAt"/> (1: only the opening).</summary>
     static async Task<int> VersionKnownAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, DateTimeOffset knownAt, CancellationToken ct)
     {

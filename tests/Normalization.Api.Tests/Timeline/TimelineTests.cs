@@ -98,6 +98,12 @@ public sealed class TimelineTests(AppFixture app)
         then["items"]!.AsArray().ShouldAllBe(i => i!["status"]!.GetValue<string>() == "active" && i["retractedBy"] == null);
         now!["total"]!.GetValue<int>().ShouldBe(4);
         Ids(now).ShouldContain(r!["retractionEventId"]!.GetValue<string>());
+
+        // and the state as known then reports the stream version of then (opening + three events), not today's
+        var (_, stateThen) = await app.GetJson($"/api/negotiations/{id}/state?knownAt={Uri.EscapeDataString(before.ToString("O"))}");
+        var (_, stateNow) = await app.GetJson($"/api/negotiations/{id}/state");
+        stateThen!["version"]!.GetValue<int>().ShouldBe(4);
+        stateNow!["version"]!.GetValue<int>().ShouldBe(5);
     }
 
     [Fact]

@@ -40,7 +40,9 @@ public static class StateEndpoints
         var options = query.MinConfidence is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = query.MinConfidence.Value };
         var state = await CoveredState.StateAsOfAsync(store, id, query.AsOf ?? store.Today, query.KnownAt, options, ct);
         if (state is null) return Problems.NotKnownThen(query.KnownAt);
-        return ApiJson.Ok(NegotiationStateResponse.Of(state, version.Value, query.KnownAt, query.MinConfidence));
+        // As known at an instant, the version is the stream's then (the events the answer reads), not today's.
+        var asKnown = query.KnownAt is { } t ? await store.VersionKnownAtAsync(id, t, ct) : version.Value;
+        return ApiJson.Ok(NegotiationStateResponse.Of(state, asKnown, query.KnownAt, query.MinConfidence));
     }
 
     /// <summary>The stage transitions in [from, to]; with from, the stage in force on from opens the range.</summary>
