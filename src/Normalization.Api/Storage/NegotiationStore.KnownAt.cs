@@ -26,13 +26,7 @@ public sealed partial class NegotiationStore
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         // One snapshot: a concurrent late event cannot close the checkpoint between reading it and its tail.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        NegotiationOpened opening;
-        await using (var session = ReadSession(tx))
-        {
-            var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
-            if (first is not { Data: NegotiationOpened o } || first.Timestamp > knownAt) return null;
-            opening = o;
-        }
+        if (await OpeningKnownAtAsync(tx, id, knownAt, ct) is not { } opening) return null;
         var version = await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
         var end = DomainOrder.EndOfDayKey(asOf);
         var (acc, fromKey) = await CheckpointValidAtAsync(conn, tx, id, end, version, ct);
@@ -53,6 +47,14 @@ public sealed partial class NegotiationStore
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
         return await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
+    }
+
+    /// <summary>The negotiation's opening if Marten had recorded it by <paramref name="knownAt"/>, else null (no such negotiation, or not yet).</summary>
+    async Task<NegotiationOpened?> OpeningKnownAtAsync(NpgsqlTransaction tx, string id, DateTimeOffset knownAt, CancellationToken ct)
+    {
+        await using var session = ReadSession(tx);
+        var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
+        return first is { Data: NegotiationOpened o } && first.Timestamp <= knownAt ? o : null;
     }
 
     /// <summary>The stream version recorded by <paramref name="knownAt"/> (1: only the opening).</summary>
@@ -162,11 +164,7 @@ public sealed partial class NegotiationStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await using (var session = ReadSession(tx))
-        {
-            var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
-            if (first is not { Data: NegotiationOpened } || first.Timestamp > knownAt) return null;
-        }
+        if (await OpeningKnownAtAsync(tx, id, knownAt, ct) is null) return null;
         var version = await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
         var (rows, total) = await TimelineRowsAsync(conn, tx, id, from, to, type, actor, offset, limit, version, ct);
         var families = await FamiliesKnownAtAsync(conn, tx, id, version, rows.Select(r => (r.EventId, r.Target)).ToList(), ct);
