@@ -105,6 +105,17 @@ internal static class FoldCheckpoints
         return await r.ReadAsync(ct) ? (CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(1)), r.GetString(0)) : (null, "");
     }
 
+    /// <summary>The current checkpoints' sort keys and event counts, in domain order (no accumulators).</summary>
+    internal static async Task<List<(string Key, int Count)>> CurrentCheckpointsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select sort_key, event_count from nz_checkpoints where negotiation_id = @id and valid_to is null order by sort_key", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<(string, int)>();
+        while (await r.ReadAsync(ct)) list.Add((r.GetString(0), r.GetInt32(1)));
+        return list;
+    }
+
     /// <summary>The last current checkpoint in domain order and its sort key, or (null, "") when the negotiation has none yet.</summary>
     internal static async Task<(FoldAccumulator? Acc, string FromKey)> LastCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, CancellationToken ct)
     {

@@ -92,6 +92,8 @@ public static class MartenSetup
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<HeadCache>();
+        services.AddSingleton<TailCache>();
+        services.AddSingleton<DeferredCheckpoints>();
         services.AddSingleton<NegotiationStore>();
         return services;
     }

@@ -11,6 +11,7 @@ using Npgsql;
 using NpgsqlTypes;
 using static Normalization.Api.Storage.DomainIndex;
 using static Normalization.Api.Storage.FoldCheckpoints;
+using Normalization.Api.Alerts.Notifying;
 
 namespace Normalization.Api.Storage;
 
@@ -157,6 +158,9 @@ public sealed partial class NegotiationStore
 
         var head = before;
         var checkpoints = new List<Checkpoint>();
+        TailCache.Tail? tail = null;
+        var checkpointsLeft = StageChangeAlerts.Enlisted.Nothing;
+        var versionBefore = version - events.Count;
         if (dirtyKey is null) { }
         else if (plain && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
         {
@@ -164,16 +168,20 @@ public sealed partial class NegotiationStore
             // as it was if this transaction fails). (A batch with a retraction or a correction refolds from its dirty key
             // instead: it may retract or replace an event of the same batch.)
             head = before.Clone();
-            var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance);
+            var effective = events.Where(e => e is not EventRetracted and not EventCorrected).OrderBy(e => e, DomainOrder.Instance).ToList();
             foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
             await WriteCheckpointsAsync(conn, tx, id, checkpoints, version, ct);
+            // A cached tail of this record continues too (its buffer is shared: no copy).
+            tail = tails.TryGet(id, versionBefore)?.Appended(version, effective.Select(e => (KeyOf(e), e)).ToList());
         }
         else
         {
-            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it, once the
+            // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it — from the
+            // cached tail when this process holds the record at the locked version, else from the index and Marten once the
             // queued index rows and the events are on the server.
-            await FlushAsync();
-            head = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, version, ct);
+            var refold = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, versionBefore, version, plain ? events : null, FlushAsync, ct);
+            (head, tail) = (refold.Head, refold.Tail);
+            if (refold.CheckpointsLeft) checkpointsLeft = await deferred.EnlistAsync(tx, id);
         }
 
         Trace("folded");
@@ -187,7 +195,9 @@ public sealed partial class NegotiationStore
         await tx.CommitAsync(ct);
         Trace("committed");
         heads.Set(id, version, head);
+        if (tail is not null) tails.Set(id, tail);
         await alerted.FlushAsync();
+        await checkpointsLeft.FlushAsync();
         return new AppendOutcome.Appended(version, results, head.StageHistoryAt(StageDay(head))[^1].To, previousStage);
     }
 
@@ -250,12 +260,22 @@ public sealed partial class NegotiationStore
         return touched;
     }
 
+    /// <summary>A refold's result: the new head, the tail it folded (to cache after the commit), whether checkpoints were left to <see cref="DeferredCheckpoints"/>.</summary>
+    readonly record struct Refold(FoldAccumulator Head, TailCache.Tail Tail, bool CheckpointsLeft);
+
     /// <summary>
     /// Refolds from the last current checkpoint before <paramref name="dirtyKey"/> to the end. The current checkpoints at or
-    /// after it are closed as of stream version <paramref name="version"/> and their successors written valid from it (the
-    /// ones before it are unchanged and stay current): history of the checkpoints is kept for "as known at".
+    /// after it are closed as of stream version <paramref name="version"/> (history of the checkpoints is kept for "as known
+    /// at"); their successors are written valid from it — by this transaction when Wolverine does not run, else after the
+    /// commit by <see cref="CheckpointsDueHandler"/> (packing ~90 checkpoints cost more than the fold).
     /// </summary>
-    async Task<FoldAccumulator> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey, int version, CancellationToken ct)
+    /// <remarks>
+    /// The events come from the <see cref="TailCache"/> when it holds the record at <paramref name="versionBefore"/> from that
+    /// checkpoint on and the batch is <paramref name="plain"/> catalog events (merged in at their places, no round trip);
+    /// otherwise <paramref name="flush"/> sends the batch and its index rows and they are read through the index and Marten.
+    /// </remarks>
+    async Task<Refold> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey,
+        int versionBefore, int version, List<NegotiationEvent>? plain, Func<Task> flush, CancellationToken ct)
     {
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("refold");
         span?.SetTag("negotiation.id", id);
@@ -263,9 +283,26 @@ public sealed partial class NegotiationStore
         var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
         var acc = found!;
         await CloseCheckpointsAsync(conn, tx, id, dirtyKey, version, ct);
+        TailCache.Tail tail;
+        var fromCache = plain is not null && tails.TryGet(id, versionBefore, fromKey) is not null;
+        if (fromCache)
+            tail = tails.TryGet(id, versionBefore, fromKey)!.Inserted(version, plain!.Select(e => (KeyOf(e), e)));
+        else
+        {
+            await flush();
+            var read = new List<(string, NegotiationEvent)>();
+            await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) read.Add(x);
+            tail = TailCache.Tail.Of(version, fromKey, read);
+        }
+        span?.SetTag("refold.cached", fromCache);
+        if (deferred.Available)
+        {
+            foreach (var e in tail.After(fromKey)) acc.Apply(e);
+            return new Refold(acc, tail, CheckpointsLeft: true);
+        }
         var checkpoints = new List<Checkpoint>();
-        await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) ApplyWithCheckpoint(acc, e, checkpoints);
+        foreach (var e in tail.After(fromKey)) ApplyWithCheckpoint(acc, e, checkpoints);
         await WriteCheckpointsAsync(conn, tx, id, checkpoints.Where(c => string.CompareOrdinal(c.Key, dirtyKey) >= 0).ToList(), version, ct);
-        return acc;
+        return new Refold(acc, tail, CheckpointsLeft: false);
     }
 }

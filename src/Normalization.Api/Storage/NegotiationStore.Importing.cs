@@ -117,6 +117,8 @@ public sealed partial class NegotiationStore
         version += fresh.Count;
 
         FoldAccumulator head;
+        TailCache.Tail? tail = null;
+        var checkpointsLeft = Alerts.Notifying.StageChangeAlerts.Enlisted.Nothing;
         if (resolved is not null)
             // The whole record is in hand: resolved and folded once, in memory.
             head = await IndexAndFoldAsync(conn, tx, opening, firstVersion, fresh, resolved, folding!, version, ct);
@@ -126,7 +128,9 @@ public sealed partial class NegotiationStore
             // the earliest position the new events change.
             var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
             // (dirtyKey is the smallest key of the new events, so it is never null here.)
-            head = await RefoldFromAsync(conn, tx, id, opening, dirtyKey!, version, ct);
+            var refold = await RefoldFromAsync(conn, tx, id, opening, dirtyKey!, firstVersion, version, null, () => Task.CompletedTask, ct);
+            (head, tail) = (refold.Head, refold.Tail);
+            if (refold.CheckpointsLeft) checkpointsLeft = await deferred.EnlistAsync(tx, id);
         }
         Trace("read models");
         StoreReadModels(session, id, version, head);
@@ -135,7 +139,9 @@ public sealed partial class NegotiationStore
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         heads.Set(id, version, head);
+        if (tail is not null) tails.Set(id, tail);
         await alerted.FlushAsync();
+        await checkpointsLeft.FlushAsync();
         Trace("committed");
         if (fresh.Count >= AnalyzeAfter)
         {

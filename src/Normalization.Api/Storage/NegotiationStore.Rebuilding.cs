@@ -85,6 +85,7 @@ public sealed partial class NegotiationStore
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         heads.Set(id, version, head);
+        tails.Forget(id); // the tail was read through the index this rebuild replaced
     }
 
     static async Task DeleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, string id, CancellationToken ct)

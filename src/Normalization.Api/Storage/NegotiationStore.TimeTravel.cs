@@ -91,9 +91,16 @@ public sealed partial class NegotiationStore
     async IAsyncEnumerable<NegotiationEvent> EffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var rows = new List<(short Role, Guid? Target, long Version)>();
+        await foreach (var (_, e) in KeyedEffectiveEventsAsync(conn, tx, id, afterKey, beforeKey, ct)) yield return e;
+    }
+
+    /// <summary>As <see cref="EffectiveEventsAsync"/>, each event with its index sort key (what a <see cref="TailCache.Tail"/> holds).</summary>
+    async IAsyncEnumerable<(string Key, NegotiationEvent Event)> KeyedEffectiveEventsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, string afterKey, string? beforeKey,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var rows = new List<(short Role, Guid? Target, long Version, string Key)>();
         await using (var cmd = new NpgsqlCommand($"""
-            select i.role, i.target_event_id, i.version from nz_events i
+            select i.role, i.target_event_id, i.version, i.sort_key from nz_events i
             where i.negotiation_id = @id and i.status = 'active' and i.role <> 1 and i.sort_key > @after {(beforeKey is null ? "" : "and i.sort_key < @before")}
             order by i.sort_key
             """, conn, tx))
@@ -102,18 +109,18 @@ public sealed partial class NegotiationStore
             cmd.Parameters.AddWithValue("after", afterKey);
             if (beforeKey is not null) cmd.Parameters.AddWithValue("before", beforeKey);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) rows.Add((r.GetInt16(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetInt32(2)));
+            while (await r.ReadAsync(ct)) rows.Add((r.GetInt16(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetInt32(2), r.GetString(3)));
         }
         if (rows.Count == 0) yield break;
         await using var session = ReadSession(tx);
         foreach (var chunk in rows.Chunk(TailChunk))
         {
             var stored = await RecordedEvents.ByVersionsAsync(session, id, chunk.Select(x => x.Version).ToList(), ct);
-            foreach (var (role, target, version) in chunk)
+            foreach (var (role, target, version, key) in chunk)
             {
                 var e = (NegotiationEvent)stored[version].Data;
                 if ((EventRole)role == EventRole.Correction) e = ((EventCorrected)e).Correction! with { EventId = target!.Value };
-                yield return e;
+                yield return (key, e);
             }
         }
     }

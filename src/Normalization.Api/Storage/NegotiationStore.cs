@@ -23,7 +23,7 @@ namespace Normalization.Api.Storage;
 /// <see cref="PartyProfileProjection"/> updates the party profiles in the same transaction.
 /// </summary>
 public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads,
-    Alerts.Notifying.StageChangeAlerts alerts)
+    Alerts.Notifying.StageChangeAlerts alerts, TailCache tails, DeferredCheckpoints deferred)
 {
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;

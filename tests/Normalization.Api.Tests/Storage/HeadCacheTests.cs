@@ -19,7 +19,8 @@ public sealed class HeadCacheTests(AppFixture app)
     NegotiationStore NodeA => app.Store();
 
     NegotiationStore SecondNode() => new(app.Host.Services.GetRequiredService<IDocumentStore>(), app.Host.Services.GetRequiredService<NpgsqlDataSource>(),
-        TimeProvider.System, new HeadCache(), app.Host.Services.GetRequiredService<Normalization.Api.Alerts.Notifying.StageChangeAlerts>());
+        TimeProvider.System, new HeadCache(), app.Host.Services.GetRequiredService<Normalization.Api.Alerts.Notifying.StageChangeAlerts>(),
+            new TailCache(), app.Host.Services.GetRequiredService<DeferredCheckpoints>());
 
     [Theory]
     [InlineData(3)]

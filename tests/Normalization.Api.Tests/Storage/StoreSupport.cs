@@ -148,9 +148,16 @@ public static class StoreSupport
         return await cmd.ExecuteNonQueryAsync();
     }
 
-    /// <summary>The current checkpoint rows of a negotiation (valid_to null): sort key, event count and accumulator JSON (normalized through the fold's own type).</summary>
+    /// <summary>
+    /// The current checkpoint rows of a negotiation (valid_to null): sort key, event count and accumulator JSON (normalized
+    /// through the fold's own type) — once Wolverine has written those a late event left to it (<see cref="DeferredCheckpoints"/>;
+    /// waits up to 60 s for <see cref="NegotiationStore.CheckpointsCompleteAsync"/>, then reads them as they are).
+    /// </summary>
     public static async Task<List<(string Key, int Count, string Accumulator)>> Checkpoints(this AppFixture app, string id)
     {
+        var store = app.Host.Services.GetRequiredService<NegotiationStore>();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!await store.CheckpointsCompleteAsync(id) && DateTime.UtcNow < until) await Task.Delay(50);
         await using var conn = new NpgsqlConnection(app.ConnectionString);
         await conn.OpenAsync();
         await using var cmd = new NpgsqlCommand("select sort_key, event_count, accumulator from nz_checkpoints where negotiation_id = @id and valid_to is null order by sort_key", conn);

@@ -1,0 +1,73 @@
+using Normalization.Domain.Folding;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Negotiations;
+using Npgsql;
+using SessionOptions = Marten.Services.SessionOptions;
+using static Normalization.Api.Storage.FoldCheckpoints;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// Completing the checkpoints a late event left to Wolverine (<see cref="DeferredCheckpoints"/>): the current checkpoints
+/// are always right for the current record but may have gaps; this writes the missing ones.
+/// </summary>
+public sealed partial class NegotiationStore
+{
+    /// <summary>
+    /// Writes the current checkpoints of <paramref name="id"/> that are missing — one after every
+    /// <see cref="CheckpointEvery"/> folded events — valid from the stream version read under the stream lock, in one
+    /// transaction. Folds from the last current checkpoint before the first gap to the end (from the <see cref="TailCache"/>
+    /// when it holds the record). Idempotent; nothing when there is no gap or no such negotiation.
+    /// </summary>
+    /// <returns>How many checkpoints were written.</returns>
+    public async Task<int> CompleteCheckpointsAsync(string id, CancellationToken ct = default)
+    {
+        using var span = Telemetry.TelemetrySetup.Source.StartActivity("checkpoints-complete");
+        span?.SetTag("negotiation.id", id);
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        if (await LockStreamAsync(session, id, ct) is not { } version) return 0;
+        if (await HeadAsync(conn, tx, id, version, ct) is not { } head) return 0;
+        var current = await CurrentCheckpointsAsync(conn, tx, id, ct);
+        // The first checkpoint out of place: the k-th current one should hold k × CheckpointEvery events.
+        var first = 0;
+        while (first < current.Count && current[first].Count == (first + 1) * CheckpointEvery) first++;
+        if (first == current.Count && current.Count == head.EventCount / CheckpointEvery) return 0;
+
+        var beforeKey = first < current.Count ? current[first].Key : "~"; // "~" sorts after every key (they start with digits)
+        var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, head.Negotiation, beforeKey, ct);
+        var have = current.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+        var checkpoints = new List<Checkpoint>();
+        var tail = tails.TryGet(id, version, fromKey);
+        if (tail is not null)
+            foreach (var e in tail.After(fromKey)) ApplyWithCheckpoint(acc!, e, checkpoints);
+        else
+        {
+            var read = new List<(string, NegotiationEvent)>();
+            await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) read.Add(x);
+            tail = TailCache.Tail.Of(version, fromKey, read);
+            foreach (var (_, e) in read) ApplyWithCheckpoint(acc!, e, checkpoints);
+        }
+        var missing = checkpoints.Where(c => !have.Contains(c.Key)).ToList();
+        await WriteCheckpointsAsync(conn, tx, id, missing, version, ct);
+        await tx.CommitAsync(ct);
+        tails.Set(id, tail);
+        span?.SetTag("checkpoints.written", missing.Count);
+        return missing.Count;
+    }
+
+    /// <summary>Whether the current checkpoints of <paramref name="id"/> have no gap (what <see cref="CompleteCheckpointsAsync"/> would leave).</summary>
+    public async Task<bool> CheckpointsCompleteAsync(string id, CancellationToken ct = default)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        int version;
+        await using (var session = ReadSession(tx))
+            if (await session.Events.FetchStreamStateAsync(id, ct) is { } state) version = (int)state.Version; else return true;
+        if (await HeadAsync(conn, tx, id, version, ct) is not { } head) return true;
+        var current = await CurrentCheckpointsAsync(conn, tx, id, ct);
+        return current.Count == head.EventCount / CheckpointEvery
+            && current.Select((c, i) => c.Count == (i + 1) * CheckpointEvery).All(ok => ok);
+    }
+}

@@ -1,0 +1,101 @@
+using Normalization.Api.Storage;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+using Normalization.Domain.Negotiations;
+using Wolverine.Tracking;
+using static Normalization.Api.Tests.Storage.StoreSupport;
+
+namespace Normalization.Api.Tests.Storage;
+
+/// <summary>
+/// A late event's append closes the checkpoints after it and leaves their successors to Wolverine
+/// (<see cref="DeferredCheckpoints"/>, <see cref="CheckpointsDueHandler"/>); reads over the gap fold from the checkpoint
+/// before it, and the refold of a record this process holds comes from the <see cref="TailCache"/>.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class DeferredCheckpointsTests(AppFixture app)
+{
+    NegotiationStore Store => app.Store();
+
+    [Fact]
+    public async Task A_late_event_leaves_its_checkpoints_to_Wolverine_which_writes_those_the_pure_fold_writes()
+    {
+        // Given a record of 1,300 events in date order (checkpoints after 500 and 1,000 events)
+        var id = NewId("defer");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        var events = Synthetic(1301, seed: 21).OrderBy(e => e, DomainOrder.Instance).ToList();
+        var late = events[100];
+        var onTime = events.Where(e => e != late).ToList();
+        for (var i = 0; i < onTime.Count; i += 200) await Store.AppendOk(id, onTime.Skip(i).Take(200).ToList());
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, onTime));
+
+        // When an event dated before both checkpoints is appended, and Wolverine handles what the append recorded
+        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(60)).IncludeExternalTransports()
+            .ExecuteAndWaitAsync((Wolverine.IMessageContext _) => Store.AppendOk(id, [late]));
+
+        // Then the append recorded one CheckpointsDue, and the checkpoints it closed are replaced by the pure fold's
+        tracked.Executed.MessagesOf<CheckpointsDue>().Single().NegotiationId.ShouldBe(id);
+        (await Store.CheckpointsCompleteAsync(id)).ShouldBeTrue();
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, events));
+        (await Store.CompleteCheckpointsAsync(id)).ShouldBe(0, "a second run finds no gap");
+    }
+
+    [Fact]
+    public async Task Over_a_gap_in_the_checkpoints_every_state_equals_the_pure_fold_and_completing_fills_the_gap()
+    {
+        // Given a record of 1,600 events with three checkpoints, of which the last two are closed (the gap a late event
+        // leaves until Wolverine writes their successors)
+        var id = NewId("gap");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        var events = Synthetic(1600, seed: 22).OrderBy(e => e, DomainOrder.Instance).ToList(); // in date order: no append leaves checkpoints to Wolverine
+        for (var i = 0; i < events.Count; i += 400) await Store.AppendOk(id, events.Skip(i).Take(400).ToList());
+        var expected = ExpectedCheckpoints(opening, events);
+        expected.Count.ShouldBe(3);
+        var version = await Store.VersionAsync(id);
+        await app.Execute("update nz_checkpoints set valid_to = @v where negotiation_id = @id and valid_to is null and sort_key > @k",
+            ("v", version!.Value), ("id", id), ("k", expected[0].Key));
+        (await Store.CheckpointsCompleteAsync(id)).ShouldBeFalse();
+
+        // When states are read over the gap, Then each equals the pure fold
+        var rnd = new Random(5);
+        foreach (var d in Enumerable.Range(0, 25).Select(_ => new DateOnly(2000, 1, 1).AddDays(rnd.Next(9100))))
+            Json(await Store.StateAsOfAsync(id, d)).ShouldBe(FoldJson(opening, events, d), $"as of {d}");
+
+        // When the gap is completed, Then the two missing checkpoints are written and equal the pure fold's
+        var written = await Store.CompleteCheckpointsAsync(id);
+        written.ShouldBe(2);
+        (await app.Checkpoints(id)).ShouldBe(expected);
+    }
+
+    [Fact]
+    public async Task Late_events_refolded_from_the_cached_tail_give_the_states_of_the_pure_fold()
+    {
+        // Given a record of 1,200 events appended in date order, then one late event (its refold reads the tail and caches it)
+        var id = NewId("tail");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        var events = Synthetic(1240, seed: 23).OrderBy(e => e, DomainOrder.Instance).ToList();
+        var late = Enumerable.Range(0, 40).Select(i => events[600 + i * 15]).ToList();
+        var onTime = events.Except(late).ToList();
+        for (var i = 0; i < onTime.Count; i += 300) await Store.AppendOk(id, onTime.Skip(i).Take(300).ToList());
+
+        // When the late events arrive one at a time, each followed by an event at the end (the tail continues in memory)
+        var recorded = new List<NegotiationEvent>(onTime);
+        var end = new DateOnly(2025, 1, 1);
+        for (var i = 0; i < late.Count; i++)
+        {
+            await Store.AppendOk(id, [late[i]]);
+            var after = new TalksHeld { Participants = ["US", "TB"], OccurredOn = DomainDate.FromDate(end.AddDays(i)), EventId = Guid.NewGuid(), Sources = late[i].Sources, Actor = "US" };
+            await Store.AppendOk(id, [after]);
+            recorded.Add(late[i]); recorded.Add(after);
+            // Then the head and a state in the middle equal the pure fold after each pair
+            (await Store.HeadJson(id, end.AddDays(i))).ShouldBe(FoldJson(opening, recorded, end.AddDays(i)), $"head after {i + 1} late events");
+            var mid = late[i].Date.AddDays(3);
+            Json(await Store.StateAsOfAsync(id, mid)).ShouldBe(FoldJson(opening, recorded, mid), $"as of {mid} after {i + 1} late events");
+        }
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
+    }
+}

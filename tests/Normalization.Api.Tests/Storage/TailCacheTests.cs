@@ -1,0 +1,60 @@
+using CsCheck;
+using Normalization.Api.Storage;
+using Normalization.Domain.Catalog;
+
+namespace Normalization.Api.Tests.Storage;
+
+/// <summary>The <see cref="TailCache.Tail"/> views: appends share the buffer without changing published views; inserts merge in domain order.</summary>
+public sealed class TailCacheTests
+{
+    static (string Key, NegotiationEvent Event) Item(int k) => ($"{k:D8}|10|x", new StatementIssued { EventId = Guid.NewGuid() });
+
+    [Fact]
+    public void Appending_to_a_tail_leaves_the_published_view_as_it_was()
+    {
+        // Given a published tail of three events
+        var a = TailCache.Tail.Of(4, "", [Item(1), Item(2), Item(3)]);
+        // When two views are appended from it (the first one's transaction rolled back, the second committed)
+        var rolledBack = a.Appended(5, [Item(9)]);
+        var b = a.Appended(5, [Item(4), Item(5)]);
+        // Then the published view still holds its three events, and the second view its own five
+        a.After("").Count().ShouldBe(3);
+        b.After("").Select(e => e).ShouldBe(a.After("").Concat(b.After("00000003|10|x")));
+        b.Count.ShouldBe(5);
+        b.After("00000003|10|x").Count().ShouldBe(2);
+        rolledBack.Version.ShouldBe(5);
+    }
+
+    [Fact]
+    public void Inserting_events_anywhere_gives_the_tail_sorted_by_key_and_After_skips_every_key_up_to_its_argument()
+    {
+        Gen.Select(Gen.Int[1, 10_000].List[0, 60], Gen.Int[1, 10_000].List[1, 8], Gen.Int[0, 10_001]).Sample((held, added, cut) =>
+        {
+            // Given a tail holding distinct keys after "00000000"
+            var heldItems = held.Distinct().Order().Select(Item).ToList();
+            var tail = TailCache.Tail.Of(1, "00000000", heldItems);
+            var addedItems = added.Distinct().Except(held).Select(Item).ToList();
+            // When events are inserted at their places
+            var merged = tail.Inserted(2, addedItems);
+            // Then the result is every event in key order, the original unchanged, and After(cut) the ones after cut's key
+            var all = heldItems.Concat(addedItems).OrderBy(i => i.Key, StringComparer.Ordinal).ToList();
+            merged.After("").ShouldBe(all.Select(i => i.Event));
+            tail.After("").ShouldBe(heldItems.Select(i => i.Event));
+            var cutKey = $"{cut:D8}|10|x";
+            merged.After(cutKey).ShouldBe(all.Where(i => string.CompareOrdinal(i.Key, cutKey) > 0).Select(i => i.Event));
+        });
+    }
+
+    [Fact]
+    public void A_tail_is_used_only_at_its_version_and_from_a_key_it_covers()
+    {
+        using var cache = new TailCache();
+        var t = TailCache.Tail.Of(7, "00000005", [Item(6), Item(8)]);
+        cache.Set("n", t);
+        cache.TryGet("n", 7, "00000006").ShouldBe(t);
+        cache.TryGet("n", 7, "00000001").ShouldBeNull("it does not hold the events before its start");
+        cache.TryGet("n", 8, "00000006").ShouldBeNull("another version of the record");
+        cache.Set("n", TailCache.Tail.Of(6, "", []));
+        cache.TryGet("n", 7).ShouldBe(t, "an older tail does not replace a newer one");
+    }
+}
