@@ -59,6 +59,41 @@ internal static class FoldCheckpoints
     }
 
     /// <summary>
+    /// Inserts those of <paramref name="checkpoints"/> whose key has no current checkpoint, valid from stream version
+    /// <paramref name="validFrom"/>, in one statement; returns how many.
+    /// </summary>
+    internal static async Task<int> InsertMissingCheckpointsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, IReadOnlyList<Checkpoint> checkpoints, int validFrom, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into nz_checkpoints (negotiation_id, sort_key, valid_from, valid_to, domain_date, event_count, accumulator)
+            select @id, k, @from, null, d, c, a from unnest(@keys, @dates, @counts, @packed) as x(k, d, c, a)
+            where not exists (select 1 from nz_checkpoints p where p.negotiation_id = @id and p.sort_key = x.k and p.valid_to is null)
+            on conflict (negotiation_id, sort_key, valid_from) do nothing
+            """, conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("from", validFrom);
+        cmd.Parameters.AddWithValue("keys", checkpoints.Select(c => c.Key).ToArray());
+        cmd.Parameters.AddWithValue("dates", checkpoints.Select(c => c.Date).ToArray());
+        cmd.Parameters.AddWithValue("counts", checkpoints.Select(c => c.EventCount).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter("packed", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = checkpoints.Select(c => c.Packed).ToArray() });
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Whether an event recorded after stream version <paramref name="version"/> sorts at or before <paramref name="key"/>, or
+    /// is a retraction or a correction: a change that makes checkpoints folded at that version up to that key stale.
+    /// </summary>
+    internal static async Task<bool> ChangedBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, string key, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select exists (select 1 from nz_events where negotiation_id = @id and version > @v and (role <> 0 or sort_key <= @k))", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("v", version);
+        cmd.Parameters.AddWithValue("k", key);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
     /// Closes the current checkpoints at or after <paramref name="fromKey"/> ("" = all of them) as of stream version
     /// <paramref name="version"/>: they stay readable for "as known at" an earlier instant. Rows that version itself wrote
     /// (valid for no version once closed) are deleted instead.

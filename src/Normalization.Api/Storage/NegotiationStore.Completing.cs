@@ -13,48 +13,66 @@ namespace Normalization.Api.Storage;
 /// </summary>
 public sealed partial class NegotiationStore
 {
+    /// <summary>How many checkpoints one locked write of <see cref="CompleteCheckpointsAsync"/> inserts: appends wait for the stream lock at most that long.</summary>
+    const int CompleteChunk = 8;
+
     /// <summary>
     /// Writes the current checkpoints of <paramref name="id"/> that are missing — one after every
-    /// <see cref="CheckpointEvery"/> folded events — valid from the stream version read under the stream lock, in one
-    /// transaction. Folds from the last current checkpoint before the first gap to the end (from the <see cref="TailCache"/>
-    /// when it holds the record). Idempotent; nothing when there is no gap or no such negotiation.
+    /// <see cref="CheckpointEvery"/> folded events. They are folded and packed in a repeatable-read snapshot without the
+    /// stream lock (from the last current checkpoint before the first gap to the end, from the <see cref="TailCache"/> when
+    /// it holds the record), then inserted <see cref="CompleteChunk"/> at a time, each under the stream lock and valid from
+    /// the version read there, only where no current checkpoint of that key exists and only if no event recorded since the
+    /// snapshot sorts before them and no retraction or correction was (such a change closed them again and recorded its own
+    /// <see cref="CheckpointsDue"/>). Idempotent; nothing when there is no gap or no such negotiation.
     /// </summary>
     /// <returns>How many checkpoints were written.</returns>
     public async Task<int> CompleteCheckpointsAsync(string id, CancellationToken ct = default)
     {
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("checkpoints-complete");
         span?.SetTag("negotiation.id", id);
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        if (await LockStreamAsync(session, id, ct) is not { } version) return 0;
-        if (await HeadAsync(conn, tx, id, version, ct) is not { } head) return 0;
-        var current = await CurrentCheckpointsAsync(conn, tx, id, ct);
-        // The first checkpoint out of place: the k-th current one should hold k × CheckpointEvery events.
-        var first = 0;
-        while (first < current.Count && current[first].Count == (first + 1) * CheckpointEvery) first++;
-        if (first == current.Count && current.Count == head.EventCount / CheckpointEvery) return 0;
-
-        var beforeKey = first < current.Count ? current[first].Key : "~"; // "~" sorts after every key (they start with digits)
-        var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, head.Negotiation, beforeKey, ct);
-        var have = current.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-        var checkpoints = new List<Checkpoint>();
-        var tail = tails.TryGet(id, version, fromKey);
-        if (tail is not null)
-            foreach (var e in tail.After(fromKey)) ApplyWithCheckpoint(acc!, e, checkpoints);
-        else
+        int version;
+        List<Checkpoint> missing;
+        TailCache.Tail tail;
+        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
         {
-            var read = new List<(string, NegotiationEvent)>();
-            await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) read.Add(x);
-            tail = TailCache.Tail.Of(version, fromKey, read);
-            foreach (var (_, e) in read) ApplyWithCheckpoint(acc!, e, checkpoints);
+            await using (var session = ReadSession(tx))
+                if (await session.Events.FetchStreamStateAsync(id, ct) is { } state) version = (int)state.Version; else return 0;
+            if (await HeadAsync(conn, tx, id, version, ct) is not { } head) return 0;
+            var current = await CurrentCheckpointsAsync(conn, tx, id, ct);
+            // The first checkpoint out of place: the k-th current one should hold k × CheckpointEvery events.
+            var first = 0;
+            while (first < current.Count && current[first].Count == (first + 1) * CheckpointEvery) first++;
+            if (first == current.Count && current.Count == head.EventCount / CheckpointEvery) return 0;
+
+            var beforeKey = first < current.Count ? current[first].Key : "~"; // "~" sorts after every key (they start with digits)
+            var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, head.Negotiation, beforeKey, ct);
+            var checkpoints = new List<Checkpoint>();
+            if (tails.TryGet(id, version, fromKey) is { } cached) tail = cached;
+            else
+            {
+                var read = new List<(string, NegotiationEvent)>();
+                await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) read.Add(x);
+                tail = TailCache.Tail.Of(version, fromKey, read);
+            }
+            foreach (var e in tail.After(fromKey)) ApplyWithCheckpoint(acc!, e, checkpoints);
+            var have = current.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            missing = checkpoints.Where(c => !have.Contains(c.Key)).ToList();
         }
-        var missing = checkpoints.Where(c => !have.Contains(c.Key)).ToList();
-        await WriteCheckpointsAsync(conn, tx, id, missing, version, ct);
-        await tx.CommitAsync(ct);
         tails.Set(id, tail);
-        span?.SetTag("checkpoints.written", missing.Count);
-        return missing.Count;
+        var written = 0;
+        foreach (var chunk in missing.Chunk(CompleteChunk))
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+            if (await LockStreamAsync(session, id, ct) is not { } now) break;
+            if (now != version && await ChangedBeforeAsync(conn, tx, id, version, chunk[^1].Key, ct)) break;
+            written += await InsertMissingCheckpointsAsync(conn, tx, id, chunk, now, ct);
+            await tx.CommitAsync(ct);
+        }
+        span?.SetTag("checkpoints.written", written);
+        return written;
     }
 
     /// <summary>Whether the current checkpoints of <paramref name="id"/> have no gap (what <see cref="CompleteCheckpointsAsync"/> would leave).</summary>
