@@ -83,7 +83,7 @@ internal static class FoldCheckpoints
     /// Whether an event recorded after stream version <paramref name="version"/> sorts at or before <paramref name="key"/>, or
     /// is a retraction or a correction: a change that makes checkpoints folded at that version up to that key stale.
     /// </summary>
-    internal static async Task<bool> ChangedBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, string key, CancellationToken ct)
+    internal static async Task<bool> ChangedBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id, int version, string key, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             "select exists (select 1 from nz_events where negotiation_id = @id and version > @v and (role <> 0 or sort_key <= @k))", conn, tx);

@@ -282,7 +282,9 @@ public sealed partial class NegotiationStore
         span?.SetTag("refold.from", dirtyKey);
         var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
         var acc = found!;
+        Trace("checkpoint read");
         await CloseCheckpointsAsync(conn, tx, id, dirtyKey, version, ct);
+        Trace("checkpoints closed");
         TailCache.Tail tail;
         var fromCache = plain is not null && tails.TryGet(id, versionBefore, fromKey) is not null;
         if (fromCache)
@@ -295,9 +297,11 @@ public sealed partial class NegotiationStore
             tail = TailCache.Tail.Of(version, fromKey, read);
         }
         span?.SetTag("refold.cached", fromCache);
+        Trace(fromCache ? "tail from memory" : "tail read");
         if (deferred.Available)
         {
             foreach (var e in tail.After(fromKey)) acc.Apply(e);
+            Trace("folded");
             return new Refold(acc, tail, CheckpointsLeft: true);
         }
         var checkpoints = new List<Checkpoint>();

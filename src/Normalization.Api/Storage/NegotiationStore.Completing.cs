@@ -18,12 +18,13 @@ public sealed partial class NegotiationStore
 
     /// <summary>
     /// Writes the current checkpoints of <paramref name="id"/> that are missing — one after every
-    /// <see cref="CheckpointEvery"/> folded events. They are folded and packed in a repeatable-read snapshot without the
-    /// stream lock (from the last current checkpoint before the first gap to the end, from the <see cref="TailCache"/> when
-    /// it holds the record), then inserted <see cref="CompleteChunk"/> at a time, each under the stream lock and valid from
-    /// the version read there, only where no current checkpoint of that key exists and only if no event recorded since the
-    /// snapshot sorts before them and no retraction or correction was (such a change closed them again and recorded its own
-    /// <see cref="CheckpointsDue"/>). Idempotent; nothing when there is no gap or no such negotiation.
+    /// <see cref="CheckpointEvery"/> folded events. Their states are folded in a repeatable-read snapshot without the stream
+    /// lock (from the last current checkpoint before the first gap to the end, from the <see cref="TailCache"/> when it holds
+    /// the record); then, <see cref="CompleteChunk"/> at a time in domain order, packed and inserted under the stream lock,
+    /// valid from the version read there, only where no current checkpoint of that key exists — and only while no event
+    /// recorded since the snapshot sorts before them and no retraction or correction was (such a change closed them again
+    /// and recorded its own <see cref="CheckpointsDue"/>: the rest is left to it, unpacked). Idempotent; nothing when there
+    /// is no gap or no such negotiation.
     /// </summary>
     /// <returns>How many checkpoints were written.</returns>
     public async Task<int> CompleteCheckpointsAsync(string id, CancellationToken ct = default)
@@ -31,7 +32,7 @@ public sealed partial class NegotiationStore
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("checkpoints-complete");
         span?.SetTag("negotiation.id", id);
         int version;
-        List<Checkpoint> missing;
+        List<(string Key, DateOnly Date, int Count, FoldAccumulator State)> missing = [];
         TailCache.Tail tail;
         await using (var conn = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
@@ -47,7 +48,6 @@ public sealed partial class NegotiationStore
 
             var beforeKey = first < current.Count ? current[first].Key : "~"; // "~" sorts after every key (they start with digits)
             var (acc, fromKey) = await CheckpointBeforeAsync(conn, tx, id, head.Negotiation, beforeKey, ct);
-            var checkpoints = new List<Checkpoint>();
             if (tails.TryGet(id, version, fromKey) is { } cached) tail = cached;
             else
             {
@@ -55,20 +55,29 @@ public sealed partial class NegotiationStore
                 await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) read.Add(x);
                 tail = TailCache.Tail.Of(version, fromKey, read);
             }
-            foreach (var e in tail.After(fromKey)) ApplyWithCheckpoint(acc!, e, checkpoints);
+            // The states at the missing positions are kept as clones and packed chunk by chunk below, only while still needed.
             var have = current.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-            missing = checkpoints.Where(c => !have.Contains(c.Key)).ToList();
+            foreach (var e in tail.After(fromKey))
+            {
+                var count = acc!.EventCount;
+                acc.Apply(e);
+                if (acc.EventCount != count && acc.EventCount % CheckpointEvery == 0 && !have.Contains(acc.LastSortKey!))
+                    missing.Add((acc.LastSortKey!, e.Date, acc.EventCount, acc.Clone()));
+            }
         }
         tails.Set(id, tail);
         var written = 0;
         foreach (var chunk in missing.Chunk(CompleteChunk))
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
+            // A later late event that made these stale recorded its own CheckpointsDue: stop before packing them.
+            if (await ChangedBeforeAsync(conn, null, id, version, chunk[^1].Key, ct)) break;
+            var packed = chunk.Select(c => new Checkpoint(c.Key, c.Date, c.Count, CheckpointPacking.Pack(c.State))).ToList();
             await using var tx = await conn.BeginTransactionAsync(ct);
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
             if (await LockStreamAsync(session, id, ct) is not { } now) break;
             if (now != version && await ChangedBeforeAsync(conn, tx, id, version, chunk[^1].Key, ct)) break;
-            written += await InsertMissingCheckpointsAsync(conn, tx, id, chunk, now, ct);
+            written += await InsertMissingCheckpointsAsync(conn, tx, id, packed, now, ct);
             await tx.CommitAsync(ct);
         }
         span?.SetTag("checkpoints.written", written);
