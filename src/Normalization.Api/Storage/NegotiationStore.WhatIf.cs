@@ -70,7 +70,12 @@ public sealed partial class NegotiationStore
             ? (head, last)
             : await CheckpointBeforeAsync(conn, tx, id, opening, earliest, ct);
         var after = new List<NegotiationEvent>();
-        await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, DomainOrder.EndOfDayKey(cut), ct)) after.Add(e);
+        // From the head with no recorded event named (only additions): the events after its last folded one are ones the
+        // fold skips (below the confidence threshold) or reviews it already holds, so none is read — the branch's last
+        // recorded date comes from the index below. A removal or a target may name such an event: then they are read.
+        var fromHead = ReferenceEquals(checkpoint, head) && removed.Count == 0 && targets.Count == 0;
+        if (!fromHead)
+            await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, DomainOrder.EndOfDayKey(cut), ct)) after.Add(e);
         var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
         DateOnly? lastRecorded = null;
         await using (var cmd = new NpgsqlCommand(

@@ -193,9 +193,12 @@ public sealed class Branch
     /// <summary>The one fold, with the branch's only twist: recorded events stop at the branch point, hypothetical ones at the projection date.</summary>
     NegotiationState Fold(IEnumerable<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at)
     {
+        var folded = NegotiationFold.Effective(events).Where(e => e.Date <= (e.Hypothetical ? at : recordedUntil)).ToList();
+        // Nothing to fold after the checkpoint (the baseline of a what-if whose changes all come after the record): its
+        // state is read from the checkpoint itself (StateAt does not change an accumulator), without a copy.
+        if (folded.Count == 0 && _start is not null) return _start.Fold.StateAt(at);
         var acc = _start?.Fold.Clone() ?? FoldAccumulator.Start(Opening, _options);
-        foreach (var e in NegotiationFold.Effective(events))
-            if (e.Date <= (e.Hypothetical ? at : recordedUntil)) acc.Apply(e);
+        foreach (var e in folded) acc.Apply(e);
         return acc.StateAt(at);
     }
 
