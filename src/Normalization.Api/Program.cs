@@ -109,7 +109,7 @@ builder.Services.AddSingleton<ApiKeys>();
 ApiKeyAuthentication.AddApiKeyAuthentication(builder.Services);
 builder.AddHardening();
 builder.AddTelemetry();
-builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(o => Normalization.Api.Http.ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
