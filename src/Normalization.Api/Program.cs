@@ -7,6 +7,7 @@ using Normalization.Api.Commands;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
 using Normalization.Api.Importing;
+using Normalization.Api.Pages;
 using Normalization.Api.Readers;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
@@ -89,6 +90,7 @@ builder.Services.ConfigureMarten(opts => opts.Projections.AsyncMode = JasperFx.E
 builder.AddReaders();
 builder.Services.AddAlerts(builder.Configuration);
 builder.Services.AddSingleton<Importer>();
+builder.Services.AddSingleton<PageRendering>();
 builder.Services.AddSingleton<Library>();
 builder.Services.AddSingleton<Exporter>();
 // Summaries of long records (Negotiations/Summarizing), by stream version; the size unit is ~100 periods.
@@ -110,7 +112,7 @@ builder.Services.AddSingleton<ApiKeys>();
 ApiKeyAuthentication.AddApiKeyAuthentication(builder.Services);
 builder.AddHardening();
 builder.AddTelemetry();
-builder.Services.ConfigureHttpJsonOptions(o => EventJson.Configure(o.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(o => Normalization.Api.Http.ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
@@ -129,11 +131,11 @@ app.UseReaders();
 app.UseAuthentication();
 app.UseAuthorization();
 
-// The web page (wwwroot): the board at /, a negotiation at /negotiations/{id}. It talks only to the JSON API.
+// The web page (wwwroot): the board at /, a negotiation at /negotiations/{id}, in the reader's language (Pages/). It talks
+// only to the JSON API.
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapGet("/negotiations/{id}", (string id) => Results.File("negotiation.html", "text/html; charset=utf-8")).ExcludeFromDescription();
-app.MapGet("/embed/{id}", (string id) => Results.File("embed.html", "text/html; charset=utf-8")).ExcludeFromDescription();
+app.MapPages();
 
 app.MapOpenApi();
 app.MapScalarApiReference();

@@ -54,7 +54,8 @@ public sealed class CliException(string message) : Exception(message);
 /// </summary>
 public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInput
 {
-    public static readonly JsonSerializerOptions Json = EventJson.CreateOptions(indented: true);
+    /// <summary>The answers' JSON (<see cref="Http.ApiJson.Options"/>: every property there, a null as null), indented: `state --json` is the HTTP answer.</summary>
+    public static readonly JsonSerializerOptions Json = new(Http.ApiJson.Options) { WriteIndented = true };
 
     public override async Task<bool> Execute(T input)
     {

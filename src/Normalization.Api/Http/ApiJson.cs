@@ -1,14 +1,76 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Primitives;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
 
 namespace Normalization.Api.Http;
 
-/// <summary>Responses in the product's JSON contract (camelCase, enums as strings, flat events with "type").</summary>
+/// <summary>
+/// Responses in the product's JSON contract (camelCase, enums as strings, flat events with "type"), with one rule of their own:
+/// <b>every property of an answer is there</b>, a null one as <c>null</c> (<see cref="Options"/>), so an answer has every
+/// property its OpenAPI schema requires (ResponseContractTests). An event inside an answer keeps the form POST …/events takes and
+/// the store keeps: an empty optional field is left out (<see cref="EventJson"/>; its schema lists such a field as optional).
+/// </summary>
 public static class ApiJson
 {
-    public static IResult Ok(object value) => Results.Json(value, EventJson.Options);
+    /// <summary>The answers' serializer options (<see cref="Configure"/>); thread-safe, shared.</summary>
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    static JsonSerializerOptions CreateOptions()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        Configure(o);
+        return o;
+    }
+
+    /// <summary>
+    /// <see cref="EventJson.Configure"/>, then nulls written (<see cref="JsonIgnoreCondition.Never"/>) except in the events' own
+    /// objects (<see cref="EventParts"/>). Also applied to ASP.NET's options (Program.cs), so nothing answers in another form.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions o)
+    {
+        EventJson.Configure(o);
+        o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        if (o.TypeInfoResolver is DefaultJsonTypeInfoResolver resolver && !resolver.Modifiers.Contains(LeaveEventNullsOut))
+            resolver.Modifiers.Add(LeaveEventNullsOut);
+    }
+
+    static void LeaveEventNullsOut(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || !EventParts.Contains(info.Type)) return;
+        foreach (var p in info.Properties)
+            if (p.ShouldSerialize is null && (!p.PropertyType.IsValueType || Nullable.GetUnderlyingType(p.PropertyType) is not null))
+                p.ShouldSerialize = static (_, v) => v is not null;
+    }
+
+    /// <summary>
+    /// The types an event is made of: the catalog's event records, the opening, and the objects their fields hold (sources,
+    /// list items, a correction's event), found by reflection from the catalog so a new field's type is covered.
+    /// </summary>
+    static readonly HashSet<Type> EventParts = FindEventParts();
+
+    static HashSet<Type> FindEventParts()
+    {
+        var parts = new HashSet<Type>();
+        var pending = new Stack<Type>(EventCatalog.All.Select(t => t.ClrType).Append(typeof(NegotiationEvent)).Append(typeof(Domain.Negotiations.NegotiationOpened)));
+        while (pending.TryPop(out var type))
+        {
+            if (!parts.Add(type)) continue;
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            {
+                var t = property.PropertyType;
+                var element = t.IsArray ? t.GetElementType()!
+                    : t.IsGenericType && t.GetGenericArguments() is [var single] && typeof(System.Collections.IEnumerable).IsAssignableFrom(t) ? single : t;
+                if (element.IsClass && element != typeof(string) && element.Assembly == typeof(NegotiationEvent).Assembly) pending.Push(element);
+            }
+        }
+        return parts;
+    }
+
+    public static IResult Ok(object value) => Results.Json(value, Options);
 
     /// <summary>
     /// 201 with a Location header. Give it a location made by <see cref="Location"/> <b>before</b> the write commits: a
@@ -16,7 +78,7 @@ public static class ApiJson
     /// The body is serialized here, so writing the answer can no longer throw.
     /// </summary>
     public static IResult Created(PreparedLocation location, object value) =>
-        new CreatedJson(location.Value, JsonSerializer.SerializeToUtf8Bytes(value, EventJson.Options));
+        new CreatedJson(location.Value, JsonSerializer.SerializeToUtf8Bytes(value, Options));
 
     /// <summary>A Location path from its segments, each percent-escaped (so it is always a valid header value).</summary>
     public static PreparedLocation Location(params string[] segments) =>

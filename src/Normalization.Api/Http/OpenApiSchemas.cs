@@ -127,6 +127,12 @@ public static class OpenApiSchemas
         var fields = EventCatalog.EnvelopeFields.Concat(t.Fields).ToList();
         var schema = FieldsObject($"{t.Name}: {t.Meaning} Stage effect: {t.StageEffect} Momentum weight {t.Goldstein}.", fields, doc);
         schema.Properties!["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(t.Name)], Description = "The event type." };
+        // In answers only: an event of a what-if branch says so (NegotiationEvent.Hypothetical); a request never carries it.
+        schema.Properties["hypothetical"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Boolean, ReadOnly = true,
+            Description = "In answers only, and only when true: the event was added in a what-if branch (never stored; a request does not send it).",
+        };
         schema.Examples = [EventExamples.For(t)];
         return schema;
     }

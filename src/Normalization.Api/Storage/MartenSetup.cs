@@ -90,6 +90,9 @@ public static class MartenSetup
             .IntegrateWithWolverine()
             .UseLightweightSessions();
 
+        // The logger Marten writes its command log to: routine conflicts (a stored eventId, a taken id) at Debug, no parameter
+        // values in any line (MartenLogging says why).
+        services.AddSingleton<ILogger<IDocumentStore>>(sp => new MartenLogging(sp.GetRequiredService<ILoggerFactory>().CreateLogger<IDocumentStore>()));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<HeadCache>();
         services.AddSingleton<TailCache>();

@@ -75,7 +75,7 @@ public sealed partial class NegotiationStore
     }
 
     /// <summary>Whether <paramref name="e"/> is the index refusing an eventId the negotiation already has (its primary key).</summary>
-    static bool IsStoredEventId(Exception e)
+    internal static bool IsStoredEventId(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
             if (x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.ConstraintName == Schema.Events + "_pkey") return true;

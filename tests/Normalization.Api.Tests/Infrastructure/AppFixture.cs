@@ -42,6 +42,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public IDocumentStore Store => Host.Services.GetRequiredService<IDocumentStore>();
 
+    /// <summary>What the app logged (at its configured levels), for the tests that look at the log.</summary>
+    public Support.LogCapture Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         // Program ends with RunJasperFxCommands: let Alba start the host it builds.
@@ -61,7 +64,7 @@ public sealed class AppFixture : IAsyncLifetime
         for (var i = 0; i < 3; i++) Environment.SetEnvironmentVariable($"Normalization__Alerts__RetryDelaysSeconds__{i}", "1");
         // Load tests send from several keys (the write rate limit is per key).
         for (var i = 0; i < LoadKeys; i++) Environment.SetEnvironmentVariable($"ApiKeys__load{i}", Normalization.Api.Security.ApiKeys.Hash(LoadKey(i)));
-        Host = await AlbaHost.For<Program>(_ => { });
+        Host = await AlbaHost.For<Program>(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs)));
     }
 
     /// <summary>Wipes every document and event (for tests that need an empty store).</summary>

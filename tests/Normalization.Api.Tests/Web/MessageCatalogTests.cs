@@ -87,7 +87,7 @@ public sealed partial class MessageCatalogTests
     }
 
     /// <summary>The <c>'key': 'text'</c> entries of a catalog (single-quoted or double-quoted texts).</summary>
-    static Dictionary<string, string> Entries(string language)
+    internal static Dictionary<string, string> Entries(string language)
     {
         var text = File.ReadAllText(Path.Combine(Wwwroot, "js", "i18n", language + ".js"));
         var entries = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -183,6 +183,7 @@ export const messages = {
   // board (static)
   'board.skip': 'Aller au tableau',
   'board.title': 'Négociations de normalisation',
+  'doc.board': 'Négociations — tableau', 'doc.negotiation': 'Négociation', 'doc.embed': 'Négociation — graphique',
   'nav.site': 'Site', 'nav.board': 'Tableau', 'nav.api': 'Référence de l’API',
   'board.heading': 'Tableau',
   'board.library': 'Bibliothèque seulement (histoires réelles)',
