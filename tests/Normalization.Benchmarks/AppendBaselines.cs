@@ -83,7 +83,8 @@ public sealed partial class Measurements
         s.Notes.Add("The head is not stored (issue 15, part 6): an end append writes the event, one index row and the board row in Marten's one batch, " +
             "and the head stays in the process's memory by stream version (docs/architecture.md, Storage). It sends the statements raw Marten sends (the lock, " +
             "the batch; then the commit): a stored eventId is refused by the index's primary key instead of being looked up first. What remains above raw Marten " +
-            "is the index row and the board row in the batch (server work: four B-tree entries and a document upsert) and the fold's CPU (a clone of the head, " +
+            "is the index row and the board row in the batch (server work: four B-tree entries — primary key, timeline, version, recorded-at — and a document upsert) " +
+            "and the fold's CPU (a clone of the head, " +
             "the board's stage history and momentum).");
         return s;
     }
