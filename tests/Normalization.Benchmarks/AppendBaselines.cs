@@ -113,21 +113,32 @@ public sealed partial class Measurements
                 var d = days[c]++ / 16;
                 return Ascending(AppendEvent(d), counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(d)) };
             }
+            // The harness's process CPU per event of the last Rate call (ms): ours, the INSERT and raw Marten run in this
+            // process, so at many clients on two cores this is the work per append the throughput follows.
+            double cpuPerEvent = 0;
             async Task<double> Rate(Func<int, Task> one)
             {
+                var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var t0 = Stopwatch.GetTimestamp();
                 await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () => { for (var k = 0; k < ops; k++) await one(c); })));
-                return clients * ops / (Ms(Stopwatch.GetTimestamp() - t0) / 1000);
+                var rate = clients * ops / (Ms(Stopwatch.GetTimestamp() - t0) / 1000);
+                cpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / (clients * ops);
+                return rate;
             }
             var ours = new List<double>(); var insert = new List<double>(); var marten = new List<double>();
+            var cpuOurs = new List<double>(); var cpuMarten = new List<double>();
             for (var r = -1; r < o.Runs; r++)
             {
                 var a = await Rate(async c => await DirectAsync(ids[c], Next(c)));
+                var ca = cpuPerEvent;
                 var b = await Rate(async c => await InsertAsync(EventJson.Serialize(Next(c))));
                 var m = await Rate(async c => await RawMartenAsync(raws[c], Next(c) with { EventId = Guid.NewGuid() }));
                 if (r < 0) continue; // warm-up
                 ours.Add(a); insert.Add(b); marten.Add(m);
+                cpuOurs.Add(ca); cpuMarten.Add(cpuPerEvent);
             }
+            s.Notes.Add($"{clients} client(s): CPU of this process per appended event (`Process.TotalProcessorTime`, median over runs): ours " +
+                $"{Percentile.Of(cpuOurs, 50):F2} ms, raw Marten {Percentile.Of(cpuMarten, 50):F2} ms.");
             var so = Summary.Of(ours); var si = Summary.Of(insert); var sm = Summary.Of(marten);
             s.Rows.Add(new Row($"{clients} client(s), own negotiations", "events/s", so, si, "plain jsonb `INSERT … COMMIT`", so.Median / si.Median, "of INSERT throughput",
                 "≥ 0.25 of INSERT", so.Median / si.Median >= 0.25));
