@@ -18,6 +18,8 @@ public sealed record BenchOptions(bool Quick)
 {
     public IReadOnlySet<int>? Only { get; init; }
     public bool InProcessApi { get; init; }
+    /// <summary>Section 9 only in part (<c>--bulk-only</c>: the bulk rows; <c>--append-only</c>: the append and throughput rows), for profiling one part.</summary>
+    public string? Section9Part { get; init; }
     public int Runs => Quick ? 1 : Env("BENCH_RUNS") ?? 5;
     /// <summary>BENCH_RUNS / BENCH_IMPORT_EVENTS override the run count and the import size (for profiling one part).</summary>
     internal static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : null;

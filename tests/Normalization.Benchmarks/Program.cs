@@ -6,7 +6,7 @@ using Npgsql;
 namespace Normalization.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Normalization.Benchmarks [-- --quick] [--only 1,4] [--out path] [--in-process-api]</c>:
+/// <c>dotnet run -c Release --project tests/Normalization.Benchmarks [-- --quick] [--only 1,4] [--out path] [--in-process-api] [--bulk-only | --append-only]</c>:
 /// runs the measurements of issue 9 and writes docs/benchmarks.md.
 /// </summary>
 public static class BenchMain
@@ -19,7 +19,8 @@ public static class BenchMain
         var output = Arg(args, "--out") ?? Path.Combine(root, "docs", "benchmarks.md");
         var kept = File.Exists(output) ? KeptNotes(await File.ReadAllTextAsync(output)) : null;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api") }, Console.Out,
+        var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api"),
+            Section9Part = args.Contains("--bulk-only") ? "bulk" : args.Contains("--append-only") ? "append" : null }, Console.Out,
             r => File.WriteAllText(output, r.ToMarkdown(kept)));
         await File.WriteAllTextAsync(output, report.ToMarkdown(kept));
         Console.WriteLine($"wrote {output}");

@@ -84,6 +84,7 @@ public sealed class Report
         sb.AppendLine("dotnet run -c Release --project tests/Normalization.Benchmarks            # everything, writes docs/benchmarks.md");
         sb.AppendLine("dotnet run -c Release --project tests/Normalization.Benchmarks -- --quick # tiny sizes (what the test suite runs)");
         sb.AppendLine("dotnet run -c Release --project tests/Normalization.Benchmarks -- --only 1,4 --out /tmp/b.md   # some measurements, elsewhere");
+        sb.AppendLine("dotnet run -c Release --project tests/Normalization.Benchmarks -- --only 9 --bulk-only --out /tmp/b.md   # section 9's bulk rows only (--append-only: the others)");
         sb.AppendLine("```");
         sb.AppendLine();
         sb.AppendLine("The harness finds or starts PostgreSQL like the API does (`PostgresLocator`), creates a fresh database `normalization_bench_<hex>`, starts the built API");

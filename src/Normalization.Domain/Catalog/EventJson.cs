@@ -52,6 +52,8 @@ public static class EventJson
 
     public static string Serialize(NegotiationEvent e) => JsonSerializer.Serialize(e, Options);
     public static string Serialize(NegotiationOpened e) => JsonSerializer.Serialize(e, Options);
+    /// <summary>The same JSON as <see cref="Serialize(NegotiationEvent)"/>, as UTF-8 bytes (what PostgreSQL receives; no string in between).</summary>
+    public static byte[] SerializeToUtf8Bytes(NegotiationEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, Options);
     public static NegotiationEvent Deserialize(string json) => JsonSerializer.Deserialize<NegotiationEvent>(json, Options)!;
     /// <summary>Reads a stored payload of <paramref name="typeName"/>; old shapes are upcast first (<see cref="EventUpcasters"/>).</summary>
     public static NegotiationEvent Deserialize(string typeName, string json)

@@ -66,7 +66,7 @@ public sealed partial class SchemaTests(AppFixture app)
             sql.ShouldContain($"CONSTRAINT {table.PrimaryKeyName} PRIMARY KEY ({string.Join(", ", table.PrimaryKeyColumns)})", Case.Insensitive);
             foreach (var index in table.Indexes) sql.ShouldContain(index.Name);
         }
-        sql.ShouldContain("role <> 1");
+        sql.ShouldContain("'RecordReviewed'::text");
         sql.ShouldContain("target_event_id IS NOT NULL", Case.Insensitive);
         sql.ShouldContain("CREATE UNIQUE INDEX", Case.Insensitive);
     }
@@ -91,6 +91,39 @@ public sealed partial class SchemaTests(AppFixture app)
             await conn.OpenAsync();
             var delta = await table.FindDeltaAsync(conn, CancellationToken.None);
             delta.Difference.ShouldBe(SchemaPatchDifference.None, table.Identifier.Name);
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_database_with_the_dropped_fold_index_When_Martens_migration_runs_Then_it_drops_that_index()
+    {
+        // Given a database created by an earlier version: it has ix_nz_events_fold, no longer declared
+        await app.Execute($"create index if not exists ix_nz_events_fold on {app.Store.Options.DatabaseSchemaName}.nz_events (negotiation_id, sort_key) where status = 'active' and role <> 1");
+        try
+        {
+            var events = DeclaredTables(app.Store).Single(t => t.Identifier.Name == Schema.Events);
+            events.Indexes.Select(i => i.Name).ShouldNotContain("ix_nz_events_fold");
+            await using (var conn = new Npgsql.NpgsqlConnection(app.ConnectionString))
+            {
+                await conn.OpenAsync();
+                var delta = await events.FindDeltaAsync(conn, CancellationToken.None);
+                // Then the migration (what db-patch writes and db-apply runs) drops it …
+                delta.Difference.ShouldBe(SchemaPatchDifference.Update);
+                var patch = new StringWriter();
+                delta.WriteUpdate(new Weasel.Postgresql.PostgresqlMigrator(), patch);
+                patch.ToString().ShouldContain("ix_nz_events_fold");
+                patch.ToString().ShouldContain("drop index", Case.Insensitive);
+            }
+
+            // When Marten applies the configured changes (db-apply, start-up)
+            await app.Store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync();
+
+            // … and it is gone
+            (await app.Scalar<long>("select count(*) from pg_indexes where indexname = 'ix_nz_events_fold'")).ShouldBe(0);
+        }
+        finally
+        {
+            await app.Execute($"drop index if exists {app.Store.Options.DatabaseSchemaName}.ix_nz_events_fold");
         }
     }
 }
