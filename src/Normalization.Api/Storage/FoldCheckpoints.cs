@@ -123,6 +123,23 @@ internal static class FoldCheckpoints
     }
 
     /// <summary>
+    /// As <see cref="CheckpointBeforeAsync"/>, also giving the checkpoint's <c>valid_from</c> (0 for the opening's start), and
+    /// unpacking it only when <paramref name="tail"/> does not already hold that checkpoint version's state
+    /// (<see cref="TailCache.Tail.StartOf"/>): then a copy of the tail's start is returned instead.
+    /// </summary>
+    internal static async Task<(FoldAccumulator Acc, string FromKey, int ValidFrom)> CheckpointBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id,
+        NegotiationOpened opening, string beforeKey, TailCache.Tail? tail, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select sort_key, valid_from, accumulator from nz_checkpoints where negotiation_id = @id and valid_to is null and sort_key < @k order by sort_key desc limit 1", conn, tx);
+        cmd.Parameters.AddWithValue("id", id);
+        cmd.Parameters.AddWithValue("k", beforeKey);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return (tail?.StartOf("", 0)?.Clone() ?? FoldAccumulator.Start(opening), "", 0);
+        var (key, validFrom) = (r.GetString(0), r.GetInt32(1));
+        return (tail?.StartOf(key, validFrom)?.Clone() ?? CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(2)), key, validFrom);
+    }
+
+    /// <summary>
     /// The last checkpoint before <paramref name="beforeKey"/> that held at stream version <paramref name="version"/> (the
     /// record as known at some instant) and its key, or (null, "") when none did: fold from the opening.
     /// </summary>

@@ -280,21 +280,26 @@ public sealed partial class NegotiationStore
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("refold");
         span?.SetTag("negotiation.id", id);
         span?.SetTag("refold.from", dirtyKey);
-        var (found, fromKey) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, ct);
-        var acc = found!;
+        // The checkpoint's state is copied from the cached tail when it starts from that very checkpoint version (an unpack costs more).
+        var (acc, fromKey, validFrom) = await CheckpointBeforeAsync(conn, tx, id, opening, dirtyKey, tails.TryGet(id, versionBefore), ct);
         Trace("checkpoint read");
         await CloseCheckpointsAsync(conn, tx, id, dirtyKey, version, ct);
         Trace("checkpoints closed");
         TailCache.Tail tail;
-        var fromCache = plain is not null && tails.TryGet(id, versionBefore, fromKey) is not null;
-        if (fromCache)
-            tail = tails.TryGet(id, versionBefore, fromKey)!.Inserted(version, plain!.Select(e => (KeyOf(e), e)));
+        var cached = plain is null ? null : tails.TryGet(id, versionBefore, fromKey);
+        var fromCache = cached is not null;
+        if (cached is not null)
+        {
+            tail = cached.Inserted(version, plain!.Select(e => (KeyOf(e), e)));
+            // (A tail starting before this checkpoint keeps the start it has: a start belongs to the tail's own first key.)
+            if (cached.FromKey == fromKey && cached.StartOf(fromKey, validFrom) is null) tail = tail.StartingWith(validFrom, acc.Clone());
+        }
         else
         {
             await flush();
             var read = new List<(string, NegotiationEvent)>();
             await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, null, ct)) read.Add(x);
-            tail = TailCache.Tail.Of(version, fromKey, read);
+            tail = TailCache.Tail.Of(version, fromKey, read).StartingWith(validFrom, acc.Clone());
         }
         span?.SetTag("refold.cached", fromCache);
         Trace(fromCache ? "tail from memory" : "tail read");

@@ -38,12 +38,19 @@ public sealed partial class NegotiationStore
             .Where(g => g != Guid.Empty).ToList();
         var named = removed.Concat(targets).Concat(hypothetical.Select(e => e.EventId).Where(g => g != Guid.Empty)).Distinct().ToArray();
         var rows = new Dictionary<Guid, (string Type, EventRole Role, IndexStatus Status, string Key)>();
-        await using (var cmd = new NpgsqlCommand("select event_id, type, role, status, sort_key from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx))
+        // With it, in the same round trip: the date of the last recorded event in force (the branch's default projection date).
+        DateOnly? lastRecorded = null;
+        await using (var cmd = new NpgsqlCommand("""
+            select event_id, type, role, status, sort_key from nz_events where negotiation_id = @id and event_id = any(@ids);
+            select domain_date from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1
+            """, conn, tx))
         {
             cmd.Parameters.AddWithValue("id", id);
             cmd.Parameters.AddWithValue("ids", named);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) rows[r.GetGuid(0)] = (r.GetString(1), (EventRole)r.GetInt16(2), StatusFromDb(r.GetString(3)), r.GetString(4));
+            await r.NextResultAsync(ct);
+            if (await r.ReadAsync(ct)) lastRecorded = r.GetFieldValue<DateOnly>(0);
         }
         var keys = new List<string> { DomainOrder.EndOfDayKey(cut) };
         foreach (var g in removed.Concat(targets))
@@ -77,13 +84,6 @@ public sealed partial class NegotiationStore
         if (!fromHead)
             await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, DomainOrder.EndOfDayKey(cut), ct)) after.Add(e);
         var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
-        DateOnly? lastRecorded = null;
-        await using (var cmd = new NpgsqlCommand(
-            "select domain_date from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1", conn, tx))
-        {
-            cmd.Parameters.AddWithValue("id", id);
-            if (await cmd.ExecuteScalarAsync(ct) is DateOnly d) lastRecorded = d;
-        }
         var today = Today;
         return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
 
 namespace Normalization.Api.Storage;
 
@@ -57,6 +58,19 @@ public sealed class TailCache : IDisposable
             Version = version; FromKey = fromKey; this.keys = keys; this.events = events; Count = count;
         }
 
+        /// <summary>
+        /// The fold's state at <see cref="FromKey"/> — the checkpoint version (<c>valid_from</c>) the tail's refold started
+        /// from — so the next refold from that same checkpoint version copies it instead of unpacking it (never changed: callers clone).
+        /// </summary>
+        (int ValidFrom, FoldAccumulator State)? start;
+
+        /// <summary>The state the tail starts from, if it is that of the checkpoint at <paramref name="key"/> valid from <paramref name="validFrom"/>; else null. Shared: clone it.</summary>
+        public FoldAccumulator? StartOf(string key, int validFrom) =>
+            start is { } s && key == FromKey && s.ValidFrom == validFrom ? s.State : null;
+
+        /// <summary>This tail, remembering <paramref name="state"/> (not copied: give one nothing else changes) as the fold at <see cref="FromKey"/> of the checkpoint valid from <paramref name="validFrom"/>.</summary>
+        public Tail StartingWith(int validFrom, FoldAccumulator state) { start = (validFrom, state); return this; }
+
         /// <summary>A tail of <paramref name="items"/> (sort key, event), already in domain order, all after <paramref name="fromKey"/>.</summary>
         public static Tail Of(int version, string fromKey, IReadOnlyList<(string Key, NegotiationEvent Event)> items)
         {
@@ -99,7 +113,7 @@ public sealed class TailCache : IDisposable
             }
             // Slots past Count are invisible to every published view; a rolled-back append's writes there are overwritten.
             for (var i = 0; i < added.Count; i++) (k[Count + i], e[Count + i]) = added[i];
-            return new Tail(version, FromKey, k, e, Count + added.Count);
+            return new Tail(version, FromKey, k, e, Count + added.Count) { start = start };
         }
 
         /// <summary>This tail with <paramref name="added"/> (sort key, event; keys after <see cref="FromKey"/>) merged at their places, at <paramref name="version"/> (a copy).</summary>
@@ -116,7 +130,7 @@ public sealed class TailCache : IDisposable
                 if (j == extra.Count || (i < Count && string.CompareOrdinal(keys[i], extra[j].Key) < 0)) { k[o] = keys[i]; e[o++] = events[i++]; }
                 else { (k[o], e[o]) = extra[j++]; o++; }
             }
-            return new Tail(version, FromKey, k, e, n);
+            return new Tail(version, FromKey, k, e, n) { start = start };
         }
     }
 }
