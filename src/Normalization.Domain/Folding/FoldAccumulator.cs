@@ -66,9 +66,19 @@ public sealed partial class FoldAccumulator
     public List<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; set; } = [];
     public Dictionary<string, decimal> FrozenAssetsUsd { get; set; } = new();
     /// <summary>Sum of momentum weights per day over the last two windows (one entry per day: bounded by the window, not by how many events a day holds).</summary>
-    public List<DailyWeight> Daily { get; set; } = [];
+    /// <remarks>A copy while entries that left the window wait to be dropped (see <see cref="CompactAfter"/>); reading it never changes the accumulator.</remarks>
+    public List<DailyWeight> Daily { get => _dailyFrom == 0 ? _daily : _daily.GetRange(_dailyFrom, _daily.Count - _dailyFrom); set { _daily = value; _dailyFrom = 0; } }
     /// <summary>The most recent contributing events (at most <see cref="MomentumListed"/>), listed as the score's explanation.</summary>
-    public List<MomentumPoint> Recent { get; set; } = [];
+    /// <remarks>As <see cref="Daily"/>: a copy while dropped entries wait.</remarks>
+    public List<MomentumPoint> Recent { get => _recentFrom == 0 ? _recent : _recent.GetRange(_recentFrom, _recent.Count - _recentFrom); set { _recent = value; _recentFrom = 0; } }
+
+    // The momentum lists drop entries from the front on almost every event; dropping one at a time moved the whole list
+    // each time (a quarter of the fold's time). The entries before _dailyFrom / _recentFrom are dropped logically and
+    // removed together once there are CompactAfter of them; the properties show only the entries in force.
+    List<DailyWeight> _daily = [];
+    List<MomentumPoint> _recent = [];
+    int _dailyFrom, _recentFrom;
+    const int CompactAfter = 64;
     public const int MomentumListed = 50;
 
     /// <summary>Resolved demands, granted requests, closed commitments, agreements and third-party recognitions are listed up to this many (the most recent); <see cref="Totals"/> counts them all.</summary>
@@ -577,19 +587,17 @@ public sealed partial class FoldAccumulator
         var counts = CountsForMomentum(e);
         var horizon = e.Date.AddDays(-2 * Options.MomentumDays);
         // Both lists are in date order (events arrive in domain order): drop from the front.
-        var old = 0;
-        while (old < Daily.Count && Daily[old].On <= horizon) old++;
-        if (old > 0) Daily.RemoveRange(0, old);
-        old = 0;
-        while (old < Recent.Count && Recent[old].On <= horizon) old++;
-        if (old > 0) Recent.RemoveRange(0, old);
-        if (!counts) return;
-        var weight = EventCatalog.GoldsteinOf(e);
-        if (weight == 0) return;
-        if (Daily.Count > 0 && Daily[^1].On == e.Date) Daily[^1] = Daily[^1] with { Weight = Daily[^1].Weight + weight };
-        else Daily.Add(new DailyWeight(e.Date, weight));
-        Recent.Add(new MomentumPoint(e.Date, weight, e.EventId, e.Type));
-        if (Recent.Count > MomentumListed) Recent.RemoveAt(0);
+        while (_dailyFrom < _daily.Count && _daily[_dailyFrom].On <= horizon) _dailyFrom++;
+        while (_recentFrom < _recent.Count && _recent[_recentFrom].On <= horizon) _recentFrom++;
+        if (counts && EventCatalog.GoldsteinOf(e) is var weight && weight != 0)
+        {
+            if (_daily.Count > _dailyFrom && _daily[^1].On == e.Date) _daily[^1] = _daily[^1] with { Weight = _daily[^1].Weight + weight };
+            else _daily.Add(new DailyWeight(e.Date, weight));
+            _recent.Add(new MomentumPoint(e.Date, weight, e.EventId, e.Type));
+            if (_recent.Count - _recentFrom > MomentumListed) _recentFrom++;
+        }
+        if (_dailyFrom >= CompactAfter) { _daily.RemoveRange(0, _dailyFrom); _dailyFrom = 0; }
+        if (_recentFrom >= CompactAfter) { _recent.RemoveRange(0, _recentFrom); _recentFrom = 0; }
     }
 
     /// <summary>The momentum on <paramref name="day"/> (on or after the last event applied): the one momentum rule, also sampled per period by <see cref="Summaries.RecordSummaries"/>.</summary>
