@@ -81,8 +81,17 @@ public sealed partial class NegotiationStore
         // fold skips (below the confidence threshold) or reviews it already holds, so none is read — the branch's last
         // recorded date comes from the index below. A removal or a target may name such an event: then they are read.
         var fromHead = ReferenceEquals(checkpoint, head) && removed.Count == 0 && targets.Count == 0;
-        if (!fromHead)
-            await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, DomainOrder.EndOfDayKey(cut), ct)) after.Add(e);
+        var endKey = DomainOrder.EndOfDayKey(cut);
+        if (fromHead) { }
+        else if (tails.TryGet(id, version, fromKey) is { } tail) after.AddRange(tail.Between(fromKey, endKey)); // a record refolded here lately: from memory
+        else
+        {
+            var read = new List<(string, NegotiationEvent)>();
+            await foreach (var x in KeyedEffectiveEventsAsync(conn, tx, id, fromKey, endKey, ct)) read.Add(x);
+            after.AddRange(read.Select(x => x.Item2));
+            // Read to the end of the record (a branch as of today): kept as the record's tail for the next what-if or late event.
+            if (lastRecorded is not { } lastDay || cut >= lastDay) tails.Set(id, TailCache.Tail.Of(version, fromKey, read));
+        }
         var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
         var today = Today;
         return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded);

@@ -87,6 +87,24 @@ public sealed class TailCache : IDisposable
         /// <summary>How many events the tail holds.</summary>
         public int Count { get; }
 
+        /// <summary>The events after <paramref name="afterKey"/> (at or after <see cref="FromKey"/>) and before <paramref name="beforeKey"/>, in domain order.</summary>
+        public IEnumerable<NegotiationEvent> Between(string afterKey, string beforeKey)
+        {
+            foreach (var (k, e) in Keyed(afterKey))
+                if (string.CompareOrdinal(k, beforeKey) < 0) yield return e; else yield break;
+        }
+
+        IEnumerable<(string Key, NegotiationEvent Event)> Keyed(string afterKey)
+        {
+            var lo = 0; var hi = Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (string.CompareOrdinal(keys[mid], afterKey) <= 0) lo = mid + 1; else hi = mid;
+            }
+            for (var i = lo; i < Count; i++) yield return (keys[i], events[i]);
+        }
+
         /// <summary>The events after <paramref name="afterKey"/> (at or after <see cref="FromKey"/>), in domain order.</summary>
         public IEnumerable<NegotiationEvent> After(string afterKey)
         {

@@ -26,7 +26,7 @@ public sealed class TailCacheTests
     }
 
     [Fact]
-    public void Inserting_events_anywhere_gives_the_tail_sorted_by_key_and_After_skips_every_key_up_to_its_argument()
+    public void Inserting_events_anywhere_gives_the_tail_sorted_by_key_and_After_and_Between_skip_the_keys_outside_their_bounds()
     {
         Gen.Select(Gen.Int[1, 10_000].List[0, 60], Gen.Int[1, 10_000].List[1, 8], Gen.Int[0, 10_001]).Sample((held, added, cut) =>
         {
@@ -42,6 +42,9 @@ public sealed class TailCacheTests
             tail.After("").ShouldBe(heldItems.Select(i => i.Event));
             var cutKey = $"{cut:D8}|10|x";
             merged.After(cutKey).ShouldBe(all.Where(i => string.CompareOrdinal(i.Key, cutKey) > 0).Select(i => i.Event));
+            // and Between(cut, cut + 2,000) the ones strictly between the two keys
+            var upper = $"{cut + 2_000:D8}|10|x";
+            merged.Between(cutKey, upper).ShouldBe(all.Where(i => string.CompareOrdinal(i.Key, cutKey) > 0 && string.CompareOrdinal(i.Key, upper) < 0).Select(i => i.Event));
         });
     }
 
