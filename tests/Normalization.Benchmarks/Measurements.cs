@@ -18,6 +18,8 @@ public sealed record BenchOptions(bool Quick)
 {
     public IReadOnlySet<int>? Only { get; init; }
     public bool InProcessApi { get; init; }
+    /// <summary>Another build of the API to measure (<c>--api-dll</c>), on a database of its own; null: this build's.</summary>
+    public string? ApiDll { get; init; }
     public int Runs => Quick ? 1 : Env("BENCH_RUNS") ?? 5;
     /// <summary>BENCH_RUNS / BENCH_IMPORT_EVENTS override the run count and the import size (for profiling one part).</summary>
     internal static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : null;
@@ -147,6 +149,15 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
 
     async Task CreateAsync(string id) { if (!await env.Store.CreateAsync(SyntheticHistory.Opening(id), "bench")) throw new InvalidOperationException($"{id} exists"); }
 
+    /// <summary>Creates a negotiation through the API (for an API on a database of its own, <see cref="BenchEnvironment.ApiDatabaseName"/>).</summary>
+    async Task CreateThroughApiAsync(string id)
+    {
+        var o = SyntheticHistory.Opening(id); // the same negotiation as CreateAsync stores directly
+        var body = JsonSerializer.Serialize(new { id = o.Id, title = o.Title, parties = o.Parties, mediators = o.Mediators }, EventJson.Options);
+        using var res = await env.Api.PostAsync("/api/negotiations", new StringContent(body, Encoding.UTF8, "application/json"));
+        if (res.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"create {id}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+    }
+
     async Task<double> PostAsync(string id, NegotiationEvent e)
     {
         var body = "{\"events\":[" + EventJson.Serialize(e) + "]}";
@@ -198,7 +209,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
             {
                 ids[(c, api)] = Enumerable.Range(0, c).Select(k => $"ap-{(api ? "api" : "direct")}-{c}-{k}").ToArray();
                 counters[(c, api)] = new int[c];
-                foreach (var id in ids[(c, api)]) await CreateAsync(id);
+                foreach (var id in ids[(c, api)]) await (api && env.ApiDatabaseName is not null ? CreateThroughApiAsync(id) : CreateAsync(id));
             }
         // Warm-up: JIT, Wolverine's endpoint compilation, connection pools.
         foreach (var c in o.Concurrency) foreach (var api in new[] { false, true }) await AppendRoundAsync(ids[(c, api)], 2, api, counters[(c, api)]);
