@@ -42,13 +42,17 @@ start_once() { # $1 database, $2 label, $3 case (fresh | existing)
     sleep 0.01
   done
   t1=$(date +%s%N)
+  # CPU time the app used until then (user + system, all threads; /proc/PID/stat fields 14 and 15 in clock ticks): unlike the
+  # wall time it hardly moves with the machine's load, so it shows what a start costs when other jobs share the cores.
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' /proc/$pid/stat)
   kill $pid; wait $pid 2>/dev/null || true
-  printf '%s\t%s ms\n' "$2" $(( (t1 - t0) / 1000000 ))
+  printf '%s\t%s ms\t(CPU %s ms)\n' "$2" $(( (t1 - t0) / 1000000 )) "$cpu"
   echo "$3 $(( (t1 - t0) / 1000000 ))" >>"$results"
+  echo "$3-cpu $cpu" >>"$results"
 }
 
 summary() { # median, min, max per case
-  for case in apply fresh existing; do
+  for case in apply fresh existing fresh-cpu existing-cpu; do
     grep "^$case " "$results" | cut -d' ' -f2 | sort -n | awk -v c="$case" '{ v[NR] = $1 } END { if (NR) printf "%s\tmedian %d ms (min %d, max %d, %d runs)\n", c, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), v[1], v[NR], NR }'
   done
 }
