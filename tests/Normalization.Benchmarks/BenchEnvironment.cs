@@ -106,6 +106,17 @@ public sealed class BenchEnvironment : IAsyncDisposable
         ("Normalization:Alerts:AllowedHosts:0", "127.0.0.1"),
     ];
 
+    /// <summary>
+    /// CPU time (user + system, all threads) the API process has used so far; null when the API runs in this process. Per
+    /// request it is the API's own work, which the machine's load hardly moves (unlike latencies and throughput).
+    /// </summary>
+    public TimeSpan? ApiCpu()
+    {
+        if (_app is null || _app.HasExited) return null;
+        _app.Refresh();
+        return _app.TotalProcessorTime;
+    }
+
     /// <summary>The deploy step of a Production API (`db-apply`) on <paramref name="connectionString"/>, by that build itself.</summary>
     static async Task ApplySchemaAsync(string dll, string connectionString)
     {
