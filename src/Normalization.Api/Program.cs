@@ -79,9 +79,13 @@ builder.Services.CritterStackDefaults(x =>
     x.Production.GeneratedCodeMode = JasperFx.CodeGeneration.TypeLoadMode.Static;
     x.Production.AssertAllPreGeneratedTypesExist = true;
     x.Production.SourceCodeWritingEnabled = false;
+    // The schema is applied at deploy (`db-apply`), not compared or migrated at every start: Marten's AutoCreate and
+    // Wolverine's AutoBuildMessageStorageOnStartup follow this (Storage/SchemaAtStart.cs; Development keeps migrating).
+    x.Production.ResourceAutoCreate = AutoCreate.None;
 });
 
-builder.Services.AddNormalizationStorage(connectionString);
+var applySchemaAtStart = SchemaAtStart.AppliedByTheApp(builder.Environment);
+builder.Services.AddNormalizationStorage(connectionString, applySchemaAtStart);
 // NegotiationFold is registered as an async projection only so that Marten's rebuild tooling can run it; the append path
 // keeps the same read models inline (Storage/NegotiationFoldProjection.cs). No daemon is meant to run it, so Marten's
 // "The async daemon is disabled … will not be executed" start-up warning is a false alarm: ExternallyManaged says the
@@ -123,6 +127,28 @@ builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: ["db"]);
 
 var app = builder.Build();
+
+// Production does not migrate at start: the app and the data commands check with one query that db-apply ran, and
+// otherwise stop with one line saying so (SchemaAtStart) — never a 500 on the first request.
+var runsTheApp = args.Length == 0 || args[0].StartsWith('-') || args[0] == "run";
+if (!applySchemaAtStart && (runsTheApp || dataCommand))
+{
+    string? notMigrated;
+    try
+    {
+        notMigrated = await SchemaAtStart.MissingAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+            app.Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName);
+    }
+    catch (Npgsql.NpgsqlException e)
+    {
+        notMigrated = $"The database does not answer ({e.Message.Split('\n')[0].Trim()}): check ConnectionStrings__{PostgresLocator.ConnectionStringName}.";
+    }
+    if (notMigrated is not null)
+    {
+        await Console.Error.WriteLineAsync((dataCommand ? "error: " : "") + notMigrated);
+        return SchemaAtStart.NotMigratedExitCode;
+    }
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -36,7 +36,15 @@ public sealed class BenchEnvironment : IAsyncDisposable
     public Importer Importer => Host.Services.GetRequiredService<Importer>();
     public NpgsqlDataSource DataSource => Host.Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<BenchEnvironment> StartAsync(bool inProcessApi, TextWriter log)
+    /// <summary>
+    /// The database of the API process when it was given its own (<c>--api-dll</c>): another build's API — the <i>before</i> of a
+    /// before/after comparison — may not know this build's schema, so it runs on a database its own <c>db-apply</c> created.
+    /// Null when the API shares <see cref="DatabaseName"/>.
+    /// </summary>
+    public string? ApiDatabaseName { get; private set; }
+
+    /// <param name="apiDll">The API build to start (<c>--api-dll</c>); null: the one built beside this program, on the harness's database.</param>
+    public static async Task<BenchEnvironment> StartAsync(bool inProcessApi, TextWriter log, string? apiDll = null)
     {
         var env = new BenchEnvironment();
         env._locator = new PostgresLocator(configuration: null, env._logging.CreateLogger<PostgresLocator>());
@@ -55,15 +63,24 @@ public sealed class BenchEnvironment : IAsyncDisposable
         var used = new NpgsqlConnectionStringBuilder(env.DataSource.ConnectionString).Database;
         if (used != env.DatabaseName) throw new InvalidOperationException($"The host uses database {used}, not {env.DatabaseName}.");
 
-        var dll = ApiDll();
+        var dll = apiDll is null ? ApiDll() : Path.GetFullPath(apiDll);
         if (!inProcessApi && dll is not null)
         {
             var url = $"http://127.0.0.1:{FreePort()}";
-            env.StartApp(dll, url);
+            var apiConnectionString = env.ConnectionString;
+            if (apiDll is not null)
+            {
+                env.ApiDatabaseName = env.DatabaseName + "_api";
+                apiConnectionString = await env._locator.EnsureDatabaseAsync(env.ApiDatabaseName);
+                await ApplySchemaAsync(dll, apiConnectionString);
+                log.WriteLine($"API database {env.ApiDatabaseName} (schema by {dll} db-apply)");
+            }
+            env.StartApp(dll, url, apiConnectionString);
             env.Api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
                 { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
             await env.WaitUntilHealthyAsync();
-            env.ApiDescription = $"the built API ({Path.GetRelativePath(RepositoryRoot() ?? ".", dll)}) as a separate process, Kestrel on {url} (real loopback HTTP/1.1)";
+            env.ApiDescription = $"the built API ({Path.GetRelativePath(RepositoryRoot() ?? ".", dll)}) as a separate process, Kestrel on {url} (real loopback HTTP/1.1)" +
+                (env.ApiDatabaseName is null ? "" : $", on a database of its own ({env.ApiDatabaseName}, same server)");
         }
         else
         {
@@ -89,12 +106,38 @@ public sealed class BenchEnvironment : IAsyncDisposable
         ("Normalization:Alerts:AllowedHosts:0", "127.0.0.1"),
     ];
 
-    void StartApp(string dll, string url)
+    /// <summary>
+    /// CPU time (user + system, all threads) the API process has used so far; null when the API runs in this process. Per
+    /// request it is the API's own work, which the machine's load hardly moves (unlike latencies and throughput).
+    /// </summary>
+    public TimeSpan? ApiCpu()
+    {
+        if (_app is null || _app.HasExited) return null;
+        _app.Refresh();
+        return _app.TotalProcessorTime;
+    }
+
+    /// <summary>The deploy step of a Production API (`db-apply`) on <paramref name="connectionString"/>, by that build itself.</summary>
+    static async Task ApplySchemaAsync(string dll, string connectionString)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "db-apply" }) start.ArgumentList.Add(a);
+        start.Environment["ConnectionStrings__" + PostgresLocator.ConnectionStringName] = connectionString;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var p = Process.Start(start) ?? throw new InvalidOperationException("Could not run db-apply.");
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"db-apply of {dll} failed ({p.ExitCode}):\n{await output}\n{await errors}");
+    }
+
+    void StartApp(string dll, string url, string connectionString)
     {
         var projectDir = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(dll))))!;
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { dll, "--urls", url, "--contentRoot", projectDir }) start.ArgumentList.Add(a);
-        foreach (var (k, v) in Settings(ConnectionString)) start.Environment[k.Replace(":", "__")] = v;
+        foreach (var (k, v) in Settings(connectionString)) start.Environment[k.Replace(":", "__")] = v;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
@@ -159,8 +202,11 @@ public sealed class BenchEnvironment : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         if (_locator is not null)
         {
-            try { await _locator.DropDatabaseAsync(DatabaseName); }
-            catch (Exception e) { Console.Error.WriteLine($"Could not drop {DatabaseName}: {e.Message}"); }
+            foreach (var name in new[] { DatabaseName, ApiDatabaseName }.OfType<string>())
+            {
+                try { await _locator.DropDatabaseAsync(name); }
+                catch (Exception e) { Console.Error.WriteLine($"Could not drop {name}: {e.Message}"); }
+            }
         }
         _logging.Dispose();
     }

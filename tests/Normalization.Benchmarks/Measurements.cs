@@ -20,6 +20,8 @@ public sealed record BenchOptions(bool Quick)
     public bool InProcessApi { get; init; }
     /// <summary>Section 9 only in part (<c>--bulk-only</c>: the bulk rows; <c>--append-only</c>: the append and throughput rows), for profiling one part.</summary>
     public string? Section9Part { get; init; }
+    /// <summary>Another build of the API to measure (<c>--api-dll</c>), on a database of its own; null: this build's.</summary>
+    public string? ApiDll { get; init; }
     public int Runs => Quick ? 1 : Env("BENCH_RUNS") ?? 5;
     /// <summary>BENCH_RUNS / BENCH_IMPORT_EVENTS override the run count and the import size (for profiling one part).</summary>
     internal static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : null;
@@ -149,6 +151,15 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
 
     async Task CreateAsync(string id) { if (!await env.Store.CreateAsync(SyntheticHistory.Opening(id), "bench")) throw new InvalidOperationException($"{id} exists"); }
 
+    /// <summary>Creates a negotiation through the API (for an API on a database of its own, <see cref="BenchEnvironment.ApiDatabaseName"/>).</summary>
+    async Task CreateThroughApiAsync(string id)
+    {
+        var o = SyntheticHistory.Opening(id); // the same negotiation as CreateAsync stores directly
+        var body = JsonSerializer.Serialize(new { id = o.Id, title = o.Title, parties = o.Parties, mediators = o.Mediators }, EventJson.Options);
+        using var res = await env.Api.PostAsync("/api/negotiations", new StringContent(body, Encoding.UTF8, "application/json"));
+        if (res.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"create {id}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+    }
+
     async Task<double> PostAsync(string id, NegotiationEvent e)
     {
         var body = "{\"events\":[" + EventJson.Serialize(e) + "]}";
@@ -169,7 +180,23 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
     }
 
     /// <summary>clients clients, each on its own negotiation, each appending ops events one at a time. Returns (events/s, latencies).</summary>
-    async Task<(double PerSecond, List<double> Latencies)> AppendRoundAsync(string[] ids, int ops, bool api, int[] counters)
+    async Task<(double PerSecond, List<double> Latencies)> AppendRoundAsync(string[] ids, int ops, bool api, int[] counters) =>
+        (await AppendRoundWithCpuAsync(ids, ops, api, counters)).Round;
+
+    /// <summary>
+    /// <see cref="AppendRoundAsync"/>, with the CPU milliseconds per append of the process doing the work: the API process for an
+    /// API round (null when the API runs in this process), this process for a direct round.
+    /// </summary>
+    async Task<((double PerSecond, List<double> Latencies) Round, double? CpuMsPerAppend)> AppendRoundWithCpuAsync(string[] ids, int ops, bool api, int[] counters)
+    {
+        TimeSpan? Cpu() => api ? env.ApiCpu() : Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu0 = Cpu();
+        var round = await AppendRoundCoreAsync(ids, ops, api, counters);
+        var cpu1 = Cpu();
+        return (round, cpu0 is { } a && cpu1 is { } b ? (b - a).TotalMilliseconds / (ids.Length * ops) : null);
+    }
+
+    async Task<(double PerSecond, List<double> Latencies)> AppendRoundCoreAsync(string[] ids, int ops, bool api, int[] counters)
     {
         var latencies = new List<double>[ids.Length];
         var t0 = Stopwatch.GetTimestamp();
@@ -200,7 +227,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
             {
                 ids[(c, api)] = Enumerable.Range(0, c).Select(k => $"ap-{(api ? "api" : "direct")}-{c}-{k}").ToArray();
                 counters[(c, api)] = new int[c];
-                foreach (var id in ids[(c, api)]) await CreateAsync(id);
+                foreach (var id in ids[(c, api)]) await (api && env.ApiDatabaseName is not null ? CreateThroughApiAsync(id) : CreateAsync(id));
             }
         // Warm-up: JIT, Wolverine's endpoint compilation, connection pools.
         foreach (var c in o.Concurrency) foreach (var api in new[] { false, true }) await AppendRoundAsync(ids[(c, api)], 2, api, counters[(c, api)]);
@@ -208,12 +235,14 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         var tput = new Dictionary<(int, bool), List<double>>();
         var p50 = new Dictionary<(int, bool), List<double>>();
         var p99 = new Dictionary<(int, bool), List<double>>();
+        var cpu = new Dictionary<(int, bool), List<double>>();
         for (var r = 0; r < o.Runs; r++)
             foreach (var c in o.Concurrency)
                 foreach (var api in new[] { false, true })
                 {
-                    var (ps, lat) = await AppendRoundAsync(ids[(c, api)], o.AppendOpsPerClient(c), api, counters[(c, api)]);
+                    var ((ps, lat), cpuMs) = await AppendRoundWithCpuAsync(ids[(c, api)], o.AppendOpsPerClient(c), api, counters[(c, api)]);
                     Add(tput, (c, api), ps); Add(p50, (c, api), Percentile.Of(lat, 50)); Add(p99, (c, api), Percentile.Of(lat, 99));
+                    if (cpuMs is { } ms) Add(cpu, (c, api), ms);
                 }
         foreach (var c in o.Concurrency)
         {
@@ -223,9 +252,17 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
             s.Rows.Add(new Row($"{c} client{(c > 1 ? "s" : "")}", "p50 latency (ms)", a50, d50, "direct", a50.Median / d50.Median, "× direct latency"));
             var a99 = Summary.Of(p99[(c, true)]); var d99 = Summary.Of(p99[(c, false)]);
             s.Rows.Add(new Row($"{c} client{(c > 1 ? "s" : "")}", "p99 latency (ms)", a99, d99, "direct", a99.Median / d99.Median, "× direct latency"));
+            if (cpu.TryGetValue((c, true), out var apiCpu) && cpu.TryGetValue((c, false), out var directCpu))
+            {
+                var ac = Summary.Of(apiCpu); var dc = Summary.Of(directCpu);
+                s.Rows.Add(new Row($"{c} client{(c > 1 ? "s" : "")}", "CPU ms per append", ac, dc, "direct (this process)", ac.Median / dc.Median, "× direct CPU"));
+            }
         }
         s.Notes.Add("The API's per-key write rate limit (100/s, burst 200 by default) is raised for the benchmark key; with the default, 32 clients would measure the limiter.");
         s.Notes.Add("Client and server share the 2 cores: with the API as a separate process, the HTTP client, Kestrel, the API's thread pool and PostgreSQL compete for them.");
+        if (cpu.Count > 0)
+            s.Notes.Add("CPU ms per append: the API process's CPU time (user + system) over an API round, and this process's over a direct round (it also runs the " +
+                "in-process host's background work), per append. The machine's load moves it far less than latency or throughput: the figure to compare builds by.");
         return s;
     }
 

@@ -6,8 +6,9 @@ using Npgsql;
 namespace Normalization.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Normalization.Benchmarks [-- --quick] [--only 1,4] [--out path] [--in-process-api] [--bulk-only | --append-only]</c>:
-/// runs the measurements of issue 9 and writes docs/benchmarks.md.
+/// <c>dotnet run -c Release --project tests/Normalization.Benchmarks [-- --quick] [--only 1,4] [--out path] [--in-process-api]
+/// [--bulk-only | --append-only] [--api-dll path]</c>: runs the measurements of issue 9 and writes docs/benchmarks.md. <c>--api-dll</c> starts another build of the
+/// API (a before/after comparison, docs/benchmarks.md 2b) on a database of its own, its schema applied by its own <c>db-apply</c>.
 /// </summary>
 public static class BenchMain
 {
@@ -20,7 +21,7 @@ public static class BenchMain
         var kept = File.Exists(output) ? KeptNotes(await File.ReadAllTextAsync(output)) : null;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         var report = await RunAsync(new BenchOptions(quick) { Only = only, InProcessApi = args.Contains("--in-process-api"),
-            Section9Part = args.Contains("--bulk-only") ? "bulk" : args.Contains("--append-only") ? "append" : null }, Console.Out,
+            Section9Part = args.Contains("--bulk-only") ? "bulk" : args.Contains("--append-only") ? "append" : null, ApiDll = Arg(args, "--api-dll") }, Console.Out,
             r => File.WriteAllText(output, r.ToMarkdown(kept)));
         await File.WriteAllTextAsync(output, report.ToMarkdown(kept));
         Console.WriteLine($"wrote {output}");
@@ -36,7 +37,7 @@ public static class BenchMain
     {
         var sw = Stopwatch.StartNew();
         var report = new Report { Quick = options.Quick };
-        await using var env = await BenchEnvironment.StartAsync(options.InProcessApi || options.Quick, log);
+        await using var env = await BenchEnvironment.StartAsync(options.InProcessApi || options.Quick, log, options.ApiDll);
         await DescribeMachineAsync(report, env);
         report.Machine.Add(("API under test", env.ApiDescription));
         await new Measurements(env, options, report, log) { SectionDone = () => { report.Seconds = sw.Elapsed.TotalSeconds; afterEachSection?.Invoke(report); } }.RunAllAsync();

@@ -32,6 +32,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public async Task StartAsync(HttpClient http)
     {
+        if (Starts == 0) await ApplySchemaAsync();
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = _contentRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(_dll);
         psi.Environment["ASPNETCORE_URLS"] = BaseUrl;
@@ -64,6 +65,23 @@ public sealed class ApiProcess : IAsyncDisposable
             await Task.Delay(250);
         }
         throw new TimeoutException("The API did not become healthy within 120 s.");
+    }
+
+    /// <summary>The deploy step before the first start: in Production the app does not create or migrate its schema, db-apply does.</summary>
+    async Task ApplySchemaAsync()
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = _contentRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(_dll);
+        psi.ArgumentList.Add("db-apply");
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        psi.Environment["ConnectionStrings__Normalization"] = _connectionString;
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        await File.AppendAllTextAsync(_log, await output + await errors);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"db-apply failed ({p.ExitCode}); see {_log}.");
     }
 
     /// <summary>SIGKILL: no shutdown, no flush.</summary>

@@ -43,7 +43,7 @@ public sealed class Report
 
         The long run makes a throwaway PostgreSQL cluster of its own (`initdb` into a temp folder, its own loopback port, run as the `postgres`
         OS user when started as root) so stopping it never disturbs the private cluster or other tests, starts the built API (`src/Normalization.Api/bin/<config>/…/Normalization.Api.dll`,
-        Production environment) on a free loopback port, and removes both at the end.
+        Production environment, its schema applied first with `db-apply` as a deploy does) on a free loopback port, and removes both at the end.
 
         Figures of the fast parts on this 2-core machine (shared with other jobs), from `dotnet test --logger "console;verbosity=normal"`:
 

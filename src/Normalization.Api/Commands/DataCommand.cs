@@ -64,8 +64,10 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
         {
             host = input.BuildHost();
             // The host is built, not started: apply the schema as the app's startup does — Marten's objects and our nz_* tables,
-            // which are declared among Marten's (MartenSetup, Schema).
-            await ApplySchemaAsync(host.Services);
+            // which are declared among Marten's (MartenSetup, Schema). Development only: in Production db-apply did, and
+            // Program checked it (SchemaAtStart).
+            if (Normalization.Api.Storage.SchemaAtStart.AppliedByTheApp(host.Services.GetRequiredService<IHostEnvironment>()))
+                await ApplySchemaAsync(host.Services);
             return await Run(input, host.Services, CancellationToken.None);
         }
         catch (Exception e) when (e is CliException or ImportException)

@@ -39,12 +39,19 @@ public static class MartenSetup
         return builder.Build();
     }
 
-    public static IServiceCollection AddNormalizationStorage(this IServiceCollection services, string connectionString)
+    /// <summary>
+    /// Marten (events, documents, our Weasel tables) on the process's one data source, integrated with Wolverine.
+    /// <paramref name="applySchemaAtStart"/> (Development and the tests, <see cref="SchemaAtStart.AppliedByTheApp"/>): Marten
+    /// compares and migrates the whole schema at start and creates what a first use needs; otherwise (Production) it does
+    /// neither — the schema is applied at deploy with <c>db-apply</c> and <c>CritterStackDefaults</c>' Production profile
+    /// (<c>ResourceAutoCreate = None</c>, Program.cs) leaves Marten's AutoCreate at None.
+    /// </summary>
+    public static IServiceCollection AddNormalizationStorage(this IServiceCollection services, string connectionString, bool applySchemaAtStart)
     {
         // One pool for the whole process (see MaxPoolSize): Marten takes it from the container (UseNpgsqlDataSource below),
         // Wolverine's Marten integration uses Marten's, NegotiationStore and the health check take it by injection.
         services.AddSingleton(_ => CreateDataSource(connectionString));
-        services.AddMarten(opts =>
+        var marten = services.AddMarten(opts =>
             {
                 // Marten's connection spans (opts.OpenTelemetry.TrackConnections) stay off: Marten 9.58's tracing wrapper cannot
                 // start AppendExclusive's transaction on a session opened on our transaction (ExternalTransaction does not
@@ -62,7 +69,9 @@ public static class MartenSetup
 
                 // Events are stored in the public JSON contract (camelCase, enums as strings, "type" for nested events).
                 opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase, EventJson.Configure);
-                opts.AutoCreateSchemaObjects = AutoCreate.All;
+                // Development: create and migrate whatever is missing (All also rebuilds what cannot be altered in place).
+                // Production: unset, so the Production profile's AutoCreate.None applies (SchemaAtStart).
+                if (applySchemaAtStart) opts.AutoCreateSchemaObjects = AutoCreate.All;
 
                 // Stable, documented event type names: the catalog's names (docs/event-catalog.md).
                 opts.Events.MapEventType<NegotiationOpened>(nameof(NegotiationOpened));
@@ -84,11 +93,12 @@ public static class MartenSetup
             // The domain-order fold as a Marten projection: Marten's rebuild tooling runs it; live appends maintain the
             // same read models inline (NegotiationFoldProjection says why).
             .AddProjectionWithServices<NegotiationFoldProjection>(ProjectionLifecycle.Async, ServiceLifetime.Singleton, NegotiationFoldProjection.Name)
-            .ApplyAllDatabaseChangesOnStartup()
             // First run: the shipped seed history, as Marten initial data (Importing/SeedData).
             .InitializeWith<Normalization.Api.Importing.SeedData>()
             .IntegrateWithWolverine()
             .UseLightweightSessions();
+        // Development only: compare and migrate every object at start (in Production, db-apply at deploy does).
+        if (applySchemaAtStart) marten.ApplyAllDatabaseChangesOnStartup();
 
         // The logger Marten writes its command log to: routine conflicts (a stored eventId, a taken id) at Debug, no parameter
         // values in any line (MartenLogging says why).

@@ -28,13 +28,15 @@ public sealed class ApiProcess : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri(url) };
     }
 
-    /// <summary>Starts the app and waits until /health answers 200 (at most 90 s).</summary>
+    /// <summary>
+    /// Starts the app and waits until /health answers 200 (at most 90 s). The database gets its schema first, as a deploy
+    /// does (<c>db-apply</c>, once per database: a Production start does not migrate).
+    /// </summary>
     public static async Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var projectDir = Path.Combine(RepositoryRoot(), "src", "Normalization.Api");
-        var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(projectDir, "bin", baseDir.Parent!.Name, baseDir.Name, "Normalization.Api.dll");
-        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the API first: {dll} is missing.");
+        await BuiltApi.ApplySchemaAsync(connectionString);
+        var projectDir = BuiltApi.ProjectDir;
+        var dll = BuiltApi.Dll;
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = projectDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { dll, "--urls", url, "--contentRoot", projectDir }) start.ArgumentList.Add(a);
@@ -93,12 +95,5 @@ public sealed class ApiProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Normalization.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Normalization.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -13,11 +13,22 @@ public class CliTests(AppFixture app)
 
     Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args) => RunOn(app.ConnectionString, args);
 
-    static async Task<(int ExitCode, string Stdout, string Stderr)> RunOn(string connectionString, params string[] args)
+    /// <summary>The command in the Production environment (no ASPNETCORE_ENVIRONMENT: the schema is db-apply's).</summary>
+    static Task<(int ExitCode, string Stdout, string Stderr)> RunOn(string connectionString, params string[] args) => RunIn(null, connectionString, args);
+
+    /// <summary>
+    /// The command as <c>dotnet run --project src/Normalization.Api -- …</c> runs it (the Development launch profile): the data
+    /// commands create or migrate the schema themselves.
+    /// </summary>
+    static Task<(int ExitCode, string Stdout, string Stderr)> RunInDevelopmentOn(string connectionString, params string[] args) =>
+        RunIn("Development", connectionString, args);
+
+    static async Task<(int ExitCode, string Stdout, string Stderr)> RunIn(string? environment, string connectionString, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
+        if (environment is not null) psi.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         psi.Environment["ConnectionStrings__Normalization"] = connectionString;
         psi.Environment["Normalization__LoadSeedData"] = "false";
         psi.Environment["COLUMNS"] = "200";
@@ -123,8 +134,8 @@ public class CliTests(AppFixture app)
             var cs = await locator.EnsureDatabaseAsync(name);
             try
             {
-                var first = RunOn(cs, "import", SeedFile, "--into", "first-copy", "--json");
-                var second = RunOn(cs, "import", SeedFile, "--into", "second-copy", "--json");
+                var first = RunInDevelopmentOn(cs, "import", SeedFile, "--into", "first-copy", "--json");
+                var second = RunInDevelopmentOn(cs, "import", SeedFile, "--into", "second-copy", "--json");
                 var results = await Task.WhenAll(first, second);
 
                 results[0].ExitCode.ShouldBe(0, results[0].Stderr);
@@ -132,5 +143,24 @@ public class CliTests(AppFixture app)
             }
             finally { await locator.DropDatabaseAsync(name); }
         }
+    }
+
+    [Fact]
+    public async Task Given_Production_and_a_never_migrated_database_When_a_data_command_runs_Then_it_fails_with_one_line_naming_db_apply()
+    {
+        var locator = new Normalization.Api.Database.PostgresLocator(configuration: null, Microsoft.Extensions.Logging.Abstractions.NullLogger<Normalization.Api.Database.PostgresLocator>.Instance);
+        var name = $"normalization_test_{Guid.NewGuid():N}"[..27];
+        var cs = await locator.EnsureDatabaseAsync(name);
+        try
+        {
+            var (exitCode, stdout, stderr) = await RunOn(cs, "import", SeedFile, "--into", "never-migrated", "--json");
+
+            exitCode.ShouldBe(Normalization.Api.Storage.SchemaAtStart.NotMigratedExitCode, stderr);
+            stderr.Trim().Split('\n').Length.ShouldBe(1, stderr);
+            stderr.ShouldStartWith("error: ");
+            stderr.ShouldContain("db-apply");
+            stdout.ShouldNotContain("stored");
+        }
+        finally { await locator.DropDatabaseAsync(name); }
     }
 }

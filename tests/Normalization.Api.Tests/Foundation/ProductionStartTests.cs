@@ -1,9 +1,19 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Normalization.Api.Database;
+using Normalization.Api.Storage;
+using Normalization.Api.Tests.Alerts;
+using Normalization.Api.Tests.Infrastructure;
+using static Normalization.Api.Tests.Support.ApiScenarios;
 
 namespace Normalization.Api.Tests.Foundation;
 
-/// <summary>Issue 16 (3): in Production the app reads its connection string and nothing else.</summary>
-public sealed class ProductionStartTests
+/// <summary>
+/// Issue 16 (3): in Production the app reads its connection string and nothing else, and does not create or migrate its
+/// schema at start — the deploy does, with <c>db-apply</c> (Storage/SchemaAtStart.cs).
+/// </summary>
+[Collection(ApiCollection.Name)] // ApiProcess reads the collection's key and alert settings
+public sealed class ProductionStartTests(AppFixture app)
 {
     [Fact]
     public async Task Given_Production_and_no_connection_string_When_the_app_starts_Then_it_exits_2_with_one_line_saying_what_to_set()
@@ -23,5 +33,93 @@ public sealed class ProductionStartTests
         error.ShouldContain("ConnectionStrings__Normalization");
         error.Split('\n').Length.ShouldBe(1);
         (await stdout).ShouldNotContain("PostgreSQL:"); // no server was looked for or started
+    }
+
+    [Fact]
+    public async Task Given_Production_and_a_database_never_migrated_When_the_app_starts_Then_it_exits_with_one_line_naming_db_apply_and_creates_nothing()
+    {
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+
+        var (exitCode, _, stderr) = await BuiltApi.RunAsync(database.ConnectionString);
+
+        exitCode.ShouldBe(SchemaAtStart.NotMigratedExitCode);
+        var error = stderr.Trim();
+        error.Split('\n').Length.ShouldBe(1, error);
+        error.ShouldContain("db-apply");
+        error.ShouldContain(Schema.Events);
+        error.ShouldNotContain("Exception"); // a message, not a stack trace
+        error.ShouldNotContain("   at ");
+        (await database.TablesAsync()).ShouldBeEmpty("a Production start creates nothing");
+    }
+
+    [Fact]
+    public async Task Given_a_table_of_an_older_schema_When_Production_starts_Then_the_line_names_the_missing_column()
+    {
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+        await BuiltApi.ApplySchemaAsync(database.ConnectionString);
+        await database.ExecuteAsync($"alter table {Schema.Events} drop column momentum"); // as a build before that column left it
+
+        var (exitCode, _, stderr) = await BuiltApi.RunAsync(database.ConnectionString);
+
+        exitCode.ShouldBe(SchemaAtStart.NotMigratedExitCode);
+        stderr.Trim().ShouldContain($"{Schema.Events}.momentum");
+        stderr.Trim().ShouldContain("db-apply");
+    }
+
+    [Fact]
+    public async Task Given_db_apply_ran_When_the_app_starts_in_Production_Then_it_serves_a_201()
+    {
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+        var (applied, applyOut, applyErr) = await BuiltApi.RunAsync(database.ConnectionString, "db-apply");
+        applied.ShouldBe(0, applyOut + applyErr);
+
+        await using var api = await ApiProcess.StartAsync(database.ConnectionString);
+        var (status, body) = await api.PostJson("/api/negotiations", Negotiation(Normalization.Api.Tests.Support.TestApi.NewId("deployed")));
+
+        status.ShouldBe(201, body + "\n" + api.Output);
+    }
+
+    /// <summary>An empty database of its own on the tests' server, dropped at the end.</summary>
+    sealed class ThrowawayDatabase : IAsyncDisposable
+    {
+        readonly PostgresLocator _locator = new(configuration: null, NullLogger<PostgresLocator>.Instance);
+        readonly string _name = $"normalization_test_{Guid.NewGuid():N}"[..27];
+        public string ConnectionString { get; private set; } = "";
+
+        public static async Task<ThrowawayDatabase> CreateAsync()
+        {
+            var d = new ThrowawayDatabase();
+            d.ConnectionString = await d._locator.EnsureDatabaseAsync(d._name);
+            return d;
+        }
+
+        public async Task<List<string>> TablesAsync()
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("select table_name from information_schema.tables where table_schema = 'public'", conn);
+            var names = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+            return names;
+        }
+
+        public async Task ExecuteAsync(string sql)
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+            await conn.OpenAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            try { await _locator.DropDatabaseAsync(_name); }
+            catch (Exception e) { Console.Error.WriteLine($"Could not drop test database {_name}: {e.Message}"); }
+        }
     }
 }

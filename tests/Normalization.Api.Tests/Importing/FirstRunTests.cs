@@ -23,6 +23,7 @@ public class FirstRunTests
         psi.ArgumentList.Add($"http://127.0.0.1:{port}");
         psi.Environment["ConnectionStrings__Normalization"] = connectionString;
         psi.Environment.Remove("Normalization__LoadSeedData"); // the fixture turns it off for the in-process host
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // a new user's first run (`dotnet run`): the app creates the schema
         using var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();

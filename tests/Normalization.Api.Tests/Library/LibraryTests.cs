@@ -23,6 +23,9 @@ public sealed class LibraryTests(AppFixture app)
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["ConnectionStrings__Normalization"] = connectionString;
         psi.Environment["Normalization__LoadSeedData"] = "false";
+        // As `dotnet run --project src/Normalization.Api -- library …` runs it (Development): the command applies the schema of
+        // a fresh database itself (in Production db-apply does, docs/architecture.md "Production start").
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -99,6 +102,7 @@ public sealed class LibraryTests(AppFixture app)
         psi.Environment["ConnectionStrings__Normalization"] = connectionString;
         psi.Environment.Remove("Normalization__LoadSeedData");
         psi.Environment["Normalization__Library__LoadOnFirstRun"] = "true";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // a new user's first run (`dotnet run`): the app creates the schema
         using var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();

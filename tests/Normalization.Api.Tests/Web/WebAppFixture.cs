@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Normalization.Api.Database;
 using Normalization.Api.Security;
+using Normalization.Api.Tests.Infrastructure;
 
 namespace Normalization.Api.Tests.Web;
 
@@ -57,6 +58,7 @@ public sealed class WebAppFixture : IAsyncLifetime
         var port = FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         _connectionString = connectionString;
+        await BuiltApi.ApplySchemaAsync(connectionString); // the deploy step: a Production start does not migrate
         _app = StartApp(connectionString, BaseUrl, new() { ["Normalization__Embed__FrameAncestors__0"] = AllowedFramer });
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         await WaitUntilHealthyAsync();
