@@ -484,7 +484,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         var id = await SizedAsync(n);
         log.WriteLine($"5. late event into {id}");
         var s = new Section("5", "Late event", $"One event appended directly (`AppendAsync`) to the {n:N0}-event negotiation, dated 2010-01-01 (the middle of its 1995–2024 history: " +
-            $"the store refolds from the checkpoint before it to the end, closes the checkpoints after it and inserts their successors), against one dated after everything (the head continues: constant work). Runs alternate.");
+            $"the store refolds from the checkpoint before it to the end — from the events it holds in memory (`TailCache`) — and closes the checkpoints after it; Wolverine writes their successors after the commit), against one dated after everything (the head continues: constant work). Runs alternate.");
         var mid = new DateOnly(2010, 1, 1);
         var late = new List<double>(); var end = new List<double>();
         async Task<(long Rows, long Bytes)> CheckpointSizeAsync()
