@@ -136,8 +136,9 @@ if (!applySchemaAtStart && (runsTheApp || dataCommand))
     string? notMigrated;
     try
     {
-        notMigrated = await SchemaAtStart.MissingAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            app.Services.GetRequiredService<IDocumentStore>().Options.DatabaseSchemaName);
+        var documentStore = app.Services.GetRequiredService<IDocumentStore>();
+        notMigrated = await SchemaAtStart.MissingAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), documentStore.Options.DatabaseSchemaName,
+            SchemaAtStart.DeclaredTables(documentStore, app.Services.GetService<Wolverine.Runtime.IWolverineRuntime>()));
     }
     catch (Npgsql.NpgsqlException e)
     {

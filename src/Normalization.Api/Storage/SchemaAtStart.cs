@@ -23,6 +23,18 @@ public static class SchemaAtStart
     /// <summary>Exit code of a Production start on a database without this build's schema.</summary>
     public const int NotMigratedExitCode = 3;
 
+    /// <summary>
+    /// The tables Marten (its document and event storage) and Wolverine (its message storage) declare for this build, as
+    /// (schema, table), read from their own Weasel schema objects — so a database migrated by a build that lacked a
+    /// document type, or without Wolverine's tables, is named at start too instead of failing with a 500 or a stack trace.
+    /// </summary>
+    public static IReadOnlyCollection<(string Schema, string Table)> DeclaredTables(Marten.IDocumentStore store, Wolverine.Runtime.IWolverineRuntime? wolverine)
+    {
+        var objects = store.Storage.AllObjects().ToList();
+        if (wolverine?.Storage is Weasel.Core.Migrations.IDatabase database) objects.AddRange(database.AllObjects());
+        return objects.OfType<Weasel.Postgresql.Tables.Table>().Select(t => (t.Identifier.Schema, t.Identifier.Name)).Distinct().ToList();
+    }
+
     /// <summary>Whether the app applies the schema itself (at start and in the data commands): in Development only.</summary>
     public static bool AppliedByTheApp(IHostEnvironment environment) => environment.IsDevelopment();
 
@@ -33,14 +45,23 @@ public static class SchemaAtStart
     /// tables are applied by the same <c>db-apply</c>; Wolverine checks its own at start (AutoCreate.None asserts them).
     /// </summary>
     /// <exception cref="NpgsqlException">The database does not answer.</exception>
-    public static async Task<string?> MissingAsync(NpgsqlDataSource dataSource, string schemaName, CancellationToken ct = default)
+    public static async Task<string?> MissingAsync(NpgsqlDataSource dataSource, string schemaName, CancellationToken ct = default) =>
+        await MissingAsync(dataSource, schemaName, [], ct);
+
+    /// <summary>
+    /// As <see cref="MissingAsync(NpgsqlDataSource, string, CancellationToken)"/>, also checking that every table of
+    /// <paramref name="otherTables"/> exists (schema-qualified names: Marten's document and event tables and Wolverine's
+    /// message tables, read from their own schema objects — <see cref="DeclaredTables"/>). Still one query.
+    /// </summary>
+    public static async Task<string?> MissingAsync(NpgsqlDataSource dataSource, string schemaName, IReadOnlyCollection<(string Schema, string Table)> otherTables,
+        CancellationToken ct = default)
     {
-        var expected = Schema.Tables(schemaName).ToDictionary(t => t.Identifier.Name, t => t.Columns.Select(c => c.Name).ToList());
+        var expected = Schema.Tables(schemaName).ToDictionary(t => $"{schemaName}.{t.Identifier.Name}", t => t.Columns.Select(c => c.Name).ToList());
+        foreach (var (s, t) in otherTables) expected.TryAdd($"{s}.{t}", []);
         var found = new Dictionary<string, HashSet<string>>();
         await using (var cmd = dataSource.CreateCommand(
-            "select table_name, column_name from information_schema.columns where table_schema = $1 and table_name = any($2)"))
+            "select table_schema || '.' || table_name, coalesce(column_name, '') from information_schema.columns where table_schema || '.' || table_name = any($1)"))
         {
-            cmd.Parameters.Add(new NpgsqlParameter { Value = schemaName });
             cmd.Parameters.Add(new NpgsqlParameter { Value = expected.Keys.ToArray() });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -52,9 +73,11 @@ public static class SchemaAtStart
         }
 
         var missing = new List<string>();
-        foreach (var (table, columns) in expected)
+        foreach (var (qualified, columns) in expected)
         {
-            if (!found.TryGetValue(table, out var present)) missing.Add(table);
+            // Our tables are named as before (nz_events.momentum); another schema's keep their schema.
+            var table = qualified.StartsWith(schemaName + ".", StringComparison.Ordinal) ? qualified[(schemaName.Length + 1)..] : qualified;
+            if (!found.TryGetValue(qualified, out var present)) missing.Add(table);
             else missing.AddRange(columns.Where(c => !present.Contains(c)).Select(c => $"{table}.{c}"));
         }
         if (missing.Count == 0) return null;

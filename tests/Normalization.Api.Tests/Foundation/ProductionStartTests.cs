@@ -68,6 +68,26 @@ public sealed class ProductionStartTests(AppFixture app)
         stderr.Trim().ShouldContain("db-apply");
     }
 
+    [Theory]
+    [InlineData("mt_doc_boardentry")]             // a Marten document table (a build before that document type)
+    [InlineData("wolverine_incoming_envelopes")]  // one of Wolverine's message tables
+    public async Task Given_a_table_Marten_or_Wolverine_declares_is_missing_When_Production_starts_Then_one_line_names_it_and_db_apply(string table)
+    {
+        // Found by a new-user trial: only our own tables were checked, so a missing document table gave a 500 on every
+        // request and a missing Wolverine table a 155-line stack trace.
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+        await BuiltApi.ApplySchemaAsync(database.ConnectionString);
+        await database.ExecuteAsync($"drop table {table} cascade");
+
+        var (exitCode, _, stderr) = await BuiltApi.RunAsync(database.ConnectionString);
+
+        exitCode.ShouldBe(SchemaAtStart.NotMigratedExitCode, stderr);
+        stderr.Trim().ShouldContain(table);
+        stderr.Trim().ShouldContain("db-apply");
+        stderr.ShouldNotContain("   at ");
+    }
+
     [Fact]
     public async Task Given_db_apply_ran_When_the_app_starts_in_Production_Then_it_serves_a_201()
     {
