@@ -390,7 +390,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         var s = new Section("4", "Time travel (and 8: its scale curve)", "`StateAsOfAsync(id, date)` at random dates between 1995 and 2024 (fixed seed): it starts from the nearest fold checkpoint " +
             $"(every {NegotiationStore.CheckpointEvery} events, in domain order) and folds what follows up to the date. Baseline: a full refold per query — `NegotiationFold.StateAsOf` over all " +
             "events loaded **once** into memory (so the baseline pays no database time). Then **as known at T** (issue 17): after the import, a batch of 20 late events dated all over " +
-            "the history is appended (it closes the checkpoints after the earliest of them and writes their successors); `StateAsOfAsync(id, date, knownAt)` at random dates, with T " +
+            "the history is appended (it closes the checkpoints after the earliest of them; Wolverine writes their successors after the commit); `StateAsOfAsync(id, date, knownAt)` at random dates, with T " +
             "just before that batch (the record as imported: the closed checkpoint versions) and T after it (the current ones), against the plain as-of query in the same run. " +
             "Latencies per run: p50 and p99 of that run's queries; the table shows median, min and max over the runs.");
         var rng = new Random(SyntheticHistory.Seed);
