@@ -3,7 +3,6 @@ using Normalization.Api.Tests.Infrastructure;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
-using Wolverine.Tracking;
 using static Normalization.Api.Tests.Storage.StoreSupport;
 
 namespace Normalization.Api.Tests.Storage;
@@ -31,14 +30,19 @@ public sealed class DeferredCheckpointsTests(AppFixture app)
         for (var i = 0; i < onTime.Count; i += 200) await Store.AppendOk(id, onTime.Skip(i).Take(200).ToList());
         (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, onTime));
 
-        // When an event dated before both checkpoints is appended, and Wolverine handles what the append recorded
-        var tracked = await app.Host.TrackActivity().Timeout(TimeSpan.FromSeconds(60)).IncludeExternalTransports()
-            .ExecuteAndWaitAsync((Wolverine.IMessageContext _) => Store.AppendOk(id, [late]));
+        // When an event dated before both checkpoints is appended
+        var version = (await Store.AppendOk(id, [late])).Version;
 
-        // Then the append recorded one CheckpointsDue, and the checkpoints it closed are replaced by the pure fold's
-        tracked.Executed.MessagesOf<CheckpointsDue>().Single().NegotiationId.ShouldBe(id);
-        (await Store.CheckpointsCompleteAsync(id)).ShouldBeTrue();
+        // Then the checkpoints it closed are replaced in the background — by Wolverine's CheckpointsDue handler: nothing
+        // in this test writes them (app.Checkpoints waits up to 60 s for them) — valid from the late event's version on,
+        // and equal the pure fold's. (Wolverine's tracked sessions are not used: the shared host's other tests' webhook
+        // deliveries fail on purpose, and a tracked session fails on any exception of the runtime.)
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await Store.CheckpointsCompleteAsync(id) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        (await Store.CheckpointsCompleteAsync(id)).ShouldBeTrue("Wolverine wrote the checkpoints the late event left");
         (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, events));
+        (await app.Scalar<long>("select count(*) from nz_checkpoints where negotiation_id = @id and valid_to is null and valid_from >= @v",
+            ("id", id), ("v", version))).ShouldBe(2, "both checkpoints after the late event were written after it");
         (await Store.CompleteCheckpointsAsync(id)).ShouldBe(0, "a second run finds no gap");
     }
 
