@@ -18,20 +18,31 @@ public sealed class WebhookDeliveryFailed(string message) : Exception(message);
 /// <summary>
 /// POSTs the alert, signed, and logs the attempt in its <see cref="AlertDelivery"/>. A 2xx answer is delivered; anything else
 /// (or no answer) throws <see cref="WebhookDeliveryFailed"/> for Wolverine to retry. A delivery already logged as delivered
-/// is not sent again (a redelivered message after a crash); a deleted subscription is dropped.
+/// is not sent again (a redelivered message after a crash; two copies at once are serialized by an advisory lock on the
+/// delivery's id); a deleted subscription is dropped.
 /// </summary>
 public static class DeliverAlertHandler
 {
     /// <summary>The named HttpClient (its connect step re-checks the target: <see cref="WebhookTargets.ConnectAsync"/>).</summary>
     public const string ClientName = "webhooks";
 
-    public static async Task Handle(DeliverAlert message, Envelope envelope, IDocumentStore store, IHttpClientFactory clients,
+    public static async Task Handle(DeliverAlert message, Envelope envelope, IDocumentStore store, Npgsql.NpgsqlDataSource dataSource, IHttpClientFactory clients,
         IOptions<AlertOptions> options, TimeProvider clock, ILogger<DeliverAlert> logger, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
+        var id = AlertDelivery.IdOf(message.SubscriptionId, message.Alert.Id);
+        // Two copies of one delivery can run at once (a retry recovered after a crash beside the original, two nodes):
+        // a transaction-scoped advisory lock on the delivery's id makes the second wait, then find it delivered. Held
+        // until the log is saved, so the check, the POST and the log are one step.
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new Npgsql.NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended(@id, 7))", conn, tx))
+        {
+            lockCmd.Parameters.AddWithValue("id", id);
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        await using var session = store.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
         var subscription = await session.LoadAsync<Subscription>(message.SubscriptionId, ct);
         if (subscription is null) return;
-        var id = AlertDelivery.IdOf(message.SubscriptionId, message.Alert.Id);
         var log = await session.LoadAsync<AlertDelivery>(id, ct) ?? AlertDelivery.Pending(message.SubscriptionId, message.Alert);
         if (log.Status == DeliveryStatus.Delivered) return;
 
@@ -70,6 +81,7 @@ public static class DeliverAlertHandler
         }
         session.Store(log);
         await session.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         if (error is not null)
         {
             logger.LogWarning("Alert {AlertId} to subscription {SubscriptionId}: attempt {Attempt} failed: {Error}", message.Alert.Id, message.SubscriptionId, envelope.Attempts, error);

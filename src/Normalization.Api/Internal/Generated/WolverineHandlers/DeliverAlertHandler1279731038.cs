@@ -3,6 +3,7 @@
 using Marten;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using System;
 using System.Net.Http;
 
@@ -15,14 +16,16 @@ namespace Internal.Generated.WolverineHandlers
         private readonly Marten.IDocumentStore _documentStore;
         private readonly Microsoft.Extensions.Logging.ILogger<Normalization.Api.Alerts.Delivering.DeliverAlert> _loggerForMessage;
         private readonly Microsoft.Extensions.Options.IOptions<Normalization.Api.Alerts.AlertOptions> _optionsOfAlertOptions;
+        private readonly Npgsql.NpgsqlDataSource _npgsqlDataSource;
         private readonly System.Net.Http.IHttpClientFactory _httpClientFactory;
         private readonly System.TimeProvider _timeProvider;
 
-        public DeliverAlertHandler1279731038(Marten.IDocumentStore documentStore, Microsoft.Extensions.Logging.ILogger<Normalization.Api.Alerts.Delivering.DeliverAlert> loggerForMessage, Microsoft.Extensions.Options.IOptions<Normalization.Api.Alerts.AlertOptions> optionsOfAlertOptions, System.Net.Http.IHttpClientFactory httpClientFactory, System.TimeProvider timeProvider)
+        public DeliverAlertHandler1279731038(Marten.IDocumentStore documentStore, Microsoft.Extensions.Logging.ILogger<Normalization.Api.Alerts.Delivering.DeliverAlert> loggerForMessage, Microsoft.Extensions.Options.IOptions<Normalization.Api.Alerts.AlertOptions> optionsOfAlertOptions, Npgsql.NpgsqlDataSource npgsqlDataSource, System.Net.Http.IHttpClientFactory httpClientFactory, System.TimeProvider timeProvider)
         {
             _documentStore = documentStore;
             _loggerForMessage = loggerForMessage;
             _optionsOfAlertOptions = optionsOfAlertOptions;
+            _npgsqlDataSource = npgsqlDataSource;
             _httpClientFactory = httpClientFactory;
             _timeProvider = timeProvider;
         }
@@ -36,7 +39,7 @@ namespace Internal.Generated.WolverineHandlers
             Wolverine.Runtime.WolverineTracing.MessageActivity(context.Envelope)?.SetTag("handler.type", "Normalization.Api.Alerts.Delivering.DeliverAlertHandler");
             
             // The actual message execution
-            await Normalization.Api.Alerts.Delivering.DeliverAlertHandler.Handle(deliverAlert, context.Envelope, _documentStore, _httpClientFactory, _optionsOfAlertOptions, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
+            await Normalization.Api.Alerts.Delivering.DeliverAlertHandler.Handle(deliverAlert, context.Envelope, _documentStore, _npgsqlDataSource, _httpClientFactory, _optionsOfAlertOptions, _timeProvider, _loggerForMessage, cancellation).ConfigureAwait(false);
         }
     }
 
