@@ -19,7 +19,7 @@ namespace Normalization.Api.Storage;
 /// Marten's own <c>IMartenLogger</c> is left in place on purpose: replacing it (<c>opts.Logger(…)</c>) also stops Marten from
 /// handing its logger factory to the projection daemon and the rebuild tooling.
 /// </summary>
-public sealed partial class MartenLogging(ILogger inner) : ILogger<IDocumentStore>
+public sealed partial class MartenLogging(ILogger inner, Func<IDocumentStore>? store = null) : ILogger<IDocumentStore>
 {
     /// <summary>Marten's command-log templates name these values (DefaultMartenLogger's LoggerMessage definitions).</summary>
     const string Parameters = "PARAMETERS", Sql = "SQL", Milliseconds = "milliseconds";
@@ -47,18 +47,26 @@ public sealed partial class MartenLogging(ILogger inner) : ILogger<IDocumentStor
     /// <summary>
     /// What a routine conflict is, or null for a real failure: the store's own tests of an exception (the ones its callers use
     /// to answer or retry), and the stream id taken (Marten's <c>ExistingStreamIdCollisionException</c>, seen here before Marten
-    /// translates it: a unique violation on <c>mt_streams</c>).
+    /// translates it: a unique violation on Marten's streams table, found among Marten's schema objects).
     /// </summary>
-    public static string? RoutineConflict(Exception ex)
+    public string? RoutineConflict(Exception ex)
     {
         if (NegotiationStore.IsStoredEventId(ex)) return "an eventId already stored (the append runs again with the duplicate check)";
         if (NegotiationStore.IsSerializationFailure(ex)) return "a serialization failure (the start is retried)";
         for (Exception? x = ex; x is not null; x = x.InnerException)
             if (x is Marten.Exceptions.ExistingStreamIdCollisionException
-                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "mt_streams" })
+                || x is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && streamsTable is { } table && p.TableName == table)
                 return "a negotiation id already taken (answered 409 negotiation_exists)";
         return null;
     }
+
+    /// <summary>
+    /// The name of Marten's event-streams table, read from Marten's own schema objects (its type, not a name written here),
+    /// once the store exists; null before (a unique violation is then a failure, as any other).
+    /// </summary>
+    string? streamsTable => _streamsTable ??= store?.Invoke().Storage.AllObjects().OfType<Weasel.Postgresql.Tables.Table>()
+        .FirstOrDefault(t => t.GetType().Name == "StreamsTable")?.Identifier.Name;
+    string? _streamsTable;
 
     [LoggerMessage(Message = "Marten executed in {Milliseconds} ms, SQL: {Sql}")]
     partial void Executed(LogLevel level, object? milliseconds, string sql);

@@ -102,7 +102,7 @@ public static class MartenSetup
 
         // The logger Marten writes its command log to: routine conflicts (a stored eventId, a taken id) at Debug, no parameter
         // values in any line (MartenLogging says why).
-        services.AddSingleton<ILogger<IDocumentStore>>(sp => new MartenLogging(sp.GetRequiredService<ILoggerFactory>().CreateLogger<IDocumentStore>()));
+        services.AddSingleton<ILogger<IDocumentStore>>(sp => new MartenLogging(sp.GetRequiredService<ILoggerFactory>().CreateLogger<IDocumentStore>(), sp.GetRequiredService<IDocumentStore>));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<HeadCache>();
         services.AddSingleton<TailCache>();
