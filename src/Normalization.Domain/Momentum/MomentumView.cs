@@ -6,7 +6,8 @@ namespace Normalization.Domain.Momentum;
 public sealed record MomentumPoint(DateOnly On, double Weight, Guid EventId, string Type);
 
 /// <summary>The momentum weights of one day, summed.</summary>
-public sealed record DailyWeight(DateOnly On, double Weight);
+/// <remarks>A value, not an object: the fold adds to the day's weight on every counted event.</remarks>
+public readonly record struct DailyWeight(DateOnly On, double Weight);
 
 /// <summary>
 /// Sum of Goldstein weights of the relationship's events in the last <c>WindowDays</c>, the same sum for the

@@ -59,6 +59,12 @@ public sealed record NegotiationOpened
 
     [JsonIgnore] public string PartyA => Parties[0].Code;
     [JsonIgnore] public string PartyB => Parties[1].Code;
-    public bool IsPrincipal(string? code) => code is not null && Parties.Any(p => p.Code == code);
+    /// <summary>Whether <paramref name="code"/> is one of <see cref="Parties"/>. A loop: the fold asks several times per event, and a lambda over the list allocated each time.</summary>
+    public bool IsPrincipal(string? code)
+    {
+        if (code is null) return false;
+        for (var i = 0; i < Parties.Count; i++) if (Parties[i].Code == code) return true;
+        return false;
+    }
     public string? OtherParty(string code) => code == PartyA ? PartyB : code == PartyB ? PartyA : null;
 }
