@@ -36,6 +36,9 @@ public sealed record BenchOptions(bool Quick)
     /// <summary>The size whose time-travel row carries the issue's goal.</summary>
     public int TravelGoalSize => Quick ? 500 : 100_000;
     public int LateRuns => Quick ? 1 : 7;
+    /// <summary>Section 5: the size at which the window until a late event's checkpoints are written is measured, and its runs.</summary>
+    public int LateWindowHistory => Quick ? 1_000 : 1_000_000;
+    public int LateWindowRuns => Quick ? 1 : 3;
     public int RebuildNegotiations => Quick ? 2 : 1_000;
     public int RebuildEventsEach => Quick ? 100 : 1_000;
     public int WhatIfHistory => Quick ? 500 : 10_000;
@@ -548,7 +551,53 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         s.Notes.Add($"Stored size (bitemporal checkpoints: the versions a late event closes are kept for \"as known at\"): {lateCount} mid-history late events added " +
             $"{(sizeAfter.Rows - sizeBefore.Rows) / (double)lateCount:N0} checkpoint rows and {(sizeAfter.Bytes - sizeBefore.Bytes) / (double)lateCount / 1024 / 1024:N2} MiB each " +
             $"(the negotiation now holds {sizeAfter.Rows:N0} checkpoint rows, {sizeAfter.Bytes / 1024.0 / 1024:N1} MiB).");
+        await LateWindowAsync(s);
         return s;
+    }
+
+    /// <summary>
+    /// Section 5, at the largest size: the window a mid-history late event opens until Wolverine has written the
+    /// checkpoints after it, and what a state query dated after the event costs inside that window against outside it.
+    /// </summary>
+    async Task LateWindowAsync(Section s)
+    {
+        var n = o.LateWindowHistory;
+        var id = await SizedAsync(n);
+        log.WriteLine($"5. late-event window in {id}");
+        var rng = new Random(17);
+        var mid = new DateOnly(2010, 1, 1);
+        DateOnly After() => mid.AddDays(rng.Next(1, 365 * 14)); // 2010–2023: after the late event, before the end of the record
+        async Task<double> QueryAsync()
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            await env.Store.StateAsOfAsync(id, After());
+            return Ms(Stopwatch.GetTimestamp() - t0);
+        }
+        var appends = new List<double>(); var windows = new List<double>(); var inside = new List<double>(); var outside = new List<double>();
+        for (var r = -1; r < o.LateWindowRuns; r++) // one warm-up run: the first late event reads the tail through Marten
+        {
+            while (!await env.Store.CheckpointsCompleteAsync(id)) await Task.Delay(10);
+            var quiet = new List<double>();
+            for (var q = 0; q < 10; q++) quiet.Add(await QueryAsync());
+            var late = AppendEvent(r + 1) with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(mid.AddDays(r + 1)) };
+            var a = await DirectAsync(id, late);
+            var t0 = Stopwatch.GetTimestamp();
+            var during = new List<double>();
+            while (!await env.Store.CheckpointsCompleteAsync(id)) during.Add(await QueryAsync());
+            var w = Ms(Stopwatch.GetTimestamp() - t0);
+            log.WriteLine($"   late {a:N1} ms, window {w:N0} ms, {during.Count} queries inside (median {Summary.Of(during.Count > 0 ? during : [0]).Median:N1} ms), outside median {Summary.Of(quiet).Median:N1} ms{(r < 0 ? " (warm-up)" : "")}");
+            if (r < 0) continue;
+            appends.Add(a); windows.Add(w); outside.AddRange(quiet); inside.AddRange(during);
+        }
+        var l = Summary.Of(appends);
+        s.Rows.Add(new Row($"{n:N0} events, dated mid-history: its checkpoints, written after the commit (Wolverine)", "ms until complete", Summary.Of(windows), l,
+            "the late append", Summary.Of(windows).Median / l.Median, "× the late append"));
+        if (inside.Count > 0)
+            s.Rows.Add(new Row($"{n:N0} events: state as of a date after the late event, inside that window", "query latency (ms)", Summary.Of(inside), Summary.Of(outside),
+                "the same queries outside the window", Summary.Of(inside).Median / Summary.Of(outside).Median, "× outside the window"));
+        s.Notes.Add($"At {n:N0} events ({o.LateWindowRuns} runs after a warm-up): a late event dated 2010-01-01, then state queries as of random dates in 2010–2023, back to back, " +
+            "until `CheckpointsCompleteAsync` says the checkpoints after it are written; outside the window: 10 such queries before each late event. " +
+            $"{inside.Count} queries fell inside the windows.");
     }
 
     // ------------------------------------------------------------------ 6. rebuild

@@ -385,13 +385,17 @@ public sealed partial class FoldAccumulator
     /// </summary>
     static List<T> MostRecent<T>(List<T> list, Func<T, string> party)
     {
-        var kept = new Dictionary<string, int>(2);
+        // Only principals add entries: a handful of distinct parties, counted in a small list (no hashing).
+        var parties = new List<string>(2);
+        var kept = new List<int>(2);
         var keep = new bool[list.Count];
         var n = 0;
         for (var i = list.Count - 1; i >= 0; i--)
         {
-            ref var k = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(kept, party(list[i]), out _);
-            if (k++ < RecentPerParty) { keep[i] = true; n++; }
+            var p = party(list[i]);
+            var at = parties.IndexOf(p);
+            if (at < 0) { parties.Add(p); kept.Add(0); at = parties.Count - 1; }
+            if (kept[at]++ < RecentPerParty) { keep[i] = true; n++; }
         }
         var result = new List<T>(n + TrimAfter);
         for (var i = 0; i < list.Count; i++) if (keep[i]) result.Add(list[i]);
