@@ -130,9 +130,15 @@ internal static class FoldCheckpoints
     internal static async Task<(FoldAccumulator Acc, string FromKey, int ValidFrom)> CheckpointBeforeAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string id,
         NegotiationOpened opening, string beforeKey, TailCache.Tail? tail, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select sort_key, valid_from, accumulator from nz_checkpoints where negotiation_id = @id and valid_to is null and sort_key < @k order by sort_key desc limit 1", conn, tx);
+        // The packed state (tens of KiB) is sent only when the tail does not hold it: transferring it was most of this query.
+        await using var cmd = new NpgsqlCommand("""
+            select sort_key, valid_from, case when sort_key = @tk and valid_from = @tv then null else accumulator end
+            from nz_checkpoints where negotiation_id = @id and valid_to is null and sort_key < @k order by sort_key desc limit 1
+            """, conn, tx);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("k", beforeKey);
+        cmd.Parameters.AddWithValue("tk", tail?.FromKey ?? "");
+        cmd.Parameters.AddWithValue("tv", tail?.StartValidFrom ?? -1);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return (tail?.StartOf("", 0)?.Clone() ?? FoldAccumulator.Start(opening), "", 0);
         var (key, validFrom) = (r.GetString(0), r.GetInt32(1));

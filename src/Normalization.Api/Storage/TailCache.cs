@@ -68,6 +68,9 @@ public sealed class TailCache : IDisposable
         public FoldAccumulator? StartOf(string key, int validFrom) =>
             start is { } s && key == FromKey && s.ValidFrom == validFrom ? s.State : null;
 
+        /// <summary>The checkpoint version (<c>valid_from</c>) whose state at <see cref="FromKey"/> this tail holds, or null.</summary>
+        public int? StartValidFrom => start?.ValidFrom;
+
         /// <summary>This tail, remembering <paramref name="state"/> (not copied: give one nothing else changes) as the fold at <see cref="FromKey"/> of the checkpoint valid from <paramref name="validFrom"/>.</summary>
         public Tail StartingWith(int validFrom, FoldAccumulator state) { start = (validFrom, state); return this; }
 
