@@ -43,11 +43,13 @@ public sealed partial class NegotiationStore
             // One round trip: the last folded key and, when asOf is before it, the checkpoint to start from.
             var end = DomainOrder.EndOfDayKey(asOf);
             string? lastKey;
+            int? version; // the stream version, from the index (every event after the opening has a row): for the tail cache
             FoldAccumulator? acc = null;
             var fromKey = "";
             await using (var cmd = new NpgsqlCommand("""
                 with last as (select sort_key from nz_events where negotiation_id = @id and status = 'active' and role <> 1 order by sort_key desc limit 1)
-                select (select sort_key from last), c.sort_key, c.accumulator from (select 1) one
+                select (select sort_key from last), c.sort_key, c.accumulator,
+                    (select max(version) from nz_events where negotiation_id = @id) from (select 1) one
                 left join lateral (select sort_key, accumulator from nz_checkpoints where negotiation_id = @id and valid_to is null and sort_key < @end
                     and exists (select 1 from last where last.sort_key >= @end) order by sort_key desc limit 1) c on true
                 """, conn, tx))
@@ -58,6 +60,7 @@ public sealed partial class NegotiationStore
                 await r.ReadAsync(ct);
                 lastKey = r.IsDBNull(0) ? null : r.GetString(0);
                 if (!r.IsDBNull(1)) { fromKey = r.GetString(1); acc = CheckpointPacking.Unpack(r.GetFieldValue<byte[]>(2)); }
+                version = r.IsDBNull(3) ? null : r.GetInt32(3);
             }
             if (lastKey is null || string.CompareOrdinal(lastKey, end) < 0)
             {
@@ -70,7 +73,12 @@ public sealed partial class NegotiationStore
                 if (opening is null) return null;
                 acc = FoldAccumulator.Start(opening);
             }
-            await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, end, ct)) acc.Apply(e);
+            // A record refolded here lately (a late event, a what-if, its deferred checkpoints) is held decoded in memory:
+            // while a late event's checkpoints are still being written, the checkpoint before it may be far back.
+            if (version is { } v && tails.TryGet(id, v, fromKey) is { } tail)
+                foreach (var e in tail.Between(fromKey, end)) acc.Apply(e);
+            else
+                await foreach (var e in EffectiveEventsAsync(conn, tx, id, fromKey, end, ct)) acc.Apply(e);
             return acc.StateAt(asOf);
         }
         // As known at an instant: from the checkpoint that held then (bitemporal checkpoints, NegotiationStore.KnownAt.cs).
