@@ -29,7 +29,8 @@ public sealed partial class Measurements
             await cmd.ExecuteNonQueryAsync();
         var day = 0;
         var counter = 10_000;
-        foreach (var n in o.Section9Part == "bulk" ? [] : o.AppendBaselineSizes)
+        // (A profiling loop, BENCH_APPEND_LOOP, needs only the throughput negotiations.)
+        foreach (var n in o.Section9Part == "bulk" || Environment.GetEnvironmentVariable("BENCH_APPEND_LOOP") is { Length: > 0 } ? [] : o.AppendBaselineSizes)
         {
             day = 0;
             // Its own negotiation (history 1995–2024), so the appends below, dated from 2025 on, always come after everything folded.
@@ -77,7 +78,7 @@ public sealed partial class Measurements
                 "≥ 0.80 of raw Marten", sm.Median / so.Median >= 0.8));
             s.Rows.Add(new Row($"{n:N0} events", "append p50 (ms)", so, null, null, null, "", "≤ 3 ms, flat across sizes", so.Median <= 3));
         }
-        if (o.Section9Part != "bulk") await ThroughputAsync(s, counter);
+        if (o.Section9Part != "bulk") { await ThroughputAsync(s, counter); await InMemoryPartsAsync(s, $"tp-{o.Concurrency[0]}-0"); }
         if (o.Section9Part != "append") await BulkAgainstMartenAsync(s);
         s.Notes.Add("At one client, throughput is the inverse of latency, so the ratio of p50 latencies is the ratio of throughputs.");
         s.Notes.Add("The head is not stored (issue 15, part 6): an end append writes the event, one index row and the board row in Marten's one batch, " +
@@ -95,6 +96,7 @@ public sealed partial class Measurements
     /// </summary>
     async Task ThroughputAsync(Section s, int counter)
     {
+        var postmaster = await PostmasterAsync();
         foreach (var clients in o.Concurrency)
         {
             var ids = Enumerable.Range(0, clients).Select(c => $"tp-{clients}-{c}").ToArray();
@@ -113,38 +115,169 @@ public sealed partial class Measurements
                 var d = days[c]++ / 16;
                 return Ascending(AppendEvent(d), counter++) with { OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(d)) };
             }
-            // The harness's process CPU per event of the last Rate call (ms): ours, the INSERT and raw Marten run in this
-            // process, so at many clients on two cores this is the work per append the throughput follows.
-            double cpuPerEvent = 0;
+            // The work per event of the last Rate call: this process's CPU (ms; ours, the INSERT and raw Marten run in this
+            // process, so at many clients on two cores this is the work per append the throughput follows), the server's CPU
+            // (ms, ServerCpu) and the bytes this process allocated (KB).
+            var cost = new Cost(0, 0, 0);
             async Task<double> Rate(Func<int, Task> one)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+                var server0 = ServerCpu(postmaster);
+                var bytes0 = GC.GetTotalAllocatedBytes();
                 var t0 = Stopwatch.GetTimestamp();
                 await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () => { for (var k = 0; k < ops; k++) await one(c); })));
                 var rate = clients * ops / (Ms(Stopwatch.GetTimestamp() - t0) / 1000);
-                cpuPerEvent = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / (clients * ops);
+                double n = clients * ops;
+                cost = new Cost((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / n, (ServerCpu(postmaster) - server0).TotalMilliseconds / n,
+                    (GC.GetTotalAllocatedBytes() - bytes0) / 1024.0 / n);
                 return rate;
             }
+            if (Environment.GetEnvironmentVariable("BENCH_APPEND_LOOP") is { Length: > 0 } loop && clients == o.Concurrency[^1])
+                await ProfileLoopAsync(loop, () => Rate(c => loop == "raw" ? RawMartenAsync(raws[c], Next(c) with { EventId = Guid.NewGuid() }) : DirectAsync(ids[c], Next(c))), () => cost);
             var ours = new List<double>(); var insert = new List<double>(); var marten = new List<double>();
-            var cpuOurs = new List<double>(); var cpuMarten = new List<double>();
+            var costOurs = new List<Cost>(); var costMarten = new List<Cost>();
             for (var r = -1; r < o.Runs; r++)
             {
                 var a = await Rate(async c => await DirectAsync(ids[c], Next(c)));
-                var ca = cpuPerEvent;
+                var ca = cost;
                 var b = await Rate(async c => await InsertAsync(EventJson.Serialize(Next(c))));
                 var m = await Rate(async c => await RawMartenAsync(raws[c], Next(c) with { EventId = Guid.NewGuid() }));
                 if (r < 0) continue; // warm-up
                 ours.Add(a); insert.Add(b); marten.Add(m);
-                cpuOurs.Add(ca); cpuMarten.Add(cpuPerEvent);
+                costOurs.Add(ca); costMarten.Add(cost);
             }
-            s.Notes.Add($"{clients} client(s): CPU of this process per appended event (`Process.TotalProcessorTime`, median over runs): ours " +
-                $"{Percentile.Of(cpuOurs, 50):F2} ms, raw Marten {Percentile.Of(cpuMarten, 50):F2} ms.");
+            double Median(List<Cost> l, Func<Cost, double> f) => Percentile.Of(l.Select(f).ToList(), 50);
+            s.Notes.Add($"{clients} client(s), work per appended event (median over runs), ours / raw Marten: CPU of this process (`Process.TotalProcessorTime`) " +
+                $"{Median(costOurs, x => x.Client):F2} / {Median(costMarten, x => x.Client):F2} ms; CPU of the PostgreSQL server (its processes' user + system time " +
+                $"from /proc) {Median(costOurs, x => x.Server):F2} / {Median(costMarten, x => x.Server):F2} ms; allocated by this process " +
+                $"(`GC.GetTotalAllocatedBytes`) {Median(costOurs, x => x.AllocatedKb):F0} / {Median(costMarten, x => x.AllocatedKb):F0} KB.");
             var so = Summary.Of(ours); var si = Summary.Of(insert); var sm = Summary.Of(marten);
             s.Rows.Add(new Row($"{clients} client(s), own negotiations", "events/s", so, si, "plain jsonb `INSERT … COMMIT`", so.Median / si.Median, "of INSERT throughput",
                 "≥ 0.25 of INSERT", so.Median / si.Median >= 0.25));
             s.Rows.Add(new Row($"{clients} client(s), own negotiations", "events/s", so, sm, "raw Marten `AppendExclusive` + save", so.Median / sm.Median, "of raw Marten throughput",
                 "≥ 0.80 of raw Marten", so.Median / sm.Median >= 0.8));
         }
+    }
+
+    /// <summary>
+    /// What the in-memory steps of one end append cost on the head of a throughput negotiation (1,000 events and the appends
+    /// of the runs): each step repeated on the same head, µs and bytes allocated per call (this thread's allocations; no I/O).
+    /// The steps are the domain calls <c>NegotiationStore.AppendAsync</c> makes between the lock and the save.
+    /// </summary>
+    async Task InMemoryPartsAsync(Section s, string id)
+    {
+        var view = await env.Store.LoadViewAsync(id) ?? throw new InvalidOperationException($"{id} is missing");
+        var head = view.Head;
+        var day = head.PendingDate ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var stageDay = day > today ? day : today;
+        var next = Ascending(AppendEvent(0), int.MaxValue) with { OccurredOn = DomainDate.FromDate(day) };
+        var after = head.Clone(); after.Apply(next);
+        var history = head.StageHistoryAt(stageDay);
+        (string, double, double) Measure(string name, Action step)
+        {
+            for (var i = 0; i < 50; i++) step(); // warm-up (JIT)
+            const int n = 2_000;
+            var bytes0 = GC.GetAllocatedBytesForCurrentThread();
+            var t0 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < n; i++) step();
+            var us = Ms(Stopwatch.GetTimestamp() - t0) * 1000 / n;
+            return (name, us, (GC.GetAllocatedBytesForCurrentThread() - bytes0) / (double)n);
+        }
+        var parts = new[]
+        {
+            Measure("clone of the head", () => head.Clone()),
+            Measure("clone + fold of one event", () => head.Clone().Apply(next)),
+            Measure("stage history (`StageHistoryAt`)", () => head.StageHistoryAt(stageDay)),
+            Measure("momentum (`MomentumAt`)", () => head.MomentumAt(day)),
+            Measure("expiries (`Expiries`)", () => head.Expiries()),
+            Measure("alerts' comparison (`StageChangeAlerts.Changes`)", () => Normalization.Api.Alerts.Notifying.StageChangeAlerts.Changes(history, after.StageHistoryAt(stageDay), [day])),
+            Measure("the event's JSON", () => EventJson.Serialize(next)),
+        };
+        s.Notes.Add($"In-memory steps of one end append on the head of `{id}` ({head.EventCount:N0} folded events, {history.Count} stage transitions; " +
+            "µs and bytes allocated per call, 2,000 calls on one thread): " + string.Join("; ", parts.Select(p => $"{p.Item1} {p.Item2:F1} µs, {p.Item3 / 1024:F1} KB")) + ".");
+    }
+
+    /// <summary>The work of one event in a throughput run: this process's CPU (ms), the server's CPU (ms), allocated KB.</summary>
+    readonly record struct Cost(double Client, double Server, double AllocatedKb);
+
+    /// <summary>
+    /// The PostgreSQL server's process (postmaster) id, the parent of this connection's backend; null off Linux or when the
+    /// server runs elsewhere (its /proc entries are not readable here).
+    /// </summary>
+    async Task<int?> PostmasterAsync()
+    {
+        await using var conn = await env.DataSource.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand("select pg_backend_pid()", conn);
+        var backend = (int)(await cmd.ExecuteScalarAsync())!;
+        return ProcStat(backend) is { } stat ? int.Parse(stat[3]) : null;
+    }
+
+    /// <summary>
+    /// User + system CPU time of the server's processes (the postmaster's children: the backends of every connection, the WAL
+    /// writer, the checkpointer …, and those that exited, which the postmaster's own cutime / cstime keep), from /proc; zero
+    /// when unknown.
+    /// </summary>
+    static TimeSpan ServerCpu(int? postmaster)
+    {
+        if (postmaster is not { } pm || ProcStat(pm) is not { } own) return TimeSpan.Zero;
+        var ticks = long.Parse(own[15]) + long.Parse(own[16]);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && ProcStat(pid) is { } stat && stat[3] == pm.ToString())
+                ticks += long.Parse(stat[13]) + long.Parse(stat[14]);
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ: 100 on Linux
+    }
+
+    /// <summary>The fields of /proc/PID/stat, numbered as proc(5) minus one (3 = ppid, 13 / 14 = utime / stime, 15 / 16 = cutime / cstime), or null.</summary>
+    static string[]? ProcStat(int pid)
+    {
+        try
+        {
+            // The command name (field 2) is in parentheses and may hold spaces: the fields after it are split on their own.
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            string[] fields = [pid.ToString(), "", .. text[(text.LastIndexOf(')') + 2)..].Split(' ')];
+            return fields.Length > 16 ? fields : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// BENCH_APPEND_LOOP=ours|raw (profiling, not a measurement): before the measured runs at the highest concurrency, appends of
+    /// one kind only for BENCH_APPEND_LOOP_SECONDS (default 30), printing this process's id first, so a profiler
+    /// (<c>dotnet-trace collect -p PID</c>) sees one kind of append.
+    /// </summary>
+    async Task ProfileLoopAsync(string kind, Func<Task<double>> round, Func<Cost> cost)
+    {
+        var seconds = BenchOptions.Env("BENCH_APPEND_LOOP_SECONDS") ?? 30;
+        log.WriteLine($"profile loop: {kind} appends for {seconds} s in process {Environment.ProcessId}");
+        // The server's statements, when the cluster loads pg_stat_statements (shared_preload_libraries): what each kind sends.
+        var statements = false;
+        await using (var conn = await env.DataSource.OpenConnectionAsync())
+            try
+            {
+                await using var cmd = new NpgsqlCommand("create extension if not exists pg_stat_statements; select pg_stat_statements_reset()", conn);
+                await cmd.ExecuteNonQueryAsync();
+                statements = true;
+            }
+            catch (PostgresException) { }
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            var rate = await round();
+            var c = cost();
+            log.WriteLine($"  {kind}: {rate:F0}/s, client {c.Client:F3} ms, server {c.Server:F3} ms, {c.AllocatedKb:F0} KB per append");
+        }
+        log.WriteLine("profile loop: done");
+        if (!statements) return;
+        await using (var conn = await env.DataSource.OpenConnectionAsync())
+        await using (var cmd = new NpgsqlCommand("""
+            select calls, round(total_exec_time::numeric, 1), round((total_exec_time / calls)::numeric, 4), wal_bytes / calls, left(regexp_replace(query, '\s+', ' ', 'g'), 160)
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit 25
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync())
+                log.WriteLine($"  {r.GetInt64(0),8} calls {r.GetDecimal(1),9} ms {r.GetDecimal(2),8} ms/call {r.GetDecimal(3),8} WAL B/call  {r.GetString(4)}");
     }
 
     /// <summary>

@@ -92,7 +92,9 @@ public sealed partial class NegotiationStore
         Trace("locked");
         // The head at the locked version: from memory when this process wrote or read it last, else from the last checkpoint.
         var before = await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
-        var previousStage = before.StageHistoryAt(StageDay(before))[^1].To;
+        // The stage history before, built once: the stage this write reports as previous and the alerts' comparison.
+        var beforeHistory = before.StageHistoryAt(StageDay(before));
+        var previousStage = beforeHistory[^1].To;
         Trace("head");
 
         List<StoredEventId> results;
@@ -185,10 +187,13 @@ public sealed partial class NegotiationStore
         }
 
         Trace("folded");
-        StoreReadModels(session, id, version, head);
+        // The stage history after, built once: the board row (when its day is the same), the alerts' comparison, the stage reported.
+        var afterDay = StageDay(head);
+        var afterHistory = head.StageHistoryAt(afterDay);
+        StoreReadModels(session, id, version, head, (afterDay, afterHistory));
         Trace("board");
         // Alerts: the stage changes of this append, recorded in this transaction through Wolverine's outbox (docs/alerts.md).
-        var alerted = await alerts.EnlistAsync(tx, id, before, StageDay(before), head, StageDay(head), events);
+        var alerted = await alerts.EnlistAsync(tx, id, before, beforeHistory, head, afterHistory, afterDay, events);
         Trace("alerts");
         await session.SaveChangesAsync(ct);
         Trace("saved");
@@ -198,7 +203,7 @@ public sealed partial class NegotiationStore
         if (tail is not null) tails.Set(id, tail);
         await alerted.FlushAsync();
         await checkpointsLeft.FlushAsync();
-        return new AppendOutcome.Appended(version, results, head.StageHistoryAt(StageDay(head))[^1].To, previousStage);
+        return new AppendOutcome.Appended(version, results, afterHistory[^1].To, previousStage);
     }
 
     /// <summary>

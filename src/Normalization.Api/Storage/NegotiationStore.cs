@@ -82,19 +82,18 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// document of bounded size. The head itself is not stored (<see cref="HeadCache"/>); the party profiles are projected
     /// inline by <see cref="PartyProfileProjection"/> from the stream's opening.
     /// </summary>
-    void StoreReadModels(IDocumentSession session, string id, int version, FoldAccumulator head)
+    /// <param name="known">A stage history of <paramref name="head"/> the caller already built (its day and the list): used when its day is the board's.</param>
+    void StoreReadModels(IDocumentSession session, string id, int version, FoldAccumulator head, (DateOnly Day, IReadOnlyList<StageTransition> History)? known = null)
     {
         var at = head.PendingDate ?? DateOnly.MinValue;
         // What StateAt(at) would say of the stage, its date and momentum, without building the whole state (the ledger):
         // the stage history's last entry is the stage, and the momentum is the fold's one momentum rule.
-        var stage = head.StageHistoryAt(at)[^1];
-        // Only the stage history of the later day: the window expiries still to come (not a second whole state).
-        var future = head.StageHistoryAt(at == DateOnly.MinValue ? at : at.AddDays(head.Options.WindowDays + 1));
+        var stage = (known is { } k && k.Day == at ? k.History : head.StageHistoryAt(at))[^1];
         session.Store(new BoardEntry
         {
             Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties, Tags = head.Negotiation.Tags,
             Stage = stage.To, StageSince = stage.On, LastEventOn = head.LastEventOn, Momentum = head.MomentumAt(at) with { Contributions = [] },
-            Version = version, Upcoming = future.Where(t => t.On > at).ToList(), FoldFormat = head.Format,
+            Version = version, Upcoming = BoardEntry.UpcomingOf(head), FoldFormat = head.Format,
         });
     }
 

@@ -34,6 +34,16 @@ public sealed class BoardEntry
     /// <summary>The <see cref="FoldAccumulator.Format"/> this row (and the checkpoints behind it) were folded with; 0 for rows stored before it was recorded.</summary>
     public int FoldFormat { get; set; }
 
+    /// <summary>
+    /// The <see cref="Upcoming"/> of <paramref name="head"/>: the stage changes after its pending day up to a window past it
+    /// (<see cref="FoldAccumulator.StageHistoryAt"/> of that later day, only its entries after the pending day, projected
+    /// marks included), built from <see cref="FoldAccumulator.Expiries"/> without copying the settled history — an end
+    /// append stores it on every write. With no pending day (nothing folded), the history's dated entries, as that call gives.
+    /// </summary>
+    public static List<StageTransition> UpcomingOf(FoldAccumulator head) => head.PendingDate is not { } at
+        ? head.StageHistoryAt(DateOnly.MinValue).Where(t => t.On > DateOnly.MinValue).ToList()
+        : NegotiationState.MarkProjected([.. head.History.Where(t => t.On > at), .. head.Expiries()], head.CoveredUntil);
+
     /// <summary>The stage on <paramref name="today"/>, applying the expiries already due.</summary>
     public (Stage Stage, DateOnly? Since) StageOn(DateOnly today)
     {

@@ -24,7 +24,8 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     public static List<(StageTransition Transition, string Cause)> Changes(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after,
         IReadOnlyCollection<DateOnly> eventDates)
     {
-        static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
+        // The usual append changes no stage: the same transitions in the same order, found without building the two key sets.
+        if (Same(before, after)) return [];
         var old = before.Select(Key).ToHashSet();
         var now = after.Select(Key).ToHashSet();
         // A transition that disappeared was rewritten: every new one from its date on is a revision.
@@ -42,14 +43,28 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         return result;
     }
 
+    static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
+
+    /// <summary>Whether the two histories hold the same transitions (by <see cref="Key"/>) in the same order.</summary>
+    static bool Same(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after)
+    {
+        if (before.Count != after.Count) return false;
+        for (var i = 0; i < before.Count; i++)
+            if (Key(before[i]) != Key(after[i])) return false;
+        return true;
+    }
+
     /// <summary>
     /// The days a window expiry of <paramref name="after"/> will change the stage after <paramref name="afterDay"/> that
     /// <paramref name="before"/> did not foresee (an unchanged outlook was scheduled by the append that made it).
     /// </summary>
     public static List<DateOnly> NewExpiries(FoldAccumulator before, FoldAccumulator after, DateOnly afterDay)
     {
+        var upcoming = after.Expiries().Where(t => t.On > afterDay).ToList();
+        // No expiry still to come (the usual end append of a past-dated event): nothing to compare with what was foreseen.
+        if (upcoming.Count == 0) return [];
         var foreseen = before.Expiries().Select(t => t.On).ToHashSet();
-        return after.Expiries().Where(t => t.On > afterDay && !foreseen.Contains(t.On)).Select(t => t.On!.Value).Distinct().ToList();
+        return upcoming.Where(t => !foreseen.Contains(t.On)).Select(t => t.On!.Value).Distinct().ToList();
     }
 
     /// <summary>
@@ -63,16 +78,25 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     /// so loading a long history tells a subscriber where the negotiation stands now instead of replaying every past
     /// transition (docs/alerts.md, "Imports").
     /// </param>
-    public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
-        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false)
-    {
-        var dates = events.Select(e => e.Date).ToHashSet();
+    public Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
+        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false) =>
         // Stage histories only (StageHistoryAt): the rest of a state is not compared.
-        var changes = Changes(before.StageHistoryAt(beforeDay), after.StageHistoryAt(afterDay), dates);
-        if (latestOnly && changes.Count > 1) changes = [changes[^1]];
+        EnlistAsync(tx, negotiationId, before, before.StageHistoryAt(beforeDay), after, after.StageHistoryAt(afterDay), afterDay, events, latestOnly);
+
+    /// <summary>
+    /// <see cref="EnlistAsync(NpgsqlTransaction, string, FoldAccumulator, DateOnly, FoldAccumulator, DateOnly, IReadOnlyList{NegotiationEvent}, bool)"/>
+    /// with the stage histories the caller already has: <paramref name="beforeHistory"/> is <paramref name="before"/>'s
+    /// <see cref="FoldAccumulator.StageHistoryAt"/> on its day, <paramref name="afterHistory"/> <paramref name="after"/>'s on
+    /// <paramref name="afterDay"/> (an append reports the stage from the same lists, so they are built once).
+    /// </summary>
+    public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, IReadOnlyList<StageTransition> beforeHistory,
+        FoldAccumulator after, IReadOnlyList<StageTransition> afterHistory, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false)
+    {
         // Only a started host has Wolverine running: the data commands (`import`, `rebuild` …) and the first-run seed, which
         // runs while the host starts, write without it and announce nothing (docs/alerts.md, "Imports").
         if (!lifetime.ApplicationStarted.IsCancellationRequested) return Enlisted.Nothing;
+        var changes = Changes(beforeHistory, afterHistory, events.Select(e => e.Date).ToHashSet());
+        if (latestOnly && changes.Count > 1) changes = [changes[^1]];
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
