@@ -43,6 +43,8 @@ public sealed record NegotiationState
     };
 
     /// <summary>The transitions with each one after <paramref name="coveredUntil"/> marked projected (the one place that rule is written).</summary>
+    /// <remarks>A transition whose mark is already right is kept as it is (records are immutable): the store asks for the
+    /// stage history on every append, and copying each transition made that cost grow with the history.</remarks>
     public static List<StageTransition> MarkProjected(IEnumerable<StageTransition> history, DateOnly? coveredUntil) =>
-        history.Select(t => t with { Projected = coveredUntil is { } c && t.On > c ? true : null }).ToList();
+        history.Select(t => (coveredUntil is { } c && t.On > c ? true : (bool?)null) is var mark && t.Projected == mark ? t : t with { Projected = mark }).ToList();
 }
