@@ -94,6 +94,10 @@ public sealed partial class NegotiationStore
         }
         var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
         var today = Today;
-        return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded);
+        // From the head: its state on the projection date (the baseline when nothing recorded is folded after it) is kept
+        // with the head in the cache, built once for a series of what-ifs on this version of the record.
+        Func<DateOnly, NegotiationState>? stateOfHead = ReferenceEquals(checkpoint, head) ? at => heads.StateAt(id, version, head, at) : null;
+        return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded,
+            stateOfHead);
     }
 }

@@ -23,7 +23,8 @@ public sealed class Branch
     readonly Start? _start;
 
     /// <summary>Where a branch of a stored history starts when it does not start from the opening: see <see cref="FromCheckpoint"/>.</summary>
-    sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded);
+    sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded,
+        Func<DateOnly, NegotiationState>? StateOfFold);
 
     internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
         : this(opening, recorded, [], [], [], [], null, null, null, null) { }
@@ -36,12 +37,15 @@ public sealed class Branch
     /// changes touch: the hypothetical events' positions, the removed or replaced events and any event a hypothetical
     /// retraction or correction aims at. <paramref name="context"/> gives a validation context that knows the stream's
     /// ids as the store does for an append; <paramref name="knownIds"/> are the ids of the stream among those the changes
-    /// name; <paramref name="lastRecorded"/> is the last effective event's date. The answer equals
-    /// <see cref="WhatIf.From"/> over the whole record (a property test checks it). The checkpoint is not changed.
+    /// name; <paramref name="lastRecorded"/> is the last effective event's date. <paramref name="stateOfCheckpoint"/>, when
+    /// given, answers <c>checkpoint.StateAt(date)</c> — the baseline of a branch whose changes all come after
+    /// <paramref name="after"/> — from a state the caller keeps (the store memoizes its head's, HeadCache), so a series of
+    /// what-ifs on one record builds that state once. The answer equals <see cref="WhatIf.From"/> over the whole record (a
+    /// property test checks it). The checkpoint is not changed.
     /// </summary>
     public static Branch FromCheckpoint(NegotiationOpened opening, FoldAccumulator checkpoint, IReadOnlyList<NegotiationEvent> after,
-        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded) =>
-        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded));
+        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded, Func<DateOnly, NegotiationState>? stateOfCheckpoint = null) =>
+        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfCheckpoint));
 
     Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Guid> removeIds,
         ImmutableList<Func<NegotiationEvent, bool>> removeFilters, ImmutableList<(Guid, NegotiationEvent)> replacements,
@@ -196,7 +200,7 @@ public sealed class Branch
         var folded = NegotiationFold.Effective(events).Where(e => e.Date <= (e.Hypothetical ? at : recordedUntil)).ToList();
         // Nothing to fold after the checkpoint (the baseline of a what-if whose changes all come after the record): its
         // state is read from the checkpoint itself (StateAt does not change an accumulator), without a copy.
-        if (folded.Count == 0 && _start is not null) return _start.Fold.StateAt(at);
+        if (folded.Count == 0 && _start is not null) return _start.StateOfFold?.Invoke(at) ?? _start.Fold.StateAt(at);
         var acc = _start?.Fold.Clone() ?? FoldAccumulator.Start(Opening, _options);
         foreach (var e in folded) acc.Apply(e);
         return acc.StateAt(at);
