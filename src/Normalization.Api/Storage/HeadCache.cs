@@ -43,9 +43,9 @@ public sealed class HeadCache : IDisposable
     public NegotiationState StateAt(string id, int version, FoldAccumulator head, DateOnly at)
     {
         if (!cache.TryGetValue(id, out Entry? e) || e!.Version != version || !ReferenceEquals(e.Head, head)) return head.StateAt(at);
-        if (e.State is { } kept && kept.At == at) return kept.State;
+        if (Volatile.Read(ref e.State) is { } kept && kept.At == at) return kept.State;
         var state = head.StateAt(at);
-        e.State = new DatedState(at, state);
+        Volatile.Write(ref e.State, new DatedState(at, state)); // two requests may build it at once: either copy is right
         return state;
     }
 

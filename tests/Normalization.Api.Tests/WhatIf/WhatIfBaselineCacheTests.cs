@@ -12,9 +12,10 @@ using static Normalization.Api.Tests.Storage.StoreSupport;
 namespace Normalization.Api.Tests.WhatIf;
 
 /// <summary>
-/// A what-if whose changes all come after the record uses the head's state on the projection date as its baseline, kept
-/// with the head in the <see cref="HeadCache"/> (built once for a series of what-ifs). The kept state belongs to one
-/// stream version: after an append at the end or a late event mid-history the next what-if must answer from the new record.
+/// A what-if whose branch point is on or after the end of the record uses the head's state on the projection date as its
+/// baseline (changes after the record, or mid-history), kept with the head in the <see cref="HeadCache"/> (built once for a
+/// series of what-ifs). The kept state belongs to one stream version: after an append at the end or a late event
+/// mid-history the next what-if must answer from the new record.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class WhatIfBaselineCacheTests(AppFixture app)
@@ -29,9 +30,15 @@ public sealed class WhatIfBaselineCacheTests(AppFixture app)
           {"type":"StatementIssued","occurredOn":"2025-05-03","actor":"TB","target":"US","confidence":"Confirmed","speaker":"spokesman","tone":"Positive"}]}
         """;
 
-    async Task<JsonNode> WhatIfAsync(string id)
+    /// <summary>One hypothetical event dated mid-history: the branch starts at the checkpoint before it; the baseline is the record's own state.</summary>
+    static readonly string MidHistoryBody = $$"""
+        {"asOf":"{{AsOf:yyyy-MM-dd}}","add":[
+          {"type":"TalksHeld","occurredOn":"2012-03-04","actor":"US","target":"TB","confidence":"Confirmed","participants":["US","TB"],"level":"Senior","location":"Doha"}]}
+        """;
+
+    async Task<JsonNode> WhatIfAsync(string id, string? rawBody = null)
     {
-        var (status, body) = await app.PostJson($"/api/negotiations/{id}/what-if", new object(), rawBody: WhatIfBody);
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/what-if", new object(), rawBody: rawBody ?? WhatIfBody);
         status.ShouldBe(200, body?.ToJsonString());
         return body!;
     }
@@ -76,6 +83,9 @@ public sealed class WhatIfBaselineCacheTests(AppFixture app)
         afterAppend["baseline"]!["eventCount"]!.GetValue<int>().ShouldBe(first["baseline"]!["eventCount"]!.GetValue<int>() + 1);
 
         // When an event arrives late, dated mid-history (a refold from the checkpoint before it)
+        var midBefore = await WhatIfAsync(id, MidHistoryBody);
+        ShouldEqual(midBefore["baseline"], Folded(opening, recorded), "baseline of a change mid-history");
+
         var late = new MilitaryStrike { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2010, 6, 1)), Actor = "TB", Target = "US",
             Confidence = Confidence.Confirmed, Casualties = 3 };
         await PostEventAsync(id, late);
@@ -87,5 +97,9 @@ public sealed class WhatIfBaselineCacheTests(AppFixture app)
         afterLate["baseline"]!["eventCount"]!.GetValue<int>().ShouldBe(afterAppend["baseline"]!["eventCount"]!.GetValue<int>() + 1);
         // and the projection (the head's copy plus the hypothetical events) follows it
         afterLate["projected"]!["eventCount"]!.GetValue<int>().ShouldBe(afterLate["baseline"]!["eventCount"]!.GetValue<int>() + 2);
+        // as does the baseline of a change mid-history (the record's own state, not a second fold from the checkpoint)
+        var midAfter = await WhatIfAsync(id, MidHistoryBody);
+        ShouldEqual(midAfter["baseline"], Folded(opening, recorded), "baseline of a change mid-history after the late event");
+        midAfter["projected"]!["eventCount"]!.GetValue<int>().ShouldBe(midAfter["baseline"]!["eventCount"]!.GetValue<int>() + 1);
     }
 }

@@ -48,10 +48,12 @@ public class CheckpointBranchTests
                 var checkpoint = FoldAccumulator.Start(RandomHistory.Opening);
                 foreach (var e in effective.Take(split)) checkpoint.Apply(e);
                 var after = effective.Skip(split).ToList();
-                // (half of the time with the checkpoint's state kept by the caller, as the store keeps its head's: one state
-                // shared by every what-if on the checkpoint, which none of them may change)
+                // (half of the time with the record's own state given, as the store gives its head's: the fold of the whole
+                // record on a date, one state shared by every what-if that asks for that date, which none of them may change)
                 var kept = new Dictionary<DateOnly, NegotiationState>();
-                Func<DateOnly, NegotiationState>? keptState = rnd.Next(2) == 0 ? at => kept.TryGetValue(at, out var s) ? s : kept[at] = checkpoint.StateAt(at) : null;
+                Func<DateOnly, NegotiationState>? keptState = rnd.Next(2) == 0
+                    ? at => kept.TryGetValue(at, out var s) ? s : kept[at] = NegotiationFold.StateAsOf(RandomHistory.Opening, events, at)
+                    : null;
                 var branch = Changes(Branch.FromCheckpoint(RandomHistory.Opening, checkpoint, after,
                     () => ValidationContext.For(RandomHistory.Opening, events, Today), events.Select(e => e.EventId).ToHashSet(),
                     effective.Select(e => (DateOnly?)e.Date).Max(), keptState));
