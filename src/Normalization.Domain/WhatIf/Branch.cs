@@ -180,7 +180,7 @@ public sealed class Branch
 
         var cut = branchPoint is { } bp && bp < projectAt ? bp : projectAt;
         var baseline = Fold(Recorded, cut, projectAt, _start?.StateOfRecord);
-        var projected = Fold(kept.Concat(hypothetical.Select(h => h.Event)), cut, projectAt);
+        var projected = Fold([.. kept, .. hypothetical.Select(h => h.Event)], cut, projectAt);
         var hypotheticalIds = hypothetical.Select(h => h.EventId).ToHashSet();
         return new WhatIfResult
         {
@@ -200,13 +200,16 @@ public sealed class Branch
     /// projection date. <paramref name="whole"/>: the state of the checkpoint plus all of <paramref name="events"/>, used
     /// when the branch point cuts none of them off.
     /// </summary>
-    NegotiationState Fold(IEnumerable<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at, Func<DateOnly, NegotiationState>? whole = null)
+    NegotiationState Fold(IReadOnlyCollection<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at, Func<DateOnly, NegotiationState>? whole = null)
     {
-        var effective = NegotiationFold.Effective(events);
-        var folded = effective.Where(e => e.Date <= (e.Hypothetical ? at : recordedUntil)).ToList();
+        bool Kept(NegotiationEvent e) => e.Date <= (e.Hypothetical ? at : recordedUntil);
         // The baseline of a branch point on or after the end of the record is the record's own state: the caller keeps it
-        // (the store: its head's, once per head and date), so the events after the checkpoint are folded once (the branch), not twice.
-        if (whole is not null && folded.Count == effective.Count) return whole(at);
+        // (the store: its head's, once per head and date), so the events after the checkpoint are not resolved, sorted and
+        // folded a second time (the branch folds them once). Every event and every correction's replacement kept is more
+        // than enough: the effective events are among them.
+        if (whole is not null && events.All(e => Kept(e) && (e is not EventCorrected { Correction: { } c } || Kept(c)))) return whole(at);
+        var effective = NegotiationFold.Effective(events);
+        var folded = effective.Where(Kept).ToList();
         // Nothing to fold after the checkpoint: its state is read from the checkpoint itself (StateAt does not change an
         // accumulator), without a copy.
         if (folded.Count == 0 && _start is not null) return _start.Fold.StateAt(at);
