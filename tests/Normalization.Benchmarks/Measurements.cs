@@ -684,8 +684,8 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         }
         s.Notes.Add("A what-if on the current record branches from the fold checkpoint before its earliest change (issue 17, part 2): with every hypothetical event after the record, from the head " +
             "the process holds, reading no recorded event; its baseline is the head's own state on the projection date, built once per head and date and kept with the head (HeadCache), and the " +
-            "comparison skips the ledger kinds whose entries the branch shares with the head (all of them here); with a change mid-history, from the checkpoint before it, folding the events after it twice " +
-            "(the branch and its baseline) — the cost grows with those events, not with the whole record. Before part 2 the what-if folded the whole record twice (127 ms p50 at 10,000 events, 19.4× the state query).");
+            "comparison skips the ledger kinds whose entries the branch shares with the head (all of them here); with a change mid-history, from the checkpoint before it, folding the events after it once " +
+            "(the branch; its baseline, the branch point being after the record, is the head's kept state too) — the cost grows with those events, not with the whole record. Before part 2 the what-if folded the whole record twice (127 ms p50 at 10,000 events, 19.4× the state query).");
         return s;
     }
 
