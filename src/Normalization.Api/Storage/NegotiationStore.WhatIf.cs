@@ -94,6 +94,12 @@ public sealed partial class NegotiationStore
         }
         var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
         var today = Today;
-        return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded);
+        // When the branch runs from its checkpoint to the end of the record (from the head, or a branch point on or after
+        // the last recorded day), the checkpoint plus the events after it is the head: the baseline is the head's state on
+        // the projection date, kept with the head in the cache (built once per version and date), not a second fold.
+        var toTheEnd = fromHead || lastRecorded is not { } endDay || cut >= endDay;
+        Func<DateOnly, NegotiationState>? stateOfRecord = toTheEnd ? at => heads.StateAt(id, version, head, at) : null;
+        return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded,
+            stateOfRecord);
     }
 }

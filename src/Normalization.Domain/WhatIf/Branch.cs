@@ -23,7 +23,8 @@ public sealed class Branch
     readonly Start? _start;
 
     /// <summary>Where a branch of a stored history starts when it does not start from the opening: see <see cref="FromCheckpoint"/>.</summary>
-    sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded);
+    sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded,
+        Func<DateOnly, NegotiationState>? StateOfRecord);
 
     internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
         : this(opening, recorded, [], [], [], [], null, null, null, null) { }
@@ -36,12 +37,16 @@ public sealed class Branch
     /// changes touch: the hypothetical events' positions, the removed or replaced events and any event a hypothetical
     /// retraction or correction aims at. <paramref name="context"/> gives a validation context that knows the stream's
     /// ids as the store does for an append; <paramref name="knownIds"/> are the ids of the stream among those the changes
-    /// name; <paramref name="lastRecorded"/> is the last effective event's date. The answer equals
-    /// <see cref="WhatIf.From"/> over the whole record (a property test checks it). The checkpoint is not changed.
+    /// name; <paramref name="lastRecorded"/> is the last effective event's date. <paramref name="stateOfRecord"/>, when
+    /// given, is the state on a date of <paramref name="checkpoint"/> plus every event of <paramref name="after"/> — the
+    /// record's own state, when <paramref name="after"/> runs to its end — from a state the caller keeps (the store: its
+    /// head's, kept in HeadCache). The baseline uses it when the branch point cuts off none of <paramref name="after"/>,
+    /// instead of folding them a second time (the branch folds them once). The answer equals <see cref="WhatIf.From"/> over
+    /// the whole record (a property test checks it). The checkpoint is not changed.
     /// </summary>
     public static Branch FromCheckpoint(NegotiationOpened opening, FoldAccumulator checkpoint, IReadOnlyList<NegotiationEvent> after,
-        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded) =>
-        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded));
+        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded, Func<DateOnly, NegotiationState>? stateOfRecord = null) =>
+        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord));
 
     Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Guid> removeIds,
         ImmutableList<Func<NegotiationEvent, bool>> removeFilters, ImmutableList<(Guid, NegotiationEvent)> replacements,
@@ -174,8 +179,8 @@ public sealed class Branch
             return new WhatIfResult { Errors = errors, BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
 
         var cut = branchPoint is { } bp && bp < projectAt ? bp : projectAt;
-        var baseline = Fold(Recorded, cut, projectAt);
-        var projected = Fold(kept.Concat(hypothetical.Select(h => h.Event)), cut, projectAt);
+        var baseline = Fold(Recorded, cut, projectAt, _start?.StateOfRecord);
+        var projected = Fold([.. kept, .. hypothetical.Select(h => h.Event)], cut, projectAt);
         var hypotheticalIds = hypothetical.Select(h => h.EventId).ToHashSet();
         return new WhatIfResult
         {
@@ -190,12 +195,23 @@ public sealed class Branch
         };
     }
 
-    /// <summary>The one fold, with the branch's only twist: recorded events stop at the branch point, hypothetical ones at the projection date.</summary>
-    NegotiationState Fold(IEnumerable<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at)
+    /// <summary>
+    /// The one fold, with the branch's only twist: recorded events stop at the branch point, hypothetical ones at the
+    /// projection date. <paramref name="whole"/>: the state of the checkpoint plus all of <paramref name="events"/>, used
+    /// when the branch point cuts none of them off.
+    /// </summary>
+    NegotiationState Fold(IReadOnlyCollection<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at, Func<DateOnly, NegotiationState>? whole = null)
     {
-        var folded = NegotiationFold.Effective(events).Where(e => e.Date <= (e.Hypothetical ? at : recordedUntil)).ToList();
-        // Nothing to fold after the checkpoint (the baseline of a what-if whose changes all come after the record): its
-        // state is read from the checkpoint itself (StateAt does not change an accumulator), without a copy.
+        bool Kept(NegotiationEvent e) => e.Date <= (e.Hypothetical ? at : recordedUntil);
+        // The baseline of a branch point on or after the end of the record is the record's own state: the caller keeps it
+        // (the store: its head's, once per head and date), so the events after the checkpoint are not resolved, sorted and
+        // folded a second time (the branch folds them once). Every event and every correction's replacement kept is more
+        // than enough: the effective events are among them.
+        if (whole is not null && events.All(e => Kept(e) && (e is not EventCorrected { Correction: { } c } || Kept(c)))) return whole(at);
+        var effective = NegotiationFold.Effective(events);
+        var folded = effective.Where(Kept).ToList();
+        // Nothing to fold after the checkpoint: its state is read from the checkpoint itself (StateAt does not change an
+        // accumulator), without a copy.
         if (folded.Count == 0 && _start is not null) return _start.Fold.StateAt(at);
         var acc = _start?.Fold.Clone() ?? FoldAccumulator.Start(Opening, _options);
         foreach (var e in folded) acc.Apply(e);

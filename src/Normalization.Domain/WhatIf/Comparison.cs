@@ -44,6 +44,14 @@ public sealed record Comparison(
                 Math.Round(projected.Momentum.Score - baseline.Momentum.Score, 1), baseline.Momentum.Trend, projected.Momentum.Trend));
     }
 
+    /// <summary>Reference equality for entries (records compare by value, which may hide a different decimal scale, so not that).</summary>
+    sealed class ReferenceComparer<T> : IEqualityComparer<T>
+    {
+        public static readonly ReferenceComparer<T> Instance = new();
+        public bool Equals(T? x, T? y) => ReferenceEquals(x, y);
+        public int GetHashCode(T obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj!);
+    }
+
     static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "baseline";
     static IReadOnlyList<Guid> Ids(Guid? id) => id is { } g ? [g] : [];
 
@@ -52,6 +60,11 @@ public sealed record Comparison(
         var changes = new List<LedgerChange>();
         void Diff<T>(string kind, IEnumerable<T> before, IEnumerable<T> after, Func<T, string> key, Func<T, string> value, Func<T, IReadOnlyList<Guid>> ids)
         {
+            // The same entries (by reference) in the same order on both sides give the same key, value and ids, so no
+            // change: a branch from the head shares the head's entries (a clone copies the lists, not the immutable
+            // entries), and most kinds are untouched by a few changes. Skipping them avoids formatting and grouping the
+            // whole ledger twice (4.5 MB and most of a what-if's CPU at 1,000,000 events: docs/benchmarks.md section 7).
+            if (typeof(T).IsClass && before.SequenceEqual(after, ReferenceComparer<T>.Instance)) return;
             static Dictionary<string, (string Value, List<Guid> Ids)> Index(IEnumerable<T> items, Func<T, string> key, Func<T, string> value, Func<T, IReadOnlyList<Guid>> ids) =>
                 items.GroupBy(key).ToDictionary(g => g.Key, g => (string.Join("; ", g.Select(value)), g.SelectMany(ids).Distinct().ToList()));
             var bi = Index(before, key, value, ids);
