@@ -290,6 +290,10 @@ public sealed partial class Measurements
         var n = o.Quick ? 500 : BenchOptions.Env("BENCH_BULK_EVENTS") ?? 200_000;
         var documents = env.Host.Services.GetRequiredService<IDocumentStore>();
         var ours = new List<double>(); var marten = new List<double>(); var copy = new List<double>();
+        // CPU of each side (client: this process; server: the cluster's processes), so the comparison survives a loaded machine.
+        var server = await ServerCpu.OfAsync(env.DataSource);
+        var cpu = new List<(double OursClient, double OursServer, double MartenClient, double MartenServer)>();
+        (double Client, double Server) Cpu() => (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, server?.Seconds() ?? double.NaN);
         // The phases of ours, from the events the bulk path adds to the current span (a handful per run: no measurable cost).
         using var profile = new AppendProfile();
         Activity.Current = null; // each run its own trace (this flow only)
@@ -297,17 +301,20 @@ public sealed partial class Measurements
         {
             var history = SyntheticHistory.Generate($"bulk-{r + 1}", n);
             var events = history.Events.ToList();
+            var c0 = Cpu();
             var t0 = Stopwatch.GetTimestamp();
             BulkOutcome outcome;
             using (AppendProfile.Source.StartActivity("bench.bulk"))
                 outcome = await env.Store.BulkAppendAsync(history.Opening, create: true, null, events, "bench");
             var a = Ms(Stopwatch.GetTimestamp() - t0) / 1000;
+            var c1 = Cpu();
             if (outcome is not BulkOutcome.Stored) throw new InvalidOperationException($"bulk {history.Opening.Id}: {outcome}");
 
             var stream = new object[] { history.Opening }.Concat(events.Select(e => e with { EventId = Guid.NewGuid() })).ToArray();
             t0 = Stopwatch.GetTimestamp();
             await documents.BulkInsertEventsAsync([StreamAction.Start((IEventRegistry)((DocumentStore)documents).Options.Events, $"mbulk-{r + 1}", stream)]);
             var b = Ms(Stopwatch.GetTimestamp() - t0) / 1000;
+            var c2 = Cpu();
 
             t0 = Stopwatch.GetTimestamp();
             await using (var conn = await env.DataSource.OpenConnectionAsync())
@@ -320,7 +327,15 @@ public sealed partial class Measurements
             var c = Ms(Stopwatch.GetTimestamp() - t0) / 1000;
             if (r < 0) continue; // warm-up
             ours.Add(n / a); marten.Add(n / b); copy.Add(n / c);
+            cpu.Add((c1.Client - c0.Client, c1.Server - c0.Server, c2.Client - c1.Client, c2.Server - c1.Server));
+            log.WriteLine($"  bulk run {r + 1}: ours {a:F2} s (CPU client {cpu[^1].OursClient:F2} s, server {cpu[^1].OursServer:F2} s), " +
+                $"Marten {b:F2} s (client {cpu[^1].MartenClient:F2} s, server {cpu[^1].MartenServer:F2} s), COPY {c:F2} s");
         }
+        double Med(Func<(double, double, double, double), double> f) => Percentile.Of(cpu.Select(f).ToList(), 50);
+        s.Notes.Add($"Bulk store of {n:N0} events, CPU seconds (median over runs; client = this process's `TotalProcessorTime`, server = the PostgreSQL " +
+            $"cluster's processes from `/proc`): ours {Med(x => x.Item1):F2} client + {Med(x => x.Item2):F2} server, Marten's `BulkInsertEventsAsync` " +
+            $"{Med(x => x.Item3):F2} client + {Med(x => x.Item4):F2} server; ratio of total CPU, Marten ÷ ours: " +
+            $"{Med(x => (x.Item3 + x.Item4) / (x.Item1 + x.Item2)):F2}.");
         var so = Summary.Of(ours); var sm = Summary.Of(marten); var sc = Summary.Of(copy);
         s.Rows.Add(new Row($"bulk store of {n:N0} events (new negotiation)", "events/s", so, sm, "Marten `BulkInsertEventsAsync` (events + stream only)", so.Median / sm.Median,
             "of Marten's bulk insert", "≥ 0.80 of Marten's bulk insert", so.Median / sm.Median >= 0.8));

@@ -277,7 +277,7 @@ public static class DomainIndex
         FoldAccumulator? weigher = null, IReadOnlyList<DateTimeOffset>? recordedAt = null)
     {
         await using var copy = await conn.BeginBinaryImportAsync($"""
-            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, goldstein, momentum{(recordedAt is null ? "" : ", recorded_at")})
+            copy nz_events (event_id, negotiation_id, version, type, role, target_event_id, status, sort_key, domain_date, occurred_on, actor, goldstein, momentum, last_of_write{(recordedAt is null ? "" : ", recorded_at")})
             from stdin (format binary)
             """, ct);
         copy.Timeout = NegotiationStore.BulkTimeout;
@@ -304,10 +304,19 @@ public static class DomainIndex
                 await copy.WriteAsync(goldstein, NpgsqlDbType.Double, ct);
                 await copy.WriteAsync(momentum, NpgsqlDbType.Double, ct);
             }
+            await copy.WriteAsync(LastOfWrite(i, events.Count, recordedAt), NpgsqlDbType.Boolean, ct);
             if (recordedAt is not null) await copy.WriteAsync(recordedAt[i].ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
         }
         await copy.CompleteAsync(ct);
     }
+
+    /// <summary>
+    /// The <c>last_of_write</c> flag of the <paramref name="i"/>-th of <paramref name="count"/> rows copied in version order:
+    /// true unless the next row has the same <c>recorded_at</c> — then that row answers "as known at" for both. Without
+    /// <paramref name="recordedAt"/> every row gets the transaction's <c>now()</c>, so only the last is flagged.
+    /// </summary>
+    public static bool LastOfWrite(int i, int count, IReadOnlyList<DateTimeOffset>? recordedAt) =>
+        i == count - 1 || (recordedAt is not null && recordedAt[i + 1] != recordedAt[i]);
 
     /// <summary>Whether the stored index rows are exactly those of <paramref name="events"/> (versions from 2) with their resolved statuses.</summary>
     internal static async Task<bool> IndexMatchesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, EffectiveHistory.Result resolved,

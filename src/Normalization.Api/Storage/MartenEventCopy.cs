@@ -60,6 +60,9 @@ public sealed class MartenEventCopy
         _analyzed = events.Columns.Where(c => c.Type is not ("jsonb" or "bytea")).Select(c => c.Name).ToList();
     }
 
+    /// <summary>Marten's event table, schema-qualified, as Marten's schema objects name it (for <see cref="PlannerStatistics"/>).</summary>
+    public string EventsTable => _events;
+
     /// <summary>The columns of Marten's event table as Marten declares them (for the drift test).</summary>
     public IReadOnlyList<string> ColumnsOfMarten { get; }
 

@@ -147,15 +147,19 @@ public sealed partial class NegotiationStore
         {
             // The planner's statistics do not know about rows this large a load added until autovacuum gets to them; until
             // then it can pick a scan of the whole table for a small negotiation's reads (measured: 10× slower time travel).
-            // The three tables at once, each on its own connection (the load is committed; each ANALYZE is one backend's work).
+            // Only the tables whose statistics count fewer rows than the load added (PlannerStatistics); each on its own
+            // connection (the load is committed; each ANALYZE is one backend's work).
+            var stale = await PlannerStatistics.StaleAsync(conn,
+                [(Schema.Events, fresh.Count), (Schema.Checkpoints, fresh.Count / CheckpointEvery), (EventCopy.EventsTable, fresh.Count)], ct);
             async Task AnalyzeAsync(string table)
             {
                 await using var c = await dataSource.OpenConnectionAsync(ct);
+                if (table == EventCopy.EventsTable) { await EventCopy.AnalyzeAsync(c, ct); return; }
                 await using var analyze = new NpgsqlCommand($"analyze {table}", c) { CommandTimeout = 600 };
                 await analyze.ExecuteNonQueryAsync(ct);
             }
-            await Task.WhenAll(AnalyzeAsync(Schema.Events), AnalyzeAsync(Schema.Checkpoints), EventCopy.AnalyzeAsync(conn, ct));
-            Trace("analyzed");
+            await Task.WhenAll(stale.Select(AnalyzeAsync));
+            Trace($"analyzed, {stale.Count} table(s)");
         }
         return new BulkOutcome.Stored(version, fresh.Count, duplicates);
     }

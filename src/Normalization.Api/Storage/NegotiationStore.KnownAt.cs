@@ -57,11 +57,15 @@ public sealed partial class NegotiationStore
         return first is { Data: NegotiationOpened o } && first.Timestamp <= knownAt ? o : null;
     }
 
-    /// <summary>The stream version recorded by <paramref name="knownAt"/> (1: only the opening).</summary>
+    /// <summary>
+    /// The stream version recorded by <paramref name="knownAt"/> (1: only the opening): the highest version among the last
+    /// rows of each write (<c>last_of_write</c>, the rows of <c>ix_nz_events_recorded</c>; the rows a write indexed before its
+    /// last share its <c>recorded_at</c> and have lower versions, so they never decide the answer).
+    /// </summary>
     static async Task<int> VersionKnownAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, DateTimeOffset knownAt, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "select version from nz_events where negotiation_id = @id and recorded_at <= @t order by recorded_at desc, version desc limit 1", conn, tx);
+            "select version from nz_events where negotiation_id = @id and last_of_write and recorded_at <= @t order by recorded_at desc, version desc limit 1", conn, tx);
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("t", knownAt.ToUniversalTime());
         return await cmd.ExecuteScalarAsync(ct) is int v ? v : 1;

@@ -126,4 +126,45 @@ public sealed partial class SchemaTests(AppFixture app)
             await app.Execute($"drop index if exists {app.Store.Options.DatabaseSchemaName}.ix_nz_events_fold");
         }
     }
+
+    [Fact]
+    public async Task Given_a_database_from_before_last_of_write_When_Martens_migration_runs_Then_it_adds_the_flag_and_makes_the_known_at_index_partial()
+    {
+        // Given a database created by an earlier version: no last_of_write column, ix_nz_events_recorded on every row
+        var schema = app.Store.Options.DatabaseSchemaName;
+        var negotiations = StoreSupport.Store(app);
+        var id = NewId("premigration");
+        await negotiations.BulkAppendAsync(Opening(id), create: true, null, Synthetic(1_200, 5), Poster);
+        await app.Execute($"alter table {schema}.nz_events drop column last_of_write; create index ix_nz_events_recorded on {schema}.nz_events (negotiation_id, recorded_at, version)");
+        try
+        {
+            var events = DeclaredTables(app.Store).Single(t => t.Identifier.Name == Schema.Events);
+            await using (var conn = new Npgsql.NpgsqlConnection(app.ConnectionString))
+            {
+                await conn.OpenAsync();
+                var delta = await events.FindDeltaAsync(conn, CancellationToken.None);
+                // Then the migration (what db-patch writes and db-apply runs) adds the column and recreates the index …
+                delta.Difference.ShouldBe(SchemaPatchDifference.Update);
+                var patch = new StringWriter();
+                delta.WriteUpdate(new Weasel.Postgresql.PostgresqlMigrator(), patch);
+                patch.ToString().ShouldContain("last_of_write");
+                patch.ToString().ShouldContain("ix_nz_events_recorded");
+            }
+
+            // When Marten applies the configured changes (db-apply, start-up)
+            await app.Store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync();
+        }
+        finally
+        {
+            await app.Execute($"alter table {schema}.nz_events add column if not exists last_of_write boolean not null default true");
+            await app.Store.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync();
+        }
+
+        // … the index is partial on the flag, the old rows are all flagged (each answers for itself, as before), and
+        // "as known at" after the load still sees the whole load
+        (await app.Scalar<string>("select indexdef from pg_indexes where indexname = 'ix_nz_events_recorded'")).ShouldEndWith("WHERE last_of_write");
+        (await app.Scalar<long>("select count(*) from nz_events where negotiation_id = @id and not last_of_write", ("id", id))).ShouldBe(0);
+        var now = new DateTimeOffset(await app.Scalar<DateTime>("select clock_timestamp()"), TimeSpan.Zero);
+        (await negotiations.StateAsOfAsync(id, Later, now))!.EventCount.ShouldBe((await negotiations.StateAsOfAsync(id, Later))!.EventCount);
+    }
 }
