@@ -96,7 +96,7 @@ public sealed partial class Measurements
     /// </summary>
     async Task ThroughputAsync(Section s, int counter)
     {
-        var postmaster = await PostmasterAsync();
+        var serverCpu = await ServerCpu.OfAsync(env.DataSource);
         foreach (var clients in o.Concurrency)
         {
             var ids = Enumerable.Range(0, clients).Select(c => $"tp-{clients}-{c}").ToArray();
@@ -122,13 +122,13 @@ public sealed partial class Measurements
             async Task<double> Rate(Func<int, Task> one)
             {
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-                var server0 = ServerCpu(postmaster);
+                var server0 = serverCpu?.Seconds() ?? 0;
                 var bytes0 = GC.GetTotalAllocatedBytes();
                 var t0 = Stopwatch.GetTimestamp();
                 await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () => { for (var k = 0; k < ops; k++) await one(c); })));
                 var rate = clients * ops / (Ms(Stopwatch.GetTimestamp() - t0) / 1000);
                 double n = clients * ops;
-                cost = new Cost((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / n, (ServerCpu(postmaster) - server0).TotalMilliseconds / n,
+                cost = new Cost((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / n, ((serverCpu?.Seconds() ?? 0) - server0) * 1000 / n,
                     (GC.GetTotalAllocatedBytes() - bytes0) / 1024.0 / n);
                 return rate;
             }
@@ -200,47 +200,6 @@ public sealed partial class Measurements
 
     /// <summary>The work of one event in a throughput run: this process's CPU (ms), the server's CPU (ms), allocated KB.</summary>
     readonly record struct Cost(double Client, double Server, double AllocatedKb);
-
-    /// <summary>
-    /// The PostgreSQL server's process (postmaster) id, the parent of this connection's backend; null off Linux or when the
-    /// server runs elsewhere (its /proc entries are not readable here).
-    /// </summary>
-    async Task<int?> PostmasterAsync()
-    {
-        await using var conn = await env.DataSource.OpenConnectionAsync();
-        await using var cmd = new NpgsqlCommand("select pg_backend_pid()", conn);
-        var backend = (int)(await cmd.ExecuteScalarAsync())!;
-        return ProcStat(backend) is { } stat ? int.Parse(stat[3]) : null;
-    }
-
-    /// <summary>
-    /// User + system CPU time of the server's processes (the postmaster's children: the backends of every connection, the WAL
-    /// writer, the checkpointer …, and those that exited, which the postmaster's own cutime / cstime keep), from /proc; zero
-    /// when unknown.
-    /// </summary>
-    static TimeSpan ServerCpu(int? postmaster)
-    {
-        if (postmaster is not { } pm || ProcStat(pm) is not { } own) return TimeSpan.Zero;
-        var ticks = long.Parse(own[15]) + long.Parse(own[16]);
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && ProcStat(pid) is { } stat && stat[3] == pm.ToString())
-                ticks += long.Parse(stat[13]) + long.Parse(stat[14]);
-        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ: 100 on Linux
-    }
-
-    /// <summary>The fields of /proc/PID/stat, numbered as proc(5) minus one (3 = ppid, 13 / 14 = utime / stime, 15 / 16 = cutime / cstime), or null.</summary>
-    static string[]? ProcStat(int pid)
-    {
-        try
-        {
-            // The command name (field 2) is in parentheses and may hold spaces: the fields after it are split on their own.
-            var text = File.ReadAllText($"/proc/{pid}/stat");
-            string[] fields = [pid.ToString(), "", .. text[(text.LastIndexOf(')') + 2)..].Split(' ')];
-            return fields.Length > 16 ? fields : null;
-        }
-        catch (IOException) { return null; }
-        catch (UnauthorizedAccessException) { return null; }
-    }
 
     /// <summary>
     /// BENCH_APPEND_LOOP=ours|raw (profiling, not a measurement): before the measured runs at the highest concurrency, appends of
