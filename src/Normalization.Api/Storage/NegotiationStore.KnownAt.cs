@@ -81,12 +81,14 @@ public sealed partial class NegotiationStore
         int version, string afterKey, string beforeKey, CancellationToken ct)
     {
         // Catalog events and corrections in the range (retractions have no place of their own), and the reviews anywhere.
-        var seeds = new List<(Guid Id, EventRole Role, long Version, Guid? Target)>();
+        var seeds = new List<(Guid Id, EventRole Role, long Version, Guid? Target, string Key, bool ActiveNow)>();
+        int? current; // the stream version now (every event after the opening has an index row): for the tail cache
         await using (var cmd = new NpgsqlCommand("""
-            select event_id, role, version, target_event_id from nz_events
+            select event_id, role, version, target_event_id, sort_key, status = 'active' from nz_events
             where negotiation_id = @id and version <= @v and role <> 1 and sort_key > @after and sort_key < @before
             union
-            select event_id, role, version, target_event_id from nz_events where negotiation_id = @id and version <= @v and type = 'RecordReviewed'
+            select event_id, role, version, target_event_id, sort_key, status = 'active' from nz_events where negotiation_id = @id and version <= @v and type = 'RecordReviewed';
+            select max(version) from nz_events where negotiation_id = @id
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("id", id);
@@ -94,16 +96,27 @@ public sealed partial class NegotiationStore
             cmd.Parameters.AddWithValue("after", afterKey);
             cmd.Parameters.AddWithValue("before", beforeKey);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) seeds.Add((r.GetGuid(0), (EventRole)r.GetInt16(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetGuid(3)));
+            while (await r.ReadAsync(ct))
+                seeds.Add((r.GetGuid(0), (EventRole)r.GetInt16(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetGuid(3), r.GetString(4), r.GetBoolean(5)));
+            await r.NextResultAsync(ct);
+            current = await r.ReadAsync(ct) && !r.IsDBNull(0) ? r.GetInt32(0) : null;
         }
         // Every family a seed belongs to, with its members recorded by then.
         var members = await FamiliesKnownAtAsync(conn, tx, id, version, seeds.Select(x => (x.Id, x.Target)).ToList(), ct);
         // A catalog event nothing recorded by then aims at is in force as it is; the other families are resolved.
-        var plain = seeds.Where(s => s.Role == EventRole.Event && members.TryGetValue(s.Id, out var m) && m.Count == 1).Select(s => s.Version).ToList();
+        var plain = seeds.Where(s => s.Role == EventRole.Event && members.TryGetValue(s.Id, out var m) && m.Count == 1).ToList();
         var families = members.Values.Where(m => m.Count > 1).ToList();
+        // A plain event still in force now is held, decoded, by the current record's tail when this process refolded it
+        // lately (TailCache: at its sort key, as itself — no correction's replacement can sit at an active event's key);
+        // the rest is read through Marten.
+        var cached = new List<NegotiationEvent>();
+        var tailNow = current is { } now ? tails.TryGet(id, now) : null;
+        var toRead = new List<long>();
+        foreach (var p in plain)
+            if (p.ActiveNow && tailNow?.Recorded(p.Key, p.Id) is { } e) cached.Add(e); else toRead.Add(p.Version);
         await using var session = ReadSession(tx);
-        var stored = await RecordedEvents.ByVersionsAsync(session, id, [.. plain, .. families.SelectMany(f => f)], ct);
-        var effective = plain.Select(v => (NegotiationEvent)stored[v].Data).ToList();
+        var stored = await RecordedEvents.ByVersionsAsync(session, id, [.. toRead, .. families.SelectMany(f => f)], ct);
+        var effective = cached.Concat(toRead.Select(v => (NegotiationEvent)stored[v].Data)).ToList();
         foreach (var family in families)
             effective.AddRange(EffectiveHistory.Resolve(family.Select(v => (NegotiationEvent)stored[v].Data)).Events);
 

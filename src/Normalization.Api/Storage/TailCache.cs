@@ -108,6 +108,17 @@ public sealed class TailCache : IDisposable
             for (var i = lo; i < Count; i++) yield return (keys[i], events[i]);
         }
 
+        /// <summary>
+        /// The event the tail holds at sort key <paramref name="key"/> if it is the recorded event <paramref name="eventId"/>
+        /// itself (a catalog event, not a correction's replacement under its own key); else null. A recorded event never
+        /// changes, so any reader may take it — "as known at" takes the events it shares with the current record from here.
+        /// </summary>
+        public NegotiationEvent? Recorded(string key, Guid eventId)
+        {
+            var i = Array.BinarySearch(keys, 0, Count, key, StringComparer.Ordinal);
+            return i >= 0 && events[i].EventId == eventId && !events[i].Hypothetical ? events[i] : null;
+        }
+
         /// <summary>The events after <paramref name="afterKey"/> (at or after <see cref="FromKey"/>), in domain order.</summary>
         public IEnumerable<NegotiationEvent> After(string afterKey)
         {
