@@ -23,18 +23,24 @@ public sealed partial class NegotiationStore
     /// </summary>
     async Task<NegotiationState?> StateKnownAtAsync(string id, DateOnly asOf, DateTimeOffset knownAt, CancellationToken ct)
     {
+        // Its phases are events of this span (what docs/benchmarks.md section 4 profiles).
+        using var span = Telemetry.TelemetrySetup.Source.StartActivity("state-known-at");
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         // One snapshot: a concurrent late event cannot close the checkpoint between reading it and its tail.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         if (await OpeningKnownAtAsync(tx, id, knownAt, ct) is not { } opening) return null;
+        Trace("opening");
         var version = await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
+        Trace("version");
         var end = DomainOrder.EndOfDayKey(asOf);
         var (acc, fromKey) = await CheckpointValidAtAsync(conn, tx, id, end, version, ct);
         acc ??= FoldAccumulator.Start(opening);
+        Trace("checkpoint");
         var (tail, reviews) = await EffectiveKnownAtAsync(conn, tx, id, version, fromKey, end, ct);
         // How far the record reaches holds at every date (NegotiationFold.StateAsOf): every review known then counts.
         foreach (var review in reviews) acc.Reviewed(review);
         foreach (var e in tail) acc.Apply(e);
+        Trace("folded");
         return acc.StateAt(asOf);
     }
 
@@ -102,7 +108,9 @@ public sealed partial class NegotiationStore
             current = await r.ReadAsync(ct) && !r.IsDBNull(0) ? r.GetInt32(0) : null;
         }
         // Every family a seed belongs to, with its members recorded by then.
-        var members = await FamiliesKnownAtAsync(conn, tx, id, version, seeds.Select(x => (x.Id, x.Target)).ToList(), ct);
+        Trace("index rows");
+        var members = await FamiliesKnownAtAsync(conn, tx, id, version, seeds.Select(x => (x.Id, x.Target, x.Version)).ToList(), ct);
+        Trace("families");
         // A catalog event nothing recorded by then aims at is in force as it is; the other families are resolved.
         var plain = seeds.Where(s => s.Role == EventRole.Event && members.TryGetValue(s.Id, out var m) && m.Count == 1).ToList();
         var families = members.Values.Where(m => m.Count > 1).ToList();
@@ -116,6 +124,7 @@ public sealed partial class NegotiationStore
             if (p.ActiveNow && tailNow?.Recorded(p.Key, p.Id) is { } e) cached.Add(e); else toRead.Add(p.Version);
         await using var session = ReadSession(tx);
         var stored = await RecordedEvents.ByVersionsAsync(session, id, [.. toRead, .. families.SelectMany(f => f)], ct);
+        Trace(cached.Count > 0 ? "events (some from memory)" : "events");
         var effective = cached.Concat(toRead.Select(v => (NegotiationEvent)stored[v].Data)).ToList();
         foreach (var family in families)
             effective.AddRange(EffectiveHistory.Resolve(family.Select(v => (NegotiationEvent)stored[v].Data)).Events);
@@ -135,8 +144,10 @@ public sealed partial class NegotiationStore
     /// in one recursive query over the small target index (retractions of retractions included).
     /// </summary>
     static async Task<Dictionary<Guid, List<long>>> FamiliesKnownAtAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version,
-        IReadOnlyList<(Guid Id, Guid? Target)> seeds, CancellationToken ct)
+        IReadOnlyList<(Guid Id, Guid? Target, long Version)> seeds, CancellationToken ct)
     {
+        var seedVersions = new Dictionary<Guid, long>();
+        foreach (var s in seeds) seedVersions[s.Id] = s.Version;
         var members = new Dictionary<Guid, List<long>>();
         var roots = seeds.Where(s => s.Target is null).Select(s => s.Id).ToHashSet();
         var pending = seeds.Where(s => s.Target is not null).Select(s => s.Target!.Value).Distinct().ToArray();
@@ -151,6 +162,20 @@ public sealed partial class NegotiationStore
                     if (r.IsDBNull(1)) roots.Add(r.GetGuid(0)); else next.Add(r.GetGuid(1));
             pending = [.. next];
         }
+        if (roots.Count == 0) return members;
+        // Most roots have no retraction or correction aimed at them: one probe of the (small) target index finds those that
+        // do, and only their families are walked; a root nothing aims at is a family of one (its version, from the seeds).
+        var aimedAt = new HashSet<Guid>();
+        await using (var probe = new NpgsqlCommand("select distinct target_event_id from nz_events where negotiation_id = @id and target_event_id = any(@roots)", conn, tx))
+        {
+            probe.Parameters.AddWithValue("id", id);
+            probe.Parameters.AddWithValue("roots", roots.ToArray());
+            await using var r = await probe.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) aimedAt.Add(r.GetGuid(0));
+        }
+        foreach (var seed in seedVersions)
+            if (roots.Contains(seed.Key) && !aimedAt.Contains(seed.Key)) members[seed.Key] = [seed.Value];
+        roots.ExceptWith(members.Keys);
         if (roots.Count == 0) return members;
         await using var cmd = new NpgsqlCommand("""
             with recursive fam(event_id, version, root) as (
@@ -184,7 +209,7 @@ public sealed partial class NegotiationStore
         if (await OpeningKnownAtAsync(tx, id, knownAt, ct) is null) return null;
         var version = await VersionKnownAtAsync(conn, tx, id, knownAt, ct);
         var (rows, total) = await TimelineRowsAsync(conn, tx, id, from, to, type, actor, offset, limit, version, ct);
-        var families = await FamiliesKnownAtAsync(conn, tx, id, version, rows.Select(r => (r.EventId, r.Target)).ToList(), ct);
+        var families = await FamiliesKnownAtAsync(conn, tx, id, version, rows.Select(r => (r.EventId, r.Target, (long)r.Version)).ToList(), ct);
         await using var session2 = ReadSession(tx);
         var stored = await RecordedEvents.ByVersionsAsync(session2, id, [.. rows.Select(r => r.Version), .. families.Values.SelectMany(f => f)], ct);
         var resolved = families.Values.Where(f => f.Count > 1)
