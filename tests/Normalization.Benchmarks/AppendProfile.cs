@@ -40,11 +40,11 @@ public sealed class AppendProfile : IDisposable
         if (a.Source.Name == "Npgsql") { _statements.AddOrUpdate(a.TraceId, 1, (_, n) => n + 1); return; }
         // The operations profiled; a nested span of ours (refold, head-from-checkpoint) counts its statements for its root.
         var kind = a.OperationName;
-        if (kind is not ("append" or "refold" or "state-known-at" or "bench.bulk" or "bench.insert" or "bench.marten")) return;
+        if (kind is not ("append" or "refold" or "state-known-at" or "checkpoints-complete" or "bench.bulk" or "bench.insert" or "bench.marten")) return;
         _statements.TryRemove(a.TraceId, out var n);
         lock (_roundTrips) _roundTrips.GetOrAdd(kind, _ => []).Add(n);
         var at = a.StartTimeUtc;
-        if (kind is not ("append" or "refold" or "state-known-at" or "bench.bulk")) return;
+        if (kind is not ("append" or "refold" or "state-known-at" or "checkpoints-complete" or "bench.bulk")) return;
         lock (_phases)
         {
             foreach (var e in a.Events)

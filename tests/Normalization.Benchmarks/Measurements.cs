@@ -553,7 +553,8 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
             }
             s.Notes.Add("Profile of 3 more late appends (an `ActivityListener` on our spans; median ms per phase): append — " +
                 string.Join(", ", profile.Phases("append").Select(p => $"{p.Phase} {p.Ms:N2}")) + "; its refold — " +
-                string.Join(", ", profile.Phases("refold").Select(p => $"{p.Phase} {p.Ms:N2}")) + ".");
+                string.Join(", ", profile.Phases("refold").Select(p => $"{p.Phase} {p.Ms:N2}")) + "; Wolverine's `CheckpointsDue` handler (`checkpoints-complete`) — " +
+                string.Join(", ", profile.Phases("checkpoints-complete").Select(p => $"{p.Phase} {p.Ms:N2}")) + ".");
         }
         // The checkpoints the late appends left to Wolverine (CheckpointsDue): wait until they are written, then count.
         var waited = Stopwatch.StartNew();

@@ -66,6 +66,7 @@ public sealed partial class NegotiationStore
             }
         }
         tails.Set(id, tail);
+        Trace("folded");
         var written = 0;
         foreach (var chunk in missing.Chunk(CompleteChunk))
         {
@@ -80,6 +81,7 @@ public sealed partial class NegotiationStore
             written += await InsertMissingCheckpointsAsync(conn, tx, id, packed, now, ct);
             await tx.CommitAsync(ct);
         }
+        Trace("written");
         span?.SetTag("checkpoints.written", written);
         return written;
     }

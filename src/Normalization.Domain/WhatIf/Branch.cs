@@ -182,6 +182,7 @@ public sealed class Branch
         var baseline = Fold(Recorded, cut, projectAt, _start?.StateOfRecord);
         var projected = Fold([.. kept, .. hypothetical.Select(h => h.Event)], cut, projectAt);
         var hypotheticalIds = hypothetical.Select(h => h.EventId).ToHashSet();
+        var aimedAt = AimedAt(hypothetical.Select(h => h.Event), kept);
         return new WhatIfResult
         {
             BranchedAt = branchPoint,
@@ -189,10 +190,37 @@ public sealed class Branch
             Today = today,
             Projected = projected,
             Baseline = baseline,
-            Comparison = Comparison.Between(baseline, projected, hypotheticalIds),
+            Comparison = Comparison.Between(baseline, projected, hypotheticalIds, aimedAt),
             Hypothetical = hypothetical,
             Removed = removedList,
         };
+    }
+
+    /// <summary>
+    /// The recorded or hypothetical events each hypothetical retraction or correction reaches (its target, that target's
+    /// own target when it is a retraction or correction itself, and so on) → the hypothetical events reaching them: a
+    /// ledger entry or stage change resting on such an event rests on the hypothetical change, though it carries the
+    /// target's id (a correction's replacement keeps the id of the event it corrects).
+    /// </summary>
+    static Dictionary<Guid, List<Guid>> AimedAt(IEnumerable<NegotiationEvent> hypothetical, IEnumerable<NegotiationEvent> recorded)
+    {
+        static Guid TargetOf(NegotiationEvent e) => e switch { EventRetracted r => r.TargetEventId, EventCorrected c => c.TargetEventId, _ => Guid.Empty };
+        var hypotheticalList = hypothetical.ToList();
+        var targets = new Dictionary<Guid, Guid>();
+        foreach (var e in recorded.Concat(hypotheticalList))
+            if (TargetOf(e) is var t && t != Guid.Empty) targets[e.EventId] = t;
+        var aimedAt = new Dictionary<Guid, List<Guid>>();
+        foreach (var h in hypotheticalList)
+        {
+            var target = TargetOf(h);
+            for (var depth = 0; target != Guid.Empty && depth < 64; depth++)
+            {
+                if (!aimedAt.TryGetValue(target, out var by)) aimedAt[target] = by = [];
+                if (!by.Contains(h.EventId)) by.Add(h.EventId);
+                target = targets.GetValueOrDefault(target);
+            }
+        }
+        return aimedAt;
     }
 
     /// <summary>

@@ -28,18 +28,30 @@ public sealed record Comparison(
     /// <summary>The ledger changes of one kind, e.g. <c>Ledger("demand")</c>.</summary>
     public IEnumerable<LedgerChange> Ledger(string kind) => LedgerChanges.Where(c => c.Kind == kind);
 
-    public static Comparison Between(NegotiationState baseline, NegotiationState projected, IReadOnlySet<Guid> hypothetical)
+    /// <summary>The stage transitions and ledger entries that differ between <paramref name="baseline"/> and <paramref name="projected"/>.</summary>
+    /// <param name="baseline">The record's state.</param>
+    /// <param name="projected">The branch's state.</param>
+    /// <param name="hypothetical">The hypothetical events' ids: a change listing one is hypothetical.</param>
+    /// <param name="aimedAt">Event ids → the hypothetical retractions or corrections that reach them (a correction's
+    /// replacement keeps the id of the event it corrects): a change resting on such an event lists them too and is hypothetical.</param>
+    public static Comparison Between(NegotiationState baseline, NegotiationState projected, IReadOnlySet<Guid> hypothetical,
+        IReadOnlyDictionary<Guid, List<Guid>>? aimedAt = null)
     {
         static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
-        TransitionChange Change(StageTransition t) =>
-            new(t.On, t.From, t.To, t.Rule, t.Description, t.EventIds, t.EventIds.Any(hypothetical.Contains));
+        IReadOnlyList<Guid> WithAiming(IReadOnlyList<Guid> ids) =>
+            aimedAt is null || aimedAt.Count == 0 ? ids : [.. ids, .. ids.SelectMany(i => aimedAt.GetValueOrDefault(i) ?? []).Where(h => !ids.Contains(h)).Distinct()];
+        TransitionChange Change(StageTransition t)
+        {
+            var ids = WithAiming(t.EventIds);
+            return new(t.On, t.From, t.To, t.Rule, t.Description, ids, ids.Any(hypothetical.Contains));
+        }
         var before = baseline.StageHistory.Select(Key).ToHashSet();
         var after = projected.StageHistory.Select(Key).ToHashSet();
         return new Comparison(
             baseline.Stage, projected.Stage, baseline.StageSince, projected.StageSince,
             projected.StageHistory.Where(t => !before.Contains(Key(t))).Select(Change).ToList(),
             baseline.StageHistory.Where(t => !after.Contains(Key(t))).Select(Change).ToList(),
-            LedgerDiff(baseline.Ledger, projected.Ledger, hypothetical),
+            LedgerDiff(baseline.Ledger, projected.Ledger, hypothetical, WithAiming),
             new MomentumDelta(baseline.Momentum.Score, projected.Momentum.Score,
                 Math.Round(projected.Momentum.Score - baseline.Momentum.Score, 1), baseline.Momentum.Trend, projected.Momentum.Trend));
     }
@@ -55,7 +67,7 @@ public sealed record Comparison(
     static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "baseline";
     static IReadOnlyList<Guid> Ids(Guid? id) => id is { } g ? [g] : [];
 
-    static List<LedgerChange> LedgerDiff(LedgerView b, LedgerView a, IReadOnlySet<Guid> hypothetical)
+    static List<LedgerChange> LedgerDiff(LedgerView b, LedgerView a, IReadOnlySet<Guid> hypothetical, Func<IReadOnlyList<Guid>, IReadOnlyList<Guid>> withAiming)
     {
         var changes = new List<LedgerChange>();
         void Diff<T>(string kind, IEnumerable<T> before, IEnumerable<T> after, Func<T, string> key, Func<T, string> value, Func<T, IReadOnlyList<Guid>> ids)
@@ -74,7 +86,7 @@ public sealed record Comparison(
                 var had = bi.TryGetValue(k, out var x);
                 var has = ai.TryGetValue(k, out var y);
                 if (had && has && x.Value == y.Value) continue;
-                var eventIds = (has ? y.Ids : []).Union(had ? x.Ids : []).ToList();
+                var eventIds = withAiming((has ? y.Ids : []).Union(had ? x.Ids : []).ToList());
                 changes.Add(new LedgerChange(kind, k, had ? x.Value : null, has ? y.Value : null, eventIds, eventIds.Any(hypothetical.Contains)));
             }
         }

@@ -94,6 +94,34 @@ public class WhatIfStories
     }
 
     [Fact]
+    public void Changes_resting_on_a_hypothetical_correction_or_retraction_are_hypothetical_and_name_it()
+    {
+        // Given the seed's first recorded prisoner release, corrected hypothetically on the same day (its replacement keeps
+        // the release's id), and, in another branch, retracted hypothetically
+        var release = History().Recorded.OfType<PrisonerReleased>().First();
+        var correction = new EventCorrected
+        {
+            EventId = Guid.NewGuid(), TargetEventId = release.EventId, OccurredOn = DomainDate.Parse("2025-04-03"), Actor = "US",
+            Correction = release with { Person = "Someone else entirely" },
+        };
+        var retraction = new EventRetracted { EventId = Guid.NewGuid(), TargetEventId = release.EventId, Reason = "what if", OccurredOn = DomainDate.Parse("2025-04-03"), Actor = "US" };
+
+        // When both are projected
+        var corrected = History().AsOf(ReportDay).Add(correction).Project();
+        var retracted = History().AsOf(ReportDay).Add(retraction).Project();
+
+        // Then every prisoner change rests on the hypothetical event: it says so and names it beside the release
+        var changes = corrected.Diff.Ledger("prisoner").ToList();
+        changes.ShouldNotBeEmpty();
+        changes.ShouldContain(c => c.After != null && c.Key.Contains("Someone else entirely"));
+        changes.ShouldAllBe(c => c.Hypothetical && c.EventIds.Contains(correction.EventId) && c.EventIds.Contains(release.EventId));
+        var gone = retracted.Diff.Ledger("prisoner").ShouldHaveSingleItem();
+        gone.After.ShouldBeNull();
+        gone.Hypothetical.ShouldBeTrue();
+        gone.EventIds.ShouldContain(retraction.EventId);
+    }
+
+    [Fact]
     public void A_year_with_no_talks_after_April_2025()
     {
         var result = History().AsOf(D("2025-04-30")).Project(D("2026-04-15"));
