@@ -20,7 +20,7 @@ public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCh
         {
             // The cancellation token bounds the wait for a connection (pool or server) and the command to 3 seconds.
             await using var conn = await dataSource.OpenConnectionAsync(cts.Token);
-            await using var cmd = new NpgsqlCommand("select 1", conn) { CommandTimeout = (int)Timeout.TotalSeconds };
+            await using var cmd = new NpgsqlCommand(Storage.PooledPlans.Probe, conn) { CommandTimeout = (int)Timeout.TotalSeconds };
             await cmd.ExecuteScalarAsync(cts.Token);
             var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
             return HealthCheckResult.Healthy($"{target.Host}:{target.Port}/{target.Database} answers");

@@ -35,7 +35,9 @@ public static class MartenSetup
         builder.ConnectionStringBuilder.MaxPoolSize = MaxPoolSize;
         // No auto-prepare (MaxAutoPrepare stays 0): a prepared statement gets PostgreSQL's generic plan, sized for the largest
         // negotiation (a parallel scan), which made small negotiations' time-travel queries 10× slower in the benchmark
-        // (docs/benchmarks.md).
+        // (docs/benchmarks.md). One statement is prepared explicitly on every physical connection so that the pool's reset
+        // keeps the session's cached plans (Marten's append and upsert functions) and resets everything else (PooledPlans).
+        builder.KeepPlansAcrossResets();
         return builder.Build();
     }
 
