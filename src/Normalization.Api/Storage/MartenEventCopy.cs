@@ -36,6 +36,7 @@ public sealed class MartenEventCopy
     readonly string _streams;
     readonly string _sequence;
     readonly List<string> _analyzed;
+    readonly ISerializer _serializer;
 
     public MartenEventCopy(IDocumentStore store)
     {
@@ -55,6 +56,7 @@ public sealed class MartenEventCopy
         _events = events.Identifier.QualifiedName;
         _streams = streams.Identifier.QualifiedName;
         _sequence = feature.OfType<Weasel.Postgresql.Sequence>().Single().Identifier.QualifiedName;
+        _serializer = store.Options.Serializer();
         ColumnsOfMarten = columns;
         // The planner reads keys, not bodies: statistics of the event bodies (jsonb, bytea) cost most of an ANALYZE.
         _analyzed = events.Columns.Where(c => c.Type is not ("jsonb" or "bytea")).Select(c => c.Name).ToList();
@@ -84,10 +86,10 @@ public sealed class MartenEventCopy
             await using var r = await cmd.ExecuteReaderAsync(ct);
             for (var i = 0; await r.ReadAsync(ct); i++) seqs[i] = r.GetInt64(0);
         }
-        // A pipeline: the next chunk is serialized on the other core while this one streams to the server. The JSON goes
+        // A pipeline: the next chunk is serialized on another thread while this one streams to the server. The JSON goes
         // as UTF-8 bytes, as Marten's own bulk loader writes it (no string, no second encoding by Npgsql).
         var chunks = (events.Count + Chunk - 1) / Chunk;
-        var serializing = Serialize(events, 0, ct);
+        var serializing = SerializeAsync(events, 0, ct);
         await using (var copy = await conn.BeginBinaryImportAsync($"copy {_events} ({string.Join(", ", Written)}) from stdin (format binary)", ct))
         {
             copy.Timeout = timeout;
@@ -95,7 +97,7 @@ public sealed class MartenEventCopy
             {
                 var start = k * Chunk;
                 var rows = await serializing;
-                if (k + 1 < chunks) serializing = Serialize(events, start + rows.Length, ct);
+                if (k + 1 < chunks) serializing = SerializeAsync(events, start + rows.Length, ct);
                 for (var i = 0; i < rows.Length; i++)
                 {
                     var (type, dotnetType, json) = rows[i];
@@ -123,17 +125,36 @@ public sealed class MartenEventCopy
         await update.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The rows of the chunk of <paramref name="events"/> from <paramref name="start"/>: type name, .NET type name, UTF-8 JSON (serialized on all cores).</summary>
-    static Task<(string Type, string DotnetType, byte[] Json)[]> Serialize(IReadOnlyList<NegotiationEvent> events, int start, CancellationToken ct) => Task.Run(() =>
+    /// <summary>
+    /// The rows of the chunk of <paramref name="events"/> from <paramref name="start"/>: type name, .NET type name, body.
+    /// On one thread: the server ingests a chunk more slowly than one core serializes it, and the whole record's fold
+    /// runs on another thread meanwhile — more threads here would only take the core the server's backend needs.
+    /// </summary>
+    Task<(string Type, string DotnetType, byte[] Json)[]> SerializeAsync(IReadOnlyList<NegotiationEvent> events, int start, CancellationToken ct) => Task.Run(() =>
     {
         var rows = new (string Type, string DotnetType, byte[] Json)[Math.Min(Chunk, events.Count - start)];
-        Parallel.For(0, rows.Length, new ParallelOptions { CancellationToken = ct }, i =>
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        for (var i = 0; i < rows.Length; i++)
         {
             var e = events[start + i];
-            rows[i] = (e.Type, DotnetTypeName(e.GetType()), EventJson.SerializeToUtf8Bytes(e));
-        });
+            rows[i] = (e.Type, DotnetTypeName(e.GetType()), Body(e, buffer));
+        }
         return rows;
     }, ct);
+
+    /// <summary>
+    /// An event's <c>data</c> as Marten writes it when the event is appended through a session: Marten's own serializer, UTF-8,
+    /// the event as its own type (no type discriminator: Marten keeps the type in its <c>type</c> and <c>mt_dotnet_type</c>
+    /// columns), so imported and appended events are stored alike and read by one upcasting path.
+    /// </summary>
+    public byte[] Body(NegotiationEvent e) => Body(e, new System.Buffers.ArrayBufferWriter<byte>(1024));
+
+    byte[] Body(NegotiationEvent e, System.Buffers.ArrayBufferWriter<byte> buffer)
+    {
+        buffer.ResetWrittenCount();
+        _serializer.WriteTo(buffer, e);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> DotnetTypeNames = new();
 

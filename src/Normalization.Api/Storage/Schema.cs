@@ -105,7 +105,7 @@ public static class Schema
         t.AddColumn("valid_to", "integer").AllowNulls();
         t.AddColumn("domain_date", "date").NotNull();
         t.AddColumn("event_count", "integer").NotNull();
-        t.AddColumn("accumulator", "bytea").NotNull();          // the FoldAccumulator's JSON, gzip-compressed (CheckpointPacking)
+        t.AddColumn("accumulator", "bytea").NotNull();          // the FoldAccumulator's JSON, compressed (CheckpointPacking)
         t.Indexes.Add(new IndexDefinition("ix_nz_checkpoints_current")
         {
             Columns = ["negotiation_id", "sort_key"],
