@@ -298,6 +298,39 @@ public sealed class ErrorReportingTrialTests(AppFixture app)
         body.ShouldHaveError("eventId", "eventid_reused");
     }
 
+    [Fact]
+    public async Task Given_a_stored_event_When_a_file_imports_its_eventId_again_Then_the_same_event_is_a_duplicate_and_another_is_refused_by_line()
+    {
+        var id = await app.GivenNegotiation("reuseimp");
+        var eventId = Guid.NewGuid();
+        var talks = Talks(Day(3), eventId: eventId);
+        await app.GivenEvents(id, talks);
+        var inFile = Guid.NewGuid();
+        var sameAgain = $"{talks.ToJsonString()}\n";
+        var reused = $"{Talks(Day(9), eventId: inFile).ToJsonString()}\n{Talks(Day(2), eventId: eventId).ToJsonString()}\n{Talks(Day(8), eventId: inFile).ToJsonString()}\n";
+
+        var (sameStatus, same) = await ImportAsync(id, sameAgain);
+        var (reusedStatus, refused) = await ImportAsync(id, reused);
+
+        sameStatus.ShouldBe(200, same?.ToJsonString());
+        same!["duplicates"]!.GetValue<int>().ShouldBe(1);
+        reusedStatus.ShouldBe(422, refused?.ToJsonString());
+        refused.ShouldHaveError("lines[2].eventId", "eventid_reused");
+        refused.ShouldHaveError("lines[3].eventId", "eventid_reused");
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
+    {
+        using var client = app.Host.Server.CreateClient();
+        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
+        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+
     // ---------------------------------------------------------------- 7. instants as RFC 3339 reads them
 
     [Theory]
