@@ -113,18 +113,11 @@ public static class Query
     public const string LastDate = "9998-12-31";
 
     /// <summary>
-    /// Every parameter of the query string is one the endpoint declares (the same list as its OpenAPI operation):
-    /// else 400 <c>unknown_parameter</c> naming it and listing the allowed ones, so a typo (<c>?knownat=</c>) is never
-    /// silently ignored. Names are exact (ASP.NET matches them case-insensitively, so <c>?ASOF=</c> would count).
+    /// Every parameter of the query string is one the endpoint declares (the same list as its OpenAPI operation): else
+    /// <c>unknown_parameter</c> naming it and listing the allowed ones, added to <paramref name="errors"/>, so a typo
+    /// (<c>?knownat=</c>) is never silently ignored. Names are exact (ASP.NET matches them case-insensitively, so
+    /// <c>?ASOF=</c> would count).
     /// </summary>
-    public static IResult? Only(IQueryCollection query, params string[] allowed)
-    {
-        var errors = new List<FieldError>();
-        Unknown(query, allowed, errors);
-        return errors.Count > 0 ? Problems.Validation(errors) : null;
-    }
-
-    /// <summary>The <c>unknown_parameter</c> errors of <see cref="Only"/>, added to <paramref name="errors"/>.</summary>
     public static void Unknown(IQueryCollection query, string[] allowed, List<FieldError> errors) =>
         errors.AddRange(query.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal))
             .Select(k => new FieldError(Cut(k), "unknown_parameter",

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
+using Normalization.Api.Tests.Readers;
 using static Normalization.Api.Tests.Support.ApiScenarios;
 
 namespace Normalization.Api.Tests.Reliability;
@@ -78,6 +79,18 @@ public sealed class ErrorReportingTrialTests(AppFixture app)
         postStatus.ShouldBe(400);
         get.Errors().Select(e => (e.Path, e.Code)).ShouldBe(post.Errors().Select(e => (e.Path, e.Code)), ignoreOrder: true);
         get!["code"]!.GetValue<string>().ShouldBe(post!["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Given_a_write_with_an_unknown_query_parameter_and_a_bad_body_When_posted_Then_both_are_listed()
+    {
+        var id = await app.GivenNegotiation("qbody");
+
+        var (status, body, _) = await app.Host.Send("POST", $"/api/negotiations/{id}/events?dryRun=true", """{"events":[{"type":"TalksHeld"}]}""", AppFixture.ApiKey);
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("dryRun", "unknown_parameter");
+        body.ShouldHaveError("events[0].occurredOn", "required");
     }
 
     // ---------------------------------------------------------------- 2. a bad date in create is invalid_date, with the rest

@@ -77,18 +77,19 @@ public sealed record TodayQuery : IQueryRequest<TodayQuery>
 public static class RequestReader
 {
     /// <summary>
-    /// The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request: 400 <c>unknown_parameter</c>
-    /// for a query parameter other than <c>tz</c>, then the body's own errors.
+    /// The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request: one 400 with every
+    /// <c>unknown_parameter</c> (a query parameter other than <c>tz</c>) and every error of the body. A body that cannot be
+    /// read as JSON at all has no field errors to add: then the unknown parameters are answered alone, else its problem.
     /// </summary>
     public static async Task<(T? Request, IResult? Problem)> BodyAsync<T>(HttpContext http, TimeProvider clock) where T : class, IJsonRequest<T>
     {
         // A body endpoint declares no query parameter but the reader's time zone (its "today"): any other is a mistake
         // the caller should hear about (400 unknown_parameter), as on every GET, not a parameter silently ignored.
-        if (Http.Query.Only(http.Request.Query, Readers.TimeZones.Parameter) is { } unknown) return (null, unknown);
-        var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
-        if (problem is not null) return (null, problem);
-        using var _ = doc;
         var errors = new List<FieldError>();
+        Http.Query.Unknown(http.Request.Query, [Readers.TimeZones.Parameter], errors);
+        var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
+        if (problem is not null) return (null, errors.Count > 0 ? Problems.Validation(errors) : problem);
+        using var _ = doc;
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
         if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
