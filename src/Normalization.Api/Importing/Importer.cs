@@ -167,9 +167,12 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
                 if (errorCount == 0) batch.Add(ev);
                 if (ctx.Knows(ev.EventId))
                 {
-                    // A duplicate is the same event again (an import run twice); an eventId reused for another is an error.
-                    known ??= KnownEvents(history, fresh);
-                    if (known.TryGetValue(ev.EventId, out var earlier) && EventIdReuse.ClientContent(earlier) != EventIdReuse.ClientContent(ev))
+                    // A duplicate is the same event again (an import run twice); an eventId reused for another is an error —
+                    // in our formats, where the id is the writer's. Event data's ids name the real event (negotiation, day,
+                    // dyad, type: docs/event-data.md), so a later export or another dataset may carry more sources under
+                    // the same id: that stays a duplicate, by design.
+                    if (!eventData) known ??= KnownEvents(history, fresh);
+                    if (known is not null && known.TryGetValue(ev.EventId, out var earlier) && EventIdReuse.ClientContent(earlier) != EventIdReuse.ClientContent(ev))
                         Error(new LineError(line.Number, "eventId", "eventid_reused",
                             $"eventId {ev.EventId} is already {(history?.Events.Any(r => r.Event.EventId == ev.EventId) == true ? "recorded" : "used on an earlier line")} for a different event: a new event needs a new eventId (or none)."));
                     duplicates++;
