@@ -1,3 +1,4 @@
+using Normalization.Domain.Validation;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
@@ -53,14 +54,13 @@ public sealed record CameoQuery(
     public static string[] Parameters => ["format", "dialect", "party", "knownAt"];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out CameoQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out CameoQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!ExportQuery.TryFormat(q["format"], "", Formats, out var format, out var p1)) return p1;
-        if (!ExportQuery.TryDialect(q["dialect"], out var dialect, out var p2)) return p2;
-        if (!ExportQuery.TryActorCodes(q["party"], out var codes, out var p3)) return p3;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p4)) return p4;
+        ExportQuery.TryFormat(q["format"], "", Formats, out var format, errors);
+        ExportQuery.TryDialect(q["dialect"], out var dialect, errors);
+        ExportQuery.TryActorCodes(q["party"], out var codes, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         query = new(format, dialect, codes, knownAt);
         return null;
     }

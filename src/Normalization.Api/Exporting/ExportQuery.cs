@@ -14,10 +14,10 @@ public static class ExportQuery
     /// <c>?format=json|csv|ndjson|xlsx</c>; absent: the <c>Accept</c> header decides (text/csv, application/x-ndjson), else
     /// JSON. <paramref name="allowed"/> lists the formats the endpoint offers.
     /// </summary>
-    public static bool TryFormat(StringValues values, string accept, ExportMedia[] allowed, out ExportMedia media, out IResult? problem)
+    public static bool TryFormat(StringValues values, string accept, ExportMedia[] allowed, out ExportMedia media, List<FieldError> errors)
     {
-        media = ExportMedia.Json;
-        if (!Query.TryText(values, "format", out var text, out problem)) return false;
+        media = allowed[0];
+        if (!Query.TryText(values, "format", out var text, errors)) return false;
         if (text is null)
         {
             media = accept.Contains("text/csv") ? ExportMedia.Csv : accept.Contains("application/x-ndjson") ? ExportMedia.Ndjson : allowed[0];
@@ -27,29 +27,28 @@ public static class ExportQuery
         // A name of the list, case-insensitive, exactly (Enum.TryParse would take " csv" and "1").
         var named = allowed.Where(a => string.Equals(a.ToString(), text, StringComparison.OrdinalIgnoreCase)).ToList();
         if (named.Count == 1) { media = named[0]; return true; }
-        problem = Problems.Field("format", "unknown_value", $"format must be one of: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}.");
+        errors.Add(new("format", "unknown_value", $"format must be one of: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}."));
         return false;
     }
 
     /// <summary><c>?dialect=rfc4180|excel</c> (CSV only; default rfc4180).</summary>
-    public static bool TryDialect(StringValues values, out CsvDialect dialect, out IResult? problem)
+    public static bool TryDialect(StringValues values, out CsvDialect dialect, List<FieldError> errors)
     {
         dialect = CsvDialect.Rfc4180;
-        if (!Query.TryText(values, "dialect", out var text, out problem)) return false;
+        if (!Query.TryText(values, "dialect", out var text, errors)) return false;
         if (CsvDialects.Parse(text) is { } d) { dialect = d; return true; }
-        problem = Problems.Field("dialect", "unknown_value", "dialect must be rfc4180 (the default) or excel (UTF-8 with BOM, CRLF, formula-leading cells protected).");
+        errors.Add(new("dialect", "unknown_value", "dialect must be rfc4180 (the default) or excel (UTF-8 with BOM, CRLF, formula-leading cells protected)."));
         return false;
     }
 
     /// <summary><c>?party=US=USA&amp;party=TB=AFGTAL</c>: the party → actor-code mapping, every bad pair reported at once.</summary>
-    public static bool TryActorCodes(StringValues values, out ActorCodes codes, out IResult? problem)
+    public static bool TryActorCodes(StringValues values, out ActorCodes codes, List<FieldError> errors)
     {
-        problem = null;
         // ?party= alone means no mapping, like every empty parameter; repeated, each value must be a pair.
-        var (parsed, errors) = ActorCodes.Parse(values.Count == 1 && string.IsNullOrEmpty(values[0]) ? [] : values.ToArray());
+        var (parsed, problems) = ActorCodes.Parse(values.Count == 1 && string.IsNullOrEmpty(values[0]) ? [] : values.ToArray());
         codes = parsed ?? ActorCodes.Identity;
-        if (errors.Count == 0) return true;
-        problem = Problems.Validation(errors.Select(e => new FieldError("party", "invalid_party_mapping", e)));
+        if (problems.Count == 0) return true;
+        errors.AddRange(problems.Select(e => new FieldError("party", "invalid_party_mapping", e)));
         return false;
     }
 

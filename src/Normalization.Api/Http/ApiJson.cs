@@ -103,7 +103,9 @@ public static class ApiJson
 /// <summary>
 /// Query-string parsing with field-named errors, by the rules of <see cref="Strict"/> (docs/reliability.md, "Input
 /// rules"): ASCII digits, whole-text patterns, ISO 8601 instants with a zone, enum names only. An absent or empty
-/// parameter (<c>?asOf=</c>) means the default; anything else that does not parse is a 400 naming the parameter.
+/// parameter (<c>?asOf=</c>) means the default; anything else that does not parse is a field error naming the parameter,
+/// added to the caller's list: a query reader (<see cref="Requests.IQueryRequest{TSelf}"/>) reads every parameter and
+/// the request is answered once, 400 with <b>every</b> error (the same shape and codes as a body's).
 /// </summary>
 public static class Query
 {
@@ -111,85 +113,88 @@ public static class Query
     public const string LastDate = "9998-12-31";
 
     /// <summary>
-    /// Every parameter of the query string is one the endpoint declares (the same list as its OpenAPI operation):
-    /// else 400 <c>unknown_parameter</c> naming it and listing the allowed ones, so a typo (<c>?knownat=</c>) is never
-    /// silently ignored. Names are exact (ASP.NET matches them case-insensitively, so <c>?ASOF=</c> would count).
+    /// Every parameter of the query string is one the endpoint declares (the same list as its OpenAPI operation): else
+    /// <c>unknown_parameter</c> naming it and listing the allowed ones, added to <paramref name="errors"/>, so a typo
+    /// (<c>?knownat=</c>) is never silently ignored. Names are exact (ASP.NET matches them case-insensitively, so
+    /// <c>?ASOF=</c> would count).
     /// </summary>
-    public static IResult? Only(IQueryCollection query, params string[] allowed)
-    {
-        var errors = query.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal))
+    public static void Unknown(IQueryCollection query, string[] allowed, List<FieldError> errors) =>
+        errors.AddRange(query.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal))
             .Select(k => new FieldError(Cut(k), "unknown_parameter",
-                allowed.Length == 0 ? "This endpoint takes no query parameters." : $"Unknown query parameter. Allowed: {string.Join(", ", allowed)}."))
-            .ToList();
-        return errors.Count > 0 ? Problems.Validation(errors) : null;
-    }
+                allowed.Length == 0 ? "This endpoint takes no query parameters." : $"Unknown query parameter. Allowed: {string.Join(", ", allowed)}.")));
 
     static string Cut(string s) => s.Length > 40 ? s[..40] : s;
 
-    /// <summary>The one value of a parameter: absent or empty is null; given twice (<c>?asOf=a&amp;asOf=b</c>) is 400 <c>repeated_parameter</c>.</summary>
-    static bool TrySingle(StringValues values, string name, out string? value, out IResult? problem)
+    /// <summary>The one value of a parameter: absent or empty is null; given twice (<c>?asOf=a&amp;asOf=b</c>) is <c>repeated_parameter</c>.</summary>
+    public static bool TrySingle(StringValues values, string name, out string? value, List<FieldError> errors)
     {
-        value = null; problem = null;
+        value = null;
         if (values.Count > 1)
         {
-            problem = Problems.Field(name, "repeated_parameter", $"{name} is given {values.Count} times: give it once.");
+            errors.Add(new(name, "repeated_parameter", $"{name} is given {values.Count} times: give it once."));
             return false;
         }
         value = values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
         return true;
     }
 
-    public static bool TryDate(StringValues values, string name, out DateOnly? date, out IResult? problem)
+    public static bool TryDate(StringValues values, string name, out DateOnly? date, List<FieldError> errors)
     {
         date = null;
-        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
+        if (!TrySingle(values, name, out var value, errors)) return false;
+        if (value is null) return true;
         if (DomainDate.TryParse(value, out var d))
         {
             if (d.Year is >= 1 and <= 9998) { date = d.End; return true; }
-            problem = Problems.Field(name, "out_of_range", $"{name} must be on or before {LastDate}.");
+            errors.Add(new(name, "out_of_range", $"{name} must be on or before {LastDate}."));
             return false;
         }
-        problem = Problems.Field(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period), ASCII digits.");
+        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period), ASCII digits."));
         return false;
     }
 
-    public static bool TryInstant(StringValues values, string name, out DateTimeOffset? instant, out IResult? problem)
+    /// <summary>An instant by <see cref="Strict.TryInstant"/>, the one instant parser (RFC 3339; lower-case t/z; fractions truncated to 100 ns).</summary>
+    public static bool TryInstant(StringValues values, string name, out DateTimeOffset? instant, List<FieldError> errors)
     {
         instant = null;
-        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
+        if (!TrySingle(values, name, out var value, errors)) return false;
+        if (value is null) return true;
         if (Strict.TryInstant(value, out var i)) { instant = i; return true; }
-        problem = Problems.Field(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC).");
+        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
         return false;
     }
 
-    public static bool TryInt(StringValues values, string name, int min, int max, int fallback, out int result, out IResult? problem)
+    public static bool TryInt(StringValues values, string name, int min, int max, int fallback, out int result, List<FieldError> errors)
     {
         result = fallback;
-        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
+        if (!TrySingle(values, name, out var value, errors)) return false;
+        if (value is null) return true;
         if (Strict.TryInt(value, out var i) && i >= min && i <= max) { result = i; return true; }
-        problem = Problems.Field(name, "out_of_range", $"{name} must be an integer from {min} to {max}, in ASCII digits.");
+        errors.Add(new(name, "out_of_range", $"{name} must be an integer from {min} to {max}, in ASCII digits."));
         return false;
     }
 
-    public static bool TryEnum<T>(StringValues values, string name, out T? result, out IResult? problem) where T : struct, Enum
+    public static bool TryEnum<T>(StringValues values, string name, out T? result, List<FieldError> errors) where T : struct, Enum
     {
         result = null;
-        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
+        if (!TrySingle(values, name, out var value, errors)) return false;
+        if (value is null) return true;
         if (Strict.TryName<T>(value, out var e)) { result = e; return true; }
-        problem = Problems.Field(name, "unknown_value", $"{name} must be one of: {string.Join(", ", Enum.GetNames<T>())} (a name, not a number or a list).");
+        errors.Add(new(name, "unknown_value", $"{name} must be one of: {string.Join(", ", Enum.GetNames<T>())} (a name, not a number or a list)."));
         return false;
     }
 
     /// <summary>A party code filter (<c>?actor=</c>, <c>?party=</c>), case-insensitive, upper-cased.</summary>
-    public static bool TryPartyCode(StringValues values, string name, out string? code, out IResult? problem)
+    public static bool TryPartyCode(StringValues values, string name, out string? code, List<FieldError> errors)
     {
         code = null;
-        if (!TrySingle(values, name, out var value, out problem) || value is null) return problem is null;
+        if (!TrySingle(values, name, out var value, errors)) return false;
+        if (value is null) return true;
         if (EventReader.PartyCode().IsMatch(value.ToUpperInvariant())) { code = value.ToUpperInvariant(); return true; }
-        problem = Problems.Field(name, "invalid_party_code", $"{name} must be a party code: letters, digits, hyphens (e.g. US, TB, ISIS-K).");
+        errors.Add(new(name, "invalid_party_code", $"{name} must be a party code: letters, digits, hyphens (e.g. US, TB, ISIS-K)."));
         return false;
     }
 
     /// <summary>A single free value (<c>?type=</c>) under the rule of one value per parameter.</summary>
-    public static bool TryText(StringValues values, string name, out string? value, out IResult? problem) => TrySingle(values, name, out value, out problem);
+    public static bool TryText(StringValues values, string name, out string? value, List<FieldError> errors) => TrySingle(values, name, out value, errors);
 }

@@ -12,14 +12,14 @@ public static class OpenApiExamples
         """)!;
 
     public static JsonNode PrisonerRelease => JsonNode.Parse("""
-        {"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","type":"PrisonerReleased","occurredOn":"2025-03-20","actor":"TB","target":"US",
+        {"eventId":"3f9d2b7e-6a41-4c58-b0e2-7d15a8c94f36","type":"PrisonerReleased","occurredOn":"2025-03-20","actor":"TB","target":"US",
          "confidence":"Confirmed","sources":[{"publisher":"CNN","url":"https://edition.cnn.com/","publishedOn":"2025-04-03"}],
          "person":"George Glezmann","nationality":"US","terms":"Goodwill","facilitator":"QA"}
         """)!;
 
     public static JsonNode PostEventsResponse => JsonNode.Parse("""
         {"id":"us-taliban-demo","version":3,
-         "events":[{"eventId":"b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31","status":"stored"},{"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","status":"stored"}],
+         "events":[{"eventId":"b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31","status":"stored"},{"eventId":"3f9d2b7e-6a41-4c58-b0e2-7d15a8c94f36","status":"stored"}],
          "stored":2,"duplicates":0,"stage":"Estrangement","previousStage":"Estrangement","stageChanged":false}
         """)!;
 
@@ -28,7 +28,7 @@ public static class OpenApiExamples
          "mediators":[{"code":"QA","name":"Qatar"}],"asOf":"2025-04-15","knownAt":null,"minConfidence":"Reported",
          "stage":"Exploratory","stageSince":"2025-03-20",
          "why":{"rule":"talks-within-window","description":"The parties have talked within the window.","eventIds":["b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31"]},
-         "ledger":{"demands":[],"requests":[],"gesturesByParty":{"TB":[{"party":"TB","on":"2025-03-20","type":"PrisonerReleased","eventId":"c0202f7d-a556-5135-a521-74f848ce088b"}]}},
+         "ledger":{"demands":[],"requests":[],"gesturesByParty":{"TB":[{"party":"TB","on":"2025-03-20","type":"PrisonerReleased","eventId":"3f9d2b7e-6a41-4c58-b0e2-7d15a8c94f36"}]}},
          "momentum":{"score":14,"previousScore":0,"trend":"Improving","windowDays":90,"contributions":[]},
          "stageHistory":[{"on":null,"from":null,"to":"Estrangement","rule":"no-contact","description":"No relations, recognition or office; no recent talks or hostile acts.","eventIds":[]},
                          {"on":"2025-03-20","from":"Estrangement","to":"Exploratory","rule":"talks-within-window","description":"The parties have talked within the window.","eventIds":["b7a4e1b2-3c1d-4f7e-9a0b-8d2c6e5f4a31"]}],
@@ -51,16 +51,16 @@ public static class OpenApiExamples
 
     public static JsonNode Timeline => JsonNode.Parse("""
         {"id":"us-taliban-demo","page":1,"pageSize":100,"total":1,
-         "items":[{"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","type":"PrisonerReleased","occurredOn":"2025-03-20","precision":"Day",
+         "items":[{"eventId":"3f9d2b7e-6a41-4c58-b0e2-7d15a8c94f36","type":"PrisonerReleased","occurredOn":"2025-03-20","precision":"Day",
                    "actor":"TB","target":"US","confidence":"Confirmed","sources":[{"publisher":"CNN","url":"https://edition.cnn.com/","publishedOn":"2025-04-03"}],
                    "note":null,"status":"active","retractedBy":null,"correctedBy":null,"goldstein":7,"cameo":"0841","plover":"RETREAT",
                    "version":3,"recordedAt":"2026-11-25T12:00:00.000000+00:00","postedBy":"development",
-                   "event":{"eventId":"c0202f7d-a556-5135-a521-74f848ce088b","type":"PrisonerReleased","occurredOn":"2025-03-20","actor":"TB","target":"US","confidence":"Confirmed","person":"George Glezmann","nationality":"US","terms":"Goodwill","facilitator":"QA"}}]}
+                   "event":{"eventId":"3f9d2b7e-6a41-4c58-b0e2-7d15a8c94f36","type":"PrisonerReleased","occurredOn":"2025-03-20","actor":"TB","target":"US","confidence":"Confirmed","person":"George Glezmann","nationality":"US","terms":"Goodwill","facilitator":"QA"}}]}
         """)!;
 
     public const string TimelineCsv =
         "eventId,type,occurredOn,actor,target,confidence,status,cameo,goldstein,plover,sources,note,fields\r\n" +
-        "c0202f7d-a556-5135-a521-74f848ce088b,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\r\n";
+        "3f9d2b7e-6a41-4c58-b0e2-7d15a8c94f36,PrisonerReleased,2025-03-20,TB,US,Confirmed,active,0841,7,RETREAT,\"[{\"\"publisher\"\":\"\"CNN\"\"}]\",,\"{\"\"person\"\":\"\"George Glezmann\"\",\"\"nationality\"\":\"\"US\"\",\"\"terms\"\":\"\"Goodwill\"\",\"\"facilitator\"\":\"\"QA\"\"}\"\r\n";
 
 
     /// <summary>The request-body examples of a request record (by type, not by path): key, summary, value.</summary>

@@ -32,5 +32,14 @@ public static class Problems
     public static IResult Conflict(string code, string detail, IDictionary<string, object?>? extra = null) =>
         Of(StatusCodes.Status409Conflict, code, "Conflict.", detail, extra);
 
+    /// <summary>
+    /// 409 <c>eventid_reused</c>: an eventId already stored (or used earlier in the batch) for a different event. Carries
+    /// <c>errors</c> like a validation problem, each naming the eventId's path (<c>events[i].eventId</c>).
+    /// </summary>
+    public static IResult EventIdReused(IEnumerable<FieldError> errors) =>
+        Of(StatusCodes.Status409Conflict, "eventid_reused", "An eventId is reused for a different event.",
+            "A retried post must send the same event with the same eventId; a different event needs a new eventId. See errors.",
+            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, code = e.Code, message = e.Message }).ToList() });
+
     static string Trim(string s) => s.Length > 80 ? s[..80] + "…" : s;
 }

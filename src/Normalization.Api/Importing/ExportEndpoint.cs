@@ -1,3 +1,4 @@
+using Normalization.Domain.Validation;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text;
@@ -56,18 +57,21 @@ public sealed record ExportQuery(
     public static string[] Parameters => ["format", "knownAt"];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out ExportQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ExportQuery query)
     {
         var q = request.Query;
         query = null!;
-        if (!Query.TryText(q["format"], "format", out var formatText, out var p1)) return p1;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
-        ExportFormat format;
-        try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
-        catch (ImportException e) { return Problems.Field("format", "unknown_format", e.Message); }
-        // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
-        if (format is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
-            return Problems.Field("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages.");
+        var single = Query.TryText(q["format"], "format", out var formatText, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
+        if (single)
+        {
+            ExportFormat? format = null;
+            try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
+            catch (ImportException e) { errors.Add(new("format", "unknown_format", e.Message)); }
+            // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
+            if (format is { } f && f is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
+                errors.Add(new("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages."));
+        }
         query = new(formatText, knownAt);
         return null;
     }

@@ -124,11 +124,10 @@ public sealed record ImportQuery(
     public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit"];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out ImportQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ImportQuery query)
     {
         var q = request.Query;
         query = null!;
-        var errors = new List<FieldError>();
         foreach (var single in new[] { "format", "encoding", "scenario", "commit" })
             if (q[single].Count > 1) errors.Add(new(single, "repeated_parameter", $"{single} is given {q[single].Count} times: give it once."));
         string? format = q["format"].FirstOrDefault() is { Length: > 0 } f ? f : null;
@@ -146,7 +145,6 @@ public sealed record ImportQuery(
         IReadOnlyList<(string, string)> parties = [];
         try { parties = PartyMatcher.Parse(q["party"].Select(p => p ?? ""), "party"); }
         catch (ImportException e) { errors.Add(new("party", "invalid_party", e.Message)); }
-        if (errors.Count > 0) return Problems.Validation(errors);
         query = new(format, parties, encoding, scenario, commit) { File = request.Body, ContentLength = request.ContentLength };
         return null;
     }

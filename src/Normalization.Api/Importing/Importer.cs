@@ -152,6 +152,8 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         var batch = new List<NegotiationEvent>();
         var fresh = new List<NegotiationEvent>();
         void Error(LineError e) { errorCount++; if (errors.Count < request.MaxErrors) errors.Add(e); }
+        // The events an eventId may already name, built at the first duplicate only (an import without one pays nothing).
+        Dictionary<Guid, NegotiationEvent>? known = null;
         try
         {
             for (var line = first; line is not null; line = lines.MoveNext() ? lines.Current : null)
@@ -163,8 +165,21 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
                 if (line.Event is not { } ev) continue;
                 events++;
                 if (errorCount == 0) batch.Add(ev);
-                if (ctx.Knows(ev.EventId)) { duplicates++; continue; }
+                if (ctx.Knows(ev.EventId))
+                {
+                    // A duplicate is the same event again (an import run twice); an eventId reused for another is an error —
+                    // in our formats, where the id is the writer's. Event data's ids name the real event (negotiation, day,
+                    // dyad, type: docs/event-data.md), so a later export or another dataset may carry more sources under
+                    // the same id: that stays a duplicate, by design.
+                    if (!eventData) known ??= KnownEvents(history, fresh);
+                    if (known is not null && known.TryGetValue(ev.EventId, out var earlier) && EventIdReuse.ClientContent(earlier) != EventIdReuse.ClientContent(ev))
+                        Error(new LineError(line.Number, "eventId", "eventid_reused",
+                            $"eventId {ev.EventId} is already {(history?.Events.Any(r => r.Event.EventId == ev.EventId) == true ? "recorded" : "used on an earlier line")} for a different event: a new event needs a new eventId (or none)."));
+                    duplicates++;
+                    continue;
+                }
                 if (errorCount == 0) fresh.Add(ev);
+                known?.TryAdd(ev.EventId, ev);
                 var fieldErrors = new List<FieldError>();
                 EventValidator.Validate(ev, "", ctx, fieldErrors);
                 foreach (var f in fieldErrors) Error(new LineError(line.Number, f.Path, f.Code, f.Message));
@@ -247,6 +262,15 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             Scenario = name, ScenarioEvents = fresh.Count, StageNow = result.Baseline?.Stage.ToString(), StageWithScenario = result.State.Stage.ToString(),
             Seconds = clock.Elapsed.TotalSeconds,
         };
+    }
+
+    /// <summary>The recorded events and the file's events so far, by eventId (the first with each id).</summary>
+    static Dictionary<Guid, NegotiationEvent> KnownEvents(History? history, List<NegotiationEvent> fresh)
+    {
+        var known = new Dictionary<Guid, NegotiationEvent>();
+        foreach (var r in history?.Events ?? []) known.TryAdd(r.Event.EventId, r.Event);
+        foreach (var e in fresh) known.TryAdd(e.EventId, e);
+        return known;
     }
 
     static ImportReport Failed(string id, IReadOnlyList<LineError> errors, int count) => new() { NegotiationId = id, ErrorCount = count, Errors = errors };

@@ -114,6 +114,8 @@ public sealed partial class NegotiationStore
                 results.Add(new StoredEventId(e.EventId, duplicate));
                 if (!duplicate) fresh.Add((e, i));
             }
+            // A duplicate must be the same event: an eventId reused for other content is refused (EventIdReuse, 409).
+            if (results.Exists(r => r.Duplicate) && await EventIdReuse.FindAsync(session, conn, tx, id, withIds, results, stored, ct) is { } reused) return reused;
             if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
             AppendOutcome? refused = null;
             if (expectedVersion is { } expected && expected != version) refused = new AppendOutcome.VersionConflict(version, expected);

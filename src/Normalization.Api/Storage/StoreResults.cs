@@ -17,6 +17,8 @@ public abstract record AppendOutcome
     public sealed record NotFound : AppendOutcome;
     public sealed record VersionConflict(int CurrentVersion, int ExpectedVersion) : AppendOutcome;
     public sealed record Invalid(IReadOnlyList<FieldError> Errors) : AppendOutcome;
+    /// <summary>An eventId of the batch is already stored (or used earlier in it) for a different event: 409 <c>eventid_reused</c> (<see cref="EventIdReuse"/>).</summary>
+    public sealed record EventIdReused(IReadOnlyList<FieldError> Errors) : AppendOutcome;
 }
 
 /// <summary>An event as recorded: the event, its stream version, when it was recorded and by whom.</summary>

@@ -1,3 +1,4 @@
+using Normalization.Domain.Validation;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using Normalization.Api.Exporting;
@@ -33,25 +34,25 @@ public sealed record TimelineQuery(
     public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect", "knownAt"];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out TimelineQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out TimelineQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1;
-        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2;
-        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
-        if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p3)) return p3;
-        if (!ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, out var p7)) return p7;
-        if (!ExportQuery.TryDialect(q["dialect"], out var dialect, out var p8)) return p8;
+        Query.TryDate(q["from"], "from", out var from, errors);
+        Query.TryDate(q["to"], "to", out var to, errors);
+        if (from > to) errors.Add(new("from", "out_of_range", "from must not be after to."));
+        Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, errors);
+        // With a bad format, pageSize is judged by the JSON page bounds (its error and the format's come together).
+        ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, errors);
+        ExportQuery.TryDialect(q["dialect"], out var dialect, errors);
         var exporting = format != ExportMedia.Json;
-        if (!Query.TryInt(q["pageSize"], "pageSize", 1, exporting ? 100_000 : 500, exporting ? 100_000 : 100, out var pageSize, out var p4)) return p4;
-        if (!Query.TryText(q["type"], "type", out var typeText, out var p6)) return p6;
+        Query.TryInt(q["pageSize"], "pageSize", 1, exporting ? 100_000 : 500, exporting ? 100_000 : 100, out var pageSize, errors);
+        Query.TryText(q["type"], "type", out var typeText, errors);
         // Case-insensitive like every enum in a query string (?type=talksheld); the catalog's spelling is used.
         var type = typeText is null ? null : EventCatalog.Names.FirstOrDefault(n => string.Equals(n, typeText, StringComparison.OrdinalIgnoreCase));
         if (typeText is not null && type is null)
-            return Problems.Field("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}.");
-        if (!Query.TryPartyCode(q["actor"], "actor", out var actor, out var p5)) return p5;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p9)) return p9;
+            errors.Add(new("type", "unknown_event_type", $"Unknown event type. Known types: {string.Join(", ", EventCatalog.Names)}."));
+        Query.TryPartyCode(q["actor"], "actor", out var actor, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         query = new(from, to, type, actor, page, pageSize, format, dialect, knownAt);
         return null;
     }

@@ -130,14 +130,14 @@ public sealed record ScenarioQuery(
     public static string[] Parameters => ["asOf", "projectTo", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out ScenarioQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ScenarioQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1;
-        if (!Query.TryDate(q["projectTo"], "projectTo", out var projectTo, out var p2)) return p2;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3;
-        if (WhatIfRunner.ProjectionProblem(asOf, projectTo, today) is { } backwards) return Problems.Validation([backwards]);
+        var asOfRead = Query.TryDate(q["asOf"], "asOf", out var asOf, errors);
+        Query.TryDate(q["projectTo"], "projectTo", out var projectTo, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
+        // Against a bad asOf, the range cannot be judged: that error is enough.
+        if (asOfRead && WhatIfRunner.ProjectionProblem(asOf, projectTo, today) is { } backwards) errors.Add(backwards);
         query = new(asOf, projectTo, knownAt);
         return null;
     }

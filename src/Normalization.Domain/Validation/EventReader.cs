@@ -60,7 +60,7 @@ public static partial class EventReader
             return null;
         }
 
-        var nulls = CheckObject(element, path, EventCatalog.EnvelopeFields.Concat(info.Fields).ToList(), errors);
+        var rewrite = CheckObject(element, path, EventCatalog.EnvelopeFields.Concat(info.Fields).ToList(), errors);
         OriginalNeedsLanguage(element, path, errors);
 
         if (errors.Count > before) return null;
@@ -68,7 +68,7 @@ public static partial class EventReader
         {
             // One rule for null, from the catalog (docs/reliability.md): an optional field sent as null is the same as
             // a missing one, so the record's default applies (an empty list of sources, not a null one).
-            var source = nulls ? WithoutNulls(System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!) : null;
+            var source = rewrite ? Canonical(System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!) : null;
             if (info.ClrType == typeof(EventCorrected))
             {
                 // The correction is a flat event in its own right: read it with this reader (paths through
@@ -106,21 +106,7 @@ public static partial class EventReader
         }
     }
 
-    /// <summary>Removes every null-valued property, at any depth (the "null is missing" rule).</summary>
-    static System.Text.Json.Nodes.JsonNode WithoutNulls(System.Text.Json.Nodes.JsonNode node)
-    {
-        if (node is System.Text.Json.Nodes.JsonObject o)
-        {
-            foreach (var (k, v) in o.ToList())
-                if (v is null) o.Remove(k);
-                else WithoutNulls(v);
-        }
-        else if (node is System.Text.Json.Nodes.JsonArray a)
-            foreach (var item in a) if (item is not null) WithoutNulls(item);
-        return node;
-    }
-
-    /// <summary>Checks an object against its field specs; true when some optional field was sent as null (to be dropped).</summary>
+    /// <summary>Checks an object against its field specs; true when it must be rewritten (<see cref="Canonical"/>): some optional field was sent as null (to be dropped), or an integer in exponent form.</summary>
     static bool CheckObject(JsonElement obj, string path, IReadOnlyList<FieldSpec> specs, List<FieldError> errors)
     {
         var nulls = false;
@@ -167,26 +153,68 @@ public static partial class EventReader
     }
 
     /// <summary>
-    /// A JSON number against its spec: a number (else <c>wrong_type</c>), an integer where the kind says so, at most
+    /// A JSON number against its spec: a number (else <c>wrong_type</c>), an integer where the kind says so — by value, as
+    /// <see cref="Strict.ReadInteger"/> reads it (<c>1e3</c> is 1000; <c>1.5</c> is <c>wrong_type</c>) — at most
     /// <see cref="FieldSpec.Decimals"/> decimal places (<c>too_precise</c>: <c>1e-30</c> is not silently 0), and from 0
     /// to <see cref="FieldSpec.NumberMax"/> (<c>out_of_range</c>, also for numbers too large for any .NET type).
+    /// True when the value is good but spelled in a form the serializer does not read as an integer (<c>1e3</c>, <c>1.0</c>):
+    /// the caller rewrites it (<see cref="Canonical"/>) before deserializing.
     /// </summary>
-    static void CheckNumber(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
+    static bool CheckNumber(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
     {
         var integer = spec.Kind == FieldKind.Integer;
         var range = $"{spec.Name} must be from 0 to {spec.NumberMax.ToString("#,0", System.Globalization.CultureInfo.InvariantCulture)}"
             + (integer ? "." : $" with at most {spec.Decimals} decimal places.");
-        if (v.ValueKind != JsonValueKind.Number) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be {(integer ? "an integer" : "a number")}.")); return; }
-        var raw = v.GetRawText();
-        var places = Strict.DecimalPlaces(raw);
-        if (integer && places > 0) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer.")); return; }
-        if (places > spec.Decimals) { errors.Add(new(path, "too_precise", $"{spec.Name} has more than {spec.Decimals} decimal places.")); return; }
-        if (!v.TryGetDecimal(out var d) || d < 0 || d > spec.NumberMax) { errors.Add(new(path, "out_of_range", range)); return; }
-        if (integer && !v.TryGetInt32(out _))
-            errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer written without a fraction or exponent."));
+        if (v.ValueKind != JsonValueKind.Number) { errors.Add(new(path, "wrong_type", $"{spec.Name} must be {(integer ? "an integer" : "a number")}.")); return false; }
+        if (integer)
+        {
+            switch (Strict.ReadInteger(v, 0, (long)spec.NumberMax, out _))
+            {
+                case Strict.IntegerReading.NotAnInteger: errors.Add(new(path, "wrong_type", $"{spec.Name} must be an integer.")); return false;
+                case Strict.IntegerReading.OutOfRange: errors.Add(new(path, "out_of_range", range)); return false;
+            }
+            return !v.TryGetInt32(out _);
+        }
+        var places = Strict.DecimalPlaces(v.GetRawText());
+        if (places > spec.Decimals) { errors.Add(new(path, "too_precise", $"{spec.Name} has more than {spec.Decimals} decimal places.")); return false; }
+        if (!v.TryGetDecimal(out var d) || d < 0 || d > spec.NumberMax) errors.Add(new(path, "out_of_range", range));
+        return false;
     }
 
-    /// <summary>Checks one non-null value; true when an object inside it had a null optional field.</summary>
+    /// <summary>
+    /// The event as the serializer reads it: every null-valued property removed (the "null is missing" rule) and every
+    /// integral number written with an exponent or a fraction (<c>1e3</c>, <c>1.0</c>; checked in range by
+    /// <see cref="CheckNumber"/>) written as plain digits, at any depth.
+    /// </summary>
+    static System.Text.Json.Nodes.JsonNode Canonical(System.Text.Json.Nodes.JsonNode node)
+    {
+        if (node is System.Text.Json.Nodes.JsonObject o)
+        {
+            foreach (var (k, v) in o.ToList())
+                if (v is null) o.Remove(k);
+                else if (IntegralSpelledOtherwise(v) is { } plain) o[k] = plain;
+                else Canonical(v);
+        }
+        else if (node is System.Text.Json.Nodes.JsonArray a)
+            for (var i = 0; i < a.Count; i++)
+                if (a[i] is { } item)
+                {
+                    if (IntegralSpelledOtherwise(item) is { } plain) a[i] = plain;
+                    else Canonical(item);
+                }
+        return node;
+    }
+
+    static System.Text.Json.Nodes.JsonValue? IntegralSpelledOtherwise(System.Text.Json.Nodes.JsonNode node)
+    {
+        if (node is not System.Text.Json.Nodes.JsonValue value || value.GetValueKind() != JsonValueKind.Number) return null;
+        using var doc = JsonDocument.Parse(value.ToJsonString());
+        var e = doc.RootElement;
+        return !e.TryGetInt64(out _) && Strict.ReadInteger(e, long.MinValue, long.MaxValue, out var n) == Strict.IntegerReading.Ok
+            ? System.Text.Json.Nodes.JsonValue.Create(n) : null;
+    }
+
+    /// <summary>Checks one non-null value; true when it must be rewritten (<see cref="Canonical"/>).</summary>
     static bool CheckValue(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
     {
         switch (spec.Kind)
@@ -196,8 +224,7 @@ public static partial class EventReader
                 CheckText(v.GetString()!, path, spec, spec.Name, errors);
                 return false;
             case FieldKind.Integer or FieldKind.Number:
-                CheckNumber(v, path, spec, errors);
-                return false;
+                return CheckNumber(v, path, spec, errors);
             case FieldKind.Enum:
                 if (v.ValueKind != JsonValueKind.String || !spec.EnumValues!.Contains(v.GetString()))
                     errors.Add(new(path, "unknown_value", $"{spec.Name} must be one of: {string.Join(", ", spec.EnumValues!)}."));

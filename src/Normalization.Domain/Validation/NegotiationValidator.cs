@@ -18,8 +18,11 @@ public static partial class NegotiationValidator
     /// <summary>
     /// Reads a negotiation (the create body, or an import's opening line, whose <paramref name="alsoAllowed"/> adds
     /// <c>type</c>) by the input rules of docs/reliability.md: <c>null</c> is the same as a missing field; every field
-    /// at every depth is one the contract knows (<c>unknown_field</c> with its path, names exact); enums are exact
-    /// names (<c>unknown_value</c>); a null list item is <c>required</c>; then <see cref="Validate"/>. Never throws.
+    /// at every depth is one the contract knows (<c>unknown_field</c> with its path, names exact); each value has its JSON
+    /// type (<c>wrong_type</c>; a date that does not read is <c>invalid_date</c>, as everywhere); enums are exact names
+    /// (<c>unknown_value</c>); a null list item is <c>required</c>; then <see cref="Validate"/>. <b>Every</b> error at once:
+    /// a value found wrong is reported and left out, the rest is still read and validated, and <see cref="Validate"/>'s
+    /// errors at (or under) a path already reported are not repeated. Never throws.
     /// </summary>
     public static NegotiationOpened? Read(JsonElement body, List<FieldError> errors, params string[] alsoAllowed)
     {
@@ -27,27 +30,35 @@ public static partial class NegotiationValidator
         if (body.ValueKind != JsonValueKind.Object) { errors.Add(new("", "not_an_object", "A negotiation must be a JSON object.")); return null; }
         var node = WithoutNulls(JsonNode.Parse(body.GetRawText())!).AsObject();
         foreach (var name in alsoAllowed) node.Remove(name);
-        foreach (var (name, _) in node)
+        foreach (var (name, _) in node.ToList())
             if (!Allowed.Contains(name, StringComparer.Ordinal))
+            {
                 errors.Add(new(name, "unknown_field", $"Unknown field '{Cut(name)}'. Allowed: {string.Join(", ", Allowed)}."));
+                node.Remove(name);
+            }
         if (!node.ContainsKey("id")) errors.Add(new("id", "required", "id is required."));
-        if (errors.Count > before) return null;
         CheckShape(node, typeof(NegotiationOpened), "", errors);
-        if (errors.Count > before) return null;
+        var reported = errors.Skip(before).Select(e => e.Path).ToList();
         try
         {
             var opening = node.Deserialize<NegotiationOpened>(EventJson.Options)!;
             opening = opening with { Tags = opening.Tags ?? [], Parties = opening.Parties ?? [], Mediators = opening.Mediators ?? [], Baseline = opening.Baseline ?? new Baseline(), Title = opening.Title ?? "", Id = opening.Id ?? "" };
-            errors.AddRange(Validate(opening));
+            errors.AddRange(Validate(opening).Where(e => !reported.Any(r => IsAtOrUnder(e.Path, r))));
             return errors.Count > before ? null : opening;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NotSupportedException or FormatException)
         {
+            // Not expected once CheckShape has left out every value of the wrong type; kept so a gap is a 400, not a 500.
             var at = ex is JsonException { Path: { } p } ? p.TrimStart('$').TrimStart('.') : "";
-            errors.Add(new(at, "wrong_type", "This field has the wrong type (a string, number, array or object where another is expected)."));
+            if (!reported.Any(r => IsAtOrUnder(at, r)))
+                errors.Add(new(at, "wrong_type", "This field has the wrong type (a string, number, array or object where another is expected)."));
             return null;
         }
     }
+
+    /// <summary>True when <paramref name="path"/> is <paramref name="reported"/> or a field or item inside it.</summary>
+    static bool IsAtOrUnder(string path, string reported) =>
+        path == reported || reported.Length == 0 || (path.StartsWith(reported, StringComparison.Ordinal) && path[reported.Length] is '.' or '[');
 
     /// <summary>Removes every null-valued property at any depth (null = missing); null array items stay, to be refused.</summary>
     static JsonNode WithoutNulls(JsonNode node)
@@ -62,38 +73,68 @@ public static partial class NegotiationValidator
     }
 
     /// <summary>
-    /// Walks the JSON against the CLR shape it is read into (the serializer's own contract, so it cannot drift):
-    /// unknown properties, enum values that are not exact names, and null list items, each with its path.
+    /// Walks the JSON against the CLR shape it is read into (the serializer's own contract, so it cannot drift): unknown
+    /// properties, values of the wrong JSON type, dates that do not read, enum values that are not exact names, and null
+    /// list items, each with its path. False when <paramref name="node"/> is wrong: the caller leaves it out (a property)
+    /// or nulls it (a list item, so the other items keep their indexes), so the rest can still be read and validated.
     /// </summary>
-    static void CheckShape(JsonNode? node, Type type, string path, List<FieldError> errors)
+    static bool CheckShape(JsonNode? node, Type type, string path, List<FieldError> errors)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (node is null) { errors.Add(new(path, "required", "An item must not be null.")); return; }
+        if (node is null) { errors.Add(new(path, "required", "An item must not be null.")); return true; }
         if (type.IsEnum)
         {
             var names = Enum.GetNames(type);
-            if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || !names.Contains(s, StringComparer.Ordinal))
-                errors.Add(new(path, "unknown_value", $"{Last(path)} must be one of: {string.Join(", ", names)} (exact name)."));
-            return;
+            if (node is JsonValue v && v.TryGetValue<string>(out var s) && names.Contains(s, StringComparer.Ordinal)) return true;
+            errors.Add(new(path, "unknown_value", $"{Last(path)} must be one of: {string.Join(", ", names)} (exact name)."));
+            return false;
         }
-        if (type == typeof(string) || type.IsPrimitive) return; // wrong JSON types: the serializer names them
+        if (type == typeof(DateOnly))
+        {
+            // A date, as in every other body: invalid_date when it is not one (not the serializer's type error).
+            if (node is JsonValue d && d.TryGetValue<string>(out var text) && Strict.IsAsciiDigits(text.Replace("-", "")) && text.Length == 10
+                && DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+                return true;
+            errors.Add(new(path, "invalid_date", $"{Last(path)} must be a date: YYYY-MM-DD, ASCII digits."));
+            return false;
+        }
+        if (type == typeof(string))
+        {
+            if (node.GetValueKind() == JsonValueKind.String) return true;
+            errors.Add(new(path, "wrong_type", $"{Last(path)} must be a string."));
+            return false;
+        }
+        if (type.IsPrimitive) return true; // the contract has none; the serializer would name a wrong one
         var item = type.IsGenericType && type.GetGenericArguments() is [var t] && typeof(IEnumerable<>).MakeGenericType(t).IsAssignableFrom(type) ? t : null;
         if (item is not null)
         {
-            if (node is JsonArray array)
-                for (var i = 0; i < array.Count; i++) CheckShape(array[i], item, $"{path}[{i}]", errors);
-            return;
+            if (node is not JsonArray array)
+            {
+                errors.Add(new(path, "wrong_type", $"{Last(path)} must be an array."));
+                return false;
+            }
+            for (var i = 0; i < array.Count; i++)
+                if (!CheckShape(array[i], item, $"{path}[{i}]", errors)) array[i] = null;
+            return true;
         }
-        if (node is not JsonObject obj) return;
+        if (node is not JsonObject obj)
+        {
+            errors.Add(new(path, "wrong_type", $"{(path.Length == 0 ? "The body" : Last(path))} must be an object."));
+            return false;
+        }
         var info = EventJson.Options.GetTypeInfo(type);
-        foreach (var (name, value) in obj)
+        foreach (var (name, value) in obj.ToList())
         {
             var property = info.Properties.FirstOrDefault(p => p.Name == name);
             var at = EventReader.Join(path, name);
             if (property is null || property.Set is null)
+            {
                 errors.Add(new(at, "unknown_field", $"Unknown field '{Cut(name)}'. Allowed: {string.Join(", ", info.Properties.Where(p => p.Set is not null).Select(p => p.Name))}."));
-            else CheckShape(value, property.PropertyType, at, errors);
+                obj.Remove(name);
+            }
+            else if (!CheckShape(value, property.PropertyType, at, errors)) obj.Remove(name);
         }
+        return true;
     }
 
     static string Last(string path) => path[(path.LastIndexOf('.') + 1)..];

@@ -12,8 +12,9 @@ namespace Normalization.Domain.Validation;
 ///   Arabic-Indic, full-width…) and <c>int.Parse</c> then throws; <see cref="TryInt"/> takes no sign, space or other digit.</item>
 /// <item><b>Patterns</b> match the whole text: <c>$</c> also matches before a final <c>\n</c>, so every pattern is
 ///   anchored with <c>\A…\z</c> (a test scans every <c>[GeneratedRegex]</c> of the product for it).</item>
-/// <item><b>Instants</b> are ISO 8601 with <c>Z</c> or an offset (<see cref="TryInstant"/>); a date alone means its
+/// <item><b>Instants</b> are RFC 3339 / ISO 8601 with <c>Z</c> or an offset (<see cref="TryInstant"/>); a date alone means its
 ///   start in UTC. No culture-dependent forms (<c>01/12/2026</c>, <c>Dec 31 2026</c>).</item>
+/// <item><b>JSON integers</b> are read by value (<see cref="ReadInteger"/>): <c>1e3</c> is 1000, <c>1e20</c> out of range.</item>
 /// <item><b>Enum values</b> are names only, case-insensitive (<see cref="TryName{T}"/>): no numbers, lists or padding.</item>
 /// <item><b>GUIDs</b> are the 36-character hyphenated form only (<see cref="TryGuid"/>), not empty.</item>
 /// <item><b>Text</b> is trimmed and free of control and invisible format characters (<see cref="TextProblem"/>).</item>
@@ -67,23 +68,68 @@ public static partial class Strict
         return Math.Max(0, fraction.Length - exponent - trailingZeros);
     }
 
-    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,7})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?\z")]
+    // RFC 3339 §5.6: the "T" and "Z" may be lower case (its NOTE); any number of fractional digits (time-secfrac).
+    [GeneratedRegex(@"\A(?<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[Tt](?<hm>[0-9]{2}:[0-9]{2})(?::(?<s>[0-9]{2})(?:\.(?<f>[0-9]+))?)?(?<zone>[Zz]|[+-][0-9]{2}:[0-9]{2}))?\z")]
     private static partial Regex InstantShape();
 
     /// <summary>
-    /// An instant in ISO 8601 (RFC 3339) form: <c>2025-04-01T12:00:00Z</c>, <c>2025-04-01T12:00+04:30</c>, with up to 7
-    /// fractional digits; or a date alone, <c>2025-04-01</c>, meaning 00:00 UTC that day. The time needs its zone
-    /// (<c>Z</c> or an offset): a local time without one would depend on the server. Returned in UTC.
+    /// The one instant parser of the product (every <c>knownAt</c>, in bodies, query strings and CLI options). RFC 3339 /
+    /// ISO 8601: <c>2025-04-01T12:00:00Z</c>, <c>2025-04-01T12:00+04:30</c>; the <c>T</c> and <c>Z</c> in either case
+    /// (<c>2025-04-01t12:00:00z</c>, as RFC 3339 §5.6 allows); any number of fractional-second digits, <b>truncated</b> (not
+    /// rounded) to .NET's 100 ns ticks — 7 digits — so <c>…00.123456789Z</c> is <c>…00.1234567Z</c>; or a date alone,
+    /// <c>2025-04-01</c>, meaning 00:00 UTC that day. The time needs its zone (<c>Z</c> or an offset): a local time without
+    /// one would depend on the server. Returned in UTC. Never throws.
     /// </summary>
     public static bool TryInstant(string? text, out DateTimeOffset instant)
     {
         instant = default;
-        if (text is null || !InstantShape().IsMatch(text)) return false;
-        // The shape is fixed above, so the culture cannot change the reading; TryParse still checks the calendar.
-        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        if (text is null) return false;
+        var m = InstantShape().Match(text);
+        if (!m.Success) return false;
+        // Rebuild the canonical form from the parts (upper-case T and Z, at most 7 fractional digits), so the culture and
+        // .NET's own limits cannot change the reading; TryParse still checks the calendar and the clock.
+        var canonical = m.Groups["date"].Value;
+        if (m.Groups["hm"].Success)
+        {
+            var f = m.Groups["f"].Value;
+            canonical += "T" + m.Groups["hm"].Value + (m.Groups["s"].Success ? ":" + m.Groups["s"].Value : "")
+                + (f.Length > 0 ? "." + (f.Length > 7 ? f[..7] : f) : "")
+                + (m.Groups["zone"].Value is "z" or "Z" ? "Z" : m.Groups["zone"].Value);
+        }
+        if (!DateTimeOffset.TryParse(canonical, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             return false;
         instant = parsed;
         return true;
+    }
+
+    /// <summary>What <see cref="ReadInteger"/> found in a JSON value.</summary>
+    public enum IntegerReading
+    {
+        /// <summary>An integer in range; the value is set.</summary>
+        Ok,
+        /// <summary>Not a JSON number, or a number with a fractional part (<c>1.5</c>, <c>15e-1</c>): <c>wrong_type</c>.</summary>
+        NotAnInteger,
+        /// <summary>An integer outside [min, max], however large (<c>1e20</c>, <c>1e400</c>): <c>out_of_range</c>.</summary>
+        OutOfRange,
+    }
+
+    /// <summary>
+    /// The one reading of a JSON integer field (an event's counts, <c>expectedVersion</c>): the JSON number's <b>value</b>
+    /// counts, not its spelling, as for JSON Schema's <c>integer</c> (2020-12, which OpenAPI 3.1 uses: "a number with a zero
+    /// fractional part"): <c>1000</c>, <c>1e3</c>, <c>1E+3</c>, <c>1.0e3</c> and <c>1000.0</c> are all 1000. A fractional value
+    /// is <see cref="IntegerReading.NotAnInteger"/> (read from the text, so <c>1e-30</c> is not rounded to 0); a value outside
+    /// [<paramref name="min"/>, <paramref name="max"/>] — whatever its size — is <see cref="IntegerReading.OutOfRange"/>.
+    /// </summary>
+    public static IntegerReading ReadInteger(System.Text.Json.JsonElement v, long min, long max, out long value)
+    {
+        value = 0;
+        if (v.ValueKind != System.Text.Json.JsonValueKind.Number) return IntegerReading.NotAnInteger;
+        if (v.TryGetInt64(out var plain)) { value = plain; return plain >= min && plain <= max ? IntegerReading.Ok : IntegerReading.OutOfRange; }
+        if (DecimalPlaces(v.GetRawText()) > 0) return IntegerReading.NotAnInteger;
+        // Integral but not plain digits (1e3, 1.0) or beyond long: its value decides; past decimal's range it is out of range.
+        if (!v.TryGetDecimal(out var d) || d < min || d > max) return IntegerReading.OutOfRange;
+        value = (long)d;
+        return IntegerReading.Ok;
     }
 
     /// <summary>One of <typeparamref name="T"/>'s names, ignoring case; never a number, a comma list or a padded value.</summary>

@@ -113,6 +113,7 @@ public sealed class ContractFuzzTests(AppFixture app)
             var named = body.Errors().Any(e => e.Path == c.Parameter);
             var ok = c.Expect switch
             {
+                QueryExpectation.BadRequestEach => status == 400 && c.Parameter.Split(',').All(p => body.Errors().Any(e => e.Path == p)),
                 QueryExpectation.Success => status is >= 200 and < 300,
                 QueryExpectation.Default => status < 500 && !named,
                 QueryExpectation.BadRequest => status == 400 && named,

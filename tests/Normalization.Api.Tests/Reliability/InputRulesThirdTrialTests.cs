@@ -103,9 +103,10 @@ public sealed class InputRulesThirdTrialTests(AppFixture app)
     }
 
     [Theory]
-    [InlineData("1.0")]
-    [InlineData("1e0")]
-    public async Task Regression_Given_an_expectedVersion_written_with_a_fraction_or_exponent_When_posted_Then_wrong_type(string version)
+    [InlineData("1.5")]
+    [InlineData("15e-1")]
+    [InlineData("\"1\"")]
+    public async Task Regression_Given_an_expectedVersion_with_a_fractional_value_or_not_a_number_When_posted_Then_wrong_type(string version)
     {
         var id = await app.GivenNegotiation("evtype");
 

@@ -22,6 +22,11 @@ public sealed class StrictTests
     [InlineData("2025-04-01T04:30+04:30", "2025-04-01T00:00:00+00:00")]
     [InlineData("2025-04-01T00:00:00.1234567Z", "2025-04-01T00:00:00.1234567+00:00")]
     [InlineData("2025-04-01", "2025-04-01T00:00:00+00:00")]
+    [InlineData("2025-04-01t10:00:00z", "2025-04-01T10:00:00+00:00")]
+    [InlineData("2025-04-01T10:00:00z", "2025-04-01T10:00:00+00:00")]
+    [InlineData("2025-04-01t10:00+04:30", "2025-04-01T05:30:00+00:00")]
+    [InlineData("2025-04-01T00:00:00.123456789Z", "2025-04-01T00:00:00.1234567+00:00")]
+    [InlineData("2025-04-01T23:59:59.99999999999999999999Z", "2025-04-01T23:59:59.9999999+00:00")]
     public void Given_an_ISO_8601_instant_with_a_zone_When_parsed_Then_it_is_read_in_UTC(string text, string expected)
     {
         Strict.TryInstant(text, out var instant).ShouldBeTrue();
@@ -32,6 +37,7 @@ public sealed class StrictTests
     [Theory]
     [InlineData("01/12/2026")] [InlineData("Dec 31 2026")] [InlineData("2026-01-01T10:00:00")] [InlineData("2026-01-01T10:00:00Z\n")]
     [InlineData("۲۰۲۶-۰۱-۰۱")] [InlineData("2026-02-30")] [InlineData("2026-01-01T25:00:00Z")] [InlineData("2026-01-01 10:00:00Z")] [InlineData("")]
+    [InlineData("2026-01-01T10:00:00.Z")] [InlineData("2026-01-01T10:00:00.1۲Z")] [InlineData("2026-01-01x10:00:00Z")] [InlineData("2026-01-01T10:00:00+04:30z")]
     public void Given_a_culture_dependent_or_zoneless_instant_When_parsed_Then_it_is_refused(string text) =>
         Strict.TryInstant(text, out _).ShouldBeFalse();
 
@@ -122,5 +128,28 @@ public sealed class StrictTests
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) return dir.FullName;
         throw new InvalidOperationException("Repository root (Directory.Packages.props) not found.");
+    }
+
+    [Theory]
+    [InlineData("1000", 1000)] [InlineData("1e3", 1000)] [InlineData("1E+3", 1000)] [InlineData("1.0e3", 1000)] [InlineData("1000.000", 1000)]
+    [InlineData("10000e-1", 1000)] [InlineData("0", 0)] [InlineData("-0", 0)]
+    public void Given_an_integral_JSON_number_in_any_spelling_When_read_as_an_integer_Then_its_value_is_read(string json, long expected)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+
+        Strict.ReadInteger(doc.RootElement, 0, 10_000, out var value).ShouldBe(Strict.IntegerReading.Ok);
+        value.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("1.5", Strict.IntegerReading.NotAnInteger)] [InlineData("15e-1", Strict.IntegerReading.NotAnInteger)] [InlineData("1e-30", Strict.IntegerReading.NotAnInteger)]
+    [InlineData("\"5\"", Strict.IntegerReading.NotAnInteger)] [InlineData("true", Strict.IntegerReading.NotAnInteger)]
+    [InlineData("10001", Strict.IntegerReading.OutOfRange)] [InlineData("1e20", Strict.IntegerReading.OutOfRange)] [InlineData("1e400", Strict.IntegerReading.OutOfRange)]
+    [InlineData("-1", Strict.IntegerReading.OutOfRange)] [InlineData("-1e400", Strict.IntegerReading.OutOfRange)] [InlineData("99999999999999999999999999999999", Strict.IntegerReading.OutOfRange)]
+    public void Given_a_fractional_or_out_of_range_JSON_number_When_read_as_an_integer_Then_it_is_refused_with_its_kind(string json, Strict.IntegerReading expected)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+
+        Strict.ReadInteger(doc.RootElement, 0, 10_000, out _).ShouldBe(expected);
     }
 }

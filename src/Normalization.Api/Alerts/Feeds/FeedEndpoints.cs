@@ -1,3 +1,4 @@
+using Normalization.Domain.Validation;
 using System.ServiceModel.Syndication;
 using System.Text;
 using System.Xml;
@@ -85,7 +86,7 @@ public sealed record FeedQuery(string Origin, string Self) : IQueryRequest<FeedQ
     public static string[] Parameters => [];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out FeedQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out FeedQuery query)
     {
         query = new($"{request.Scheme}://{request.Host}", request.Path + request.QueryString);
         return null;

@@ -9,7 +9,8 @@ namespace Normalization.Api.Events.Posting;
 
 /// <summary>
 /// POST /api/negotiations/{id}/events — <c>{ "expectedVersion"?: n, "events": [ flat event, … ] }</c>
-/// (<see cref="PostEventsRequest"/>). All stored or none; duplicates by eventId are reported, not stored twice.
+/// (<see cref="PostEventsRequest"/>). All stored or none; duplicates by eventId (the same event again) are reported, not
+/// stored twice; an eventId reused for a different event is 409 <c>eventid_reused</c>.
 /// </summary>
 public static class PostEventsEndpoint
 {
@@ -18,10 +19,10 @@ public static class PostEventsEndpoint
 
     /// <summary>
     /// Appends the batch (<see cref="NegotiationStore.AppendAsync"/>) and maps the outcome: 404 <c>negotiation_not_found</c>,
-    /// 409 <c>version_conflict</c> (with <c>currentVersion</c>), 422 <c>validation_failed</c>, or 201 <see cref="PostEventsResponse"/>.
+    /// 409 <c>version_conflict</c> (with <c>currentVersion</c>), 409 <c>eventid_reused</c> (an eventId stored for another event), 422 <c>validation_failed</c>, or 201 <see cref="PostEventsResponse"/>.
     /// </summary>
     [Tags("Events"), EndpointSummary("Post events")]
-    [EndpointDescription("Appends a batch of flat events atomically: all stored or none. An eventId already stored is reported as a duplicate and not stored twice. At most 1000 events and 1 MiB. 409 version_conflict when expectedVersion is stale; 422 for events that are well-formed but wrong for this negotiation.")]
+    [EndpointDescription("Appends a batch of flat events atomically: all stored or none. An eventId already stored with the same event is reported as a duplicate and not stored twice; with a different event it is 409 eventid_reused. At most 1000 events and 1 MiB. 409 version_conflict when expectedVersion is stale; 422 for events that are well-formed but wrong for this negotiation.")]
     [ProducesResponseType<PostEventsResponse>(StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/events")]
@@ -37,6 +38,7 @@ public static class PostEventsEndpoint
                 new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion, ["expectedVersion"] = c.ExpectedVersion }),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors, StatusCodes.Status422UnprocessableEntity),
             AppendOutcome.Appended a => ApiJson.Created(location, PostEventsResponse.Of(id, a)),
+            AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors),
             _ => throw new InvalidOperationException(),
         };
     }

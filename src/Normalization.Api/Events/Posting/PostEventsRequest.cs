@@ -26,11 +26,17 @@ public sealed record PostEventsRequest(int? ExpectedVersion, IReadOnlyList<Negot
                 errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", "Unknown field. Allowed: expectedVersion, events."));
         if (body.TryGetProperty("expectedVersion", out var ev) && ev.ValueKind != JsonValueKind.Null)
         {
-            if (ev.ValueKind == JsonValueKind.Number && ev.TryGetInt32(out var v) && v >= 1) expected = v;
-            // A number written as an integer (no fraction, no exponent) but outside int's range is out of range; 1.0 or 1e0 is not an integer.
-            else if (ev.ValueKind == JsonValueKind.Number && ev.GetRawText().All(c => c is >= '0' and <= '9' or '-'))
-                errors.Add(new("expectedVersion", "out_of_range", "expectedVersion must be from 1 to 2,147,483,647 (the stream version you last saw)."));
-            else errors.Add(new("expectedVersion", "wrong_type", "expectedVersion must be a positive integer (the stream version you last saw)."));
+            // By value, like every JSON integer (Strict.ReadInteger): 7, 7.0 and 7e0 are version 7; 1e20 is out of range.
+            switch (Strict.ReadInteger(ev, 1, int.MaxValue, out var v))
+            {
+                case Strict.IntegerReading.Ok: expected = (int)v; break;
+                case Strict.IntegerReading.OutOfRange:
+                    errors.Add(new("expectedVersion", "out_of_range", "expectedVersion must be from 1 to 2,147,483,647 (the stream version you last saw)."));
+                    break;
+                default:
+                    errors.Add(new("expectedVersion", "wrong_type", "expectedVersion must be a positive integer (the stream version you last saw)."));
+                    break;
+            }
         }
         if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
         {

@@ -25,25 +25,19 @@ public static class RetractEventEndpoint
     public static (EventRetracted?, IResult?) Load(RetractRequest request, string eventId, NegotiationStore store)
     {
         if (!Strict.TryGuid(eventId, out var target)) return (null, Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID."));
-        var flat = request.Body.DeepClone().AsObject();
-        flat["type"] = nameof(EventRetracted);
-        flat["targetEventId"] = target.ToString();
-        flat["confidence"] = nameof(Confidence.Confirmed);
-        if (flat["occurredOn"] is null) flat["occurredOn"] = DomainDate.FromDate(store.Today).ToString();
-        if (flat["actor"] is null) flat["actor"] = "EDITOR";
-        using var flatDoc = JsonDocument.Parse(flat.ToJsonString());
         var errors = new List<FieldError>();
-        var retraction = EventReader.Read(flatDoc.RootElement, "", errors) as EventRetracted;
+        var retraction = RetractRequest.Flat(request.Body, target, store.Today, errors);
         if (errors.Count > 0 || retraction is null) return (null, Problems.Validation(errors));
         return (retraction.EventId == Guid.Empty ? retraction with { EventId = Guid.NewGuid() } : retraction, null);
     }
 
     /// <summary>
-    /// Appends the retraction: 404 <c>negotiation_not_found</c> / <c>event_not_found</c>, 409 <c>already_retracted</c>,
+    /// Appends the retraction: 404 <c>negotiation_not_found</c> / <c>event_not_found</c>, 409 <c>already_retracted</c> or
+    /// <c>eventid_reused</c>,
     /// 422 when it is invalid for this negotiation, else 201 <see cref="RetractResponse"/>.
     /// </summary>
     [Tags("Events"), EndpointSummary("Retract an event")]
-    [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted.")]
+    [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted, or eventid_reused when the retraction's eventId is stored for another event.")]
     [ProducesResponseType<RetractResponse>(StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
@@ -63,6 +57,7 @@ public static class RetractEventEndpoint
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
             AppendOutcome.Appended a => ApiJson.Created(location, new RetractResponse(id, a.Version, a.Events[0].EventId, a.Events[0].Duplicate, target,
                 a.Stage, a.PreviousStage, a.StageChanged)),
+            AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") })),
             _ => throw new InvalidOperationException(),
         };
     }
@@ -79,13 +74,25 @@ public sealed record RetractRequest(JsonObject Body) : IJsonRequest<RetractReque
     /// <inheritdoc/>
     public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out RetractRequest? request)
     {
-        // Strict like every other write: an unknown field is an error, not silently ignored.
-        foreach (var p in body.EnumerateObject())
-            if (!Fields.Contains(p.Name))
-                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
-        request = errors.Count > 0 ? null : new RetractRequest(JsonNode.Parse(body.GetRawText())!.AsObject());
+        // Strict like every other write: an unknown field is an error, not silently ignored — listed with the errors of the
+        // known fields, which are read as the retraction they make (any target: the path's eventId is checked in Load).
+        var known = FlatEventBody.KnownFields(body, Fields, errors);
+        Flat(known, AnyTarget, today, errors);
+        request = errors.Count > 0 ? null : new RetractRequest(known);
         return null;
     }
+
+    static readonly Guid AnyTarget = new("00000000-0000-0000-0000-000000000001");
+
+    /// <summary>The retraction of <paramref name="target"/> made of the client's fields: date default today, actor <c>EDITOR</c>.</summary>
+    internal static EventRetracted? Flat(JsonObject known, Guid target, DateOnly today, List<FieldError> errors) =>
+        FlatEventBody.Read<EventRetracted>(known, flat =>
+        {
+            flat["targetEventId"] = target.ToString();
+            flat["confidence"] = nameof(Confidence.Confirmed);
+            FlatEventBody.Default(flat, "occurredOn", DomainDate.FromDate(today).ToString());
+            FlatEventBody.Default(flat, "actor", "EDITOR");
+        }, errors);
 }
 
 /// <summary>201 answer of a retraction: the stream version after it, the retraction's eventId (and whether it was a duplicate), the retracted event, the stage before and after.</summary>

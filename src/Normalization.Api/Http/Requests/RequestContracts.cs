@@ -22,15 +22,20 @@ public interface IJsonRequest<TSelf> where TSelf : class, IJsonRequest<TSelf>
 
 /// <summary>
 /// A request record read from the query string by the rules of <see cref="Query"/>: a parameter not in
-/// <see cref="Parameters"/> is 400 <c>unknown_parameter</c> before <see cref="Read"/> runs.
+/// <see cref="Parameters"/> is <c>unknown_parameter</c>, listed with every error <see cref="Read"/> finds in the others
+/// (and a bad <c>tz</c>): one 400 with all of them.
 /// </summary>
 public interface IQueryRequest<TSelf> where TSelf : class, IQueryRequest<TSelf>
 {
     /// <summary>The query parameters the endpoint declares (exact names).</summary>
     static abstract string[] Parameters { get; }
 
-    /// <summary>Reads the parameters (the request's headers may refine them: the timeline's Accept); a bad one is the problem returned.</summary>
-    static abstract IResult? Read(HttpRequest request, DateOnly today, out TSelf query);
+    /// <summary>
+    /// Reads <b>every</b> parameter (the request's headers may refine them: the timeline's Accept); each bad one is a field
+    /// error in <paramref name="errors"/> (400 <c>validation_failed</c>, all at once — so a reader never stops at the first);
+    /// a problem that is not about one parameter is returned instead. <paramref name="query"/> is used only without errors.
+    /// </summary>
+    static abstract IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out TSelf query);
 }
 
 /// <summary>An endpoint that declares no query parameters: any one given is 400 <c>unknown_parameter</c>.</summary>
@@ -42,7 +47,7 @@ public sealed record NoQuery : IQueryRequest<NoQuery>
     public static string[] Parameters => [];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out NoQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out NoQuery query)
     {
         query = Instance;
         return null;
@@ -61,7 +66,7 @@ public sealed record TodayQuery : IQueryRequest<TodayQuery>
     public static string[] Parameters => [Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out TodayQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out TodayQuery query)
     {
         query = Instance;
         return null;
@@ -72,30 +77,40 @@ public sealed record TodayQuery : IQueryRequest<TodayQuery>
 public static class RequestReader
 {
     /// <summary>
-    /// The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request: 400 <c>unknown_parameter</c>
-    /// for a query parameter other than <c>tz</c>, then the body's own errors.
+    /// The body as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request: one 400 with every
+    /// <c>unknown_parameter</c> (a query parameter other than <c>tz</c>) and every error of the body. A body that cannot be
+    /// read as JSON at all has no field errors to add: then the unknown parameters are answered alone, else its problem.
     /// </summary>
     public static async Task<(T? Request, IResult? Problem)> BodyAsync<T>(HttpContext http, TimeProvider clock) where T : class, IJsonRequest<T>
     {
         // A body endpoint declares no query parameter but the reader's time zone (its "today"): any other is a mistake
         // the caller should hear about (400 unknown_parameter), as on every GET, not a parameter silently ignored.
-        if (Http.Query.Only(http.Request.Query, Readers.TimeZones.Parameter) is { } unknown) return (null, unknown);
-        var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
-        if (problem is not null) return (null, problem);
-        using var _ = doc;
         var errors = new List<FieldError>();
+        Http.Query.Unknown(http.Request.Query, [Readers.TimeZones.Parameter], errors);
+        var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
+        if (problem is not null) return (null, errors.Count > 0 ? Problems.Validation(errors) : problem);
+        using var _ = doc;
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
         if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
         return (request, null);
     }
 
-    /// <summary>The query string as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request.</summary>
+    /// <summary>
+    /// The query string as <typeparamref name="T"/>, or the ProblemDetails answer that ends the request: one 400 with every
+    /// <c>unknown_parameter</c>, the error of a bad <c>tz</c> (<see cref="Readers.ReaderTimeZoneMiddleware"/> leaves it for
+    /// this answer on a GET) and every error of the declared parameters.
+    /// </summary>
     public static (T? Query, IResult? Problem) Query<T>(HttpRequest request, TimeProvider clock) where T : class, IQueryRequest<T>
     {
-        if (Http.Query.Only(request.Query, T.Parameters) is { } unknown) return (null, unknown);
-        var problem = T.Read(request, Today(clock), out var query);
-        return problem is null ? (query, null) : (null, problem);
+        var errors = new List<FieldError>();
+        Http.Query.Unknown(request.Query, T.Parameters, errors);
+        // A tz the endpoint does not declare is already unknown_parameter; its value is not worth a second error.
+        if (Readers.ReaderTimeZoneMiddleware.DeferredErrors(request.HttpContext) is { } tz && !errors.Any(e => e.Path == Readers.TimeZones.Parameter))
+            errors.AddRange(tz);
+        var problem = T.Read(request, Today(clock), errors, out var query);
+        if (problem is not null) return (null, problem);
+        return errors.Count > 0 ? (null, Problems.Validation(errors)) : (query, null);
     }
 
     // The reader's date (ReaderClock's local zone is the request's ?tz=), as NegotiationStore.Today.

@@ -21,12 +21,12 @@ public static class CoverageEndpoint
 {
     /// <summary>
     /// Appends the review: 404 <c>negotiation_not_found</c>, 422 when it is invalid for this negotiation, else 200
-    /// <see cref="CoverageResponse"/> (a repeated eventId is a duplicate, stored once).
+    /// <see cref="CoverageResponse"/> (a repeated eventId is a duplicate, stored once; reused for a different event, 409 <c>eventid_reused</c>).
     /// </summary>
     [Tags("Negotiations"), EndpointSummary("Declare coverage")]
     [EndpointDescription("Declares the last day the record is complete through: appends a RecordReviewed. Later dates are answered as extrapolated (docs/stage-model.md, \"How far the record reaches\").")]
     [ProducesResponseType<CoverageResponse>(StatusCodes.Status200OK)]
-    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePut("/api/negotiations/{id}/coverage")]
     public static async Task<IResult> Put(CoverageRequest request, string id, NegotiationStore store, ClaimsPrincipal user, string traceIdentifier, CancellationToken ct)
     {
@@ -37,6 +37,7 @@ public static class CoverageEndpoint
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
             AppendOutcome.Appended a => ApiJson.Ok(new CoverageResponse(id, a.Version, review.CoveredUntil.End, a.Events[0].EventId, a.Events[0].Duplicate)),
+            AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") })),
             _ => throw new InvalidOperationException(),
         };
     }
@@ -54,19 +55,15 @@ public sealed record CoverageRequest(RecordReviewed Review) : IJsonRequest<Cover
     /// <inheritdoc/>
     public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out CoverageRequest? request)
     {
-        request = null;
-        foreach (var p in body.EnumerateObject())
-            if (!Fields.Contains(p.Name))
-                errors.Add(new(p.Name.Length > 40 ? p.Name[..40] : p.Name, "unknown_field", $"Unknown field. Allowed: {string.Join(", ", Fields)}."));
-        if (errors.Count > 0) return null;
-        var flat = JsonNode.Parse(body.GetRawText())!.AsObject();
-        flat["type"] = nameof(RecordReviewed);
-        flat["confidence"] = nameof(Confidence.Confirmed);
-        if (flat["occurredOn"] is null) flat["occurredOn"] = DomainDate.FromDate(today).ToString();
-        if (flat["actor"] is null) flat["actor"] = "EDITOR";
-        using var flatDoc = JsonDocument.Parse(flat.ToJsonString());
-        if (EventReader.Read(flatDoc.RootElement, "", errors) is not RecordReviewed review || errors.Count > 0) return null;
-        request = new(review.EventId == Guid.Empty ? review with { EventId = Guid.NewGuid() } : review);
+        // An unknown field is listed with the errors of the known ones (FlatEventBody), not instead of them.
+        var known = FlatEventBody.KnownFields(body, Fields, errors);
+        var review = FlatEventBody.Read<RecordReviewed>(known, flat =>
+        {
+            flat["confidence"] = nameof(Confidence.Confirmed);
+            FlatEventBody.Default(flat, "occurredOn", DomainDate.FromDate(today).ToString());
+            FlatEventBody.Default(flat, "actor", "EDITOR");
+        }, errors);
+        request = review is null || errors.Count > 0 ? null : new(review.EventId == Guid.Empty ? review with { EventId = Guid.NewGuid() } : review);
         return null;
     }
 }

@@ -1,3 +1,4 @@
+using Normalization.Domain.Validation;
 using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
@@ -79,13 +80,12 @@ public sealed record StateQuery(
     public static string[] Parameters => ["asOf", "knownAt", "minConfidence", TimeZones.Parameter];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out StateQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out StateQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!Query.TryDate(q["asOf"], "asOf", out var asOf, out var p1)) return p1;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
-        if (!Query.TryEnum<Confidence>(q["minConfidence"], "minConfidence", out var min, out var p3)) return p3;
+        Query.TryDate(q["asOf"], "asOf", out var asOf, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
+        Query.TryEnum<Confidence>(q["minConfidence"], "minConfidence", out var min, errors);
         query = new(asOf, knownAt, min);
         return null;
     }
@@ -101,14 +101,13 @@ public sealed record StagesQuery(
     public static string[] Parameters => ["from", "to", "knownAt", TimeZones.Parameter];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out StagesQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out StagesQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!Query.TryDate(q["from"], "from", out var from, out var p1)) return p1;
-        if (!Query.TryDate(q["to"], "to", out var to, out var p2)) return p2;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p3)) return p3;
-        if (from > to) return Problems.Field("from", "out_of_range", "from must not be after to.");
+        Query.TryDate(q["from"], "from", out var from, errors);
+        Query.TryDate(q["to"], "to", out var to, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
+        if (from > to) errors.Add(new("from", "out_of_range", "from must not be after to."));
         query = new(from, to, knownAt);
         return null;
     }

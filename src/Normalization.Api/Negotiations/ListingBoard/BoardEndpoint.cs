@@ -65,18 +65,17 @@ public sealed record BoardQuery(
     public static string[] Parameters => ["stage", "party", "tag", "page", "pageSize", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out BoardQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out BoardQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!Query.TryEnum<Stage>(q["stage"], "stage", out var stage, out var p1)) return p1;
-        if (!Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, out var p2)) return p2;
-        if (!Query.TryInt(q["pageSize"], "pageSize", 1, 200, 50, out var pageSize, out var p3)) return p3;
-        if (!Query.TryPartyCode(q["party"], "party", out var party, out var p4)) return p4;
-        if (!Query.TryText(q["tag"], "tag", out var tag, out var p5)) return p5;
+        Query.TryEnum<Stage>(q["stage"], "stage", out var stage, errors);
+        Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, errors);
+        Query.TryInt(q["pageSize"], "pageSize", 1, 200, 50, out var pageSize, errors);
+        Query.TryPartyCode(q["party"], "party", out var party, errors);
+        Query.TryText(q["tag"], "tag", out var tag, errors);
         // A tag is a slug like the ones a negotiation may carry: anything else cannot match, and is refused as such.
         if (tag is not null && !NegotiationValidator.IsValidId(tag))
-            return Problems.Field("tag", "invalid_slug", "tag must be a slug: 3–64 characters, lower-case letters, digits and single hyphens (e.g. library).");
+            errors.Add(new("tag", "invalid_slug", "tag must be a slug: 3–64 characters, lower-case letters, digits and single hyphens (e.g. library)."));
         query = new(stage, party, tag, page, pageSize);
         return null;
     }

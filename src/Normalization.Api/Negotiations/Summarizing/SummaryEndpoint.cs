@@ -1,3 +1,4 @@
+using Normalization.Domain.Validation;
 using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
@@ -75,12 +76,11 @@ public sealed record SummaryQuery(
     public static string[] Parameters => ["bucket", "knownAt"];
 
     /// <inheritdoc/>
-    public static IResult? Read(HttpRequest request, DateOnly today, out SummaryQuery query)
+    public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out SummaryQuery query)
     {
         var q = request.Query;
-        query = null!;
-        if (!Query.TryEnum<SummaryBucket>(q["bucket"], "bucket", out var bucket, out var p1)) return p1;
-        if (!Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, out var p2)) return p2;
+        Query.TryEnum<SummaryBucket>(q["bucket"], "bucket", out var bucket, errors);
+        Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         query = new(bucket, knownAt);
         return null;
     }

@@ -107,6 +107,10 @@ public static class ContractCases
                 yield return ("huge", JsonNode.Parse("79228162514264337593543950336"), true);
                 yield return ("negative", JsonValue.Create(-1), true);
                 yield return ("fraction", JsonValue.Create(1.5), true);
+                // A JSON integer is its value, whatever the spelling (JSON Schema's integer): 1e1 and 3.0 are read; 1e20 is out of range.
+                yield return ("exponent", JsonNode.Parse("1e1"), false);
+                yield return ("integral-fraction", JsonNode.Parse("3.0"), false);
+                yield return ("exponent-huge", JsonNode.Parse("1e20"), true);
                 break;
             case FieldKind.Number:
                 yield return ("wrong-json-type", "3", true);

@@ -11,6 +11,8 @@ public enum QueryExpectation
     Default,
     /// <summary>400 naming the parameter.</summary>
     BadRequest,
+    /// <summary>400 naming <b>each</b> of the parameters (comma-separated in <see cref="QueryCase.Parameter"/>): every error at once.</summary>
+    BadRequestEach,
     /// <summary>Any 4xx (a hostile path id: usually 404, never a 5xx, never a write).</summary>
     Any4xx,
 }
@@ -59,6 +61,15 @@ public static class QueryCases
                     // A parameter the document does not declare (a typo of a real one, say) is refused, never ignored.
                     const string undeclared = "knownat";
                     yield return new(verb, template, "query", undeclared, "undeclared-parameter", Url(undeclared, "2025-01-01", "query"), null, QueryExpectation.BadRequest);
+                }
+                var queryParameters = parameters.Where(p => p["in"]!.GetValue<string>() == "query").ToList();
+                if (verb == "GET" && queryParameters.Count > 0)
+                {
+                    // Every declared parameter bad at once, and an undeclared one: each is named in one 400 (a reader never
+                    // stops at the first). Over-long is refused by every kind of parameter (its own class above).
+                    var names = queryParameters.Select(p => p["name"]!.GetValue<string>()).Append("knownat").ToList();
+                    var query = string.Join("&", names.Select(n => $"{n}={new string('A', 300)}"));
+                    yield return new(verb, template, "query", string.Join(",", names), "every-parameter-bad", $"{Url(null, null, "query")}?{query}", null, QueryExpectation.BadRequestEach);
                 }
                 foreach (var p in parameters)
                 {
@@ -151,6 +162,9 @@ public static class QueryCases
                 // After the negotiation was recorded (a date alone is 00:00 UTC, so take tomorrow's).
                 var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                 yield return ("date-only", tomorrow, QueryExpectation.Success);
+                // RFC 3339 §5.6: lower-case t and z; fractional seconds past .NET's 100 ns are truncated, not refused.
+                yield return ("lower-case-t-z", tomorrow + "t10:00:00z", QueryExpectation.Success);
+                yield return ("nanoseconds", tomorrow + "T10:00:00.123456789Z", QueryExpectation.Success);
                 yield return ("offset", tomorrow + "T10:00:00+04:30", QueryExpectation.Success);
                 break;
             case "slug":
