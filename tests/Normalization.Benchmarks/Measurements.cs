@@ -140,7 +140,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
         s.Rows.Add(new Row("deserialize + fold", "bytes allocated/event", Summary.Of(fullAlloc), Summary.Of(deserializeAlloc), "deserialize only", Summary.Of(fullAlloc).Median / Summary.Of(deserializeAlloc).Median, "× baseline bytes"));
         s.Rows.Add(new Row("fold only", "bytes allocated/event", Summary.Of(foldAlloc), null, null, null, ""));
         s.Markdown = $"The same work through BenchmarkDotNet (in-process toolchain, {(o.Quick ? "dry job" : "2 warm-up + 7 measured iterations")}, `MemoryDiagnoser`), " +
-            "baseline = deserializing every event; also the cost of packing (gzip JSON) and unpacking the final checkpoint of this history:\n\n" + FoldBenchmarks.Run(n, o.Quick, log);
+            "baseline = deserializing every event; also the cost of packing (JSON, Brotli: CheckpointPacking) and unpacking the final checkpoint of this history:\n\n" + FoldBenchmarks.Run(n, o.Quick, log);
         return Task.FromResult(s);
     }
 
@@ -360,7 +360,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
             "(select count(*) from nz_checkpoints where negotiation_id = 'imp-0'), (select coalesce(avg(length(accumulator)), 0)::bigint from nz_checkpoints where negotiation_id = 'imp-0')", conn))
         await using (var rr = await cmd.ExecuteReaderAsync())
             if (await rr.ReadAsync())
-                s.Notes.Add($"After importing {n:N0} events: the board row (the only document an append rewrites) is {rr.GetInt32(0) / 1024.0:N1} KiB of JSON; {rr.GetInt64(1):N0} checkpoints of {rr.GetInt64(2) / 1024.0:N0} KiB each on average (gzip-compressed JSON).");
+                s.Notes.Add($"After importing {n:N0} events: the board row (the only document an append rewrites) is {rr.GetInt32(0) / 1024.0:N1} KiB of JSON; {rr.GetInt64(1):N0} checkpoints of {rr.GetInt64(2) / 1024.0:N0} KiB each on average (Brotli-compressed JSON).");
         return s;
     }
 
