@@ -36,6 +36,9 @@ public static partial class EventReader
         _ => null,
     };
 
+    /// <summary>The envelope's fields but <c>type</c> (read first, on its own): what is judged of an event whose type is missing or unknown.</summary>
+    static readonly IReadOnlyList<FieldSpec> EnvelopeWithoutType = EventCatalog.EnvelopeFields.Where(f => f.Name != "type").ToList();
+
     public static NegotiationEvent? Read(JsonElement element, string path, List<FieldError> errors, bool allowMissingEventId = true)
     {
         var before = errors.Count;
@@ -52,11 +55,17 @@ public static partial class EventReader
         }
         else errors.Add(new(Join(path, "type"), "required", "type is required."));
 
-        if (typeName is null) return null;
-        if (!EventCatalog.TryGet(typeName, out var info))
-        {
+        EventTypeInfo? info = null;
+        if (typeName is not null && !EventCatalog.TryGet(typeName, out info))
             errors.Add(new(Join(path, "type"), "unknown_event_type",
                 $"Unknown event type '{Truncate(typeName)}'. Known types: {string.Join(", ", EventCatalog.Names)}."));
+        if (info is null)
+        {
+            // Every error at once: the envelope's fields are the same whatever the type, so they are judged even when
+            // the type is missing or unknown. Other fields are not: without a type there is no telling whether they
+            // belong to it, so no unknown_field (docs/api.md, "Every error at once").
+            CheckObject(element, path, EnvelopeWithoutType, errors, judgeUnknown: false);
+            OriginalNeedsLanguage(element, path, errors);
             return null;
         }
 
@@ -107,7 +116,7 @@ public static partial class EventReader
     }
 
     /// <summary>Checks an object against its field specs; true when it must be rewritten (<see cref="Canonical"/>): some optional field was sent as null (to be dropped), or an integer in exponent form.</summary>
-    static bool CheckObject(JsonElement obj, string path, IReadOnlyList<FieldSpec> specs, List<FieldError> errors)
+    static bool CheckObject(JsonElement obj, string path, IReadOnlyList<FieldSpec> specs, List<FieldError> errors, bool judgeUnknown = true)
     {
         var nulls = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -118,7 +127,7 @@ public static partial class EventReader
             var spec = specs.FirstOrDefault(s => s.Name == p.Name);
             if (spec is null)
             {
-                errors.Add(new(fieldPath, "unknown_field", $"Unknown field '{Truncate(p.Name)}'. Allowed: {string.Join(", ", specs.Select(s => s.Name))}."));
+                if (judgeUnknown) errors.Add(new(fieldPath, "unknown_field", $"Unknown field '{Truncate(p.Name)}'. Allowed: {string.Join(", ", specs.Select(s => s.Name))}."));
                 continue;
             }
             if (p.Value.ValueKind == JsonValueKind.Null)
