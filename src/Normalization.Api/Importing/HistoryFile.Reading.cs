@@ -3,6 +3,7 @@ using System.Text.Json;
 using Normalization.Api.Importing.EventData;
 using Normalization.Api.Importing.Files;
 using Normalization.Api.Timeline;
+using Normalization.Domain.Catalog;
 using Normalization.Domain.Histories;
 
 namespace Normalization.Api.Importing;
@@ -158,7 +159,13 @@ public static partial class HistoryFile
         }
         foreach (var required in new[] { "type", "occurredOn", "actor" })
             if (!columns.ContainsKey(required)) problems.Add(new LineError(1, required, "missing_column", $"The header must have a '{required}' column."));
-        if (problems.Count > 0) { yield return new NdjsonHistory.Line(1, null, null, problems); yield break; }
+        if (problems.Count > 0)
+        {
+            yield return new NdjsonHistory.Line(1, null, null, problems);
+            // An unknown column is left out and the rows are still read, so their errors come with the header's; a missing
+            // or repeated column stops there: every row would restate it, or which cell counts would be a guess.
+            if (problems.Any(p => p.Code != "unknown_column")) yield break;
+        }
 
         while (csv.Read())
         {
@@ -170,16 +177,25 @@ public static partial class HistoryFile
                 yield return Fail(line, "", "wrong_column_count", $"The row has {fields.Length} columns; the header has {header.Length}.");
                 continue;
             }
-            if (fields[columns["occurredOn"]].Trim() is var on && EventDataReaders.LooksLikeExcel(on))
-            {
-                yield return Fail(line, "occurredOn", "excel_date", EventDataReaders.DateProblem("occurredOn", on));
-                continue;
-            }
-            var (json, err) = RowToJson(fields, columns);
-            if (err is not null) { yield return new NdjsonHistory.Line(line, null, null, [err with { Line = line }]); continue; }
-            var text = json!.ToJsonString();
-            yield return WithId(NdjsonHistory.ParseLine(line, text), text);
+            var cells = new List<LineError>();
+            var json = RowToJson(fields, columns, cells, out var fieldsUnread);
+            var text = json.ToJsonString();
+            var parsed = WithId(NdjsonHistory.ParseLine(line, text), text);
+            if (cells.Count == 0) { yield return parsed; continue; }
+            // Every error of the row at once: its bad cells, then what the event reader found in the rest — less what
+            // only restates a bad cell (a left-out occurredOn is not also "required") and, when the fields cell could not
+            // be read, the type's own fields (they cannot be judged).
+            var rest = parsed.Errors.Where(e => !cells.Any(c => e.Path == c.Path || e.Path.StartsWith(c.Path + ".", StringComparison.Ordinal) || e.Path.StartsWith(c.Path + "[", StringComparison.Ordinal))
+                && (!fieldsUnread || IsEnvelopePath(e.Path)));
+            yield return new NdjsonHistory.Line(line, null, null, [.. cells.Select(c => c with { Line = line }), .. rest]);
         }
         foreach (var m in csv.TakeMalformed()) yield return new NdjsonHistory.Line(m.Line, null, null, [m]);
+    }
+
+    /// <summary>True when an error's path is one of the envelope's fields (the same for every type: <see cref="EventCatalog.EnvelopeFields"/>).</summary>
+    static bool IsEnvelopePath(string path)
+    {
+        var name = path.Split('.', '[')[0];
+        return name.Length == 0 || EventCatalog.EnvelopeFields.Any(f => f.Name == name);
     }
 }

@@ -81,40 +81,53 @@ public static partial class HistoryFile
 
     static NdjsonHistory.Line Fail(int line, string path, string code, string message) => new(line, null, null, [new LineError(line, path, code, message)]);
 
-    static (JsonObject?, LineError?) RowToJson(string[] fields, Dictionary<string, int> columns)
+    /// <summary>
+    /// A CSV row as the flat JSON event it stands for, and the problems of its cells found on the way (paths as the
+    /// columns are named, line 0: the caller sets it). A bad cell is reported and left out, and the row is still built
+    /// from the rest, so that the event reader judges the other cells too (every error at once, docs/api.md);
+    /// <paramref name="fieldsUnread"/> says the fields cell could not be read, so its type's own fields cannot be judged.
+    /// </summary>
+    static JsonObject RowToJson(string[] fields, Dictionary<string, int> columns, List<LineError> problems, out bool fieldsUnread)
     {
         // A cell an export protected from spreadsheets (a leading apostrophe, Exporting/CsvDialect.cs) reads as it was exported.
         string? Get(string name) => columns.TryGetValue(name, out var i) && fields[i].Length > 0 ? Exporting.CsvDialects.Unprotect(fields[i]) : null;
-        JsonObject obj;
+        fieldsUnread = false;
+        var obj = new JsonObject();
         try
         {
             var fieldsJson = Get("fields");
             var node = fieldsJson is null ? new JsonObject() : JsonNode.Parse(fieldsJson);
-            if (node is not JsonObject o) return (null, new LineError(0, "fields", "wrong_type", "The fields column must hold a JSON object."));
-            obj = o;
+            if (node is JsonObject o) obj = o;
+            else { fieldsUnread = true; problems.Add(new LineError(0, "fields", "wrong_type", "The fields column must hold a JSON object.")); }
         }
-        catch (JsonException ex) { return (null, new LineError(0, "fields", "malformed_json", "The fields column is not valid JSON: " + ex.Message)); }
+        catch (JsonException ex) { fieldsUnread = true; problems.Add(new LineError(0, "fields", "malformed_json", "The fields column is not valid JSON: " + ex.Message)); }
 
         var ordered = new JsonObject();
         if (Get("eventId") is { } id) ordered["eventId"] = id;
         if (Get("type") is { } type) ordered["type"] = type;
-        if (Get("occurredOn") is { } on) ordered["occurredOn"] = on;
+        if (Get("occurredOn") is { } on)
+        {
+            if (EventData.EventDataReaders.LooksLikeExcel(on.Trim()))
+                problems.Add(new LineError(0, "occurredOn", "excel_date", EventData.EventDataReaders.DateProblem("occurredOn", on.Trim())));
+            else ordered["occurredOn"] = on;
+        }
         if (Get("actor") is { } actor) ordered["actor"] = actor;
         if (Get("target") is { } target) ordered["target"] = target;
         if (Get("confidence") is { } confidence) ordered["confidence"] = confidence;
         if (Get("sources") is { } sources)
         {
             try { ordered["sources"] = JsonNode.Parse(sources); }
-            catch (JsonException ex) { return (null, new LineError(0, "sources", "malformed_json", "The sources column is not valid JSON: " + ex.Message)); }
+            catch (JsonException ex) { problems.Add(new LineError(0, "sources", "malformed_json", "The sources column is not valid JSON: " + ex.Message)); }
         }
         if (Get("note") is { } note) ordered["note"] = note;
         foreach (var (k, v) in obj.ToList())
         {
             obj.Remove(k);
-            if (ordered.ContainsKey(k)) return (null, new LineError(0, "fields." + k, "duplicate_field", $"'{k}' is a column of its own; it must not be repeated in fields."));
-            ordered[k] = v;
+            if (ordered.ContainsKey(k) || problems.Any(p => p.Path == k))
+                problems.Add(new LineError(0, "fields." + k, "duplicate_field", $"'{k}' is a column of its own; it must not be repeated in fields."));
+            else ordered[k] = v;
         }
-        return (ordered, null);
+        return ordered;
     }
 
 }

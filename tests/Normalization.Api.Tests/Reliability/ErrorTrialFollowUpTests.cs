@@ -44,6 +44,48 @@ public sealed class ErrorTrialFollowUpTests(AppFixture app)
         body.ShouldHaveError("lines[2].actor", "invalid_party_code");
     }
 
+    // ---------------------------------------------------------------- 2. a bad cell of a CSV row hides nothing of the row
+
+    const string CsvHeader = "eventId,type,occurredOn,actor,target,confidence,sources,note,fields";
+
+    [Fact]
+    public async Task Given_a_CSV_row_with_an_excel_date_a_malformed_sources_cell_and_other_bad_cells_When_imported_Then_every_error_of_the_row_is_listed()
+    {
+        var id = await app.GivenNegotiation("csvrow");
+
+        var (status, body) = await ImportAsync(id, CsvHeader + "\nnope,TalksHeld,3/20/2025,aa,,Sure,notjson,,{}\n", "?format=csv", "text/csv");
+
+        status.ShouldBe(422, body?.ToJsonString());
+        foreach (var (path, code) in new[] { ("eventId", "invalid_guid"), ("occurredOn", "excel_date"), ("actor", "invalid_party_code"), ("confidence", "unknown_value"), ("sources", "malformed_json"), ("participants", "required") })
+            body.ShouldHaveError($"lines[2].{path}", code);
+        body.Errors().Count(e => e.Path == "lines[2].occurredOn").ShouldBe(1, "a left-out excel date is not also required");
+    }
+
+    [Fact]
+    public async Task Given_a_CSV_row_whose_fields_cell_is_not_JSON_When_imported_Then_the_envelope_errors_are_listed_but_not_the_types_own_fields()
+    {
+        var id = await app.GivenNegotiation("csvfields");
+
+        var (status, body) = await ImportAsync(id, CsvHeader + "\n,TalksHeld,2025-03-20,aa,,,,,notjson\n", "?format=csv", "text/csv");
+
+        status.ShouldBe(422, body?.ToJsonString());
+        body.ShouldHaveError("lines[2].fields", "malformed_json");
+        body.ShouldHaveError("lines[2].actor", "invalid_party_code");
+        body.Errors().ShouldNotContain(e => e.Path == "lines[2].participants", "the type's fields cannot be judged without the fields cell");
+    }
+
+    [Fact]
+    public async Task Given_a_CSV_header_with_an_unknown_column_and_a_bad_row_When_imported_Then_both_are_listed()
+    {
+        var id = await app.GivenNegotiation("csvcol");
+
+        var (status, body) = await ImportAsync(id, "type,occurredOn,actor,bogus\nTalksHeld,soon,US,x\n", "?format=csv", "text/csv");
+
+        status.ShouldBe(422, body?.ToJsonString());
+        body.ShouldHaveError("lines[1].bogus", "unknown_column");
+        body.ShouldHaveError("lines[2].occurredOn", "invalid_date");
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string text, string query = "", string mediaType = "application/x-ndjson")
     {
         using var client = app.Host.Server.CreateClient();
