@@ -86,11 +86,29 @@ public sealed class ErrorTrialFollowUpTests(AppFixture app)
         body.ShouldHaveError("lines[2].occurredOn", "invalid_date");
     }
 
-    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string text, string query = "", string mediaType = "application/x-ndjson")
+    // ---------------------------------------------------------------- 3. a subscription's unknown field hides none of its values
+
+    [Fact]
+    public async Task Given_a_subscription_with_an_unknown_field_an_unknown_parameter_and_every_value_bad_When_posted_Then_one_400_lists_them_all()
+    {
+        var (status, body) = await PostAsync("/api/subscriptions?x=1",
+            """{"url":"ftp://x","secret":"s","negotiationId":"Bad Id","party":"u s","stages":["Nope"],"bogus":1}""", "application/json");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        foreach (var (path, code) in new[] { ("x", "unknown_parameter"), ("bogus", "unknown_field"), ("url", "url_scheme"), ("secret", "invalid_length"),
+                     ("negotiationId", "invalid_slug"), ("party", "invalid_party_code"), ("stages[0]", "invalid_stage") })
+            body.ShouldHaveError(path, code);
+    }
+
+    Task<(int Status, JsonNode? Body)> ImportAsync(string id, string text, string query = "", string mediaType = "application/x-ndjson") =>
+        PostAsync($"/api/negotiations/{id}/imports{query}", text, mediaType);
+
+    /// <summary>A POST with the API key through a plain client (the query string reaches the endpoint as sent).</summary>
+    async Task<(int Status, JsonNode? Body)> PostAsync(string url, string text, string mediaType)
     {
         using var client = app.Host.Server.CreateClient();
         using var content = new StringContent(text, System.Text.Encoding.UTF8, mediaType);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports{query}") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
         using var response = await client.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();

@@ -56,9 +56,28 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
                 }
             }
         }
-        if (errors.Count == 0) request = new(url, secret, negotiationId, party, stages);
+        // The values are judged here, with the unknown fields and the wrong types (every error at once); only the host
+        // check, which resolves the name, waits for the endpoint (a body otherwise valid).
+        if (!errors.Any(e => e.Path == "url") && WebhookTargets.ShapeProblem(url, "url") is { } shape) errors.Add(shape);
+        if (!errors.Any(e => e.Path == "secret"))
+        {
+            if (string.IsNullOrEmpty(secret)) errors.Add(new("secret", "required", "secret is required: the key that signs each alert (HMAC-SHA256)."));
+            else if (secret.Length is < 8 or > 200) errors.Add(new("secret", "invalid_length", "secret must be 8–200 characters."));
+        }
+        if (negotiationId is { } n && !NegotiationValidator.IsValidId(n))
+            errors.Add(new("negotiationId", "invalid_slug", "negotiationId must be a negotiation id (a slug such as us-taliban)."));
+        // A party filter is read case-insensitively (docs/alerts.md): "us" is US; its shape is a party code's.
+        if (party is { } code && !EventReader.PartyCode().IsMatch(code.ToUpperInvariant()))
+            errors.Add(new("party", "invalid_party_code", "party must be a party code: letters, digits, hyphens, starting with a letter (e.g. US, TB, ISIS-K; case-insensitive)."));
+        for (var i = 0; i < (stages?.Count ?? 0); i++)
+            if (!IsStage(stages![i]))
+                errors.Add(new($"stages[{i}]", "invalid_stage", $"stages[{i}] must be one of {string.Join(", ", Enum.GetNames<Stage>())}."));
+        if (errors.Count == 0) request = new(url, secret, negotiationId, party?.ToUpperInvariant(), stages);
         return null;
     }
+
+    /// <summary>A stage's name, exactly (no numbers).</summary>
+    static bool IsStage(string name) => Enum.TryParse<Stage>(name, ignoreCase: false, out var s) && Enum.IsDefined(s) && !int.TryParse(name, out _);
 }
 
 /// <summary>The answer to POST /api/subscriptions: the new subscription's id.</summary>
@@ -86,23 +105,10 @@ public static class SubscriptionEndpoints
     [WolverinePost("/api/subscriptions")]
     public static async Task<IResult> Create(CreateSubscription request, ClaimsPrincipal user, IDocumentSession session, WebhookTargets targets, TimeProvider time, CancellationToken ct)
     {
+        // The body's values were judged as it was read (CreateSubscription.Read); here only what needs the network.
         var errors = await targets.CheckAsync(request.Url, "url", ct);
-        if (string.IsNullOrEmpty(request.Secret)) errors.Add(new("secret", "required", "secret is required: the key that signs each alert (HMAC-SHA256)."));
-        else if (request.Secret.Length is < 8 or > 200) errors.Add(new("secret", "invalid_length", "secret must be 8–200 characters."));
-        if (request.NegotiationId is { } n && !NegotiationValidator.IsValidId(n))
-            errors.Add(new("negotiationId", "invalid_slug", "negotiationId must be a negotiation id (a slug such as us-taliban)."));
-        string? party = null;
-        if (request.Party is { } p)
-        {
-            if (EventReader.PartyCode().IsMatch(p.ToUpperInvariant())) party = p.ToUpperInvariant();
-            else errors.Add(new("party", "invalid_party_code", "party must be a party code: letters, digits, hyphens (e.g. US, TB, ISIS-K)."));
-        }
-        var stages = new List<Stage>();
-        for (var i = 0; i < (request.Stages?.Count ?? 0); i++)
-        {
-            if (Enum.TryParse<Stage>(request.Stages![i], ignoreCase: false, out var s) && Enum.IsDefined(s) && !int.TryParse(request.Stages[i], out _)) stages.Add(s);
-            else errors.Add(new($"stages[{i}]", "invalid_stage", $"stages[{i}] must be one of {string.Join(", ", Enum.GetNames<Stage>())}."));
-        }
+        var party = request.Party;
+        var stages = (request.Stages ?? []).Select(s => Enum.Parse<Stage>(s)).ToList();
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var subscription = new Subscription

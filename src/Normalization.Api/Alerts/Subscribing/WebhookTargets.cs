@@ -16,15 +16,26 @@ public sealed class WebhookTargets(IOptions<AlertOptions> options)
 {
     HashSet<string> Allowed => new(options.Value.AllowedHosts.Select(h => h.Trim().TrimEnd('.')), StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The errors of a webhook URL (path <paramref name="path"/>): url_invalid, url_scheme, host_not_allowed, host_unresolved, address_not_allowed.</summary>
+    /// <summary>
+    /// The shape of a webhook URL, judged without the network (so with the rest of a body: every error at once):
+    /// required, url_invalid, url_scheme; null when it holds.
+    /// </summary>
+    public static FieldError? ShapeProblem(string? url, string path)
+    {
+        if (string.IsNullOrWhiteSpace(url)) return new(path, "required", $"{path} is required: the http(s) URL to POST alerts to.");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || url.Length > 2000)
+            return new(path, "url_invalid", $"{path} must be an absolute URL of at most 2000 characters.");
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            return new(path, "url_scheme", $"{path} must be http or https.");
+        if (!string.IsNullOrEmpty(uri.UserInfo)) return new(path, "url_invalid", $"{path} must not carry user information.");
+        return null;
+    }
+
+    /// <summary>The errors of a webhook URL (path <paramref name="path"/>): <see cref="ShapeProblem"/>'s, then host_not_allowed, host_unresolved, address_not_allowed.</summary>
     public async Task<List<FieldError>> CheckAsync(string? url, string path, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(url)) return [new(path, "required", $"{path} is required: the http(s) URL to POST alerts to.")];
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || url.Length > 2000)
-            return [new(path, "url_invalid", $"{path} must be an absolute URL of at most 2000 characters.")];
-        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-            return [new(path, "url_scheme", $"{path} must be http or https.")];
-        if (!string.IsNullOrEmpty(uri.UserInfo)) return [new(path, "url_invalid", $"{path} must not carry user information.")];
+        if (ShapeProblem(url, path) is { } shape) return [shape];
+        var uri = new Uri(url!, UriKind.Absolute);
         var host = uri.IdnHost.TrimEnd('.');
         var allowed = Allowed;
         if (allowed.Count > 0 && !allowed.Contains(host))
