@@ -46,6 +46,7 @@ public static class EventExamples
         _ when f.Format == FieldFormat.PartyCode => "QA",
         _ when f.Format == FieldFormat.CountryCode => "US",
         _ when f.Format == FieldFormat.LanguageTag => "fr",
+        _ when f.Format == FieldFormat.HttpUrl => "https://example.org/story",
         _ => f.Name switch
         {
             "demandId" => "us-equipment",

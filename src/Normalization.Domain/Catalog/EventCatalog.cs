@@ -9,9 +9,10 @@ public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, 
 /// <see cref="PartyCode"/> (<c>US</c>, <c>ISIS-K</c>: <c>invalid_party_code</c>) or an ISO 3166 alpha-2
 /// <see cref="CountryCode"/> (<c>US</c>, <c>AF</c>: <c>invalid_country_code</c>), or a <see cref="LanguageTag"/>: a BCP 47 tag
 /// reduced to an ISO 639 language and an optional ISO 3166 region (<c>fr</c>, <c>fr-FR</c>, <c>ps-AF</c>:
-/// <c>invalid_language_tag</c>). A list of codes holds each code once (<c>duplicate_item</c>).
+/// <c>invalid_language_tag</c>), or an <see cref="HttpUrl"/>: an absolute http or https address (a source's <c>url</c>:
+/// <c>invalid_url</c>). A list of codes holds each code once (<c>duplicate_item</c>).
 /// </summary>
-public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag }
+public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag, HttpUrl }
 
 /// <summary>
 /// One field of an event type, as a client sees it (drives validation, generated forms and the generated fuzz).
@@ -99,7 +100,7 @@ public static partial class EventCatalog
         new("sources", FieldKind.ObjectArray, false, "Where the fact comes from.", ItemFields:
         [
             Str("publisher", true, "Who published it (e.g. CNN)."),
-            Str("url", false, "Link to the publication (http or https).", 2000),
+            Str("url", false, "Link to the publication (http or https).", 2000) with { Format = FieldFormat.HttpUrl },
             new("publishedOn", FieldKind.Date, false, "Publication date."),
             Str("attribution", false, "The publication's own attribution, e.g. 'sources familiar with the talks'."),
             Text("quote", false, "The source's words in the record's language (English), translated where the source is not.", 4000),

@@ -33,8 +33,14 @@ public static partial class EventReader
             ("invalid_country_code", "must be an ISO 3166 alpha-2 country code: two upper-case letters (e.g. US, AF)."),
         FieldFormat.LanguageTag when !LanguageTag().IsMatch(value) =>
             ("invalid_language_tag", "must be a language tag: an ISO 639 code in lower case, optionally a hyphen and an ISO 3166 region in upper case (e.g. fr, fr-FR, ps-AF)."),
+        FieldFormat.HttpUrl when !IsHttpUrl(value) =>
+            ("invalid_url", "must be an absolute http or https address (e.g. https://example.org/story)."),
         _ => null,
     };
+
+    /// <summary>A source's link: an absolute URI whose scheme is http or https (not javascript:, file:, a bare word …).</summary>
+    public static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
 
     /// <summary>The envelope's fields but <c>type</c> (read first, on its own): what is judged of an event whose type is missing or unknown.</summary>
     static readonly IReadOnlyList<FieldSpec> EnvelopeWithoutType = EventCatalog.EnvelopeFields.Where(f => f.Name != "type").ToList();

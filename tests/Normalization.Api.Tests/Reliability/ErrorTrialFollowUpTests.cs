@@ -100,6 +100,24 @@ public sealed class ErrorTrialFollowUpTests(AppFixture app)
             body.ShouldHaveError(path, code);
     }
 
+    // ---------------------------------------------------------------- 4. a malformed source url is wrong in the JSON itself: 400 with the rest
+
+    [Fact]
+    public async Task Given_a_malformed_source_url_and_another_400_fault_When_posted_Then_one_400_lists_both()
+    {
+        var id = await app.GivenNegotiation("srcurl");
+        var ev = Talks(Day(3));
+        ev["sources"] = new JsonArray(new JsonObject { ["publisher"] = "CNN", ["url"] = "notaurl" }, new JsonObject { ["publisher"] = "X", ["url"] = "javascript:alert(1)" });
+        ev["actor"] = "u s";
+
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { ev } });
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("events[0].sources[0].url", "invalid_url");
+        body.ShouldHaveError("events[0].sources[1].url", "invalid_url");
+        body.ShouldHaveError("events[0].actor", "invalid_party_code");
+    }
+
     Task<(int Status, JsonNode? Body)> ImportAsync(string id, string text, string query = "", string mediaType = "application/x-ndjson") =>
         PostAsync($"/api/negotiations/{id}/imports{query}", text, mediaType);
 

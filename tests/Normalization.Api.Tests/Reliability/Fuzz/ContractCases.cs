@@ -84,7 +84,12 @@ public static class ContractCases
                 var digits = spec.Kind is FieldKind.Date or FieldKind.Guid ? v : spec.Format == FieldFormat.PartyCode ? "P1" : spec.Format == FieldFormat.CountryCode ? "U1" : null;
                 if (digits is not null)
                     foreach (var (cls, zero) in ForeignDigits) yield return (cls, WithDigits(digits, zero), true);
-                if (spec.Format != FieldFormat.Text)
+                if (spec.Format == FieldFormat.HttpUrl)
+                {
+                    yield return ("url-not-absolute", "notaurl", true);
+                    yield return ("url-not-http", "javascript:alert(1)", true);
+                }
+                else if (spec.Format != FieldFormat.Text)
                 {
                     yield return ("code-lower-case", v.ToLowerInvariant(), true);
                     yield return ("code-punctuation", v + "!", true);
@@ -169,6 +174,7 @@ public static class ContractCases
             // With a region, so that the lower-cased value (fr-fr) is a wrong tag.
             _ when spec.Format == FieldFormat.LanguageTag => "fr-FR",
             _ when spec.Format == FieldFormat.PartyCode => "QA",
+            _ when spec.Format == FieldFormat.HttpUrl => "https://example.org/story",
             _ => "Talks in Doha",
         },
         FieldKind.Enum => spec.EnumValues![0],
