@@ -67,12 +67,15 @@ public sealed record ExportQuery(
         {
             ExportFormat? format = null;
             try { format = Exporter.FormatOf(formatText ?? "ndjson", null); }
-            catch (ImportException e) { errors.Add(new("format", "unknown_format", e.Message)); }
-            // The history files (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats).
-            if (format is { } f && f is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
-                errors.Add(new("format", "unknown_format", $"Unknown export format '{formatText}': use ndjson, csv or stages."));
+            catch (ImportException) { }
+            // The history files only (the timeline and the CAMEO endpoints serve the spreadsheet and event-data formats):
+            // the message lists what this endpoint takes, and the code is the timeline's and cameo's for an unknown format.
+            if (format is not (ExportFormat.Ndjson or ExportFormat.Csv or ExportFormat.Stages))
+                errors.Add(new("format", "unknown_value", $"Unknown export format '{Truncate(formatText)}': use ndjson, csv or stages."));
         }
         query = new(formatText, knownAt);
         return null;
     }
+
+    static string? Truncate(string? s) => s is { Length: > 40 } ? s[..40] + "…" : s;
 }

@@ -58,7 +58,11 @@ public static class ImportEndpoint
             }
             catch (ImportException e)
             {
-                return Problems.Of(StatusCodes.Status400BadRequest, "import_refused", "The import cannot run as asked.", e.Message);
+                // The Importer speaks the command's options; over HTTP they are the query's parameters. The problem carries
+                // errors like every 400 (path = the parameter the refusal is about).
+                var detail = ForHttp(e.Message);
+                return Problems.Of(StatusCodes.Status400BadRequest, "import_refused", "The import cannot run as asked.", detail,
+                    new Dictionary<string, object?> { ["errors"] = new[] { new { path = RefusalPath(detail), code = "import_refused", message = detail } } });
             }
             if (!report.Succeeded)
             {
@@ -76,6 +80,14 @@ public static class ImportEndpoint
             File.Delete(path);
         }
     }
+
+    /// <summary>The Importer's message with its command options named as this endpoint's query parameters.</summary>
+    static string ForHttp(string message) => message
+        .Replace("--as-scenario NAME", "scenario=NAME", StringComparison.Ordinal).Replace("--as-scenario", "scenario", StringComparison.Ordinal)
+        .Replace("--commit", "commit=true", StringComparison.Ordinal);
+
+    /// <summary>The query parameter a refusal is about: <c>scenario</c> when it names it, else <c>commit</c>.</summary>
+    static string RefusalPath(string detail) => detail.Contains("scenario=", StringComparison.Ordinal) && !detail.Contains("commit=true", StringComparison.Ordinal) ? "scenario" : "commit";
 
     /// <summary>Writes the body to <paramref name="path"/>: 413 above <see cref="JsonBody.MaxBytes"/>, 400 when empty.</summary>
     static async Task<IResult?> SaveBodyAsync(Stream body, long? contentLength, string path, CancellationToken ct)
@@ -131,8 +143,10 @@ public sealed record ImportQuery(
         foreach (var single in new[] { "format", "encoding", "scenario", "commit" })
             if (q[single].Count > 1) errors.Add(new(single, "repeated_parameter", $"{single} is given {q[single].Count} times: give it once."));
         string? format = q["format"].FirstOrDefault() is { Length: > 0 } f ? f : null;
-        try { HistoryFile.FormatOf("body", format ?? "ndjson"); }
-        catch (ImportException e) { errors.Add(new("format", "invalid_format", e.Message)); }
+        // A repeated format is repeated_parameter only, as on every endpoint; an unknown one unknown_value, as on the timeline and cameo.
+        if (q["format"].Count <= 1)
+            try { HistoryFile.FormatOf("body", format ?? "ndjson"); }
+            catch (ImportException e) { errors.Add(new("format", "unknown_value", e.Message)); }
         var encoding = q["encoding"].FirstOrDefault() is { Length: > 0 } en ? en : null;
         try { InputFile.EncodingOf(encoding); }
         catch (ImportException e) { errors.Add(new("encoding", "invalid_encoding", e.Message)); }
@@ -142,9 +156,11 @@ public sealed record ImportQuery(
         var commit = false;
         if (q["commit"].FirstOrDefault() is { Length: > 0 } c && !bool.TryParse(c, out commit))
             errors.Add(new("commit", "invalid_boolean", "commit must be true or false."));
+        if (scenario is not null && commit)
+            errors.Add(new("commit", "import_refused", "Give scenario=NAME to review the import as a what-if, or commit=true to append it, not both."));
         IReadOnlyList<(string, string)> parties = [];
         try { parties = PartyMatcher.Parse(q["party"].Select(p => p ?? ""), "party"); }
-        catch (ImportException e) { errors.Add(new("party", "invalid_party", e.Message)); }
+        catch (ImportException e) { errors.Add(new("party", "invalid_party_mapping", e.Message)); }
         query = new(format, parties, encoding, scenario, commit) { File = request.Body, ContentLength = request.ContentLength };
         return null;
     }

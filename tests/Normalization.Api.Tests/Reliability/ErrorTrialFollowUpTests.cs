@@ -118,6 +118,60 @@ public sealed class ErrorTrialFollowUpTests(AppFixture app)
         body.ShouldHaveError("events[0].actor", "invalid_party_code");
     }
 
+    // ---------------------------------------------------------------- 5. one fault, one code, on every endpoint
+
+    [Fact]
+    public async Task Given_an_unknown_format_on_each_endpoint_When_asked_Then_each_answers_unknown_value_and_export_lists_only_its_formats()
+    {
+        var id = await app.GivenNegotiation("fmtcode");
+
+        var timeline = await app.GetJson($"/api/negotiations/{id}/timeline?format=xml");
+        var cameo = await app.GetJson($"/api/negotiations/{id}/cameo?format=xml");
+        var export = await app.GetJson($"/api/negotiations/{id}/export?format=xml");
+        var exportXlsx = await app.GetJson($"/api/negotiations/{id}/export?format=xlsx");
+        var import = await ImportAsync(id, "x\n", "?format=xml");
+
+        foreach (var (status, body) in new[] { timeline, cameo, export, exportXlsx, import })
+        {
+            status.ShouldBe(400, body?.ToJsonString());
+            body.ShouldHaveError("format", "unknown_value");
+        }
+        var message = export.Body.Errors().Single(e => e.Path == "format").Message;
+        message.ShouldContain("ndjson, csv or stages");
+        message.ShouldNotContain("xlsx");
+        message.ShouldNotContain("cameo");
+    }
+
+    [Fact]
+    public async Task Given_an_import_with_a_repeated_format_a_bad_party_mapping_and_both_scenario_and_commit_When_posted_Then_one_400_lists_each_once_with_the_common_codes()
+    {
+        var id = await app.GivenNegotiation("impcodes");
+
+        var (status, body) = await ImportAsync(id, "x\n", "?format=csv&format=xml&party=nope&scenario=ok-name&commit=true");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldBeProblem("validation_failed");
+        body.Errors().Where(e => e.Path == "format").Select(e => e.Code).ShouldBe(["repeated_parameter"]);
+        body.ShouldHaveError("party", "invalid_party_mapping");
+        var refusal = body.Errors().Single(e => e.Path == "commit");
+        refusal.Code.ShouldBe("import_refused");
+        refusal.Message.ShouldContain("scenario=NAME");
+        refusal.Message.ShouldNotContain("--");
+    }
+
+    [Fact]
+    public async Task Given_event_data_without_commit_or_scenario_When_imported_Then_import_refused_carries_errors_naming_the_query_parameters()
+    {
+        var id = await app.GivenNegotiation("imprefuse");
+
+        var (status, body) = await ImportAsync(id, "x\n", "?format=gdelt&party=US%3DUSA&party=TB%3DAFGTAL");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldBeProblem("import_refused");
+        body!["detail"]!.GetValue<string>().ShouldNotContain("--");
+        body.Errors().ShouldHaveSingleItem().Code.ShouldBe("import_refused");
+    }
+
     Task<(int Status, JsonNode? Body)> ImportAsync(string id, string text, string query = "", string mediaType = "application/x-ndjson") =>
         PostAsync($"/api/negotiations/{id}/imports{query}", text, mediaType);
 
