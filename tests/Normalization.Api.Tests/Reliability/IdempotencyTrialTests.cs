@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using static Normalization.Api.Tests.Support.ApiScenarios;
+
+namespace Normalization.Api.Tests.Reliability;
+
+/// <summary>
+/// The sixth trial's idempotency faults (docs/api.md, "Idempotency"): a duplicate is judged on the event's value — a
+/// number's spelling makes no difference in any field — and a 409 <c>eventid_reused</c> names every clash of the batch.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class IdempotencyTrialTests(AppFixture app)
+{
+    /// <summary>One event per decimal field kind, its amount spelled as <c>{0}</c>.</summary>
+    static string Money(string type, Guid eventId, string amount) =>
+        $$"""{"eventId":"{{eventId}}","type":"{{type}}","occurredOn":"{{Day(3)}}","actor":"US","target":"TB","confidence":"Confirmed","amountUsd":{{amount}}}""";
+
+    static readonly string[] DecimalTypes = ["AidProvided", "AssetsFrozen", "AssetsUnfrozen"];
+
+    [Theory]
+    [InlineData("1.50", "1.5")]
+    [InlineData("1.50", "15e-1")]
+    [InlineData("1.50", "1.500")]
+    [InlineData("1e2", "100.0")]
+    [InlineData("100", "1.00E+2")]
+    public async Task Given_stored_events_with_decimal_amounts_When_reposted_with_the_same_values_spelled_otherwise_Then_each_is_a_duplicate(string stored, string respelled)
+    {
+        var id = await app.GivenNegotiation("numspell");
+        var ids = DecimalTypes.Select(_ => Guid.NewGuid()).ToArray();
+        string Batch(string amount) => $$"""{"events":[{{string.Join(",", DecimalTypes.Select((t, i) => Money(t, ids[i], amount)))}}]}""";
+        (await app.PostRaw($"/api/negotiations/{id}/events", Batch(stored))).Status.ShouldBe(201);
+
+        var (status, body, _) = await app.PostRaw($"/api/negotiations/{id}/events", Batch(respelled));
+
+        status.ShouldBe(201, body?.ToJsonString());
+        body!["events"]!.AsArray().Select(e => e!["status"]!.GetValue<string>()).ShouldAllBe(s => s == "duplicate");
+        body["version"]!.GetValue<int>().ShouldBe(1 + DecimalTypes.Length);
+    }
+
+    [Fact]
+    public async Task Given_a_stored_amount_When_reposted_with_another_value_Then_it_is_still_409_eventid_reused()
+    {
+        var id = await app.GivenNegotiation("numdiff");
+        var eventId = Guid.NewGuid();
+        (await app.PostRaw($"/api/negotiations/{id}/events", $$"""{"events":[{{Money("AidProvided", eventId, "1.50")}}]}""")).Status.ShouldBe(201);
+
+        var (status, body, _) = await app.PostRaw($"/api/negotiations/{id}/events", $$"""{"events":[{{Money("AidProvided", eventId, "1.51")}}]}""");
+
+        status.ShouldBe(409, body?.ToJsonString());
+        body.ShouldHaveError("events[0].eventId", "eventid_reused");
+    }
+
+    [Fact]
+    public async Task Given_stored_decimal_amounts_When_an_NDJSON_import_respells_them_Then_they_are_duplicates()
+    {
+        var id = await app.GivenNegotiation("numimp");
+        var ids = DecimalTypes.Select(_ => Guid.NewGuid()).ToArray();
+        (await app.PostRaw($"/api/negotiations/{id}/events", $$"""{"events":[{{string.Join(",", DecimalTypes.Select((t, i) => Money(t, ids[i], "1.50")))}}]}""")).Status.ShouldBe(201);
+        var respelled = string.Join("\n", DecimalTypes.Select((t, i) => Money(t, ids[i], i % 2 == 0 ? "15e-1" : "1.500"))) + "\n";
+
+        var (status, body) = await ImportAsync(id, respelled);
+
+        status.ShouldBe(200, body?.ToJsonString());
+        body!["duplicates"]!.GetValue<int>().ShouldBe(DecimalTypes.Length);
+    }
+
+    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
+    {
+        using var client = app.Host.Server.CreateClient();
+        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
+        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+}
