@@ -44,14 +44,18 @@ internal static class EventIdReuse
 
     /// <summary>
     /// The <c>eventid_reused</c> errors of a batch whose duplicates are known (<paramref name="results"/>, in batch order):
-    /// each duplicate whose content differs from the stored event with its id (<paramref name="stored"/>: the batch's ids the
-    /// negotiation has), or from the first event of the batch with its id. Null when every duplicate is the same event.
+    /// every event whose content differs from the stored event with its id (all the batch's ids are looked up, whether or not
+    /// <paramref name="stored"/> — the ids the append found stored — holds them), or from the first event of the batch with
+    /// its id; each clash is named, not only the first. Null when every duplicate is the same event. <paramref name="results"/>
+    /// and <paramref name="stored"/> are what the append knows; the comparison does not depend on them being complete.
     /// Stored events are read through Marten (<see cref="RecordedEvents.ByVersionsAsync"/>), by the versions the index holds.
     /// </summary>
     public static async Task<AppendOutcome.EventIdReused?> FindAsync(IQuerySession session, NpgsqlConnection conn, NpgsqlTransaction tx, string id,
         IReadOnlyList<NegotiationEvent> batch, IReadOnlyList<StoredEventId> results, IReadOnlySet<Guid> stored, CancellationToken ct)
     {
-        var storedContent = stored.Count == 0 ? [] : await StoredContentAsync(session, conn, tx, id, [.. stored], ct);
+        // Every id of the batch is looked up, not only those the append found stored: an append at the end of a negotiation
+        // does not look stored ids up, and a batch with one clash inside it must still name its clashes with stored events.
+        var storedContent = await StoredContentAsync(session, conn, tx, id, [.. batch.Select(e => e.EventId).Distinct()], ct);
         var firstInBatch = new Dictionary<Guid, string>();
         var errors = new List<FieldError>();
         for (var i = 0; i < batch.Count; i++)
@@ -59,7 +63,7 @@ internal static class EventIdReuse
             var e = batch[i];
             var content = ClientContent(e);
             var earlier = storedContent.TryGetValue(e.EventId, out var s) ? s : firstInBatch.GetValueOrDefault(e.EventId);
-            if (!results[i].Duplicate || earlier is null) firstInBatch.TryAdd(e.EventId, content);
+            if (earlier is null) firstInBatch.TryAdd(e.EventId, content);
             else if (earlier != content)
                 errors.Add(new($"events[{i}].eventId", "eventid_reused",
                     $"eventId {e.EventId} is already {(s is not null ? "stored" : "used earlier in this batch")} for a different event: a retry must send the same event; a new event needs a new eventId (or none)."));

@@ -65,6 +65,41 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         body!["duplicates"]!.GetValue<int>().ShouldBe(DecimalTypes.Length);
     }
 
+    [Fact]
+    public async Task Given_a_stored_event_When_a_batch_clashes_with_it_and_within_itself_Then_409_names_every_clash()
+    {
+        var id = await app.GivenNegotiation("reuseall");
+        var e1 = Guid.NewGuid();
+        var e2 = Guid.NewGuid();
+        await app.GivenEvents(id, Talks(Day(3), eventId: e1));
+
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/events",
+            new { events = new[] { Talks(Day(5), eventId: e2), Talks(Day(5), eventId: e2), Talks(Day(2), eventId: e1), Talks(Day(4), eventId: e2) } });
+
+        status.ShouldBe(409, body?.ToJsonString());
+        body.ShouldHaveError("events[2].eventId", "eventid_reused");
+        body.ShouldHaveError("events[3].eventId", "eventid_reused");
+        body.Errors().Count().ShouldBe(2);
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Given_a_stored_event_When_an_import_clashes_with_it_and_within_itself_Then_422_names_every_line()
+    {
+        var id = await app.GivenNegotiation("reuseallimp");
+        var e1 = Guid.NewGuid();
+        var e2 = Guid.NewGuid();
+        await app.GivenEvents(id, Talks(Day(3), eventId: e1));
+        var lines = new[] { Talks(Day(5), eventId: e2), Talks(Day(5), eventId: e2), Talks(Day(2), eventId: e1), Talks(Day(4), eventId: e2) };
+
+        var (status, body) = await ImportAsync(id, string.Join("\n", lines.Select(l => l.ToJsonString())) + "\n");
+
+        status.ShouldBe(422, body?.ToJsonString());
+        body.ShouldHaveError("lines[3].eventId", "eventid_reused");
+        body.ShouldHaveError("lines[4].eventId", "eventid_reused");
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
     {
         using var client = app.Host.Server.CreateClient();
