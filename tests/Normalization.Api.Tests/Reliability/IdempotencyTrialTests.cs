@@ -7,7 +7,8 @@ namespace Normalization.Api.Tests.Reliability;
 
 /// <summary>
 /// The sixth trial's idempotency faults (docs/api.md, "Idempotency"): a duplicate is judged on the event's value — a
-/// number's spelling makes no difference in any field — and a 409 <c>eventid_reused</c> names every clash of the batch.
+/// number's spelling makes no difference in any field — and a 409 <c>eventid_reused</c> names every clash of the batch;
+/// a route parameter's error is listed with the body's, named <c>route.&lt;name&gt;</c>.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class IdempotencyTrialTests(AppFixture app)
@@ -98,6 +99,19 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         body.ShouldHaveError("lines[3].eventId", "eventid_reused");
         body.ShouldHaveError("lines[4].eventId", "eventid_reused");
         (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Given_a_retraction_with_a_bad_path_eventId_and_a_bad_body_When_posted_Then_one_400_lists_route_eventId_with_the_body_errors()
+    {
+        var id = await app.GivenNegotiation("retroute");
+
+        var (status, body, _) = await app.PostRaw($"/api/negotiations/{id}/events/not-a-guid/retract", """{"reason":"x","bogus":1,"eventId":"nope"}""");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("route.eventId", "invalid_guid");
+        body.ShouldHaveError("bogus", "unknown_field");
+        body.ShouldHaveError("eventId", "invalid_guid");
     }
 
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
