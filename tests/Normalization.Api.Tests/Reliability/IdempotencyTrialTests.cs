@@ -114,6 +114,27 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         body.ShouldHaveError("eventId", "invalid_guid");
     }
 
+    [Theory]
+    [InlineData("/events")]
+    [InlineData("/what-if")]
+    [InlineData("/scenarios")]
+    [InlineData("/events/not-a-guid/retract")]
+    public async Task Given_a_text_plain_body_and_an_unknown_query_parameter_When_posted_Then_415_unsupported_media_type(string endpoint)
+    {
+        var id = await app.GivenNegotiation("media");
+
+        // Through HttpClient: Alba's ToUrl would take "?x=1" into the path.
+        using var client = app.Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}{endpoint}?x=1")
+            { Content = new StringContent("{\"reason\":\"x\"}", System.Text.Encoding.UTF8, "text/plain") };
+        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var (status, body) = ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+
+        status.ShouldBe(415, body?.ToJsonString());
+        body.ShouldBeProblem("unsupported_media_type");
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
     {
         using var client = app.Host.Server.CreateClient();

@@ -96,7 +96,12 @@ public static class RequestReader
         Http.Query.Unknown(http.Request.Query, [Readers.TimeZones.Parameter], errors);
         T.ReadRoute(http.Request.RouteValues, errors);
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
-        if (problem is not null) return (null, errors.Count > 0 ? Problems.Validation(errors) : problem);
+        // A wrong media type (415) or size (413) is about the request as a whole, and the body was not read: it is answered
+        // before the query's or route's field errors, which a client sees once it sends JSON (docs/api.md, "Errors").
+        // A body read but malformed (400) gives way to those field errors, as before.
+        if (problem is not null)
+            return (null, errors.Count > 0 && problem is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge }
+                ? Problems.Validation(errors) : problem);
         using var _ = doc;
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
