@@ -135,6 +135,23 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         body.ShouldBeProblem("unsupported_media_type");
     }
 
+    [Fact]
+    public async Task Given_a_timeline_from_after_today_without_to_When_asked_Then_400_out_of_range_as_on_stages()
+    {
+        var id = await app.GivenNegotiation("tlfrom");
+        var tomorrow = Today.AddDays(1).ToString("yyyy-MM-dd");
+
+        var (timelineStatus, timeline) = await app.GetJson($"/api/negotiations/{id}/timeline?from={tomorrow}");
+        var (stagesStatus, stages) = await app.GetJson($"/api/negotiations/{id}/stages?from={tomorrow}");
+        var (todayStatus, _) = await app.GetJson($"/api/negotiations/{id}/timeline?from={Today:yyyy-MM-dd}");
+
+        timelineStatus.ShouldBe(400, timeline?.ToJsonString());
+        timeline.ShouldHaveError("from", "out_of_range");
+        stagesStatus.ShouldBe(400, stages?.ToJsonString());
+        stages.ShouldHaveError("from", "out_of_range");
+        todayStatus.ShouldBe(200);
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
     {
         using var client = app.Host.Server.CreateClient();
