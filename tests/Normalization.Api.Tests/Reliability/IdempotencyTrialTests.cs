@@ -152,6 +152,25 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         todayStatus.ShouldBe(200);
     }
 
+    [Theory]
+    [InlineData("2025-04")]
+    [InlineData("2025")]
+    public async Task Given_a_coveredUntil_in_month_or_year_form_When_put_or_created_Then_both_answer_400_invalid_date(string coveredUntil)
+    {
+        var id = await app.GivenNegotiation("covmonth");
+        var created = System.Text.Json.JsonSerializer.SerializeToNode(TestApi.UsTaliban(TestApi.NewId("covmonthc")))!.AsObject();
+        created["coveredUntil"] = coveredUntil;
+
+        var (putStatus, put) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil });
+        var (createStatus, create) = await app.PostJson("/api/negotiations", created);
+
+        putStatus.ShouldBe(400, put?.ToJsonString());
+        put.ShouldHaveError("coveredUntil", "invalid_date");
+        createStatus.ShouldBe(400, create?.ToJsonString());
+        create.ShouldHaveError("coveredUntil", "invalid_date");
+        (await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = Day(1) })).Status.ShouldBe(200);
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
     {
         using var client = app.Host.Server.CreateClient();
