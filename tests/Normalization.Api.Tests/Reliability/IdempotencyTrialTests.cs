@@ -171,6 +171,26 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         (await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = Day(1) })).Status.ShouldBe(200);
     }
 
+    [Fact]
+    public async Task Given_null_event_items_When_posted_or_asked_what_if_Then_each_is_required_like_a_null_remove_item()
+    {
+        var id = await app.GivenNegotiation("nullitem");
+        var stored = Guid.NewGuid();
+        await app.GivenEvents(id, Talks(Day(3), eventId: stored));
+
+        var (postStatus, post, _) = await app.PostRaw($"/api/negotiations/{id}/events", "{\"events\":[null]}");
+        var (whatIfStatus, whatIf, _) = await app.PostRaw($"/api/negotiations/{id}/what-if",
+            $$"""{"add":[{{Talks(Day(2)).ToJsonString()}},null],"remove":[null],"replace":[{"eventId":"{{stored}}","event":null}]}""");
+
+        postStatus.ShouldBe(400, post?.ToJsonString());
+        post.ShouldHaveError("events[0]", "required");
+        whatIfStatus.ShouldBe(400, whatIf?.ToJsonString());
+        whatIf.ShouldHaveError("add[1]", "required");
+        whatIf.ShouldHaveError("remove[0]", "required");
+        whatIf.ShouldHaveError("replace[0].event", "required");
+        whatIf.Errors().ShouldNotContain(e => e.Code == "not_an_object");
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
     {
         using var client = app.Host.Server.CreateClient();
