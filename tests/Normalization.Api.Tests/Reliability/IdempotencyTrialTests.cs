@@ -191,6 +191,26 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         whatIf.Errors().ShouldNotContain(e => e.Code == "not_an_object");
     }
 
+    [Fact]
+    public async Task Given_an_exported_CSV_whose_amounts_are_respelled_When_imported_Then_each_row_is_a_duplicate()
+    {
+        var id = await app.GivenNegotiation("numcsv");
+        var ids = DecimalTypes.Select(_ => Guid.NewGuid()).ToArray();
+        (await app.PostRaw($"/api/negotiations/{id}/events", $$"""{"events":[{{string.Join(",", DecimalTypes.Select((t, i) => Money(t, ids[i], "1.50")))}}]}""")).Status.ShouldBe(201);
+        using var client = app.Host.Server.CreateClient();
+        var csv = await client.GetStringAsync($"/api/negotiations/{id}/export?format=csv");
+        csv.ShouldContain("1.50");
+
+        using var content = new StringContent(csv.Replace("1.50", "1.500"), System.Text.Encoding.UTF8, "text/csv");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?format=csv") { Content = content };
+        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+
+        ((int)response.StatusCode).ShouldBe(200, body?.ToJsonString());
+        body!["duplicates"]!.GetValue<int>().ShouldBe(DecimalTypes.Length);
+    }
+
     async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
     {
         using var client = app.Host.Server.CreateClient();
