@@ -81,7 +81,7 @@ public static class OpenApiSchemas
             ("expectedVersion", Int("Optimistic concurrency: the version you last saw; 409 when the negotiation has moved on.", minimum: 1)),
             ("events", new OpenApiSchema { Type = JsonSchemaType.Array, Items = Ref("Event"), MinItems = 1, MaxItems = 1000 }));
         s["CoverageRequest"] = Obj("Declare how far the record reaches: appends a RecordReviewed.", ["coveredUntil"],
-            ("coveredUntil", Str("The last day the record is complete through: YYYY-MM-DD, YYYY-MM or YYYY (end of that period).", pattern: DatePattern)),
+            ("coveredUntil", Str("The last day the record is complete through: YYYY-MM-DD (a month or year form is invalid_date, as at create).", format: "date")),
             ("occurredOn", Str("When the review was made. Default today.", pattern: DatePattern)),
             ("actor", Str("Who reviewed. Default EDITOR.")),
             ("eventId", Str("The review's own id (idempotency). Generated when absent.", format: "uuid")));

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Marten;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
@@ -16,21 +18,44 @@ internal static class EventIdReuse
 {
     /// <summary>
     /// The event as the client sent it, in canonical form: the product's JSON of the event as read (so key order, white
-    /// space, <c>null</c> for a missing optional field, <c>1e3</c> for <c>1000</c> make no difference), without what the
-    /// server adds (<c>hypothetical</c>, which is never stored; recordedAt and postedBy live outside the event).
+    /// space, <c>null</c> for a missing optional field make no difference), without what the server adds
+    /// (<c>hypothetical</c>, which is never stored; recordedAt and postedBy live outside the event), with every number
+    /// written by its value (<see cref="CanonicalNumbers"/>): a C# decimal keeps the scale it was read with, so
+    /// <c>1.50</c>, <c>1.5</c>, <c>15e-1</c> would otherwise differ (docs/api.md, "Idempotency": a number's spelling makes
+    /// no difference).
     /// </summary>
-    public static string ClientContent(NegotiationEvent e) => EventJson.Serialize(e.Hypothetical ? e with { Hypothetical = false } : e);
+    public static string ClientContent(NegotiationEvent e) =>
+        CanonicalNumbers(EventJson.Serialize(e.Hypothetical ? e with { Hypothetical = false } : e));
+
+    /// <summary>
+    /// <paramref name="json"/> with every number, at any depth, rewritten by its value: as a decimal without trailing zeros
+    /// (<c>1.500</c> → <c>1.5</c>, <c>100.0</c> → <c>100</c>), or — out of decimal's range — as the shortest round-trip double.
+    /// </summary>
+    internal static string CanonicalNumbers(string json) => Canonical(JsonNode.Parse(json))?.ToJsonString() ?? "null";
+
+    static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Canonical)]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number =>
+            v.TryGetValue<decimal>(out var d) ? JsonValue.Create(d / 1.000000000000000000000000000000000m) : JsonValue.Create(v.GetValue<double>()),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>
     /// The <c>eventid_reused</c> errors of a batch whose duplicates are known (<paramref name="results"/>, in batch order):
-    /// each duplicate whose content differs from the stored event with its id (<paramref name="stored"/>: the batch's ids the
-    /// negotiation has), or from the first event of the batch with its id. Null when every duplicate is the same event.
+    /// every event whose content differs from the stored event with its id (all the batch's ids are looked up, whether or not
+    /// <paramref name="stored"/> — the ids the append found stored — holds them), or from the first event of the batch with
+    /// its id; each clash is named, not only the first. Null when every duplicate is the same event. <paramref name="results"/>
+    /// and <paramref name="stored"/> are what the append knows; the comparison does not depend on them being complete.
     /// Stored events are read through Marten (<see cref="RecordedEvents.ByVersionsAsync"/>), by the versions the index holds.
     /// </summary>
     public static async Task<AppendOutcome.EventIdReused?> FindAsync(IQuerySession session, NpgsqlConnection conn, NpgsqlTransaction tx, string id,
         IReadOnlyList<NegotiationEvent> batch, IReadOnlyList<StoredEventId> results, IReadOnlySet<Guid> stored, CancellationToken ct)
     {
-        var storedContent = stored.Count == 0 ? [] : await StoredContentAsync(session, conn, tx, id, [.. stored], ct);
+        // Every id of the batch is looked up, not only those the append found stored: an append at the end of a negotiation
+        // does not look stored ids up, and a batch with one clash inside it must still name its clashes with stored events.
+        var storedContent = await StoredContentAsync(session, conn, tx, id, [.. batch.Select(e => e.EventId).Distinct()], ct);
         var firstInBatch = new Dictionary<Guid, string>();
         var errors = new List<FieldError>();
         for (var i = 0; i < batch.Count; i++)
@@ -38,7 +63,7 @@ internal static class EventIdReuse
             var e = batch[i];
             var content = ClientContent(e);
             var earlier = storedContent.TryGetValue(e.EventId, out var s) ? s : firstInBatch.GetValueOrDefault(e.EventId);
-            if (!results[i].Duplicate || earlier is null) firstInBatch.TryAdd(e.EventId, content);
+            if (earlier is null) firstInBatch.TryAdd(e.EventId, content);
             else if (earlier != content)
                 errors.Add(new($"events[{i}].eventId", "eventid_reused",
                     $"eventId {e.EventId} is already {(s is not null ? "stored" : "used earlier in this batch")} for a different event: a retry must send the same event; a new event needs a new eventId (or none)."));

@@ -39,7 +39,9 @@ public sealed record TimelineQuery(
         var q = request.Query;
         Query.TryDate(q["from"], "from", out var from, errors);
         Query.TryDate(q["to"], "to", out var to, errors);
-        if (from > to) errors.Add(new("from", "out_of_range", "from must not be after to."));
+        // The range must not run backwards, with or without an explicit `to` (today by default), as on /stages (docs/api.md).
+        if (from > (to ?? today))
+            errors.Add(new("from", "out_of_range", to is null ? "from must not be after today (to defaults to today)." : "from must not be after to."));
         Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, errors);
         // With a bad format, pageSize is judged by the JSON page bounds (its error and the format's come together).
         ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, errors);

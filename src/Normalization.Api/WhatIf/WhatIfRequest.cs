@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
@@ -38,7 +39,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
         {
             var i = 0;
             foreach (var item in adds.EnumerateArray())
-                if (EventReader.Read(item, $"add[{i++}]", errors) is { } e) add.Add(e);
+                if (EventItems.Read(item, $"add[{i++}]", errors) is { } e) add.Add(e);
         }
         if (Array("remove", out var removes))
         {
@@ -69,7 +70,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                 if (item.TryGetProperty("eventId", out var idEl) && idEl.ValueKind == JsonValueKind.String && Strict.TryGuid(idEl.GetString(), out var g)) target = g;
                 else errors.Add(new($"{path}.eventId", idEl.ValueKind == JsonValueKind.Undefined ? "required" : "invalid_guid", "eventId must be the GUID of the recorded event to replace."));
                 NegotiationEvent? e = null;
-                if (item.TryGetProperty("event", out var evEl)) e = EventReader.Read(evEl, $"{path}.event", errors);
+                if (item.TryGetProperty("event", out var evEl)) e = EventItems.Read(evEl, $"{path}.event", errors);
                 else errors.Add(new($"{path}.event", "required", "event is required: the flat event that replaces it."));
                 // One change per recorded event: replaced twice, or both removed and replaced, is ambiguous.
                 if (target is { } dup && (replace.Any(r => r.Item1 == dup) || remove.Contains(dup)))

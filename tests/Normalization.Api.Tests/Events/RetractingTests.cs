@@ -84,7 +84,7 @@ public sealed class RetractingTests(AppFixture app)
     }
 
     [Theory]
-    [InlineData("not-a-guid", "{\"reason\":\"x\"}", "eventId")]
+    [InlineData("not-a-guid", "{\"reason\":\"x\"}", "route.eventId")]
     [InlineData("{release}", "{\"reason\":\"x\",\"occurredOn\":\"someday\"}", "occurredOn")]
     public async Task Given_a_bad_event_id_or_date_When_retracting_Then_400(string eventId, string raw, string path)
     {

@@ -55,7 +55,7 @@ public sealed record PostEventsRequest(int? ExpectedVersion, IReadOnlyList<Negot
         var i = 0;
         foreach (var item in list.EnumerateArray())
         {
-            var e = EventReader.Read(item, $"events[{i++}]", errors);
+            var e = EventItems.Read(item, $"events[{i++}]", errors);
             if (e is not null) events.Add(e);
         }
         request = new PostEventsRequest(expected, events);

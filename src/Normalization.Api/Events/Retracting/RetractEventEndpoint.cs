@@ -19,12 +19,13 @@ public static class RetractEventEndpoint
     /// <summary>
     /// Compound step: the retraction as the flat event it will be stored as, read by <see cref="EventReader"/> like every
     /// posted or imported event (text rules on reason, dates, codes, GUIDs) — no rules of its own. 400 when the path's
-    /// eventId is not a GUID or the event does not read. Checked before the target event is looked up, so a bad body is a
+    /// eventId is not a GUID (<c>route.eventId</c>, listed with the body's errors) or the event does not read. Checked before the target event is looked up, so a bad body is a
     /// 400 even for an event that is already retracted.
     /// </summary>
     public static (EventRetracted?, IResult?) Load(RetractRequest request, string eventId, NegotiationStore store)
     {
-        if (!Strict.TryGuid(eventId, out var target)) return (null, Problems.Field("eventId", "invalid_guid", "eventId in the path must be a GUID."));
+        // The path's eventId is checked with the body (RetractRequest.ReadRoute); this stays for a direct call.
+        if (!Strict.TryGuid(eventId, out var target)) return (null, Problems.Field(RetractRequest.RouteEventId, "invalid_guid", "eventId in the path must be a GUID."));
         var errors = new List<FieldError>();
         var retraction = RetractRequest.Flat(request.Body, target, store.Today, errors);
         if (errors.Count > 0 || retraction is null) return (null, Problems.Validation(errors));
@@ -80,6 +81,16 @@ public sealed record RetractRequest(JsonObject Body) : IJsonRequest<RetractReque
         Flat(known, AnyTarget, today, errors);
         request = errors.Count > 0 ? null : new RetractRequest(known);
         return null;
+    }
+
+    /// <summary>The error path of the route's <c>{eventId}</c>: not <c>eventId</c>, which is the body's own field (the retraction's id).</summary>
+    internal const string RouteEventId = "route.eventId";
+
+    /// <inheritdoc/>
+    public static void ReadRoute(RouteValueDictionary route, List<FieldError> errors)
+    {
+        if (!Strict.TryGuid(route["eventId"] as string ?? "", out _))
+            errors.Add(new(RouteEventId, "invalid_guid", "eventId in the path must be a GUID."));
     }
 
     static readonly Guid AnyTarget = new("00000000-0000-0000-0000-000000000001");

@@ -18,6 +18,13 @@ public interface IJsonRequest<TSelf> where TSelf : class, IJsonRequest<TSelf>
     /// <c>too_many_events</c>) is returned instead. <paramref name="today"/> is the app's <see cref="TimeProvider"/>'s date.
     /// </summary>
     static abstract IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out TSelf? request);
+
+    /// <summary>
+    /// Checks the route's parameters the body's endpoint reads (none by default): each bad one is a field error named
+    /// <c>route.&lt;name&gt;</c> (so the path's <c>eventId</c> is told apart from a body field <c>eventId</c>), listed with the
+    /// body's errors in the same 400 (docs/api.md, "Errors").
+    /// </summary>
+    static virtual void ReadRoute(RouteValueDictionary route, List<FieldError> errors) { }
 }
 
 /// <summary>
@@ -87,8 +94,14 @@ public static class RequestReader
         // the caller should hear about (400 unknown_parameter), as on every GET, not a parameter silently ignored.
         var errors = new List<FieldError>();
         Http.Query.Unknown(http.Request.Query, [Readers.TimeZones.Parameter], errors);
+        T.ReadRoute(http.Request.RouteValues, errors);
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
-        if (problem is not null) return (null, errors.Count > 0 ? Problems.Validation(errors) : problem);
+        // A wrong media type (415) or size (413) is about the request as a whole, and the body was not read: it is answered
+        // before the query's or route's field errors, which a client sees once it sends JSON (docs/api.md, "Errors").
+        // A body read but malformed (400) gives way to those field errors, as before.
+        if (problem is not null)
+            return (null, errors.Count > 0 && problem is not IStatusCodeHttpResult { StatusCode: StatusCodes.Status415UnsupportedMediaType or StatusCodes.Status413PayloadTooLarge }
+                ? Problems.Validation(errors) : problem);
         using var _ = doc;
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
