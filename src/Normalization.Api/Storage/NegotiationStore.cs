@@ -31,8 +31,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// <summary>The reader's calendar date: the clock's local zone is the request's <c>?tz=</c>, else the deployment's (Readers/ReaderClock.cs).</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
-
-
     /// <summary>
     /// Serializes the writers of one negotiation on Marten's own stream row and returns its version (null: no such stream).
     /// <c>AppendExclusive</c> takes the row lock (<c>select … for update</c>) in this session's transaction and reads the
@@ -51,31 +49,13 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     }
     // </snippet>
 
-
     DateOnly StageDay(FoldAccumulator head) => head.PendingDate is { } p && p > Today ? p : Today;
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
     /// <summary>
     /// A Marten query session on our transaction (so it sees the same snapshot and this transaction's own writes), or
     /// on its own connection when there is none.
     /// </summary>
     IQuerySession ReadSession(NpgsqlTransaction? tx) => tx is null ? store.QuerySession() : store.QuerySession(SessionOptions.ForTransaction(tx));
-
 
     /// <summary>
     /// Stages the negotiation's board row in <paramref name="session"/> (written by its next SaveChangesAsync): a small
@@ -99,11 +79,6 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     // ---------------------------------------------------------------- reads
 
-
-
-
-
-
     /// <summary>The negotiation's stream version (Marten's), or null when there is no such negotiation.</summary>
     public async Task<int?> VersionAsync(string id, CancellationToken ct = default)
     {
@@ -121,6 +96,5 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     }
 
     // ---------------------------------------------------------------- rebuild
-
 
 }
