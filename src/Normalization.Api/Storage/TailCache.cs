@@ -132,11 +132,21 @@ public sealed class TailCache : IDisposable
         }
 
         /// <summary>
-        /// This tail with <paramref name="added"/> (sort key, event) after every event it holds, at <paramref name="version"/>:
-        /// shares the buffer when it has room and nothing was appended past <see cref="Count"/> by another view.
+        /// This tail with <paramref name="added"/> (sort key, event; in key order) at <paramref name="version"/>: after every
+        /// event it holds, sharing the buffer (when it has room and nothing was appended past <see cref="Count"/> by another
+        /// view); or, when one of them sorts before the tail's last event, merged at their places (<see cref="Inserted"/>, a
+        /// copy). Null when one sorts at or before <see cref="FromKey"/>: the tail cannot hold it, and is not to be kept.
         /// </summary>
-        public Tail Appended(int version, IReadOnlyList<(string Key, NegotiationEvent Event)> added)
+        /// <remarks>
+        /// An end append continues the head when its events sort after the last event the fold counted, but the tail also
+        /// holds events the fold does not place there — a <c>RecordReviewed</c> sorts on its own date, the review's day — so
+        /// "after the head's last event" does not mean "after the tail's last event" (the seventh trial: the state as of a date
+        /// read a tail whose late talks sat after a later review, and missed them).
+        /// </remarks>
+        public Tail? Appended(int version, IReadOnlyList<(string Key, NegotiationEvent Event)> added)
         {
+            if (added.Any(a => string.CompareOrdinal(a.Key, FromKey) <= 0)) return null;
+            if (Count > 0 && added.Any(a => string.CompareOrdinal(a.Key, keys[Count - 1]) <= 0)) return Inserted(version, added);
             var k = keys; var e = events;
             if (Count + added.Count > k.Length)
             {

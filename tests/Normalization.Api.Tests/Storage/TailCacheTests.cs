@@ -15,8 +15,8 @@ public sealed class TailCacheTests
         // Given a published tail of three events
         var a = TailCache.Tail.Of(4, "", [Item(1), Item(2), Item(3)]);
         // When two views are appended from it (the first one's transaction rolled back, the second committed)
-        var rolledBack = a.Appended(5, [Item(9)]);
-        var b = a.Appended(5, [Item(4), Item(5)]);
+        var rolledBack = a.Appended(5, [Item(9)])!;
+        var b = a.Appended(5, [Item(4), Item(5)])!;
         // Then the published view still holds its three events, and the second view its own five
         a.After("").Count().ShouldBe(3);
         b.After("").Select(e => e).ShouldBe(a.After("").Concat(b.After("00000003|10|x")));
@@ -46,6 +46,38 @@ public sealed class TailCacheTests
             var upper = $"{cut + 2_000:D8}|10|x";
             merged.Between(cutKey, upper).ShouldBe(all.Where(i => string.CompareOrdinal(i.Key, cutKey) > 0 && string.CompareOrdinal(i.Key, upper) < 0).Select(i => i.Event));
         });
+    }
+
+    [Fact]
+    public void Appending_events_that_sort_among_or_before_the_held_ones_keeps_the_tail_in_key_order()
+    {
+        Gen.Select(Gen.Int[1, 10_000].List[0, 60], Gen.Int[1, 10_000].List[1, 8], Gen.Int[0, 10_001]).Sample((held, added, cut) =>
+        {
+            // Given a tail holding distinct keys after "00000000" (as a refold left it, a review's key among them)
+            var heldItems = held.Distinct().Order().Select(Item).ToList();
+            var tail = TailCache.Tail.Of(1, "00000000", heldItems);
+            // When an end append continues it with events in key order that may sort before its last event
+            var addedItems = added.Distinct().Except(held).Order().Select(Item).ToList();
+            var next = tail.Appended(2, addedItems)!;
+            // Then the tail is every event in key order, and After and Between read it right
+            var all = heldItems.Concat(addedItems).OrderBy(i => i.Key, StringComparer.Ordinal).ToList();
+            next.After("").ShouldBe(all.Select(i => i.Event));
+            var cutKey = $"{cut:D8}|10|x";
+            var upper = $"{cut + 2_000:D8}|10|x";
+            next.Between(cutKey, upper).ShouldBe(all.Where(i => string.CompareOrdinal(i.Key, cutKey) > 0 && string.CompareOrdinal(i.Key, upper) < 0).Select(i => i.Event));
+            tail.After("").ShouldBe(heldItems.Select(i => i.Event));
+        });
+    }
+
+    [Fact]
+    public void Appending_an_event_at_or_before_the_tails_start_gives_no_tail()
+    {
+        // Given a tail that starts after key 5
+        var tail = TailCache.Tail.Of(3, "00000005|10|x", [Item(6), Item(9)]);
+        // When an append would add an event at key 4
+        var next = tail.Appended(4, [Item(4)]);
+        // Then the tail cannot hold it
+        next.ShouldBeNull();
     }
 
     [Fact]
