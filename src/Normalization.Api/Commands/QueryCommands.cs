@@ -90,10 +90,10 @@ public sealed class StagesCommand : DataCommand<StagesInput>
 
 public class TimelineInput : IdInput
 {
-    [Description("Only events on or after this date")]
+    [Description("Only events on or after this date (a correction counts at the date of the event as corrected)")]
     public string? FromFlag { get; set; }
 
-    [Description("Only events on or before this date")]
+    [Description("Only events on or before this date (a correction counts at the date of the event as corrected)")]
     public string? ToFlag { get; set; }
 
     [Description("Only events of this type")]
