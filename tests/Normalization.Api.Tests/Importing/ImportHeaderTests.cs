@@ -98,4 +98,23 @@ public class ImportHeaderTests(AppFixture app)
         ((int)answer.Body!["stored"]!).ShouldBe(1);
         (await EventCountAsync(id)).ShouldBe(1);
     }
+
+    [Fact]
+    public async Task Given_the_command_line_s_import_into_an_existing_negotiation_When_the_header_s_baseline_differs_Then_the_report_names_line_1_and_nothing_is_stored()
+    {
+        var id = await NegotiationAsync(["US", "CU"], new { });
+        var path = Path.Combine(Path.GetTempPath(), $"{id}.ndjson");
+        await System.IO.File.WriteAllTextAsync(path, File(["US", "CU"], Cuba));
+        var importer = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Normalization.Api.Importing.Importer>(app.Host.Services);
+
+        var report = await importer.ImportAsync(new Normalization.Api.Importing.ImportRequest { Path = path, Into = id });
+        var copy = await importer.ImportAsync(new Normalization.Api.Importing.ImportRequest { Path = path, Into = id + "-copy" });
+
+        report.Succeeded.ShouldBeFalse();
+        report.Errors.Select(e => (e.Line, e.Path, e.Code)).ShouldBe([(1, "baseline", "baseline_mismatch")]);
+        (await EventCountAsync(id)).ShouldBe(0);
+        copy.Created.ShouldBeTrue(); // into a new id the file's first line creates the negotiation, baseline included
+        var ledger = (await app.GetJson($"/api/negotiations/{id}-copy")).Body!["ledger"]!;
+        ((string)ledger["relations"]!["status"]!).ShouldBe("Severed");
+    }
 }
