@@ -74,7 +74,8 @@ public sealed class StagesCommand : DataCommand<StagesInput>
         var until = await DefaultDayAsync(store, input.Id, ct);
         var s = await CoveredState.StateAsOfAsync(store, input.Id, until, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
-        if (input.JsonFlag) { WriteJson(new { id = input.Id, to = until, knownAt, stage = s.Stage, stageSince = s.StageSince, s.CoveredUntil, s.Extrapolated, transitions = s.StageHistory }); return true; }
+        // The HTTP answer's type (GET …/stages without from): the same properties, a null one as null.
+        if (input.JsonFlag) { WriteJson(new Normalization.Api.Negotiations.GettingState.StageHistoryResponse(input.Id, null, until, knownAt, s.Stage, s.StageSince, s.CoveredUntil, s.Extrapolated, s.StageHistory)); return true; }
         Out.Write(StageTable(s.StageHistory, $"Stages of {input.Id}"));
         return true;
     }
@@ -90,10 +91,10 @@ public sealed class StagesCommand : DataCommand<StagesInput>
 
 public class TimelineInput : IdInput
 {
-    [Description("Only events on or after this date")]
+    [Description("Only events on or after this date (a correction counts at the date of the event as corrected)")]
     public string? FromFlag { get; set; }
 
-    [Description("Only events on or before this date")]
+    [Description("Only events on or before this date (a correction counts at the date of the event as corrected)")]
     public string? ToFlag { get; set; }
 
     [Description("Only events of this type")]
@@ -165,7 +166,8 @@ public sealed class WhatIfCommand : DataCommand<WhatIfInput>
                 string.Join("; ", result.Errors.Take(5).Select(e => $"{e.Path}: {e.Message}")));
             return false;
         }
-        if (input.JsonFlag) { WriteJson(result); return true; }
+        // The HTTP answer's type (POST …/what-if), so a script reads the same shape from either.
+        if (input.JsonFlag) { WriteJson(Normalization.Api.WhatIf.WhatIfResponse.Of(input.Id, result, knownAt: null)); return true; }
 
         var d = result.Diff;
         var table = new Table().Title(Esc($"What if on {input.Id}, branched at {asOf:yyyy-MM-dd}, projected to {result.ProjectedAt:yyyy-MM-dd}"))

@@ -134,6 +134,8 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             foreach (var code in parties.Parties)
                 if (!opening.Parties.Any(p => p.Code == code))
                     throw new ImportException($"--party {code}=…: '{code}' is not a party of '{id}' (its parties: {string.Join(", ", opening.Parties.Select(p => p.Code))}).");
+        if (!create && declared?.Opening is { } header && HeaderMismatches(header, opening) is { Count: > 0 } mismatches)
+            return Failed(id, mismatches, mismatches.Count) with { Format = formatName };
         if (create)
         {
             var problems = NegotiationValidator.Validate(opening);
@@ -271,6 +273,39 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         foreach (var r in history?.Events ?? []) known.TryAdd(r.Event.EventId, r.Event);
         foreach (var e in fresh) known.TryAdd(e.EventId, e);
         return known;
+    }
+
+    /// <summary>
+    /// Where a file's declaring first line disagrees with the negotiation it is imported into: its <c>parties</c> (codes, in
+    /// order: party A and B are the fold's two sides) or its <c>baseline</c> (the facts every state starts from). Either
+    /// would fold the file's events from other premises and give other states than the negotiation it was exported from,
+    /// so the import is refused (<c>parties_mismatch</c>, <c>baseline_mismatch</c>, on line 1) rather than silently
+    /// dropping the header. Title, mediators, tags and coveredUntil are not compared: they do not change a state's stage.
+    /// To land a file with its own header, import it into a negotiation that does not exist yet (the command line's
+    /// <c>import FILE [--into NEW-ID]</c> creates it from the header).
+    /// </summary>
+    static List<LineError> HeaderMismatches(NegotiationOpened header, NegotiationOpened target)
+    {
+        var errors = new List<LineError>();
+        static string Codes(IEnumerable<Party> parties) => string.Join(", ", parties.Select(p => p.Code));
+        if (Codes(header.Parties) != Codes(target.Parties))
+            errors.Add(new LineError(1, "parties", "parties_mismatch",
+                $"The file declares the parties {Codes(header.Parties)}, but '{target.Id}' has {Codes(target.Parties)}: import it into a negotiation with the same parties, or into a new id (the command line's import creates it from the file's first line)."));
+        if (BaselineKey(header.Baseline) != BaselineKey(target.Baseline))
+            errors.Add(new LineError(1, "baseline", "baseline_mismatch",
+                $"The file declares a baseline that differs from '{target.Id}''s (its events would fold from other facts and give other states): give '{target.Id}' the same baseline, or import the file into a new id (the command line's import creates it from the file's first line)."));
+        return errors;
+    }
+
+    /// <summary>The baseline as JSON with each list in a canonical order: the same facts listed in another order are the same baseline.</summary>
+    static string BaselineKey(Baseline b)
+    {
+        static string[] Sorted<T>(IEnumerable<T> items) => items.Select(i => JsonSerializer.Serialize(i, EventJson.Options)).Order(StringComparer.Ordinal).ToArray();
+        return JsonSerializer.Serialize(new
+        {
+            relations = b.Relations.ToString(), recognition = Sorted(b.Recognition), offices = Sorted(b.Offices),
+            sanctions = Sorted(b.Sanctions), designations = Sorted(b.Designations),
+        });
     }
 
     static ImportReport Failed(string id, IReadOnlyList<LineError> errors, int count) => new() { NegotiationId = id, ErrorCount = count, Errors = errors };

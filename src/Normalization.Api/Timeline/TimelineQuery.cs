@@ -16,8 +16,8 @@ namespace Normalization.Api.Timeline;
 /// <see cref="Dialect"/>: the CSV dialect, <c>rfc4180</c> (default) or <c>excel</c>.
 /// </summary>
 public sealed record TimelineQuery(
-    [Description("Events on or after this date.")] DateOnly? From,
-    [Description("Events on or before this date (YYYY-MM / YYYY: end of that period).")] DateOnly? To,
+    [Description("Events on or after this date (an event's occurredOn; a correction's: the date of the event as corrected).")] DateOnly? From,
+    [Description("Events on or before this date (YYYY-MM / YYYY: end of that period; a correction counts at the date of the event as corrected).")] DateOnly? To,
     [Description("Only this event type (case-insensitive; GET /api/event-types lists them).")] [EventTypeName] string? Type,
     [Description("Only events by this party code.")] string? Actor,
     [Description("Page number, from 1.")] int Page,

@@ -196,6 +196,6 @@ public static partial class EventCatalog
         T<EventCorrected>(EventFamily.Corrections, "An earlier recorded event is replaced by a corrected version (same type).",
             "The fold reads the corrected version in place of the original.", "-", "-", 0.0, "-", PartyRule.Any, 70,
             new FieldSpec("targetEventId", FieldKind.Guid, true, "The event corrected."),
-            new FieldSpec("correction", FieldKind.Event, true, "The full corrected event (same type, without eventId).")),
+            new FieldSpec("correction", FieldKind.Event, true, "The full corrected event (same type). Its eventId is left out or is the corrected event's (targetEventId): the corrected version keeps the original's eventId; any other is refused (eventid_mismatch).")),
     ];
 }

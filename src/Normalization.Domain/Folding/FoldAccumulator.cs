@@ -113,7 +113,7 @@ public sealed partial class FoldAccumulator
             Relations = new RelationsEntry(b.Relations, null, null),
             Recognition = (b.Recognition ?? []).Select(r => new RecognitionEntry(r.By, r.Of, r.Form, null, null)).ToList(),
             Offices = (b.Offices ?? []).Select(o => new OfficeEntry(o.Sender, o.Host, o.OfficeKind, o.City, null, null)).ToList(),
-            Sanctions = (b.Sanctions ?? []).Select(s => new SanctionEntry("", s, null, null)).ToList(),
+            Sanctions = (b.Sanctions ?? []).Select(s => new SanctionEntry(null, s, null, null)).ToList(), // the baseline names no imposer: null, as every property without a value
             Designations = (b.Designations ?? []).Select(d => new DesignationEntry(d.By, d.Designee, d.List, null, null)).ToList(),
         };
         var (stage, why) = acc.Evaluate(DateOnly.MinValue);
@@ -559,7 +559,7 @@ public sealed partial class FoldAccumulator
         Rewards.RemoveAll(r => r.By == rr.Actor && rr.Targets.Contains(r.Person, StringComparer.OrdinalIgnoreCase));
 
     void EaseSanctions(SanctionsEased s) =>
-        Sanctions.RemoveAll(x => string.Equals(x.Scope, s.Scope, StringComparison.OrdinalIgnoreCase) && (x.By == s.Actor || x.By == ""));
+        Sanctions.RemoveAll(x => string.Equals(x.Scope, s.Scope, StringComparison.OrdinalIgnoreCase) && (x.By == s.Actor || string.IsNullOrEmpty(x.By))); // "": a baseline sanction in a checkpoint written before By was null
 
     void RemoveDesignation(DesignationRemoved dr) =>
         Designations.RemoveAll(x => string.Equals(x.Designee, dr.Designee, StringComparison.OrdinalIgnoreCase) && x.List == dr.List);

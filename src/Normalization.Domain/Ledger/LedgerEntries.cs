@@ -17,7 +17,11 @@ public sealed record GestureEntry(string Party, DateOnly On, string Type, Guid E
 
 public sealed record PrisonerEntry(string ReleasedBy, string Person, string? Nationality, DateOnly On, Guid EventId);
 
-public sealed record SanctionEntry(string By, string Scope, DateOnly? Since, Guid? EventId);
+/// <summary>
+/// A sanction in force: who imposed it (<c>by</c>, a party code; null for a baseline sanction, which the baseline lists by
+/// its scope only), its <c>scope</c>, since when and by which event (both null for a baseline sanction).
+/// </summary>
+public sealed record SanctionEntry(string? By, string Scope, DateOnly? Since, Guid? EventId);
 
 public sealed record DesignationEntry(string By, string Designee, DesignationList List, DateOnly? Since, Guid? EventId);
 

@@ -155,6 +155,11 @@ public static class EventValidator
                 else
                 {
                     if (c.Correction.Type != targetType) errors.Add(new(P("correction.type"), "type_mismatch", $"correction must be a {targetType}, like the event it corrects."));
+                    // The corrected version keeps the original's eventId (EffectiveHistory): another id would be stored and
+                    // exported yet never read, so it is refused rather than silently dropped.
+                    if (c.Correction.EventId != Guid.Empty && c.Correction.EventId != c.TargetEventId)
+                        errors.Add(new(P("correction.eventId"), "eventid_mismatch",
+                            $"correction.eventId must be left out or be the corrected event's ({c.TargetEventId}): the corrected version keeps the original's eventId."));
                     Check(c.Correction, P("correction"), ctx, errors, isCorrection: true);
                 }
                 break;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Normalization.Api.Tests.Infrastructure;
@@ -162,5 +163,33 @@ public class CliTests(AppFixture app)
             stdout.ShouldNotContain("stored");
         }
         finally { await locator.DropDatabaseAsync(name); }
+    }
+
+    [Fact]
+    public async Task Given_a_negotiation_When_stages_and_what_if_run_with_json_Then_the_output_is_the_HTTP_answer_s_JSON()
+    {
+        var id = TestApi.NewId("clijson");
+        (await app.Host.Services.GetRequiredService<Normalization.Api.Importing.Importer>()
+            .ImportAsync(new Normalization.Api.Importing.ImportRequest { Path = SeedFile, Into = id })).Errors.ShouldBeEmpty();
+        var talks = new JsonObject
+        {
+            ["eventId"] = Guid.NewGuid().ToString(), ["type"] = "TalksHeld", ["occurredOn"] = "2025-04-10", ["actor"] = "US", ["target"] = "TB",
+            ["confidence"] = "Confirmed", ["participants"] = new JsonArray("US", "TB"), ["location"] = "Doha",
+        };
+        var file = Path.Combine(Path.GetTempPath(), $"{id}-add.ndjson");
+        await File.WriteAllTextAsync(file, talks.ToJsonString() + "\n");
+
+        var cliStages = await Run("stages", id, "--json");
+        var httpStages = await app.GetJson($"/api/negotiations/{id}/stages");
+        var cliWhatIf = await Run("what-if", id, "--as-of", "2025-04-15", "--add", file, "--json");
+        var httpWhatIf = await app.PostJson($"/api/negotiations/{id}/what-if", new { asOf = "2025-04-15", add = new[] { talks } });
+
+        cliStages.ExitCode.ShouldBe(0, cliStages.Stderr);
+        var stages = JsonNode.Parse(cliStages.Stdout)!;
+        stages.AsObject().ContainsKey("from").ShouldBeTrue("a property without a value is null, as over HTTP");
+        JsonNode.DeepEquals(stages, httpStages.Body).ShouldBeTrue($"CLI {stages.ToJsonString()}\nHTTP {httpStages.Body?.ToJsonString()}");
+        cliWhatIf.ExitCode.ShouldBe(0, cliWhatIf.Stderr);
+        httpWhatIf.Status.ShouldBe(200, httpWhatIf.Body?.ToJsonString());
+        JsonNode.DeepEquals(JsonNode.Parse(cliWhatIf.Stdout), httpWhatIf.Body).ShouldBeTrue($"CLI {cliWhatIf.Stdout}\nHTTP {httpWhatIf.Body?.ToJsonString()}");
     }
 }

@@ -149,6 +149,32 @@ public sealed class PageTests(WebAppFixture web)
         errors.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Given_a_known_at_instant_When_it_is_set_Then_the_timeline_and_its_downloads_read_the_record_as_known_then()
+    {
+        var errors = new List<string>();
+        var (context, page) = await web.NewPageAsync(errors);
+        await using var _ = context;
+        await OpenAsOf(page, "2025-04-15");
+        // A minute ahead in the browser's own zone (the control is wall time): the whole record, so nothing else changes.
+        var wall = await page.EvaluateAsync<string>("""
+            () => { const d = new Date(Date.now() + 120000); const p = (n) => String(n).padStart(2, '0');
+                    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; }
+            """);
+
+        var timelineRequest = page.WaitForRequestAsync(r => r.Url.Contains("/timeline?") && r.Url.Contains("knownAt="));
+        await page.FillAsync("#known-at", wall);
+        await page.Locator("#known-at").DispatchEventAsync("change");
+        await timelineRequest;
+
+        var links = page.Locator("#timeline-downloads a.download");
+        await Assertions.Expect(links).ToHaveCountAsync(4);
+        for (var i = 0; i < 4; i++) // re-rendered once the page as known then has arrived
+            await Assertions.Expect(links.Nth(i)).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("[?&]knownAt=[^&]+"));
+        await Assertions.Expect(page.Locator("#timeline tbody tr").First).ToBeVisibleAsync();
+        errors.ShouldBeEmpty();
+    }
+
     static async Task OpenAsOf(IPage page, string asOf)
     {
         await page.GotoAsync(Page);

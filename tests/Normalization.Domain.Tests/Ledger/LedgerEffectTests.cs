@@ -176,7 +176,7 @@ public class LedgerEffectTests
         var n = Negotiation(new Baseline { Sanctions = ["Baseline embargo"] })
             .Has("2020-01-01", new SanctionsImposed { Scope = "Travel ban" }, US, TB);
 
-        n.At("2020-01-01").Ledger.Sanctions.Select(s => (s.By, s.Scope)).ShouldBe([("", "Baseline embargo"), (US, "Travel ban")]);
+        n.At("2020-01-01").Ledger.Sanctions.Select(s => (s.By, s.Scope)).ShouldBe([((string?)null, "Baseline embargo"), (US, "Travel ban")]);
 
         n.Has(Day, new SanctionsEased { Scope = "travel ban" }, US, TB).Has(Day, new SanctionsEased { Scope = "Baseline embargo" }, US, TB);
         var state = n.At(After);

@@ -307,6 +307,22 @@ public class EventValidatorTests
         errors[0].Message.ShouldContain("TalksHeld");
     }
 
+    [Theory]
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    [InlineData(true, true, true)]
+    public void Given_a_correction_with_its_own_eventId_When_validated_Then_only_another_than_the_target_s_is_eventid_mismatch(bool withId, bool other, bool refused)
+    {
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));
+        var id = !withId ? Guid.Empty : other ? Guid.NewGuid() : Id(1);
+        var correction = new TalksHeld { EventId = id, Participants = [US, TB], Location = "Doha", OccurredOn = DomainDate.Parse("2025-01-01"), Actor = US, Target = TB };
+
+        var errors = Validate(n.Envelope("2025-01-02", new EventCorrected { TargetEventId = Id(1), Correction = correction }, US, null), ctx);
+
+        if (refused) ShouldBeOnly(errors, $"{P}.correction.eventId", "eventid_mismatch");
+        else errors.ShouldBeEmpty();
+    }
+
     [Fact]
     public void Given_a_correction_breaking_a_rule_When_validated_Then_the_path_goes_through_correction()
     {

@@ -134,7 +134,7 @@ const timelineFilters = () => ({ type: $('timeline-type').value, actor: $('timel
 
 /** Loads one page of the (filtered) timeline from the API: the table and the chart's markers show it. */
 async function loadTimelinePage(n) {
-  const body = await fetchTimelinePage(page.id, n, timelineFilters());
+  const body = await fetchTimelinePage(page.id, n, timelineFilters(), knownAtInstant());
   setTimelinePage(body);
   showTimeline();
   redraw();
@@ -341,7 +341,7 @@ function setupPost() {
 // ---------- loading ----------
 
 async function reloadRecord() {
-  const [negotiation, timeline] = await Promise.all([api.negotiation(page.id), fetchTimelinePage(page.id, page.timeline.page, timelineFilters()), loadSummary()]);
+  const [negotiation, timeline] = await Promise.all([api.negotiation(page.id), fetchTimelinePage(page.id, page.timeline.page, timelineFilters(), knownAtInstant()), loadSummary()]);
   page.negotiation = negotiation;
   setTimelinePage(timeline);
   replace($('current-stage'), stageBadge(negotiation.stage));
@@ -367,7 +367,8 @@ function setupTimeTravel() {
   $('asof-today').addEventListener('click', () => setAsOf(todayIso()));
   $('known-at').addEventListener('change', async () => {
     page.knownAt = $('known-at').value ? ($('known-at').value.length === 16 ? $('known-at').value + ':00' : $('known-at').value) : '';
-    try { await Promise.all([loadStages(), loadSummary()]); } catch (e) { $('page-status').textContent = t('knownAt.failed', { message: e.message }); }
+    // The timeline (and its downloads) show the record as known then, like the stages and the chart.
+    try { await Promise.all([loadStages(), loadSummary(), loadTimelinePage(1)]); } catch (e) { $('page-status').textContent = t('knownAt.failed', { message: e.message }); }
     setAsOf(page.asOf);
   });
   $('asof-form').addEventListener('submit', (e) => e.preventDefault());
@@ -440,6 +441,8 @@ async function start() {
       loadTimelinePage(1).catch((e) => { $('timeline-status').textContent = t('timeline.loadFailed', { message: e.message }); });
     });
     $('timeline-filters').addEventListener('submit', (e) => e.preventDefault());
+    // A shared view with a known-at instant: the first page again, as the record stood then.
+    if (page.knownAt) setTimelinePage(await fetchTimelinePage(page.id, 1, timelineFilters(), knownAtInstant()));
     showTimeline();
     await loadStages();
     setupWhatIf();

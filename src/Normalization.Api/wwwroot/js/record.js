@@ -21,15 +21,16 @@ export function filterQuery(filters) {
   return Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
 }
 
-/** One page of the timeline, filtered by the API. */
-export const fetchTimelinePage = (id, page, filters) =>
-  getJson(`/api/negotiations/${enc(id)}/timeline?page=${page}&pageSize=${PAGE_SIZE}${filterQuery(filters) ? '&' + filterQuery(filters) : ''}`);
+/** One page of the timeline, filtered by the API; with knownAt (an instant), the record as it stood then. */
+export const fetchTimelinePage = (id, page, filters, knownAt) =>
+  getJson(`/api/negotiations/${enc(id)}/timeline?page=${page}&pageSize=${PAGE_SIZE}${filterQuery(filters) ? '&' + filterQuery(filters) : ''}${knownAt ? `&knownAt=${enc(knownAt)}` : ''}`);
 
-/** The download links for the current filters: CSV (Excel dialect and plain), XLSX, and the CAMEO/PLOVER rows. */
+/** The download links for the current filters and known-at instant: CSV (Excel dialect and plain), XLSX, and the CAMEO/PLOVER rows. */
 export function renderDownloads(container, id, filters, knownAt) {
   const q = filterQuery(filters);
-  const timeline = (params) => `/api/negotiations/${enc(id)}/timeline?${params}${q ? '&' + q : ''}`;
-  const cameo = (params) => `/api/negotiations/${enc(id)}/cameo?${params}${knownAt ? `&knownAt=${enc(knownAt)}` : ''}`;
+  const asKnown = knownAt ? `&knownAt=${enc(knownAt)}` : '';
+  const timeline = (params) => `/api/negotiations/${enc(id)}/timeline?${params}${q ? '&' + q : ''}${asKnown}`;
+  const cameo = (params) => `/api/negotiations/${enc(id)}/cameo?${params}${asKnown}`;
   const link = (href, text, file, hint) => el('a', { href, download: file, class: 'download', title: hint }, text);
   replace(container, t('download.label'),
     link(timeline('format=csv&dialect=excel'), t('download.csvExcel'), `${id}-timeline.csv`, t('download.csvExcelHint')), ' · ',
