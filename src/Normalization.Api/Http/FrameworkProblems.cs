@@ -16,14 +16,11 @@ public static class FrameworkProblems
     public static string CodeOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => "bad_request",
-        StatusCodes.Status401Unauthorized => "unauthorized",
-        StatusCodes.Status403Forbidden => "forbidden",
         StatusCodes.Status404NotFound => "not_found",
         StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
         StatusCodes.Status406NotAcceptable => "not_acceptable",
         StatusCodes.Status413PayloadTooLarge => "payload_too_large",
         StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
-        StatusCodes.Status429TooManyRequests => "too_many_requests",
         StatusCodes.Status500InternalServerError => "internal_error",
         _ => $"http_{status}",
     };

@@ -157,4 +157,89 @@ public sealed class ErrorTrialSevenTests(AppFixture app)
         Normalization.Api.Http.Problems.Printable("a\u202Eb\u0000c").ShouldBe("a\\u202Eb\\u0000c");
         Normalization.Api.Http.Problems.Printable("us-cuba é").ShouldBe("us-cuba é");
     }
+
+    // ---------------------------------------------------------------- 2. a null list item is required, another kind wrong_type
+
+    [Fact]
+    public async Task Given_null_and_wrongly_typed_list_items_in_events_When_posted_Then_null_is_required_and_a_number_wrong_type()
+    {
+        var id = await app.GivenNegotiation("nullitems");
+        var talks = Talks(Day(3));
+        talks["participants"] = new JsonArray("US", null, 5);
+        var release = Release(Day(3), "US", "TB");
+        release["sources"] = new JsonArray(null, 5);
+
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { talks, release } });
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("events[0].participants[1]", "required");
+        body.ShouldHaveError("events[0].participants[2]", "wrong_type");
+        body.ShouldHaveError("events[1].sources[0]", "required");
+        body.ShouldHaveError("events[1].sources[1]", "wrong_type");
+    }
+
+    [Fact]
+    public async Task Given_a_subscription_with_an_unknown_a_null_and_a_number_stage_and_a_wrongly_typed_url_When_posted_Then_each_has_its_documented_code()
+    {
+        var (status, body) = await app.PostJson("/api/subscriptions", JsonNode.Parse("""{"url":5,"secret":"long-enough-secret","stages":[null,"Bogus",5]}""")!);
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("url", "wrong_type");
+        body.ShouldHaveError("stages[0]", "required");
+        body.ShouldHaveError("stages[1]", "unknown_value");
+        body.ShouldHaveError("stages[2]", "wrong_type");
+    }
+
+    // ---------------------------------------------------------------- 3. every error at once
+
+    [Fact]
+    public async Task Given_three_parties_one_with_a_bad_code_and_one_without_a_name_When_created_Then_exactly_two_and_each_item_error()
+    {
+        var body = JsonNode.Parse(Json(new { id = TestApi.NewId("three"), title = "Three" }))!.AsObject();
+        body["parties"] = JsonNode.Parse("""[{"code":"us","name":"A"},{"code":"CU"},{"code":"VN","name":"C"}]""");
+
+        var (status, answer) = await app.PostJson("/api/negotiations", body);
+
+        status.ShouldBe(400, answer?.ToJsonString());
+        answer.ShouldHaveError("parties", "exactly_two");
+        answer.ShouldHaveError("parties[0].code", "invalid_party_code");
+        answer.ShouldHaveError("parties[1].name", "required");
+    }
+
+    // ---------------------------------------------------------------- 7. a coverage is a day, not after today — PUT and event alike
+
+    [Fact]
+    public async Task Given_a_coverage_after_today_When_put_or_posted_as_a_review_Then_422_in_future()
+    {
+        var id = await app.GivenNegotiation("covfuture");
+        var tomorrow = Today.AddDays(1).ToString("yyyy-MM-dd");
+        var review = new JsonObject { ["type"] = "RecordReviewed", ["occurredOn"] = Day(0), ["actor"] = "EDITOR", ["confidence"] = "Confirmed", ["coveredUntil"] = "2999-12-31" };
+
+        var (put, putBody) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = "2999-12-31" });
+        var (putTomorrow, tomorrowBody) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = tomorrow });
+        var (post, postBody) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { review } });
+        var (today, _) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = Day(0) });
+
+        put.ShouldBe(422, putBody?.ToJsonString());
+        putBody.ShouldHaveError("coveredUntil", "in_future");
+        putTomorrow.ShouldBe(422, tomorrowBody?.ToJsonString());
+        post.ShouldBe(422, postBody?.ToJsonString());
+        postBody.ShouldHaveError("events[0].coveredUntil", "in_future");
+        today.ShouldBe(200, "today is not the future");
+    }
+
+    [Fact]
+    public async Task Given_a_coverage_as_a_month_When_put_or_posted_as_a_review_Then_both_are_400_invalid_date()
+    {
+        var id = await app.GivenNegotiation("covmonth7");
+        var review = new JsonObject { ["type"] = "RecordReviewed", ["occurredOn"] = Day(0), ["actor"] = "EDITOR", ["confidence"] = "Confirmed", ["coveredUntil"] = "2021-06" };
+
+        var (put, putBody) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = "2021-06" });
+        var (post, postBody) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { review } });
+
+        put.ShouldBe(400, putBody?.ToJsonString());
+        putBody.ShouldHaveError("coveredUntil", "invalid_date");
+        post.ShouldBe(400, postBody?.ToJsonString());
+        postBody.ShouldHaveError("events[0].coveredUntil", "invalid_date");
+    }
 }
