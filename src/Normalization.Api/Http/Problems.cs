@@ -23,7 +23,7 @@ public static class Problems
     /// </summary>
     public static IResult Validation(IEnumerable<FieldError> errors, int status = StatusCodes.Status400BadRequest) =>
         Of(status, "validation_failed", "The request is not valid.", "See errors: each names the field path, a code and what to do.",
-            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = e.Message }).ToList() });
+            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList() });
 
     /// <summary>The first error of each path, in the order found (a path with no error of its own is not dropped).</summary>
     public static IEnumerable<FieldError> OnePerPath(IEnumerable<FieldError> errors)
@@ -52,7 +52,7 @@ public static class Problems
     public static IResult EventIdReused(IEnumerable<FieldError> errors) =>
         Of(StatusCodes.Status409Conflict, "eventid_reused", "An eventId is reused for a different event.",
             "A retried post must send the same event with the same eventId; a different event needs a new eventId. See errors.",
-            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = e.Message }).ToList() });
+            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList() });
 
     static string Trim(string s) => Printable(s.Length > 80 ? s[..80] + "…" : s);
 
