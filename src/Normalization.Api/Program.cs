@@ -118,7 +118,7 @@ builder.AddHardening();
 builder.AddTelemetry();
 builder.Services.ConfigureHttpJsonOptions(o => Normalization.Api.Http.ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(Normalization.Api.Http.FrameworkProblems.Configure);
 builder.Services.AddExceptionHandler<Normalization.Api.Http.DatabaseUnavailableHandler>();
 builder.Services.AddOpenApi(o => o.AddDocumentTransformer<Normalization.Api.Http.OpenApiContract>()
     .AddOperationTransformer<Normalization.Api.Http.OpenApiOperations>().AddSchemaTransformer<Normalization.Api.Http.OpenApiTypes>());

@@ -14,6 +14,9 @@ public static class JsonBody
         if (request.ContentLength > MaxBytes) return (null, TooLarge());
         if (request.ContentType is { } ct0 && !ct0.Contains("json", StringComparison.OrdinalIgnoreCase))
             return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON.", "Content-Type must be application/json."));
+        if (UnsupportedCharset(request.ContentType) is { } charset)
+            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON encoded as UTF-8.",
+                $"Content-Type '{Cut(request.ContentType!)}' declares charset '{Cut(charset)}': the body must be UTF-8 (charset=utf-8, or no charset)."));
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
@@ -85,6 +88,20 @@ public static class JsonBody
         }
         catch (InvalidOperationException) { return false; }
     }
+
+    /// <summary>
+    /// The charset a JSON Content-Type declares when it is not UTF-8 (<c>utf-16</c>, <c>iso-8859-1</c>), else null. JSON
+    /// exchanged between systems is UTF-8 (RFC 8259 §8.1); a body declared otherwise is refused as a whole (415) rather than
+    /// read as UTF-8 and failed later as <c>invalid_utf8</c>. A Content-Type that cannot be parsed has no charset to judge.
+    /// </summary>
+    public static string? UnsupportedCharset(string? contentType)
+    {
+        if (contentType is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return null;
+        var charset = media.Charset.HasValue ? media.Charset.Value!.Trim('"') : null;
+        return charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase) ? null : charset;
+    }
+
+    static string Cut(string s) => s.Length > 100 ? s[..100] + "…" : s;
 
     static IResult TooLarge() => Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.",
         $"At most {MaxBytes} bytes per request; split large histories or use the import command.");

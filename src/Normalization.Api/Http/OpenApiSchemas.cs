@@ -17,6 +17,9 @@ public static class OpenApiSchemas
 {
     public const string DatePattern = @"^\d{4}(-\d{2}(-\d{2})?)?$";
 
+    /// <summary>A day only (<see cref="FieldFormat.Day"/>: a review's <c>coveredUntil</c>).</summary>
+    public const string DayPattern = @"^\d{4}-\d{2}-\d{2}$";
+
     public static IDictionary<string, IOpenApiSchema> Build(OpenApiDocument doc)
     {
         OpenApiSchemaReference Ref(string name) => new(name, doc);
@@ -163,7 +166,7 @@ public static class OpenApiSchemas
                 MultipleOf = f.Decimals == 2 ? 0.01m : null, Description = f.Description,
             },
             FieldKind.Enum => new OpenApiSchema { Type = JsonSchemaType.String, Description = f.Description, Enum = f.EnumValues!.Select(v => (JsonNode)JsonValue.Create(v)).ToList() },
-            FieldKind.Date => Str(f.Description, pattern: DatePattern),
+            FieldKind.Date => Str(f.Description, pattern: f.Format == FieldFormat.Day ? DayPattern : DatePattern),
             FieldKind.Guid => Uuid(f.Description),
             FieldKind.StringArray => new OpenApiSchema
             {

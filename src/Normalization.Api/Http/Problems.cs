@@ -9,15 +9,28 @@ public static class Problems
 {
     public static IResult Of(int status, string code, string title, string? detail = null, IDictionary<string, object?>? extra = null)
     {
-        var p = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://normalization.dev/problems/{code}" };
+        var p = new ProblemDetails { Status = status, Title = title, Detail = detail is null ? null : Printable(detail), Type = $"https://normalization.dev/problems/{code}" };
         p.Extensions["code"] = code;
         if (extra is not null) foreach (var (k, v) in extra) p.Extensions[k] = v;
         return Results.Json(p, EventJson.Options, "application/problem+json", status);
     }
 
+    /// <summary>
+    /// <paramref name="status"/> <c>validation_failed</c> with every field error. One error per field path: the first rule
+    /// that found the value wrong wins, and a rule that runs after it does not report the same field a second time
+    /// (docs/api.md, "Errors": <c>target</c> both <c>same_as_actor</c> and <c>not_a_party</c> is listed once, as
+    /// <c>same_as_actor</c>). Done here, where every endpoint's errors meet, so no validator can break the rule.
+    /// </summary>
     public static IResult Validation(IEnumerable<FieldError> errors, int status = StatusCodes.Status400BadRequest) =>
         Of(status, "validation_failed", "The request is not valid.", "See errors: each names the field path, a code and what to do.",
-            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, code = e.Code, message = e.Message }).ToList() });
+            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList() });
+
+    /// <summary>The first error of each path, in the order found (a path with no error of its own is not dropped).</summary>
+    public static IEnumerable<FieldError> OnePerPath(IEnumerable<FieldError> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in errors) if (seen.Add(e.Path)) yield return e;
+    }
 
     public static IResult Field(string path, string code, string message) => Validation([new FieldError(path, code, message)]);
 
@@ -39,7 +52,22 @@ public static class Problems
     public static IResult EventIdReused(IEnumerable<FieldError> errors) =>
         Of(StatusCodes.Status409Conflict, "eventid_reused", "An eventId is reused for a different event.",
             "A retried post must send the same event with the same eventId; a different event needs a new eventId. See errors.",
-            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { path = e.Path, code = e.Code, message = e.Message }).ToList() });
+            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList() });
 
-    static string Trim(string s) => s.Length > 80 ? s[..80] + "…" : s;
+    static string Trim(string s) => Printable(s.Length > 80 ? s[..80] + "…" : s);
+
+    /// <summary>
+    /// <paramref name="s"/> safe to echo in a <c>detail</c>: a control character (Cc) or an invisible format character (Cf:
+    /// bidi overrides such as U+202E, zero-width space, byte-order mark) is written as <c>\uXXXX</c>, so an odd id cannot
+    /// reorder or hide the text a reader sees (docs/api.md, "Errors").
+    /// </summary>
+    public static string Printable(string s)
+    {
+        if (!s.Any(c => char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format)) return s;
+        var b = new System.Text.StringBuilder(s.Length + 8);
+        foreach (var c in s)
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format) b.Append($"\\u{(int)c:X4}");
+            else b.Append(c);
+        return b.ToString();
+    }
 }

@@ -10,9 +10,11 @@ public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, 
 /// <see cref="CountryCode"/> (<c>US</c>, <c>AF</c>: <c>invalid_country_code</c>), or a <see cref="LanguageTag"/>: a BCP 47 tag
 /// reduced to an ISO 639 language and an optional ISO 3166 region (<c>fr</c>, <c>fr-FR</c>, <c>ps-AF</c>:
 /// <c>invalid_language_tag</c>), or an <see cref="HttpUrl"/>: an absolute http or https address (a source's <c>url</c>:
-/// <c>invalid_url</c>). A list of codes holds each code once (<c>duplicate_item</c>).
+/// <c>invalid_url</c>). A list of codes holds each code once (<c>duplicate_item</c>). A <see cref="FieldKind.Date"/> with
+/// the <see cref="Day"/> format is one day, <c>YYYY-MM-DD</c> only (<c>invalid_date</c> for a month or year: a
+/// <c>RecordReviewed</c>'s <c>coveredUntil</c>, as at <c>PUT …/coverage</c> and create).
 /// </summary>
-public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag, HttpUrl }
+public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag, HttpUrl, Day }
 
 /// <summary>
 /// One field of an event type, as a client sees it (drives validation, generated forms and the generated fuzz).

@@ -246,7 +246,10 @@ public static partial class EventReader
                 return false;
             case FieldKind.Date:
                 if (v.ValueKind != JsonValueKind.String || !DomainDate.TryParse(v.GetString(), out _))
-                    errors.Add(new(path, "invalid_date", $"{spec.Name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY."));
+                    errors.Add(new(path, "invalid_date", spec.Format == FieldFormat.Day ? $"{spec.Name} must be a day: YYYY-MM-DD." : $"{spec.Name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY."));
+                // A day-only date (a coverage): a month or year would be read as the period's last day — a day not written.
+                else if (spec.Format == FieldFormat.Day && v.GetString()!.Length != 10)
+                    errors.Add(new(path, "invalid_date", $"{spec.Name} must be a day: YYYY-MM-DD."));
                 return false;
             case FieldKind.Guid:
                 if (v.ValueKind != JsonValueKind.String || !Strict.TryGuid(v.GetString(), out _))
@@ -261,7 +264,10 @@ public static partial class EventReader
                 foreach (var item in v.EnumerateArray())
                 {
                     var itemPath = $"{path}[{k++}]";
-                    if (item.ValueKind != JsonValueKind.String || Strict.IsBlank(item.GetString()))
+                    // A null item is a missing value (required), as in every list of every body; another kind is wrong_type.
+                    if (item.ValueKind == JsonValueKind.Null)
+                        errors.Add(new(itemPath, "required", $"{spec.Name} items must not be null."));
+                    else if (item.ValueKind != JsonValueKind.String || Strict.IsBlank(item.GetString()))
                         errors.Add(new(itemPath, "wrong_type", $"{spec.Name} items must be non-empty strings."));
                     else
                     {
@@ -283,7 +289,8 @@ public static partial class EventReader
                 foreach (var item in v.EnumerateArray())
                 {
                     var itemPath = $"{path}[{j++}]";
-                    if (item.ValueKind != JsonValueKind.Object) errors.Add(new(itemPath, "wrong_type", $"{spec.Name} items must be objects."));
+                    if (item.ValueKind == JsonValueKind.Null) errors.Add(new(itemPath, "required", $"{spec.Name} items must not be null."));
+                    else if (item.ValueKind != JsonValueKind.Object) errors.Add(new(itemPath, "wrong_type", $"{spec.Name} items must be objects."));
                     else nulls |= CheckObject(item, itemPath, spec.ItemFields!, errors);
                 }
                 return nulls;

@@ -77,6 +77,10 @@ public static class EventValidator
             errors.Add(new(P("occurredOn"), "out_of_range", "occurredOn must not be before 1900-01-01."));
         else if (e.OccurredOn.Start > ctx.Today)
             errors.Add(new(P("occurredOn"), "in_future", $"occurredOn must not be in the future (today is {ctx.Today:yyyy-MM-dd})."));
+        // A review declares what the record holds so far: a coverage through a day not yet come is a claim about the
+        // future, refused by the same "today" as occurredOn (the reader's zone, docs/api.md).
+        if (e is RecordReviewed { CoveredUntil: var covered } && covered.End > ctx.Today)
+            errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({ctx.Today:yyyy-MM-dd})."));
         if (!isCorrection && ctx.Knows(e.EventId) && e.EventId != Guid.Empty)
             { /* a known eventId is a duplicate, handled by the store as idempotent; not an error here */ }
         if (string.IsNullOrWhiteSpace(e.Actor)) errors.Add(new(P("actor"), "required", "actor is required."));

@@ -149,11 +149,13 @@ public static partial class NegotiationValidator
         string P(string f) => EventReader.Join(path, f);
         if (!IsValidId(n.Id)) errors.Add(new(P("id"), "invalid_slug", "id must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
         Text(n.Title, P("title"), "title", 200, errors);
+        // Every party listed is judged, even when there are not two: three parties with a bad code and a missing name are
+        // exactly_two *and* those items' errors (every error at once, docs/api.md).
         if (n.Parties is null || n.Parties.Count != 2) errors.Add(new(P("parties"), "exactly_two", "parties must list exactly two parties."));
-        else
+        if (n.Parties is not null)
         {
             CheckParties(n.Parties, P("parties"), errors);
-            if (n.Parties[0] is { } first && n.Parties[1] is { } second && first.Code == second.Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
+            if (n.Parties.Count == 2 && n.Parties[0] is { } first && n.Parties[1] is { } second && first.Code == second.Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
         }
         if (n.Tags is { Count: > 10 }) errors.Add(new(P("tags"), "too_many", "At most 10 tags."));
         else if (n.Tags is not null)

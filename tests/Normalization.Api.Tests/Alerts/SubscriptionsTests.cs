@@ -66,7 +66,7 @@ public sealed class SubscriptionsTests(AppFixture app)
         body.ShouldHaveError("secret", "invalid_length");
         body.ShouldHaveError("negotiationId", "invalid_slug");
         body.ShouldHaveError("party", "invalid_party_code");
-        body.ShouldHaveError("stages[0]", "invalid_stage");
+        body.ShouldHaveError("stages[0]", "unknown_value");
     }
 
     [Theory]

@@ -96,7 +96,7 @@ public sealed class ErrorTrialFollowUpTests(AppFixture app)
 
         status.ShouldBe(400, body?.ToJsonString());
         foreach (var (path, code) in new[] { ("x", "unknown_parameter"), ("bogus", "unknown_field"), ("url", "url_scheme"), ("secret", "invalid_length"),
-                     ("negotiationId", "invalid_slug"), ("party", "invalid_party_code"), ("stages[0]", "invalid_stage") })
+                     ("negotiationId", "invalid_slug"), ("party", "invalid_party_code"), ("stages[0]", "unknown_value") })
             body.ShouldHaveError(path, code);
     }
 

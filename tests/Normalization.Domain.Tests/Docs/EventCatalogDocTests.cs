@@ -72,6 +72,7 @@ public static class EventCatalogDoc
         FieldKind.StringArray when f.Format == FieldFormat.PartyCode => "array of party codes, each once (≤ 200 items)",
         FieldKind.StringArray when f.Format == FieldFormat.CountryCode => "array of ISO 3166 alpha-2 country codes, each once (≤ 200 items)",
         FieldKind.Enum => "enum: " + string.Join(", ", f.EnumValues!.Select(v => $"`{v}`")),
+        FieldKind.Date when f.Format == FieldFormat.Day => "day: `YYYY-MM-DD` (not a month or year)",
         FieldKind.Date => "date: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`",
         FieldKind.Guid => "GUID (not empty)",
         FieldKind.StringArray => "array of strings (≤ 200 items, each ≤ 500)",

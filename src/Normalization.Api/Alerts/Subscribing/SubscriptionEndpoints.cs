@@ -24,7 +24,8 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
 
     /// <summary>
     /// Reads the body strictly like every write: an unknown field is <c>unknown_field</c>, a field of the wrong JSON type
-    /// <c>invalid_type</c> (null is "not given"); the values are checked by the endpoint (the host check needs DNS).
+    /// <c>wrong_type</c> (null is "not given"; a null item of <c>stages</c> is <c>required</c>, an unknown stage
+    /// <c>unknown_value</c>, as in every body); the values are checked by the endpoint (the host check needs DNS).
     /// </summary>
     public static IResult? Read(JsonElement body, DateOnly today, List<FieldError> errors, out CreateSubscription? request)
     {
@@ -36,22 +37,25 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
         {
             if (!body.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind == JsonValueKind.String) return v.GetString();
-            errors.Add(new(name, "invalid_type", $"{name} must be a string."));
+            errors.Add(new(name, "wrong_type", $"{name} must be a string."));
             return null;
         }
         var (url, secret, negotiationId, party) = (Text("url"), Text("secret"), Text("negotiationId"), Text("party"));
         List<string>? stages = null;
+        var stageIndexes = new List<int>();
         if (body.TryGetProperty("stages", out var list) && list.ValueKind != JsonValueKind.Null)
         {
-            if (list.ValueKind != JsonValueKind.Array) errors.Add(new("stages", "invalid_type", "stages must be an array of stage names."));
+            if (list.ValueKind != JsonValueKind.Array) errors.Add(new("stages", "wrong_type", "stages must be an array of stage names."));
             else
             {
                 stages = [];
                 var i = 0;
                 foreach (var item in list.EnumerateArray())
                 {
-                    if (item.ValueKind == JsonValueKind.String) stages.Add(item.GetString()!);
-                    else errors.Add(new($"stages[{i}]", "invalid_type", $"stages[{i}] must be a stage name (a string)."));
+                    // Each stage keeps its own index in the body, so an error names stages[i] as sent.
+                    if (item.ValueKind == JsonValueKind.String) { stages.Add(item.GetString()!); stageIndexes.Add(i); }
+                    else if (item.ValueKind == JsonValueKind.Null) errors.Add(new($"stages[{i}]", "required", $"stages[{i}] must not be null: a stage name."));
+                    else errors.Add(new($"stages[{i}]", "wrong_type", $"stages[{i}] must be a stage name (a string)."));
                     i++;
                 }
             }
@@ -71,7 +75,7 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
             errors.Add(new("party", "invalid_party_code", "party must be a party code: letters, digits, hyphens, starting with a letter (e.g. US, TB, ISIS-K; case-insensitive)."));
         for (var i = 0; i < (stages?.Count ?? 0); i++)
             if (!IsStage(stages![i]))
-                errors.Add(new($"stages[{i}]", "invalid_stage", $"stages[{i}] must be one of {string.Join(", ", Enum.GetNames<Stage>())}."));
+                errors.Add(new($"stages[{stageIndexes[i]}]", "unknown_value", $"stages[{stageIndexes[i]}] must be one of {string.Join(", ", Enum.GetNames<Stage>())}."));
         if (errors.Count == 0) request = new(url, secret, negotiationId, party?.ToUpperInvariant(), stages);
         return null;
     }

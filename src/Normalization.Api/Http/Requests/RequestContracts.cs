@@ -94,6 +94,7 @@ public static class RequestReader
         // the caller should hear about (400 unknown_parameter), as on every GET, not a parameter silently ignored.
         var errors = new List<FieldError>();
         Http.Query.Unknown(http.Request.Query, [Readers.TimeZones.Parameter], errors);
+        RouteIds.Read(http, errors);
         T.ReadRoute(http.Request.RouteValues, errors);
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
         // A wrong media type (415) or size (413) is about the request as a whole, and the body was not read: it is answered
@@ -117,6 +118,7 @@ public static class RequestReader
     public static (T? Query, IResult? Problem) Query<T>(HttpRequest request, TimeProvider clock) where T : class, IQueryRequest<T>
     {
         var errors = new List<FieldError>();
+        RouteIds.Read(request.HttpContext, errors);
         Http.Query.Unknown(request.Query, T.Parameters, errors);
         // A tz the endpoint does not declare is already unknown_parameter; its value is not worth a second error.
         if (Readers.ReaderTimeZoneMiddleware.DeferredErrors(request.HttpContext) is { } tz && !errors.Any(e => e.Path == Readers.TimeZones.Parameter))
@@ -128,4 +130,27 @@ public static class RequestReader
 
     // The reader's date (ReaderClock's local zone is the request's ?tz=), as NegotiationStore.Today.
     static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+}
+
+/// <summary>
+/// The ids in a negotiation's URL are slugs, checked before anything is looked up: <c>{id}</c> of
+/// <c>/api/negotiations/{id}/…</c> (<see cref="Domain.Validation.NegotiationValidator.IsValidId"/>: 3–64 lower-case letters,
+/// digits and single hyphens) is <c>route.id</c>, a scenario's <c>{name}</c> (<see cref="WhatIf.ScenarioEndpoints.IsName"/>)
+/// is <c>route.name</c> — 400 <c>invalid_slug</c>, listed with the query's and body's errors, instead of a 404 for an id
+/// that can never exist (<c>US-CUBA</c>, <c>%E2%80%AEus</c>).
+/// </summary>
+public static class RouteIds
+{
+    /// <summary>Adds <c>route.id</c> / <c>route.name</c> errors for the request's route values, on negotiation routes only.</summary>
+    public static void Read(HttpContext http, List<FieldError> errors)
+    {
+        if (http.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern } ||
+            !pattern.StartsWith("/api/negotiations/{id}", StringComparison.Ordinal)) return;
+        var route = http.Request.RouteValues;
+        if (route.TryGetValue("id", out var id) && !Domain.Validation.NegotiationValidator.IsValidId(id as string))
+            errors.Add(new("route.id", "invalid_slug", "The negotiation id in the path must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
+        if (pattern.Contains("{name}", StringComparison.Ordinal) && route.TryGetValue("name", out var name) &&
+            !(name is string s && WhatIf.ScenarioEndpoints.IsName(s)))
+            errors.Add(new("route.name", "invalid_slug", "The scenario name in the path must be 1–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
+    }
 }

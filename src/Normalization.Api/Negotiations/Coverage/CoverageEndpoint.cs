@@ -63,15 +63,10 @@ public sealed record CoverageRequest(RecordReviewed Review) : IJsonRequest<Cover
             FlatEventBody.Default(flat, "occurredOn", DomainDate.FromDate(today).ToString());
             FlatEventBody.Default(flat, "actor", "EDITOR");
         }, errors);
-        // coveredUntil is a day, as at create (docs/api.md): the month or year form an event date allows would be read as the
-        // period's last day — a coverage the client did not write. Refused like create refuses it.
-        if (known["coveredUntil"] is JsonValue v && v.TryGetValue<string>(out var text) && !IsDay(text) && !errors.Exists(e => e.Path == "coveredUntil"))
-            errors.Add(new("coveredUntil", "invalid_date", "coveredUntil must be a day: YYYY-MM-DD."));
+        // coveredUntil is a day, as at create and in a RecordReviewed event (the catalog's FieldFormat.Day, read by EventReader).
         request = review is null || errors.Count > 0 ? null : new(review.EventId == Guid.Empty ? review with { EventId = Guid.NewGuid() } : review);
         return null;
     }
-
-    static bool IsDay(string text) => text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _);
 }
 
 /// <summary>Answer of a coverage declaration: the stream version after it, the day covered until, the review's eventId and whether it was a duplicate.</summary>

@@ -89,7 +89,7 @@ public static class ContractCases
                     yield return ("url-not-absolute", "notaurl", true);
                     yield return ("url-not-http", "javascript:alert(1)", true);
                 }
-                else if (spec.Format != FieldFormat.Text)
+                else if (spec.Format is not (FieldFormat.Text or FieldFormat.Day)) // a day is a date, not a code
                 {
                     yield return ("code-lower-case", v.ToLowerInvariant(), true);
                     yield return ("code-punctuation", v + "!", true);
