@@ -33,6 +33,9 @@ public sealed class HeadCache : IDisposable
     public FoldAccumulator? TryGet(string id, int version) =>
         cache.TryGetValue(id, out Entry? e) && e!.Version == version ? e.Head : null;
 
+    /// <summary>The stream version of the head this process holds for <paramref name="id"/>, or null (none, or evicted).</summary>
+    public int? VersionOf(string id) => cache.TryGetValue(id, out Entry? e) ? e!.Version : null;
+
     /// <summary>
     /// <c><paramref name="head"/>.StateAt(<paramref name="at"/>)</c>, kept with the entry when <paramref name="head"/> is the
     /// cached head of <paramref name="id"/> at <paramref name="version"/> (one date per entry: the last asked), so the

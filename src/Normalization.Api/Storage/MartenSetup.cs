@@ -109,6 +109,7 @@ public static class MartenSetup
         services.AddSingleton<HeadCache>();
         services.AddSingleton<TailCache>();
         services.AddSingleton<DeferredCheckpoints>();
+        services.AddSingleton<WriterGate>();
         services.AddSingleton<NegotiationStore>();
         return services;
     }

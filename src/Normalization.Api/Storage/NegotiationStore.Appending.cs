@@ -47,15 +47,26 @@ public sealed partial class NegotiationStore
     }
 
     /// <summary>
-    /// Appends a batch under the stream lock, in one transaction (see the class summary). An eventId already stored, or
-    /// repeated in the batch, is reported as a duplicate and not written again.
+    /// Appends a batch in one transaction (see the class summary). An eventId already stored, or repeated in the batch, is
+    /// reported as a duplicate and not written again. Writers of one negotiation take turns in this process (<see cref="WriterGate"/>).
     /// </summary>
     /// <remarks>
+    /// <para>
+    /// <b>Without the lock round trip</b> when it can be: a batch of catalog events dated after everything folded, on a
+    /// negotiation whose head this process holds at version <i>v</i>, is appended with Marten's expected version
+    /// (<c>Append(id, v + n, …)</c>: Marten's append function refuses it if the stream moved past <i>v</i>) instead of
+    /// taking the stream row first. Anything else — no head in memory, an expectedVersion other than <i>v</i>, a late
+    /// event, a duplicate, a refusal, the stream moved on (another process wrote), a deadlock with another process's
+    /// locked writer — runs again under the lock, which decides every answer but the plain success
+    /// (docs/architecture.md, "The end append without a lock round trip").
+    /// </para>
+    /// <para>
     /// A batch of catalog events is first tried <b>without</b> asking the index which of its ids are stored (one round trip
     /// saved on every append): the index's primary key <c>(negotiation_id, event_id)</c> refuses a stored id when the
     /// rows are written, and the whole transaction is then run again with the check. Every other answer that could depend
     /// on a stored duplicate — a version conflict, a validation error — is re-decided with the check, in the same
     /// transaction, before it is given. A retraction or correction checks first (it is indexed statement by statement).
+    /// </para>
     /// </remarks>
     public async Task<AppendOutcome> AppendAsync(string id, int? expectedVersion, IReadOnlyList<NegotiationEvent> batch,
         string postedBy, string? correlationId = null, CancellationToken ct = default)
@@ -66,12 +77,42 @@ public sealed partial class NegotiationStore
         // Ids are given once, so a second try writes the same ones.
         var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
         var checkStored = withIds.Any(e => RoleOf(e) != EventRole.Event);
+        using var turn = await gate.EnterAsync(id, ct);
+        if (!checkStored && heads.VersionOf(id) is { } held && (expectedVersion is null || expectedVersion == held))
+        {
+            try { return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored, ct, unlockedAt: held); }
+            catch (Exception e) when (e is UnlockedAppendDeclined || IsStreamMovedOn(e))
+            {
+                Trace(e is UnlockedAppendDeclined d ? $"unlocked append declined ({d.Message}): under the lock" : "stream moved on: again under the lock");
+            }
+            catch (Exception e) when (IsStoredEventId(e))
+            {
+                Trace("stored eventId: again with the check");
+                return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored: true, ct);
+            }
+        }
+        span?.SetTag("append.locked", true);
         try { return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored, ct); }
         catch (Exception e) when (!checkStored && IsStoredEventId(e))
         {
             Trace("stored eventId: again with the check");
             return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored: true, ct);
         }
+    }
+
+    /// <summary>An unlocked append found something only the locked path decides (nothing was written): run it under the lock.</summary>
+    sealed class UnlockedAppendDeclined(string why) : Exception(why);
+
+    /// <summary>
+    /// Whether an unlocked append failed because the stream is not where this process's head said: Marten's expected-version
+    /// check (another process appended), or PostgreSQL's deadlock detection against another process's locked writer (40P01).
+    /// </summary>
+    internal static bool IsStreamMovedOn(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException
+                || x is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }) return true;
+        return false;
     }
 
     /// <summary>Whether <paramref name="e"/> is the index refusing an eventId the negotiation already has (its primary key).</summary>
@@ -82,16 +123,26 @@ public sealed partial class NegotiationStore
         return false;
     }
 
+    /// <param name="unlockedAt">
+    /// The version of the head this process holds: append without the lock, expecting that version (or throw
+    /// <see cref="UnlockedAppendDeclined"/> before writing anything when the batch needs the locked path). Null: take the lock.
+    /// </param>
     async Task<AppendOutcome> AppendOnceAsync(string id, int? expectedVersion, List<NegotiationEvent> withIds, string postedBy, string? correlationId,
-        bool checkStored, CancellationToken ct)
+        bool checkStored, CancellationToken ct, int? unlockedAt = null)
     {
+        var unlocked = unlockedAt is not null;
+        // Without the lock, the head must be the one held at that version (it may have been evicted since it was looked up).
+        var held = unlockedAt is { } at ? heads.TryGet(id, at) ?? throw new UnlockedAppendDeclined("head evicted") : null;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        if (await LockStreamAsync(session, id, ct) is not { } version) return new AppendOutcome.NotFound();
-        Trace("locked");
+        int version;
+        if (unlockedAt is { } v) version = v;
+        else if (await LockStreamAsync(session, id, ct) is { } locked) version = locked;
+        else return new AppendOutcome.NotFound();
+        Trace(unlocked ? "unlocked" : "locked");
         // The head at the locked version: from memory when this process wrote or read it last, else from the last checkpoint.
-        var before = await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
+        var before = held ?? await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
         // The stage history before, built once: the stage this write reports as previous and the alerts' comparison.
         var beforeHistory = before.StageHistoryAt(StageDay(before));
         var previousStage = beforeHistory[^1].To;
@@ -114,6 +165,7 @@ public sealed partial class NegotiationStore
                 results.Add(new StoredEventId(e.EventId, duplicate));
                 if (!duplicate) fresh.Add((e, i));
             }
+            if (unlocked && (fresh.Count != withIds.Count || fresh.Count == 0)) throw new UnlockedAppendDeclined("duplicate in the batch");
             // A duplicate must be the same event: an eventId reused for other content is refused (EventIdReuse, 409).
             if (results.Exists(r => r.Duplicate) && await EventIdReuse.FindAsync(session, conn, tx, id, withIds, results, stored, ct) is { } reused) return reused;
             if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
@@ -130,6 +182,8 @@ public sealed partial class NegotiationStore
                 if (errors.Count > 0) refused = new AppendOutcome.Invalid(errors);
             }
             if (refused is null) break;
+            // A refusal is given only under the lock, where the stream cannot have moved since the head was read.
+            if (unlocked) throw new UnlockedAppendDeclined("refused");
             // A refusal may come from an event that is in fact stored (a retried post): decide again knowing which are.
             if (checkStored) return refused;
             checkStored = true;
@@ -141,7 +195,10 @@ public sealed partial class NegotiationStore
         // The correlation id of a write is its trace id when the request is traced (docs/architecture.md, "Telemetry").
         if ((System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? correlationId) is { } correlation) session.CorrelationId = correlation;
         var events = fresh.Select(f => f.Event).ToList();
-        session.Events.Append(id, events.Cast<object>().ToArray());
+        // Unlocked: Marten's expected version is the stream's version after this batch; its append function refuses it when
+        // the stream is no longer at the held version.
+        if (unlocked) session.Events.Append(id, version + events.Count, events.Cast<object>().ToArray());
+        else session.Events.Append(id, events.Cast<object>().ToArray());
         // The appended events are flushed before anything reads them back through Marten — re-resolving a retracted or
         // corrected family, or a refold after a late event; an append at the end goes out with the read models in one batch.
         var flushed = false;
@@ -165,8 +222,11 @@ public sealed partial class NegotiationStore
         TailCache.Tail? tail = null;
         var checkpointsLeft = StageChangeAlerts.Enlisted.Nothing;
         var versionBefore = version - events.Count;
+        var atTheEnd = plain && dirtyKey is not null && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0);
+        // A late event refolds from a checkpoint and may flush mid-way: only under the lock.
+        if (unlocked && !atTheEnd) throw new UnlockedAppendDeclined("late event");
         if (dirtyKey is null) { }
-        else if (plain && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
+        else if (atTheEnd)
         {
             // Appended after everything folded so far: constant work, continue a copy of the head (the cached one stays
             // as it was if this transaction fails). (A batch with a retraction or a correction refolds from its dirty key

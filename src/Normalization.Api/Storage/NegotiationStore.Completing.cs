@@ -74,6 +74,7 @@ public sealed partial class NegotiationStore
             // A later late event that made these stale recorded its own CheckpointsDue: stop before packing them.
             if (await ChangedBeforeAsync(conn, null, id, version, chunk[^1].Key, ct)) break;
             var packed = chunk.Select(c => new Checkpoint(c.Key, c.Date, c.Count, CheckpointPacking.Pack(c.State))).ToList();
+            using var turn = await gate.EnterAsync(id, ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
             await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
             if (await LockStreamAsync(session, id, ct) is not { } now) break;

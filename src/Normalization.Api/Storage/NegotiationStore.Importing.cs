@@ -61,6 +61,7 @@ public sealed partial class NegotiationStore
         string postedBy, string? correlationId, IProgress<int>? progress, CancellationToken ct)
     {
         var id = opening.Id;
+        using var turn = await gate.EnterAsync(id, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(create ? StartIsolation : System.Data.IsolationLevel.ReadCommitted, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));

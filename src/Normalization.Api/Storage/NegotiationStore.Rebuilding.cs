@@ -51,6 +51,7 @@ public sealed partial class NegotiationStore
     /// </summary>
     public async Task RebuildAsync(string id, CancellationToken ct = default)
     {
+        using var turn = await gate.EnterAsync(id, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("set local synchronous_commit = off", conn, tx)) await cmd.ExecuteNonQueryAsync(ct);

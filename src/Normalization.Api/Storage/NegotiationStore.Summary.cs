@@ -123,6 +123,7 @@ public sealed partial class NegotiationStore
     {
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("summary-weigh");
         span?.SetTag("negotiation.id", id);
+        using var turn = await gate.EnterAsync(id, ct);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("set local synchronous_commit = off", conn, tx)) await cmd.ExecuteNonQueryAsync(ct);

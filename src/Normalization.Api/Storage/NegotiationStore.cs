@@ -23,8 +23,11 @@ namespace Normalization.Api.Storage;
 /// <see cref="PartyProfileProjection"/> updates the party profiles in the same transaction.
 /// </summary>
 public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads,
-    Alerts.Notifying.StageChangeAlerts alerts, TailCache tails, DeferredCheckpoints deferred)
+    Alerts.Notifying.StageChangeAlerts alerts, TailCache tails, DeferredCheckpoints deferred, WriterGate? writers = null)
 {
+    /// <summary>This process's one-writer-per-negotiation turns (<see cref="WriterGate"/>: why the unlocked end append needs them).</summary>
+    readonly WriterGate gate = writers ?? new WriterGate();
+
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;
 
