@@ -78,12 +78,11 @@ public sealed partial class NegotiationStore
         var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
         var checkStored = withIds.Any(e => RoleOf(e) != EventRole.Event);
         using var turn = await gate.EnterAsync(id, ct);
-        if (!checkStored && heads.VersionOf(id) is { } held && (expectedVersion is null || expectedVersion == held))
+        if (!checkStored)
         {
-            try { return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored, ct, unlockedAt: held); }
-            catch (Exception e) when (e is UnlockedAppendDeclined || IsStreamMovedOn(e))
+            try
             {
-                Trace(e is UnlockedAppendDeclined d ? $"unlocked append declined ({d.Message}): under the lock" : "stream moved on: again under the lock");
+                if (await TryUnlockedAsync(id, expectedVersion, withIds, postedBy, correlationId) is { } done) return done;
             }
             catch (Exception e) when (IsStoredEventId(e))
             {
@@ -99,9 +98,6 @@ public sealed partial class NegotiationStore
             return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored: true, ct);
         }
     }
-
-    /// <summary>An unlocked append found something only the locked path decides (nothing was written): run it under the lock.</summary>
-    sealed class UnlockedAppendDeclined(string why) : Exception(why);
 
     /// <summary>
     /// Whether an unlocked append failed because the stream is not where this process's head said: Marten's expected-version
@@ -123,26 +119,16 @@ public sealed partial class NegotiationStore
         return false;
     }
 
-    /// <param name="unlockedAt">
-    /// The version of the head this process holds: append without the lock, expecting that version (or throw
-    /// <see cref="UnlockedAppendDeclined"/> before writing anything when the batch needs the locked path). Null: take the lock.
-    /// </param>
     async Task<AppendOutcome> AppendOnceAsync(string id, int? expectedVersion, List<NegotiationEvent> withIds, string postedBy, string? correlationId,
-        bool checkStored, CancellationToken ct, int? unlockedAt = null)
+        bool checkStored, CancellationToken ct)
     {
-        var unlocked = unlockedAt is not null;
-        // Without the lock, the head must be the one held at that version (it may have been evicted since it was looked up).
-        var held = unlockedAt is { } at ? heads.TryGet(id, at) ?? throw new UnlockedAppendDeclined("head evicted") : null;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
-        int version;
-        if (unlockedAt is { } v) version = v;
-        else if (await LockStreamAsync(session, id, ct) is { } locked) version = locked;
-        else return new AppendOutcome.NotFound();
-        Trace(unlocked ? "unlocked" : "locked");
+        if (await LockStreamAsync(session, id, ct) is not { } version) return new AppendOutcome.NotFound();
+        Trace("locked");
         // The head at the locked version: from memory when this process wrote or read it last, else from the last checkpoint.
-        var before = held ?? await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
+        var before = await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
         // The stage history before, built once: the stage this write reports as previous and the alerts' comparison.
         var beforeHistory = before.StageHistoryAt(StageDay(before));
         var previousStage = beforeHistory[^1].To;
@@ -165,7 +151,6 @@ public sealed partial class NegotiationStore
                 results.Add(new StoredEventId(e.EventId, duplicate));
                 if (!duplicate) fresh.Add((e, i));
             }
-            if (unlocked && (fresh.Count != withIds.Count || fresh.Count == 0)) throw new UnlockedAppendDeclined("duplicate in the batch");
             // A duplicate must be the same event: an eventId reused for other content is refused (EventIdReuse, 409).
             if (results.Exists(r => r.Duplicate) && await EventIdReuse.FindAsync(session, conn, tx, id, withIds, results, stored, ct) is { } reused) return reused;
             if (fresh.Count == 0) return new AppendOutcome.Appended(version, results, previousStage, previousStage);
@@ -182,8 +167,6 @@ public sealed partial class NegotiationStore
                 if (errors.Count > 0) refused = new AppendOutcome.Invalid(errors);
             }
             if (refused is null) break;
-            // A refusal is given only under the lock, where the stream cannot have moved since the head was read.
-            if (unlocked) throw new UnlockedAppendDeclined("refused");
             // A refusal may come from an event that is in fact stored (a retried post): decide again knowing which are.
             if (checkStored) return refused;
             checkStored = true;
@@ -195,10 +178,7 @@ public sealed partial class NegotiationStore
         // The correlation id of a write is its trace id when the request is traced (docs/architecture.md, "Telemetry").
         if ((System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? correlationId) is { } correlation) session.CorrelationId = correlation;
         var events = fresh.Select(f => f.Event).ToList();
-        // Unlocked: Marten's expected version is the stream's version after this batch; its append function refuses it when
-        // the stream is no longer at the held version.
-        if (unlocked) session.Events.Append(id, version + events.Count, events.Cast<object>().ToArray());
-        else session.Events.Append(id, events.Cast<object>().ToArray());
+        session.Events.Append(id, events.Cast<object>().ToArray());
         // The appended events are flushed before anything reads them back through Marten — re-resolving a retracted or
         // corrected family, or a refold after a late event; an append at the end goes out with the read models in one batch.
         var flushed = false;
@@ -222,11 +202,8 @@ public sealed partial class NegotiationStore
         TailCache.Tail? tail = null;
         var checkpointsLeft = StageChangeAlerts.Enlisted.Nothing;
         var versionBefore = version - events.Count;
-        var atTheEnd = plain && dirtyKey is not null && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0);
-        // A late event refolds from a checkpoint and may flush mid-way: only under the lock.
-        if (unlocked && !atTheEnd) throw new UnlockedAppendDeclined("late event");
         if (dirtyKey is null) { }
-        else if (atTheEnd)
+        else if (plain && (head.LastSortKey is null || string.CompareOrdinal(dirtyKey, head.LastSortKey) > 0))
         {
             // Appended after everything folded so far: constant work, continue a copy of the head (the cached one stays
             // as it was if this transaction fails). (A batch with a retraction or a correction refolds from its dirty key

@@ -148,6 +148,81 @@ public sealed class UnlockedAppendTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_node_holding_many_negotiations_When_their_writers_append_at_once_Then_appends_share_commits_and_each_keeps_its_poster_correlation_and_fold()
+    {
+        // Given 24 negotiations whose heads a fresh node holds
+        var node = SecondNode();
+        var ids = Enumerable.Range(0, 24).Select(i => NewId($"group{i}")).ToList();
+        var history = new Dictionary<string, List<NegotiationEvent>>();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            await node.CreateAsync(Opening(id), Poster);
+            history[id] = Synthetic(12, 100 + i);
+            await node.AppendOk(id, history[id]);
+        }
+        var groupsBefore = node.GroupStatistics.Groups;
+
+        // When each negotiation's own writer (its own poster and correlation id) appends 6 events one at a time, all at once
+        var added = ids.ToDictionary(id => id, id => Enumerable.Range(1, 6).Select(d => AtTheEnd(history[id][d], d)).ToList());
+        await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            foreach (var e in added[id])
+                (await node.AppendAsync(id, null, [e], $"poster-{id}", $"corr-{id}")).ShouldBeOfType<AppendOutcome.Appended>();
+        })));
+
+        // Then some commits held more than one append, fewer commits than appends were made,
+        var (groups, largest) = node.GroupStatistics;
+        largest.ShouldBeGreaterThan(1);
+        (groups - groupsBefore).ShouldBeLessThan(ids.Count * 6);
+        foreach (var id in ids)
+        {
+            // and every negotiation has its events once, each with its own writer's poster and correlation id, and its fold
+            var stored = (await node.LoadHistoryAsync(id))!.Events;
+            stored.Count.ShouldBe(12 + 6);
+            stored.Skip(12).Select(r => r.Event.EventId).ShouldBe(added[id].Select(e => e.EventId));
+            stored.Skip(12).ShouldAllBe(r => r.PostedBy == $"poster-{id}");
+            await using var session = app.Host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+            (await session.Events.FetchStreamAsync(id)).Skip(13).ShouldAllBe(e => e.CorrelationId == $"corr-{id}");
+            var expected = FoldJson(Opening(id), [.. history[id], .. added[id]], Later);
+            (await node.HeadJson(id, Later)).ShouldBe(expected);
+            (await SecondNode().HeadJson(id, Later)).ShouldBe(expected);
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_group_with_one_stale_member_When_it_is_written_Then_the_others_are_written_alone_and_every_answer_is_its_own()
+    {
+        // Given 12 negotiations a node holds, one of which another node moves on behind its back
+        var node = SecondNode();
+        var ids = Enumerable.Range(0, 12).Select(i => NewId($"stale{i}")).ToList();
+        var like = Synthetic(6, 77);
+        foreach (var id in ids)
+        {
+            await node.CreateAsync(Opening(id), Poster);
+            await node.AppendOk(id, like.Select(e => e with { EventId = Guid.NewGuid() }).ToList());
+        }
+        var moved = ids[5];
+        await NodeA.AppendOk(moved, [AtTheEnd(like[0], 1)]);
+
+        // When every negotiation gets 3 appends at once, several times over (so the stale one shares groups)
+        var all = new ConcurrentBag<(string Id, AppendOutcome Outcome)>();
+        await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            for (var d = 2; d < 5; d++) all.Add((id, await node.AppendAsync(id, null, [AtTheEnd(like[d], d)], Poster)));
+        })));
+
+        // Then every append was stored, each at its own negotiation's next version
+        all.ShouldAllBe(x => x.Outcome is AppendOutcome.Appended);
+        foreach (var id in ids)
+        {
+            var versions = all.Where(x => x.Id == id).Select(x => ((AppendOutcome.Appended)x.Outcome).Version).Order().ToList();
+            var start = id == moved ? 8 : 7;
+            versions.ShouldBe([start + 1, start + 2, start + 3]);
+            (await NodeA.VersionAsync(id)).ShouldBe(start + 3);
+        }
+    }
+
+    [Fact]
     public async Task Given_many_writers_of_one_negotiation_When_they_finish_Then_the_gate_holds_no_turn()
     {
         // Given a gate and 16 writers of two negotiations taking turns
