@@ -82,8 +82,10 @@ public sealed partial class Measurements
         if (o.Section9Part != "append") await BulkAgainstMartenAsync(s);
         s.Notes.Add("At one client, throughput is the inverse of latency, so the ratio of p50 latencies is the ratio of throughputs.");
         s.Notes.Add("The head is not stored (issue 15, part 6): an end append writes the event, one index row and the board row in Marten's one batch, " +
-            "and the head stays in the process's memory by stream version (docs/architecture.md, Storage). It sends the statements raw Marten sends (the lock, " +
-            "the batch; then the commit): a stored eventId is refused by the index's primary key instead of being looked up first. What remains above raw Marten " +
+            "and the head stays in the process's memory by stream version (docs/architecture.md, Storage). With that head it sends no lock: Marten's expected " +
+            "version checks the stream (one statement fewer than raw Marten's `AppendExclusive` + save; then the commit), and appends of other negotiations " +
+            "waiting at the same moment share one batch and one commit (group commit; docs/architecture.md, \"The end append without a lock round trip\"). " +
+            "A stored eventId is refused by the index's primary key instead of being looked up first. What remains above raw Marten " +
             "is the index row and the board row in the batch (server work: four B-tree entries — primary key, timeline, version, recorded-at — and a document upsert) " +
             "and the fold's CPU (a clone of the head, " +
             "the board's stage history and momentum).");
@@ -162,7 +164,7 @@ public sealed partial class Measurements
     /// <summary>
     /// What the in-memory steps of one end append cost on the head of a throughput negotiation (1,000 events and the appends
     /// of the runs): each step repeated on the same head, µs and bytes allocated per call (this thread's allocations; no I/O).
-    /// The steps are the domain calls <c>NegotiationStore.AppendAsync</c> makes between the lock and the save.
+    /// The steps are the domain calls an end append makes between reading the head and the save.
     /// </summary>
     async Task InMemoryPartsAsync(Section s, string id)
     {

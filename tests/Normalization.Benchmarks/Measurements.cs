@@ -222,9 +222,9 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
     {
         log.WriteLine("2. single appends, API vs direct");
         var s = new Section("2", "Single appends through the API", $"One event per request, posted by 1, 8 and 32 concurrent clients through {env.ApiDescription}, " +
-            "against the same kind of events appended directly with `NegotiationStore.AppendAsync` in-process (the same transaction the API runs: row lock, duplicate check, " +
-            "validation, Marten append, domain-order index, head and board update) at the same concurrency. Each client appends to its **own negotiation**, so clients do not " +
-            "wait on each other's row lock (appends to one negotiation are serialized by design). Runs alternate direct/API.");
+            "against the same kind of events appended directly with `NegotiationStore.AppendAsync` in-process (the same transaction the API runs: the end append with Marten's expected version, " +
+            "validation, Marten append, domain-order index, head and board update, committed in groups) at the same concurrency. Each client appends to its **own negotiation**, so clients do not " +
+            "wait on each other's turn (appends to one negotiation are serialized by design). Runs alternate direct/API.");
         var ids = new Dictionary<(int, bool), string[]>();
         var counters = new Dictionary<(int, bool), int[]>();
         foreach (var c in o.Concurrency)

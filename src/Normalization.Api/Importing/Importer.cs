@@ -138,7 +138,7 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             return Failed(id, mismatches, mismatches.Count) with { Format = formatName };
         if (create)
         {
-            var problems = NegotiationValidator.Validate(opening);
+            var problems = NegotiationValidator.Validate(opening, today: store.Today);
             if (problems.Count > 0) return Failed(id, problems.Select(p => new LineError(declared?.Opening is null ? 0 : 1, p.Path, p.Code, p.Message)).ToList(), problems.Count);
         }
 

@@ -76,14 +76,14 @@ public static class DomainIndex
     }
 
     /// <summary>What the stream holds of the ids a batch names: demand and commitment ids, and the events it retracts or corrects (id, type, retracted).</summary>
-    internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted)> Events)
+    internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted, DomainDate[] Dates)> Events)
     {
         /// <summary>Registers them in <paramref name="ctx"/> (as if the stream had been loaded).</summary>
         public ValidationContext ApplyTo(ValidationContext ctx)
         {
             foreach (var d in Demands) ctx.RegisterDemandId(d);
             foreach (var c in Commitments) ctx.RegisterCommitmentId(c);
-            foreach (var (id, type, retracted) in Events) ctx.RegisterKnownEvent(id, type, retracted);
+            foreach (var (id, type, retracted, dates) in Events) ctx.RegisterKnownEvent(id, type, retracted, dates);
             return ctx;
         }
     }
@@ -124,11 +124,25 @@ public static class DomainIndex
         var targets = events.Select(e => e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => Guid.Empty })
             .Where(g => g != Guid.Empty).Distinct().ToArray();
         if (targets.Length == 0) return known;
-        await using var q = new NpgsqlCommand("select event_id, type, status from nz_events where negotiation_id = @id and event_id = any(@ids)", conn, tx);
+        // Each target with its date and the years of its corrections (a corrected version may be dated earlier): a retraction
+        // is judged against the earliest (EventValidator). A correction's row keeps the corrected version's domain date (its
+        // last day) but not its precision, so its year's first day stands for its start: never later than the true start.
+        // The corrections are found through ix_nz_events_target, in the same round trip.
+        await using var q = new NpgsqlCommand("""
+            select e.event_id, e.type, e.status, e.occurred_on,
+                   coalesce((select array_agg(extract(year from c.domain_date)::int) from nz_events c
+                             where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = 2), '{}')
+            from nz_events e where e.negotiation_id = @id and e.event_id = any(@ids)
+            """, conn, tx);
         q.Parameters.AddWithValue("id", id);
         q.Parameters.AddWithValue("ids", targets);
         await using var rr = await q.ExecuteReaderAsync(ct);
-        while (await rr.ReadAsync(ct)) known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted));
+        while (await rr.ReadAsync(ct))
+        {
+            var dates = rr.GetFieldValue<int[]>(4).Select(year => new DomainDate(year)).ToList();
+            if (DomainDate.TryParse(rr.GetString(3), out var own)) dates.Add(own);
+            known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted, dates.ToArray()));
+        }
         return known;
     }
 

@@ -91,13 +91,25 @@ public sealed partial class NegotiationStore
             }
         }
         span?.SetTag("append.locked", true);
-        try { return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored, ct); }
-        catch (Exception e) when (!checkStored && IsStoredEventId(e))
+        for (var attempt = 1; ; attempt++)
         {
-            Trace("stored eventId: again with the check");
-            return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored: true, ct);
+            try { return await AppendOnceAsync(id, expectedVersion, withIds, postedBy, correlationId, checkStored, ct); }
+            catch (Exception e) when (!checkStored && IsStoredEventId(e))
+            {
+                Trace("stored eventId: again with the check");
+                checkStored = true;
+            }
+            // Another process's unlocked writer of this stream can deadlock with this locked one (WriterGate's remarks);
+            // PostgreSQL aborts one of the two, and nothing of the victim was committed: run it again.
+            catch (Exception e) when (IsDeadlock(e) && attempt < LockedAttempts)
+            {
+                Trace("deadlock with another process's writer: again under the lock");
+            }
         }
     }
+
+    /// <summary>Tries of a locked append that PostgreSQL chose as a deadlock's victim (only another process's unlocked writer can cause one).</summary>
+    const int LockedAttempts = 3;
 
     /// <summary>
     /// Whether an unlocked append failed because the stream is not where this process's head said: Marten's expected-version
@@ -106,8 +118,15 @@ public sealed partial class NegotiationStore
     internal static bool IsStreamMovedOn(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException
-                || x is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }) return true;
+            if (x is JasperFx.Events.EventStreamUnexpectedMaxEventIdException or JasperFx.ConcurrencyException) return true;
+        return IsDeadlock(e);
+    }
+
+    /// <summary>Whether <paramref name="e"/> (or an exception it wraps, as Marten does) is PostgreSQL's deadlock detection (40P01).</summary>
+    internal static bool IsDeadlock(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected }) return true;
         return false;
     }
 

@@ -131,6 +131,7 @@ public sealed partial class NegotiationStore
 
         var beforeHistory = before.StageHistoryAt(StageDay(before));
         var version = versionBefore + events.Count;
+        // <snippet:end-append>
         // Marten's expected version is the stream's version after this batch: its append function refuses the batch when
         // the stream is no longer at the held version. Who posted it and the correlation go on each event (the session is shared).
         var action = session.Events.Append(id, version, events.Cast<object>().ToArray());
@@ -139,6 +140,7 @@ public sealed partial class NegotiationStore
             e.UserName = m.PostedBy;
             if (m.CorrelationId is not null) e.CorrelationId = m.CorrelationId;
         }
+        // </snippet>
         QueueIndexRows(session, id, versionBefore, events);
         var head = before.Clone();
         var effective = events.OrderBy(e => e, DomainOrder.Instance).ToList();

@@ -189,7 +189,7 @@ public static partial class EventCatalog
             new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: a day, YYYY-MM-DD (a month or year is invalid_date, as at PUT …/coverage and create); not after today (in_future).", Format: FieldFormat.Day)),
 
         // Corrections
-        T<EventRetracted>(EventFamily.Corrections, "An earlier recorded event is retracted: the fold reads history as if it never happened.",
+        T<EventRetracted>(EventFamily.Corrections, "An earlier recorded event is retracted: the fold reads history as if it never happened (occurredOn: not before the event retracted, before_target).",
             "Removes the target event's effect at every date.", "-", "-", 0.0, "-", PartyRule.Any, 70,
             new FieldSpec("targetEventId", FieldKind.Guid, true, "The event retracted."),
             Text("reason", true, "Why.", 2000)),

@@ -17,6 +17,14 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     readonly HashSet<string> _demands = new(StringComparer.Ordinal);
     readonly HashSet<string> _commitments = new(StringComparer.Ordinal);
     readonly HashSet<Guid> _retracted = new();
+    // The earliest day each known event may have happened on: its own date or any corrected version's (a correction may
+    // move it earlier), so a retraction is refused only when it is before every version of its target.
+    readonly Dictionary<Guid, DateOnly> _earliest = new();
+
+    void NoteDate(Guid id, DomainDate date)
+    {
+        if (!_earliest.TryGetValue(id, out var known) || date.Start < known) _earliest[id] = date.Start;
+    }
 
     public bool Knows(Guid eventId) => _events.ContainsKey(eventId);
     public string? TypeOf(Guid eventId) => _events.GetValueOrDefault(eventId);
@@ -24,6 +32,12 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     public void Register(NegotiationEvent e)
     {
         _events[e.EventId] = e.Type;
+        NoteDate(e.EventId, e.OccurredOn);
+        if (e is EventCorrected correcting)
+        {
+            NoteDate(correcting.TargetEventId, correcting.OccurredOn);
+            if (correcting.Correction is { } corrected) NoteDate(correcting.TargetEventId, corrected.OccurredOn);
+        }
         switch (e)
         {
             case DemandMade d: _demands.Add(d.DemandId); break;
@@ -41,11 +55,15 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         return ctx;
     }
 
-    /// <summary>Registers what the store knows without loading the whole stream.</summary>
-    public void RegisterKnownEvent(Guid id, string type, bool retracted)
+    /// <summary>
+    /// Registers what the store knows without loading the whole stream: an event's type, whether it is retracted, and the
+    /// dates it (or a corrected version of it) is recorded on — a retraction dated before all of them is refused.
+    /// </summary>
+    public void RegisterKnownEvent(Guid id, string type, bool retracted, params DomainDate[] dates)
     {
         _events[id] = type;
         if (retracted) _retracted.Add(id);
+        foreach (var d in dates) NoteDate(id, d);
     }
     public void RegisterDemandId(string id) => _demands.Add(id);
     public void RegisterCommitmentId(string id) => _commitments.Add(id);
@@ -53,6 +71,7 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     internal bool KnowsDemand(string id) => _demands.Contains(id);
     internal bool KnowsCommitment(string id) => _commitments.Contains(id);
     internal bool IsRetracted(Guid id) => _retracted.Contains(id);
+    internal DateOnly? EarliestDateOf(Guid id) => _earliest.TryGetValue(id, out var d) ? d : null;
 }
 
 /// <summary>The rules for accepting an event into a negotiation. Never throws for bad input.</summary>
@@ -148,6 +167,12 @@ public static class EventValidator
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot be a retraction.")); break; }
                 if (!ctx.Knows(r.TargetEventId)) errors.Add(new(P("targetEventId"), "unknown_reference", $"No event {r.TargetEventId} in this negotiation."));
                 else if (ctx.IsRetracted(r.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {r.TargetEventId} is already retracted."));
+                // A retraction withdraws a report of something that happened: it cannot come before the event it withdraws.
+                // Refused only when it ends before the earliest day the target (or any corrected version) may have happened
+                // (a month or a year reaches to its last day): a retraction in March of an event dated "2025-03" stands.
+                else if (ctx.EarliestDateOf(r.TargetEventId) is { } targetStart && r.OccurredOn.End < targetStart)
+                    errors.Add(new(P("occurredOn"), "before_target",
+                        $"A retraction cannot be dated before the event it retracts (dated from {targetStart:yyyy-MM-dd})."));
                 break;
             case EventCorrected c:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot correct another event.")); break; }

@@ -22,7 +22,8 @@ public static partial class NegotiationValidator
     /// type (<c>wrong_type</c>; a date that does not read is <c>invalid_date</c>, as everywhere); enums are exact names
     /// (<c>unknown_value</c>); a null list item is <c>required</c>; then <see cref="Validate"/>. <b>Every</b> error at once:
     /// a value found wrong is reported and left out, the rest is still read and validated, and <see cref="Validate"/>'s
-    /// errors at (or under) a path already reported are not repeated. Never throws.
+    /// errors at (or under) a path already reported are not repeated. Never throws. Whether <c>coveredUntil</c> is after
+    /// today is a rule against the day, not the shape: the caller asks <see cref="Validate"/> with today (create answers 422).
     /// </summary>
     public static NegotiationOpened? Read(JsonElement body, List<FieldError> errors, params string[] alsoAllowed)
     {
@@ -153,7 +154,13 @@ public static partial class NegotiationValidator
     /// <summary>Most items in each baseline list, like an event's arrays.</summary>
     public const int MaxBaselineItems = 200;
 
-    public static List<FieldError> Validate(NegotiationOpened n, string path = "")
+    /// <summary>
+    /// The rules of a negotiation's opening (docs/api.md, create): every error at once, each with its path under
+    /// <paramref name="path"/>. With <paramref name="today"/> (the reader's day, as events are checked), a <c>coveredUntil</c>
+    /// after it is <c>in_future</c> — the record cannot be complete through a day that has not come (the same rule as
+    /// <c>RecordReviewed</c> and <c>PUT …/coverage</c>). Never throws.
+    /// </summary>
+    public static List<FieldError> Validate(NegotiationOpened n, string path = "", DateOnly? today = null)
     {
         var errors = new List<FieldError>();
         string P(string f) => EventReader.Join(path, f);
@@ -173,6 +180,8 @@ public static partial class NegotiationValidator
                 if (n.Tags[i] is not { } tag || !IsValidId(tag)) errors.Add(new(P($"tags[{i}]"), "invalid_slug", "A tag is a slug: 3–64 characters, lower-case letters, digits and single hyphens."));
                 else if (n.Tags.Take(i).Contains(tag, StringComparer.Ordinal)) errors.Add(new(P($"tags[{i}]"), "duplicate_item", $"{tag} is listed twice."));
         if (n.CoveredUntil is { Year: > 9998 }) errors.Add(new(P("coveredUntil"), "out_of_range", "coveredUntil must be on or before 9998-12-31."));
+        else if (n.CoveredUntil is { } covered && today is { } day && covered > day)
+            errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({day:yyyy-MM-dd})."));
         if (n.Mediators is { Count: > 20 }) errors.Add(new(P("mediators"), "too_many", "At most 20 mediators."));
         else if (n.Mediators is not null)
         {

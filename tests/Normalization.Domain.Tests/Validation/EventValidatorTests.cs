@@ -1,3 +1,4 @@
+using CsCheck;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Tests.Support;
@@ -288,6 +289,73 @@ public class EventValidatorTests
         var second = new List<FieldError>();
         EventValidator.Validate(n.Envelope("2025-01-02", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), "events[1]", ctx, second).ShouldBeFalse();
         second.Single().Path.ShouldBe("events[1].targetEventId");
+    }
+
+    [Theory]
+    [InlineData("2025-01-10", "2025-01-09", false)] // the day before
+    [InlineData("2025-01-10", "2025-01-10", true)]  // the same day
+    [InlineData("2025-01", "2025-01-01", true)]     // within the target's month
+    [InlineData("2025-01", "2024-12-31", false)]    // before the month began
+    [InlineData("2025-01-10", "2025-01", true)]     // a month that reaches the target's day
+    [InlineData("2025", "2024-12", false)]          // a month before the year
+    [InlineData("2025-03-15", "2024", false)]       // a whole year before
+    public void Given_a_recorded_event_When_a_retraction_is_dated_relative_to_it_Then_only_one_that_cannot_reach_its_date_is_before_target(
+        string targetOn, string retractedOn, bool accepted)
+    {
+        // Given an event on targetOn
+        var (n, ctx) = Context(h => h.Has(targetOn, new TalksHeld { Participants = [US, TB], Level = TalksLevel.Exploratory, Location = "Doha" }, US, TB));
+
+        // When a retraction of it dated retractedOn is validated
+        var errors = Validate(n.Envelope(retractedOn, new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+
+        // Then it is refused at its occurredOn only when it ends before the target's first possible day
+        if (accepted) errors.ShouldBeEmpty();
+        else ShouldBeOnly(errors, $"{P}.occurredOn", "before_target");
+    }
+
+    [Fact]
+    public void Given_an_event_corrected_to_an_earlier_date_When_retracted_between_the_two_dates_Then_accepted()
+    {
+        // Given talks recorded on 2025-03-01 and corrected to 2025-01-05
+        var talks = new TalksHeld { Participants = [US, TB], Level = TalksLevel.Exploratory, Location = "Doha", OccurredOn = DomainDate.Parse("2025-01-05"), Actor = US, Target = TB };
+        var (n, ctx) = Context(h => h.HasTalks("2025-03-01").HasCorrection(Id(1), "2025-03-02", talks));
+
+        // When a retraction dated 2025-02-01 — before the first date, after the corrected one — is validated, and one before both
+        // (the refused one first: an accepted retraction is registered, and a second would be already_retracted)
+        var before = Validate(n.Envelope("2025-01-04", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+        var between = Validate(n.Envelope("2025-02-01", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+
+        // Then the first stands (the event may have happened on the corrected date) and the second is before_target
+        between.ShouldBeEmpty();
+        ShouldBeOnly(before, $"{P}.occurredOn", "before_target");
+    }
+
+    [Fact]
+    public void Given_a_store_that_knows_an_event_only_by_its_dates_When_a_retraction_is_validated_Then_the_earliest_date_decides()
+    {
+        // Given a context that knows event 7 from the index: recorded as 2025-06-10, a correction in 2025
+        var (n, ctx) = Context();
+        ctx.RegisterKnownEvent(Id(7), nameof(TalksHeld), retracted: false, DomainDate.Parse("2025-06-10"), DomainDate.Parse("2025"));
+
+        // When retractions dated in 2025 and in 2024 are validated
+        // Then the one in 2025 stands, the one in 2024 is before every version of the event
+        ShouldBeOnly(Validate(n.Envelope("2024-12-31", new EventRetracted { TargetEventId = Id(7), Reason = "r" }, US, null), ctx), $"{P}.occurredOn", "before_target");
+        Validate(n.Envelope("2025-02-01", new EventRetracted { TargetEventId = Id(7), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_random_dates_and_precisions_When_a_retraction_is_validated_Then_it_is_refused_exactly_when_it_ends_before_the_target_begins()
+    {
+        var dates = Gen.Select(Gen.Int[2000, 2024], Gen.Int[1, 12], Gen.Int[1, 28], Gen.Int[0, 2])
+            .Select((y, m, d, precision) => precision switch { 0 => new DomainDate(y), 1 => new DomainDate(y, m), _ => new DomainDate(y, m, d) });
+        Gen.Select(dates, dates).Sample((targetOn, retractedOn) =>
+        {
+            // Given an event on targetOn; When a retraction dated retractedOn is validated
+            var (n, ctx) = Context(h => h.Has(targetOn.ToString(), new TalksHeld { Participants = [US, TB], Level = TalksLevel.Exploratory, Location = "Doha" }, US, TB));
+            var errors = Validate(n.Envelope(retractedOn.ToString(), new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+            // Then before_target exactly when the retraction's last day is before the target's first
+            return errors.Any(e => e.Code == "before_target") == (retractedOn.End < targetOn.Start) && errors.All(e => e.Code == "before_target");
+        });
     }
 
     [Fact]

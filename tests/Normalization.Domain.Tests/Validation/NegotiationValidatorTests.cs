@@ -58,4 +58,22 @@ public class NegotiationValidatorTests
         var n = Valid() with { Parties = [.. Valid().Parties, new Party { Code = "RU", Name = "Russia" }] };
         NegotiationValidator.Validate(n).Single().Code.ShouldBe("exactly_two");
     }
+
+    [Theory]
+    [InlineData("2025-04-04", true)]
+    [InlineData("2025-04-03", false)]
+    [InlineData("2024-01-01", false)]
+    public void Given_a_coveredUntil_When_validated_against_today_Then_a_day_after_today_is_in_future(string coveredUntil, bool inFuture)
+    {
+        // Given a negotiation covered until coveredUntil, and today 2025-04-03
+        var n = Valid() with { CoveredUntil = DateOnly.Parse(coveredUntil) };
+
+        // When validated with today, and without
+        var withToday = NegotiationValidator.Validate(n, today: new DateOnly(2025, 4, 3));
+        var without = NegotiationValidator.Validate(n);
+
+        // Then only a day after today is in_future, at coveredUntil; without a today the shape alone is judged
+        withToday.Select(e => $"{e.Path} {e.Code}").ShouldBe(inFuture ? ["coveredUntil in_future"] : []);
+        without.ShouldBeEmpty();
+    }
 }
