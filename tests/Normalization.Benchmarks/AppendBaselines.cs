@@ -69,7 +69,8 @@ public sealed partial class Measurements
                 s.Notes.Add($"Profile of {o.AppendBaselineOps} more appends at {n:N0} events (an `ActivityListener` on our `append` span and Npgsql's command spans; " +
                     $"statements sent, each one round trip, plus the commit, which Npgsql does not trace): ours {profile.StatementsPer("append"):F0}, " +
                     $"raw Marten {profile.StatementsPer("bench.marten"):F0}, INSERT {profile.StatementsPer("bench.insert"):F0}. Median ms per phase of ours: " +
-                    string.Join(", ", profile.Phases().Select(p => $"{p.Phase} {p.Ms:F2}")) + ".");
+                    string.Join(", ", profile.Phases().Select(p => $"{p.Phase} {p.Ms:F2}")) + "; inside, its group's write (`append-group`): " +
+                    string.Join(", ", profile.Phases("append-group").Select(p => $"{p.Phase} {p.Ms:F2}")) + ".");
             }
             var so = Summary.Of(ours); var si = Summary.Of(insert); var sm = Summary.Of(marten);
             s.Rows.Add(new Row($"{n:N0} events", "append p50 (ms)", so, si, "plain jsonb `INSERT … COMMIT`", si.Median / so.Median, "of INSERT throughput (1 client)",
@@ -134,7 +135,7 @@ public sealed partial class Measurements
                     (GC.GetTotalAllocatedBytes() - bytes0) / 1024.0 / n);
                 return rate;
             }
-            if (Environment.GetEnvironmentVariable("BENCH_APPEND_LOOP") is { Length: > 0 } loop && clients == o.Concurrency[^1])
+            if (Environment.GetEnvironmentVariable("BENCH_APPEND_LOOP") is { Length: > 0 } loop && clients == (int)(BenchOptions.Env("BENCH_APPEND_LOOP_CLIENTS") ?? o.Concurrency[^1]))
                 await ProfileLoopAsync(loop, () => Rate(c => loop == "raw" ? RawMartenAsync(raws[c], Next(c) with { EventId = Guid.NewGuid() }) : DirectAsync(ids[c], Next(c))), () => cost);
             var ours = new List<double>(); var insert = new List<double>(); var marten = new List<double>();
             var costOurs = new List<Cost>(); var costMarten = new List<Cost>();

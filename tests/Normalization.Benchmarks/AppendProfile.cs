@@ -40,20 +40,24 @@ public sealed class AppendProfile : IDisposable
         if (a.Source.Name == "Npgsql") { _statements.AddOrUpdate(a.TraceId, 1, (_, n) => n + 1); return; }
         // The operations profiled; a nested span of ours (refold, head-from-checkpoint) counts its statements for its root.
         var kind = a.OperationName;
+        if (kind == "append-group") { lock (_phases) Phases(a, kind); return; } // the group's write, inside an append's trace: its phases only
         if (kind is not ("append" or "refold" or "state-known-at" or "checkpoints-complete" or "bench.bulk" or "bench.insert" or "bench.marten")) return;
         _statements.TryRemove(a.TraceId, out var n);
         lock (_roundTrips) _roundTrips.GetOrAdd(kind, _ => []).Add(n);
-        var at = a.StartTimeUtc;
         if (kind is not ("append" or "refold" or "state-known-at" or "checkpoints-complete" or "bench.bulk")) return;
-        lock (_phases)
+        lock (_phases) Phases(a, kind);
+    }
+
+    /// <summary>Records the time between <paramref name="a"/>'s phase events (and its whole duration) under <paramref name="kind"/>; under the lock.</summary>
+    void Phases(Activity a, string kind)
+    {
+        var at = a.StartTimeUtc;
+        foreach (var e in a.Events)
         {
-            foreach (var e in a.Events)
-            {
-                Phase(kind, e.Name).Add((e.Timestamp.UtcDateTime - at).TotalMilliseconds);
-                at = e.Timestamp.UtcDateTime;
-            }
-            Phase(kind, "(whole)").Add(a.Duration.TotalMilliseconds);
+            Phase(kind, e.Name).Add((e.Timestamp.UtcDateTime - at).TotalMilliseconds);
+            at = e.Timestamp.UtcDateTime;
         }
+        Phase(kind, "(whole)").Add(a.Duration.TotalMilliseconds);
     }
 
     List<double> Phase(string kind, string name)

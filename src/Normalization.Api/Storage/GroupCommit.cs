@@ -100,7 +100,9 @@ public sealed class GroupCommit<TMember, TResult>(Func<IReadOnlyList<GroupCommit
             {
                 lock (sync)
                     if (waiting.Count == 0) { writing--; return; }
-                _ = Task.Run(() => DrainAsync(null)); // keeps this writer's slot
+                // Keeps this writer's slot. The later groups belong to no caller: nothing of this one's context (its trace
+                // span above all) flows into them.
+                using (ExecutionContext.SuppressFlow()) _ = Task.Run(() => DrainAsync(null));
                 return;
             }
         }

@@ -21,8 +21,12 @@ namespace Normalization.Api.Storage;
 /// </summary>
 public sealed partial class NegotiationStore
 {
-    /// <summary>One unlocked end append: the head held at <paramref name="Version"/> and the batch (ids given).</summary>
-    internal sealed record EndAppend(string Id, int Version, FoldAccumulator Before, List<NegotiationEvent> Events, string PostedBy, string? CorrelationId);
+    /// <summary>
+    /// One unlocked end append: the head held at <paramref name="Version"/> and the batch (ids given); <paramref name="Caller"/>
+    /// is the trace context of its <c>append</c> span, which the group's span links to.
+    /// </summary>
+    internal sealed record EndAppend(string Id, int Version, FoldAccumulator Before, List<NegotiationEvent> Events, string PostedBy, string? CorrelationId,
+        System.Diagnostics.ActivityContext Caller = default);
 
     GroupCommit<EndAppend, AppendOutcome> Groups => groups ??= new GroupCommit<EndAppend, AppendOutcome>(WriteGroupAsync);
     GroupCommit<EndAppend, AppendOutcome>? groups;
@@ -45,7 +49,7 @@ public sealed partial class NegotiationStore
         Trace("unlocked");
         // The correlation id of a write is its trace id when the request is traced (docs/architecture.md, "Telemetry").
         var correlation = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? correlationId;
-        var member = new EndAppend(id, held, before, withIds, postedBy, correlation);
+        var member = new EndAppend(id, held, before, withIds, postedBy, correlation, System.Diagnostics.Activity.Current?.Context ?? default);
         var outcome = await Groups.RunAsync(member);
         // A member of a group whose write failed is written again alone: its own answer, not another member's.
         if (outcome is GroupCommit<EndAppend, AppendOutcome>.Outcome.Alone { InGroup: true })
@@ -90,11 +94,16 @@ public sealed partial class NegotiationStore
     /// </summary>
     async Task WriteGroupAsync(IReadOnlyList<GroupCommit<EndAppend, AppendOutcome>.Entry> group)
     {
-        using var span = Telemetry.TelemetrySetup.Source.StartActivity("append-group");
+        // Under the span of the append that writes it (Activity.Current), linked to every member's append span: the members
+        // whose group another append wrote find their SQL through the link (OpenTelemetry's way to trace a batch).
+        var links = group.Select(m => m.Member.Caller).Where(c => c != default).Select(c => new System.Diagnostics.ActivityLink(c)).ToList();
+        using var span = links.Count == 0 ? Telemetry.TelemetrySetup.Source.StartActivity("append-group")
+            : Telemetry.TelemetrySetup.Source.StartActivity("append-group", System.Diagnostics.ActivityKind.Internal, parentContext: default, links: links);
         span?.SetTag("members", group.Count);
         await using var conn = await dataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
+        span?.AddEvent(new("opened"));
         var staged = new List<(GroupCommit<EndAppend, AppendOutcome>.Entry Entry, Func<Task<AppendOutcome>> AfterCommit)>(group.Count);
         foreach (var entry in group)
         {
@@ -102,13 +111,17 @@ public sealed partial class NegotiationStore
             catch (UnlockedAppendDeclined declined) { entry.Complete(new GroupCommit<EndAppend, AppendOutcome>.Outcome.Alone(declined)); }
         }
         if (staged.Count == 0) return;
+        span?.AddEvent(new("staged"));
         await session.SaveChangesAsync();
+        span?.AddEvent(new("saved"));
         await tx.CommitAsync();
+        span?.AddEvent(new("committed"));
         foreach (var (entry, afterCommit) in staged)
         {
             try { entry.Complete(new GroupCommit<EndAppend, AppendOutcome>.Outcome.Done(await afterCommit())); }
             catch (Exception e) { entry.Complete(new GroupCommit<EndAppend, AppendOutcome>.Outcome.Failed(e)); }
         }
+        span?.AddEvent(new("answered"));
     }
 
     /// <summary>
@@ -128,6 +141,7 @@ public sealed partial class NegotiationStore
         if (errors.Count > 0) throw new UnlockedAppendDeclined("refused");
         var first = events.Select(KeyOf).Min(StringComparer.Ordinal)!;
         if (before.LastSortKey is { } last && string.CompareOrdinal(first, last) <= 0) throw new UnlockedAppendDeclined("late event");
+        Trace("validated");
 
         var beforeHistory = before.StageHistoryAt(StageDay(before));
         var version = versionBefore + events.Count;
@@ -142,15 +156,18 @@ public sealed partial class NegotiationStore
         }
         // </snippet>
         QueueIndexRows(session, id, versionBefore, events);
+        Trace("appended");
         var head = before.Clone();
         var effective = events.OrderBy(e => e, DomainOrder.Instance).ToList();
         var checkpoints = new List<Checkpoint>();
         foreach (var e in effective) ApplyWithCheckpoint(head, e, checkpoints);
         await WriteCheckpointsAsync(conn, tx, id, checkpoints, version, CancellationToken.None);
+        Trace("folded");
         var tail = tails.TryGet(id, versionBefore)?.Appended(version, effective.Select(e => (KeyOf(e), e)).ToList());
         var afterDay = StageDay(head);
         var afterHistory = head.StageHistoryAt(afterDay);
         StoreReadModels(session, id, version, head, (afterDay, afterHistory));
+        Trace("board");
         var alerted = await alerts.EnlistAsync(tx, id, before, beforeHistory, head, afterHistory, afterDay, events);
         var results = events.Select(e => new StoredEventId(e.EventId, false)).ToList();
         return async () =>

@@ -190,6 +190,49 @@ public sealed class UnlockedAppendTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_appends_written_in_groups_When_traced_Then_each_group_span_links_to_every_append_it_carried()
+    {
+        // Given 16 negotiations whose heads a fresh node holds, and a listener on our spans
+        var node = SecondNode();
+        var ids = Enumerable.Range(0, 16).Select(i => NewId($"linked{i}")).ToList();
+        var history = new Dictionary<string, List<NegotiationEvent>>();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            await node.CreateAsync(Opening(id), Poster);
+            history[id] = Synthetic(8, 300 + i);
+            await node.AppendOk(id, history[id]);
+        }
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == TelemetrySetup.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        // When each negotiation's writer appends 4 events one at a time, all at once, each append its own trace
+        await Task.WhenAll(ids.Select(id => Task.Run(async () =>
+        {
+            foreach (var d in Enumerable.Range(1, 4))
+            {
+                Activity.Current = null;
+                (await node.AppendAsync(id, null, [AtTheEnd(history[id][d], d)], Poster)).ShouldBeOfType<AppendOutcome.Appended>();
+            }
+        })));
+
+        // Then every append span is linked from exactly one group span, and some group carried (and links) more than one
+        var appends = spans.Where(a => a.OperationName == "append" && ids.Contains(a.GetTagItem("negotiation.id") as string ?? "")).ToList();
+        appends.Count.ShouldBe(ids.Count * 4);
+        Func<Activity, Activity, bool> Carried = (group, append) => group.Links.Any(l => l.Context.TraceId == append.TraceId && l.Context.SpanId == append.SpanId);
+        var groups = spans.Where(g => g.OperationName == "append-group" && appends.Any(a => Carried(g, a))).ToList();
+        foreach (var a in appends) groups.Count(g => Carried(g, a)).ShouldBe(1, $"append span of {a.GetTagItem("negotiation.id")}");
+        groups.Any(g => g.Links.Count() > 1).ShouldBeTrue();
+        // and a group's span is a child of the append that wrote it, or a root when the thread pool wrote it (no caller's)
+        groups.Where(g => g.ParentSpanId != default && !appends.Any(a => a.SpanId == g.ParentSpanId && Carried(g, a))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Given_a_group_with_one_stale_member_When_it_is_written_Then_the_others_are_written_alone_and_every_answer_is_its_own()
     {
         // Given 12 negotiations a node holds, one of which another node moves on behind its back
