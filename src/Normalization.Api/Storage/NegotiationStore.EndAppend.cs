@@ -46,6 +46,12 @@ public sealed partial class NegotiationStore
     {
         if (heads.VersionOf(id) is not { } held || expectedVersion is { } x && x != held) return null;
         if (heads.TryGet(id, held) is not { } before) return null; // evicted meanwhile
+        // A late event refolds under the lock: known before a group is joined (StageEndAppendAsync checks again).
+        if (before.LastSortKey is { } last && withIds.Count > 0 && string.CompareOrdinal(withIds.Select(KeyOf).Min(StringComparer.Ordinal)!, last) <= 0)
+        {
+            Trace("late event: under the lock");
+            return null;
+        }
         Trace("unlocked");
         // The correlation id of a write is its trace id when the request is traced (docs/architecture.md, "Telemetry").
         var correlation = System.Diagnostics.Activity.Current?.TraceId.ToHexString() ?? correlationId;
