@@ -47,7 +47,7 @@ public sealed partial class NegotiationStore
         if (heads.VersionOf(id) is not { } held || expectedVersion is { } x && x != held) return null;
         if (heads.TryGet(id, held) is not { } before) return null; // evicted meanwhile
         // A late event refolds under the lock: known before a group is joined (StageEndAppendAsync checks again).
-        if (before.LastSortKey is { } last && withIds.Count > 0 && string.CompareOrdinal(withIds.Select(KeyOf).Min(StringComparer.Ordinal)!, last) <= 0)
+        if (IsLate(before, withIds))
         {
             Trace("late event: under the lock");
             return null;
@@ -91,6 +91,10 @@ public sealed partial class NegotiationStore
                 throw new InvalidOperationException("An unlocked append ended without an outcome.");
         }
     }
+
+    /// <summary>Whether any of <paramref name="events"/> sorts at or before the last event <paramref name="head"/> folded (a refold: the locked path).</summary>
+    static bool IsLate(FoldAccumulator head, List<NegotiationEvent> events) =>
+        head.LastSortKey is { } last && events.Count > 0 && string.CompareOrdinal(events.Select(KeyOf).Min(StringComparer.Ordinal)!, last) <= 0;
 
     /// <summary>
     /// Writes a group of unlocked end appends in one transaction: each member staged into one Marten session (events with
@@ -145,8 +149,7 @@ public sealed partial class NegotiationStore
         var errors = new List<FieldError>();
         for (var i = 0; i < events.Count; i++) EventValidator.Validate(events[i], $"events[{i}]", ctx, errors);
         if (errors.Count > 0) throw new UnlockedAppendDeclined("refused");
-        var first = events.Select(KeyOf).Min(StringComparer.Ordinal)!;
-        if (before.LastSortKey is { } last && string.CompareOrdinal(first, last) <= 0) throw new UnlockedAppendDeclined("late event");
+        if (IsLate(before, events)) throw new UnlockedAppendDeclined("late event");
         Trace("validated");
 
         var beforeHistory = before.StageHistoryAt(StageDay(before));
