@@ -99,7 +99,7 @@ builder.Services.AddSingleton<Library>();
 builder.Services.AddSingleton<Exporter>();
 // Summaries of long records (Negotiations/Summarizing), by stream version; the size unit is ~100 periods.
 builder.Services.AddMemoryCache(o => o.SizeLimit = 2_000);
-// First run: load the seed history into an empty store (after Marten's own startup work, registered above).
+// Read models folded with an older FoldAccumulator format are rebuilt at start (the first-run seed is Marten initial data: SeedData).
 builder.Services.AddHostedService<ReadModelUpgrade>();
 
 // Writes need an API key; with none configured, the run command makes a development key once.

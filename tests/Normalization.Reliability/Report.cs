@@ -51,7 +51,7 @@ public sealed class Report
           each once; nothing unacknowledged stored; stream version, index rows and the read model (head and checkpoints on 5 days) equal a fresh fold.
         - 2 retries: 40 batches × 5 events, 360 posts (each batch 4–10 times, 60 cut by a 1–40 ms client time-out) → 200 events, each once; the last 160 re-sends changed nothing.
         - 5 fuzz: 1,200 requests → 400 ×993, 404 ×90, 413 ×47, 415 ×70; 0 5xx, 0 accepted, no row changed; 60 broken import files all refused whole.
-        - 6 security: 5 write endpoints found in `/openapi/v1.json`, each refused with 401 for a missing, wrong, padded and upper-cased key;
+        - 6 security: every write endpoint found in `/openapi/v1.json` (9 today: each POST, PUT and DELETE), each refused with 401 for a missing, wrong, padded and upper-cased key;
           429 + Retry-After after the burst (1/s, burst 2 in a dedicated host) while another key still passes; 413 with and without Content-Length;
           CSP `script-src 'self'` without `unsafe-inline`, nosniff, `frame-ancestors 'none'` on `/`, `/negotiations/{id}` and the API; CORS preflight
           answered without `Access-Control-Allow-Origin` unless the origin is configured; no key (or its hash) in any captured log line or answer.
@@ -66,9 +66,18 @@ public sealed class Report
         - **Documented time-out:** connecting to PostgreSQL waits at most 5 s (`MartenSetup.ConnectTimeoutSeconds`, the connection string's `Timeout`
           is capped to it); a stopped server refuses at once, so writes and reads answer 503 within about 5 s. `/health` answers within 3 s
           (`Unhealthy`, HTTP 503) while the database is away, and the API recovers by itself when it is back (no restart).
-        - **Writes are all-or-nothing and idempotent by eventId** (one transaction per batch; `(negotiation_id, event_id)` primary key), so a client that
-          did not get an answer (time-out, 503, crash) re-sends the same batch: it is stored once. Read models (the fold's head, checkpoints, board, party
-          profiles) are updated in the same transaction (inline), so they agree with the events as soon as the write is acknowledged; there are no async projections.
+        - **Writes are all-or-nothing and idempotent by eventId** (each batch is committed whole or not at all — alone, or in one transaction with other negotiations' end appends
+          that wait at the same moment (group commit, docs/architecture.md), whose failure rolls all of them back and writes each
+          again alone; `(negotiation_id, event_id)` primary key), so a client that
+          did not get an answer (time-out, 503, crash) re-sends the same batch: it is stored once. An eventId re-sent with *different* content is
+          `409 eventid_reused` (docs/api.md, "Idempotent"), not a silent duplicate. Read models (the domain-order index, the board, checkpoints due at the
+          end of the record, and the party profiles through Marten's inline `PartyProfileProjection`) are written in the same transaction, and the
+          fold's head is held in memory by stream version, so every answer agrees with the events as soon as the write is acknowledged. The one
+          part written later: the checkpoints after a late event are closed in its transaction and their successors written just after the commit
+          by Wolverine (`DeferredCheckpoints`); until then reads fold from the checkpoint before the gap, so no answer changes. (The fold is also
+          registered with Marten as an async projection, `NegotiationFold`, only so that Marten's `projections rebuild` can run it; live writes
+          do not wait for a daemon.) A create that races another create of the same party on its profile is retried
+          (REPEATABLE READ, serialization failure; docs/architecture.md), not answered 500.
         - **Bad input:** duplicate property names are refused (`malformed_json`; before, the last one silently won), bodies that are not valid UTF-8
           are refused (`invalid_utf8`), and strings with unpaired surrogate escapes (`"\ud800"`) are refused (`invalid_unicode`) instead of failing later;
           the import command reports such lines as line errors (`NdjsonHistory`) instead of throwing. Covered by the fuzz corpus (kinds `duplicate-field`, `invalid-utf8`, `unpaired-surrogate`).

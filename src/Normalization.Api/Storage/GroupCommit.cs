@@ -1,8 +1,9 @@
 namespace Normalization.Api.Storage;
 
 /// <summary>
-/// Group commit of unlocked end appends (docs/architecture.md, "The end append without a lock round trip"): appends that
-/// arrive while others are being written wait, and the next writer takes every waiting one (of other negotiations — each
+/// Group commit of unlocked end appends (docs/architecture.md, "The end append without a lock round trip"): up to
+/// <see cref="Writers"/> groups are written at once; appends that arrive while that many are being written wait, and the next
+/// writer takes every waiting one (of other negotiations — each
 /// negotiation has one writer at a time, <see cref="WriterGate"/>) into one transaction: one Marten batch, one commit.
 /// An append that finds no group running is written at once, alone: nothing waits for company.
 /// </summary>

@@ -7,9 +7,11 @@ namespace Normalization.Api.Storage;
 /// The fold's head of recently used negotiations, in this process's memory, each tagged with the stream version it is the
 /// fold of. The head is not stored: the database holds the events, the index and a checkpoint every
 /// <see cref="NegotiationStore.CheckpointEvery"/> events, so an append writes rows in proportion to the event, not the
-/// state (issue 15, part 6). An entry is used only when its version equals the stream version read in the caller's
-/// transaction, so several API processes on one database stay correct: a head another node moved on is simply rebuilt
-/// from the last checkpoint and the events after it. Entries are shared: callers never change one (an append folds
+/// state (issue 15, part 6). An entry is used only at its own version: under the stream lock when that equals the stream
+/// version read in the caller's transaction, and without the lock (an end append) only for a write Marten refuses unless the
+/// stream is still at that version (its expected version). So several API processes on one database stay correct: a head
+/// another node moved on is rebuilt from the last checkpoint and the events after it, and a write from it is redone under
+/// the lock. Entries are shared: callers never change one (an append folds
 /// into a <see cref="FoldAccumulator.Clone"/>). An entry may also keep its head's state on one date (<see cref="StateAt"/>:
 /// the baseline of what-ifs).
 /// </summary>

@@ -60,8 +60,9 @@ public static class MartenSetup
                 // implement ITransactionStarter). Marten's SQL still shows in the trace as Npgsql spans (docs/architecture.md, "Telemetry").
                 // Streams are identified by the negotiation's slug ("us-taliban").
                 opts.Events.StreamIdentity = StreamIdentity.AsString;
-                // Quick mode: one round trip per batch. Appends first take Marten's own stream row lock (AppendExclusive,
-                // NegotiationStore.LockStreamAsync), so the stream version is known — and checked — before Marten writes.
+                // Quick mode: one round trip per batch. An end append from a held head gives Marten its expected version
+                // (NegotiationStore.EndAppend.cs); every other append first takes Marten's own stream row lock (AppendExclusive,
+                // NegotiationStore.LockStreamAsync). Either way the stream version is checked before Marten writes.
                 opts.Events.AppendMode = EventAppendMode.Quick;
                 opts.Events.MetadataConfig.CorrelationIdEnabled = true;
                 opts.Events.MetadataConfig.CausationIdEnabled = true;

@@ -16,7 +16,8 @@ using Normalization.Api.Alerts.Notifying;
 namespace Normalization.Api.Storage;
 
 /// <summary>
-/// Writing one batch: a negotiation is started (its stream opened), or events are appended under Marten's stream lock —
+/// Writing one batch: a negotiation is started (its stream opened), or events are appended — at the end without a lock
+/// when this process holds the head (NegotiationStore.EndAppend.cs), otherwise under Marten's stream lock —
 /// duplicates by eventId reported, validated against the stream through the index, appended, indexed in domain order, the
 /// fold continued (or refolded from the checkpoint before a late event) and the read models staged, in one transaction.
 /// </summary>

@@ -44,7 +44,8 @@ public sealed partial class NegotiationStore
 
     /// <summary>
     /// Rebuilds every read model of one negotiation from its raw events in Marten: the domain-order index, statuses,
-    /// references, checkpoints, head, board row and party profiles; the result equals the live one. It holds the
+    /// references, checkpoints, head and board row (party profiles depend only on openings: <see cref="RebuildPartyProfilesAsync"/>);
+    /// the result equals the live one. It holds the
     /// stream's row lock (Marten's, as appends do: they wait), recomputes everything, and writes the index, references and checkpoints only
     /// where they differ from what is stored. Derived data only, so it commits without waiting for the WAL flush: a crash
     /// loses at most the last rebuilds, which the next rebuild redoes.

@@ -15,7 +15,8 @@ namespace Normalization.Api.Storage;
 /// PostgreSQL then refuses the second writer of the same profile row with a serialization failure (40001, or a deadlock
 /// 40P01 when two openings name the same two parties in opposite orders) instead of losing the update, and the whole
 /// transaction is run again, now seeing the first one's commit. Appends of later events never touch a profile and stay
-/// at READ COMMITTED, serialized by Marten's stream row lock (AppendExclusive, see LockStreamAsync).
+/// at READ COMMITTED, serialized per stream by Marten's stream row lock (AppendExclusive, see LockStreamAsync) or, for an
+/// end append without the lock, by Marten's expected version.
 /// </remarks>
 public sealed partial class NegotiationStore
 {

@@ -117,7 +117,8 @@ public sealed partial class NegotiationStore
     /// version, as every read of stored events) and writes <see cref="WeightsOf"/> into our own rows. It holds the stream's
     /// row lock like an append, so it never interleaves with a writer of the same negotiation; derived data only, so it
     /// commits without waiting for the WAL flush. The work is once per row: rows indexed by appends since the last summary,
-    /// or every row of a database from before the columns (imports and rebuilds write the weights themselves).
+    /// or by an import onto existing events, or every row of a database from before the columns (imports into a new or empty
+    /// negotiation, and rebuilds, write the weights themselves).
     /// </summary>
     async Task FillSummaryWeightsAsync(string id, CancellationToken ct)
     {

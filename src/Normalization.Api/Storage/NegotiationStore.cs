@@ -16,11 +16,15 @@ using static Normalization.Api.Storage.FoldCheckpoints;
 namespace Normalization.Api.Storage;
 
 /// <summary>
-/// The event store of negotiations on Marten + PostgreSQL. Every append runs in one transaction: the
-/// negotiation row is locked (optimistic concurrency against expectedVersion, serialized writers), duplicates
-/// are filtered by eventId, events are validated against the stream, appended to Marten, indexed in domain
-/// order, and the read models (the fold's head, checkpoints, board) are updated before commit; Marten's inline projection
-/// <see cref="PartyProfileProjection"/> updates the party profiles in the same transaction.
+/// The event store of negotiations on Marten + PostgreSQL; Marten's stream version is the one version. Every append is
+/// committed whole: an end append from a head this process holds goes out with Marten's expected version and no lock,
+/// possibly in one transaction with other negotiations' end appends (NegotiationStore.EndAppend.cs, <see cref="GroupCommit{TMember, TResult}"/>);
+/// anything else first takes Marten's stream row lock (<c>AppendExclusive</c>, optimistic concurrency against
+/// expectedVersion). Either way duplicates are reported by eventId, events are validated against the stream, appended to
+/// Marten, indexed in domain order, and the board row and due checkpoints written before the commit; the fold's head is
+/// remembered in memory after it (<see cref="HeadCache"/>), and a late event's later checkpoints are written after it by
+/// Wolverine (<see cref="DeferredCheckpoints"/>). Marten's inline projection <see cref="PartyProfileProjection"/> updates the
+/// party profiles in the same transaction.
 /// </summary>
 public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads,
     Alerts.Notifying.StageChangeAlerts alerts, TailCache tails, DeferredCheckpoints deferred, WriterGate? writers = null)

@@ -6,7 +6,8 @@ using Normalization.Domain.Negotiations;
 namespace Normalization.Api.Storage;
 
 /// <summary>
-/// The one place our code reads stored events, and it reads them through Marten's API (<c>FetchStreamAsync</c> and
+/// Where our code reads stored events' bodies (the others — the openings' list in NegotiationStore.cs, the record as known at
+/// T in NegotiationStore.KnownAt.cs — use the same Marten API), and it reads them through Marten's API (<c>FetchStreamAsync</c> and
 /// Marten's LINQ over raw events), never with SQL against Marten's tables: Marten deserializes them with its registered
 /// upcasters (<see cref="Upcasting"/>), so an old event shape is read the same way by us, by projections and by rebuilds.
 /// Our domain-order index (<c>nz_events</c>) says <i>which</i> versions to read and in what order; Marten reads them.

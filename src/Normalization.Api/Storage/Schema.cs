@@ -55,12 +55,12 @@ public static class Schema
         t.AddColumn("actor", "text").NotNull();
         t.AddColumn("recorded_at", "timestamptz").NotNull().DefaultValueByExpression("now()");
         // The summary's numbers (issue 19): Goldstein weight and momentum weight of the event as the fold reads it; null
-        // until known (rows indexed by an append, or before these columns existed) — the first summary fills them.
+        // until known (rows indexed by an append or by an import onto existing events, or before these columns existed) — the first summary fills them.
         t.AddColumn("goldstein", "double precision").AllowNulls();
         t.AddColumn("momentum", "double precision").AllowNulls();
         // Whether this row is the last (highest version) its write indexed among rows of the same recorded_at: the rows "as
-        // known at" reads (ix_nz_events_recorded). True by default (an append's row, rows from before this column); a bulk
-        // load writes false on every row but its last (DomainIndex.CopyIndexAsync).
+        // known at" reads (ix_nz_events_recorded). True by default (an append's row, rows from before this column); a load
+        // copied with COPY (over DomainIndex.CopyThreshold rows) writes false on every row but its last (DomainIndex.CopyIndexAsync).
         t.AddColumn("last_of_write", "boolean").NotNull().DefaultValueByExpression("true");
 
         // Domain order: the timeline's pages, and the fold's reads (effective rows: status active, not a retraction), which

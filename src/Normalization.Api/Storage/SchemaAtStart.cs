@@ -10,8 +10,9 @@ namespace Normalization.Api.Storage;
 /// <c>ApplyAllDatabaseChangesOnStartup</c>, Wolverine's message storage) and in the data commands.</item>
 /// <item><b>Production</b> (any other environment): the deploy does, with <c>db-apply</c> (docker-compose.yml's
 /// <c>migrate</c> service). The app neither compares nor migrates at start — that comparison of every table, function and
-/// sequence was a quarter of the start (docs/architecture.md, "Generated code and start-up") — and checks only, with one
-/// query (<see cref="MissingAsync"/>), that our own tables are there with every column this build writes: an unmigrated
+/// sequence was a quarter of the start (docs/architecture.md, "Production start") — and checks only, with one
+/// query (<see cref="MissingAsync"/>), that our own tables are there with every column this build writes, and that every
+/// table Marten and Wolverine declare exists (<see cref="DeclaredTables"/>): an unmigrated
 /// database stops the start with one line naming <c>db-apply</c>, not a 500 on the first request.</item>
 /// </list>
 /// </summary>

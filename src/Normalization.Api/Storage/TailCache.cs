@@ -8,8 +8,9 @@ namespace Normalization.Api.Storage;
 /// The decoded effective events of recently refolded negotiations, in domain order after some sort key, in this process's
 /// memory, each tagged with the stream version it reflects — so a late event (dated mid-history) refolds from memory
 /// instead of reading the tens of thousands of events after it back through Marten (issue 17, part 3: reading them was
-/// most of a late event's cost). Like <see cref="HeadCache"/>, an entry is used only when its version equals the stream
-/// version read under the caller's stream lock, so several API processes on one database stay correct: a tail another
+/// most of a late event's cost). Like <see cref="HeadCache"/>, an entry is used only at its own version (the stream version read
+/// under the caller's stream lock, or the version an unlocked end append hands Marten as its expected version), so several
+/// API processes on one database stay correct: a tail another
 /// node moved on is read from the database again. Entries are immutable views; appends make new ones
 /// (<see cref="Tail.Appended"/> shares the buffer, <see cref="Tail.Inserted"/> copies it).
 /// </summary>

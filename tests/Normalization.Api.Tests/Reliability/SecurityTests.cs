@@ -41,9 +41,19 @@ public sealed class SecurityTests(AppFixture app, HardenedHost hardened) : IClas
         await app.GivenEvents(id, Talks(Day(20), eventId: eventId));
         var before = await ReliabilityKit.Counts(app.ConnectionString, id);
         var writes = await WritesFromOpenApi();
-        writes.Select(w => w.Path).ShouldBeSubsetOf(writes.Select(w => w.Path)); // non-empty below
-        writes.Count.ShouldBeGreaterThanOrEqualTo(5);
-        writes.Select(w => w.Path).ShouldContain("/api/negotiations/{id}/events");
+        // Every write the document lists, exactly: a new one must be added here (with a body below) to be tried.
+        writes.Select(w => $"{w.Method} {w.Path}").Order(StringComparer.Ordinal).ShouldBe(new[]
+        {
+            "DELETE /api/subscriptions/{id}",
+            "POST /api/negotiations",
+            "POST /api/negotiations/{id}/events",
+            "POST /api/negotiations/{id}/events/{eventId}/retract",
+            "POST /api/negotiations/{id}/imports",
+            "POST /api/negotiations/{id}/scenarios",
+            "POST /api/negotiations/{id}/what-if",
+            "POST /api/subscriptions",
+            "PUT /api/negotiations/{id}/coverage",
+        });
         // The key guard covers /api: a write outside it would be open.
         writes.ShouldAllBe(w => w.Path.StartsWith("/api/"));
 

@@ -16,6 +16,9 @@ public sealed partial class CodeSnippetDocTests
     [GeneratedRegex(@"<!-- snippet: (?<name>[a-z0-9-]+) -->\n```csharp\n(?<code>.*?)\n```\n<!-- /snippet -->", RegexOptions.Singleline)]
     private static partial Regex DocSnippet();
 
+    [GeneratedRegex(@"<!--\s*snippet\s*:")]
+    private static partial Regex LooseDocMarker();
+
     static Dictionary<string, string> Sources(string root) =>
         new[] { "src", "tests" }.SelectMany(dir => Directory.EnumerateFiles(Path.Combine(root, dir), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/obj/") && !f.Contains("/bin/"))
@@ -50,6 +53,17 @@ public sealed partial class CodeSnippetDocTests
             if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1" && updated != text) File.WriteAllText(doc, updated);
         }
         found.ShouldBeGreaterThan(0, "no snippet in docs/: the markers changed?");
+        // A marker the exact pattern above does not read (another fence, spacing, a blank line) would be skipped silently.
+        foreach (var doc in Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md"))
+        {
+            var text = File.ReadAllText(doc).ReplaceLineEndings("\n");
+            LooseDocMarker().Matches(text).Count.ShouldBe(DocSnippet().Matches(text).Count,
+                $"{Path.GetFileName(doc)}: a snippet marker is not in the form <!-- snippet: name -->, ```csharp, the code, ```, <!-- /snippet -->");
+        }
+        // A source snippet no doc shows is a marker left behind (or an excerpt a doc lost).
+        var shown = Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md")
+            .SelectMany(doc => DocSnippet().Matches(File.ReadAllText(doc).ReplaceLineEndings("\n"))).Select(m => m.Groups["name"].Value).ToHashSet();
+        sources.Keys.Where(name => !shown.Contains(name)).ShouldBeEmpty("source snippets that no doc in docs/ shows");
         if (Environment.GetEnvironmentVariable("UPDATE_DOCS") != "1") problems.ShouldBeEmpty("run with UPDATE_DOCS=1 to refresh the excerpts");
     }
 
