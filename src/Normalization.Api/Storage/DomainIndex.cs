@@ -76,7 +76,8 @@ public static class DomainIndex
     }
 
     /// <summary>What the stream holds of the ids a batch names: demand and commitment ids, and the events it retracts or corrects (id, type, retracted).</summary>
-    internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted, DomainDate[] Dates)> Events)
+    internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted, DomainDate[] Dates)> Events,
+        List<(Guid Retraction, Guid Target)> Retractions)
     {
         /// <summary>Registers them in <paramref name="ctx"/> (as if the stream had been loaded).</summary>
         public ValidationContext ApplyTo(ValidationContext ctx)
@@ -84,6 +85,7 @@ public static class DomainIndex
             foreach (var d in Demands) ctx.RegisterDemandId(d);
             foreach (var c in Commitments) ctx.RegisterCommitmentId(c);
             foreach (var (id, type, retracted, dates) in Events) ctx.RegisterKnownEvent(id, type, retracted, dates);
+            foreach (var (retraction, target) in Retractions) ctx.RegisterRetraction(retraction, target);
             return ctx;
         }
     }
@@ -94,7 +96,7 @@ public static class DomainIndex
     /// <summary>The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the history).</summary>
     internal static async Task<KnownReferences> ReferencesOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct)
     {
-        var known = new KnownReferences([], [], []);
+        var known = new KnownReferences([], [], [], []);
         // Only the ids this batch names (made, resolved, signed or closed): the work grows with the batch, not with the history.
         var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
         var demands = named.Select(e => e switch
@@ -127,21 +129,34 @@ public static class DomainIndex
         // Each target with its date and the years of its corrections (a corrected version may be dated earlier): a retraction
         // is judged against the earliest (EventValidator). A correction's row keeps the corrected version's domain date (its
         // last day) but not its precision, so its year's first day stands for its start: never later than the true start.
-        // The corrections are found through ix_nz_events_target, in the same round trip.
+        // The corrections are found through ix_nz_events_target, in the same round trip. So are the retractions aimed at each
+        // target and, down the chain, at those retractions (a recursive walk of the same index): the validator then decides
+        // "already retracted" by the record's rule, so a batch that retracts a retraction and then its target again reads as
+        // those requests one at a time do (and an exported record imports).
         await using var q = new NpgsqlCommand("""
+            with recursive chain(event_id, target_event_id) as (
+                select x, null::uuid from unnest(@ids) as x
+                union
+                select r.event_id, r.target_event_id from nz_events r join chain on r.target_event_id = chain.event_id
+                where r.negotiation_id = @id and r.role = @retraction
+            )
             select e.event_id, e.type, e.status, e.occurred_on,
                    coalesce((select array_agg(extract(year from c.domain_date)::int) from nz_events c
-                             where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = 2), '{}')
-            from nz_events e where e.negotiation_id = @id and e.event_id = any(@ids)
+                             where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = @correction), '{}'),
+                   chain.target_event_id
+            from chain join nz_events e on e.negotiation_id = @id and e.event_id = chain.event_id
             """, conn, tx);
         q.Parameters.AddWithValue("id", id);
         q.Parameters.AddWithValue("ids", targets);
+        q.Parameters.AddWithValue("retraction", (short)EventRole.Retraction);
+        q.Parameters.AddWithValue("correction", (short)EventRole.Correction);
         await using var rr = await q.ExecuteReaderAsync(ct);
         while (await rr.ReadAsync(ct))
         {
             var dates = rr.GetFieldValue<int[]>(4).Select(year => new DomainDate(year)).ToList();
             if (DomainDate.TryParse(rr.GetString(3), out var own)) dates.Add(own);
             known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted, dates.ToArray()));
+            if (!rr.IsDBNull(5)) known.Retractions.Add((rr.GetGuid(0), rr.GetGuid(5)));
         }
         return known;
     }

@@ -16,7 +16,12 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     readonly Dictionary<Guid, string> _events = new();
     readonly HashSet<string> _demands = new(StringComparer.Ordinal);
     readonly HashSet<string> _commitments = new(StringComparer.Ordinal);
+    // Retracted as the store resolved it before this batch (an event whose retractions the context was not given).
     readonly HashSet<Guid> _retracted = new();
+    // Each retraction the context knows, by the event it retracts: whether an event is retracted is then the record's own
+    // rule (EffectiveHistory) — some retraction of it is not itself retracted — so "retract, retract the retraction,
+    // retract again" in one batch or file reads as it does one request at a time.
+    readonly Dictionary<Guid, List<Guid>> _retractionsOf = new();
     // The earliest day each known event may have happened on: its own date or any corrected version's (a correction may
     // move it earlier), so a retraction is refused only when it is before every version of its target.
     readonly Dictionary<Guid, DateOnly> _earliest = new();
@@ -42,7 +47,7 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         {
             case DemandMade d: _demands.Add(d.DemandId); break;
             case AgreementSigned a: foreach (var c in a.Commitments) _commitments.Add(c.CommitmentId); break;
-            case EventRetracted r: _retracted.Add(r.TargetEventId); break;
+            case EventRetracted r: RegisterRetraction(r.EventId, r.TargetEventId); break;
             case EventCorrected { Correction: DemandMade d }: _demands.Add(d.DemandId); break;
             case EventCorrected { Correction: AgreementSigned a }: foreach (var c in a.Commitments) _commitments.Add(c.CommitmentId); break;
         }
@@ -65,12 +70,34 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         if (retracted) _retracted.Add(id);
         foreach (var d in dates) NoteDate(id, d);
     }
+    /// <summary>
+    /// Registers that <paramref name="retractionId"/> retracts <paramref name="targetId"/>. The store gives every stored
+    /// retraction aimed at an event the batch names, and the retractions of those, down the chain
+    /// (<c>DomainIndex.ReferencesOfAsync</c>): with the whole chain known, whether the event is retracted is computed here.
+    /// </summary>
+    public void RegisterRetraction(Guid retractionId, Guid targetId)
+    {
+        if (!_retractionsOf.TryGetValue(targetId, out var list)) _retractionsOf[targetId] = list = [];
+        if (!list.Contains(retractionId)) list.Add(retractionId);
+    }
     public void RegisterDemandId(string id) => _demands.Add(id);
     public void RegisterCommitmentId(string id) => _commitments.Add(id);
 
     internal bool KnowsDemand(string id) => _demands.Contains(id);
     internal bool KnowsCommitment(string id) => _commitments.Contains(id);
-    internal bool IsRetracted(Guid id) => _retracted.Contains(id);
+    /// <summary>
+    /// Whether <paramref name="id"/> is out of the effective record: some retraction of it is not itself retracted (the rule of
+    /// <c>EffectiveHistory.Resolve</c>; a chain deeper than it follows, 64, reads as not retracted there too); an event with no
+    /// known retraction keeps the status the store gave it.
+    /// </summary>
+    internal bool IsRetracted(Guid id, int depth = 0)
+    {
+        if (!_retractionsOf.TryGetValue(id, out var retractions)) return _retracted.Contains(id);
+        if (depth >= 64) return false;
+        foreach (var r in retractions)
+            if (!IsRetracted(r, depth + 1)) return true;
+        return false;
+    }
     internal DateOnly? EarliestDateOf(Guid id) => _earliest.TryGetValue(id, out var d) ? d : null;
 }
 

@@ -1,5 +1,6 @@
 using CsCheck;
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Tests.Support;
 using Normalization.Domain.Validation;
@@ -463,5 +464,66 @@ public class EventValidatorTests
         errors.ShouldBeEmpty();
         opening!.Id.ShouldBe("us-taliban");
         events.Count.ShouldBe(25);
+    }
+    [Fact]
+    public void Given_an_event_retracted_and_its_retraction_retracted_in_one_batch_When_it_is_retracted_again_Then_that_stands_and_a_fourth_is_already_retracted()
+    {
+        // Given talks (event 1), then in one batch (one context): a retraction of it, and a retraction of that retraction
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-05"));
+        var first = n.Envelope("2025-01-10", new EventRetracted { TargetEventId = Id(1), Reason = "unconfirmed" }, US, null);
+        Validate(first, ctx).ShouldBeEmpty();
+        Validate(n.Envelope("2025-01-11", new EventRetracted { TargetEventId = first.EventId, Reason = "confirmed after all" }, US, null), ctx).ShouldBeEmpty();
+
+        // When the talks are retracted again, and once more
+        var again = Validate(n.Envelope("2025-01-12", new EventRetracted { TargetEventId = Id(1), Reason = "retracted again" }, US, null), ctx);
+        var fourth = Validate(n.Envelope("2025-01-13", new EventRetracted { TargetEventId = Id(1), Reason = "and again" }, US, null), ctx);
+
+        // Then the talks were back in the record, so the third retraction stands; the fourth finds them retracted
+        again.ShouldBeEmpty();
+        ShouldBeOnly(fourth, $"{P}.targetEventId", "already_retracted");
+    }
+
+    [Fact]
+    public void Given_a_store_that_gives_the_retraction_chain_of_an_event_When_it_is_retracted_Then_the_chain_decides_not_the_stored_flag()
+    {
+        // Given a context that knows, from the index, talks (7) once retracted by 8, whose retraction 9 restored them
+        var (n, ctx) = Context();
+        ctx.RegisterKnownEvent(Id(7), nameof(TalksHeld), retracted: false, DomainDate.Parse("2025-01-05"));
+        ctx.RegisterKnownEvent(Id(8), nameof(EventRetracted), retracted: true, DomainDate.Parse("2025-02-01"));
+        ctx.RegisterKnownEvent(Id(9), nameof(EventRetracted), retracted: false, DomainDate.Parse("2025-03-01"));
+        ctx.RegisterRetraction(Id(8), Id(7));
+        ctx.RegisterRetraction(Id(9), Id(8));
+
+        // When the batch retracts 9 (the restoring retraction), then the talks
+        var undo = Validate(n.Envelope("2025-04-01", new EventRetracted { TargetEventId = Id(9), Reason = "r" }, US, null), ctx);
+        var talks = Validate(n.Envelope("2025-04-02", new EventRetracted { TargetEventId = Id(7), Reason = "r" }, US, null), ctx);
+
+        // Then retracting 9 stands, and it put 8 back in force: the talks are retracted again, so the second is refused
+        undo.ShouldBeEmpty();
+        ShouldBeOnly(talks, $"{P}.targetEventId", "already_retracted");
+    }
+
+    [Fact]
+    public void Given_random_retractions_of_events_and_of_retractions_in_one_batch_When_each_is_validated_Then_it_is_refused_exactly_when_the_record_says_its_target_is_retracted()
+    {
+        // Each step retracts one of the events so far (the three talks or any retraction before it), dated a day later.
+        Gen.Int[0, 1000].Array[1, 24].Sample(picks =>
+        {
+            var (n, ctx) = Context(h => h.HasTalks("2025-01-05").HasTalks("2025-01-06").HasTalks("2025-01-07"));
+            var record = new List<NegotiationEvent>(n.Events);
+            var day = new DateOnly(2025, 1, 8);
+            foreach (var pick in picks)
+            {
+                var target = record[pick % record.Count].EventId;
+                // The record's own rule (EffectiveHistory, what the fold reads) over everything accepted so far
+                var retracted = EffectiveHistory.Resolve(record).Statuses.TryGetValue(target, out var status) && status.Retracted;
+                var retraction = n.Envelope(day.ToString("yyyy-MM-dd"), new EventRetracted { TargetEventId = target, Reason = "r" }, US, null);
+                day = day.AddDays(1);
+                var errors = Validate(retraction, ctx);
+                if (errors.Any(e => e.Code == "already_retracted") != retracted || errors.Any(e => e.Code != "already_retracted")) return false;
+                if (errors.Count == 0) record.Add(retraction);
+            }
+            return true;
+        });
     }
 }
