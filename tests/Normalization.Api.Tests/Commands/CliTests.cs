@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
@@ -24,22 +23,8 @@ public class CliTests(AppFixture app)
     static Task<(int ExitCode, string Stdout, string Stderr)> RunInDevelopmentOn(string connectionString, params string[] args) =>
         RunIn("Development", connectionString, args);
 
-    static async Task<(int ExitCode, string Stdout, string Stderr)> RunIn(string? environment, string connectionString, string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (environment is not null) psi.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
-        psi.Environment["ConnectionStrings__Normalization"] = connectionString;
-        psi.Environment["Normalization__LoadSeedData"] = "false";
-        psi.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    static Task<(int ExitCode, string Stdout, string Stderr)> RunIn(string? environment, string connectionString, string[] args) =>
+        AppCommandLine.RunAsync(connectionString, environment, args);
 
     [Fact]
     public async Task Given_the_seed_file_When_imported_and_queried_from_the_command_line_Then_the_output_shows_the_stages()

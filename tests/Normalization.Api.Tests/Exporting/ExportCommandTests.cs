@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
@@ -9,20 +8,7 @@ namespace Normalization.Api.Tests.Exporting;
 [Collection(ApiCollection.Name)]
 public sealed class ExportCommandTests(AppFixture app)
 {
-    async Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Normalization"] = app.ConnectionString;
-        psi.Environment["Normalization__LoadSeedData"] = "false";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    Task<(int ExitCode, string Stdout, string Stderr)> Run(params string[] args) => AppCommandLine.RunAsync(app.ConnectionString, null, args);
 
     [Fact]
     public async Task Given_a_record_When_exported_from_the_command_line_as_Excel_CSV_XLSX_and_CAMEO_rows_Then_each_file_has_its_layout()

@@ -1,3 +1,4 @@
+using Normalization.Api.Tests.Support;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -198,9 +199,9 @@ public sealed class BulkAppendTests(AppFixture app)
             await session.SaveChangesAsync();
         }
 
-        // Marten's own rebuild of the registered projection (what `projections rebuild NegotiationFold` runs).
-        using (var daemon = await app.Store.BuildProjectionDaemonAsync())
-            await daemon.RebuildProjectionAsync(NegotiationFoldProjection.Name, TimeSpan.FromMinutes(5), CancellationToken.None);
+        // Marten's own rebuild of the registered projection, through its command line exactly as README documents it.
+        var rebuild = await AppCommandLine.RunAsync(app.ConnectionString, null, "projections", "rebuild", "-p", NegotiationFoldProjection.Name);
+        rebuild.ExitCode.ShouldBe(0, rebuild.Stdout + rebuild.Stderr);
 
         (await EverythingOf(id)).ShouldBe(live);
         Json((await Store.LoadViewAsync(id))!.Head.StateAt(new DateOnly(2030, 1, 1))).ShouldBe(head);

@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Normalization.Api.Tests.Support;
+
+/// <summary>The built app's command line (<c>dotnet Normalization.Api.dll …</c>), as a user runs it, against a given database.</summary>
+public static class AppCommandLine
+{
+    /// <summary>
+    /// Runs the app with <paramref name="args"/> on <paramref name="connectionString"/> (no seed loaded; Production unless
+    /// <paramref name="environment"/> says otherwise) and returns its exit code and output; at most two minutes.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (environment is not null) psi.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        psi.Environment["ConnectionStrings__Normalization"] = connectionString;
+        psi.Environment["Normalization__LoadSeedData"] = "false";
+        psi.Environment["COLUMNS"] = "200";
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
