@@ -77,7 +77,7 @@ public static class DomainIndex
 
     /// <summary>What the stream holds of the ids a batch names: demand and commitment ids, and the events it retracts or corrects (id, type, retracted).</summary>
     internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted, DomainDate[] Dates)> Events,
-        List<(Guid Retraction, Guid Target)> Retractions)
+        List<(Guid Retraction, Guid Target)> Retractions, List<LedgerReferences.Reference> Ledger)
     {
         /// <summary>Registers them in <paramref name="ctx"/> (as if the stream had been loaded).</summary>
         public ValidationContext ApplyTo(ValidationContext ctx)
@@ -86,17 +86,30 @@ public static class DomainIndex
             foreach (var c in Commitments) ctx.RegisterCommitmentId(c);
             foreach (var (id, type, retracted, dates) in Events) ctx.RegisterKnownEvent(id, type, retracted, dates);
             foreach (var (retraction, target) in Retractions) ctx.RegisterRetraction(retraction, target);
+            foreach (var r in Ledger)
+                if (r.Demand) ctx.RegisterDemand(r.Id, r.Opening, r.By, r.Of, r.Closings);
+                else ctx.RegisterCommitment(r.Id, r.Opening, r.By, r.Closings);
             return ctx;
         }
     }
 
-    internal static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx, CancellationToken ct) =>
-        (await ReferencesOfAsync(conn, tx, id, events, ct)).ApplyTo(ctx);
+    /// <summary>
+    /// Registers in <paramref name="ctx"/> what the stream holds of the ids <paramref name="events"/> name, and — with
+    /// <paramref name="head"/>, the fold at the end of the record — of the demands and commitments they close or whose
+    /// openings they retract or correct (<see cref="LedgerReferences"/>).
+    /// </summary>
+    internal static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx,
+        CancellationToken ct, FoldAccumulator? head = null) =>
+        (await ReferencesOfAsync(conn, tx, id, events, ct, head is null ? null : LedgerReferences.Of(head, events))).ApplyTo(ctx);
 
-    /// <summary>The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the history).</summary>
-    internal static async Task<KnownReferences> ReferencesOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct)
+    /// <summary>
+    /// The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the
+    /// history); with <paramref name="ledger"/>, the dates and statuses of those references' openings too.
+    /// </summary>
+    internal static async Task<KnownReferences> ReferencesOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct,
+        List<LedgerReferences.Reference>? ledger = null)
     {
-        var known = new KnownReferences([], [], [], []);
+        var known = new KnownReferences([], [], [], [], ledger ?? []);
         // Only the ids this batch names (made, resolved, signed or closed): the work grows with the batch, not with the history.
         var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
         var demands = named.Select(e => e switch
@@ -124,6 +137,7 @@ public static class DomainIndex
                 if (r.GetString(0) == "demand") known.Demands.Add(r.GetString(1)); else known.Commitments.Add(r.GetString(1));
         }
         var targets = events.Select(e => e switch { EventRetracted x => x.TargetEventId, EventCorrected x => x.TargetEventId, _ => Guid.Empty })
+            .Concat(known.Ledger.Select(r => r.Opening ?? Guid.Empty))
             .Where(g => g != Guid.Empty).Distinct().ToArray();
         if (targets.Length == 0) return known;
         // Each target with its date and the years of its corrections (a corrected version may be dated earlier): a retraction

@@ -181,7 +181,7 @@ public sealed partial class NegotiationStore
                 // Validation against the stream, without loading it: references come from the index (no round trip when the
                 // batch names none).
                 var ctx = new ValidationContext(before.Negotiation, Today);
-                await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct);
+                await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct, before);
                 errors.Clear();
                 foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
                 if (errors.Count > 0) refused = new AppendOutcome.Invalid(errors);

@@ -145,7 +145,7 @@ public sealed partial class NegotiationStore
         var (id, versionBefore, before, events) = (m.Id, m.Version, m.Before, m.Events);
         if (events.Count == 0 || events.Select(e => e.EventId).Distinct().Count() != events.Count) throw new UnlockedAppendDeclined("duplicate in the batch");
         var ctx = new ValidationContext(before.Negotiation, Today);
-        await RegisterReferencesAsync(conn, tx, id, events, ctx, CancellationToken.None);
+        await RegisterReferencesAsync(conn, tx, id, events, ctx, CancellationToken.None, before);
         var errors = new List<FieldError>();
         for (var i = 0; i < events.Count; i++) EventValidator.Validate(events[i], $"events[{i}]", ctx, errors);
         if (errors.Count > 0) throw new UnlockedAppendDeclined("refused");

@@ -87,7 +87,7 @@ public static partial class EventCatalog
         T<AidProvided>(EventFamily.GesturesAndConcessions, "The actor provided aid.", Gesture,
             "070", "Provide aid", 7.0, "AID", PartyRule.PrincipalActor, 30,
             Num("amountUsd", "Amount in US dollars."), Str("purpose", false, "What for.")),
-        T<CommitmentFulfilled>(EventFamily.GesturesAndConcessions, "The actor fulfilled an agreement commitment.", Gesture,
+        T<CommitmentFulfilled>(EventFamily.GesturesAndConcessions, "The actor fulfilled its agreement commitment.", Gesture,
             "080", "Yield", 5.0, "CONCEDE", PartyRule.PrincipalActor, 30,
             Str("commitmentId", true, "The commitment (from an AgreementSigned).", 100)),
 

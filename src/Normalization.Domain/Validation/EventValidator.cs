@@ -26,6 +26,43 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     // move it earlier), so a retraction is refused only when it is before every version of its target.
     readonly Dictionary<Guid, DateOnly> _earliest = new();
 
+    /// <summary>
+    /// What the record holds of one demand (or one agreement commitment): the event that opened it (its DemandMade, or the
+    /// AgreementSigned naming the commitment), who made it and of whom (a commitment: its party), and the events that
+    /// closed it (met, refused, withdrawn; fulfilled, breached). <see cref="OpeningGone"/>: closings are recorded but the
+    /// opening is not in the record (retracted, or corrected away).
+    /// </summary>
+    public sealed class LedgerReference
+    {
+        /// <summary>Each event that opened it (one in a valid record; a correction keeps its original's id) with its maker and addressee.</summary>
+        internal List<(Guid Event, string? By, string? Of)> Openings { get; } = [];
+        public bool OpeningGone { get; internal set; }
+        internal List<Guid> Closings { get; } = [];
+    }
+    readonly Dictionary<string, LedgerReference> _demandRefs = new(StringComparer.Ordinal);
+    readonly Dictionary<string, LedgerReference> _commitmentRefs = new(StringComparer.Ordinal);
+    // The demands and commitments each opening event opened: retracting it leaves their closings without an opening.
+    readonly Dictionary<Guid, List<(bool Demand, string Id)>> _opened = new();
+
+    static LedgerReference RefIn(Dictionary<string, LedgerReference> refs, string id) =>
+        refs.TryGetValue(id, out var r) ? r : refs[id] = new LedgerReference();
+
+    void Opens(Guid eventId, bool demand, string id, string? by, string? of)
+    {
+        var r = RefIn(demand ? _demandRefs : _commitmentRefs, id);
+        r.Openings.RemoveAll(o => o.Event == eventId);
+        r.Openings.Add((eventId, by, of));
+        r.OpeningGone = false;
+        if (!_opened.TryGetValue(eventId, out var list)) _opened[eventId] = list = [];
+        if (!list.Contains((demand, id))) list.Add((demand, id));
+    }
+
+    void Closes(Guid eventId, bool demand, string id)
+    {
+        var r = RefIn(demand ? _demandRefs : _commitmentRefs, id);
+        if (!r.Closings.Contains(eventId)) r.Closings.Add(eventId);
+    }
+
     void NoteDate(Guid id, DomainDate date)
     {
         if (!_earliest.TryGetValue(id, out var known) || date.Start < known) _earliest[id] = date.Start;
@@ -45,11 +82,26 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         }
         switch (e)
         {
-            case DemandMade d: _demands.Add(d.DemandId); break;
-            case AgreementSigned a: foreach (var c in a.Commitments) _commitments.Add(c.CommitmentId); break;
             case EventRetracted r: RegisterRetraction(r.EventId, r.TargetEventId); break;
-            case EventCorrected { Correction: DemandMade d }: _demands.Add(d.DemandId); break;
-            case EventCorrected { Correction: AgreementSigned a }: foreach (var c in a.Commitments) _commitments.Add(c.CommitmentId); break;
+            // A corrected version keeps the original's eventId: it opens or closes under that id.
+            case EventCorrected { Correction: { } corrected } c: RegisterLedger(corrected, c.TargetEventId); break;
+            default: RegisterLedger(e, e.EventId); break;
+        }
+    }
+
+    void RegisterLedger(NegotiationEvent e, Guid eventId)
+    {
+        switch (e)
+        {
+            case DemandMade d: _demands.Add(d.DemandId); Opens(eventId, true, d.DemandId, e.Actor, e.Target); break;
+            case AgreementSigned a:
+                foreach (var c in a.Commitments) { _commitments.Add(c.CommitmentId); Opens(eventId, false, c.CommitmentId, c.Party, null); }
+                break;
+            case DemandMet m: Closes(eventId, true, m.DemandId); break;
+            case DemandRefused r: Closes(eventId, true, r.DemandId); break;
+            case DemandWithdrawn w: Closes(eventId, true, w.DemandId); break;
+            case CommitmentFulfilled f: Closes(eventId, false, f.CommitmentId); break;
+            case CommitmentBreached b: Closes(eventId, false, b.CommitmentId); break;
         }
     }
 
@@ -80,6 +132,37 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         if (!_retractionsOf.TryGetValue(targetId, out var list)) _retractionsOf[targetId] = list = [];
         if (!list.Contains(retractionId)) list.Add(retractionId);
     }
+    /// <summary>
+    /// Registers what the record holds of demand <paramref name="demandId"/> (the store reads it from the fold's head, whose
+    /// ledger keeps each open demand and the latest closed ones): <paramref name="opening"/> the DemandMade's eventId, or
+    /// null when closings are recorded without one in the record; <paramref name="by"/> / <paramref name="of"/> its maker
+    /// and addressee; <paramref name="closings"/> the events that met, refused or withdrew it.
+    /// </summary>
+    public void RegisterDemand(string demandId, Guid? opening, string? by, string? of, IEnumerable<Guid> closings)
+    {
+        // Without an opening it is only marked: whether the id was ever used is the store's list of ids (RegisterDemandId).
+        if (opening is { } o) { _demands.Add(demandId); Opens(o, true, demandId, by, of); }
+        else if (RefIn(_demandRefs, demandId).Openings.Count == 0) _demandRefs[demandId].OpeningGone = true;
+        foreach (var c in closings) Closes(c, true, demandId);
+    }
+
+    /// <summary>As <see cref="RegisterDemand"/> for an agreement commitment: <paramref name="opening"/> the AgreementSigned's eventId, <paramref name="party"/> the committed party.</summary>
+    public void RegisterCommitment(string commitmentId, Guid? opening, string? party, IEnumerable<Guid> closings)
+    {
+        if (opening is { } o) { _commitments.Add(commitmentId); Opens(o, false, commitmentId, party, null); }
+        else if (RefIn(_commitmentRefs, commitmentId).Openings.Count == 0) _commitmentRefs[commitmentId].OpeningGone = true;
+        foreach (var c in closings) Closes(c, false, commitmentId);
+    }
+
+    internal LedgerReference? DemandRef(string id) => _demandRefs.GetValueOrDefault(id);
+    internal LedgerReference? CommitmentRef(string id) => _commitmentRefs.GetValueOrDefault(id);
+
+    /// <summary>The closings still in force (not retracted) of what <paramref name="opening"/> opened, with the ids they close.</summary>
+    internal IEnumerable<(string Id, Guid Closing)> ClosingsInForceOf(Guid opening) =>
+        _opened.TryGetValue(opening, out var opened)
+            ? opened.SelectMany(o => ((o.Demand ? _demandRefs : _commitmentRefs)[o.Id].Closings).Where(c => !IsRetracted(c)).Select(c => (o.Id, c)))
+            : [];
+
     public void RegisterDemandId(string id) => _demands.Add(id);
     public void RegisterCommitmentId(string id) => _commitments.Add(id);
 
@@ -185,10 +268,20 @@ public static class EventValidator
             case DemandMet or DemandRefused or DemandWithdrawn:
                 var demandId = e switch { DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => "" };
                 if (!ctx.KnowsDemand(demandId)) errors.Add(new(P("demandId"), "unknown_reference", $"No demand '{demandId}' was made in this negotiation."));
+                else
+                {
+                    // The catalog's parties: met or refused by the party the demand was made of, withdrawn by its maker.
+                    var withdrawn = e is DemandWithdrawn;
+                    CheckClosing(e, ctx.DemandRef(demandId), ctx, errors, P, "demandId", $"demand '{demandId}'", "DemandMade",
+                        withdrawn ? o => o.By : o => o.Of,
+                        withdrawn ? "the party that made the demand" : "the party the demand was made of");
+                }
                 break;
             case CommitmentFulfilled or CommitmentBreached:
                 var cid = e is CommitmentFulfilled f ? f.CommitmentId : ((CommitmentBreached)e).CommitmentId;
                 if (!ctx.KnowsCommitment(cid)) errors.Add(new(P("commitmentId"), "unknown_reference", $"No agreement in this negotiation has commitment '{cid}'."));
+                // A commitment is a party's promise: only that party fulfils or breaches it.
+                else CheckClosing(e, ctx.CommitmentRef(cid), ctx, errors, P, "commitmentId", $"commitment '{cid}'", "AgreementSigned", o => o.By, "the committed party");
                 break;
             case EventRetracted r:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot be a retraction.")); break; }
@@ -200,6 +293,10 @@ public static class EventValidator
                 else if (ctx.EarliestDateOf(r.TargetEventId) is { } targetStart && r.OccurredOn.End < targetStart)
                     errors.Add(new(P("occurredOn"), "before_target",
                         $"A retraction cannot be dated before the event it retracts (dated from {targetStart:yyyy-MM-dd})."));
+                // A demand or an agreement whose closings stand cannot leave the record under them: retract those first.
+                else if (ctx.ClosingsInForceOf(r.TargetEventId).ToList() is { Count: > 0 } closing)
+                    errors.Add(new(P("targetEventId"), "still_referenced",
+                        $"Event {r.TargetEventId} opened {string.Join(", ", closing.Select(c => $"'{c.Id}'").Distinct())}, still closed by {string.Join(", ", closing.Select(c => c.Closing).Distinct())}: retract those first."));
                 break;
             case EventCorrected c:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot correct another event.")); break; }
@@ -217,9 +314,44 @@ public static class EventValidator
                         errors.Add(new(P("correction.eventId"), "eventid_mismatch",
                             $"correction.eventId must be left out or be the corrected event's ({c.TargetEventId}): the corrected version keeps the original's eventId."));
                     Check(c.Correction, P("correction"), ctx, errors, isCorrection: true);
+                    // A corrected version must still open what has closings in force (the same demandId, every commitment).
+                    var keeps = new HashSet<string>(c.Correction switch
+                    {
+                        DemandMade d => [d.DemandId],
+                        AgreementSigned a => a.Commitments.Select(x => x.CommitmentId),
+                        _ => [],
+                    }, StringComparer.Ordinal);
+                    if (ctx.ClosingsInForceOf(c.TargetEventId).Where(x => !keeps.Contains(x.Id)).ToList() is { Count: > 0 } dropped)
+                        errors.Add(new(P("correction"), "still_referenced",
+                            $"The corrected version no longer opens {string.Join(", ", dropped.Select(x => $"'{x.Id}'").Distinct())}, still closed by {string.Join(", ", dropped.Select(x => x.Closing).Distinct())}: retract those first."));
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// A closing (met, refused, withdrawn; fulfilled, breached) against what the record holds of the demand or commitment it
+    /// closes: its opening must be in the record (not retracted: <c>unknown_reference</c>), it cannot end before the opening
+    /// may have begun (<c>before_reference</c> at occurredOn, the rule of a retraction's date), and its actor must be the party
+    /// the catalog names (<c>wrong_party</c> at actor). What the context does not know (an old closed demand the head no
+    /// longer lists) is not judged.
+    /// </summary>
+    static void CheckClosing(NegotiationEvent e, ValidationContext.LedgerReference? r, ValidationContext ctx, List<FieldError> errors, Func<string, string> P,
+        string idField, string what, string openingType, Func<(Guid Event, string? By, string? Of), string?> party, string partyName)
+    {
+        if (r is null) return;
+        var inForce = r.Openings.Where(o => !ctx.IsRetracted(o.Event)).ToList();
+        if (inForce.Count == 0)
+        {
+            if (r.OpeningGone || r.Openings.Count > 0)
+                errors.Add(new(P(idField), "unknown_reference", $"The {what} is not in the record: its {openingType} was retracted."));
+            return;
+        }
+        // Dated from the earliest day any version of its opening may have happened (a year reaches back to its first day).
+        if (inForce.Select(o => ctx.EarliestDateOf(o.Event)).Where(d => d is not null).Min() is { } start && e.OccurredOn.End < start)
+            errors.Add(new(P("occurredOn"), "before_reference", $"It cannot be dated before the {what} it closes (its {openingType} is dated from {start:yyyy-MM-dd})."));
+        if (inForce.Select(party).Distinct().ToList() is [{ Length: > 0 } expected] && !string.IsNullOrWhiteSpace(e.Actor) && e.Actor != expected)
+            errors.Add(new(P("actor"), "wrong_party", $"actor must be {partyName} ({expected}) for {e.Type}."));
     }
 
     static void CheckCodes(IReadOnlyList<string> codes, string path, List<FieldError> errors)

@@ -526,4 +526,55 @@ public class EventValidatorTests
             return true;
         });
     }
+    [Fact]
+    public void Given_random_dates_and_precisions_When_a_demand_is_met_Then_before_reference_exactly_when_the_closing_ends_before_the_demand_begins()
+    {
+        var dates = Gen.Select(Gen.Int[2000, 2024], Gen.Int[1, 12], Gen.Int[1, 28], Gen.Int[0, 2])
+            .Select((y, m, d, precision) => precision switch { 0 => new DomainDate(y), 1 => new DomainDate(y, m), _ => new DomainDate(y, m, d) });
+        Gen.Select(dates, dates).Sample((madeOn, metOn) =>
+        {
+            // Given a demand US made of TB on madeOn; When TB meets it on metOn
+            var (n, ctx) = Context(h => h.Has(madeOn.ToString(), new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB));
+            var errors = Validate(n.Envelope(metOn.ToString(), new DemandMet { DemandId = "d1" }, TB, US), ctx);
+            // Then before_reference (at occurredOn) exactly when the closing's last day is before the demand's first
+            return errors.Any(e => e.Code == "before_reference" && e.Path == $"{P}.occurredOn") == (metOn.End < madeOn.Start) && errors.All(e => e.Code == "before_reference");
+        });
+    }
+
+    [Fact]
+    public void Given_a_demand_and_an_agreement_When_closed_by_the_wrong_party_Then_wrong_party_at_actor()
+    {
+        // Given US demands of TB, and an agreement in which TB commits
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-06", new AgreementSigned { Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = TB, Text = "t" }] }, US, TB));
+
+        // When US meets its own demand, TB withdraws it, and US fulfils and breaches TB's commitment
+        // Then each is wrong_party at actor
+        ShouldBeOnly(Validate(n.Envelope("2025-02-01", new DemandMet { DemandId = "d1" }, US, TB), ctx), $"{P}.actor", "wrong_party");
+        ShouldBeOnly(Validate(n.Envelope("2025-02-01", new DemandWithdrawn { DemandId = "d1" }, TB, US), ctx), $"{P}.actor", "wrong_party");
+        ShouldBeOnly(Validate(n.Envelope("2025-02-01", new CommitmentFulfilled { CommitmentId = "c1" }, US, TB), ctx), $"{P}.actor", "wrong_party");
+        ShouldBeOnly(Validate(n.Envelope("2025-02-01", new CommitmentBreached { CommitmentId = "c1" }, US, TB), ctx), $"{P}.actor", "wrong_party");
+    }
+
+    [Fact]
+    public void Given_a_demand_met_When_its_opening_is_retracted_or_corrected_to_another_id_Then_still_referenced_and_after_the_closing_is_retracted_it_stands()
+    {
+        // Given a demand (event 1) met by TB (event 2)
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-06", new DemandMet { DemandId = "d1" }, TB, US));
+
+        // When the opening is retracted, or corrected to open another demand id
+        var retract = Validate(n.Envelope("2025-02-01", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+        var corrected = n.Envelope("2025-01-05", new DemandMade { DemandId = "d2", Subject = "s", Category = DemandCategory.Other }, US, TB) with { EventId = Guid.Empty };
+        var correct = Validate(n.Envelope("2025-02-01", new EventCorrected { TargetEventId = Id(1), Correction = corrected }, US, null), ctx);
+
+        // Then both are still_referenced; once the closing is retracted, the opening may go — and a new closing finds no demand
+        ShouldBeOnly(retract, $"{P}.targetEventId", "still_referenced");
+        ShouldBeOnly(correct, $"{P}.correction", "still_referenced");
+        Validate(n.Envelope("2025-02-02", new EventRetracted { TargetEventId = Id(2), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
+        Validate(n.Envelope("2025-02-03", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
+        ShouldBeOnly(Validate(n.Envelope("2025-02-04", new DemandMet { DemandId = "d1" }, TB, US), ctx), $"{P}.demandId", "unknown_reference");
+    }
 }

@@ -1,0 +1,58 @@
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
+
+namespace Normalization.Api.Storage;
+
+/// <summary>
+/// The stored demands and agreement commitments a batch closes or whose opening it retracts or corrects, read from the fold's
+/// head (its ledger lists every open demand and commitment and the latest closed ones: <see cref="FoldAccumulator.ClosedListed"/>),
+/// so the validator can judge a closing against its opening — its date, its parties, whether it is still in the record — and
+/// refuse a retraction that would leave closings without an opening (docs/stage-model.md, "Validation"). No round trip: the
+/// openings' dates come with the batch's other known events (<see cref="DomainIndex.ReferencesOfAsync"/>).
+/// </summary>
+internal static class LedgerReferences
+{
+    /// <summary>
+    /// One demand (<paramref name="Demand"/>) or commitment: its opening's eventId (null: closings are recorded, the opening is
+    /// not in the record), its maker (a commitment: its party) and addressee, and the closings in force.
+    /// </summary>
+    internal sealed record Reference(bool Demand, string Id, Guid? Opening, string? By, string? Of, IReadOnlyList<Guid> Closings);
+
+    /// <summary>What <paramref name="head"/> holds of the references <paramref name="events"/> touch (empty for most batches).</summary>
+    internal static List<Reference> Of(FoldAccumulator head, IReadOnlyList<NegotiationEvent> events)
+    {
+        var found = new List<Reference>();
+        var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
+        var demandIds = named.Select(e => e switch { DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null })
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var commitmentIds = named.Select(e => e switch { CommitmentFulfilled f => f.CommitmentId, CommitmentBreached b => b.CommitmentId, _ => null })
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var targets = events.Select(e => e switch { EventRetracted r => r.TargetEventId, EventCorrected c => c.TargetEventId, _ => Guid.Empty })
+            .Where(g => g != Guid.Empty).ToHashSet();
+        if (demandIds.Count + commitmentIds.Count + targets.Count == 0) return found;
+
+        // A demand the head does not list: closed long ago and dropped from the list, or not in the record at all (its opening
+        // retracted). While no more than ClosedListed demands were ever closed, nothing was dropped, so the head is sure.
+        if (head.Totals.DemandsResolved <= FoldAccumulator.ClosedListed)
+            foreach (var id in demandIds.Where(d => !head.Demands.ContainsKey(d)))
+                found.Add(new(true, id, null, null, null, []));
+        foreach (var (id, d) in head.Demands)
+        {
+            // The fold prepends the DemandMade's eventId and appends each closing's; no MadeOn at the end of the record: the
+            // closings stand without their opening (retracted, or corrected away).
+            Guid? opening = d.MadeOn is not null && d.EventIds.Count > 0 ? d.EventIds[0] : null;
+            if (!demandIds.Contains(id) && !(opening is { } o && targets.Contains(o))) continue;
+            found.Add(new(true, id, opening, opening is null ? null : d.By, d.Of, opening is null ? d.EventIds : d.EventIds.Skip(1).ToList()));
+        }
+        // A commitment is judged only when its agreement is listed (the latest ClosedListed agreements): a commitment whose
+        // agreement left the list, or was never folded, is not told apart here and is left unjudged, as before.
+        if (head.Totals.Agreements <= FoldAccumulator.ClosedListed)
+            foreach (var cid in commitmentIds.Where(c => !head.Agreements.Any(a => a.CommitmentIds.Contains(c))))
+                found.Add(new(false, cid, null, null, null, []));
+        foreach (var a in head.Agreements)
+            foreach (var cid in a.CommitmentIds)
+                if ((commitmentIds.Contains(cid) || targets.Contains(a.EventId)) && head.Commitments.TryGetValue(cid, out var c))
+                    found.Add(new(false, cid, a.EventId, c.Party, null, c.EventIds.Where(x => x != a.EventId).ToList()));
+        return found;
+    }
+}
