@@ -89,13 +89,20 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         }
         else report = await importer.ImportAsync(request, ct: ct);
 
-        if (input.JsonFlag) { WriteJson(report); return report.Succeeded; }
+        // The report goes to stdout (a table, or JSON with --json); a failure also ends with the one `error:` line on stderr
+        // every command writes (README), whichever the format.
+        var more = report.ErrorCount > report.Errors.Count ? $" (first {report.Errors.Count} shown)" : "";
+        if (input.JsonFlag)
+        {
+            WriteJson(report);
+            if (!report.Succeeded) await Console.Error.WriteLineAsync($"error: {report.ErrorCount} error(s) in {input.File}{more}; nothing was stored.");
+            return report.Succeeded;
+        }
         if (!report.Succeeded)
         {
             var table = new Table().AddColumns("Line", "Path", "Code", "Message");
             foreach (var e in report.Errors) table.AddRow(e.Line.ToString(), Esc(e.Path), Esc(e.Code), Esc(e.Message));
             Out.Write(table);
-            var more = report.ErrorCount > report.Errors.Count ? $" (first {report.Errors.Count} shown)" : "";
             await Console.Error.WriteLineAsync($"error: {report.ErrorCount} error(s) in {input.File}{more}; nothing was stored.");
             return false;
         }

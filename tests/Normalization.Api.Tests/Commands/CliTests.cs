@@ -106,6 +106,42 @@ public class CliTests(AppFixture app)
         var report = JsonNode.Parse(result.Stdout)!;
         report["errors"]![0]!["line"]!.GetValue<int>().ShouldBe(2);
         report["stored"]!.GetValue<int>().ShouldBe(0);
+        // The README's promise for every command: the JSON report on stdout, one `error:` line on stderr.
+        result.Stderr.Trim().Split('\n').Where(l => l.StartsWith("error: ")).ShouldHaveSingleItem().ShouldContain("nothing was stored");
+    }
+
+    [Fact]
+    public async Task Given_read_models_wiped_When_Martens_rebuild_command_runs_as_documented_Then_exit_0_and_every_answer_is_as_before()
+    {
+        // Given the seed imported into a database of its own (the test database also holds the test host's own event types,
+        // which the app cannot read), its answers, and then our read models of it deleted
+        var locator = new Normalization.Api.Database.PostgresLocator(configuration: null, Microsoft.Extensions.Logging.Abstractions.NullLogger<Normalization.Api.Database.PostgresLocator>.Instance);
+        var name = $"normalization_test_{Guid.NewGuid():N}"[..27];
+        var cs = await locator.EnsureDatabaseAsync(name);
+        try
+        {
+            var import = await RunInDevelopmentOn(cs, "import", SeedFile, "--into", "rebuilt-seed", "--json");
+            import.ExitCode.ShouldBe(0, import.Stdout + import.Stderr);
+            async Task<string> Answers() => string.Join("\n",
+                (await RunOn(cs, "state", "rebuilt-seed", "--as-of", "2025-04-15", "--json")).Stdout,
+                (await RunOn(cs, "stages", "rebuilt-seed", "--json")).Stdout,
+                (await RunOn(cs, "timeline", "rebuilt-seed", "--json")).Stdout);
+            var before = await Answers();
+            await using (var conn = new Npgsql.NpgsqlConnection(cs))
+            {
+                await conn.OpenAsync();
+                await using var wipe = new Npgsql.NpgsqlCommand("delete from nz_events; delete from nz_checkpoints; delete from nz_references", conn);
+                await wipe.ExecuteNonQueryAsync();
+            }
+
+            // When Marten's rebuild command runs, exactly as README gives it
+            var rebuild = await RunOn(cs, "projections", "rebuild", "-p", "NegotiationFold");
+
+            // Then it succeeds and the record answers as before
+            rebuild.ExitCode.ShouldBe(0, rebuild.Stdout + rebuild.Stderr);
+            (await Answers()).ShouldBe(before);
+        }
+        finally { await locator.DropDatabaseAsync(name); }
     }
 
     [Fact]
