@@ -65,6 +65,10 @@ public static class SyntheticHistory
         var events = new List<NegotiationEvent>(count);
         var openDemands = new List<string>();
         var commitments = new List<string>();
+        // Who made each demand of whom, and each commitment's party: a closing is by the party the catalog names (met or
+        // refused by the addressee, withdrawn by the maker, a commitment closed by its party), as the validator requires.
+        var demandParties = new Dictionary<string, (string By, string Of)>();
+        var committed = new Dictionary<string, string>();
         var retractable = new List<Guid>();
         var retracted = new HashSet<Guid>();
         var maxDay = 0;
@@ -142,8 +146,18 @@ public static class SyntheticHistory
                 < 95 => new AssetsFrozen { AmountUsd = 100_000m * rng.Next(1, 100) },
                 _ => new ReportPublished { Title = "Quarterly report", Summary = "Talks continue." },
             };
-            if (e is DemandMade d) openDemands.Add(d.DemandId);
-            if (e is AgreementSigned ag) commitments.AddRange(ag.Commitments.Select(c => c.CommitmentId));
+            if (e is DemandMade d) { openDemands.Add(d.DemandId); demandParties[d.DemandId] = (actor, other); }
+            if (e is AgreementSigned ag)
+                foreach (var c in ag.Commitments) { commitments.Add(c.CommitmentId); committed[c.CommitmentId] = c.Party; }
+            (actor, other) = e switch
+            {
+                DemandMet { DemandId: var m } => (demandParties[m].Of, demandParties[m].By),
+                DemandRefused { DemandId: var r } => (demandParties[r].Of, demandParties[r].By),
+                DemandWithdrawn { DemandId: var w } => demandParties[w],
+                CommitmentFulfilled { CommitmentId: var f } => (committed[f], committed[f] == A ? B : A),
+                CommitmentBreached { CommitmentId: var b } => (committed[b], committed[b] == A ? B : A),
+                _ => (actor, other),
+            };
             var date = From.AddDays(day);
             var precision = rng.Next(100);
             var on = precision < 5 ? new DomainDate(date.Year) : precision < 15 ? new DomainDate(date.Year, date.Month) : DomainDate.FromDate(date);
