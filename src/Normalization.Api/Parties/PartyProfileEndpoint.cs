@@ -12,10 +12,10 @@ namespace Normalization.Api.Parties;
 /// <summary>GET /api/parties/{code} — the negotiations a party is in and its stage in each.</summary>
 public static class PartyProfileEndpoint
 {
-    /// <summary>The profile (the <see cref="PartyProfile"/> projection) with today's stage from the board; 404 <c>party_not_found</c>.</summary>
+    /// <summary>The profile (the <see cref="PartyProfile"/> projection) with today's stage from the board; 400 <c>invalid_party_code</c> at <c>route.code</c> (<see cref="RouteIds"/>); 404 <c>party_not_found</c>.</summary>
     [Tags("Parties"), EndpointSummary("Party profile")]
-    [EndpointDescription("The negotiations a party is a principal in, with the counterpart and the stage today. 404 party_not_found.")]
-    [ProducesResponseType<PartyProfileResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
+    [EndpointDescription("The negotiations a party is a principal in, with the counterpart and the stage today. 400 invalid_party_code (route.code) for a code no party can have; 404 party_not_found.")]
+    [ProducesResponseType<PartyProfileResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status400BadRequest), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/parties/{code}")]
     public static async Task<IResult> Get(TodayQuery query, string code, IQuerySession session, NegotiationStore store, CancellationToken ct)
     {

@@ -22,6 +22,11 @@ internal static class LedgerReferences
     internal static List<Reference> Of(FoldAccumulator head, IReadOnlyList<NegotiationEvent> events)
     {
         var found = new List<Reference>();
+        // Most batches close nothing and retract nothing: nothing to read (no allocation on the end append's path).
+        var any = false;
+        foreach (var e in events)
+            if (e is DemandMet or DemandRefused or DemandWithdrawn or CommitmentFulfilled or CommitmentBreached or EventRetracted or EventCorrected) { any = true; break; }
+        if (!any) return found;
         var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
         var demandIds = named.Select(e => e switch { DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null })
             .OfType<string>().ToHashSet(StringComparer.Ordinal);

@@ -38,6 +38,20 @@ public sealed class PartyProfileTests(AppFixture app)
         body.ShouldBeProblem("party_not_found");
     }
 
+    [Theory]
+    [InlineData("zz%20")]
+    [InlineData("%E2%80%AEus")]
+    [InlineData("1us")]
+    [InlineData("abcdefghijklmnopq")]
+    public async Task Given_a_code_no_party_can_have_When_reading_its_profile_Then_400_invalid_party_code_at_route_code(string code)
+    {
+        // (tenth trial: these answered 404, as if such a party might exist; a negotiation id that cannot exist is a 400 too)
+        var (status, body) = await app.GetJson($"/api/parties/{code}");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("route.code", "invalid_party_code");
+    }
+
     [Fact]
     public async Task Given_negotiations_of_one_party_created_at_once_through_the_API_Then_each_answers_201_and_the_profile_lists_them_all()
     {

@@ -137,15 +137,23 @@ public static class RequestReader
 /// <c>/api/negotiations/{id}/…</c> (<see cref="Domain.Validation.NegotiationValidator.IsValidId"/>: 3–64 lower-case letters,
 /// digits and single hyphens) is <c>route.id</c>, a scenario's <c>{name}</c> (<see cref="WhatIf.ScenarioEndpoints.IsName"/>)
 /// is <c>route.name</c> — 400 <c>invalid_slug</c>, listed with the query's and body's errors, instead of a 404 for an id
-/// that can never exist (<c>US-CUBA</c>, <c>%E2%80%AEus</c>).
+/// that can never exist (<c>US-CUBA</c>, <c>%E2%80%AEus</c>). A party's <c>{code}</c> of <c>/api/parties/{code}</c> is
+/// <c>route.code</c> — 400 <c>invalid_party_code</c> when it is no party code in any case (<c>zz%20</c>).
 /// </summary>
 public static class RouteIds
 {
     /// <summary>Adds <c>route.id</c> / <c>route.name</c> errors for the request's route values, on negotiation routes only.</summary>
     public static void Read(HttpContext http, List<FieldError> errors)
     {
-        if (http.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern } ||
-            !pattern.StartsWith("/api/negotiations/{id}", StringComparison.Ordinal)) return;
+        if (http.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern }) return;
+        if (pattern == "/api/parties/{code}")
+        {
+            // Codes are looked up in upper case (us is US): what no case makes a party code can never be found.
+            if (!(http.Request.RouteValues.TryGetValue("code", out var code) && code is string c && Domain.Validation.EventReader.PartyCode().IsMatch(c.ToUpperInvariant())))
+                errors.Add(new("route.code", "invalid_party_code", "The party code in the path must be a party code: 1–16 ASCII letters, digits and hyphens, starting with a letter (e.g. US, ISIS-K; looked up in upper case)."));
+            return;
+        }
+        if (!pattern.StartsWith("/api/negotiations/{id}", StringComparison.Ordinal)) return;
         var route = http.Request.RouteValues;
         if (route.TryGetValue("id", out var id) && !Domain.Validation.NegotiationValidator.IsValidId(id as string))
             errors.Add(new("route.id", "invalid_slug", "The negotiation id in the path must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
