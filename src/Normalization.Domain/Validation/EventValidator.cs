@@ -75,18 +75,30 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     {
         _events[e.EventId] = e.Type;
         NoteDate(e.EventId, e.OccurredOn);
-        if (e is EventCorrected correcting)
-        {
-            NoteDate(correcting.TargetEventId, correcting.OccurredOn);
-            if (correcting.Correction is { } corrected) NoteDate(correcting.TargetEventId, corrected.OccurredOn);
-        }
+        // A corrected version's date may put the event earlier. Judged as the store judges it, which keeps only a correction's
+        // year (DomainIndex.ReferencesOfAsync): from the first day of that year — so a batch, an import and one request at a
+        // time accept the same records. (The correcting event's own date is when it was corrected, not a version's.)
+        if (e is EventCorrected { Correction: { } version } correcting)
+            NoteDate(correcting.TargetEventId, new DomainDate(version.OccurredOn.End.Year));
         switch (e)
         {
             case EventRetracted r: RegisterRetraction(r.EventId, r.TargetEventId); break;
-            // A corrected version keeps the original's eventId: it opens or closes under that id.
-            case EventCorrected { Correction: { } corrected } c: RegisterLedger(corrected, c.TargetEventId); break;
+            // A corrected version keeps the original's eventId and replaces it: what the original opened or closed is forgotten,
+            // then the version opens or closes under that id.
+            case EventCorrected { Correction: { } corrected } c: ForgetLedger(c.TargetEventId); RegisterLedger(corrected, c.TargetEventId); break;
             default: RegisterLedger(e, e.EventId); break;
         }
+    }
+
+    void ForgetLedger(Guid eventId)
+    {
+        foreach (var refs in new[] { _demandRefs, _commitmentRefs })
+            foreach (var r in refs.Values)
+            {
+                r.Openings.RemoveAll(o => o.Event == eventId);
+                r.Closings.Remove(eventId);
+            }
+        _opened.Remove(eventId);
     }
 
     void RegisterLedger(NegotiationEvent e, Guid eventId)

@@ -134,9 +134,9 @@ public sealed class LedgerReferenceTrialTests(AppFixture app)
         // When the DemandMade is retracted while the DemandMet stands
         var (status, body) = await app.PostJson($"/api/negotiations/{id}/events/{made}/retract", new { reason = "never made", occurredOn = Day(5) });
 
-        // Then 422 still_referenced at targetEventId, naming the closing; nothing is written
+        // Then 422 still_referenced at the path's eventId, naming the closing; nothing is written
         status.ShouldBe(422, body?.ToJsonString());
-        body.ShouldHaveError("targetEventId", "still_referenced");
+        body.ShouldHaveError("route.eventId", "still_referenced");
         body!.ToJsonString().ShouldContain(metId.ToString());
         (await VersionOf(id)).ShouldBe(version);
 

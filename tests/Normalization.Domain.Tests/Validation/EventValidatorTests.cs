@@ -315,19 +315,20 @@ public class EventValidatorTests
     }
 
     [Fact]
-    public void Given_an_event_corrected_to_an_earlier_date_When_retracted_between_the_two_dates_Then_accepted()
+    public void Given_an_event_corrected_to_an_earlier_date_When_retracted_Then_judged_from_the_first_day_of_the_corrected_year()
     {
         // Given talks recorded on 2025-03-01 and corrected to 2025-01-05
         var talks = new TalksHeld { Participants = [US, TB], Level = TalksLevel.Exploratory, Location = "Doha", OccurredOn = DomainDate.Parse("2025-01-05"), Actor = US, Target = TB };
         var (n, ctx) = Context(h => h.HasTalks("2025-03-01").HasCorrection(Id(1), "2025-03-02", talks));
 
-        // When a retraction dated 2025-02-01 — before the first date, after the corrected one — is validated, and one before both
+        // When a retraction dated in the year before is validated, and one on 2025-01-04
         // (the refused one first: an accepted retraction is registered, and a second would be already_retracted)
-        var before = Validate(n.Envelope("2025-01-04", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
-        var between = Validate(n.Envelope("2025-02-01", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+        var before = Validate(n.Envelope("2024-12-31", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+        var within = Validate(n.Envelope("2025-01-04", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
 
-        // Then the first stands (the event may have happened on the corrected date) and the second is before_target
-        between.ShouldBeEmpty();
+        // Then a corrected version counts from the first day of its year — what the store keeps of it, so that a batch, an
+        // import and one request at a time judge alike: the one in 2025 stands, the one in 2024 is before_target
+        within.ShouldBeEmpty();
         ShouldBeOnly(before, $"{P}.occurredOn", "before_target");
     }
 
@@ -576,5 +577,24 @@ public class EventValidatorTests
         Validate(n.Envelope("2025-02-02", new EventRetracted { TargetEventId = Id(2), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
         Validate(n.Envelope("2025-02-03", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
         ShouldBeOnly(Validate(n.Envelope("2025-02-04", new DemandMet { DemandId = "d1" }, TB, US), ctx), $"{P}.demandId", "unknown_reference");
+    }
+    [Fact]
+    public void Given_a_refusal_corrected_to_close_another_demand_When_the_first_demand_is_retracted_Then_it_stands()
+    {
+        // Given demands A (event 1) and B (event 2), and a refusal of A (event 3) corrected to refuse B
+        var refusalOfB = new DemandRefused { DemandId = "b", OccurredOn = DomainDate.Parse("2025-01-07"), Actor = TB, Target = US };
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "a", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-05", new DemandMade { DemandId = "b", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-06", new DemandRefused { DemandId = "a" }, TB, US)
+            .HasCorrection(Id(3), "2025-01-08", refusalOfB));
+
+        // When demand A is retracted (its only closing now closes B), and then demand B
+        var a = Validate(n.Envelope("2025-02-01", new EventRetracted { TargetEventId = Id(1), Reason = "r" }, US, null), ctx);
+        var b = Validate(n.Envelope("2025-02-02", new EventRetracted { TargetEventId = Id(2), Reason = "r" }, US, null), ctx);
+
+        // Then A may go (the corrected version replaced what the original closed), and B is still_referenced
+        a.ShouldBeEmpty();
+        ShouldBeOnly(b, $"{P}.targetEventId", "still_referenced");
     }
 }

@@ -55,7 +55,11 @@ public static class RetractEventEndpoint
                 Problems.Of(404, "event_not_found", "No such event.", $"Negotiation '{id}' has no event {target}."),
             AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "already_retracted") =>
                 Problems.Conflict("already_retracted", $"Event {target} is already retracted."),
-            AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
+            // The target is the path's {eventId}, not a field of this body: an error about it (still_referenced) names route.eventId.
+            AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with
+            {
+                Path = e.Path == "events[0].targetEventId" ? RetractRequest.RouteEventId : e.Path.Replace("events[0].", ""),
+            }), 422),
             AppendOutcome.Appended a => ApiJson.Created(location, new RetractResponse(id, a.Version, a.Events[0].EventId, a.Events[0].Duplicate, target,
                 a.Stage, a.PreviousStage, a.StageChanged)),
             AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") })),
