@@ -322,8 +322,8 @@ public sealed class ErrorReportingTrialTests(AppFixture app)
         var sameAgain = $"{talks.ToJsonString()}\n";
         var reused = $"{Talks(Day(9), eventId: inFile).ToJsonString()}\n{Talks(Day(2), eventId: eventId).ToJsonString()}\n{Talks(Day(8), eventId: inFile).ToJsonString()}\n";
 
-        var (sameStatus, same) = await ImportAsync(id, sameAgain);
-        var (reusedStatus, refused) = await ImportAsync(id, reused);
+        var (sameStatus, same) = await app.PostImport(id, sameAgain);
+        var (reusedStatus, refused) = await app.PostImport(id, reused);
 
         sameStatus.ShouldBe(200, same?.ToJsonString());
         same!["duplicates"]!.GetValue<int>().ShouldBe(1);
@@ -333,16 +333,6 @@ public sealed class ErrorReportingTrialTests(AppFixture app)
         (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
     }
 
-    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
 
     // ---------------------------------------------------------------- 7. instants as RFC 3339 reads them
 

@@ -60,7 +60,7 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         (await app.PostRaw($"/api/negotiations/{id}/events", $$"""{"events":[{{string.Join(",", DecimalTypes.Select((t, i) => Money(t, ids[i], "1.50")))}}]}""")).Status.ShouldBe(201);
         var respelled = string.Join("\n", DecimalTypes.Select((t, i) => Money(t, ids[i], i % 2 == 0 ? "15e-1" : "1.500"))) + "\n";
 
-        var (status, body) = await ImportAsync(id, respelled);
+        var (status, body) = await app.PostImport(id, respelled);
 
         status.ShouldBe(200, body?.ToJsonString());
         body!["duplicates"]!.GetValue<int>().ShouldBe(DecimalTypes.Length);
@@ -93,7 +93,7 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         await app.GivenEvents(id, Talks(Day(3), eventId: e1));
         var lines = new[] { Talks(Day(5), eventId: e2), Talks(Day(5), eventId: e2), Talks(Day(2), eventId: e1), Talks(Day(4), eventId: e2) };
 
-        var (status, body) = await ImportAsync(id, string.Join("\n", lines.Select(l => l.ToJsonString())) + "\n");
+        var (status, body) = await app.PostImport(id, string.Join("\n", lines.Select(l => l.ToJsonString())) + "\n");
 
         status.ShouldBe(422, body?.ToJsonString());
         body.ShouldHaveError("lines[3].eventId", "eventid_reused");
@@ -211,14 +211,4 @@ public sealed class IdempotencyTrialTests(AppFixture app)
         body!["duplicates"]!.GetValue<int>().ShouldBe(DecimalTypes.Length);
     }
 
-    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
 }

@@ -158,15 +158,10 @@ public sealed class LedgerReferenceTrialTests(AppFixture app)
         var file = string.Join('\n', Demand(Day(20), "engineer").ToJsonString(), Closing("DemandMet", Day(30), "engineer", "TB", "US").ToJsonString()) + "\n";
 
         // When it is imported
-        using var client = app.Host.Server.CreateClient();
-        using var content = new StringContent(file, System.Text.Encoding.UTF8, "application/x-ndjson");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        var (status, body) = await app.PostImport(id, file);
 
         // Then 422 at the second line's occurredOn, and the negotiation holds only its opening
-        ((int)response.StatusCode).ShouldBe(422, body?.ToJsonString());
+        status.ShouldBe(422, body?.ToJsonString());
         body.ShouldHaveError("lines[2].occurredOn", "before_reference");
         (await VersionOf(id)).ShouldBe(1);
     }

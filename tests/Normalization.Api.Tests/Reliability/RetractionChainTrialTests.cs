@@ -33,16 +33,6 @@ public sealed class RetractionChainTrialTests(AppFixture app)
         return (id, release, first, undo);
     }
 
-    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string ndjson)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
 
     static JsonNode? Comparable(JsonNode? state)
     {
@@ -65,7 +55,7 @@ public sealed class RetractionChainTrialTests(AppFixture app)
 
         // When the export is imported into a new negotiation
         var copy = await app.GivenNegotiation("chaincopy");
-        var (status, body) = await ImportAsync(copy, export);
+        var (status, body) = await app.PostImport(copy, export);
 
         // Then it is stored whole, and both records answer the same state
         status.ShouldBe(200, body?.ToJsonString());

@@ -51,6 +51,18 @@ public static class ApiScenarios
         ["sources"] = new JsonArray(new JsonObject { ["publisher"] = "CNN", ["url"] = "https://edition.cnn.com/", ["publishedOn"] = on }),
     };
 
+    /// <summary>POST /api/negotiations/{id}/imports of <paramref name="ndjson"/> with the test key: status and parsed body (null when empty).</summary>
+    public static async Task<(int Status, JsonNode? Body)> PostImport(this AppFixture app, string id, string ndjson)
+    {
+        using var client = app.Host.Server.CreateClient();
+        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
+        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+
     /// <summary>A POST with full control of body, content type and key (null key: no header).</summary>
     public static async Task<(int Status, JsonNode? Body, IScenarioResult Result)> PostRaw(this AppFixture app, string url, string body,
         string? apiKey = AppFixture.ApiKey, string contentType = "application/json")
