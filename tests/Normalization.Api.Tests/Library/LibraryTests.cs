@@ -16,23 +16,10 @@ public sealed class LibraryTests(AppFixture app)
 {
     static readonly string[] Names = ["israel-uae", "saudi-iran", "turkey-armenia", "uk-iran", "us-china", "us-cuba", "us-libya", "us-vietnam"];
 
-    static async Task<(int ExitCode, string Stdout, string Stderr)> Cli(string connectionString, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Normalization"] = connectionString;
-        psi.Environment["Normalization__LoadSeedData"] = "false";
-        // As `dotnet run --project src/Normalization.Api -- library …` runs it (Development): the command applies the schema of
-        // a fresh database itself (in Production db-apply does, docs/architecture.md "Production start").
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    // As `dotnet run --project src/Normalization.Api -- library …` runs it (Development): the command applies the schema of a
+    // fresh database itself (in Production db-apply does, docs/architecture.md "Production start").
+    static Task<(int ExitCode, string Stdout, string Stderr)> Cli(string connectionString, params string[] args) =>
+        AppCommandLine.RunAsync(connectionString, "Development", 3, args);
 
     [Fact]
     public async Task Given_a_fresh_database_When_library_load_runs_twice_Then_eight_histories_are_stored_once_and_a_state_reads_from_them()

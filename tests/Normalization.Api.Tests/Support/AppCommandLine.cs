@@ -7,9 +7,13 @@ public static class AppCommandLine
 {
     /// <summary>
     /// Runs the app with <paramref name="args"/> on <paramref name="connectionString"/> (no seed loaded; Production unless
-    /// <paramref name="environment"/> says otherwise) and returns its exit code and output; at most two minutes.
+    /// <paramref name="environment"/> says otherwise) and returns its exit code and output; at most <paramref name="minutes"/>.
     /// </summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, params string[] args) =>
+        RunAsync(connectionString, environment, 2, args);
+
+    /// <inheritdoc cref="RunAsync(string, string?, string[])"/>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, int minutes, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
@@ -21,7 +25,7 @@ public static class AppCommandLine
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
     }

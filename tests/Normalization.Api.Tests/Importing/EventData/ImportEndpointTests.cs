@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -107,19 +106,5 @@ public class ImportEndpointTests(AppFixture app)
         neither.Stderr.Trim().Split('\n').Last().ShouldStartWith("error: Event data is machine-coded: give --as-scenario NAME");
     }
 
-    async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__Normalization"] = app.ConnectionString;
-        psi.Environment["Normalization__LoadSeedData"] = "false";
-        psi.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => AppCommandLine.RunAsync(app.ConnectionString, null, args);
 }
