@@ -285,6 +285,12 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
 /// <summary>The rules for accepting an event into a negotiation. Never throws for bad input.</summary>
 public static class EventValidator
 {
+    /// <summary>
+    /// How the message of an <c>unknown_reference</c> at <c>targetEventId</c> begins when the target is not in the negotiation
+    /// at all (the retract endpoint's 404), as opposed to an event that would put back a closing of what is not in the record.
+    /// </summary>
+    public const string NoSuchEvent = "No event ";
+
     /// <summary>Validates one already-read event; returns true and registers it in the context when it is acceptable.</summary>
     public static bool Validate(NegotiationEvent e, string path, ValidationContext ctx, List<FieldError> errors)
     {
@@ -384,7 +390,7 @@ public static class EventValidator
                 break;
             case EventRetracted r:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot be a retraction.")); break; }
-                if (!ctx.Knows(r.TargetEventId)) errors.Add(new(P("targetEventId"), "unknown_reference", $"No event {r.TargetEventId} in this negotiation."));
+                if (!ctx.Knows(r.TargetEventId)) errors.Add(new(P("targetEventId"), "unknown_reference", $"{NoSuchEvent}{r.TargetEventId} in this negotiation."));
                 else if (ctx.IsRetracted(r.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {r.TargetEventId} is already retracted."));
                 // A retraction withdraws a report of something that happened: it cannot come before the event it withdraws.
                 // Refused only when it ends before the earliest day the target (or any corrected version) may have happened
@@ -408,7 +414,7 @@ public static class EventValidator
                 break;
             case EventCorrected c:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot correct another event.")); break; }
-                if (!ctx.Knows(c.TargetEventId)) { errors.Add(new(P("targetEventId"), "unknown_reference", $"No event {c.TargetEventId} in this negotiation.")); break; }
+                if (!ctx.Knows(c.TargetEventId)) { errors.Add(new(P("targetEventId"), "unknown_reference", $"{NoSuchEvent}{c.TargetEventId} in this negotiation.")); break; }
                 if (ctx.IsRetracted(c.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {c.TargetEventId} is retracted."));
                 var targetType = ctx.TypeOf(c.TargetEventId);
                 if (targetType is nameof(EventRetracted) or nameof(EventCorrected)) errors.Add(new(P("targetEventId"), "not_allowed", "Only catalog events can be corrected, not retractions or corrections."));
