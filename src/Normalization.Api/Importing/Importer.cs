@@ -146,6 +146,8 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         var validating = Telemetry.TelemetrySetup.Source.StartActivity("import.validate");
         validating?.SetTag("negotiation.id", id);
         var ctx = ValidationContext.For(opening, history?.Events.Select(r => r.Event) ?? [], store.Today);
+        // The file is judged as a whole: a closing on a line before its opening's waits for it (BatchValidator).
+        var validator = new BatchValidator(ctx);
         var errors = new List<LineError>();
         var errorCount = 0;
         var events = 0;
@@ -182,9 +184,9 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
                 }
                 if (errorCount == 0) fresh.Add(ev);
                 known?.TryAdd(ev.EventId, ev);
-                var fieldErrors = new List<FieldError>();
-                EventValidator.Validate(ev, "", ctx, fieldErrors);
-                foreach (var f in fieldErrors) Error(new LineError(line.Number, f.Path, f.Code, f.Message));
+                var fieldErrors = new List<(int Line, FieldError Error)>();
+                validator.Validate(ev, "", line.Number, fieldErrors);
+                foreach (var (number, f) in fieldErrors) Error(new LineError(number, f.Path, f.Code, f.Message));
                 if (events % 1000 == 0) progress?.Report(new ImportProgress("validating", source.Position, total, events));
             }
         }
@@ -193,6 +195,9 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             validating?.Dispose();
             return Failed(id, [fault.Error], 1) with { Format = formatName, BlankRows = source.BlankRows, EventData = source.EventData };
         }
+        var held = new List<(int Line, FieldError Error)>();
+        validator.Finish(held);
+        foreach (var (number, f) in held.OrderBy(h => h.Line)) Error(new LineError(number, f.Path, f.Code, f.Message));
         progress?.Report(new ImportProgress("validating", total, total, events));
         validating?.SetTag("events.count", events);
         validating?.SetTag("errors.count", errorCount);

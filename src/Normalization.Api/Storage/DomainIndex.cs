@@ -77,8 +77,32 @@ public static class DomainIndex
 
     /// <summary>What the stream holds of the ids a batch names: demand and commitment ids, and the events it retracts or corrects (id, type, retracted).</summary>
     internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted, DomainDate[] Dates)> Events,
-        List<(Guid Retraction, Guid Target)> Retractions, List<LedgerReferences.Reference> Ledger)
+        List<(Guid Retraction, Guid Target)> Retractions, List<LedgerReferences.Reference> Ledger, List<(Guid Id, DateOnly Start)> Starts)
     {
+        /// <summary>
+        /// Whether the batch changes what these references cannot judge, so it is judged against the whole record
+        /// (<c>ValidationContext.For</c>, as an import is): a retraction of a retraction or of a correction (it puts back an
+        /// event, or an earlier version of one, that must fit the record as it is now); a correction of a DemandMade or an
+        /// AgreementSigned (its closings' dates and parties, and the ids other openings hold); a new opening of an id the
+        /// record used whose opening the head cannot place (a closed one it no longer lists, or one retracted). Rare: the
+        /// usual batch is judged from the index and the head.
+        /// </summary>
+        public bool NeedWholeRecord(IReadOnlyList<NegotiationEvent> batch)
+        {
+            var types = Events.GroupBy(e => e.Id).ToDictionary(g => g.Key, g => g.First().Type);
+            foreach (var e in batch) types.TryAdd(e.EventId, e.Type);
+            bool Placed(bool demand, string id) => Ledger.Any(r => r.Demand == demand && r.Id == id);
+            foreach (var e in batch)
+                switch (e)
+                {
+                    case EventRetracted r when types.GetValueOrDefault(r.TargetEventId) is nameof(EventRetracted) or nameof(EventCorrected): return true;
+                    case EventCorrected { Correction: DemandMade or AgreementSigned }: return true;
+                    case DemandMade d when Demands.Contains(d.DemandId) && !Placed(true, d.DemandId): return true;
+                    case AgreementSigned a when a.Commitments.Any(c => Commitments.Contains(c.CommitmentId) && !Placed(false, c.CommitmentId)): return true;
+                }
+            return false;
+        }
+
         /// <summary>Registers them in <paramref name="ctx"/> (as if the stream had been loaded).</summary>
         public ValidationContext ApplyTo(ValidationContext ctx)
         {
@@ -86,6 +110,7 @@ public static class DomainIndex
             foreach (var c in Commitments) ctx.RegisterCommitmentId(c);
             foreach (var (id, type, retracted, dates) in Events) ctx.RegisterKnownEvent(id, type, retracted, dates);
             foreach (var (retraction, target) in Retractions) ctx.RegisterRetraction(retraction, target);
+            foreach (var (eventId, start) in Starts) ctx.RegisterStoredStart(eventId, start);
             foreach (var r in Ledger)
                 if (r.Demand) ctx.RegisterDemand(r.Id, r.Opening, r.By, r.Of, r.Closings);
                 else ctx.RegisterCommitment(r.Id, r.Opening, r.By, r.Closings);
@@ -98,9 +123,13 @@ public static class DomainIndex
     /// <paramref name="head"/>, the fold at the end of the record — of the demands and commitments they close or whose
     /// openings they retract or correct (<see cref="LedgerReferences"/>).
     /// </summary>
-    internal static async Task RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx,
-        CancellationToken ct, FoldAccumulator? head = null) =>
-        (await ReferencesOfAsync(conn, tx, id, events, ct, head is null ? null : LedgerReferences.Of(head, events))).ApplyTo(ctx);
+    internal static async Task<KnownReferences> RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx,
+        CancellationToken ct, FoldAccumulator? head = null)
+    {
+        var known = await ReferencesOfAsync(conn, tx, id, events, ct, head is null ? null : LedgerReferences.Of(head, events));
+        known.ApplyTo(ctx);
+        return known;
+    }
 
     /// <summary>
     /// The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the
@@ -109,7 +138,7 @@ public static class DomainIndex
     internal static async Task<KnownReferences> ReferencesOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, CancellationToken ct,
         List<LedgerReferences.Reference>? ledger = null)
     {
-        var known = new KnownReferences([], [], [], [], ledger ?? []);
+        var known = new KnownReferences([], [], [], [], ledger ?? [], []);
         // Only the ids this batch names (made, resolved, signed or closed): the work grows with the batch, not with the history.
         var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
         var demands = named.Select(e => e switch
@@ -157,7 +186,9 @@ public static class DomainIndex
             select e.event_id, e.type, e.status, e.occurred_on,
                    coalesce((select array_agg(extract(year from c.domain_date)::int) from nz_events c
                              where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = @correction), '{}'),
-                   chain.target_event_id
+                   chain.target_event_id,
+                   (select extract(year from c.domain_date)::int from nz_events c
+                     where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = @correction and c.status = 'active' limit 1)
             from chain join nz_events e on e.negotiation_id = @id and e.event_id = chain.event_id
             """, conn, tx);
         q.Parameters.AddWithValue("id", id);
@@ -171,6 +202,10 @@ public static class DomainIndex
             if (DomainDate.TryParse(rr.GetString(3), out var own)) dates.Add(own);
             known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted, dates.ToArray()));
             if (!rr.IsDBNull(5)) known.Retractions.Add((rr.GetGuid(0), rr.GetGuid(5)));
+            // The version in force starts on its own date's first day, or — corrected — on its correction's year's first day
+            // (all the index keeps of a corrected version's date; the validator judges a batch or a file's versions alike).
+            if (!rr.IsDBNull(6)) known.Starts.Add((rr.GetGuid(0), new DateOnly(rr.GetInt32(6), 1, 1)));
+            else if (DomainDate.TryParse(rr.GetString(3), out var start)) known.Starts.Add((rr.GetGuid(0), start.Start));
         }
         return known;
     }

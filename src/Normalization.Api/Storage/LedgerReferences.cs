@@ -25,13 +25,20 @@ internal static class LedgerReferences
         // Most batches close nothing and retract nothing: nothing to read (no allocation on the end append's path).
         var any = false;
         foreach (var e in events)
-            if (e is DemandMet or DemandRefused or DemandWithdrawn or CommitmentFulfilled or CommitmentBreached or EventRetracted or EventCorrected) { any = true; break; }
+            if (e is DemandMade or AgreementSigned or DemandMet or DemandRefused or DemandWithdrawn or CommitmentFulfilled or CommitmentBreached or EventRetracted or EventCorrected) { any = true; break; }
         if (!any) return found;
         var named = events.Select(e => e is EventCorrected { Correction: { } c } ? c : e).ToList();
-        var demandIds = named.Select(e => e switch { DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null })
+        // A new opening's ids too: an id whose opening left the record is free again (the head does not list it, or lists its
+        // closings without an opening); one whose opening is in force is taken.
+        var demandIds = named.Select(e => e switch { DemandMade d => d.DemandId, DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null })
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var commitmentIds = named.Select(e => e switch { CommitmentFulfilled f => f.CommitmentId, CommitmentBreached b => b.CommitmentId, _ => null })
-            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var commitmentIds = named.SelectMany(e => e switch
+            {
+                AgreementSigned a => a.Commitments.Select(c => c.CommitmentId),
+                CommitmentFulfilled f => [f.CommitmentId],
+                CommitmentBreached b => [b.CommitmentId],
+                _ => [],
+            }).ToHashSet(StringComparer.Ordinal);
         var targets = events.Select(e => e switch { EventRetracted r => r.TargetEventId, EventCorrected c => c.TargetEventId, _ => Guid.Empty })
             .Where(g => g != Guid.Empty).ToHashSet();
         if (demandIds.Count + commitmentIds.Count + targets.Count == 0) return found;

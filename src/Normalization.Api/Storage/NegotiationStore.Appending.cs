@@ -181,9 +181,22 @@ public sealed partial class NegotiationStore
                 // Validation against the stream, without loading it: references come from the index (no round trip when the
                 // batch names none).
                 var ctx = new ValidationContext(before.Negotiation, Today);
-                await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct, before);
+                var known = await RegisterReferencesAsync(conn, tx, id, fresh.Select(f => f.Event).ToList(), ctx, ct, before);
+                // What the index and the head cannot judge (KnownReferences.NeedWholeRecord) is judged on the whole record,
+                // as an import of the same events is: the same answer either way.
+                if (known.NeedWholeRecord(fresh.Select(f => f.Event).ToList()))
+                {
+                    Trace("whole record read for validation");
+                    var history = await LoadHistoryAsync(tx, id, null, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
+                    ctx = ValidationContext.For(before.Negotiation, history.Events.Select(r => r.Event), Today);
+                }
                 errors.Clear();
-                foreach (var (e, i) in fresh) EventValidator.Validate(e, $"events[{i}]", ctx, errors);
+                // Judged as a whole: a closing listed before its opening in the batch waits for it (BatchValidator).
+                var batchValidator = new BatchValidator(ctx);
+                var tagged = new List<(int Tag, FieldError Error)>();
+                foreach (var (e, i) in fresh) batchValidator.Validate(e, $"events[{i}]", i, tagged);
+                batchValidator.Finish(tagged);
+                errors.AddRange(tagged.OrderBy(t => t.Tag).Select(t => t.Error));
                 if (errors.Count > 0) refused = new AppendOutcome.Invalid(errors);
             }
             if (refused is null) break;

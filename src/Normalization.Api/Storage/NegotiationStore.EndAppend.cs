@@ -145,9 +145,12 @@ public sealed partial class NegotiationStore
         var (id, versionBefore, before, events) = (m.Id, m.Version, m.Before, m.Events);
         if (events.Count == 0 || events.Select(e => e.EventId).Distinct().Count() != events.Count) throw new UnlockedAppendDeclined("duplicate in the batch");
         var ctx = new ValidationContext(before.Negotiation, Today);
-        await RegisterReferencesAsync(conn, tx, id, events, ctx, CancellationToken.None, before);
-        var errors = new List<FieldError>();
-        for (var i = 0; i < events.Count; i++) EventValidator.Validate(events[i], $"events[{i}]", ctx, errors);
+        if ((await RegisterReferencesAsync(conn, tx, id, events, ctx, CancellationToken.None, before)).NeedWholeRecord(events))
+            throw new UnlockedAppendDeclined("judged on the whole record");
+        var errors = new List<(int Tag, FieldError Error)>();
+        var batchValidator = new BatchValidator(ctx);
+        for (var i = 0; i < events.Count; i++) batchValidator.Validate(events[i], $"events[{i}]", i, errors);
+        batchValidator.Finish(errors);
         if (errors.Count > 0) throw new UnlockedAppendDeclined("refused");
         if (IsLate(before, events)) throw new UnlockedAppendDeclined("late event");
         Trace("validated");

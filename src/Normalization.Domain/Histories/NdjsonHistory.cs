@@ -68,22 +68,35 @@ public static class NdjsonHistory
         var events = new List<NegotiationEvent>();
         var errors = new List<LineError>();
         var opening = into;
-        ValidationContext? ctx = into is null ? null : new ValidationContext(into, today);
+        BatchValidator? ctx = into is null ? null : new BatchValidator(new ValidationContext(into, today));
+        // A closing on a line before its opening's waits for it; its event is kept in list order once accepted.
+        var accepted = new Dictionary<int, NegotiationEvent>();
+        var pending = new Dictionary<int, NegotiationEvent>();
         foreach (var line in ReadLines(reader))
         {
             errors.AddRange(line.Errors);
             if (line.Opening is not null)
             {
-                if (opening is null) { opening = line.Opening; ctx = new ValidationContext(opening, today); }
+                if (opening is null) { opening = line.Opening; ctx = new BatchValidator(new ValidationContext(opening, today)); }
                 continue;
             }
             if (line.Event is null) continue;
             if (ctx is null) { errors.Add(new LineError(line.Number, "", "no_negotiation", "The first line must declare the negotiation (type NegotiationOpened).")); continue; }
             var e = line.Event.EventId == Guid.Empty ? line.Event with { EventId = Guid.NewGuid() } : line.Event;
-            var fieldErrors = new List<FieldError>();
-            if (EventValidator.Validate(e, "", ctx, fieldErrors)) events.Add(e);
-            errors.AddRange(fieldErrors.Select(f => new LineError(line.Number, f.Path, f.Code, f.Message)));
+            var fieldErrors = new List<(int Line, FieldError Error)>();
+            if (ctx.Validate(e, "", line.Number, fieldErrors)) accepted[line.Number] = e; else pending[line.Number] = e;
+            errors.AddRange(fieldErrors.Select(f => new LineError(f.Line, f.Error.Path, f.Error.Code, f.Error.Message)));
         }
+        if (ctx is not null)
+        {
+            var held = new List<(int Line, FieldError Error)>();
+            ctx.Finish(held);
+            errors.AddRange(held.Select(f => new LineError(f.Line, f.Error.Path, f.Error.Code, f.Error.Message)));
+        }
+        // An event held and accepted later has no error of its own: it is kept, at its line.
+        var refused = errors.Select(x => x.Line).ToHashSet();
+        foreach (var (number, e) in pending) if (!refused.Contains(number) && ctx!.Context.Knows(e.EventId)) accepted[number] = e;
+        events.AddRange(accepted.OrderBy(a => a.Key).Select(a => a.Value));
         return (opening, events, errors);
     }
 

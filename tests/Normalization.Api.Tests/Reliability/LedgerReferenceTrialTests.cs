@@ -165,4 +165,163 @@ public sealed class LedgerReferenceTrialTests(AppFixture app)
         body.ShouldHaveError("lines[2].occurredOn", "before_reference");
         (await VersionOf(id)).ShouldBe(1);
     }
+
+    // A change that puts an event (or an earlier version of it) back, or changes an opening, is judged as a post of it would
+    // be — the same answer whether the earlier events were stored one request at a time or come in the same import.
+
+    static JsonObject Retraction(Guid target, string on, Guid? eventId = null) => new()
+    {
+        ["eventId"] = (eventId ?? Guid.NewGuid()).ToString(), ["type"] = "EventRetracted", ["occurredOn"] = on, ["actor"] = "US",
+        ["targetEventId"] = target.ToString(), ["reason"] = "r",
+    };
+
+    static JsonObject Correction(Guid target, string on, JsonObject version, Guid? eventId = null)
+    {
+        var corrected = version.DeepClone().AsObject();
+        corrected.Remove("eventId");
+        return new JsonObject
+        {
+            ["eventId"] = (eventId ?? Guid.NewGuid()).ToString(), ["type"] = "EventCorrected", ["occurredOn"] = on, ["actor"] = "US",
+            ["targetEventId"] = target.ToString(), ["correction"] = corrected,
+        };
+    }
+
+    static string File(params JsonObject[] events) => string.Join('\n', events.Select(e => e.ToJsonString())) + "\n";
+
+    /// <summary>
+    /// Stores <paramref name="given"/> one request each in a new negotiation, then posts <paramref name="when"/>; and imports
+    /// all of them as one file into another. Returns both answers.
+    /// </summary>
+    async Task<((int Status, JsonNode? Body) Posted, (int Status, JsonNode? Body) Imported, int VersionBefore, string Id)> StoredAndImported(
+        string name, JsonObject[] given, JsonObject when)
+    {
+        var id = await app.GivenNegotiation(name);
+        foreach (var e in given) (await Post(id, e)).Status.ShouldBe(201);
+        var version = await VersionOf(id);
+        var posted = await Post(id, when);
+        var copy = await app.GivenNegotiation(name + "file");
+        var imported = await app.PostImport(copy, File([.. given.Select(g => (JsonObject)g.DeepClone()), (JsonObject)when.DeepClone()]));
+        return (posted, imported, version, id);
+    }
+
+    [Fact]
+    public async Task Given_a_meeting_retracted_and_then_its_demand_retracted_When_the_meeting_s_retraction_is_retracted_Then_422_unknown_reference_stored_or_imported()
+    {
+        // Given a demand made (1) and met (2); the meeting retracted (3), then the demand (4: allowed, nothing closed it then)
+        var made = Guid.NewGuid();
+        var met = Guid.NewGuid();
+        var unmet = Guid.NewGuid();
+        var given = new[] { Demand(Day(20), "engineer", eventId: made), Closing("DemandMet", Day(10), "engineer", "TB", "US", met), Retraction(met, Day(5), unmet), Retraction(made, Day(4)) };
+
+        // When the meeting's retraction is retracted — the meeting would be back, closing a demand not in the record
+        var (posted, imported, version, id) = await StoredAndImported("orphanrestore", given, Retraction(unmet, Day(3)));
+        var (retract, retractBody) = await app.PostJson($"/api/negotiations/{id}/events/{unmet}/retract", new { reason = "met after all", occurredOn = Day(3) });
+
+        // Then 422 unknown_reference at its targetEventId (route.eventId on the retract endpoint), line 5 of the file; nothing is written
+        posted.Status.ShouldBe(422, posted.Body?.ToJsonString());
+        posted.Body.ShouldHaveError("events[0].targetEventId", "unknown_reference");
+        retract.ShouldBe(422, retractBody?.ToJsonString());
+        retractBody.ShouldHaveError("route.eventId", "unknown_reference");
+        imported.Status.ShouldBe(422, imported.Body?.ToJsonString());
+        imported.Body.ShouldHaveError("lines[5].targetEventId", "unknown_reference");
+        (await VersionOf(id)).ShouldBe(version);
+    }
+
+    [Fact]
+    public async Task Given_a_demand_corrected_to_a_new_id_and_met_under_it_When_the_correction_is_retracted_Then_422_still_referenced_stored_or_imported()
+    {
+        // Given demand 'engineer' corrected to open 'pilot', and 'pilot' met
+        var made = Guid.NewGuid();
+        var correction = Guid.NewGuid();
+        var given = new[]
+        {
+            Demand(Day(20), "engineer", eventId: made), Correction(made, Day(15), Demand(Day(20), "pilot"), correction),
+            Closing("DemandMet", Day(10), "pilot", "TB", "US"),
+        };
+
+        // When the correction is retracted (which would put 'engineer' back and leave the meeting of 'pilot' without a demand)
+        var (posted, imported, version, id) = await StoredAndImported("corrundo", given, Retraction(correction, Day(5)));
+
+        // Then 422 still_referenced at targetEventId, stored or imported; nothing is written
+        posted.Status.ShouldBe(422, posted.Body?.ToJsonString());
+        posted.Body.ShouldHaveError("events[0].targetEventId", "still_referenced");
+        imported.Status.ShouldBe(422, imported.Body?.ToJsonString());
+        imported.Body.ShouldHaveError("lines[4].targetEventId", "still_referenced");
+        (await VersionOf(id)).ShouldBe(version);
+    }
+
+    [Fact]
+    public async Task Given_a_demand_met_When_the_demand_is_corrected_after_the_meeting_to_another_addressee_or_to_another_open_demand_s_id_Then_422_naming_the_field()
+    {
+        // Given US demanded 'engineer' of TB twenty days ago (met by TB ten days ago) and 'pilot' too
+        var made = Guid.NewGuid();
+        var given = new[] { Demand(Day(20), "engineer", eventId: made), Closing("DemandMet", Day(10), "engineer", "TB", "US"), Demand(Day(20), "pilot") };
+
+        // When the demand is corrected to five days ago; to be made by TB of US; to open 'pilot'
+        var late = await StoredAndImported("corrdate", given, Correction(made, Day(2), Demand(Day(5), "engineer")));
+        var turned = await StoredAndImported("corrparty", given, Correction(made, Day(2), Demand(Day(20), "engineer", by: "TB", of: "US")));
+        var taken = await StoredAndImported("corrdup", given, Correction(made, Day(2), Demand(Day(20), "pilot")));
+
+        // Then each is 422 at the corrected version's field, stored or imported (line 4 of the file)
+        foreach (var (result, field, code) in new[] { (late, "occurredOn", "before_reference"), (turned, "target", "wrong_party"), (taken, "demandId", "duplicate_id") })
+        {
+            result.Posted.Status.ShouldBe(422, result.Posted.Body?.ToJsonString());
+            result.Posted.Body.ShouldHaveError($"events[0].correction.{field}", code);
+            result.Imported.Status.ShouldBe(422, result.Imported.Body?.ToJsonString());
+            result.Imported.Body.ShouldHaveError($"lines[4].correction.{field}", code);
+        }
+        // ('taken' also drops 'engineer' under its meeting: still_referenced as well)
+        taken.Posted.Body.ShouldHaveError("events[0].correction", "still_referenced");
+    }
+
+    [Fact]
+    public async Task Given_a_retracted_demand_When_a_new_DemandMade_reuses_its_id_Then_201_and_putting_the_first_back_is_422_duplicate_id()
+    {
+        // Given a demand made and retracted
+        var made = Guid.NewGuid();
+        var retraction = Guid.NewGuid();
+        var given = new[] { Demand(Day(20), "engineer", eventId: made), Retraction(made, Day(15), retraction) };
+
+        // When a new demand reuses the id (stored, and in one file)
+        var (posted, imported, _, id) = await StoredAndImported("reuse", given, Demand(Day(10), "engineer"));
+
+        // Then both stand; and then retracting the retraction (the first demand back: two openings of one id) is refused
+        posted.Status.ShouldBe(201, posted.Body?.ToJsonString());
+        imported.Status.ShouldBe(200, imported.Body?.ToJsonString());
+        var version = await VersionOf(id);
+        var (restore, restoreBody) = await app.PostJson($"/api/negotiations/{id}/events/{retraction}/retract", new { reason = "made after all", occurredOn = Day(5) });
+        restore.ShouldBe(422, restoreBody?.ToJsonString());
+        restoreBody.ShouldHaveError("route.eventId", "duplicate_id");
+        (await VersionOf(id)).ShouldBe(version);
+        var file = File([.. given, Demand(Day(10), "engineer"), Retraction(retraction, Day(5))]);
+        var (importStatus, importBody) = await app.PostImport(await app.GivenNegotiation("reusefile2"), file);
+        importStatus.ShouldBe(422, importBody?.ToJsonString());
+        importBody.ShouldHaveError("lines[4].targetEventId", "duplicate_id");
+    }
+
+    [Fact]
+    public async Task Given_a_batch_or_file_listing_closings_before_their_openings_When_posted_or_imported_Then_201_and_a_true_orphan_is_still_422()
+    {
+        // Given a meeting and a fulfilment listed before the demand and the agreement they close (each dated after its opening)
+        var ordered = new[]
+        {
+            Closing("DemandMet", Day(10), "engineer", "TB", "US"), Commitment("CommitmentFulfilled", Day(10), "office", "TB", "US"),
+            Demand(Day(20), "engineer"), Agreement(Day(20), "office", "TB"),
+        };
+        var id = await app.GivenNegotiation("batchorder");
+        var copy = await app.GivenNegotiation("batchorderfile");
+
+        // When posted as one batch, and imported as one file
+        var (status, body) = await Post(id, ordered);
+        var (importStatus, importBody) = await app.PostImport(copy, File(ordered.Select(e => (JsonObject)e.DeepClone()).ToArray()));
+
+        // Then both stand; a closing of a demand no event opens is still refused, naming it
+        status.ShouldBe(201, body?.ToJsonString());
+        importStatus.ShouldBe(200, importBody?.ToJsonString());
+        var (_, state) = await app.GetJson($"/api/negotiations/{id}");
+        state!["ledger"]!["demands"]!.AsArray().Count.ShouldBe(1);
+        var (orphan, orphanBody) = await Post(id, Closing("DemandRefused", Day(5), "nobody", "TB", "US"), Demand(Day(6), "other"));
+        orphan.ShouldBe(422, orphanBody?.ToJsonString());
+        orphanBody.ShouldHaveError("events[0].demandId", "unknown_reference");
+    }
 }

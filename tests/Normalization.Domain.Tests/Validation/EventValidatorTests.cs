@@ -597,4 +597,189 @@ public class EventValidatorTests
         a.ShouldBeEmpty();
         ShouldBeOnly(b, $"{P}.targetEventId", "still_referenced");
     }
+
+    // Changes that put an event (or an earlier version of it) back, and changes of openings (user trial D3–D9)
+
+    static DemandMade Made(string id, string on, string by = US, string of = TB) =>
+        new() { DemandId = id, Subject = "s", Category = DemandCategory.Other, OccurredOn = DomainDate.Parse(on), Actor = by, Target = of };
+
+    [Fact]
+    public void Given_a_closing_retracted_and_then_its_opening_retracted_When_the_closing_s_retraction_is_retracted_Then_unknown_reference_at_targetEventId()
+    {
+        // Given demand d1 (1) met (2); the meeting retracted (3); then the demand retracted (4), allowed: nothing closed it then
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-06", new DemandMet { DemandId = "d1" }, TB, US)
+            .HasRetraction(Id(2), "2025-01-07")
+            .HasRetraction(Id(1), "2025-01-08"));
+
+        // When the meeting's retraction is retracted (which would put the meeting back, closing a demand not in the record)
+        var errors = Validate(n.Envelope("2025-01-09", new EventRetracted { TargetEventId = Id(3), Reason = "met after all" }, US, null), ctx);
+
+        // Then refused at targetEventId: the closing would be an orphan
+        ShouldBeOnly(errors, $"{P}.targetEventId", "unknown_reference");
+        errors[0].Message.ShouldContain(Id(2).ToString());
+    }
+
+    [Fact]
+    public void Given_a_demand_retracted_and_its_id_reused_When_the_retraction_is_retracted_Then_duplicate_id_and_the_reuse_itself_stands()
+    {
+        // Given demand d1 (1), retracted (2)
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .HasRetraction(Id(1), "2025-01-06"));
+
+        // When a new DemandMade reuses d1, and then the retraction of the first is retracted
+        var reuse = Validate(n.Envelope("2025-01-07", new DemandMade { DemandId = "d1", Subject = "again", Category = DemandCategory.Other }, US, TB), ctx);
+        var restore = Validate(n.Envelope("2025-01-08", new EventRetracted { TargetEventId = Id(2), Reason = "made after all" }, US, null), ctx);
+
+        // Then the reuse stands (the retracted opening no longer holds the id), and putting the first back is duplicate_id
+        reuse.ShouldBeEmpty();
+        ShouldBeOnly(restore, $"{P}.targetEventId", "duplicate_id");
+    }
+
+    [Fact]
+    public void Given_a_demand_corrected_to_a_new_id_that_was_then_met_When_the_correction_is_retracted_Then_still_referenced_until_the_closing_is_retracted()
+    {
+        // Given demand d1 (1) corrected to open d2 (2), and d2 met (3)
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .HasCorrection(Id(1), "2025-01-06", Made("d2", "2025-01-05"))
+            .Has("2025-01-07", new DemandMet { DemandId = "d2" }, TB, US));
+
+        // When the correction is retracted (d1 would be back, d2 gone under its meeting)
+        var errors = Validate(n.Envelope("2025-01-08", new EventRetracted { TargetEventId = Id(2), Reason = "r" }, US, null), ctx);
+
+        // Then still_referenced naming the closing; once it is retracted, the correction may go
+        ShouldBeOnly(errors, $"{P}.targetEventId", "still_referenced");
+        errors[0].Message.ShouldContain(Id(3).ToString());
+        Validate(n.Envelope("2025-01-09", new EventRetracted { TargetEventId = Id(3), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
+        Validate(n.Envelope("2025-01-10", new EventRetracted { TargetEventId = Id(2), Reason = "r" }, US, null), ctx).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_demand_met_When_the_demand_is_corrected_to_after_the_meeting_or_to_another_addressee_Then_before_reference_or_wrong_party()
+    {
+        // Given US demanded d1 of TB on 2025-01-05 (1); TB met it on 2025-01-10 (2)
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-10", new DemandMet { DemandId = "d1" }, TB, US));
+        EventCorrected Correct(DemandMade version) => (EventCorrected)n.Envelope("2025-02-01", new EventCorrected { TargetEventId = Id(1), Correction = version }, US, null);
+
+        // When it is corrected to a date after the meeting; to be made by TB of US (so TB met its own demand); to the same day
+        var later = Validate(Correct(Made("d1", "2025-01-20")), ctx);
+        var turned = Validate(Correct(Made("d1", "2025-01-05", by: TB, of: US)), ctx);
+        var fine = Validate(Correct(Made("d1", "2025-01-10")), ctx);
+
+        // Then the date is before_reference at correction.occurredOn, the party wrong_party at correction.target; a fitting one stands
+        ShouldBeOnly(later, $"{P}.correction.occurredOn", "before_reference");
+        ShouldBeOnly(turned, $"{P}.correction.target", "wrong_party");
+        fine.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_two_open_demands_When_one_is_corrected_to_the_other_s_id_Then_duplicate_id_at_correction_demandId()
+    {
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-05", new DemandMade { DemandId = "d2", Subject = "s", Category = DemandCategory.Other }, US, TB));
+
+        var errors = Validate(n.Envelope("2025-02-01", new EventCorrected { TargetEventId = Id(2), Correction = Made("d1", "2025-01-05") }, US, null), ctx);
+
+        ShouldBeOnly(errors, $"{P}.correction.demandId", "duplicate_id");
+    }
+
+    [Fact]
+    public void Given_an_agreement_with_a_commitment_fulfilled_When_the_commitment_is_corrected_to_another_party_Then_wrong_party_at_its_party()
+    {
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new AgreementSigned { Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = TB, Text = "t" }] }, US, TB)
+            .Has("2025-01-10", new CommitmentFulfilled { CommitmentId = "c1" }, TB, US));
+        var version = new AgreementSigned
+        {
+            Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = US, Text = "t" }],
+            OccurredOn = DomainDate.Parse("2025-01-05"), Actor = US, Target = TB,
+        };
+
+        var errors = Validate(n.Envelope("2025-02-01", new EventCorrected { TargetEventId = Id(1), Correction = version }, US, null), ctx);
+
+        ShouldBeOnly(errors, $"{P}.correction.commitments[0].party", "wrong_party");
+    }
+
+    [Fact]
+    public void Given_a_demand_and_agreement_retracted_When_their_ids_are_used_again_Then_accepted_and_an_id_in_force_is_still_duplicate()
+    {
+        var (n, ctx) = Context(h => h
+            .Has("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB)
+            .Has("2025-01-05", new AgreementSigned { Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = TB, Text = "t" }] }, US, TB)
+            .HasRetraction(Id(1), "2025-01-06")
+            .HasRetraction(Id(2), "2025-01-06"));
+
+        Validate(n.Envelope("2025-01-07", new DemandMade { DemandId = "d1", Subject = "again", Category = DemandCategory.Other }, US, TB), ctx).ShouldBeEmpty();
+        Validate(n.Envelope("2025-01-07", new AgreementSigned { Name = "b", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = TB, Text = "t" }] }, US, TB), ctx).ShouldBeEmpty();
+        ShouldBeOnly(Validate(n.Envelope("2025-01-08", new DemandMade { DemandId = "d1", Subject = "third", Category = DemandCategory.Other }, US, TB), ctx), $"{P}.demandId", "duplicate_id");
+    }
+
+    [Fact]
+    public void Given_a_batch_listing_closings_before_their_openings_When_validated_as_a_whole_Then_they_stand_and_a_true_orphan_is_unknown_reference()
+    {
+        // Given an empty record; a batch: d1 met, c1 fulfilled, d9 refused (never made), then d1's demand and c1's agreement
+        var (n, ctx) = Context();
+        var batch = new List<NegotiationEvent>
+        {
+            n.Envelope("2025-01-10", new DemandMet { DemandId = "d1" }, TB, US),
+            n.Envelope("2025-01-10", new CommitmentFulfilled { CommitmentId = "c1" }, TB, US),
+            n.Envelope("2025-01-10", new DemandRefused { DemandId = "d9" }, TB, US),
+            n.Envelope("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB),
+            n.Envelope("2025-01-05", new AgreementSigned { Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = TB, Text = "t" }] }, US, TB),
+        };
+
+        // When the batch is judged as a whole
+        var validator = new BatchValidator(ctx);
+        var errors = new List<(int Tag, FieldError Error)>();
+        for (var i = 0; i < batch.Count; i++) validator.Validate(batch[i], $"events[{i}]", i, errors);
+        validator.Finish(errors);
+
+        // Then only the orphan is refused; the closings wait for their openings and are registered
+        errors.Select(e => $"{e.Error.Path} {e.Error.Code}").ShouldBe(["events[2].demandId unknown_reference"]);
+        ctx.Knows(batch[0].EventId).ShouldBeTrue();
+        ctx.Knows(batch[1].EventId).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Given_a_batch_whose_closing_comes_first_When_its_later_opening_is_dated_after_it_or_made_of_the_wrong_party_Then_the_closing_is_refused_for_that()
+    {
+        var (n, ctx) = Context();
+        var validator = new BatchValidator(ctx);
+        var errors = new List<(int Tag, FieldError Error)>();
+        validator.Validate(n.Envelope("2025-01-04", new DemandMet { DemandId = "d1" }, TB, US), "events[0]", 0, errors);
+        validator.Validate(n.Envelope("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB), "events[1]", 1, errors);
+        validator.Finish(errors);
+        errors.Select(e => $"{e.Error.Path} {e.Error.Code}").ShouldBe(["events[0].occurredOn before_reference"]);
+    }
+
+    [Fact]
+    public void Given_random_orders_of_a_batch_When_validated_as_a_whole_Then_the_answer_does_not_depend_on_the_order()
+    {
+        // A demand made and met, an agreement signed and its commitment fulfilled, and a closing of a demand never made.
+        var (proto, _) = Context();
+        var events = new List<NegotiationEvent>
+        {
+            proto.Envelope("2025-01-05", new DemandMade { DemandId = "d1", Subject = "s", Category = DemandCategory.Other }, US, TB),
+            proto.Envelope("2025-01-10", new DemandMet { DemandId = "d1" }, TB, US),
+            proto.Envelope("2025-01-05", new AgreementSigned { Name = "a", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "c1", Party = TB, Text = "t" }] }, US, TB),
+            proto.Envelope("2025-01-10", new CommitmentFulfilled { CommitmentId = "c1" }, TB, US),
+            proto.Envelope("2025-01-10", new DemandWithdrawn { DemandId = "d9" }, US, TB),
+        };
+        Gen.Shuffle(events.ToArray()).Sample(order =>
+        {
+            var (_, ctx) = Context();
+            var validator = new BatchValidator(ctx);
+            var errors = new List<(int Tag, FieldError Error)>();
+            foreach (var e in order) validator.Validate(e, "", 0, errors);
+            validator.Finish(errors);
+            // Only the orphan is refused, whatever the order
+            return errors.Count == 1 && errors[0].Error.Code == "unknown_reference" && order.Where(e => e.EventId != events[4].EventId).All(e => ctx.Knows(e.EventId));
+        });
+    }
 }

@@ -51,11 +51,13 @@ public static class RetractEventEndpoint
         return outcome switch
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
-            AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "unknown_reference") =>
+            // Only a target that does not exist is a 404: an unknown_reference about what retracting it would put back is a 422.
+            AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "unknown_reference" && e.Message.StartsWith(EventValidator.NoSuchEvent, StringComparison.Ordinal)) =>
                 Problems.Of(404, "event_not_found", "No such event.", $"Negotiation '{id}' has no event {target}."),
             AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "already_retracted") =>
                 Problems.Conflict("already_retracted", $"Event {target} is already retracted."),
-            // The target is the path's {eventId}, not a field of this body: an error about it (still_referenced) names route.eventId.
+            // The target is the path's {eventId}, not a field of this body: an error about it (still_referenced, or what retracting
+            // it would put back: unknown_reference, duplicate_id, before_reference, wrong_party) names route.eventId.
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with
             {
                 Path = e.Path == "events[0].targetEventId" ? RetractRequest.RouteEventId : e.Path.Replace("events[0].", ""),
