@@ -52,7 +52,7 @@ public static class RetractEventEndpoint
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
             // Only a target that does not exist is a 404: an unknown_reference about what retracting it would put back is a 422.
-            AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "unknown_reference" && e.Message.StartsWith(EventValidator.NoSuchEvent, StringComparison.Ordinal)) =>
+            AppendOutcome.Invalid inv when inv.Errors.Any(EventValidator.IsMissingTarget) =>
                 Problems.Of(404, "event_not_found", "No such event.", $"Negotiation '{id}' has no event {target}."),
             AppendOutcome.Invalid inv when inv.Errors.Any(e => e.Code == "already_retracted") =>
                 Problems.Conflict("already_retracted", $"Event {target} is already retracted."),
