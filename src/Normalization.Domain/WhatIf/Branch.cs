@@ -174,6 +174,8 @@ public sealed class Branch
         for (var i = 0; i < _replacements.Count; i++) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
         for (var i = 0; i < _additions.Count; i++) Check(_additions[i], $"add[{i}]", "add", null);
 
+        StillReferenced(removed, kept, hypothetical.Select(h => h.Event), errors);
+
         var removedList = Recorded.Where(e => removed.Contains(e.EventId)).Select(e => e.EventId).ToList();
         if (errors.Count > 0)
             return new WhatIfResult { Errors = errors, BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
@@ -194,6 +196,46 @@ public sealed class Branch
             Hypothetical = hypothetical,
             Removed = removedList,
         };
+    }
+
+    /// <summary>
+    /// The store's <c>still_referenced</c> rule for removals: a recorded DemandMade or AgreementSigned (as the record has it,
+    /// corrections applied) removed or replaced while the branch keeps a closing of what it opened — and nothing else in the
+    /// branch opens that id — would leave the closing without its opening. Refused at the change (<c>remove[i]</c>,
+    /// <c>replace[i].event</c>; <c>remove</c> for a filter), naming the closings to remove too, as the store refuses retracting
+    /// such an opening until its closings are retracted (docs/what-if.md, "The rules of a branch").
+    /// </summary>
+    void StillReferenced(HashSet<Guid> removed, List<NegotiationEvent> kept, IEnumerable<NegotiationEvent> hypothetical, List<FieldError> errors)
+    {
+        static IEnumerable<(bool Demand, string Id)> Opens(NegotiationEvent e) => e switch
+        {
+            DemandMade d => [(true, d.DemandId)],
+            AgreementSigned a => a.Commitments.Select(c => (false, c.CommitmentId)),
+            _ => [],
+        };
+        static (bool Demand, string Id)? Closes(NegotiationEvent e) => e switch
+        {
+            DemandMet m => (true, m.DemandId), DemandRefused r => (true, r.DemandId), DemandWithdrawn w => (true, w.DemandId),
+            CommitmentFulfilled f => (false, f.CommitmentId), CommitmentBreached b => (false, b.CommitmentId),
+            _ => null,
+        };
+        if (removed.Count == 0) return;
+        var recorded = EffectiveHistory.Resolve(Recorded).Events.Where(e => removed.Contains(e.EventId) && Opens(e).Any()).ToList();
+        if (recorded.Count == 0) return;
+        var branch = EffectiveHistory.Resolve([.. kept, .. hypothetical]).Events;
+        var opened = branch.SelectMany(Opens).ToHashSet();
+        var closings = branch.Select(e => (Event: e, Closes: Closes(e))).Where(x => x.Closes is { } c && !opened.Contains(c)).ToList();
+        foreach (var opening in recorded)
+        {
+            var orphaned = closings.Where(x => Opens(opening).Contains(x.Closes!.Value)).ToList();
+            if (orphaned.Count == 0) continue;
+            var path = _removeIds.IndexOf(opening.EventId) is var r and >= 0 ? $"remove[{r}]"
+                : _replacements.FindIndex(x => x.EventId == opening.EventId) is var p and >= 0 ? $"replace[{p}].event"
+                : "remove";
+            errors.Add(new(path, "still_referenced",
+                $"Event {opening.EventId} opened {string.Join(", ", orphaned.Select(x => $"'{x.Closes!.Value.Id}'").Distinct())}, still closed in this branch by " +
+                $"{string.Join(", ", orphaned.Select(x => x.Event.EventId).Distinct())}: remove those too."));
+        }
     }
 
     /// <summary>
