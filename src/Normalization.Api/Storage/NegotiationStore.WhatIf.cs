@@ -92,7 +92,9 @@ public sealed partial class NegotiationStore
             // Read to the end of the record (a branch as of today): kept as the record's tail for the next what-if or late event.
             if (lastRecorded is not { } lastDay || cut >= lastDay) tails.Set(id, TailCache.Tail.Of(version, fromKey, read));
         }
-        var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
+        // Judged as a write of the same events is (the head's ledger references included): a closing of a demand whose
+        // DemandMade is after the branch point, or before the checkpoint, is judged against it (before_reference, wrong_party).
+        var known = await StoredReferencesAsync(conn, tx, id, hypothetical.ToList(), head, ct);
         var today = Today;
         // When the branch runs from its checkpoint to the end of the record (from the head, or a branch point on or after
         // the last recorded day), the checkpoint plus the events after it is the head: the baseline is the head's state on

@@ -159,6 +159,10 @@ public sealed class Branch
         else
         {
             ctx = _start.Context();
+            // The store's context knows the record as stored (its ledger references name the closings of what a hypothetical
+            // event retracts or corrects): an event this branch removes is out of it, as a retracted one is — as in the
+            // context built from the kept events alone.
+            foreach (var id in removed) ctx.RegisterKnownEvent(id, ctx.TypeOf(id) ?? "", retracted: true);
             foreach (var e in kept) ctx.Register(e);
         }
         var hypothetical = new List<HypotheticalEvent>();
