@@ -134,4 +134,22 @@ public sealed class ViewsTrialTests(AppFixture app)
                 .ShouldBe(postBody.Errors().Select(e => (e.Path, e.Code)).Order());
         }
     }
+
+    [Fact]
+    public async Task Given_an_event_posted_without_sources_When_it_is_echoed_Then_sources_is_an_empty_list_and_a_field_without_value_is_left_out()
+    {
+        // Given a negotiation and talks sent without sources or note
+        var id = await app.GivenNegotiation("sourcesecho");
+        var talks = Talks(Day(5));
+        talks.Remove("sources");
+
+        // When a what-if adds them and echoes them back
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/what-if", new { add = new[] { talks } });
+
+        // Then the echoed event has "sources": [] (an optional list is always there, docs/api.md "Conventions") and no "note"
+        status.ShouldBe(200, body?.ToJsonString());
+        var echoed = body!["hypothetical"]![0]!["event"]!.AsObject();
+        echoed["sources"]!.AsArray().ShouldBeEmpty();
+        echoed.ContainsKey("note").ShouldBeFalse(echoed.ToJsonString());
+    }
 }
