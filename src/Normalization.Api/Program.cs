@@ -180,6 +180,8 @@ app.MapWolverineEndpoints(opts =>
 // app registers no JasperFx extensions, so applying none sets that flag: the commands are still discovered the same way,
 // only the banner goes (issue 16 part 4; CliTests checks stdout and stderr of commands).
 new JasperFx.CommandLine.CommandFactory().ApplyExtensions(new ServiceCollection());
+// Marten's and JasperFx's commands: plain text into a pipe or with NO_COLOR, and their markup rendered, never shown as text.
+if (!runsTheApp && !dataCommand) CommandOutput.UseForFrameworkCommands();
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

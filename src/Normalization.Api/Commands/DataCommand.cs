@@ -37,10 +37,11 @@ public static class DataCommands
         // stderr too; the commands write their results through Results / Stdout, which keep the real stdout.
         Results = Console.Out;
         Console.SetOut(Console.Error);
-        Stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Results) });
+        // Colours and styles only to a terminal, and not with NO_COLOR (CommandOutput): a pipe or a file gets plain text.
+        Stdout = CommandOutput.Create(Results, CommandOutput.PlainStdout);
         // Piped into a file or another program: no terminal width to fit, so do not wrap tables at 80 columns.
         if (Console.IsOutputRedirected) Stdout.Profile.Width = 240;
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        AnsiConsole.Console = CommandOutput.Create(Console.Error, CommandOutput.PlainStderr);
     }
 }
 

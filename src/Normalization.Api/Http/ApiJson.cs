@@ -12,7 +12,8 @@ namespace Normalization.Api.Http;
 /// Responses in the product's JSON contract (camelCase, enums as strings, flat events with "type"), with one rule of their own:
 /// <b>every property of an answer is there</b>, a null one as <c>null</c> (<see cref="Options"/>), so an answer has every
 /// property its OpenAPI schema requires (ResponseContractTests). An event inside an answer keeps the form POST …/events takes and
-/// the store keeps: an empty optional field is left out (<see cref="EventJson"/>; its schema lists such a field as optional).
+/// the store keeps: an optional field without a value (null) is left out (<see cref="EventJson"/>; its schema lists such a field
+/// as optional); an optional list is written, <c>[]</c> when it has no items (docs/api.md, "Conventions").
 /// </summary>
 public static class ApiJson
 {

@@ -126,10 +126,20 @@ public static class DomainIndex
     internal static async Task<KnownReferences> RegisterReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events, ValidationContext ctx,
         CancellationToken ct, FoldAccumulator? head = null)
     {
-        var known = await ReferencesOfAsync(conn, tx, id, events, ct, head is null ? null : LedgerReferences.Of(head, events));
+        var known = head is null ? await ReferencesOfAsync(conn, tx, id, events, ct) : await StoredReferencesAsync(conn, tx, id, events, head, ct);
         known.ApplyTo(ctx);
         return known;
     }
+
+    /// <summary>
+    /// What the store knows to judge <paramref name="events"/> against the record whose fold at its end is
+    /// <paramref name="head"/>: the ids they name (<see cref="ReferencesOfAsync"/>) and the demands and commitments they close,
+    /// retract or correct (<see cref="LedgerReferences"/>). The one reading behind both a write (NegotiationStore.AppendAsync)
+    /// and a what-if's hypothetical events (NegotiationStore.CheckpointBranchAsync), so the same event gets the same answer.
+    /// </summary>
+    internal static Task<KnownReferences> StoredReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events,
+        FoldAccumulator head, CancellationToken ct) =>
+        ReferencesOfAsync(conn, tx, id, events, ct, LedgerReferences.Of(head, events));
 
     /// <summary>
     /// The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the

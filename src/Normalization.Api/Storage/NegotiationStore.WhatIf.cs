@@ -23,7 +23,8 @@ public sealed partial class NegotiationStore
     /// the end of <paramref name="cut"/>, each hypothetical event's day and rank, each removed event, and each event a
     /// hypothetical retraction or correction aims at. Null — the caller folds the whole record instead — when the stream is
     /// not a negotiation, or when a change names a recorded event that is not a catalog event in force, or removes one that
-    /// introduces a demand or commitment (their ids are known to validation from the index, not from the kept events).
+    /// introduces a demand or commitment (their ids are known to validation from the index, not from the kept events), or when
+    /// a hypothetical event is one a write judges on the whole record (<c>KnownReferences.NeedWholeRecord</c>).
     /// </summary>
     public async Task<Branch?> CheckpointBranchAsync(string id, IReadOnlyList<NegotiationEvent> hypothetical, IReadOnlyCollection<Guid> removed, DateOnly cut,
         CancellationToken ct = default)
@@ -92,7 +93,12 @@ public sealed partial class NegotiationStore
             // Read to the end of the record (a branch as of today): kept as the record's tail for the next what-if or late event.
             if (lastRecorded is not { } lastDay || cut >= lastDay) tails.Set(id, TailCache.Tail.Of(version, fromKey, read));
         }
-        var known = await ReferencesOfAsync(conn, tx, id, hypothetical.ToList(), ct);
+        // Judged as a write of the same events is (the head's ledger references included): a closing of a demand whose
+        // DemandMade is after the branch point, or before the checkpoint, is judged against it (before_reference, wrong_party).
+        var known = await StoredReferencesAsync(conn, tx, id, hypothetical.ToList(), head, ct);
+        // What the index and the head cannot judge, a write judges on the whole record (KnownReferences.NeedWholeRecord): so
+        // does the what-if, by folding the whole record — the same answer as a POST of the same events.
+        if (known.NeedWholeRecord(hypothetical)) return null;
         var today = Today;
         // When the branch runs from its checkpoint to the end of the record (from the head, or a branch point on or after
         // the last recorded day), the checkpoint plus the events after it is the head: the baseline is the head's state on

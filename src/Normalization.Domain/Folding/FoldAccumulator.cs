@@ -18,7 +18,7 @@ public readonly record struct Dated(DateOnly On, Guid EventId);
 public sealed partial class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; checkpoints and board rows folded with another format are rebuilt at startup (ReadModelUpgrade).</summary>
-    public const int CurrentFormat = 3;
+    public const int CurrentFormat = 4;
     public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
     public FoldOptions Options { get; set; } = FoldOptions.Default;
@@ -66,6 +66,11 @@ public sealed partial class FoldAccumulator
     public List<RewardEntry> Rewards { get; set; } = [];
     public List<AgreementEntry> Agreements { get; set; } = [];
     public Dictionary<string, CommitmentEntry> Commitments { get; set; } = new();
+    /// <summary>
+    /// Commitments closed before any AgreementSigned naming them was folded (a closing inside its agreement's coarser period,
+    /// or an agreement retracted from under it): kept so the agreement, when it comes, finds their status, but not listed.
+    /// </summary>
+    public List<string> CommitmentsBeforeAgreement { get; set; } = [];
     public List<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; set; } = [];
     public Dictionary<string, decimal> FrozenAssetsUsd { get; set; } = new();
     /// <summary>Sum of momentum weights per day over the last two windows (one entry per day: bounded by the window, not by how many events a day holds).</summary>
@@ -469,10 +474,13 @@ public sealed partial class FoldAccumulator
                 Totals = Totals with { Agreements = Totals.Agreements + 1 };
                 if (Agreements.Count > ClosedListed) Agreements.RemoveAt(0);
                 foreach (var c in ag.Commitments)
+                {
+                    CommitmentsBeforeAgreement.Remove(c.CommitmentId);
                     // A closing folded before its agreement (coarser date) keeps its status.
                     Commitments[c.CommitmentId] = Commitments.TryGetValue(c.CommitmentId, out var closed)
                         ? closed with { Party = c.Party, Text = c.Text, EventIds = [e.EventId, .. closed.EventIds] }
                         : new CommitmentEntry(c.CommitmentId, c.Party, c.Text, CommitmentStatus.Pending, [e.EventId]);
+                }
                 foreach (var s in ag.Signatories.Distinct()) Gesture(s, e);
                 break;
             case OfficeOpened oo:
@@ -622,7 +630,10 @@ public sealed partial class FoldAccumulator
         Commitments[id] = known
             ? c! with { Status = status, EventIds = [.. c.EventIds, e.EventId] }
             : new CommitmentEntry(id, e.Actor, "", status, [e.EventId]);
-        Closed(ClosedCommitmentIds, id, reclosed, Commitments, static c => c.EventIds.Count > 1);
+        if (!known) CommitmentsBeforeAgreement.Add(id);
+        // Closed twice before its agreement is still without one: whether the agreement was folded is the list's to say, not the entry's.
+        var awaiting = CommitmentsBeforeAgreement;
+        Closed(ClosedCommitmentIds, id, reclosed, Commitments, c => !awaiting.Contains(c.CommitmentId));
     }
 
     /// <summary>
@@ -716,9 +727,28 @@ public sealed partial class FoldAccumulator
     public static double MomentumScore(IEnumerable<DailyWeight> daily, DateOnly day, int windowDays) =>
         Math.Round(daily.Where(p => p.On <= day && p.On > day.AddDays(-windowDays)).Sum(p => p.Weight), 1);
 
-    LedgerView LedgerAt() => new()
+    /// <summary>
+    /// The ledger as read: an entry whose opening is not folded yet is held back — a demand without its DemandMade (no
+    /// <c>madeOn</c>), a commitment without its AgreementSigned (<see cref="CommitmentsBeforeAgreement"/>) — and not counted in
+    /// the totals. A closing dated inside its opening's coarser period is folded first (the opening counts on its period's
+    /// last day): the entry appears, already closed, when the opening counts (docs/stage-model.md, "Closings inside an
+    /// opening's period"). Held entries are never dropped from the accumulator (<see cref="Closed{T}"/>), so all are subtracted.
+    /// </summary>
+    LedgerView LedgerAt()
     {
-        Demands = Demands.Values.OrderBy(d => d.MadeOn ?? d.ResolvedOn).ThenBy(d => d.DemandId, StringComparer.Ordinal).ToList(),
+        var demands = Demands.Values.Where(d => d.MadeOn is not null).OrderBy(d => d.MadeOn).ThenBy(d => d.DemandId, StringComparer.Ordinal).ToList();
+        var commitments = CommitmentsBeforeAgreement.Count == 0 ? Commitments.Values : Commitments.Values.Where(c => !CommitmentsBeforeAgreement.Contains(c.CommitmentId));
+        return ViewOf(demands, commitments.OrderBy(c => c.CommitmentId, StringComparer.Ordinal).ToList(),
+            Totals with
+            {
+                DemandsResolved = Totals.DemandsResolved - (Demands.Count - demands.Count),
+                CommitmentsClosed = Totals.CommitmentsClosed - CommitmentsBeforeAgreement.Count(Commitments.ContainsKey),
+            });
+    }
+
+    LedgerView ViewOf(List<DemandEntry> demands, List<CommitmentEntry> commitments, LedgerTotals totals) => new()
+    {
+        Demands = demands,
         Requests = Requests.ToList(),
         GesturesByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => (IReadOnlyList<GestureEntry>)Gestures.Where(g => g.Party == p.Code).ToList()),
         PrisonersReleasedByParty = Negotiation.Parties.ToDictionary(p => p.Code, p => (IReadOnlyList<PrisonerEntry>)PrisonersReleased.Where(g => g.ReleasedBy == p.Code).ToList()),
@@ -732,10 +762,10 @@ public sealed partial class FoldAccumulator
         Relations = Relations,
         RepresentationChanges = RepresentationChanges.ToList(),
         Agreements = Agreements.ToList(),
-        Commitments = Commitments.Values.OrderBy(c => c.CommitmentId, StringComparer.Ordinal).ToList(),
+        Commitments = commitments,
         ThirdPartyRecognitions = ThirdPartyRecognitions.ToList(),
         FrozenAssetsUsdByParty = new Dictionary<string, decimal>(FrozenAssetsUsd),
-        Totals = Totals,
+        Totals = totals,
     };
 
     /// <summary>

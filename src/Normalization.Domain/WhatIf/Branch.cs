@@ -159,20 +159,39 @@ public sealed class Branch
         else
         {
             ctx = _start.Context();
+            // The store's context knows the record as stored (its ledger references name the closings of what a hypothetical
+            // event retracts or corrects): an event this branch removes is out of it, as a retracted one is — as in the
+            // context built from the kept events alone.
+            foreach (var id in removed) ctx.RegisterKnownEvent(id, ctx.TypeOf(id) ?? "", retracted: true);
             foreach (var e in kept) ctx.Register(e);
         }
         var hypothetical = new List<HypotheticalEvent>();
         var seen = new HashSet<Guid>(recordedIds);
+        // Judged as a whole, as a POST of the same events is (BatchValidator): a closing listed before its opening waits for it.
+        var batch = new BatchValidator(ctx);
+        var judged = new List<(int Tag, FieldError Error)>();
+        var paths = new List<string>();
         void Check(NegotiationEvent e, string path, string origin, Guid? replaces)
         {
-            if (!seen.Add(e.EventId)) errors.Add(new(EventReader.Join(path, "eventId"), "duplicate_id", $"eventId {e.EventId} is already used in this negotiation or this what-if."));
-            if (EventValidator.Validate(e, path, ctx, errors) && e.Date > projectAt)
-                errors.Add(new(EventReader.Join(path, "occurredOn"), "after_projection",
-                    $"occurredOn {e.OccurredOn} is after the projection date {projectAt:yyyy-MM-dd}; project later to see it."));
+            if (!seen.Add(e.EventId)) judged.Add((paths.Count, new(EventReader.Join(path, "eventId"), "duplicate_id", $"eventId {e.EventId} is already used in this negotiation or this what-if.")));
+            batch.Validate(e, path, paths.Count, judged);
+            paths.Add(path);
             hypothetical.Add(new HypotheticalEvent(e.EventId, e.Type, e.OccurredOn.ToString(), origin, replaces, e));
         }
         for (var i = 0; i < _replacements.Count; i++) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
         for (var i = 0; i < _additions.Count; i++) Check(_additions[i], $"add[{i}]", "add", null);
+        batch.Finish(judged);
+        var refused = judged.Select(j => j.Tag).ToHashSet();
+        for (var i = 0; i < hypothetical.Count; i++)
+        {
+            foreach (var (_, error) in judged.Where(j => j.Tag == i)) errors.Add(error);
+            // An accepted event after the projection date would not show: said, rather than silently left out.
+            if (!refused.Contains(i) && hypothetical[i].Event.Date > projectAt)
+                errors.Add(new(EventReader.Join(paths[i], "occurredOn"), "after_projection",
+                    $"occurredOn {hypothetical[i].Event.OccurredOn} is after the projection date {projectAt:yyyy-MM-dd}; project later to see it."));
+        }
+
+        StillReferenced(removed, kept, hypothetical.Select(h => h.Event), errors);
 
         var removedList = Recorded.Where(e => removed.Contains(e.EventId)).Select(e => e.EventId).ToList();
         if (errors.Count > 0)
@@ -194,6 +213,46 @@ public sealed class Branch
             Hypothetical = hypothetical,
             Removed = removedList,
         };
+    }
+
+    /// <summary>
+    /// The store's <c>still_referenced</c> rule for removals: a recorded DemandMade or AgreementSigned (as the record has it,
+    /// corrections applied) removed or replaced while the branch keeps a closing of what it opened — and nothing else in the
+    /// branch opens that id — would leave the closing without its opening. Refused at the change (<c>remove[i]</c>,
+    /// <c>replace[i].event</c>; <c>remove</c> for a filter), naming the closings to remove too, as the store refuses retracting
+    /// such an opening until its closings are retracted (docs/what-if.md, "The rules of a branch").
+    /// </summary>
+    void StillReferenced(HashSet<Guid> removed, List<NegotiationEvent> kept, IEnumerable<NegotiationEvent> hypothetical, List<FieldError> errors)
+    {
+        static IEnumerable<(bool Demand, string Id)> Opens(NegotiationEvent e) => e switch
+        {
+            DemandMade d => [(true, d.DemandId)],
+            AgreementSigned a => a.Commitments.Select(c => (false, c.CommitmentId)),
+            _ => [],
+        };
+        static (bool Demand, string Id)? Closes(NegotiationEvent e) => e switch
+        {
+            DemandMet m => (true, m.DemandId), DemandRefused r => (true, r.DemandId), DemandWithdrawn w => (true, w.DemandId),
+            CommitmentFulfilled f => (false, f.CommitmentId), CommitmentBreached b => (false, b.CommitmentId),
+            _ => null,
+        };
+        if (removed.Count == 0) return;
+        var recorded = EffectiveHistory.Resolve(Recorded).Events.Where(e => removed.Contains(e.EventId) && Opens(e).Any()).ToList();
+        if (recorded.Count == 0) return;
+        var branch = EffectiveHistory.Resolve([.. kept, .. hypothetical]).Events;
+        var opened = branch.SelectMany(Opens).ToHashSet();
+        var closings = branch.Select(e => (Event: e, Closes: Closes(e))).Where(x => x.Closes is { } c && !opened.Contains(c)).ToList();
+        foreach (var opening in recorded)
+        {
+            var orphaned = closings.Where(x => Opens(opening).Contains(x.Closes!.Value)).ToList();
+            if (orphaned.Count == 0) continue;
+            var path = _removeIds.IndexOf(opening.EventId) is var r and >= 0 ? $"remove[{r}]"
+                : _replacements.FindIndex(x => x.EventId == opening.EventId) is var p and >= 0 ? $"replace[{p}].event"
+                : "remove";
+            errors.Add(new(path, "still_referenced",
+                $"Event {opening.EventId} opened {string.Join(", ", orphaned.Select(x => $"'{x.Closes!.Value.Id}'").Distinct())}, still closed in this branch by " +
+                $"{string.Join(", ", orphaned.Select(x => x.Event.EventId).Distinct())}: remove those too."));
+        }
     }
 
     /// <summary>

@@ -13,7 +13,12 @@ public static class AppCommandLine
         RunAsync(connectionString, environment, 2, args);
 
     /// <inheritdoc cref="RunAsync(string, string?, string[])"/>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, int minutes, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, int minutes, params string[] args) =>
+        RunAsync(connectionString, environment, minutes, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunAsync(string, string?, int, string[])"/> with <paramref name="variables"/> set in the process's environment (TERM, NO_COLOR…).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, string? environment, int minutes,
+        IReadOnlyDictionary<string, string> variables, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Normalization.Api.dll"));
@@ -22,6 +27,7 @@ public static class AppCommandLine
         psi.Environment["ConnectionStrings__Normalization"] = connectionString;
         psi.Environment["Normalization__LoadSeedData"] = "false";
         psi.Environment["COLUMNS"] = "200";
+        foreach (var (name, value) in variables) psi.Environment[name] = value;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
