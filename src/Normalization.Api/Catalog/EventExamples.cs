@@ -28,6 +28,10 @@ public static class EventExamples
         return o;
     }
 
+    /// <summary>One item of <paramref name="f"/>, its party code (a commitment's party, a release's releasing party) <paramref name="party"/>: a commitment binds a party.</summary>
+    static JsonObject Item(FieldSpec f, string party) =>
+        new(f.ItemFields!.Select(i => KeyValuePair.Create(i.Name, i.Format == FieldFormat.PartyCode ? party : Sample(i))));
+
     static JsonNode? Sample(FieldSpec f) => f.Kind switch
     {
         FieldKind.Enum => f.EnumValues![0],
@@ -41,9 +45,11 @@ public static class EventExamples
             FieldFormat.CountryCode => new JsonArray("AF", "US"),
             _ => new JsonArray("example"),
         },
-        FieldKind.ObjectArray => new JsonArray(new JsonObject(f.ItemFields!.Select(i => KeyValuePair.Create(i.Name, Sample(i))))),
+        // An exchange is between the two parties: each releases someone (EventValidator, too_few at releases).
+        FieldKind.ObjectArray when f.ItemFields!.Any(i => i.Name == "releasedBy") => new JsonArray(Item(f, "TB"), Item(f, "US")),
+        FieldKind.ObjectArray => new JsonArray(Item(f, "TB")),
         FieldKind.Event => new JsonObject { ["type"] = "TalksHeld", ["occurredOn"] = "2025-03-20", ["actor"] = "US", ["participants"] = new JsonArray("US", "TB") },
-        _ when f.Format == FieldFormat.PartyCode => "QA",
+        _ when f.Format == FieldFormat.PartyCode => "QA", // a facilitator: the mediator
         _ when f.Format == FieldFormat.CountryCode => "US",
         _ when f.Format == FieldFormat.LanguageTag => "fr",
         _ when f.Format == FieldFormat.HttpUrl => "https://example.org/story",

@@ -15,7 +15,7 @@ public static partial class EventCatalog
         T<TalksHeld>(EventFamily.Contacts, "Representatives of the parties met and talked.",
             "Talks between the two principals: Exploratory for the window; with gestures from both sides, ConfidenceBuilding.",
             "046", "Engage in negotiation", 7.0, "CONSULT", PartyRule.Any, 10,
-            Codes("participants", true, "Codes of the parties at the table (at least two)."),
+            Codes("participants", true, "Codes of those at the table: both parties (too_few otherwise), and a mediator if one sat with them."),
             En("level", false, "Level of the talks.", Levels),
             Str("location", false, "Where the talks took place."),
             Party("facilitator", false, "Code of the mediator, if any.")),
@@ -62,9 +62,9 @@ public static partial class EventCatalog
             Country("nationality", false, "ISO 3166 alpha-2 code."),
             En("terms", false, "On what terms.", Terms),
             Party("facilitator", false, "Code of the party that facilitated.")),
-        T<PrisonersExchanged>(EventFamily.GesturesAndConcessions, "Both sides released people.", "Cooperative gesture by every releasing principal.",
+        T<PrisonersExchanged>(EventFamily.GesturesAndConcessions, "Both parties released people.", "Cooperative gesture by each party.",
             "0841", "Return, release person(s)", 7.0, "RETREAT", PartyRule.Any, 30,
-            new FieldSpec("releases", FieldKind.ObjectArray, true, "Who released whom.", ItemFields:
+            new FieldSpec("releases", FieldKind.ObjectArray, true, "Who released whom: each party releases someone (too_few otherwise); a third country may release some too.", ItemFields:
             [
                 Party("releasedBy", true, "Code of the releasing party."),
                 Str("person", true, "Who was released."),
@@ -92,14 +92,14 @@ public static partial class EventCatalog
             Str("commitmentId", true, "The commitment (from an AgreementSigned).", 100)),
 
         // Structure
-        T<AgreementSigned>(EventFamily.Structure, "The parties signed an agreement.", "Cooperative gesture by every signatory; commitments enter the ledger.",
+        T<AgreementSigned>(EventFamily.Structure, "The parties signed an agreement.", "Cooperative gesture by each party; commitments enter the ledger.",
             "057", "Sign formal agreement", 8.0, "SUPPORT", PartyRule.Any, 0,
             Str("name", true, "Name of the agreement."),
-            Codes("signatories", true, "Codes of the signing parties."),
+            Codes("signatories", true, "Codes of the signatories: both parties (too_few otherwise), and any mediator or guarantor that signed too."),
             new FieldSpec("commitments", FieldKind.ObjectArray, false, "What each party committed to.", ItemFields:
             [
                 Str("commitmentId", true, "Your id for the commitment.", 100),
-                Party("party", true, "Code of the committed party."),
+                Party("party", true, "Code of the committed party: one of the two parties (not_a_party otherwise), the one that fulfils or breaches it."),
                 Text("text", true, "The commitment.", 2000),
             ])),
         T<OfficeOpened>(EventFamily.Structure, "The actor (sending party) opened an office in the target's territory.",
@@ -186,7 +186,7 @@ public static partial class EventCatalog
         // Record keeping
         T<RecordReviewed>(EventFamily.Corrections, "The record was reviewed and is complete through coveredUntil (occurredOn: the day of the review).",
             "None on stage, ledger or momentum. Sets how far the record reaches at every date: later dates are extrapolated.", "-", "-", 0.0, "-", PartyRule.Any, 70,
-            new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: a day, YYYY-MM-DD (a month or year is invalid_date, as at PUT …/coverage and create); not after today (in_future).", Format: FieldFormat.Day)),
+            new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: a day, YYYY-MM-DD (a month or year is invalid_date, as at PUT …/coverage and create); not after today (in_future), nor after the review's own occurredOn (after_review).", Format: FieldFormat.Day)),
 
         // Corrections
         T<EventRetracted>(EventFamily.Corrections, "An earlier recorded event is retracted: the fold reads history as if it never happened (occurredOn: not before the event retracted, before_target).",

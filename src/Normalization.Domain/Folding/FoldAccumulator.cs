@@ -18,7 +18,7 @@ public readonly record struct Dated(DateOnly On, Guid EventId);
 public sealed partial class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; checkpoints and board rows folded with another format are rebuilt at startup (ReadModelUpgrade).</summary>
-    public const int CurrentFormat = 4;
+    public const int CurrentFormat = 5;
     public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
     public FoldOptions Options { get; set; } = FoldOptions.Default;
@@ -27,6 +27,7 @@ public sealed partial class FoldAccumulator
     public DateOnly? PendingDate { get; set; }
     public Stage Stage { get; set; }
     public DateOnly? StageSince { get; set; }
+    /// <summary>The reason of the last settled transition, as it began; the state's <c>why</c> is evaluated at the date asked (<see cref="StateAt"/>).</summary>
     public StageReason Why { get; set; } = new("", "", []);
     public List<StageTransition> History { get; set; } = [];
     public int EventCount { get; set; }
@@ -167,7 +168,13 @@ public sealed partial class FoldAccumulator
         var tail = Transitions(asOf);
         List<StageTransition> history = tail.Count == 0 ? History : [.. History, .. tail];
         var last = history[^1];
-        var why = tail.Count == 0 ? Why : new StageReason(last.Rule, last.Description, last.EventIds);
+        // The reason at asOf: the events that satisfy the rule that day — the latest talks and gestures, every office that
+        // operates — not those of the day the stage began, which its transition keeps (docs/stage-model.md, "The rules, in
+        // order"). The facts are those of asOf: every event up to it is applied and none after (asOf >= PendingDate).
+        var (now, reason) = Evaluate(asOf);
+        // They agree by construction (the transitions are the rules evaluated on each day of change); the transition's reason is
+        // only a guard against answering a reason for another stage than the one shown.
+        var why = now == last.To ? reason : new StageReason(last.Rule, last.Description, last.EventIds);
         return new NegotiationState
         {
             NegotiationId = Negotiation.Id,
@@ -364,7 +371,8 @@ public sealed partial class FoldAccumulator
     static IReadOnlyList<Guid> Ids(params Guid?[] ids) => ids.Where(i => i is not null).Select(i => i!.Value).Distinct().ToList();
 
     bool IsPrincipal(string? code) => Negotiation.IsPrincipal(code);
-    bool TowardOther(NegotiationEvent e) => IsPrincipal(e.Actor) && (e.Target is null || e.Target == Negotiation.OtherParty(e.Actor));
+    /// <summary>The one test of "between the two parties" (<see cref="NegotiationOpened.IsBetweenTheParties"/>): talks, gestures, the ledger's agreements and releases, and the momentum.</summary>
+    bool Between(NegotiationEvent e) => Negotiation.IsBetweenTheParties(e);
     bool BetweenPrincipals(NegotiationEvent e) => IsPrincipal(e.Actor) && IsPrincipal(e.Target) && e.Actor != e.Target;
 
     void Gesture(string party, NegotiationEvent e)
@@ -412,10 +420,8 @@ public sealed partial class FoldAccumulator
         var on = _on;
         switch (e)
         {
-            case TalksHeld t:
-                var a = Negotiation.PartyA; var b = Negotiation.PartyB;
-                if ((t.Participants.Contains(a) && t.Participants.Contains(b)) || BetweenPrincipals(t))
-                    LastTalks = new Dated(on, e.EventId);
+            case TalksHeld:
+                if (Between(e)) LastTalks = new Dated(on, e.EventId);
                 break;
             case RecognitionRequested r:
                 Requests.Add(new RequestEntry(RequestKind.Recognition, r.Actor, r.Target ?? "", r.Form.ToString(), on, RequestStatus.Pending, null, [e.EventId]));
@@ -431,7 +437,7 @@ public sealed partial class FoldAccumulator
                 break;
             case DemandMet m:
                 Resolve(m.DemandId, DemandStatus.Met, e);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case DemandRefused r:
                 Resolve(r.DemandId, DemandStatus.Refused, e);
@@ -441,35 +447,40 @@ public sealed partial class FoldAccumulator
                 break;
             case PrisonerReleased p:
                 if (IsPrincipal(p.Actor)) Released(p.Actor, p.Person, p.Nationality, e);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case PrisonersExchanged x:
+                // A swap of one party with a third country is not the negotiation's: no gesture, no release listed.
+                if (!Between(e)) break;
                 foreach (var r in x.Releases)
                     if (IsPrincipal(r.ReleasedBy)) Released(r.ReleasedBy, r.Person, r.Nationality, e);
                 foreach (var party in x.Releases.Select(r => r.ReleasedBy).Distinct()) Gesture(party, e);
                 break;
             case RewardRescinded rr:
                 RescindRewards(rr);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case SanctionsEased s:
                 EaseSanctions(s);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case AssetsUnfrozen u:
                 if (u.AmountUsd is { } amount && FrozenAssetsUsd.TryGetValue(u.Actor, out var frozen))
                     FrozenAssetsUsd[u.Actor] = Math.Max(0, frozen - amount);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case DesignationRemoved dr:
                 RemoveDesignation(dr);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case AidProvided or CommitmentFulfilled:
                 if (e is CommitmentFulfilled cf) SetCommitment(cf.CommitmentId, CommitmentStatus.Fulfilled, e);
-                if (TowardOther(e)) Gesture(e.Actor, e);
+                if (Between(e)) Gesture(e.Actor, e);
                 break;
             case AgreementSigned ag:
+                // An agreement of one party with a third country is not the negotiation's: not listed, counted or a gesture,
+                // and its commitments are not the ledger's (a closing of one is held back as one without its agreement).
+                if (!Between(e)) break;
                 Agreements.Add(new AgreementEntry(ag.Name, on, ag.Signatories, e.EventId, ag.Commitments.Select(c => c.CommitmentId).ToList()));
                 Totals = Totals with { Agreements = Totals.Agreements + 1 };
                 if (Agreements.Count > ClosedListed) Agreements.RemoveAt(0);
@@ -676,10 +687,8 @@ public sealed partial class FoldAccumulator
             if (Requests[i].Status == RequestStatus.Granted) { Requests.RemoveAt(i--); listed--; }
     }
 
-    /// <summary>Whether <paramref name="e"/> counts toward the momentum: talks between both principals, or an act of one principal toward the other.</summary>
-    bool CountsForMomentum(NegotiationEvent e) => e is TalksHeld t
-        ? (t.Participants.Contains(Negotiation.PartyA) && t.Participants.Contains(Negotiation.PartyB)) || BetweenPrincipals(e)
-        : TowardOther(e);
+    /// <summary>Whether <paramref name="e"/> counts toward the momentum: when it is between the two parties, the test the stage rules and the ledger use.</summary>
+    bool CountsForMomentum(NegotiationEvent e) => Between(e);
 
     /// <summary>
     /// The weight <paramref name="e"/> adds to its day's momentum when this accumulator applies it (0: none — not counted,

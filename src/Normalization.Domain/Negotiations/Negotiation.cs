@@ -67,4 +67,41 @@ public sealed record NegotiationOpened
         return false;
     }
     public string? OtherParty(string code) => code == PartyA ? PartyB : code == PartyB ? PartyA : null;
+
+    /// <summary>
+    /// The one test of "between the two parties" (docs/stage-model.md, "What counts as talks, a gesture, a hostile act"): the
+    /// fold asks it of talks and gestures, the momentum of every event, so a fact moves the stage, the ledger and the momentum
+    /// alike or none of them. A joint event — <see cref="TalksHeld"/>, <see cref="AgreementSigned"/>,
+    /// <see cref="PrisonersExchanged"/> — is between the parties when its sides (participants, signatories, releasing parties)
+    /// include both (<see cref="NamesBoth"/>; a mediator or guarantor may be among them too), or when its actor and target are
+    /// the two; any other event when its actor is a party and its target the other party or none. One party's agreement or
+    /// prisoner swap with a third country is not: it is that party's business with someone else.
+    /// </summary>
+    public bool IsBetweenTheParties(NegotiationEvent e) => e switch
+    {
+        TalksHeld t => NamesBoth(t.Participants) || ActorAndTargetAreTheParties(e),
+        AgreementSigned a => NamesBoth(a.Signatories) || ActorAndTargetAreTheParties(e),
+        PrisonersExchanged x => ReleasedByBoth(x.Releases) || ActorAndTargetAreTheParties(e),
+        _ => IsPrincipal(e.Actor) && (e.Target is null || e.Target == OtherParty(e.Actor)),
+    };
+
+    /// <summary>Whether <paramref name="codes"/> (a joint event's sides) include both parties; validation asks it of new joint events (<c>too_few</c>).</summary>
+    public bool NamesBoth(IReadOnlyList<string> codes) => Names(codes, PartyA) && Names(codes, PartyB);
+
+    /// <summary>Whether each party released someone in <paramref name="releases"/> (an exchange's sides).</summary>
+    public bool ReleasedByBoth(IReadOnlyList<Release> releases)
+    {
+        bool a = false, b = false;
+        foreach (var r in releases) { a |= r.ReleasedBy == PartyA; b |= r.ReleasedBy == PartyB; }
+        return a && b;
+    }
+
+    bool ActorAndTargetAreTheParties(NegotiationEvent e) => IsPrincipal(e.Actor) && IsPrincipal(e.Target) && e.Actor != e.Target;
+
+    // Loops, not LINQ: the fold asks for every event.
+    static bool Names(IReadOnlyList<string> codes, string code)
+    {
+        for (var i = 0; i < codes.Count; i++) if (codes[i] == code) return true;
+        return false;
+    }
 }

@@ -32,22 +32,30 @@ public static class EventValidator
         var n = ctx.Negotiation;
         string P(string f) => EventReader.Join(path, f);
 
-        if (e.OccurredOn.Start < ValidationContext.Earliest)
-            errors.Add(new(P("occurredOn"), "out_of_range", "occurredOn must not be before 1900-01-01."));
-        else if (e.OccurredOn.Start > ctx.Today)
-            errors.Add(new(P("occurredOn"), "in_future", $"occurredOn must not be in the future (today is {ctx.Today:yyyy-MM-dd})."));
+        CheckDate(e.OccurredOn, "occurredOn", P, ctx, errors);
         // A review declares what the record holds so far: a coverage through a day not yet come is a claim about the
-        // future, refused by the same "today" as occurredOn (the reader's zone, docs/api.md).
-        if (e is RecordReviewed { CoveredUntil: var covered } && covered.End > ctx.Today)
-            errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({ctx.Today:yyyy-MM-dd})."));
+        // future, refused by the same "today" as occurredOn (the reader's zone, docs/api.md); nor can a review vouch for
+        // days after its own — it would declare complete what had not happened when it was made (a review dated by month
+        // or year may have been made on its period's last day).
+        if (e is RecordReviewed { CoveredUntil: var covered })
+        {
+            if (covered.End > ctx.Today)
+                errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({ctx.Today:yyyy-MM-dd})."));
+            else if (covered.End > e.OccurredOn.End)
+                errors.Add(new(P("coveredUntil"), "after_review", $"coveredUntil must not be after the review's own date ({e.OccurredOn}): a review vouches for what had happened when it was made."));
+        }
         if (!isCorrection && ctx.Knows(e.EventId) && e.EventId != Guid.Empty)
             { /* a known eventId is a duplicate, handled by the store as idempotent; not an error here */ }
         if (string.IsNullOrWhiteSpace(e.Actor)) errors.Add(new(P("actor"), "required", "actor is required."));
         if (e.Target is not null && e.Target == e.Actor) errors.Add(new(P("target"), "same_as_actor", "target must differ from actor."));
         foreach (var (s, i) in e.Sources.Select((s, i) => (s, i)))
             // Read JSON is refused at 400 by the reader (the url's FieldFormat); this holds events built otherwise (event data).
+        {
             if (s.Url is not null && !EventReader.IsHttpUrl(s.Url))
                 errors.Add(new(P($"sources[{i}].url"), "invalid_url", "url must be an absolute http or https address."));
+            // A malformed date is the reader's 400 (invalid_date); a well-formed one has occurredOn's range.
+            if (DomainDate.TryParse(s.PublishedOn, out var published)) CheckDate(published, $"sources[{i}].publishedOn", P, ctx, errors);
+        }
 
         var info = EventCatalog.Of(e);
         switch (info.Parties)
@@ -73,13 +81,16 @@ public static class EventValidator
 
         switch (e)
         {
+            // A joint event must be between the two parties (NegotiationOpened.IsBetweenTheParties): both at the table, both
+            // signing, both releasing; a mediator or guarantor may be named too. One party's dealings with a third country are
+            // not this negotiation's (docs/stage-model.md). Codes not well formed are reported instead (one error per path).
             case TalksHeld t:
-                if (t.Participants.Count < 2) errors.Add(new(P("participants"), "too_few", "participants must name at least two parties."));
-                CheckCodes(t.Participants, P("participants"), errors);
+                if (CheckCodes(t.Participants, P("participants"), errors) && !n.NamesBoth(t.Participants))
+                    errors.Add(new(P("participants"), "too_few", $"participants must name both parties, {n.PartyA} and {n.PartyB} (a mediator may be named too)."));
                 break;
             case AgreementSigned a:
-                if (a.Signatories.Count < 2) errors.Add(new(P("signatories"), "too_few", "signatories must name at least two parties."));
-                CheckCodes(a.Signatories, P("signatories"), errors);
+                if (CheckCodes(a.Signatories, P("signatories"), errors) && !n.NamesBoth(a.Signatories))
+                    errors.Add(new(P("signatories"), "too_few", $"signatories must name both parties, {n.PartyA} and {n.PartyB} (a mediator or guarantor may sign too)."));
                 var ids = new HashSet<string>();
                 foreach (var (c, i) in a.Commitments.Select((c, i) => (c, i)))
                 {
@@ -87,11 +98,20 @@ public static class EventValidator
                     if (!ids.Add(c.CommitmentId) || (!isCorrection && ctx.IdTaken((false, c.CommitmentId))))
                         errors.Add(new(P($"commitments[{i}].commitmentId"), "duplicate_id", $"commitmentId '{c.CommitmentId}' is already used."));
                     if (!EventReader.PartyCode().IsMatch(c.Party)) errors.Add(new(P($"commitments[{i}].party"), "invalid_party_code", "party must be a party code."));
+                    // Only a party closes a commitment (CommitmentFulfilled/Breached by its party): anyone else's would stay open for ever.
+                    else if (!n.IsPrincipal(c.Party)) errors.Add(new(P($"commitments[{i}].party"), "not_a_party", $"party must be one of the parties: {n.PartyA} or {n.PartyB}."));
                 }
                 break;
             case PrisonersExchanged x:
+                var wellFormed = true;
                 foreach (var (r, i) in x.Releases.Select((r, i) => (r, i)))
-                    if (!EventReader.PartyCode().IsMatch(r.ReleasedBy)) errors.Add(new(P($"releases[{i}].releasedBy"), "invalid_party_code", "releasedBy must be a party code."));
+                    if (!EventReader.PartyCode().IsMatch(r.ReleasedBy))
+                    {
+                        errors.Add(new(P($"releases[{i}].releasedBy"), "invalid_party_code", "releasedBy must be a party code."));
+                        wellFormed = false;
+                    }
+                if (wellFormed && !n.ReleasedByBoth(x.Releases))
+                    errors.Add(new(P("releases"), "too_few", $"releases must include people released by each party, {n.PartyA} and {n.PartyB} (a third country may release some too)."));
                 break;
             case DemandMade d when !isCorrection && ctx.IdTaken((true, d.DemandId)):
                 errors.Add(new(P("demandId"), "duplicate_id", $"demandId '{d.DemandId}' is already used in this negotiation."));
@@ -266,9 +286,27 @@ public static class EventValidator
         }
     }
 
-    static void CheckCodes(IReadOnlyList<string> codes, string path, List<FieldError> errors)
+    /// <summary>Reports each code not shaped like a party code; whether all are.</summary>
+    static bool CheckCodes(IReadOnlyList<string> codes, string path, List<FieldError> errors)
     {
+        var before = errors.Count;
         for (var i = 0; i < codes.Count; i++)
             if (!EventReader.PartyCode().IsMatch(codes[i])) errors.Add(new($"{path}[{i}]", "invalid_party_code", "Must be a party code (e.g. US, TB)."));
+        return errors.Count == before;
     }
+
+    /// <summary>
+    /// The range of every date of an event (<c>occurredOn</c>, a source's <c>publishedOn</c>): not before 1900-01-01, the
+    /// record's first possible day (<c>out_of_range</c>), nor after today (<c>in_future</c>); a month or a year that has
+    /// begun is not in the future.
+    /// </summary>
+    static void CheckDate(DomainDate date, string field, Func<string, string> P, ValidationContext ctx, List<FieldError> errors)
+    {
+        if (date.Start < ValidationContext.Earliest)
+            errors.Add(new(P(field), "out_of_range", $"{Leaf(field)} must not be before 1900-01-01."));
+        else if (date.Start > ctx.Today)
+            errors.Add(new(P(field), "in_future", $"{Leaf(field)} must not be in the future (today is {ctx.Today:yyyy-MM-dd})."));
+    }
+
+    static string Leaf(string field) => field[(field.LastIndexOf('.') + 1)..];
 }

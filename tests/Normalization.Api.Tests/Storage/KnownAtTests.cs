@@ -92,11 +92,15 @@ public sealed class KnownAtTests(AppFixture app)
             if (rnd.Next(3) == 0 && Untargeted(aimable, targeted, rnd) is { } a)
                 extra.Add(new EventRetracted { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 2, 1)), Actor = "US", Target = "TB", TargetEventId = a.EventId, Reason = "the change was wrong" });
             if (rnd.Next(4) == 0)
+            {
+                // A review vouches at most for its own day (after_review): the coverage is on or before it.
+                var reviewedOn = new DateOnly(2000, 1, 1).AddDays(rnd.Next(9_000));
                 extra.Add(new RecordReviewed
                 {
-                    EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2000, 1, 1).AddDays(rnd.Next(9_000))), Actor = "EDITOR",
-                    CoveredUntil = DomainDate.FromDate(new DateOnly(2000, 1, 1).AddDays(rnd.Next(9_500))),
+                    EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(reviewedOn), Actor = "EDITOR",
+                    CoveredUntil = DomainDate.FromDate(reviewedOn.AddDays(-rnd.Next(500))),
                 });
+            }
             await Store.AppendOk(id, [.. batch, .. extra]);
             catalog.AddRange(batch);
             aimable.AddRange(extra.Where(e => e is EventRetracted or EventCorrected));

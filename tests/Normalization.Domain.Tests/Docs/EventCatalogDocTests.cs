@@ -148,9 +148,11 @@ public static class EventCatalogDoc
 
         sb.Append("## Momentum weights (Goldstein)\n\n");
         sb.Append("Momentum is the sum of these weights over the last 90 days (`MomentumDays`) of the events between the two parties\n");
-        sb.Append("(actor a party and target the other party or none; talks with both parties among the participants). Events\n");
-        sb.Append("involving third parties (an ISIS-K attack, a strike on al-Qaeda) do not count. The trend compares it with the 90 days\n");
-        sb.Append("before: `Improving` / `Deteriorating` when the difference exceeds `TrendThreshold` (2.0), else `Stable`.\n\n");
+        sb.Append("(actor a party and target the other party or none; talks, agreements and prisoner exchanges with both parties among\n");
+        sb.Append("the participants, signatories or releasing parties — the test the stage rules use, docs/stage-model.md). Events\n");
+        sb.Append("involving third parties (an ISIS-K attack, a strike on al-Qaeda, one party's deal with a third country) do not count.\n");
+        sb.Append("The trend compares it with the 90 days before: `Improving` / `Deteriorating` when the difference exceeds\n");
+        sb.Append("`TrendThreshold` (2.0), else `Stable`.\n\n");
         sb.Append("| Goldstein | Type | CAMEO | PLOVER |\n|---|---|---|---|\n");
         var rows = EventCatalog.All.Where(t => t.Family != EventFamily.Corrections).SelectMany(t => t.ClrType == typeof(StatementIssued)
                 ? Enum.GetValues<Tone>().Select(tone => new StatementIssued { Tone = tone })
