@@ -7,7 +7,7 @@ using static Normalization.Api.Tests.Support.ApiScenarios;
 namespace Normalization.Api.Tests.Negotiations;
 
 /// <summary>
-/// "today" is today in every view. An event of the current month or year is accepted (its period has begun) and counts
+/// "Today" is today in every view. An event of the current month or year is accepted (its period has begun) and counts
 /// from its period's last day, after today: until then the append's reply, the current state, the board, the default end
 /// of …/stages and the summary all say what GET …/state with no parameters says; on that day the board and the current
 /// state take the change with no new write (docs/stage-model.md, "Dates and precision").
