@@ -161,12 +161,5 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
         return sb.ToString();
     }
 
-    /// <summary>The day "now" means for a negotiation: today, or its last event when that is later.</summary>
-    protected static async Task<DateOnly> DefaultDayAsync(NegotiationStore store, string id, CancellationToken ct)
-    {
-        var view = await store.LoadViewAsync(id, ct);
-        return view?.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
-    }
-
     protected static string Esc(string? s) => Markup.Escape(s ?? "");
 }

@@ -34,7 +34,7 @@ public sealed class StateCommand : DataCommand<StateInput>
         var store = services.GetRequiredService<NegotiationStore>();
         var version = await RequireAsync(store, input.Id, ct);
         var knownAt = Instant(input.KnownAtFlag, "known-at");
-        var asOf = Date(input.AsOfFlag, "as-of") ?? await DefaultDayAsync(store, input.Id, ct);
+        var asOf = Date(input.AsOfFlag, "as-of") ?? store.Today; // today, as GET …/state (docs/api.md)
         var s = await CoveredState.StateAsOfAsync(store, input.Id, asOf, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
         if (input.JsonFlag) { WriteJson(Normalization.Api.Negotiations.GettingState.NegotiationStateResponse.Of(s, version, knownAt)); return true; }
@@ -71,7 +71,7 @@ public sealed class StagesCommand : DataCommand<StagesInput>
         var store = services.GetRequiredService<NegotiationStore>();
         await RequireAsync(store, input.Id, ct);
         var knownAt = Instant(input.KnownAtFlag, "known-at");
-        var until = await DefaultDayAsync(store, input.Id, ct);
+        var until = store.Today; // today, as GET …/stages without `to`
         var s = await CoveredState.StateAsOfAsync(store, input.Id, until, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
         // The HTTP answer's type (GET …/stages without from): the same properties, a null one as null.

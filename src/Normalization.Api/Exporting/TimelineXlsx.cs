@@ -2,7 +2,7 @@ using Normalization.Api.Storage;
 
 namespace Normalization.Api.Exporting;
 
-/// <summary>The XLSX answer of the timeline: the filtered events and the stage history up to today (or the last event), as in <c>GET …/stages</c>.</summary>
+/// <summary>The XLSX answer of the timeline: the filtered events and the stage history up to today, as in <c>GET …/stages</c>.</summary>
 public static class TimelineXlsx
 {
     /// <summary>The workbook as an attachment, <c>{id}-timeline.xlsx</c>; with <paramref name="knownAt"/>, the stage history as the record stood then.</summary>
@@ -19,8 +19,7 @@ public static class TimelineXlsx
         {
             var view = await store.LoadViewAsync(id, ct);
             if (view is null) return Http.Problems.NegotiationNotFound(id);
-            var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
-            stages = view.Head.StateAt(day).StageHistory;
+            stages = view.Head.StageHistoryAt(store.Today);
         }
         using var buffer = new MemoryStream();
         await TimelineWorkbook.WriteAsync(buffer, items, stages, ct);

@@ -103,12 +103,7 @@ public sealed class Exporter(NegotiationStore store)
         }
     }
 
-    /// <summary>The stage history up to today (or the last event's date when that is later).</summary>
-    public static IReadOnlyList<StageTransition> StageHistory(History history, DateOnly today)
-    {
-        var events = history.Events.Select(r => r.Event).ToList();
-        var last = events.Count == 0 ? today : events.Max(e => e.Date);
-        var state = NegotiationFold.StateAsOf(history.Opening, events, last > today ? last : today);
-        return state.StageHistory;
-    }
+    /// <summary>The stage history up to today, as GET …/stages answers it (a change an event makes on a later day is not one yet).</summary>
+    public static IReadOnlyList<StageTransition> StageHistory(History history, DateOnly today) =>
+        NegotiationFold.StateAsOf(history.Opening, history.Events.Select(r => r.Event), today).StageHistory;
 }

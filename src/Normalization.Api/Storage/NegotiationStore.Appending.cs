@@ -150,7 +150,7 @@ public sealed partial class NegotiationStore
         // The head at the locked version: from memory when this process wrote or read it last, else from the last checkpoint.
         var before = await HeadAsync(conn, tx, id, version, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
         // The stage history before, built once: the stage this write reports as previous and the alerts' comparison.
-        var beforeHistory = before.StageHistoryAt(StageDay(before));
+        var beforeHistory = before.StageHistoryAt(Today);
         var previousStage = beforeHistory[^1].To;
         Trace("head");
 
@@ -260,7 +260,7 @@ public sealed partial class NegotiationStore
 
         Trace("folded");
         // The stage history after, built once: the board row (when its day is the same), the alerts' comparison, the stage reported.
-        var afterDay = StageDay(head);
+        var afterDay = Today;
         var afterHistory = head.StageHistoryAt(afterDay);
         StoreReadModels(session, id, version, head, (afterDay, afterHistory));
         Trace("board");

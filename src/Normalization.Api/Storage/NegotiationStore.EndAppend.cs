@@ -155,7 +155,7 @@ public sealed partial class NegotiationStore
         if (IsLate(before, events)) throw new UnlockedAppendDeclined("late event");
         Trace("validated");
 
-        var beforeHistory = before.StageHistoryAt(StageDay(before));
+        var beforeHistory = before.StageHistoryAt(Today);
         var version = versionBefore + events.Count;
         // <snippet:end-append>
         // Marten's expected version is the stream's version after this batch: its append function refuses the batch when
@@ -176,7 +176,7 @@ public sealed partial class NegotiationStore
         await WriteCheckpointsAsync(conn, tx, id, checkpoints, version, CancellationToken.None);
         Trace("folded");
         var tail = tails.TryGet(id, versionBefore)?.Appended(version, effective.Select(e => (KeyOf(e), e)).ToList());
-        var afterDay = StageDay(head);
+        var afterDay = Today;
         var afterHistory = head.StageHistoryAt(afterDay);
         StoreReadModels(session, id, version, head, (afterDay, afterHistory));
         Trace("board");

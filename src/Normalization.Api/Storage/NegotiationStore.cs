@@ -56,7 +56,19 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     }
     // </snippet>
 
-    DateOnly StageDay(FoldAccumulator head) => head.PendingDate is { } p && p > Today ? p : Today;
+    /// <summary>
+    /// The state of <paramref name="view"/> today — what GET …/state answers with no parameters, and so every view that says
+    /// "now" (the current state, the board, the default end of …/stages, the CLI). Today is today even when the record holds
+    /// an event counted from a later day (one of the current month or year counts from its period's end,
+    /// docs/stage-model.md "Dates and precision"): the head holds it then, so today's state is folded from the checkpoint
+    /// before it (<see cref="StateAsOfAsync"/>); otherwise the head answers.
+    /// </summary>
+    public async Task<NegotiationState> StateTodayAsync(NegotiationView view, CancellationToken ct = default)
+    {
+        var today = Today;
+        if (!view.Head.HoldsEventsAfter(today)) return heads.StateAt(view.Id, view.Version, view.Head, today);
+        return await StateAsOfAsync(view.Id, today, ct: ct) ?? view.Head.StateAt(view.Head.PendingDate!.Value);
+    }
 
     /// <summary>
     /// A Marten query session on our transaction (so it sees the same snapshot and this transaction's own writes), or
@@ -73,14 +85,17 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     void StoreReadModels(IDocumentSession session, string id, int version, FoldAccumulator head, (DateOnly Day, IReadOnlyList<StageTransition> History)? known = null)
     {
         var at = head.PendingDate ?? DateOnly.MinValue;
-        // What StateAt(at) would say of the stage, its date and momentum, without building the whole state (the ledger):
-        // the stage history's last entry is the stage, and the momentum is the fold's one momentum rule.
-        var stage = (known is { } k && k.Day == at ? k.History : head.StageHistoryAt(at))[^1];
+        // The row's stage is the one on its last event's day — or today, when that day is later (an event of the current
+        // month or year): the change it makes then is upcoming, applied by BoardEntry.StageOn on its day with no new write.
+        var day = head.HoldsEventsAfter(Today) ? Today : at;
+        // The stage history's last entry is the stage, without building the whole state (the ledger); the momentum is
+        // the fold's one momentum rule, on the last event's day (the board asks the head for today's).
+        var stage = (known is { } k && k.Day == day ? k.History : head.StageHistoryAt(day))[^1];
         session.Store(new BoardEntry
         {
             Id = id, Title = head.Negotiation.Title, Parties = head.Negotiation.Parties, Tags = head.Negotiation.Tags,
             Stage = stage.To, StageSince = stage.On, LastEventOn = head.LastEventOn, Momentum = head.MomentumAt(at) with { Contributions = [] },
-            Version = version, Upcoming = BoardEntry.UpcomingOf(head), FoldFormat = head.Format,
+            Version = version, Upcoming = BoardEntry.UpcomingOf(head, day), FoldFormat = head.Format,
         });
     }
 

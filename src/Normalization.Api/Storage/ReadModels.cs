@@ -17,7 +17,10 @@ public sealed class NegotiationView
     public FoldAccumulator Head { get; set; } = new();
 }
 
-/// <summary>One row of the board. Stage changes that will happen without new events (window expiries) are kept as <see cref="Upcoming"/>.</summary>
+/// <summary>
+/// One row of the board. Stage changes that will happen without new events (window expiries, an event of the current month
+/// or year counted from its period's end) are kept as <see cref="Upcoming"/>.
+/// </summary>
 public sealed class BoardEntry
 {
     public string Id { get; set; } = "";
@@ -35,16 +38,13 @@ public sealed class BoardEntry
     public int FoldFormat { get; set; }
 
     /// <summary>
-    /// The <see cref="Upcoming"/> of <paramref name="head"/>: the stage changes after its pending day up to a window past it
-    /// (<see cref="FoldAccumulator.StageHistoryAt"/> of that later day, only its entries after the pending day, projected
-    /// marks included), built from <see cref="FoldAccumulator.Expiries"/> without copying the settled history — an end
-    /// append stores it on every write. With no pending day (nothing folded), the history's dated entries, as that call gives.
+    /// The <see cref="Upcoming"/> of <paramref name="head"/> for a row whose stage is the one on <paramref name="day"/>: the
+    /// stage changes after it that come with no new event (<see cref="FoldAccumulator.Upcoming"/> — window expiries, and
+    /// the change an event counted from a later day makes on it).
     /// </summary>
-    public static List<StageTransition> UpcomingOf(FoldAccumulator head) => head.PendingDate is not { } at
-        ? head.StageHistoryAt(DateOnly.MinValue).Where(t => t.On > DateOnly.MinValue).ToList()
-        : NegotiationState.MarkProjected([.. head.History.Where(t => t.On > at), .. head.Expiries()], head.CoveredUntil);
+    public static List<StageTransition> UpcomingOf(FoldAccumulator head, DateOnly day) => head.Upcoming(day);
 
-    /// <summary>The stage on <paramref name="today"/>, applying the expiries already due.</summary>
+    /// <summary>The stage on <paramref name="today"/>, applying the upcoming changes already due.</summary>
     public (Stage Stage, DateOnly? Since) StageOn(DateOnly today)
     {
         var due = Upcoming.LastOrDefault(t => t.On <= today);

@@ -203,16 +203,42 @@ public sealed partial class FoldAccumulator
         PendingDate is { } at ? Transitions(at.AddDays(Options.WindowDays + 1)).Where(t => t.On > at).ToList() : [];
 
     /// <summary>
-    /// The stage history <see cref="StateAt"/> would answer on <paramref name="asOf"/> (same transitions, same projected marks),
-    /// without building the rest of the state (ledger, momentum): for callers that only compare or show stages — the
-    /// store's board row and the stage a write reports, the alerts' before/after comparison. Its last entry is the stage.
+    /// The stage history on <paramref name="asOf"/> (same transitions, same projected marks as <see cref="StateAt"/> of a
+    /// fold of the events dated up to it), without building the rest of the state (ledger, momentum): for callers that
+    /// only compare or show stages — the store's board row and the stage a write reports, the alerts' before/after
+    /// comparison, the summary. Its last entry is the stage.
     /// </summary>
+    /// <remarks>
+    /// Unlike <see cref="StateAt"/> it also answers for a day before <see cref="PendingDate"/>: an event of the current
+    /// month or year counts from its period's last day, after today (docs/stage-model.md, "Dates and precision"), and
+    /// today's stage must still be read from the head. A transition on a day depends only on the events dated up to it,
+    /// and the settled <see cref="History"/> runs through the day before the pending one, so its entries up to
+    /// <paramref name="asOf"/> are exactly that fold's.
+    /// </remarks>
     public IReadOnlyList<StageTransition> StageHistoryAt(DateOnly asOf)
     {
         if (PendingDate is { } p && asOf < p)
-            throw new ArgumentOutOfRangeException(nameof(asOf), $"The fold already holds events dated {p:yyyy-MM-dd}; fold only events up to {asOf:yyyy-MM-dd} to ask about it.");
+            return NegotiationState.MarkProjected(History.Where(t => t.On is null || t.On <= asOf), CoveredUntil);
         var tail = Transitions(asOf);
         return NegotiationState.MarkProjected(tail.Count == 0 ? History : [.. History, .. tail], CoveredUntil);
+    }
+
+    /// <summary>Whether the fold holds events dated after <paramref name="day"/>: then only <see cref="StageHistoryAt"/> answers for it, not <see cref="StateAt"/>.</summary>
+    public bool HoldsEventsAfter(DateOnly day) => PendingDate > day;
+
+    /// <summary>
+    /// The stage changes after <paramref name="day"/> that come with no new event: settled transitions dated after it (an
+    /// event of the current month or year counts from its period's end, docs/stage-model.md), the pending day's, then the
+    /// window expiries (<see cref="Expiries"/>). <see cref="StageHistoryAt"/> of <paramref name="day"/> followed by these,
+    /// cut at any later day, is <see cref="StageHistoryAt"/> of that day: what the board keeps as upcoming and alerts schedule.
+    /// </summary>
+    public List<StageTransition> Upcoming(DateOnly day)
+    {
+        if (PendingDate is not { } at) return [];
+        var horizon = at.AddDays(Options.WindowDays + 1);
+        if (day >= horizon) return [];
+        return NegotiationState.MarkProjected(
+            [.. History.Where(t => t.On > day), .. Transitions(horizon).Where(t => t.On > day)], CoveredUntil);
     }
 
     /// <summary>Transitions after the last settled day up to <paramref name="through"/>: the pending day, then window expiries.</summary>

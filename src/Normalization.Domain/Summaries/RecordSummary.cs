@@ -73,7 +73,7 @@ public static class RecordSummaries
 
     /// <summary>
     /// The summary of <paramref name="recorded"/> (every recorded event, in any order) through <paramref name="through"/>
-    /// (on or after the last event's date). <paramref name="bucket"/> null: <see cref="AutoBucket"/>.
+    /// (today: the stage history ends there; see <see cref="Lay"/> for an event counted from a later day). <paramref name="bucket"/> null: <see cref="AutoBucket"/>.
     /// </summary>
     public static RecordSummary Build(NegotiationOpened negotiation, IReadOnlyCollection<NegotiationEvent> recorded, DateOnly through, SummaryBucket? bucket = null, FoldOptions? options = null)
     {
@@ -93,7 +93,7 @@ public static class RecordSummaries
         }
         var summary = Lay(negotiation.Id, days, through, bucket, acc.Options.MomentumDays, MomentumOn);
         while (next < effective.Count) acc.Apply(effective[next++]);
-        return summary with { StageHistory = acc.StateAt(through).StageHistory };
+        return summary with { StageHistory = acc.StageHistoryAt(through) };
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ public static class RecordSummaries
             return FoldAccumulator.MomentumScore(Window(daily, lo, hi), until, m);
         }
         var summary = Lay(head.Negotiation.Id, days, through, bucket, m, MomentumOn);
-        return summary with { StageHistory = head.StateAt(through).StageHistory };
+        return summary with { StageHistory = head.StageHistoryAt(through) };
     }
 
     static IEnumerable<DailyWeight> Window(IReadOnlyList<DailyWeight> daily, int from, int to)
@@ -130,14 +130,19 @@ public static class RecordSummaries
     public static SummaryDay Tally(DateOnly day, bool retracted, double goldstein, int n) =>
         new(day, n, !retracted && goldstein > 0 ? n : 0, !retracted && goldstein < 0 ? n : 0, retracted ? n : 0);
 
-    /// <summary>Lays out the periods from the first event's through <paramref name="through"/>; the stage history is filled by the caller.</summary>
+    /// <summary>
+    /// Lays out the periods from the first event's through <paramref name="through"/>; the stage history is filled by the caller.
+    /// An event of the current month or year counts from its period's last day, after today (docs/stage-model.md, "Dates and
+    /// precision"): the periods then run on to the one holding it, so every recorded event is counted in one, each sampling
+    /// the momentum on its last day up to that event's day — a projection, as the stage changes it will make are.
+    /// </summary>
     static RecordSummary Lay(string id, IEnumerable<SummaryDay> days, DateOnly through, SummaryBucket? bucket, int momentumDays, Func<DateOnly, double> momentumOn)
     {
         var all = days.Where(d => d.Events > 0).ToList();
         DateOnly? first = all.Count == 0 ? null : all.Min(d => d.Day);
         DateOnly? last = all.Count == 0 ? null : all.Max(d => d.Day);
-        if (last > through) throw new ArgumentOutOfRangeException(nameof(through), $"through ({through:yyyy-MM-dd}) is before the last event ({last:yyyy-MM-dd}).");
-        var b = bucket ?? AutoBucket(first ?? through, through);
+        var layTo = last > through ? last.Value : through;
+        var b = bucket ?? AutoBucket(first ?? through, layTo);
 
         var counts = new Dictionary<DateOnly, SummaryDay>();
         foreach (var d in all)
@@ -148,10 +153,11 @@ public static class RecordSummaries
                 : d with { Day = key };
         }
         var periods = new List<SummaryPeriod>();
-        for (var start = StartOf(first ?? through, b); start <= through; start = Next(start, b))
+        for (var start = StartOf(first ?? through, b); start <= layTo; start = Next(start, b))
         {
             var end = Next(start, b).AddDays(-1);
-            var until = end < through ? end : through;
+            // The period holding today samples today; one after it (an event counted from a later day) its last day, up to that event's.
+            var until = end < through ? end : start <= through ? through : end < layTo ? end : layTo;
             var momentum = momentumOn(until);
             var c = counts.GetValueOrDefault(start);
             periods.Add(new SummaryPeriod(start, end, c?.Events ?? 0, c?.Cooperative ?? 0, c?.Conflictual ?? 0, c?.Retracted ?? 0, momentum));

@@ -9,7 +9,7 @@ using Normalization.Domain.Stages;
 namespace Normalization.Api.Tests.Storage;
 
 /// <summary>
-/// The board row's upcoming stage changes (<see cref="BoardEntry.UpcomingOf"/>), built without copying the settled history,
+/// The board row's upcoming stage changes (<see cref="BoardEntry.UpcomingOf"/> on the last event's day), built without copying the settled history,
 /// are exactly what the stage history a window past the pending day says of the days after it (the rule they replace).
 /// </summary>
 public sealed class BoardUpcomingTests
@@ -50,7 +50,7 @@ public sealed class BoardUpcomingTests
     {
         var head = FoldAccumulator.Start(Opening());
 
-        Json(BoardEntry.UpcomingOf(head)).ShouldBe(ByTheRule(head));
+        Json(BoardEntry.UpcomingOf(head, head.PendingDate ?? DateOnly.MinValue)).ShouldBe(ByTheRule(head));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class BoardUpcomingTests
             foreach (var e in events.Select(x => Event(x.Item1, x.Item2)).OrderBy(e => e, DomainOrder.Instance))
             {
                 head.Apply(e);
-                Json(BoardEntry.UpcomingOf(head)).ShouldBe(ByTheRule(head));
+                Json(BoardEntry.UpcomingOf(head, head.PendingDate ?? DateOnly.MinValue)).ShouldBe(ByTheRule(head));
             }
         });
     }
@@ -73,7 +73,7 @@ public sealed class BoardUpcomingTests
         var head = FoldAccumulator.Start(Opening());
         head.Apply(Event(0, 0));
 
-        var upcoming = BoardEntry.UpcomingOf(head);
+        var upcoming = BoardEntry.UpcomingOf(head, head.PendingDate ?? DateOnly.MinValue);
 
         upcoming.ShouldNotBeEmpty();
         Json(upcoming).ShouldBe(ByTheRule(head));

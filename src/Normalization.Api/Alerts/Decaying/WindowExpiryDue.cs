@@ -11,13 +11,15 @@ using Wolverine.Runtime.Handlers;
 namespace Normalization.Api.Alerts.Decaying;
 
 /// <summary>
-/// A scheduled message (durable local queue <c>alerts</c>): on <paramref name="On"/>, a window of
-/// <paramref name="NegotiationId"/> expires and its stage changes with no new event — unless a later event changed the
-/// outlook. Recorded with the append that made the outlook (<see cref="StageChangeAlerts.EnlistAsync"/>).
+/// A scheduled message (durable local queue <c>alerts</c>): on <paramref name="On"/>, the stage of
+/// <paramref name="NegotiationId"/> changes with no new write — a window expires, or an event of the current month or year
+/// counts from that day (its period's end) — unless a later event changed the outlook. Recorded with the append that made
+/// the outlook (<see cref="StageChangeAlerts.EnlistAsync"/>).
 /// </summary>
 /// <param name="NegotiationId">The negotiation's slug.</param>
-/// <param name="On">The domain date the expiry changes the stage (deployment's calendar).</param>
-public sealed record WindowExpiryDue(string NegotiationId, DateOnly On);
+/// <param name="On">The domain date the stage changes (deployment's calendar).</param>
+/// <param name="Cause">The alert's cause: <see cref="AlertCause.Event"/> when an event of the scheduling append counts from that day; null (messages recorded before it existed too): <see cref="AlertCause.WindowExpired"/>.</param>
+public sealed record WindowExpiryDue(string NegotiationId, DateOnly On, string? Cause = null);
 
 /// <summary>
 /// Announces a window expiry on its day. Idempotent: it recomputes the stage history from the store on the app's clock and
@@ -45,11 +47,11 @@ public static class WindowExpiryDueHandler
         }
         if (await store.LoadViewAsync(message.NegotiationId, ct) is not { } view) return outgoing;
         var head = view.Head;
-        var asOf = head.PendingDate is { } last && last > today ? last : today;
-        var change = head.StateAt(asOf).StageHistory.LastOrDefault(t => t.On == message.On);
-        if (change is null) return outgoing; // the outlook changed since: a later event moved or removed this expiry
+        // The stage history today, as every view reads it (a change dated later is not one yet).
+        var change = head.StageHistoryAt(today).LastOrDefault(t => t.On == message.On);
+        if (change is null) return outgoing; // the outlook changed since: a later event moved or removed this change
 
-        var changed = StageChanged.Of(message.NegotiationId, head.Negotiation, change, AlertCause.WindowExpired, clock.GetUtcNow());
+        var changed = StageChanged.Of(message.NegotiationId, head.Negotiation, change, message.Cause ?? AlertCause.WindowExpired, clock.GetUtcNow());
         if (await session.LoadAsync<RecordedStageChange>(changed.Alert.Id, ct) is not null) return outgoing; // already announced
         session.Insert(RecordedStageChange.Of(changed));
         outgoing.Add(changed);

@@ -55,22 +55,24 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     }
 
     /// <summary>
-    /// The days a window expiry of <paramref name="after"/> will change the stage after <paramref name="afterDay"/> that
-    /// <paramref name="before"/> did not foresee (an unchanged outlook was scheduled by the append that made it).
+    /// The days after <paramref name="afterDay"/> (today) on which <paramref name="after"/> will change the stage with no new
+    /// event that <paramref name="before"/> did not foresee (an unchanged outlook was scheduled by the append that made it):
+    /// window expiries, and the day an event of the current month or year counts from (its period's end,
+    /// <see cref="FoldAccumulator.Upcoming"/>) — its change is announced on that day, not on the day it is posted.
     /// </summary>
     public static List<DateOnly> NewExpiries(FoldAccumulator before, FoldAccumulator after, DateOnly afterDay)
     {
-        var upcoming = after.Expiries().Where(t => t.On > afterDay).ToList();
-        // No expiry still to come (the usual end append of a past-dated event): nothing to compare with what was foreseen.
+        var upcoming = after.Upcoming(afterDay);
+        // No change still to come (the usual end append of a past-dated event): nothing to compare with what was foreseen.
         if (upcoming.Count == 0) return [];
-        var foreseen = before.Expiries().Select(t => t.On).ToHashSet();
+        var foreseen = before.Upcoming(afterDay).Select(t => t.On).ToHashSet();
         return upcoming.Where(t => !foreseen.Contains(t.On)).Select(t => t.On!.Value).Distinct().ToList();
     }
 
     /// <summary>
     /// Records, in <paramref name="tx"/>, a <see cref="StageChanged"/> per change between <paramref name="before"/> (on
-    /// <paramref name="beforeDay"/>) and <paramref name="after"/> (on <paramref name="afterDay"/>), and a scheduled
-    /// <see cref="WindowExpiryDue"/> per new expiry day (<see cref="NewExpiries"/>; durable, in Wolverine's inbox, due when the
+    /// <paramref name="beforeDay"/>) and <paramref name="after"/> (on <paramref name="afterDay"/>, today), and a scheduled
+    /// <see cref="WindowExpiryDue"/> per new day a change is due (<see cref="NewExpiries"/>; durable, in Wolverine's inbox, due when the
     /// day begins on the app's clock). Call <see cref="Enlisted.FlushAsync"/> after the commit.
     /// </summary>
     /// <param name="latestOnly">
@@ -95,7 +97,8 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         // Only a started host has Wolverine running: the data commands (`import`, `rebuild` …) and the first-run seed, which
         // runs while the host starts, write without it and announce nothing (docs/alerts.md, "Imports").
         if (!lifetime.ApplicationStarted.IsCancellationRequested) return Enlisted.Nothing;
-        var changes = Changes(beforeHistory, afterHistory, events.Select(e => e.Date).ToHashSet());
+        var eventDates = events.Select(e => e.Date).ToHashSet();
+        var changes = Changes(beforeHistory, afterHistory, eventDates);
         if (latestOnly && changes.Count > 1) changes = [changes[^1]];
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
@@ -107,7 +110,7 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         foreach (var (t, cause) in changes)
             await context.PublishAsync(StageChanged.Of(negotiationId, after.Negotiation, t, cause, recordedAt));
         foreach (var day in expiries)
-            await context.ScheduleAsync(new WindowExpiryDue(negotiationId, day), DecayClock.SchedulerInstant(day, clock));
+            await context.ScheduleAsync(new WindowExpiryDue(negotiationId, day, eventDates.Contains(day) ? AlertCause.Event : null), DecayClock.SchedulerInstant(day, clock));
         return new Enlisted(context);
     }
 

@@ -17,7 +17,7 @@ namespace Normalization.Api.Negotiations.GettingState;
 /// <summary>GET /api/negotiations/{id} (today) and GET /api/negotiations/{id}/state?asOf=&amp;knownAt=&amp;minConfidence= (time travel).</summary>
 public static class StateEndpoints
 {
-    /// <summary>The state today (or on the pending date of a window that has not yet closed), from the head.</summary>
+    /// <summary>The state today — what GET …/state answers with no parameters (<see cref="NegotiationStore.StateTodayAsync"/>).</summary>
     [Tags("Negotiations"), EndpointSummary("Current state")]
     [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
@@ -26,8 +26,7 @@ public static class StateEndpoints
     {
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
-        var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
-        return ApiJson.Ok(NegotiationStateResponse.Of(view.Head.StateAt(day), view.Version));
+        return ApiJson.Ok(NegotiationStateResponse.Of(await store.StateTodayAsync(view, ct), view.Version));
     }
 
     /// <summary>The state as of a date, as known at an instant; 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
@@ -56,7 +55,7 @@ public static class StateEndpoints
         var (from, to, knownAt) = query;
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
-        var until = to ?? (view.Head.PendingDate is { } p && p > store.Today ? p : store.Today);
+        var until = to ?? store.Today;
         // The same rule with or without an explicit `to`: the range must not run backwards.
         if (from > until) return Problems.Field("from", "out_of_range", $"from must not be after to ({until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(to is null ? ", today by default" : "")}).");
         var state = await CoveredState.StateAsOfAsync(store, id, until, knownAt, ct: ct);

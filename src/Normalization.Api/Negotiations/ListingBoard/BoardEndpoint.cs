@@ -40,9 +40,13 @@ public static class BoardEndpoint
         var heads = new Dictionary<string, Normalization.Domain.Folding.FoldAccumulator>();
         foreach (var (entry, _) in pageRows)
             if (await store.HeadAtAsync(entry.Id, entry.Version, ct) is { } h) heads[entry.Id] = h;
+        var states = new Dictionary<string, Normalization.Domain.Folding.NegotiationState>();
+        foreach (var (entry, _) in pageRows)
+            if (heads.TryGetValue(entry.Id, out var h))
+                states[entry.Id] = await store.StateTodayAsync(new NegotiationView { Id = entry.Id, Version = entry.Version, Head = h }, ct);
         var items = pageRows.Select(x =>
         {
-            var now = heads.TryGetValue(x.Entry.Id, out var h) ? h.StateAt(h.PendingDate is { } p && p > today ? p : today) : null;
+            var now = states.GetValueOrDefault(x.Entry.Id);
             var m = now?.Momentum ?? x.Entry.Momentum;
             return new BoardItem(x.Entry.Id, x.Entry.Title, x.Entry.Parties, x.Now.Stage, x.Now.Since, x.Entry.LastEventOn,
                 m is null ? null : new BoardMomentum(m.Score, m.PreviousScore, m.Trend), x.Entry.Version,

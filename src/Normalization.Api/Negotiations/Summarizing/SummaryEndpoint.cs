@@ -38,8 +38,8 @@ public static class SummaryEndpoint
         RecordSummary s;
         if (knownAt is null && await store.SummarySourceAsync(id, ct) is { } source)
         {
-            var through = Through(source.LastRecorded, store.Today);
-            if (TooManyPeriods(bucket, source.FirstRecorded ?? through, through) is { } tooMany) return tooMany;
+            var through = store.Today;
+            if (TooManyPeriods(bucket, source.FirstRecorded ?? through, Later(source.LastRecorded, through)) is { } tooMany) return tooMany;
             s = RecordSummaries.FromIndex(source.Head, source.Days, source.Daily, through, bucket);
             key = key with { Value = source.Version };
         }
@@ -48,8 +48,8 @@ public static class SummaryEndpoint
             var history = await store.LoadHistoryAsync(id, knownAt, ct);
             if (history is null) return Problems.NotKnownThen(knownAt);
             var events = history.Events.Select(r => r.Event).ToList();
-            var through = Through(events.Count == 0 ? null : events.Max(e => e.Date), store.Today);
-            if (TooManyPeriods(bucket, events.Count == 0 ? through : events.Min(e => e.Date), through) is { } tooMany) return tooMany;
+            var through = store.Today;
+            if (TooManyPeriods(bucket, events.Count == 0 ? through : events.Min(e => e.Date), Later(events.Count == 0 ? null : events.Max(e => e.Date), through)) is { } tooMany) return tooMany;
             s = RecordSummaries.Build(history.Opening, events, through, bucket);
         }
         var body = new SummaryResponse(id, knownAt, s.Bucket, s.FirstEventOn, s.LastEventOn, s.Through, s.Events, s.MomentumDays, s.StageHistory, s.Periods);
@@ -57,8 +57,11 @@ public static class SummaryEndpoint
         return ApiJson.Ok(body);
     }
 
-    /// <summary>The last day summarised: today, or the last recorded event's day when later.</summary>
-    static DateOnly Through(DateOnly? lastRecorded, DateOnly today) => lastRecorded > today ? lastRecorded.Value : today;
+    /// <summary>
+    /// The last period's day: today (the summary's <c>through</c>), or the last recorded event's day when later — an event of
+    /// the current month or year counts from its period's end, and the periods run on to hold it (RecordSummaries.Lay).
+    /// </summary>
+    static DateOnly Later(DateOnly? lastRecorded, DateOnly today) => lastRecorded > today ? lastRecorded.Value : today;
 
     /// <summary>400 <c>bucket</c> <c>out_of_range</c> when the asked bucket would give more than <see cref="RecordSummaries.MaxPeriods"/> periods.</summary>
     static IResult? TooManyPeriods(SummaryBucket? bucket, DateOnly first, DateOnly through) =>
@@ -88,7 +91,7 @@ public sealed record SummaryQuery(
 
 /// <summary>
 /// The whole record at a glance: the period size used (<c>Bucket</c>), the first and last event's days (null: no events),
-/// the last day summarised (<c>Through</c>: today, or the last event's day when later), the catalog events recorded, the
+/// the last day summarised (<c>Through</c>: today; periods run on to hold an event counted from a later day), the catalog events recorded, the
 /// momentum window in days, the stage history and the periods (events dated in each, cooperative / conflictual /
 /// retracted counts, the momentum on its last day).
 /// </summary>
