@@ -138,11 +138,12 @@ public static class RequestReader
 /// digits and single hyphens) is <c>route.id</c>, a scenario's <c>{name}</c> (<see cref="WhatIf.ScenarioEndpoints.IsName"/>)
 /// is <c>route.name</c> — 400 <c>invalid_slug</c>, listed with the query's and body's errors, instead of a 404 for an id
 /// that can never exist (<c>US-CUBA</c>, <c>%E2%80%AEus</c>). A party's <c>{code}</c> of <c>/api/parties/{code}</c> is
-/// <c>route.code</c> — 400 <c>invalid_party_code</c> when it is no party code in any case (<c>zz%20</c>).
+/// <c>route.code</c> — 400 <c>invalid_party_code</c> when it is no party code in any case (<c>zz%20</c>). A subscription's
+/// <c>{id}</c> of <c>/api/subscriptions/{id}</c> is <c>route.id</c> — 400 <c>invalid_guid</c> when it is not a GUID (<c>abc</c>).
 /// </summary>
 public static class RouteIds
 {
-    /// <summary>Adds <c>route.id</c> / <c>route.name</c> errors for the request's route values, on negotiation routes only.</summary>
+    /// <summary>Adds <c>route.id</c> / <c>route.name</c> / <c>route.code</c> errors for the request's route values (negotiation, party and subscription routes).</summary>
     public static void Read(HttpContext http, List<FieldError> errors)
     {
         if (http.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern }) return;
@@ -151,6 +152,13 @@ public static class RouteIds
             // Codes are looked up in upper case (us is US): what no case makes a party code can never be found.
             if (!(http.Request.RouteValues.TryGetValue("code", out var code) && code is string c && Domain.Validation.EventReader.PartyCode().IsMatch(c.ToUpperInvariant())))
                 errors.Add(new("route.code", "invalid_party_code", "The party code in the path must be a party code: 1–16 ASCII letters, digits and hyphens, starting with a letter (e.g. US, ISIS-K; looked up in upper case)."));
+            return;
+        }
+        if (pattern.StartsWith("/api/subscriptions/{id}", StringComparison.Ordinal))
+        {
+            // A subscription's id is the GUID it was created with (hyphenated form, Strict.TryGuid): anything else can never be found.
+            if (!(http.Request.RouteValues.TryGetValue("id", out var sub) && Strict.TryGuid(sub as string, out _)))
+                errors.Add(new("route.id", "invalid_guid", "The subscription id in the path must be a GUID (36 characters, hyphenated, not all zeros), as POST /api/subscriptions returned it."));
             return;
         }
         if (!pattern.StartsWith("/api/negotiations/{id}", StringComparison.Ordinal)) return;
