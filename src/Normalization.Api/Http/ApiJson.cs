@@ -139,18 +139,32 @@ public static class Query
         return true;
     }
 
-    public static bool TryDate(StringValues values, string name, out DateOnly? date, List<FieldError> errors)
+    /// <summary>
+    /// A date (<c>asOf</c>, a range's <c>to</c>): YYYY-MM-DD, or YYYY-MM / YYYY meaning the <b>end</b> of that period (what
+    /// had happened by then, as an event dated 2015-07 counts on 31 July).
+    /// </summary>
+    public static bool TryDate(StringValues values, string name, out DateOnly? date, List<FieldError> errors) =>
+        TryDate(values, name, start: false, out date, errors);
+
+    /// <summary>
+    /// The first bound of a range (<c>from</c>): YYYY-MM / YYYY mean the <b>start</b> of that period, so that
+    /// <c>from=2015-07&amp;to=2015-07</c> is all of July (with the end of the period, only what is dated 2015-07 or 31 July was in it).
+    /// </summary>
+    public static bool TryRangeStart(StringValues values, string name, out DateOnly? date, List<FieldError> errors) =>
+        TryDate(values, name, start: true, out date, errors);
+
+    static bool TryDate(StringValues values, string name, bool start, out DateOnly? date, List<FieldError> errors)
     {
         date = null;
         if (!TrySingle(values, name, out var value, errors)) return false;
         if (value is null) return true;
         if (DomainDate.TryParse(value, out var d))
         {
-            if (d.Year is >= 1 and <= 9998) { date = d.End; return true; }
+            if (d.Year is >= 1 and <= 9998) { date = start ? d.Start : d.End; return true; }
             errors.Add(new(name, "out_of_range", $"{name} must be on or before {LastDate}."));
             return false;
         }
-        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period), ASCII digits."));
+        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the {(start ? "start" : "end")} of that period), ASCII digits."));
         return false;
     }
 

@@ -143,6 +143,9 @@ public static class RequestReader
 /// </summary>
 public static class RouteIds
 {
+    /// <summary>What a negotiation id is (<see cref="Domain.Validation.NegotiationValidator.IsValidId"/>), in the words of every message that refuses one (HTTP and the command line).</summary>
+    public const string NegotiationIdRule = "3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen.";
+
     /// <summary>Adds <c>route.id</c> / <c>route.name</c> / <c>route.code</c> errors for the request's route values (negotiation, party and subscription routes).</summary>
     public static void Read(HttpContext http, List<FieldError> errors)
     {
@@ -164,7 +167,7 @@ public static class RouteIds
         if (!pattern.StartsWith("/api/negotiations/{id}", StringComparison.Ordinal)) return;
         var route = http.Request.RouteValues;
         if (route.TryGetValue("id", out var id) && !Domain.Validation.NegotiationValidator.IsValidId(id as string))
-            errors.Add(new("route.id", "invalid_slug", "The negotiation id in the path must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
+            errors.Add(new("route.id", "invalid_slug", "The negotiation id in the path must be " + NegotiationIdRule));
         if (pattern.Contains("{name}", StringComparison.Ordinal) && route.TryGetValue("name", out var name) &&
             !(name is string s && WhatIf.ScenarioEndpoints.IsName(s)))
             errors.Add(new("route.name", "invalid_slug", "The scenario name in the path must be 1–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));

@@ -91,10 +91,10 @@ public sealed record StateQuery(
     }
 }
 
-/// <summary>Query of GET …/stages: <c>from</c>, <c>to</c> (domain dates; from not after to), <c>knownAt</c>.</summary>
+/// <summary>Query of GET …/stages: <c>from</c>, <c>to</c> (domain dates, a period from its start to its end; from not after to), <c>knownAt</c>.</summary>
 public sealed record StagesQuery(
-    [Description("First date (YYYY-MM-DD, YYYY-MM, YYYY).")] DateOnly? From,
-    [Description("Last date. Default today.")] DateOnly? To,
+    [Description("First date (YYYY-MM-DD, or YYYY-MM / YYYY: the start of that period).")] DateOnly? From,
+    [Description("Last date (YYYY-MM-DD, or YYYY-MM / YYYY: the end of that period). Default today.")] DateOnly? To,
     [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<StagesQuery>
 {
     /// <inheritdoc/>
@@ -104,7 +104,7 @@ public sealed record StagesQuery(
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out StagesQuery query)
     {
         var q = request.Query;
-        Query.TryDate(q["from"], "from", out var from, errors);
+        Query.TryRangeStart(q["from"], "from", out var from, errors);
         Query.TryDate(q["to"], "to", out var to, errors);
         Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         if (from > to) errors.Add(new("from", "out_of_range", "from must not be after to."));
