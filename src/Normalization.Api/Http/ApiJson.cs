@@ -74,6 +74,21 @@ public static class ApiJson
     public static IResult Ok(object value) => Results.Json(value, Options);
 
     /// <summary>
+    /// 200 with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version the answer was read at, the value a client
+    /// sends back as <c>If-Match</c> on POST …/events (the same precondition as its body's <c>expectedVersion</c>).
+    /// </summary>
+    public static IResult OkAtVersion(object value, int version) => new AtVersion(Ok(value), version);
+
+    sealed class AtVersion(IResult inner, int version) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.ETag = $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+            return inner.ExecuteAsync(http);
+        }
+    }
+
+    /// <summary>
     /// 201 with a Location header. Give it a location made by <see cref="Location"/> <b>before</b> the write commits: a
     /// header that cannot be set (a raw line break, say) must fail the request before anything is stored, never after.
     /// The body is serialized here, so writing the answer can no longer throw.

@@ -25,6 +25,14 @@ public interface IJsonRequest<TSelf> where TSelf : class, IJsonRequest<TSelf>
     /// body's errors in the same 400 (docs/api.md, "Errors").
     /// </summary>
     static virtual void ReadRoute(RouteValueDictionary route, List<FieldError> errors) { }
+
+    /// <summary>
+    /// Reads the request headers that are part of what the endpoint is asked (none by default; POST …/events' <c>If-Match</c>
+    /// is its body's <c>expectedVersion</c>) into <paramref name="request"/>, the record read from the body (null when the
+    /// body had errors: the headers are still judged). Each bad header is a field error named <c>header.&lt;Name&gt;</c>,
+    /// listed with the body's errors in the same 400.
+    /// </summary>
+    static virtual TSelf? ReadHeaders(IHeaderDictionary headers, TSelf? request, List<FieldError> errors) => request;
 }
 
 /// <summary>
@@ -106,6 +114,7 @@ public static class RequestReader
         using var _ = doc;
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
+        request = T.ReadHeaders(http.Request.Headers, request, errors);
         if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
         return (request, null);
     }

@@ -19,7 +19,7 @@ public static class StateEndpoints
 {
     /// <summary>The state today (or on the pending date of a window that has not yet closed), from the head.</summary>
     [Tags("Negotiations"), EndpointSummary("Current state")]
-    [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version.")]
+    [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version; ETag: \"<version>\", the If-Match of POST …/events.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}")]
     public static async Task<IResult> Current(TodayQuery query, string id, NegotiationStore store, CancellationToken ct)
@@ -27,7 +27,7 @@ public static class StateEndpoints
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
         var day = view.Head.PendingDate is { } p && p > store.Today ? p : store.Today;
-        return ApiJson.Ok(NegotiationStateResponse.Of(view.Head.StateAt(day), view.Version));
+        return ApiJson.OkAtVersion(NegotiationStateResponse.Of(view.Head.StateAt(day), view.Version), view.Version);
     }
 
     /// <summary>The state as of a date, as known at an instant; 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
@@ -43,7 +43,7 @@ public static class StateEndpoints
         if (state is null) return Problems.NotKnownThen(query.KnownAt);
         // As known at an instant, the version is the stream's then (the events the answer reads), not today's.
         var asKnown = query.KnownAt is { } t ? await store.VersionKnownAtAsync(id, t, ct) : version.Value;
-        return ApiJson.Ok(NegotiationStateResponse.Of(state, asKnown, query.KnownAt, query.MinConfidence));
+        return ApiJson.OkAtVersion(NegotiationStateResponse.Of(state, asKnown, query.KnownAt, query.MinConfidence), asKnown);
     }
 
     /// <summary>The stage transitions in [from, to]; with from, the stage in force on from opens the range.</summary>
