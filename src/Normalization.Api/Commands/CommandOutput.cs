@@ -41,6 +41,40 @@ public static class CommandOutput
     }
 
     /// <summary>
+    /// <paramref name="inner"/> without the line breaks written before its first other character: a stream whose first
+    /// line is its first message (the data commands' stderr: a one-line <c>error: …</c>, README). The writes after pass unchanged.
+    /// </summary>
+    public static TextWriter WithoutLeadingBlankLines(TextWriter inner) => new LeadingBlankLinesDropped(inner);
+
+    sealed class LeadingBlankLinesDropped(TextWriter inner) : TextWriter
+    {
+        bool _started;
+
+        public override Encoding Encoding => inner.Encoding;
+        public override void Write(char value)
+        {
+            if (!_started && value is '\r' or '\n') return;
+            _started = true;
+            inner.Write(value);
+        }
+        public override void Write(string? value)
+        {
+            if (value is null) return;
+            if (!_started)
+            {
+                value = value.TrimStart('\r', '\n');
+                if (value.Length == 0) return;
+                _started = true;
+            }
+            inner.Write(value);
+        }
+        public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+        public override void WriteLine(string? value) { Write(value); Write(CoreNewLine); }
+        public override void WriteLine() => Write(CoreNewLine);
+        public override void Flush() => inner.Flush();
+    }
+
+    /// <summary>
     /// Passes text through, except a string holding Spectre markup (a closing <c>[/]</c> tag): rendered to styles on a
     /// terminal, its tags removed otherwise. Text that is not valid markup is written as it is.
     /// </summary>

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using JasperFx.CommandLine;
+using Microsoft.Extensions.Primitives;
+using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Importing;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
@@ -41,7 +44,9 @@ public static class DataCommands
         Stdout = CommandOutput.Create(Results, CommandOutput.PlainStdout);
         // Piped into a file or another program: no terminal width to fit, so do not wrap tables at 80 columns.
         if (Console.IsOutputRedirected) Stdout.Profile.Width = 240;
-        AnsiConsole.Console = CommandOutput.Create(Console.Error, CommandOutput.PlainStderr);
+        // JasperFx ends its command discovery with an AnsiConsole.WriteLine() (CommandFactory.RegisterCommandsFromExtensionAssemblies,
+        // even with its banner off), before any command runs: stderr started with an empty line, and "error: …" was its second.
+        AnsiConsole.Console = CommandOutput.Create(CommandOutput.WithoutLeadingBlankLines(Console.Error), CommandOutput.PlainStderr);
     }
 }
 
@@ -119,27 +124,80 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
 
     protected static void WriteJson(object value) => DataCommands.Results.WriteLine(JsonSerializer.Serialize(value, Json));
 
-    protected static async Task<int> RequireAsync(NegotiationStore store, string id, CancellationToken ct) =>
-        await store.VersionAsync(id, ct) ?? throw new CliException($"No negotiation '{id}'.");
+    /// <summary>
+    /// The negotiation's version; a <see cref="CliException"/> for an id that is not a negotiation id (<see cref="ValidId"/>:
+    /// the HTTP route's rule) or that no negotiation has.
+    /// </summary>
+    protected static async Task<int> RequireAsync(NegotiationStore store, string id, CancellationToken ct)
+    {
+        ValidId(id);
+        return await store.VersionAsync(id, ct) ?? throw new CliException($"No negotiation '{id}'.");
+    }
 
     /// <summary>
-    /// A date option, by the API's rule (<see cref="Normalization.Domain.Catalog.DomainDate"/>: YYYY-MM-DD, or YYYY-MM / YYYY meaning
-    /// the end of that period; ASCII digits; nothing around it). Absent or empty: null. Otherwise a <see cref="CliException"/>.
+    /// An id that cannot be a negotiation's (<c>US-DPRK</c>) is said to be one, as HTTP answers 400 <c>invalid_slug</c> at
+    /// <c>route.id</c> (<see cref="Http.Requests.RouteIds"/>) — not "No negotiation", which would send the user looking for it.
     /// </summary>
-    public static DateOnly? Date(string? text, string flag)
+    protected static void ValidId(string id)
     {
-        if (string.IsNullOrEmpty(text)) return null;
-        return Normalization.Domain.Catalog.DomainDate.TryParse(text, out var d) && d.Year is >= 1 and <= 9998
-            ? d.End : throw new CliException($"--{flag} must be a date YYYY-MM-DD (or YYYY-MM / YYYY) in ASCII digits, not '{Shown(text)}'.");
+        if (!NegotiationValidator.IsValidId(id))
+            throw new CliException($"The negotiation id must be {Http.Requests.RouteIds.NegotiationIdRule.TrimEnd('.')}, not '{id}'.");
     }
 
-    /// <summary>An instant option by <see cref="Strict.TryInstant"/> (ISO 8601 with Z or an offset; a date alone is 00:00 UTC).</summary>
-    public static DateTimeOffset? Instant(string? text, string flag)
+    /// <summary>
+    /// The options of a command that has an HTTP twin, read by that endpoint's own query reader (<typeparamref name="TQuery"/>'s
+    /// <c>Read</c>): one rule for both. Each option is the query parameter of the same name (<c>--as-of</c> is <c>asOf</c>),
+    /// so a value the HTTP query refuses, or a range running backwards, is refused here by the same code with the same
+    /// message, naming the option (<see cref="OptionErrors"/>). An option left out is a parameter left out.
+    /// </summary>
+    public static TQuery ReadOptions<TQuery>(DateOnly today, params (string Flag, string? Value)[] options) where TQuery : class, IQueryRequest<TQuery>
     {
-        if (string.IsNullOrEmpty(text)) return null;
-        return Strict.TryInstant(text, out var t)
-            ? t : throw new CliException($"--{flag} must be an ISO 8601 instant with Z or an offset (e.g. 2025-04-15T12:00:00Z), not '{Shown(text)}'.");
+        var http = new DefaultHttpContext();
+        http.Request.QueryString = QueryString.Create(options.Where(o => o.Value is not null).Select(o => KeyValuePair.Create(Parameter(o.Flag), o.Value)));
+        var errors = new List<FieldError>();
+        var problem = TQuery.Read(http.Request, today, errors, out var query);
+        if (errors.Count > 0) throw OptionErrors(errors, options);
+        // The readers of the commands' twins answer only with field errors; a whole-request problem has no text to show here.
+        if (problem is not null) throw new CliException($"The options were refused ({(problem as IStatusCodeHttpResult)?.StatusCode}).");
+        return query;
     }
+
+    /// <summary>
+    /// A date option, by the API's rule (<see cref="Query.TryDate"/>: YYYY-MM-DD, or YYYY-MM / YYYY meaning the end of that
+    /// period; ASCII digits; nothing around it). Absent or empty: null. Otherwise a <see cref="CliException"/>.
+    /// </summary>
+    public static DateOnly? Date(string? text, string flag) => Option<DateOnly?>(text, flag, Query.TryDate);
+
+    /// <summary>An instant option by the API's rule (<see cref="Query.TryInstant"/>: ISO 8601 with Z or an offset; a date alone is 00:00 UTC).</summary>
+    public static DateTimeOffset? Instant(string? text, string flag) => Option<DateTimeOffset?>(text, flag, Query.TryInstant);
+
+    delegate bool ParameterReader<TValue>(StringValues values, string name, out TValue value, List<FieldError> errors);
+
+    /// <summary>One option read by the query-string reader of its HTTP parameter.</summary>
+    static TValue Option<TValue>(string? text, string flag, ParameterReader<TValue> read)
+    {
+        var errors = new List<FieldError>();
+        var ok = read(text is null ? StringValues.Empty : new StringValues(text), Parameter(flag), out var value, errors);
+        return ok && errors.Count == 0 ? value : throw OptionErrors(errors, [(flag, text)]);
+    }
+
+    /// <summary>The query parameter an option stands for: <c>as-of</c> is <c>asOf</c>, <c>from</c> is <c>from</c>.</summary>
+    static string Parameter(string flag) =>
+        string.Concat(flag.Split('-').Select((w, i) => i == 0 || w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+
+    /// <summary>
+    /// The query's field errors as one line about the options: a message that starts with the parameter's name starts with
+    /// the option instead (<c>asOf must be a date…</c> is <c>--as-of must be a date…</c>), any other is prefixed with it; the
+    /// value given is echoed (<see cref="Shown"/>, by <see cref="Execute"/>).
+    /// </summary>
+    static CliException OptionErrors(IEnumerable<FieldError> errors, (string Flag, string? Value)[] options) =>
+        new(string.Join("; ", Http.Problems.OnePerPath(errors).Select(e =>
+        {
+            var option = options.FirstOrDefault(o => Parameter(o.Flag) == e.Path);
+            var flag = "--" + (option.Flag ?? e.Path);
+            var message = e.Message.StartsWith(e.Path + " ", StringComparison.Ordinal) ? flag + e.Message[e.Path.Length..] : $"{flag}: {e.Message}";
+            return option.Value is null ? message : $"{message} (given: '{Shown(option.Value)}')";
+        })));
 
     /// <summary>
     /// A value echoed in an error on one line: control characters, line and paragraph separators and invisible format

@@ -30,12 +30,17 @@ public sealed class ExportCommand : DataCommand<ExportInput>
 {
     protected override async Task<bool> Run(ExportInput input, IServiceProvider services, CancellationToken ct)
     {
-        var format = Exporter.FormatOf(input.FormatFlag, input.OutFlag);
+        // The options by the HTTP rules: the format by the one format reader (Exporter.FormatOf, which GET …/export uses),
+        // --known-at as the knownAt of every endpoint, --party as cameo's party; then the id, as the route's.
+        ExportFormat format;
+        try { format = Exporter.FormatOf(input.FormatFlag, input.OutFlag); }
+        catch (ImportException e) when (input.FormatFlag is not null) { throw new CliException("--format: " + e.Message); }
         var knownAt = Instant(input.KnownAtFlag, "known-at");
         var dialect = CsvDialects.Parse(input.DialectFlag) ?? throw new CliException($"Unknown --dialect '{input.DialectFlag}': use rfc4180 or excel.");
         var (codes, errors) = ActorCodes.Parse(input.PartyFlag);
         if (errors.Count > 0) throw new CliException("--party: " + string.Join(" ", errors));
         var options = new ExportOptions(dialect, codes);
+        ValidId(input.Id);
         var exporter = services.GetRequiredService<Exporter>();
         if (input.OutFlag is null)
         {

@@ -32,9 +32,11 @@ public sealed class StateCommand : DataCommand<StateInput>
     protected override async Task<bool> Run(StateInput input, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<NegotiationStore>();
+        // GET …/state's query, read by its own reader (one rule): --as-of is asOf, --known-at knownAt.
+        var options = ReadOptions<StateQuery>(store.Today, ("as-of", input.AsOfFlag), ("known-at", input.KnownAtFlag));
         var version = await RequireAsync(store, input.Id, ct);
-        var knownAt = Instant(input.KnownAtFlag, "known-at");
-        var asOf = Date(input.AsOfFlag, "as-of") ?? store.Today; // today, as GET …/state (docs/api.md)
+        var knownAt = options.KnownAt;
+        var asOf = options.AsOf ?? store.Today; // today, as GET …/state (docs/api.md)
         var s = await CoveredState.StateAsOfAsync(store, input.Id, asOf, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
         if (input.JsonFlag) { WriteJson(Normalization.Api.Negotiations.GettingState.NegotiationStateResponse.Of(s, version, knownAt)); return true; }
@@ -69,8 +71,8 @@ public sealed class StagesCommand : DataCommand<StagesInput>
     protected override async Task<bool> Run(StagesInput input, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<NegotiationStore>();
+        var knownAt = ReadOptions<Normalization.Api.Negotiations.GettingState.StagesQuery>(store.Today, ("known-at", input.KnownAtFlag)).KnownAt;
         await RequireAsync(store, input.Id, ct);
-        var knownAt = Instant(input.KnownAtFlag, "known-at");
         var until = store.Today; // today, as GET …/stages without `to`
         var s = await CoveredState.StateAsOfAsync(store, input.Id, until, knownAt, ct: ct)
             ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
@@ -107,10 +109,11 @@ public sealed class TimelineCommand : DataCommand<TimelineInput>
     protected override async Task<bool> Run(TimelineInput input, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<NegotiationStore>();
+        // GET …/timeline's query, read by its own reader (one rule): a from after to, a month or a year as a bound, an
+        // unknown --type (case-insensitive, the catalog's spelling) are what HTTP says they are.
+        var query = ReadOptions<TimelineQuery>(store.Today, ("from", input.FromFlag), ("to", input.ToFlag), ("type", input.TypeFlag));
         await RequireAsync(store, input.Id, ct);
-        if (input.TypeFlag is not null && !EventCatalog.TryGet(input.TypeFlag, out _))
-            throw new CliException($"Unknown event type '{input.TypeFlag}'. Known types: {string.Join(", ", EventCatalog.Names)}.");
-        var (items, total) = await store.TimelineAsync(input.Id, Date(input.FromFlag, "from"), Date(input.ToFlag, "to"), input.TypeFlag, null, 0, int.MaxValue, ct);
+        var (items, total) = await store.TimelineAsync(input.Id, query.From, query.To, query.Type, null, 0, int.MaxValue, ct);
         if (input.JsonFlag) { WriteJson(new { id = input.Id, total, items = items.Select(TimelineItem.Of) }); return true; }
         var table = new Table().Title(Esc($"Timeline of {input.Id} ({total} events)")).AddColumns("On", "Type", "Actor", "Target", "Confidence", "Status", "Note");
         foreach (var i in items)
@@ -140,9 +143,10 @@ public sealed class WhatIfCommand : DataCommand<WhatIfInput>
     protected override async Task<bool> Run(WhatIfInput input, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<NegotiationStore>();
-        await RequireAsync(store, input.Id, ct);
+        // The body's asOf of POST …/what-if has the query's date rule (YYYY-MM / YYYY: the end of the period).
         var asOf = Date(input.AsOfFlag, "as-of") ?? throw new CliException("Give the branch point: --as-of yyyy-MM-dd.");
         if (string.IsNullOrWhiteSpace(input.AddFlag)) throw new CliException("Give the hypothetical events: --add file.ndjson.");
+        await RequireAsync(store, input.Id, ct);
         if (!File.Exists(input.AddFlag)) throw new CliException($"No file '{input.AddFlag}'.");
 
         var added = new List<NegotiationEvent>();

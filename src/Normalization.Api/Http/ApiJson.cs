@@ -74,6 +74,21 @@ public static class ApiJson
     public static IResult Ok(object value) => Results.Json(value, Options);
 
     /// <summary>
+    /// 200 with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version the answer was read at, the value a client
+    /// sends back as <c>If-Match</c> on POST …/events (the same precondition as its body's <c>expectedVersion</c>).
+    /// </summary>
+    public static IResult OkAtVersion(object value, int version) => new AtVersion(Ok(value), version);
+
+    sealed class AtVersion(IResult inner, int version) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.Headers.ETag = $"\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+            return inner.ExecuteAsync(http);
+        }
+    }
+
+    /// <summary>
     /// 201 with a Location header. Give it a location made by <see cref="Location"/> <b>before</b> the write commits: a
     /// header that cannot be set (a raw line break, say) must fail the request before anything is stored, never after.
     /// The body is serialized here, so writing the answer can no longer throw.
@@ -139,18 +154,32 @@ public static class Query
         return true;
     }
 
-    public static bool TryDate(StringValues values, string name, out DateOnly? date, List<FieldError> errors)
+    /// <summary>
+    /// A date (<c>asOf</c>, a range's <c>to</c>): YYYY-MM-DD, or YYYY-MM / YYYY meaning the <b>end</b> of that period (what
+    /// had happened by then, as an event dated 2015-07 counts on 31 July).
+    /// </summary>
+    public static bool TryDate(StringValues values, string name, out DateOnly? date, List<FieldError> errors) =>
+        TryDate(values, name, start: false, out date, errors);
+
+    /// <summary>
+    /// The first bound of a range (<c>from</c>): YYYY-MM / YYYY mean the <b>start</b> of that period, so that
+    /// <c>from=2015-07&amp;to=2015-07</c> is all of July (with the end of the period, only what is dated 2015-07 or 31 July was in it).
+    /// </summary>
+    public static bool TryRangeStart(StringValues values, string name, out DateOnly? date, List<FieldError> errors) =>
+        TryDate(values, name, start: true, out date, errors);
+
+    static bool TryDate(StringValues values, string name, bool start, out DateOnly? date, List<FieldError> errors)
     {
         date = null;
         if (!TrySingle(values, name, out var value, errors)) return false;
         if (value is null) return true;
         if (DomainDate.TryParse(value, out var d))
         {
-            if (d.Year is >= 1 and <= 9998) { date = d.End; return true; }
+            if (d.Year is >= 1 and <= 9998) { date = start ? d.Start : d.End; return true; }
             errors.Add(new(name, "out_of_range", $"{name} must be on or before {LastDate}."));
             return false;
         }
-        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the end of that period), ASCII digits."));
+        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD (or YYYY-MM / YYYY, meaning the {(start ? "start" : "end")} of that period), ASCII digits."));
         return false;
     }
 

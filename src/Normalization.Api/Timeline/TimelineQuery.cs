@@ -10,13 +10,13 @@ using Normalization.Domain.Catalog;
 namespace Normalization.Api.Timeline;
 
 /// <summary>
-/// Query of GET …/timeline: <c>from</c>, <c>to</c> (domain dates), <c>type</c> (a catalog type, case-insensitive),
+/// Query of GET …/timeline: <c>from</c>, <c>to</c> (domain dates: YYYY-MM / YYYY are the start of the period in <c>from</c>, its end in <c>to</c>), <c>type</c> (a catalog type, case-insensitive),
 /// <c>actor</c> (a party code), <c>knownAt</c> (an instant: the record as it then stood), <c>page</c>, <c>pageSize</c> (1–500, default 100; for an export 1–100,000, default all).
 /// <see cref="Format"/>: <c>json|csv|ndjson|xlsx</c>, absent: from the Accept header (<c>text/csv</c>, <c>application/x-ndjson</c>);
 /// <see cref="Dialect"/>: the CSV dialect, <c>rfc4180</c> (default) or <c>excel</c>.
 /// </summary>
 public sealed record TimelineQuery(
-    [Description("Events on or after this date (an event's occurredOn; a correction's: the date of the event as corrected).")] DateOnly? From,
+    [Description("Events on or after this date (YYYY-MM / YYYY: the start of that period; an event's occurredOn, a correction's: the date of the event as corrected).")] DateOnly? From,
     [Description("Events on or before this date (YYYY-MM / YYYY: end of that period; a correction counts at the date of the event as corrected).")] DateOnly? To,
     [Description("Only this event type (case-insensitive; GET /api/event-types lists them).")] [EventTypeName] string? Type,
     [Description("Only events by this party code.")] string? Actor,
@@ -37,7 +37,7 @@ public sealed record TimelineQuery(
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out TimelineQuery query)
     {
         var q = request.Query;
-        Query.TryDate(q["from"], "from", out var from, errors);
+        Query.TryRangeStart(q["from"], "from", out var from, errors);
         Query.TryDate(q["to"], "to", out var to, errors);
         // The range must not run backwards, with or without an explicit `to` (today by default), as on /stages (docs/api.md).
         if (from > (to ?? today))

@@ -38,6 +38,9 @@ public static partial class NegotiationValidator
                 node.Remove(name);
             }
         if (!node.ContainsKey("id")) errors.Add(new("id", "required", "id is required."));
+        // Missing or null (the same here) is `required`, as for any required field (docs/api.md); Validate's exactly_two at
+        // the same path is then not repeated.
+        if (!node.ContainsKey("parties")) errors.Add(new("parties", "required", "parties is required: exactly two parties."));
         CheckShape(node, typeof(NegotiationOpened), "", errors);
         var reported = errors.Skip(before).Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         try
@@ -167,12 +170,16 @@ public static partial class NegotiationValidator
         if (!IsValidId(n.Id)) errors.Add(new(P("id"), "invalid_slug", "id must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
         Text(n.Title, P("title"), "title", 200, errors);
         // Every party listed is judged, even when there are not two: three parties with a bad code and a missing name are
-        // exactly_two *and* those items' errors (every error at once, docs/api.md).
-        if (n.Parties is null || n.Parties.Count != 2) errors.Add(new(P("parties"), "exactly_two", "parties must list exactly two parties."));
+        // exactly_two *and* those items' errors (every error at once, docs/api.md) — a code repeated among them too.
+        if (n.Parties is null) errors.Add(new(P("parties"), "required", "parties is required: exactly two parties."));
+        else if (n.Parties.Count != 2) errors.Add(new(P("parties"), "exactly_two", "parties must list exactly two parties."));
         if (n.Parties is not null)
         {
             CheckParties(n.Parties, P("parties"), errors);
-            if (n.Parties.Count == 2 && n.Parties[0] is { } first && n.Parties[1] is { } second && first.Code == second.Code) errors.Add(new(P("parties[1].code"), "duplicate_code", "The two parties must have different codes."));
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < n.Parties.Count; i++)
+                if (n.Parties[i]?.Code is { } code && !codes.Add(code))
+                    errors.Add(new(P($"parties[{i}].code"), "duplicate_code", $"{code} is listed twice: the parties must have different codes."));
         }
         if (n.Tags is { Count: > 10 }) errors.Add(new(P("tags"), "too_many", "At most 10 tags."));
         else if (n.Tags is not null)

@@ -45,6 +45,31 @@ public sealed class SubscriptionsTests(AppFixture app)
         body.ShouldBeProblem("subscription_not_found");
     }
 
+    [Theory]
+    [InlineData("/api/subscriptions/abc")]
+    [InlineData("/api/subscriptions/abc/deliveries")]
+    [InlineData("/api/subscriptions/00000000-0000-0000-0000-000000000000")]
+    [InlineData("/api/subscriptions/%7B0195f0a1-0000-7000-8000-000000000001%7D")]
+    public async Task Given_a_subscription_id_that_is_not_a_GUID_When_read_Then_400_invalid_guid_at_route_id(string url)
+    {
+        // Given an id no subscription can have (ids are GUIDs, hyphenated, not empty)
+        // When it is read
+        var (status, body) = await app.GetJson(url);
+
+        // Then 400 naming the route parameter, as for a negotiation id that is not a slug — not 404 subscription_not_found
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("route.id", "invalid_guid");
+    }
+
+    [Fact]
+    public async Task Given_a_subscription_id_that_is_not_a_GUID_When_deleted_Then_400_invalid_guid_at_route_id()
+    {
+        var delete = await app.Host.Scenario(s => { s.Delete.Url("/api/subscriptions/abc"); s.WithRequestHeader("X-Api-Key", AppFixture.ApiKey); s.IgnoreStatusCode(); });
+
+        delete.Context.Response.StatusCode.ShouldBe(400);
+        System.Text.Json.Nodes.JsonNode.Parse(delete.ReadAsText()).ShouldHaveError("route.id", "invalid_guid");
+    }
+
     [Fact]
     public async Task Given_no_api_key_When_subscribing_or_deleting_Then_401()
     {

@@ -158,6 +158,20 @@ public sealed class StateTests(AppFixture app)
         range["to"]!.GetValue<string>().ShouldBe("2025-12-31");
     }
 
+    [Fact]
+    public async Task Given_year_bounds_When_reading_stages_Then_from_is_the_first_day_of_the_year_and_to_the_last()
+    {
+        var id = await GivenUsTalibanHistory();
+
+        var (status, years) = await app.GetJson($"/api/negotiations/{id}/stages?from=2025&to=2025");
+        var (_, days) = await app.GetJson($"/api/negotiations/{id}/stages?from=2025-01-01&to=2025-12-31");
+
+        status.ShouldBe(200, years?.ToJsonString());
+        years!["from"]!.GetValue<string>().ShouldBe("2025-01-01");
+        years["to"]!.GetValue<string>().ShouldBe("2025-12-31");
+        years["transitions"]!.ToJsonString().ShouldBe(days!["transitions"]!.ToJsonString());
+    }
+
     [Theory]
     [InlineData("from=2025-05-01&to=2025-01-01", "from")]
     [InlineData("from=nope", "from")]

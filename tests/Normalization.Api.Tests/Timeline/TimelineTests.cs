@@ -22,6 +22,36 @@ public sealed class TimelineTests(AppFixture app)
 
     static List<string> Ids(JsonNode? body) => body!["items"]!.AsArray().Select(i => i!["eventId"]!.GetValue<string>()).ToList();
 
+    [Theory]
+    [InlineData("from=2015-07&to=2015-07", new[] { "2015-07-01", "2015-07-20", "2015-07" })]
+    [InlineData("from=2015&to=2015", new[] { "2015-06-30", "2015-07-01", "2015-07-20", "2015-07", "2015" })]
+    [InlineData("from=2015-07", new[] { "2015-07-01", "2015-07-20", "2015-07", "2015", "2016-01-05" })]
+    [InlineData("to=2015-06", new[] { "2015-06-30" })]
+    public async Task Given_month_and_year_bounds_When_reading_the_timeline_Then_from_is_the_start_of_its_period_and_to_the_end(string range, string[] expected)
+    {
+        // Given events dated by day, month and year in 2015, and one in 2016
+        var id = await app.GivenNegotiation("tl-period");
+        await app.GivenEvents(id, Talks("2015-06-30"), Talks("2015-07-01"), Talks("2015-07-20"), Talks("2015-07"), Talks("2015"), Talks("2016-01-05"));
+
+        // When the timeline is asked with month or year bounds
+        var (status, body) = await app.GetJson($"/api/negotiations/{id}/timeline?{range}");
+
+        // Then the day-dated events of the period are in it, and coarse-dated ones count at the end of their period
+        status.ShouldBe(200, body?.ToJsonString());
+        body!["items"]!.AsArray().Select(i => i!["occurredOn"]!.GetValue<string>()).ShouldBe(expected, ignoreOrder: true);
+    }
+
+    [Fact]
+    public async Task Given_a_from_in_the_current_month_When_reading_the_timeline_Then_it_is_not_after_today()
+    {
+        // The start of this month is never after today (its end was: from=<this month> was out_of_range).
+        var id = await app.GivenNegotiation("tl-month");
+
+        var (status, body) = await app.GetJson($"/api/negotiations/{id}/timeline?from={Today:yyyy-MM}");
+
+        status.ShouldBe(200, body?.ToJsonString());
+    }
+
     [Fact]
     public async Task Given_events_When_reading_the_timeline_Then_they_come_in_domain_order_with_sources_confidence_and_status()
     {

@@ -59,6 +59,32 @@ public class NegotiationValidatorTests
         NegotiationValidator.Validate(n).Single().Code.ShouldBe("exactly_two");
     }
 
+    [Fact]
+    public void Given_three_parties_two_with_one_code_When_validated_Then_exactly_two_and_the_repeat_is_duplicate_code()
+    {
+        // Given [US, US, CU]
+        var n = Valid() with { Parties = [new Party { Code = "US", Name = "United States" }, new Party { Code = "US", Name = "USA" }, new Party { Code = "CU", Name = "Cuba" }] };
+
+        // When validated
+        var errors = NegotiationValidator.Validate(n);
+
+        // Then both: there are not two, and the second US repeats the first (every party listed is judged)
+        errors.Select(e => (e.Path, e.Code)).ShouldBe([("parties", "exactly_two"), ("parties[1].code", "duplicate_code")], ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData("""{"id":"us-cuba","title":"t","parties":null}""")]
+    [InlineData("""{"id":"us-cuba","title":"t"}""")]
+    public void Given_parties_null_or_missing_When_read_Then_required_not_exactly_two(string json)
+    {
+        var errors = new List<FieldError>();
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+
+        NegotiationValidator.Read(doc.RootElement, errors).ShouldBeNull();
+
+        errors.Where(e => e.Path == "parties").Select(e => e.Code).ShouldBe(["required"]);
+    }
+
     [Theory]
     [InlineData("2025-04-04", true)]
     [InlineData("2025-04-03", false)]

@@ -22,7 +22,7 @@ public static class PostEventsEndpoint
     /// 409 <c>version_conflict</c> (with <c>currentVersion</c>), 409 <c>eventid_reused</c> (an eventId stored for another event), 422 <c>validation_failed</c>, or 201 <see cref="PostEventsResponse"/>.
     /// </summary>
     [Tags("Events"), EndpointSummary("Post events")]
-    [EndpointDescription("Appends a batch of flat events atomically: all stored or none. An eventId already stored with the same event is reported as a duplicate and not stored twice; with a different event it is 409 eventid_reused. At most 1000 events and 1 MiB. 409 version_conflict when expectedVersion is stale; 422 for events that are well-formed but wrong for this negotiation.")]
+    [EndpointDescription("Appends a batch of flat events atomically: all stored or none. An eventId already stored with the same event is reported as a duplicate and not stored twice; with a different event it is 409 eventid_reused. At most 1000 events and 1 MiB. 409 version_conflict when expectedVersion — or an If-Match: \"<version>\" header, the ETag of GET /api/negotiations/{id} — is stale (400 invalid_etag at header.If-Match when it is not one quoted version or *, version_mismatch when it names another version than expectedVersion); 422 for events that are well-formed but wrong for this negotiation.")]
     [ProducesResponseType<PostEventsResponse>(StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/events")]

@@ -25,6 +25,14 @@ public interface IJsonRequest<TSelf> where TSelf : class, IJsonRequest<TSelf>
     /// body's errors in the same 400 (docs/api.md, "Errors").
     /// </summary>
     static virtual void ReadRoute(RouteValueDictionary route, List<FieldError> errors) { }
+
+    /// <summary>
+    /// Reads the request headers that are part of what the endpoint is asked (none by default; POST …/events' <c>If-Match</c>
+    /// is its body's <c>expectedVersion</c>) into <paramref name="request"/>, the record read from the body (null when the
+    /// body had errors: the headers are still judged). Each bad header is a field error named <c>header.&lt;Name&gt;</c>,
+    /// listed with the body's errors in the same 400.
+    /// </summary>
+    static virtual TSelf? ReadHeaders(IHeaderDictionary headers, TSelf? request, List<FieldError> errors) => request;
 }
 
 /// <summary>
@@ -106,6 +114,7 @@ public static class RequestReader
         using var _ = doc;
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
+        request = T.ReadHeaders(http.Request.Headers, request, errors);
         if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
         return (request, null);
     }
@@ -138,11 +147,15 @@ public static class RequestReader
 /// digits and single hyphens) is <c>route.id</c>, a scenario's <c>{name}</c> (<see cref="WhatIf.ScenarioEndpoints.IsName"/>)
 /// is <c>route.name</c> — 400 <c>invalid_slug</c>, listed with the query's and body's errors, instead of a 404 for an id
 /// that can never exist (<c>US-CUBA</c>, <c>%E2%80%AEus</c>). A party's <c>{code}</c> of <c>/api/parties/{code}</c> is
-/// <c>route.code</c> — 400 <c>invalid_party_code</c> when it is no party code in any case (<c>zz%20</c>).
+/// <c>route.code</c> — 400 <c>invalid_party_code</c> when it is no party code in any case (<c>zz%20</c>). A subscription's
+/// <c>{id}</c> of <c>/api/subscriptions/{id}</c> is <c>route.id</c> — 400 <c>invalid_guid</c> when it is not a GUID (<c>abc</c>).
 /// </summary>
 public static class RouteIds
 {
-    /// <summary>Adds <c>route.id</c> / <c>route.name</c> errors for the request's route values, on negotiation routes only.</summary>
+    /// <summary>What a negotiation id is (<see cref="Domain.Validation.NegotiationValidator.IsValidId"/>), in the words of every message that refuses one (HTTP and the command line).</summary>
+    public const string NegotiationIdRule = "3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen.";
+
+    /// <summary>Adds <c>route.id</c> / <c>route.name</c> / <c>route.code</c> errors for the request's route values (negotiation, party and subscription routes).</summary>
     public static void Read(HttpContext http, List<FieldError> errors)
     {
         if (http.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } pattern }) return;
@@ -153,10 +166,17 @@ public static class RouteIds
                 errors.Add(new("route.code", "invalid_party_code", "The party code in the path must be a party code: 1–16 ASCII letters, digits and hyphens, starting with a letter (e.g. US, ISIS-K; looked up in upper case)."));
             return;
         }
+        if (pattern.StartsWith("/api/subscriptions/{id}", StringComparison.Ordinal))
+        {
+            // A subscription's id is the GUID it was created with (hyphenated form, Strict.TryGuid): anything else can never be found.
+            if (!(http.Request.RouteValues.TryGetValue("id", out var sub) && Strict.TryGuid(sub as string, out _)))
+                errors.Add(new("route.id", "invalid_guid", "The subscription id in the path must be a GUID (36 characters, hyphenated, not all zeros), as POST /api/subscriptions returned it."));
+            return;
+        }
         if (!pattern.StartsWith("/api/negotiations/{id}", StringComparison.Ordinal)) return;
         var route = http.Request.RouteValues;
         if (route.TryGetValue("id", out var id) && !Domain.Validation.NegotiationValidator.IsValidId(id as string))
-            errors.Add(new("route.id", "invalid_slug", "The negotiation id in the path must be 3–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));
+            errors.Add(new("route.id", "invalid_slug", "The negotiation id in the path must be " + NegotiationIdRule));
         if (pattern.Contains("{name}", StringComparison.Ordinal) && route.TryGetValue("name", out var name) &&
             !(name is string s && WhatIf.ScenarioEndpoints.IsName(s)))
             errors.Add(new("route.name", "invalid_slug", "The scenario name in the path must be 1–64 characters: lower-case letters, digits and single hyphens, not starting or ending with a hyphen."));

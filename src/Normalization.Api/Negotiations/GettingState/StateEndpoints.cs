@@ -19,14 +19,14 @@ public static class StateEndpoints
 {
     /// <summary>The state today — what GET …/state answers with no parameters (<see cref="NegotiationStore.StateTodayAsync"/>).</summary>
     [Tags("Negotiations"), EndpointSummary("Current state")]
-    [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version.")]
+    [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version; ETag: \"<version>\", the If-Match of POST …/events.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
     [WolverineGet("/api/negotiations/{id}")]
     public static async Task<IResult> Current(TodayQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
         var view = await store.LoadViewAsync(id, ct);
         if (view is null) return Problems.NegotiationNotFound(id);
-        return ApiJson.Ok(NegotiationStateResponse.Of(await store.StateTodayAsync(view, ct), view.Version));
+        return ApiJson.OkAtVersion(NegotiationStateResponse.Of(await store.StateTodayAsync(view, ct), view.Version), view.Version);
     }
 
     /// <summary>The state as of a date, as known at an instant; 404 <c>not_known_then</c> before the negotiation was recorded.</summary>
@@ -42,7 +42,7 @@ public static class StateEndpoints
         if (state is null) return Problems.NotKnownThen(query.KnownAt);
         // As known at an instant, the version is the stream's then (the events the answer reads), not today's.
         var asKnown = query.KnownAt is { } t ? await store.VersionKnownAtAsync(id, t, ct) : version.Value;
-        return ApiJson.Ok(NegotiationStateResponse.Of(state, asKnown, query.KnownAt, query.MinConfidence));
+        return ApiJson.OkAtVersion(NegotiationStateResponse.Of(state, asKnown, query.KnownAt, query.MinConfidence), asKnown);
     }
 
     /// <summary>The stage transitions in [from, to]; with from, the stage in force on from opens the range.</summary>
@@ -90,10 +90,10 @@ public sealed record StateQuery(
     }
 }
 
-/// <summary>Query of GET …/stages: <c>from</c>, <c>to</c> (domain dates; from not after to), <c>knownAt</c>.</summary>
+/// <summary>Query of GET …/stages: <c>from</c>, <c>to</c> (domain dates, a period from its start to its end; from not after to), <c>knownAt</c>.</summary>
 public sealed record StagesQuery(
-    [Description("First date (YYYY-MM-DD, YYYY-MM, YYYY).")] DateOnly? From,
-    [Description("Last date. Default today.")] DateOnly? To,
+    [Description("First date (YYYY-MM-DD, or YYYY-MM / YYYY: the start of that period).")] DateOnly? From,
+    [Description("Last date (YYYY-MM-DD, or YYYY-MM / YYYY: the end of that period). Default today.")] DateOnly? To,
     [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<StagesQuery>
 {
     /// <inheritdoc/>
@@ -103,7 +103,7 @@ public sealed record StagesQuery(
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out StagesQuery query)
     {
         var q = request.Query;
-        Query.TryDate(q["from"], "from", out var from, errors);
+        Query.TryRangeStart(q["from"], "from", out var from, errors);
         Query.TryDate(q["to"], "to", out var to, errors);
         Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         if (from > to) errors.Add(new("from", "out_of_range", "from must not be after to."));

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Alba;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using static Normalization.Api.Tests.Support.ApiScenarios;
+
+namespace Normalization.Api.Tests.Events;
+
+/// <summary>
+/// Trial 3: HTTP preconditions. GET of a negotiation (and of its state) carries <c>ETag: "&lt;version&gt;"</c>; POST …/events
+/// takes <c>If-Match: "&lt;version&gt;"</c> as its body's <c>expectedVersion</c> — honoured, never silently ignored.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class PreconditionTests(AppFixture app)
+{
+    async Task<(int Status, JsonNode? Body, IScenarioResult Result)> PostWithIfMatch(string id, string? ifMatch, object body)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl($"/api/negotiations/{id}/events");
+            s.WithRequestHeader("X-Api-Key", AppFixture.ApiKey);
+            if (ifMatch is not null) s.WithRequestHeader("If-Match", ifMatch);
+            s.IgnoreStatusCode();
+        });
+        var text = result.ReadAsText();
+        return (result.Context.Response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), result);
+    }
+
+    async Task<string?> ETagOf(string url)
+    {
+        var result = await app.Host.Scenario(s => { s.Get.Url(url); s.StatusCodeShouldBe(200); });
+        return result.Context.Response.Headers.ETag.ToString();
+    }
+
+    [Fact]
+    public async Task Given_a_negotiation_When_read_Then_its_ETag_is_the_quoted_version()
+    {
+        // Given a negotiation at version 2
+        var id = await app.GivenNegotiation("etag");
+        await app.GivenEvents(id, Talks(Day(10)));
+
+        // When it and its state are read
+        var negotiation = await ETagOf($"/api/negotiations/{id}");
+        var state = await ETagOf($"/api/negotiations/{id}/state");
+
+        // Then both carry ETag "2", the version in the body
+        negotiation.ShouldBe("\"2\"");
+        state.ShouldBe("\"2\"");
+    }
+
+    [Fact]
+    public async Task Given_the_current_ETag_When_posting_with_If_Match_Then_201()
+    {
+        var id = await app.GivenNegotiation("ifmatch-ok");
+        var etag = await ETagOf($"/api/negotiations/{id}");
+
+        var (status, body, _) = await PostWithIfMatch(id, etag, new { events = new[] { Talks(Day(5)) } });
+
+        status.ShouldBe(201, body?.ToJsonString());
+        body!["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Given_a_stale_If_Match_When_posting_Then_409_version_conflict_with_the_current_version_and_nothing_stored()
+    {
+        // Given a negotiation at version 2
+        var id = await app.GivenNegotiation("ifmatch-stale");
+        await app.GivenEvents(id, Talks(Day(10)));
+
+        // When a client that saw version 1 posts with If-Match: "1"
+        var (status, body, _) = await PostWithIfMatch(id, "\"1\"", new { events = new[] { Talks(Day(5)) } });
+
+        // Then it is refused as a stale expectedVersion is
+        status.ShouldBe(409, body?.ToJsonString());
+        body.ShouldBeProblem("version_conflict");
+        body!["currentVersion"]!.GetValue<int>().ShouldBe(2);
+        body["expectedVersion"]!.GetValue<int>().ShouldBe(1);
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
+    }
+
+    [Theory]
+    [InlineData("1")]          // not quoted
+    [InlineData("W/\"1\"")]    // a weak tag never matches (If-Match compares strongly)
+    [InlineData("\"1\", \"2\"")]
+    [InlineData("\"x\"")]
+    [InlineData("\"0\"")]
+    [InlineData("\"99999999999\"")]
+    public async Task Given_a_malformed_If_Match_When_posting_Then_400_naming_If_Match(string ifMatch)
+    {
+        var id = await app.GivenNegotiation("ifmatch-bad");
+
+        var (status, body, _) = await PostWithIfMatch(id, ifMatch, new { events = new[] { Talks(Day(5)) } });
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("header.If-Match", "invalid_etag");
+    }
+
+    [Fact]
+    public async Task Given_If_Match_and_a_different_expectedVersion_When_posting_Then_400_naming_If_Match()
+    {
+        var id = await app.GivenNegotiation("ifmatch-both");
+
+        var (status, body, _) = await PostWithIfMatch(id, "\"1\"", new { expectedVersion = 2, events = new[] { Talks(Day(5)) } });
+        var (same, _, _) = await PostWithIfMatch(id, "\"1\"", new { expectedVersion = 1, events = new[] { Talks(Day(5)) } });
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("header.If-Match", "version_mismatch");
+        same.ShouldBe(201, "the same version twice is one precondition");
+    }
+
+    [Fact]
+    public async Task Given_If_Match_star_When_posting_to_an_existing_negotiation_Then_201()
+    {
+        var id = await app.GivenNegotiation("ifmatch-star");
+
+        var (status, body, _) = await PostWithIfMatch(id, "*", new { events = new[] { Talks(Day(5)) } });
+
+        status.ShouldBe(201, body?.ToJsonString());
+    }
+}
