@@ -1,4 +1,5 @@
 using Marten;
+using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Domain.Folding;
@@ -70,7 +71,13 @@ public sealed class ReadModelTests(AppFixture app)
         (await q.LoadAsync<PartyProfile>("TB"))!.NegotiationIds.ShouldContain(ids[0]);
 
         // appending does not add it twice
-        await Store.AppendOk(ids[0], Synthetic(3, 1).Select(e => e.Actor == "US" ? e with { Actor = code } : e with { Target = code }).ToList());
+        // The synthetic events are between US and TB: US becomes this negotiation's party, in every field naming it.
+        static string Of(string c, string code) => c == "US" ? code : c;
+        await Store.AppendOk(ids[0], Synthetic(3, 1).Select(e => (e with { Actor = Of(e.Actor, code), Target = e.Target is { } t ? Of(t, code) : null }) switch
+        {
+            TalksHeld t => t with { Participants = t.Participants.Select(c => Of(c, code)).ToList() },
+            var x => x,
+        }).ToList());
         await using var q2 = app.Store.QuerySession();
         (await q2.LoadAsync<PartyProfile>(code))!.NegotiationIds.Count.ShouldBe(2);
     }
