@@ -57,8 +57,8 @@ public sealed record CameoQuery(
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out CameoQuery query)
     {
         var q = request.Query;
-        ExportQuery.TryFormat(q["format"], "", Formats, out var format, errors);
-        ExportQuery.TryDialect(q["dialect"], out var dialect, errors);
+        var knownFormat = ExportQuery.TryFormat(q["format"], "", Formats, out var format, errors);
+        ExportQuery.TryDialect(q["dialect"], !knownFormat || format == ExportMedia.Csv, out var dialect, errors);
         ExportQuery.TryActorCodes(q["party"], out var codes, errors);
         Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         query = new(format, dialect, codes, knownAt);
