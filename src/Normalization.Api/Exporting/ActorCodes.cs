@@ -17,6 +17,9 @@ public sealed class ActorCodes
     /// <summary>No mapping: every party is its own actor code.</summary>
     public static ActorCodes Identity { get; } = new(new(StringComparer.Ordinal));
 
+    /// <summary>The codes the pairs map (the CODE of each CODE=ACTOR).</summary>
+    public IEnumerable<string> Codes => _map.Keys;
+
     /// <summary>The actor code for a party code (or a third party's code as recorded).</summary>
     public string Of(string? party) => party is null ? "" : _map.TryGetValue(party, out var actor) ? actor : party;
 

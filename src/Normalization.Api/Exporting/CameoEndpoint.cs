@@ -27,6 +27,15 @@ public static class CameoEndpoint
         var history = await store.LoadHistoryAsync(id, query.KnownAt, ct);
         if (history is null) return Problems.NotKnownThen(query.KnownAt);
 
+        // A pair for a code the record never names would be silently unused (a typo of a party's code, say): refused as the
+        // import refuses a party=CODE=ACTOR whose CODE is not a party (400 at party). A third state's or a mediator's code may
+        // be mapped: CAMEO rows carry them as actors.
+        var named = history.Opening.Parties.Select(p => p.Code).Concat(history.Opening.Mediators.Select(m => m.Code))
+            .Concat(history.Events.SelectMany(r => new[] { r.Event.Actor, r.Event.Target })).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var unknown = query.Codes.Codes.Where(c => !named.Contains(c)).ToList();
+        if (unknown.Count > 0)
+            return Problems.Validation(unknown.Select(c => new Domain.Validation.FieldError("party", "not_a_party",
+                $"party={c}=…: '{c}' is not a party of '{id}' (its parties: {string.Join(", ", history.Opening.Parties.Select(p => p.Code))}), a mediator or an actor of its record.")));
         var rows = CameoExport.Rows(history.Events.Select(r => r.Event), query.Codes);
         if (query.Format == ExportMedia.Csv)
             return Results.File(TimelineCsv.ToBytes(query.Dialect, csv => CameoExport.Write(csv, rows)), "text/csv; charset=utf-8", $"{id}-cameo.csv");
@@ -57,8 +66,8 @@ public sealed record CameoQuery(
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out CameoQuery query)
     {
         var q = request.Query;
-        ExportQuery.TryFormat(q["format"], "", Formats, out var format, errors);
-        ExportQuery.TryDialect(q["dialect"], out var dialect, errors);
+        var knownFormat = ExportQuery.TryFormat(q["format"], "", Formats, out var format, errors);
+        ExportQuery.TryDialect(q["dialect"], !knownFormat || format == ExportMedia.Csv, out var dialect, errors);
         ExportQuery.TryActorCodes(q["party"], out var codes, errors);
         Query.TryInstant(q["knownAt"], "knownAt", out var knownAt, errors);
         query = new(format, dialect, codes, knownAt);

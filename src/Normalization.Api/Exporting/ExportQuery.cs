@@ -31,12 +31,25 @@ public static class ExportQuery
         return false;
     }
 
-    /// <summary><c>?dialect=rfc4180|excel</c> (CSV only; default rfc4180).</summary>
-    public static bool TryDialect(StringValues values, out CsvDialect dialect, List<FieldError> errors)
+    /// <summary>
+    /// <c>?dialect=rfc4180|excel</c> (default rfc4180), for a CSV answer only: with <paramref name="csv"/> false (JSON,
+    /// NDJSON, XLSX) a dialect means nothing and is refused (<c>not_applicable</c>) rather than silently ignored.
+    /// </summary>
+    public static bool TryDialect(StringValues values, bool csv, out CsvDialect dialect, List<FieldError> errors)
     {
         dialect = CsvDialect.Rfc4180;
         if (!Query.TryText(values, "dialect", out var text, errors)) return false;
-        if (CsvDialects.Parse(text) is { } d) { dialect = d; return true; }
+        if (CsvDialects.Parse(text) is { } d)
+        {
+            if (text is not null && !csv)
+            {
+                errors.Add(new("dialect", "not_applicable", "dialect applies to CSV only (format=csv); leave it out for this format."));
+                return false;
+            }
+            dialect = d;
+            return true;
+        }
+        // An unknown dialect is that, whatever the format.
         errors.Add(new("dialect", "unknown_value", "dialect must be rfc4180 (the default) or excel (UTF-8 with BOM, CRLF, formula-leading cells protected)."));
         return false;
     }

@@ -133,4 +133,11 @@ public static partial class HistoryFile
 }
 
 /// <summary>A problem with the import as a whole (bad options, unknown format, no negotiation to import into).</summary>
-public sealed class ImportException(string message) : Exception(message);
+public sealed class ImportException(string message, string? parameter = null, string? httpMessage = null) : Exception(message)
+{
+    /// <summary>What the refusal is about over HTTP: the query parameter (<c>party</c>, <c>scenario</c>, …) or <c>body</c>; null: not said.</summary>
+    public string? Parameter { get; } = parameter;
+
+    /// <summary>The message in the HTTP endpoint's words (<c>party=CODE=ACTOR</c>), when the command's options differ; null: <see cref="Exception.Message"/>.</summary>
+    public string? HttpMessage { get; } = httpMessage;
+}

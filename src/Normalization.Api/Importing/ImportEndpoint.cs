@@ -59,10 +59,10 @@ public static class ImportEndpoint
             catch (ImportException e)
             {
                 // The Importer speaks the command's options; over HTTP they are the query's parameters. The problem carries
-                // errors like every 400 (path = the parameter the refusal is about).
-                var detail = ForHttp(e.Message);
+                // errors like every 400 (path = the parameter the refusal is about, or body for the file itself).
+                var detail = e.HttpMessage ?? ForHttp(e.Message);
                 return Problems.Of(StatusCodes.Status400BadRequest, "import_refused", "The import cannot run as asked.", detail,
-                    new Dictionary<string, object?> { ["errors"] = new[] { new { path = RefusalPath(detail), code = "import_refused", message = detail } } });
+                    new Dictionary<string, object?> { ["errors"] = new[] { new { path = e.Parameter ?? RefusalPath(detail), code = "import_refused", message = detail } } });
             }
             if (!report.Succeeded)
             {

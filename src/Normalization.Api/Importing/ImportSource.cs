@@ -69,13 +69,16 @@ public sealed class ImportSource : IDisposable
         }
     }
 
-    /// <summary>Reads every row (the merge needs them all), then yields the bad rows and the merged events.</summary>
+    /// <summary>
+    /// Reads every row (the merge needs them all), then yields the bad rows and the events merged from the rows that were read:
+    /// with bad rows those are still judged by the rules (a date in the future, …), so one answer lists every error, as for
+    /// our own formats — nothing is stored while there is any (the importer keeps no event after the first error).
+    /// </summary>
     static IEnumerable<NdjsonHistory.Line> Merged(EventDataFormat format, TabularReader table, PartyMatcher parties, EventDataTally tally, string negotiationId)
     {
         var merger = new EventDataMerger(parties, format, tally);
         foreach (var row in EventDataReaders.Read(format, table, parties, tally)) merger.Add(row);
         foreach (var e in tally.Errors) yield return new NdjsonHistory.Line(e.Line, null, null, [e]);
-        if (tally.Errors.Count > 0) yield break;
         foreach (var line in merger.Events(negotiationId)) yield return line;
     }
 

@@ -101,7 +101,9 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             if (request.Into is null) throw new ImportException("Give the negotiation to import event data into: --into <id>.");
             parties = new PartyMatcher(request.PartyActors);
         }
-        else if (request.PartyActors.Count > 0) throw new ImportException("--party maps actor codes of event data (--format gdelt, icews or polecat); NDJSON and CSV name the parties by their own codes.");
+        else if (request.PartyActors.Count > 0)
+            throw new ImportException("--party maps actor codes of event data (--format gdelt, icews or polecat); NDJSON and CSV name the parties by their own codes.",
+                "party", "party=CODE=ACTOR maps actor codes of event data (format=gdelt, icews or polecat); NDJSON and CSV name the parties by their own codes.");
         var clock = Stopwatch.StartNew();
 
         using var source = ImportSource.Open(request.Path, format, request.Encoding, parties, request.Into, request.MaxDecompressedBytes);
@@ -133,7 +135,10 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         if (parties is not null)
             foreach (var code in parties.Parties)
                 if (!opening.Parties.Any(p => p.Code == code))
-                    throw new ImportException($"--party {code}=…: '{code}' is not a party of '{id}' (its parties: {string.Join(", ", opening.Parties.Select(p => p.Code))}).");
+                {
+                    var theirs = $"'{code}' is not a party of '{id}' (its parties: {string.Join(", ", opening.Parties.Select(p => p.Code))}).";
+                    throw new ImportException($"--party {code}=…: {theirs}", "party", $"party={code}=…: {theirs}");
+                }
         if (!create && declared?.Opening is { } header && HeaderMismatches(header, opening) is { Count: > 0 } mismatches)
             return Failed(id, mismatches, mismatches.Count) with { Format = formatName };
         if (create)
@@ -244,7 +249,7 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
     async Task<ImportReport> LandAsScenarioAsync(ImportReport report, string name, List<NegotiationEvent> fresh, Stopwatch clock, CancellationToken ct)
     {
         if (fresh.Count > WhatIfChanges.MaxChanges)
-            throw new ImportException($"A scenario holds at most {WhatIfChanges.MaxChanges} events and this import has {fresh.Count} new ones: import a shorter span, or append it with --commit.");
+            throw new ImportException($"A scenario holds at most {WhatIfChanges.MaxChanges} events and this import has {fresh.Count} new ones: import a shorter span, or append it with --commit.", "scenario");
         var add = new JsonArray(fresh.Select(e => JsonNode.Parse(EventJson.Serialize(e))).ToArray());
         var raw = new JsonObject { ["add"] = add }.ToJsonString();
         using var doc = JsonDocument.Parse(raw);

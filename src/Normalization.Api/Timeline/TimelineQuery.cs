@@ -44,8 +44,9 @@ public sealed record TimelineQuery(
             errors.Add(new("from", "out_of_range", to is null ? "from must not be after today (to defaults to today)." : "from must not be after to."));
         Query.TryInt(q["page"], "page", 1, 1_000_000, 1, out var page, errors);
         // With a bad format, pageSize is judged by the JSON page bounds (its error and the format's come together).
-        ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, errors);
-        ExportQuery.TryDialect(q["dialect"], out var dialect, errors);
+        // A dialect with a bad format is judged as for CSV: only the format's error is given.
+        var knownFormat = ExportQuery.TryFormat(q["format"], request.Headers.Accept.ToString(), Formats, out var format, errors);
+        ExportQuery.TryDialect(q["dialect"], !knownFormat || format == ExportMedia.Csv, out var dialect, errors);
         var exporting = format != ExportMedia.Json;
         Query.TryInt(q["pageSize"], "pageSize", 1, exporting ? 100_000 : 500, exporting ? 100_000 : 100, out var pageSize, errors);
         Query.TryText(q["type"], "type", out var typeText, errors);

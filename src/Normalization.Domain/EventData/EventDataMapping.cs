@@ -41,9 +41,12 @@ public sealed record MappingRow(CodeScheme Scheme, string Code, string Label, st
 /// the table of <c>docs/event-data.md</c> (a test fails when the doc is stale). To map another code, add one row.
 /// <para>
 /// Lookup: a CAMEO code is looked up as given, then — for a four-digit code without a row of its own — by its three-digit
-/// base code (CAMEO's hierarchy: <c>1384</c> "threaten with military occupation" is a <c>138</c>). A PLOVER type is looked
-/// up with its mode (<c>RETREAT/release</c>), then without (<c>RETREAT</c>). A code without a row maps to nothing: both
-/// that and an ignored row are counted by code in the import report, never dropped silently.
+/// base code (CAMEO's hierarchy: <c>1384</c> "threaten with military occupation" is a <c>138</c> — every four-digit code is a
+/// kind of its base code, so a base row, which holds for every event its code covers, holds for it). A PLOVER type is looked
+/// up with its mode (<c>RETREAT/release</c>) only: modes are not a hierarchy of the type (a misspelt or unknown
+/// <c>SANCTION/lift</c> read as <c>SANCTION</c> would import the opposite of what was coded), so a mode without a row of its own
+/// maps to nothing, and the type's row (<c>RETREAT</c>) answers a row without a mode. A code without a row maps to nothing:
+/// both that and an ignored row are counted by code in the import report, never dropped silently.
 /// </para>
 /// <para>
 /// The choice of rows is conservative: a code maps only when the catalog type's meaning holds for every event the code
@@ -119,6 +122,9 @@ public static class EventDataMapping
 
         // PLOVER (POLECAT): event type, optionally /mode.
         Plover("CONSULT", "Consult", nameof(TalksHeld), Talks, mutual: true),
+        Plover("CONSULT/visit", "Consult: visit", nameof(TalksHeld), Talks, mutual: true),
+        Ignored(CodeScheme.Plover, "CONSULT/third-party", "Consult: through a third party", "Through a mediator the parties may not have met (proximity talks); TalksHeld means they did."),
+        Plover("CONSULT/multilateral", "Consult: multilateral", nameof(TalksHeld), Talks, mutual: true),
         Ignored(CodeScheme.Plover, "CONSULT/phone", "Consult by phone", "TalksHeld means representatives met."),
         Ignored(CodeScheme.Plover, "AGREE", "Agree", "An intent or an agreement in principle; no catalog type says which."),
         Ignored(CodeScheme.Plover, "SUPPORT", "Support", "Covers praise, recognition and diplomatic cooperation alike."),
@@ -139,6 +145,8 @@ public static class EventDataMapping
         Plover("COERCE/arrest", "Coerce: arrest", nameof(PersonDetained), $$"""{"person":"{{Unnamed}}"}"""),
         Plover("COERCE/seize", "Coerce: seize", nameof(AssetsFrozen)),
         Plover("ASSAULT", "Assault", nameof(AttackOccurred)),
+        Plover("ASSAULT/explosives", "Assault: explosives", nameof(AttackOccurred)),
+        Plover("ASSAULT/firearms", "Assault: firearms", nameof(AttackOccurred)),
         Plover("ASSAULT/abduct", "Assault: abduct", nameof(PersonDetained), $$"""{"person":"{{Unnamed}}"}"""),
         Plover("ASSAULT/aerial", "Assault: aerial weapons", nameof(MilitaryStrike)),
         Plover("ASSAULT/drone", "Assault: drone", nameof(MilitaryStrike)),
@@ -154,12 +162,15 @@ public static class EventDataMapping
         return code.Length == 4 && ByCode.TryGetValue((CodeScheme.Cameo, code[..3]), out var parent) ? parent : null;
     }
 
-    /// <summary>The row for a PLOVER type and mode (case-insensitive): with the mode, else without; null when neither has one.</summary>
+    /// <summary>
+    /// The row for a PLOVER type and mode (case-insensitive): the mode's own row; without a mode (empty), the type's. Null when
+    /// that has none — a mode the table does not know is not read as its type (it may mean the opposite: <c>SANCTION/lift</c>).
+    /// </summary>
     public static MappingRow? ForPlover(string type, string? mode)
     {
         var t = type.Trim().ToUpperInvariant();
-        if (!string.IsNullOrWhiteSpace(mode) && ByCode.TryGetValue((CodeScheme.Plover, $"{t}/{mode.Trim().ToUpperInvariant()}"), out var row)) return row;
-        return ByCode.TryGetValue((CodeScheme.Plover, t), out var typeRow) ? typeRow : null;
+        var code = string.IsNullOrWhiteSpace(mode) ? t : $"{t}/{mode.Trim().ToUpperInvariant()}";
+        return ByCode.TryGetValue((CodeScheme.Plover, code), out var row) ? row : null;
     }
 
     /// <summary>

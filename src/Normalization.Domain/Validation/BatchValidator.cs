@@ -3,81 +3,203 @@ using Normalization.Domain.Catalog;
 namespace Normalization.Domain.Validation;
 
 /// <summary>
-/// Validates a batch (or a whole file) as one whole: the order of a list is not domain order, so a closing listed before
-/// the DemandMade (AgreementSigned) it closes, later in the same batch or file, is held back rather than refused, and judged
-/// again once that opening is accepted — as if it had been listed after it. A closing whose opening never comes is refused
-/// (<c>unknown_reference</c>) by <see cref="Finish"/>. Everything else is judged in list order, event by event
+/// Validates a batch (or a whole file) as one whole: the order of a list is not domain order, so an event refused only for
+/// what a later line of the same batch or file settles is held back rather than refused, and judged again once that line is
+/// accepted — as if it had been listed after it. Held so: a closing listed before the DemandMade (AgreementSigned) it
+/// closes; a retraction or correction listed before the event it aims at (a timeline export is in domain order, where a
+/// correction may sort before its target), down chains (the retraction of a retraction listed before both); and a
+/// retraction refused as <c>already_retracted</c> or <c>still_referenced</c>, or a closing whose opening is retracted, which
+/// another line (the retraction of that retraction, of those closings) may settle. What is still held at the end is judged
+/// once more, until nothing more can be accepted (<see cref="Finish"/>): a closing whose opening never comes, a retraction of
+/// an event in no line, stay <c>unknown_reference</c>. Everything else is judged in list order, event by event
 /// (<see cref="EventValidator.Validate"/>), as one request at a time would be.
 /// </summary>
 public sealed class BatchValidator(ValidationContext ctx)
 {
-    // Closings waiting for their opening, by the demand or commitment they close (few, usually none: retries cost nothing then).
-    readonly Dictionary<(bool, string), List<(NegotiationEvent Event, string Path, int Tag)>> _pending = new();
+    // Events waiting for a line: by the demand or commitment they close ((bool, string)), or the event they aim at (Guid).
+    // Few, usually none: retries cost nothing then.
+    readonly Dictionary<object, List<Held>> _waiting = new();
+    // Events refused for what any later acceptance may change (already_retracted, still_referenced): retried at the end.
+    readonly List<Held> _retry = [];
+
+    // The retractions accepted in this batch, by their target: a correction of a target they retract is judged as if listed before them.
+    readonly Dictionary<Guid, List<Guid>> _retractedHere = new();
+
+    // Retractions accepted as if listed before another retraction of their target (of this batch): at the end all but one of
+    // the target's retractions must be retracted in turn by some line, else the second is already_retracted.
+    readonly List<(Held Held, Guid Target, List<FieldError> Refusal)> _provisional = [];
+
+    sealed record Held(NegotiationEvent Event, string Path, int Tag);
 
     /// <summary>The context the batch is judged in (it registers every accepted event).</summary>
     public ValidationContext Context => ctx;
 
     /// <summary>
     /// Validates <paramref name="e"/> (at <paramref name="path"/>; <paramref name="tag"/> goes back with its errors, e.g. a line
-    /// number). Its errors, and those of held closings it settles, are added to <paramref name="errors"/>; a closing whose
-    /// demand or commitment is not opened yet is held, with no error for now. False when it is refused or held.
+    /// number). Its errors, and those of held events it settles, are added to <paramref name="errors"/>; an event refused only
+    /// for what a later line may settle is held, with no error for now. False when it is refused or held.
     /// </summary>
     public bool Validate(NegotiationEvent e, string path, int tag, List<(int Tag, FieldError Error)> errors)
     {
-        var mine = new List<FieldError>();
-        if (EventValidator.Validate(e, path, ctx, mine))
+        var held = new Held(e, path, tag);
+        if (Judge(held, errors))
         {
-            if (_pending.Count > 0) Settle(e, errors);
+            if (_waiting.Count > 0) Settle(e, errors);
             return true;
         }
-        if (ClosedKey(e) is { } key && mine.Any(x => x.Code == "unknown_reference" && x.Path == EventReader.Join(path, key.Item1 ? "demandId" : "commitmentId")))
-        {
-            if (!_pending.TryGetValue(key, out var list)) _pending[key] = list = [];
-            list.Add((e, path, tag));
-            return false;
-        }
-        errors.AddRange(mine.Select(m => (tag, m)));
         return false;
     }
 
-    /// <summary>Judges the closings still held (their opening never came): their errors are added to <paramref name="errors"/>.</summary>
+    /// <summary>
+    /// Judges the events still held (what they wait for never came) until no more of them can be accepted — one accepted may
+    /// settle another (the retraction of a retraction, then a second retraction of its target) — and adds the errors of the
+    /// rest to <paramref name="errors"/>.
+    /// </summary>
     public void Finish(List<(int Tag, FieldError Error)> errors)
     {
-        foreach (var (_, list) in _pending)
-            foreach (var (e, path, tag) in list)
+        var held = _waiting.Values.SelectMany(l => l).Concat(_retry).OrderBy(h => h.Tag).ToList();
+        _waiting.Clear();
+        _retry.Clear();
+        var last = new Dictionary<Held, List<FieldError>>();
+        for (var progress = true; progress && held.Count > 0;)
+        {
+            progress = false;
+            foreach (var h in held.ToList())
             {
                 var mine = new List<FieldError>();
-                EventValidator.Validate(e, path, ctx, mine);
-                errors.AddRange(mine.Select(m => (tag, m)));
+                if (Accept(h, mine)) { held.Remove(h); last.Remove(h); progress = true; }
+                else last[h] = mine;
             }
-        _pending.Clear();
+        }
+        foreach (var h in held) errors.AddRange(last[h].Select(m => (h.Tag, m)));
+        // One request at a time, a retraction is refused while its target is retracted: two retractions of one event can be
+        // put in an order it accepts only when the one listed first is itself retracted by some line (then put back or not).
+        // A closing accepted as if listed before the retraction of its opening stands when its opening is back in force or it
+        // is itself retracted by some line (one request at a time: retract the closing, then its opening).
+        // A correction of a closing likewise, unless what it corrects is out of the record by then.
+        foreach (var (h, target, refusal) in _provisional)
+            if (h.Event is EventRetracted && ctx.RetractionsNeverRetracted(target) > 1)
+                errors.Add((h.Tag, new FieldError(EventReader.Join(h.Path, "targetEventId"), "already_retracted", $"Event {target} is already retracted.")));
+            else if (ClosedKey(h.Event is EventCorrected { Correction: { } version } ? version : h.Event) is { } key
+                && !ctx.IsRetracted(h.Event.EventId) && !(target != Guid.Empty && ctx.IsRetracted(target)) && !ctx.InForce(key, opens: true).Any())
+                errors.AddRange(refusal.Select(m => (h.Tag, m)));
+        _provisional.Clear();
     }
 
-    /// <summary>The held closings of what <paramref name="accepted"/> may have opened (or put back) are judged again.</summary>
+    /// <summary>Validates <paramref name="h"/>: true when accepted; else held (<see cref="Hold"/>) or its errors reported.</summary>
+    bool Judge(Held h, List<(int Tag, FieldError Error)> errors)
+    {
+        var mine = new List<FieldError>();
+        if (Accept(h, mine)) return true;
+        if (!Hold(h, mine)) errors.AddRange(mine.Select(m => (h.Tag, m)));
+        return false;
+    }
+
+    /// <summary>
+    /// Validates <paramref name="h"/> and registers it when accepted. A retraction or correction refused only because its
+    /// target is retracted by retractions of this same batch is judged as if listed before them: in the record as a whole it
+    /// may have been (a timeline export in domain order lists a retraction before a correction recorded earlier). A
+    /// retraction so accepted is checked at the end (<see cref="Finish"/>): all but one of its target's retractions must then
+    /// be retracted by some line (the order "retract, retract that retraction, retract again").
+    /// </summary>
+    bool Accept(Held h, List<FieldError> mine)
+    {
+        var accepted = EventValidator.Validate(h.Event, h.Path, ctx, mine);
+        var target = h.Event switch { EventCorrected c => c.TargetEventId, EventRetracted r => r.TargetEventId, _ => Guid.Empty };
+        var closed = ClosedKey(h.Event is EventCorrected { Correction: { } version } ? version : h.Event);
+        // What the event would need out of the way: the retractions of this batch of its target, or of the opening it closes.
+        var hidden = new List<Guid>();
+        if (!accepted && mine.Count > 0 && mine.All(m => m.Code is "already_retracted" or "unknown_reference"))
+        {
+            if (target != Guid.Empty) hidden.Add(target);
+            if (closed is { } key) hidden.AddRange(ctx.OpenersOf(key));
+            hidden = hidden.Where(_retractedHere.ContainsKey).Distinct().ToList();
+        }
+        if (hidden.Count > 0)
+        {
+            var undo = hidden.Select(t => ctx.SupposeWithout(t, _retractedHere[t])).ToList();
+            var again = new List<FieldError>();
+            try { accepted = EventValidator.Validate(h.Event, h.Path, ctx, again); }
+            finally { undo.ForEach(u => u()); }
+            if (accepted)
+            {
+                _provisional.Add((h, target, mine.ToList()));
+                mine.Clear();
+            }
+        }
+        if (accepted && h.Event is EventRetracted)
+        {
+            if (!_retractedHere.TryGetValue(target, out var list)) _retractedHere[target] = list = [];
+            list.Add(h.Event.EventId);
+        }
+        return accepted;
+    }
+
+    /// <summary>Holds <paramref name="h"/> when every error of <paramref name="mine"/> is one a later line may settle.</summary>
+    bool Hold(Held h, List<FieldError> mine)
+    {
+        var key = WaitKey(h, mine);
+        if (key is null && !mine.All(m => Retryable(h, m))) return false;
+        if (key is null) { _retry.Add(h); return true; }
+        if (!_waiting.TryGetValue(key, out var list)) _waiting[key] = list = [];
+        list.Add(h);
+        return true;
+    }
+
+    /// <summary>
+    /// What <paramref name="h"/> waits for, when its only error is that it is missing: the event a retraction or correction
+    /// aims at (not in the negotiation at all), or the opening of what a closing closes.
+    /// </summary>
+    static object? WaitKey(Held h, List<FieldError> mine)
+    {
+        if (mine.Count != 1 || mine[0].Code != "unknown_reference") return null;
+        var error = mine[0];
+        return h.Event switch
+        {
+            EventRetracted r when EventValidator.IsMissingTarget(error) && error.Path == EventReader.Join(h.Path, "targetEventId") => r.TargetEventId,
+            EventCorrected c when EventValidator.IsMissingTarget(error) && error.Path == EventReader.Join(h.Path, "targetEventId") => c.TargetEventId,
+            _ when ClosedKey(h.Event) is { } key && error.Path == EventReader.Join(h.Path, key.Item1 ? "demandId" : "commitmentId") => key,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="error"/> is about the record as the lines so far leave it, which a later line may change: a
+    /// target already retracted (a later retraction of that retraction puts it back), an opening still closed (a later
+    /// retraction of the closings frees it), a reference to what is not in the record (retracted: a later line may put it back).
+    /// </summary>
+    static bool Retryable(Held h, FieldError error) =>
+        error.Code is "already_retracted" or "still_referenced" or "unknown_reference"
+        && (h.Event is EventRetracted or EventCorrected || ClosedKey(h.Event) is not null);
+
+    /// <summary>The held events that <paramref name="accepted"/> may have settled are judged again, and so on down the chain.</summary>
     void Settle(NegotiationEvent accepted, List<(int Tag, FieldError Error)> errors)
     {
+        var queue = new Queue<NegotiationEvent>([accepted]);
+        while (queue.Count > 0 && _waiting.Count > 0)
+        {
+            var e = queue.Dequeue();
+            foreach (var key in SettledBy(e).ToList())
+            {
+                if (!_waiting.Remove(key, out var list)) continue;
+                // A held event judged again may be held again (the opening came and was retracted: it waits for another).
+                foreach (var h in list)
+                    if (Judge(h, errors)) queue.Enqueue(h.Event);
+            }
+        }
+    }
+
+    /// <summary>What an accepted event may settle: its eventId (retractions and corrections of it), and what it opens or puts back.</summary>
+    IEnumerable<object> SettledBy(NegotiationEvent accepted)
+    {
+        yield return accepted.EventId;
         var opened = accepted switch
         {
             EventCorrected { Correction: { } c } => OpenedKeys(c),
             EventRetracted r => ctx.RootOf(r.TargetEventId) is { } root && ctx.Effective(root) is { } v ? v.Items.Where(i => i.Opens).Select(i => i.Key) : [],
             _ => OpenedKeys(accepted),
         };
-        foreach (var key in opened.ToList())
-        {
-            if (!_pending.Remove(key, out var list)) continue;
-            foreach (var (e, path, tag) in list)
-            {
-                var mine = new List<FieldError>();
-                if (EventValidator.Validate(e, path, ctx, mine)) continue;
-                if (mine.Any(x => x.Code == "unknown_reference" && x.Path == EventReader.Join(path, key.Item1 ? "demandId" : "commitmentId")))
-                {
-                    // Still without its opening in force (the opening came and was retracted): it waits for another.
-                    if (!_pending.TryGetValue(key, out var again)) _pending[key] = again = [];
-                    again.Add((e, path, tag));
-                }
-                else errors.AddRange(mine.Select(m => (tag, m)));
-            }
-        }
+        foreach (var key in opened) yield return key;
     }
 
     static IEnumerable<(bool, string)> OpenedKeys(NegotiationEvent e) => e switch

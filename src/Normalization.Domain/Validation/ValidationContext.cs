@@ -168,6 +168,18 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         return () => { if (!had) _retractionsOf[targetId].Remove(retractionId); };
     }
 
+    /// <summary>
+    /// Takes the retractions <paramref name="retractionIds"/> of <paramref name="targetId"/> out hypothetically — to judge an
+    /// event as if it had been listed before them (<see cref="BatchValidator"/>); the returned action puts them back.
+    /// </summary>
+    internal Action SupposeWithout(Guid targetId, IReadOnlyCollection<Guid> retractionIds)
+    {
+        if (!_retractionsOf.TryGetValue(targetId, out var list)) return () => { };
+        var removed = list.Where(retractionIds.Contains).ToList();
+        list.RemoveAll(removed.Contains);
+        return () => list.AddRange(removed);
+    }
+
     /// <summary>The version a new event (or a correction's corrected version) would add: exact dates, for the check.</summary>
     internal static LedgerVersion? ProposedVersionOf(NegotiationEvent e, Guid root, Guid source, string orderKey) =>
         VersionOf(e, root, source, orderKey, e.OccurredOn.Start);
@@ -279,5 +291,12 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
             if (!IsRetracted(r, depth + 1)) return true;
         return false;
     }
+    /// <summary>The events any of whose versions opens <paramref name="key"/> (in force or not).</summary>
+    internal IEnumerable<Guid> OpenersOf((bool, string) key) =>
+        _rootsOf.TryGetValue(key, out var roots) ? roots.Where(r => _versions[r].Any(v => v.Items.Any(i => i.Opens && i.Key == key))) : [];
+
+    /// <summary>How many retractions of <paramref name="id"/> the context knows that nothing retracts (in force or not).</summary>
+    internal int RetractionsNeverRetracted(Guid id) =>
+        _retractionsOf.TryGetValue(id, out var list) ? list.Count(r => !_retractionsOf.TryGetValue(r, out var of) || of.Count == 0) : 0;
     internal DateOnly? EarliestDateOf(Guid id) => _earliest.TryGetValue(id, out var d) ? d : null;
 }

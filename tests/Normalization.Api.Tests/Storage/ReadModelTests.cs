@@ -73,7 +73,7 @@ public sealed class ReadModelTests(AppFixture app)
         // appending does not add it twice
         // The synthetic events are between US and TB: US becomes this negotiation's party, in every field naming it.
         static string Of(string c, string code) => c == "US" ? code : c;
-        await Store.AppendOk(ids[0], Synthetic(3, 1).Select(e => (e with { Actor = Of(e.Actor, code), Target = e.Target is { } t ? Of(t, code) : null }) switch
+        await Store.AppendOk(ids[0], Synthetic(3, 1).Select(e => (e with { Actor = Of(e.Actor, code), Target = e.Target is { } target ? Of(target, code) : null }) switch
         {
             TalksHeld t => t with { Participants = t.Participants.Select(c => Of(c, code)).ToList() },
             var x => x,

@@ -70,7 +70,18 @@ public class EventDataDocTests
     [Theory]
     [InlineData("consult", "visit", "TalksHeld")] [InlineData("CONSULT", "phone", null)] [InlineData("retreat", "release", "PrisonerReleased")]
     [InlineData("retreat", "ceasefire", null)] [InlineData("assault", "explosives", "AttackOccurred")]
-    public void Given_a_PLOVER_type_and_mode_When_looked_up_Then_the_mode_row_or_the_type_row_answers(string type, string mode, string? expected) =>
+    public void Given_a_PLOVER_type_and_mode_When_looked_up_Then_the_mode_row_answers(string type, string mode, string? expected) =>
+        (EventDataMapping.ForPlover(type, mode)?.Type).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("SANCTION", "lift")] [InlineData("sanction", "imposee")] [InlineData("CONSULT", "emial")] [InlineData("ASSAULT", "unknown")]
+    public void Given_a_PLOVER_mode_the_table_does_not_know_When_looked_up_Then_no_row_answers_so_it_is_counted_unmapped_not_taken_as_its_type(string type, string mode) =>
+        // "SANCTION/lift" read as SANCTION would import the opposite of what was coded (SanctionsImposed).
+        EventDataMapping.ForPlover(type, mode).ShouldBeNull();
+
+    [Theory]
+    [InlineData("SANCTION", "", "SanctionsImposed")] [InlineData("consult", null, "TalksHeld")] [InlineData("ASSAULT", " ", "AttackOccurred")]
+    public void Given_a_PLOVER_type_without_a_mode_When_looked_up_Then_the_type_row_answers(string type, string? mode, string expected) =>
         EventDataMapping.ForPlover(type, mode)!.Type.ShouldBe(expected);
 
     /// <summary>The event a mapping row gives for the dyad US → TB on 2025-03-20, read by the catalog's reader.</summary>

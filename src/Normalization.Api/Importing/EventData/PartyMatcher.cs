@@ -28,9 +28,13 @@ public sealed class PartyMatcher
         var parties = mappings.Select(m => m.Party).Distinct(StringComparer.Ordinal).ToList();
         Parties = parties;
         if (parties.Count != 2)
-            throw new ImportException($"Event data needs the actors of both parties: --party CODE=ACTOR for each of the two parties (e.g. --party US=USA --party TB=AFGTAL); got {(parties.Count == 0 ? "none" : string.Join(", ", parties))}.");
+        {
+            var got = parties.Count == 0 ? "none" : string.Join(", ", parties);
+            throw new ImportException($"Event data needs the actors of both parties: --party CODE=ACTOR for each of the two parties (e.g. --party US=USA --party TB=AFGTAL); got {got}.",
+                "party", $"Event data needs the actors of both parties: party=CODE=ACTOR for each of the two parties (e.g. party=US%3DUSA&party=TB%3DAFGTAL); got {got}.");
+        }
         foreach (var (party, actor) in mappings)
-            if (string.IsNullOrWhiteSpace(actor)) throw new ImportException($"--party {party}=…: the actor code is empty.");
+            if (string.IsNullOrWhiteSpace(actor)) throw new ImportException($"--party {party}=…: the actor code is empty.", "party", $"party={party}=…: the actor code is empty.");
         _patterns = mappings.Select(m => (Encoding.UTF8.GetBytes(m.Actor.Trim()), parties.IndexOf(m.Party))).ToArray();
     }
 

@@ -50,7 +50,7 @@ public sealed class InputFile : IDisposable
             var n = file.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
             file.Position = 0;
             if (n >= 4 && magic is [0x50, 0x4B, 0x03, 0x04, ..])
-                throw new ImportException("The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).");
+                throw new ImportException("The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).", "body");
             var gzip = n >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
             Stream stream = gzip ? new BufferedStream(new LimitedStream(new GZipStream(file, CompressionMode.Decompress), maxDecompressed ?? long.MaxValue), 1 << 16) : file;
             return new InputFile(file, stream, named, gzip);

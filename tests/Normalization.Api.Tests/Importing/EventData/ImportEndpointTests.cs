@@ -106,5 +106,45 @@ public class ImportEndpointTests(AppFixture app)
         neither.Stderr.Trim().Split('\n').Last().ShouldStartWith("error: Event data is machine-coded: give --as-scenario NAME");
     }
 
+    [Theory]
+    [InlineData("format=gdelt&party=US%3DUSA&party=XX%3DPRK&scenario=xx", "gdelt", "party", "party=XX=")]
+    [InlineData("format=gdelt&party=US%3DUSA&scenario=xx", "gdelt", "party", "party=CODE=ACTOR")]
+    [InlineData("format=csv&party=US%3DUSA", "csv", "party", "party=CODE=ACTOR")]
+    [InlineData("format=csv", "zip", "body", "zip archive")]
+    public async Task Given_an_import_the_HTTP_way_cannot_run_When_posted_Then_400_import_refused_naming_the_query_parameter_or_the_body_in_HTTP_words(
+        string query, string file, string path, string says)
+    {
+        // Given a negotiation; a file (a zip archive's first bytes for "zip")
+        var id = await NegotiationAsync();
+        var body = file switch
+        {
+            "zip" => [0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0],
+            "csv" => Encoding.UTF8.GetBytes("type,occurredOn,actor,target,fields\n"),
+            _ => Fixture("gdelt-2.0-us-taliban.tsv"),
+        };
+
+        // When it is posted
+        var (status, answer, _) = await PostFileAsync($"/api/negotiations/{id}/imports?{query}", body);
+
+        // Then 400 import_refused: the error names the parameter (or the body), in the query's words, not the command's
+        status.ShouldBe(400, answer?.ToJsonString());
+        ((string)answer!["code"]!).ShouldBe("import_refused");
+        var error = answer["errors"]!.AsArray().Single()!;
+        ((string)error["path"]!).ShouldBe(path);
+        ((string)error["message"]!).ShouldContain(says);
+        ((string)error["message"]!).ShouldNotContain("--");
+    }
+
+    [Fact]
+    public async Task Given_a_mapping_of_a_code_that_is_not_a_party_When_reading_cameo_rows_Then_400_naming_party_as_imports_do()
+    {
+        var id = await NegotiationAsync();
+
+        var (status, body) = await app.GetJson($"/api/negotiations/{id}/cameo?party=ZZ%3DPRK");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("party", "not_a_party");
+    }
+
     Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => AppCommandLine.RunAsync(app.ConnectionString, null, args);
 }

@@ -54,7 +54,9 @@ public static class QueryCases
                     var path = template;
                     foreach (var (k, v) in pathValues)
                         path = path.Replace("{" + k + "}", Uri.EscapeDataString(location == "path" && k == name ? value! : v), StringComparison.Ordinal);
-                    return location == "query" && name is not null ? $"{path}?{name}={Uri.EscapeDataString(value!)}" : path;
+                    // A CSV dialect means something with format=csv only (elsewhere it is refused, not_applicable): it is sent with it.
+                    var companion = name == "dialect" && parameters.Any(p => p["name"]!.GetValue<string>() == "format") ? "&format=csv" : "";
+                    return location == "query" && name is not null ? $"{path}?{name}={Uri.EscapeDataString(value!)}{companion}" : path;
                 }
                 if (verb == "GET")
                 {
