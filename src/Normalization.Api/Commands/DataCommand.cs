@@ -196,6 +196,10 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
             var option = options.FirstOrDefault(o => Parameter(o.Flag) == e.Path);
             var flag = "--" + (option.Flag ?? e.Path);
             var message = e.Message.StartsWith(e.Path + " ", StringComparison.Ordinal) ? flag + e.Message[e.Path.Length..] : $"{flag}: {e.Message}";
+            // A range's message names its other bound ("from must not be after to"): that bound is an option here too.
+            foreach (var (other, _) in options)
+                if (other != option.Flag)
+                    message = System.Text.RegularExpressions.Regex.Replace(message, $@"\bafter {Parameter(other)}\b(?!\w)", "after --" + other);
             return option.Value is null ? message : $"{message} (given: '{Shown(option.Value)}')";
         })));
 

@@ -36,7 +36,10 @@ public sealed class ExportCommand : DataCommand<ExportInput>
         try { format = Exporter.FormatOf(input.FormatFlag, input.OutFlag); }
         catch (ImportException e) when (input.FormatFlag is not null) { throw new CliException("--format: " + e.Message); }
         var knownAt = Instant(input.KnownAtFlag, "known-at");
-        var dialect = CsvDialects.Parse(input.DialectFlag) ?? throw new CliException($"Unknown --dialect '{input.DialectFlag}': use rfc4180 or excel.");
+        // --dialect by the rule of GET …/export's dialect (ExportQuery.TryDialect): unknown, or given for a format that is not CSV, is refused.
+        var dialectErrors = new List<Normalization.Domain.Validation.FieldError>();
+        Exporting.ExportQuery.TryDialect(input.DialectFlag is null ? default : new Microsoft.Extensions.Primitives.StringValues(input.DialectFlag), format.IsCsv(), out var dialect, dialectErrors);
+        if (dialectErrors.Count > 0) throw new CliException("--" + dialectErrors[0].Message.Replace("format=csv", "--format csv"));
         var (codes, errors) = ActorCodes.Parse(input.PartyFlag);
         if (errors.Count > 0) throw new CliException("--party: " + string.Join(" ", errors));
         var options = new ExportOptions(dialect, codes);

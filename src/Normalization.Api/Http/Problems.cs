@@ -46,6 +46,14 @@ public static class Problems
         Of(StatusCodes.Status409Conflict, code, "Conflict.", detail, extra);
 
     /// <summary>
+    /// 409 <c>version_conflict</c>: the write's expected version (body <c>expectedVersion</c> or <c>If-Match</c>) is not the
+    /// stream's; carries <c>currentVersion</c> and <c>expectedVersion</c> so the client can reload and retry.
+    /// </summary>
+    public static IResult VersionConflict(Storage.AppendOutcome.VersionConflict c) =>
+        Conflict("version_conflict", $"The negotiation is at version {c.CurrentVersion}, not {c.ExpectedVersion}: reload and retry.",
+            new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion, ["expectedVersion"] = c.ExpectedVersion });
+
+    /// <summary>
     /// 409 <c>eventid_reused</c>: an eventId already stored (or used earlier in the batch) for a different event. Carries
     /// <c>errors</c> like a validation problem, each naming the eventId's path (<c>events[i].eventId</c>).
     /// </summary>

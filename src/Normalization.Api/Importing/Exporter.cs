@@ -12,6 +12,13 @@ namespace Normalization.Api.Importing;
 /// <summary>What <c>export</c> writes: the history (NDJSON, CSV, XLSX), the stage history (CSV), or the CAMEO/PLOVER event rows (CSV, XLSX).</summary>
 public enum ExportFormat { Ndjson, Csv, Stages, Xlsx, Cameo, CameoXlsx }
 
+/// <summary>What an <see cref="ExportFormat"/> is written as.</summary>
+public static class ExportFormats
+{
+    /// <summary>Whether <paramref name="format"/> is written as CSV — the formats a CSV <c>dialect</c> applies to (elsewhere it is <c>not_applicable</c>).</summary>
+    public static bool IsCsv(this ExportFormat format) => format is ExportFormat.Csv or ExportFormat.Stages or ExportFormat.Cameo;
+}
+
 /// <summary>How to write an export: the CSV dialect and the party → actor-code mapping of the CAMEO rows.</summary>
 public sealed record ExportOptions(CsvDialect Dialect = CsvDialect.Rfc4180, ActorCodes? ActorCodes = null)
 {

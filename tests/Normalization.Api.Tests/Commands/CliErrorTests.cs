@@ -31,9 +31,12 @@ public sealed class CliErrorTests(AppFixture app)
         yield return [new[] { "state", "no-such-negotiation", "--known-at", "yesterday" }, "--known-at must be an ISO 8601 instant"];
         yield return [new[] { "stages", "no-such-negotiation", "--known-at", "2025-04-15T00:00:00" }, "--known-at must be an ISO 8601 instant"];
         yield return [new[] { "timeline", "no-such-negotiation", "--type", "Nope" }, "--type: Unknown event type"];
-        yield return [new[] { "timeline", "no-such-negotiation", "--from", "2019-01-01", "--to", "2018-01-01" }, "--from must not be after to"];
+        yield return [new[] { "timeline", "no-such-negotiation", "--from", "2019-01-01", "--to", "2018-01-01" }, "--from must not be after --to"];
         yield return [new[] { "export", "no-such-negotiation", "--format", "nope" }, "nope"];
         yield return [new[] { "export", "no-such-negotiation", "--known-at", "2025-04" }, "--known-at must be an ISO 8601 instant"];
+        yield return [new[] { "export", "no-such-negotiation", "--format", "ndjson", "--dialect", "excel" }, "--dialect applies to CSV only (--format csv)"];
+        yield return [new[] { "export", "no-such-negotiation", "--format", "xlsx", "--dialect", "excel" }, "--dialect applies to CSV only"];
+        yield return [new[] { "export", "no-such-negotiation", "--format", "csv", "--dialect", "bogus" }, "--dialect must be rfc4180"];
         yield return [new[] { "what-if", "no-such-negotiation", "--as-of", "2025-02-30", "--add", missing }, "--as-of must be a date"];
         yield return [new[] { "what-if", "no-such-negotiation", "--as-of", "2025-02-01", "--add", missing }, "No negotiation 'no-such-negotiation'"];
         yield return [new[] { "timeline", "US-DPRK" }, "The negotiation id must be 3–64 characters"];
@@ -73,11 +76,11 @@ public sealed class CliErrorTests(AppFixture app)
         var cli = await Run("timeline", id, "--from", "2019-01-01", "--to", "2018-01-01");
         var (status, body) = await app.GetJson($"/api/negotiations/{id}/timeline?from=2019-01-01&to=2018-01-01");
 
-        // Then HTTP answers 400 out_of_range at from, and the CLI fails with HTTP's message, naming --from
+        // Then HTTP answers 400 out_of_range at from, and the CLI fails with HTTP's message, its parameters named as options
         status.ShouldBe(400);
         var error = body.Errors().ShouldHaveSingleItem();
         (error.Path, error.Code).ShouldBe(("from", "out_of_range"));
-        OneErrorLine(cli).ShouldStartWith("error: --" + error.Message);
+        OneErrorLine(cli).ShouldStartWith("error: --" + error.Message.Replace("after to", "after --to"));
     }
 
     [Fact]

@@ -117,4 +117,63 @@ public sealed class PreconditionTests(AppFixture app)
 
         status.ShouldBe(201, body?.ToJsonString());
     }
+
+    async Task<(int Status, JsonNode? Body)> WriteWithIfMatch(Action<Scenario> request, string? ifMatch)
+    {
+        var result = await app.Host.Scenario(s =>
+        {
+            request(s);
+            s.WithRequestHeader("X-Api-Key", AppFixture.ApiKey);
+            if (ifMatch is not null) s.WithRequestHeader("If-Match", ifMatch);
+            s.IgnoreStatusCode();
+        });
+        var text = result.ReadAsText();
+        return (result.Context.Response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>The other writes of one negotiation that take If-Match: a retraction and a coverage declaration.</summary>
+    public static TheoryData<string> OtherWrites => new() { "retract", "coverage" };
+
+    Action<Scenario> Write(string kind, string id, Guid talks) => kind == "retract"
+        ? s => s.Post.Json(new { reason = "misreported" }).ToUrl($"/api/negotiations/{id}/events/{talks}/retract")
+        : s => s.Put.Json(new { coveredUntil = "2020-01-31", occurredOn = "2020-02-01" }).ToUrl($"/api/negotiations/{id}/coverage");
+
+    [Theory, MemberData(nameof(OtherWrites))]
+    public async Task Given_a_stale_If_Match_When_retracting_or_declaring_coverage_Then_409_and_nothing_stored(string kind)
+    {
+        // Given a negotiation at version 3 whose client last saw version 2
+        var id = await app.GivenNegotiation("ifmatch-" + kind);
+        var talks = Guid.NewGuid();
+        await app.GivenEvents(id, Talks(Day(10), eventId: talks));
+        await app.GivenEvents(id, Talks(Day(12)));
+
+        // When it writes with If-Match: "2"
+        var (status, body) = await WriteWithIfMatch(Write(kind, id, talks), "\"2\"");
+
+        // Then 409 version_conflict with the current version, and the stream did not move
+        status.ShouldBe(409, body?.ToJsonString());
+        body.ShouldBeProblem("version_conflict");
+        body!["currentVersion"]!.GetValue<int>().ShouldBe(3);
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(3);
+    }
+
+    [Theory, MemberData(nameof(OtherWrites))]
+    public async Task Given_the_current_or_a_malformed_If_Match_When_retracting_or_declaring_coverage_Then_written_or_400_invalid_etag(string kind)
+    {
+        // Given a negotiation at version 2
+        var id = await app.GivenNegotiation("ifmatch-ok-" + kind);
+        var talks = Guid.NewGuid();
+        await app.GivenEvents(id, Talks(Day(10), eventId: talks));
+
+        // When it writes with a malformed If-Match, then with the current ETag
+        var (bad, badBody) = await WriteWithIfMatch(Write(kind, id, talks), "2");
+        var etag = await ETagOf($"/api/negotiations/{id}");
+        var (ok, okBody) = await WriteWithIfMatch(Write(kind, id, talks), etag);
+
+        // Then the malformed one is a 400 naming the header, and the current one is written
+        bad.ShouldBe(400, badBody?.ToJsonString());
+        badBody.ShouldHaveError("header.If-Match", "invalid_etag");
+        ok.ShouldBe(kind == "retract" ? 201 : 200, okBody?.ToJsonString());
+        okBody!["version"]!.GetValue<int>().ShouldBe(3);
+    }
 }

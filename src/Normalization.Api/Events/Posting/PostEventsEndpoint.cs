@@ -33,9 +33,7 @@ public static class PostEventsEndpoint
         return outcome switch
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
-            AppendOutcome.VersionConflict c => Problems.Conflict("version_conflict",
-                $"The negotiation is at version {c.CurrentVersion}, not {c.ExpectedVersion}: reload and retry.",
-                new Dictionary<string, object?> { ["currentVersion"] = c.CurrentVersion, ["expectedVersion"] = c.ExpectedVersion }),
+            AppendOutcome.VersionConflict c => Problems.VersionConflict(c),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors, StatusCodes.Status422UnprocessableEntity),
             AppendOutcome.Appended a => ApiJson.Created(location, PostEventsResponse.Of(id, a)),
             AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors),

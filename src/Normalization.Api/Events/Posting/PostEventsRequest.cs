@@ -17,43 +17,23 @@ namespace Normalization.Api.Events.Posting;
 /// </summary>
 public sealed record PostEventsRequest(int? ExpectedVersion, IReadOnlyList<NegotiationEvent> Events) : IJsonRequest<PostEventsRequest>
 {
-    /// <summary>The error path of the If-Match header (a header's error is <c>header.&lt;Name&gt;</c>, as a route's is <c>route.&lt;name&gt;</c>).</summary>
-    public const string IfMatchPath = "header.If-Match";
+    /// <summary>The error path of the If-Match header (<see cref="IfMatch.Path"/>).</summary>
+    public const string IfMatchPath = IfMatch.Path;
 
     /// <summary>
-    /// <c>If-Match</c>, the standard precondition, as <see cref="ExpectedVersion"/>: <c>"n"</c> (one strong entity tag, the
-    /// quoted version an ETag gave) is version n — a stale one is 409 <c>version_conflict</c> like a stale expectedVersion;
-    /// <c>*</c> asks only that the negotiation exist. Anything else (unquoted, weak <c>W/"n"</c> — If-Match compares
-    /// strongly, so a weak tag could never match —, a list, not a version) is 400 <c>invalid_etag</c>; an If-Match and a
-    /// body expectedVersion naming different versions are 400 <c>version_mismatch</c>. Never ignored.
+    /// <c>If-Match</c> (<see cref="IfMatch"/>) as <see cref="ExpectedVersion"/>: <c>"n"</c> is version n, <c>*</c> only asks that
+    /// the negotiation exist, anything else is 400 <c>invalid_etag</c>; an If-Match and a body expectedVersion naming
+    /// different versions are 400 <c>version_mismatch</c>. Never ignored.
     /// </summary>
     public static PostEventsRequest? ReadHeaders(IHeaderDictionary headers, PostEventsRequest? request, List<FieldError> errors)
     {
-        var values = headers.IfMatch;
-        if (values.Count == 0) return request;
-        // Several If-Match lines are one list (RFC 9110 §5.3): a list of versions is not one precondition.
-        var text = string.Join(",", values.ToArray()).Trim(' ', '\t');
-        if (text == "*") return request;
-        if (!TryVersionTag(text, out var version))
-        {
-            errors.Add(new(IfMatchPath, "invalid_etag", "If-Match must be one strong entity tag, the quoted version the negotiation's ETag gave (e.g. \"7\"), or *."));
-            return request;
-        }
+        if (IfMatch.Read(headers, errors) is not { } version) return request;
         if (request?.ExpectedVersion is { } body && body != version)
         {
             errors.Add(new(IfMatchPath, "version_mismatch", $"If-Match names version {version} and the body's expectedVersion {body}: give one of them, or the same version."));
             return request;
         }
         return request is null ? null : request with { ExpectedVersion = version };
-    }
-
-    /// <summary>A version's entity tag: <c>"n"</c>, n from 1 to int.MaxValue in ASCII digits without a leading zero (the tag is compared as text).</summary>
-    static bool TryVersionTag(string text, out int version)
-    {
-        version = 0;
-        if (text.Length < 3 || text[0] != '"' || text[^1] != '"' || text[1] == '0') return false;
-        var digits = text.AsSpan(1, text.Length - 2);
-        return Strict.IsAsciiDigits(digits) && int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version);
     }
 
     /// <inheritdoc/>

@@ -38,7 +38,7 @@ public static class RetractEventEndpoint
     /// 422 when it is invalid for this negotiation, else 201 <see cref="RetractResponse"/>.
     /// </summary>
     [Tags("Events"), EndpointSummary("Retract an event")]
-    [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted, or eventid_reused when the retraction's eventId is stored for another event.")]
+    [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted, or eventid_reused when the retraction's eventId is stored for another event, or version_conflict when an If-Match: \"<version>\" header is stale (400 invalid_etag at header.If-Match when it is not one quoted version or *).")]
     [ProducesResponseType<RetractResponse>(StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
@@ -47,10 +47,11 @@ public static class RetractEventEndpoint
     {
         var target = retraction.TargetEventId;
         var location = ApiJson.Location("api", "negotiations", id);
-        var outcome = await store.AppendAsync(id, null, [retraction], ApiKeys.PostedBy(user), traceIdentifier, ct);
+        var outcome = await store.AppendAsync(id, request.ExpectedVersion, [retraction], ApiKeys.PostedBy(user), traceIdentifier, ct);
         return outcome switch
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
+            AppendOutcome.VersionConflict c => Problems.VersionConflict(c),
             // Only a target that does not exist is a 404: an unknown_reference about what retracting it would put back is a 422.
             AppendOutcome.Invalid inv when inv.Errors.Any(EventValidator.IsMissingTarget) =>
                 Problems.Of(404, "event_not_found", "No such event.", $"Negotiation '{id}' has no event {target}."),
@@ -76,6 +77,13 @@ public static class RetractEventEndpoint
 /// </summary>
 public sealed record RetractRequest(JsonObject Body) : IJsonRequest<RetractRequest>
 {
+    /// <summary>The stream version an <c>If-Match: "n"</c> header names (<see cref="IfMatch"/>): a stale one is 409 <c>version_conflict</c>; null: none.</summary>
+    public int? ExpectedVersion { get; init; }
+
+    /// <inheritdoc/>
+    public static RetractRequest? ReadHeaders(IHeaderDictionary headers, RetractRequest? request, List<FieldError> errors) =>
+        IfMatch.Read(headers, errors) is { } version && request is not null ? request with { ExpectedVersion = version } : request;
+
     static readonly string[] Fields = ["reason", "occurredOn", "eventId", "actor"];
 
     /// <inheritdoc/>

@@ -24,17 +24,18 @@ public static class CoverageEndpoint
     /// <see cref="CoverageResponse"/> (a repeated eventId is a duplicate, stored once; reused for a different event, 409 <c>eventid_reused</c>).
     /// </summary>
     [Tags("Negotiations"), EndpointSummary("Declare coverage")]
-    [EndpointDescription("Declares the last day the record is complete through: appends a RecordReviewed. Later dates are answered as extrapolated (docs/stage-model.md, \"How far the record reaches\").")]
+    [EndpointDescription("Declares the last day the record is complete through: appends a RecordReviewed. Later dates are answered as extrapolated (docs/stage-model.md, \"How far the record reaches\"). 409 version_conflict when an If-Match: \"<version>\" header is stale (400 invalid_etag at header.If-Match when it is not one quoted version or *).")]
     [ProducesResponseType<CoverageResponse>(StatusCodes.Status200OK)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [WolverinePut("/api/negotiations/{id}/coverage")]
     public static async Task<IResult> Put(CoverageRequest request, string id, NegotiationStore store, ClaimsPrincipal user, string traceIdentifier, CancellationToken ct)
     {
         var review = request.Review;
-        var outcome = await store.AppendAsync(id, null, [review], ApiKeys.PostedBy(user), traceIdentifier, ct);
+        var outcome = await store.AppendAsync(id, request.ExpectedVersion, [review], ApiKeys.PostedBy(user), traceIdentifier, ct);
         return outcome switch
         {
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
+            AppendOutcome.VersionConflict c => Problems.VersionConflict(c),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
             AppendOutcome.Appended a => ApiJson.Ok(new CoverageResponse(id, a.Version, review.CoveredUntil.End, a.Events[0].EventId, a.Events[0].Duplicate)),
             AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") })),
@@ -50,6 +51,13 @@ public static class CoverageEndpoint
 /// </summary>
 public sealed record CoverageRequest(RecordReviewed Review) : IJsonRequest<CoverageRequest>
 {
+    /// <summary>The stream version an <c>If-Match: "n"</c> header names (<see cref="IfMatch"/>): a stale one is 409 <c>version_conflict</c>; null: none.</summary>
+    public int? ExpectedVersion { get; init; }
+
+    /// <inheritdoc/>
+    public static CoverageRequest? ReadHeaders(IHeaderDictionary headers, CoverageRequest? request, List<FieldError> errors) =>
+        IfMatch.Read(headers, errors) is { } version && request is not null ? request with { ExpectedVersion = version } : request;
+
     static readonly string[] Fields = ["coveredUntil", "occurredOn", "eventId", "actor"];
 
     /// <inheritdoc/>
