@@ -83,6 +83,16 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
                     op.Parameters.Add(QueryParameter(request.Type, name));
             }
         }
+        if (metadata.OfType<RequestRecordMetadata>().FirstOrDefault() is { Body: true } write && write.Type.GetCustomAttribute<IfMatchHeaderAttribute>() is not null)
+        {
+            op.Parameters ??= [];
+            op.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match", In = ParameterLocation.Header, Required = false,
+                Description = "The negotiation's ETag (\"<version>\", from GET /api/negotiations/{id}): stale → 409 version_conflict; * → the negotiation must exist; anything else → 400 invalid_etag at header.If-Match.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = IfMatchPattern },
+            });
+        }
         if (metadata.OfType<FileBodyAttribute>().FirstOrDefault() is { } file)
             op.RequestBody = new OpenApiRequestBody
             {
@@ -102,11 +112,19 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
             if (response is not OpenApiResponse r) continue;
             if (status == "201")
                 r.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = new OpenApiHeader { Description = "The created resource's path.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } } };
+            if (status == "200" && metadata.OfType<VersionETagAttribute>().Any())
+                r.Headers = new Dictionary<string, IOpenApiHeader> { ["ETag"] = new OpenApiHeader { Description = "The stream version as a strong entity tag (\"<version>\"), the If-Match of the negotiation's writes.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ETagPattern } } };
             foreach (var (mediaType, content) in r.Content ?? new Dictionary<string, OpenApiMediaType>())
                 if (!mediaType.Contains("json", StringComparison.Ordinal)) content.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>An If-Match the writes take: one quoted version (1 or more, no leading zero) or <c>*</c> (<see cref="IfMatch"/>).</summary>
+    const string IfMatchPattern = "^(\"[1-9][0-9]*\"|\\*)$";
+
+    /// <summary>The ETag of a negotiation's reads: its stream version, quoted.</summary>
+    const string ETagPattern = "^\"[1-9][0-9]*\"$";
 
     static string[] QueryParameters(Type record) =>
         (string[])record.GetProperty(nameof(IQueryRequest<NoQuery>.Parameters), BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;

@@ -76,6 +76,25 @@ public sealed class OpenApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task When_reading_the_document_Then_the_writes_that_take_If_Match_declare_it_and_the_reads_declare_their_ETag()
+    {
+        var paths = (await Document())["paths"]!;
+
+        // The writes of one negotiation read If-Match (a header parameter); the others do not.
+        foreach (var (path, method) in new[] { ("/api/negotiations/{id}/events", "post"), ("/api/negotiations/{id}/events/{eventId}/retract", "post"), ("/api/negotiations/{id}/coverage", "put") })
+        {
+            var header = paths[path]![method]!["parameters"]?.AsArray().SingleOrDefault(p => p!["in"]!.GetValue<string>() == "header");
+            header.ShouldNotBeNull($"{method} {path} declares no header");
+            header["name"]!.GetValue<string>().ShouldBe("If-Match");
+        }
+        paths["/api/negotiations"]!["post"]!["parameters"]?.AsArray().Any(p => p!["name"]!.GetValue<string>() == "If-Match").ShouldNotBe(true);
+
+        // The current state and the state as of a date carry ETag on their 200.
+        foreach (var path in new[] { "/api/negotiations/{id}", "/api/negotiations/{id}/state" })
+            paths[path]!["get"]!["responses"]!["200"]!["headers"]?["ETag"].ShouldNotBeNull($"GET {path} declares no ETag");
+    }
+
+    [Fact]
     public async Task When_reading_the_document_Then_every_2xx_and_every_problem_status_of_every_api_operation_has_a_response_schema()
     {
         var doc = await Document();

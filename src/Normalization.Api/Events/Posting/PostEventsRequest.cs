@@ -15,6 +15,7 @@ namespace Normalization.Api.Events.Posting;
 /// flat events, each read by <see cref="EventReader"/> against the catalog. An <c>If-Match: "n"</c> header (the ETag of
 /// GET /api/negotiations/{id}) is the same precondition as <c>expectedVersion: n</c> (<see cref="ReadHeaders"/>).
 /// </summary>
+[IfMatchHeader]
 public sealed record PostEventsRequest(int? ExpectedVersion, IReadOnlyList<NegotiationEvent> Events) : IJsonRequest<PostEventsRequest>
 {
     /// <summary>The error path of the If-Match header (<see cref="IfMatch.Path"/>).</summary>

@@ -75,6 +75,7 @@ public static class RetractEventEndpoint
 /// The body of a retraction: <c>{ "reason", "occurredOn"?, "actor"?, "eventId"? }</c> — the retraction's own eventId (for
 /// an idempotent retry), its date (default today) and actor (default <c>EDITOR</c>). Unknown fields are errors.
 /// </summary>
+[IfMatchHeader]
 public sealed record RetractRequest(JsonObject Body) : IJsonRequest<RetractRequest>
 {
     /// <summary>The stream version an <c>If-Match: "n"</c> header names (<see cref="IfMatch"/>): a stale one is 409 <c>version_conflict</c>; null: none.</summary>

@@ -39,3 +39,14 @@ public static class IfMatch
         return Strict.IsAsciiDigits(digits) && int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version);
     }
 }
+
+/// <summary>
+/// Marks a request record whose endpoint takes <c>If-Match</c> (<see cref="IfMatch"/>, read by its <c>ReadHeaders</c>): the
+/// OpenAPI document declares the header on its operation (OpenApiOperations), so a generated client can send it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class IfMatchHeaderAttribute : Attribute;
+
+/// <summary>Marks a GET endpoint that answers with <c>ETag: "&lt;version&gt;"</c> (<c>ApiJson.OkAtVersion</c>): the OpenAPI document declares it on its 200.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class VersionETagAttribute : Attribute;

@@ -49,6 +49,7 @@ public static class CoverageEndpoint
 /// <c>RecordReviewed</c> it is stored as by <see cref="EventReader"/> (like a retraction: the same input rules); its date
 /// defaults to today, its actor to <c>EDITOR</c>, its eventId to a new one. Unknown fields are errors.
 /// </summary>
+[IfMatchHeader]
 public sealed record CoverageRequest(RecordReviewed Review) : IJsonRequest<CoverageRequest>
 {
     /// <summary>The stream version an <c>If-Match: "n"</c> header names (<see cref="IfMatch"/>): a stale one is 409 <c>version_conflict</c>; null: none.</summary>

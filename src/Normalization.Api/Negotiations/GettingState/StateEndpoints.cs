@@ -21,6 +21,7 @@ public static class StateEndpoints
     [Tags("Negotiations"), EndpointSummary("Current state")]
     [EndpointDescription("Stage (today), since when, why, ledger, momentum, stage history and version; ETag: \"<version>\", the If-Match of POST …/events.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
+    [VersionETag]
     [WolverineGet("/api/negotiations/{id}")]
     public static async Task<IResult> Current(TodayQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
@@ -33,6 +34,7 @@ public static class StateEndpoints
     [Tags("Negotiations"), EndpointSummary("Time travel")]
     [EndpointDescription("The state as of a date, optionally as the record stood at an instant (knownAt: events recorded later, such as retractions, are ignored) and with a confidence threshold.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
+    [VersionETag]
     [WolverineGet("/api/negotiations/{id}/state")]
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> AsOf(StateQuery query, string id, StreamVersion version, NegotiationStore store, CancellationToken ct)
