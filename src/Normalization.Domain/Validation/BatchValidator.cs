@@ -9,7 +9,8 @@ namespace Normalization.Domain.Validation;
 /// closes; a retraction or correction listed before the event it aims at (a timeline export is in domain order, where a
 /// correction may sort before its target), down chains (the retraction of a retraction listed before both); and a
 /// retraction refused as <c>already_retracted</c> or <c>still_referenced</c>, or a closing whose opening is retracted, which
-/// another line (the retraction of that retraction, of those closings) may settle. What is still held at the end is judged
+/// another line (the retraction of that retraction, of those closings) may settle; an opening whose demandId or commitmentId
+/// another opening in force holds (<c>duplicate_id</c>), which a later retraction of that opening frees. What is still held at the end is judged
 /// once more, until nothing more can be accepted (<see cref="Finish"/>): a closing whose opening never comes, a retraction of
 /// an event in no line, stay <c>unknown_reference</c>. Everything else is judged in list order, event by event
 /// (<see cref="EventValidator.Validate"/>), as one request at a time would be.
@@ -169,8 +170,15 @@ public sealed class BatchValidator(ValidationContext ctx)
     /// retraction of the closings frees it), a reference to what is not in the record (retracted: a later line may put it back).
     /// </summary>
     static bool Retryable(Held h, FieldError error) =>
-        error.Code is "already_retracted" or "still_referenced" or "unknown_reference"
-        && (h.Event is EventRetracted or EventCorrected || ClosedKey(h.Event) is not null);
+        (error.Code is "already_retracted" or "still_referenced" or "unknown_reference"
+            && (h.Event is EventRetracted or EventCorrected || ClosedKey(h.Event) is not null))
+        // A closing judged against the opening in force now (its party, its date): a later line may retract that opening and
+        // another opening of the same id, listed later, be the one it closes.
+        || (error.Code is "wrong_party" or "before_reference" && ClosedKey(h.Event) is not null)
+        // A demandId or commitmentId another opening in force holds: a later line retracting that opening frees it (an id is
+        // free again once its opening is retracted), so a timeline export that lists the reuse before that retraction imports.
+        || (error.Code is "duplicate_id" && !error.Path.EndsWith("eventId", StringComparison.Ordinal)
+            && (h.Event is EventRetracted or EventCorrected || OpenedKeys(h.Event).Any()));
 
     /// <summary>The held events that <paramref name="accepted"/> may have settled are judged again, and so on down the chain.</summary>
     void Settle(NegotiationEvent accepted, List<(int Tag, FieldError Error)> errors)
