@@ -23,7 +23,7 @@ public sealed record BenchOptions(bool Quick)
     /// <summary>Another build of the API to measure (<c>--api-dll</c>), on a database of its own; null: this build's.</summary>
     public string? ApiDll { get; init; }
     public int Runs => Quick ? 1 : Env("BENCH_RUNS") ?? 5;
-    /// <summary>BENCH_RUNS / BENCH_IMPORT_EVENTS override the run count and the import size (for profiling one part).</summary>
+    /// <summary>BENCH_RUNS / BENCH_IMPORT_EVENTS / BENCH_WINDOW_EVENTS override the run count, the import size and section 5's window size (0: no window), for profiling one part.</summary>
     internal static int? Env(string name) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : null;
     public int FoldEvents => Quick ? 2_000 : 100_000;
     public int[] Concurrency => Quick ? [1, 4] : [1, 8, 32];
@@ -37,7 +37,7 @@ public sealed record BenchOptions(bool Quick)
     public int TravelGoalSize => Quick ? 500 : 100_000;
     public int LateRuns => Quick ? 1 : 7;
     /// <summary>Section 5: the size at which the window until a late event's checkpoints are written is measured, and its runs.</summary>
-    public int LateWindowHistory => Quick ? 1_000 : 1_000_000;
+    public int LateWindowHistory => Env("BENCH_WINDOW_EVENTS") ?? (Quick ? 1_000 : 1_000_000);
     public int LateWindowRuns => Quick ? 1 : 3;
     public int RebuildNegotiations => Quick ? 2 : 1_000;
     public int RebuildEventsEach => Quick ? 100 : 1_000;
@@ -540,6 +540,7 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
             "≤ 10× an end append", l.Median / e.Median <= 10));
         s.Rows.Add(new Row("its checkpoints, written after the commit (Wolverine)", "ms until complete", Summary.Of(completed), l, "the late append", Summary.Of(completed).Median / l.Median, "× the late append"));
         s.Notes.Add("The median is over the runs (one append per run and case). Before each append the checkpoints left by the previous late one are complete (second row: the time from the late append's return until `CheckpointsCompleteAsync`, polled every 10 ms).");
+        await CorrectionOfAnOpeningAsync(s, id, n, SettleAsync);
         // Where a late append spends its time: 3 more, profiled (not measured runs).
         using (var profile = new AppendProfile())
         {
@@ -570,12 +571,62 @@ public sealed partial class Measurements(BenchEnvironment env, BenchOptions o, R
     }
 
     /// <summary>
+    /// Section 5: a correction of a DemandMade in force, mid-history — what the index and the head cannot judge, so the write
+    /// reads the whole record to validate it (<c>KnownReferences.NeedWholeRecord</c>) — against an end append, alternated.
+    /// </summary>
+    async Task CorrectionOfAnOpeningAsync(Section s, string id, int n, Func<Task<double>> settle)
+    {
+        var history = (await env.Store.LoadHistoryAsync(id))!;
+        var resolved = EffectiveHistory.Resolve(history.Events.Select(e => e.Event).ToList());
+        var demands = history.Events.Select(e => e.Event).OfType<DemandMade>()
+            .Where(d => d.Date.Year >= 2005 && (!resolved.Statuses.TryGetValue(d.EventId, out var st) || (!st.Retracted && st.CorrectedBy is null)))
+            .Take(o.LateRuns + 2).ToList();
+        var corrections = new List<double>(); var end = new List<double>();
+        for (var r = -2; r < Math.Min(o.LateRuns, demands.Count - 2); r++) // two warm-up runs
+        {
+            var d = demands[r + 2];
+            var correction = new EventCorrected { TargetEventId = d.EventId, Correction = d with { Note = $"corrected {r}" } } with
+            {
+                EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2026, 9, 15).AddDays(r + 2)), Actor = d.Actor, Confidence = Confidence.Reported,
+            };
+            await settle();
+            var a = await DirectAsync(id, correction);
+            await settle();
+            var b = await DirectAsync(id, AppendEvent(r + 2) with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2026, 9, 20).AddDays(r + 2)) });
+            log.WriteLine($"   correction of a DemandMade {a:N1} ms, end {b:N1} ms{(r < 0 ? " (warm-up)" : "")}");
+            if (r < 0) continue;
+            corrections.Add(a); end.Add(b);
+        }
+        if (corrections.Count == 0) return;
+        // Where it spends its time: one more, profiled (not a measured run).
+        if (demands.Count > o.LateRuns + 1)
+            using (var profile = new AppendProfile())
+            {
+                var d = demands[^1];
+                await settle();
+                await DirectAsync(id, new EventCorrected { TargetEventId = d.EventId, Correction = d with { Note = "profiled" } } with
+                {
+                    EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2026, 10, 20)), Actor = d.Actor, Confidence = Confidence.Reported,
+                });
+                s.Notes.Add("Profile of one more correction of a DemandMade (an `ActivityListener` on our spans; ms per phase): append — " +
+                    string.Join(", ", profile.Phases("append").Select(p => $"{p.Phase} {p.Ms:N2}")) + "; its refold — " +
+                    string.Join(", ", profile.Phases("refold").Select(p => $"{p.Phase} {p.Ms:N2}")) + ".");
+                log.WriteLine("   " + s.Notes[^1]);
+            }
+        var c = Summary.Of(corrections); var e = Summary.Of(end);
+        s.Rows.Add(new Row($"{n:N0} events, correction of a DemandMade mid-history", "append latency (ms)", c, e, "appended at the end", c.Median / e.Median, "× the end append"));
+        s.Notes.Add("Correction of a DemandMade: its closings' dates and parties and the ids other openings hold are not in the index or the head, so the write " +
+            "validates it against the whole record (`KnownReferences.NeedWholeRecord`), as an import does; one per run, each of another demand in force, alternated with an end append.");
+    }
+
+    /// <summary>
     /// Section 5, at the largest size: the window a mid-history late event opens until Wolverine has written the
     /// checkpoints after it, and what a state query dated after the event costs inside that window against outside it.
     /// </summary>
     async Task LateWindowAsync(Section s)
     {
         var n = o.LateWindowHistory;
+        if (n <= 0) return; // BENCH_WINDOW_EVENTS=0: section 5 without its 1M-event window
         var id = await SizedAsync(n);
         log.WriteLine($"5. late-event window in {id}");
         var rng = new Random(17);

@@ -187,8 +187,8 @@ public sealed partial class NegotiationStore
                 if (known.NeedWholeRecord(fresh.Select(f => f.Event).ToList()))
                 {
                     Trace("whole record read for validation");
-                    var history = await LoadHistoryAsync(tx, id, null, ct) ?? throw new InvalidOperationException($"Stream '{id}' is not a negotiation.");
-                    ctx = ValidationContext.For(before.Negotiation, history.Events.Select(r => r.Event), Today);
+                    await using var reader = ReadSession(tx);
+                    ctx = await WholeRecordValidation.ContextAsync(reader, conn, tx, id, before.Negotiation, Today, ct);
                 }
                 errors.Clear();
                 // Judged as a whole: a closing listed before its opening in the batch waits for it (BatchValidator).

@@ -217,6 +217,15 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Register"/> reads more of an event of <paramref name="type"/> than its id, type and date: the events
+    /// that open or close a demand or commitment (<see cref="VersionOf"/>), and retractions and corrections. Every other event
+    /// registers the same through <see cref="RegisterKnownEvent"/> with what the domain-order index holds, so a context for the
+    /// whole record reads only these bodies (NegotiationStore's whole-record validation).
+    /// </summary>
+    public static bool NeedsBody(string type) => type is nameof(DemandMade) or nameof(AgreementSigned) or nameof(DemandMet) or nameof(DemandRefused)
+        or nameof(DemandWithdrawn) or nameof(CommitmentFulfilled) or nameof(CommitmentBreached) or nameof(EventRetracted) or nameof(EventCorrected);
+
     public static ValidationContext For(NegotiationOpened negotiation, IEnumerable<NegotiationEvent> history, DateOnly today)
     {
         var ctx = new ValidationContext(negotiation, today);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Domain.Catalog;
@@ -44,6 +45,20 @@ public sealed class DeferredCheckpointsTests(AppFixture app)
         (await app.Scalar<long>("select count(*) from nz_checkpoints where negotiation_id = @id and valid_to is null and valid_from >= @v",
             ("id", id), ("v", version))).ShouldBe(2, "both checkpoints after the late event were written after it");
         (await Store.CompleteCheckpointsAsync(id)).ShouldBe(0, "a second run finds no gap");
+    }
+
+    [Fact]
+    public void Given_the_running_host_When_its_CheckpointsDue_handler_is_read_Then_it_has_no_60_second_cut_off_and_retries_database_errors()
+    {
+        // Given the host's Wolverine runtime; When the handler chain of CheckpointsDue is read
+        var chain = app.Host.Services.GetRequiredService<Wolverine.Runtime.Handlers.HandlerGraph>().ChainFor(typeof(CheckpointsDue));
+
+        // Then a 1,000,000-event record's work on a loaded machine is not cancelled after Wolverine's default 60 s (it was, and
+        // the message went to the error queue), and a database error is retried rather than leaving the gap
+        chain.ShouldNotBeNull();
+        chain.ExecutionTimeoutInSeconds.ShouldBe(CheckpointsDueHandler.ExecutionTimeoutSeconds);
+        CheckpointsDueHandler.ExecutionTimeoutSeconds.ShouldBeGreaterThanOrEqualTo(600);
+        chain.Failures.ShouldNotBeEmpty();
     }
 
     [Fact]

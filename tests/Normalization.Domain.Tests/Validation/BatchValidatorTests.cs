@@ -104,7 +104,7 @@ public class BatchValidatorTests
     }
 
     /// <summary>A random valid file: random events, retractions (of anything earlier, retractions too) and corrections after them, each kept only when one request at a time accepts it.</summary>
-    static readonly Gen<NegotiationEvent[]> ValidFile =
+    internal static readonly Gen<NegotiationEvent[]> ValidFile =
         Gen.Select(RandomHistory.Events, Gen.Select(Gen.Int[0, 1000], Gen.Int[0, 1], Gen.Int[0, 300]).Array[0, 25])
             .Select(t =>
             {
