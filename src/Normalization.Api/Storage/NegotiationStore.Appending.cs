@@ -222,12 +222,14 @@ public sealed partial class NegotiationStore
         // touch is known in memory. A retraction or correction re-resolves its family against the index first.
         var plain = events.All(e => RoleOf(e) == EventRole.Event);
         string? dirtyKey;
+        TailCache.Edit edit;
         if (plain)
         {
             QueueIndexRows(session, id, version, events);
             dirtyKey = events.Select(KeyOf).Min(StringComparer.Ordinal);
+            edit = new([], events.Select(e => (KeyOf(e), e)).ToList());
         }
-        else dirtyKey = await IndexAsync(conn, tx, id, version, events, ct);
+        else (dirtyKey, edit) = await IndexAsync(conn, tx, id, version, events, ct);
         version += events.Count;
 
         var head = before;
@@ -253,7 +255,7 @@ public sealed partial class NegotiationStore
             // Late event (or a retraction/correction of an earlier one): refold from the checkpoint before it — from the
             // cached tail when this process holds the record at the locked version, else from the index and Marten once the
             // queued index rows and the events are on the server.
-            var refold = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, versionBefore, version, plain ? events : null, FlushAsync, ct);
+            var refold = await RefoldFromAsync(conn, tx, id, head.Negotiation, dirtyKey, versionBefore, version, edit, FlushAsync, ct);
             (head, tail) = (refold.Head, refold.Tail);
             if (refold.CheckpointsLeft) checkpointsLeft = await deferred.EnlistAsync(tx, id);
         }
@@ -280,9 +282,10 @@ public sealed partial class NegotiationStore
 
     /// <summary>
     /// Indexes new events in domain order and re-resolves the records touched by retractions and corrections.
-    /// Returns the smallest sort key whose fold result may have changed (null when nothing the fold reads changed).
+    /// Returns the smallest sort key whose fold result may have changed (null when nothing the fold reads changed), and what
+    /// changed in the effective record as tail entries (a cached tail takes it instead of being read again).
     /// </summary>
-    async Task<string?> IndexAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, List<NegotiationEvent> events, CancellationToken ct)
+    async Task<(string? Dirty, TailCache.Edit Edit)> IndexAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, int version, List<NegotiationEvent> events, CancellationToken ct)
     {
         await InsertIndexRowsAsync(conn, tx, id, version, events, null, ct);
         await InsertReferencesAsync(conn, tx, id, events, ct);
@@ -297,13 +300,31 @@ public sealed partial class NegotiationStore
         var roots = new HashSet<Guid>();
         foreach (var e in events.Where(e => RoleOf(e) != EventRole.Event))
             roots.Add(await RootOfAsync(conn, tx, id, e is EventRetracted r ? r.TargetEventId : ((EventCorrected)e).TargetEventId, ct));
+        var fresh = events.Select(e => e.EventId).ToHashSet();
+        var removed = new List<string>();
+        var added = new List<(string, NegotiationEvent)>();
+        var inFamilies = new HashSet<Guid>();
         foreach (var root in roots)
-            foreach (var key in await ResolveFamilyAsync(conn, tx, id, root, ct)) Dirty(key);
-        return dirty;
+            foreach (var (key, e, before, after) in await ResolveFamilyAsync(conn, tx, id, root, fresh, ct))
+            {
+                inFamilies.Add(e.EventId);
+                if (before != after) Dirty(key);
+                if (e is EventRetracted || before == after) continue;
+                if (before) removed.Add(key);
+                else added.Add((key, e is EventCorrected { Correction: { } c } x ? c with { EventId = x.TargetEventId } : e));
+            }
+        // New catalog events no retraction or correction of the batch touches enter the record as they are.
+        added.AddRange(events.Where(e => RoleOf(e) == EventRole.Event && !inFamilies.Contains(e.EventId)).Select(e => (KeyOf(e), e)));
+        return (dirty, new TailCache.Edit(removed, added));
     }
 
-    /// <summary>Recomputes the status of a root event and of every retraction/correction aimed at it (transitively).</summary>
-    async Task<List<string>> ResolveFamilyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid root, CancellationToken ct)
+    /// <summary>
+    /// Recomputes the status of a root event and of every retraction/correction aimed at it (transitively). Returns each
+    /// member — sort key, event, whether it was in the effective record before this write (a member of <paramref name="fresh"/>,
+    /// the write's own events, was not) and whether it is after.
+    /// </summary>
+    async Task<List<(string Key, NegotiationEvent Event, bool Before, bool After)>> ResolveFamilyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, Guid root,
+        HashSet<Guid> fresh, CancellationToken ct)
     {
         var rows = new List<(IndexStatus Status, string Key, long Version)>();
         await using (var cmd = new NpgsqlCommand("""
@@ -322,19 +343,19 @@ public sealed partial class NegotiationStore
         var stored = await RecordedEvents.ByVersionsAsync(session, id, rows.Select(x => x.Version).ToList(), ct);
         var family = rows.Select(x => (Event: (NegotiationEvent)stored[x.Version].Data, x.Status, x.Key)).ToList();
         var resolved = EffectiveHistory.Resolve(family.Select(f => f.Event));
-        var touched = new List<string>();
+        var members = new List<(string, NegotiationEvent, bool, bool)>();
         foreach (var (e, oldStatus, oldKey) in family)
         {
             var status = StatusOf(e, resolved);
+            members.Add((oldKey, e, !fresh.Contains(e.EventId) && oldStatus == IndexStatus.Active, status == IndexStatus.Active));
             if (status == oldStatus) continue;
-            touched.Add(oldKey);
             await using var u = new NpgsqlCommand("update nz_events set status = @s where negotiation_id = @n and event_id = @id", conn, tx);
             u.Parameters.AddWithValue("n", id);
             u.Parameters.AddWithValue("s", status.Db());
             u.Parameters.AddWithValue("id", e.EventId);
             await u.ExecuteNonQueryAsync(ct);
         }
-        return touched;
+        return members;
     }
 
     /// <summary>A refold's result: the new head, the tail it folded (to cache after the commit), whether checkpoints were left to <see cref="DeferredCheckpoints"/>.</summary>
@@ -348,11 +369,12 @@ public sealed partial class NegotiationStore
     /// </summary>
     /// <remarks>
     /// The events come from the <see cref="TailCache"/> when it holds the record at <paramref name="versionBefore"/> from that
-    /// checkpoint on and the batch is <paramref name="plain"/> catalog events (merged in at their places, no round trip);
-    /// otherwise <paramref name="flush"/> sends the batch and its index rows and they are read through the index and Marten.
+    /// checkpoint on: <paramref name="edit"/> — the batch's catalog events, and what its retractions and corrections take out
+    /// of the effective record or put in it — is applied to it (no round trip); otherwise (no edit given, or one the tail
+    /// cannot take) <paramref name="flush"/> sends the batch and its index rows and they are read through the index and Marten.
     /// </remarks>
     async Task<Refold> RefoldFromAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, NegotiationOpened opening, string dirtyKey,
-        int versionBefore, int version, List<NegotiationEvent>? plain, Func<Task> flush, CancellationToken ct)
+        int versionBefore, int version, TailCache.Edit? edit, Func<Task> flush, CancellationToken ct)
     {
         using var span = Telemetry.TelemetrySetup.Source.StartActivity("refold");
         span?.SetTag("negotiation.id", id);
@@ -363,13 +385,14 @@ public sealed partial class NegotiationStore
         await CloseCheckpointsAsync(conn, tx, id, dirtyKey, version, ct);
         Trace("checkpoints closed");
         TailCache.Tail tail;
-        var cached = plain is null ? null : tails.TryGet(id, versionBefore, fromKey);
-        var fromCache = cached is not null;
-        if (cached is not null)
+        var cached = edit is null ? null : tails.TryGet(id, versionBefore, fromKey);
+        var edited = cached?.Edited(version, edit!);
+        var fromCache = edited is not null;
+        if (edited is not null)
         {
-            tail = cached.Inserted(version, plain!.Select(e => (KeyOf(e), e)));
+            tail = edited;
             // (A tail starting before this checkpoint keeps the start it has: a start belongs to the tail's own first key.)
-            if (cached.FromKey == fromKey && cached.StartOf(fromKey, validFrom) is null) tail = tail.StartingWith(validFrom, acc.Clone());
+            if (cached!.FromKey == fromKey && cached.StartOf(fromKey, validFrom) is null) tail = tail.StartingWith(validFrom, acc.Clone());
         }
         else
         {

@@ -127,7 +127,7 @@ public sealed partial class NegotiationStore
         {
             // Onto an existing record: index like an append (statuses of touched families re-resolved), then refold from
             // the earliest position the new events change.
-            var dirtyKey = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
+            var (dirtyKey, _) = await IndexAsync(conn, tx, id, firstVersion, fresh, ct);
             // (dirtyKey is the smallest key of the new events, so it is never null here.)
             var refold = await RefoldFromAsync(conn, tx, id, opening, dirtyKey!, firstVersion, version, null, () => Task.CompletedTask, ct);
             (head, tail) = (refold.Head, refold.Tail);

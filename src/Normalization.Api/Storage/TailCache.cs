@@ -44,6 +44,12 @@ public sealed class TailCache : IDisposable
     public void Dispose() => cache.Dispose();
 
     /// <summary>
+    /// What a write changes in the effective record, as tail entries: the sort keys whose events leave it, and the (sort key,
+    /// event) that enter it — a correction's replacement under its own key, with the corrected event's id.
+    /// </summary>
+    public sealed record Edit(IReadOnlyList<string> Removed, IReadOnlyList<(string Key, NegotiationEvent Event)> Added);
+
+    /// <summary>
     /// The effective events (retractions resolved, corrections replaced by their content) with sort keys after
     /// <see cref="FromKey"/>, in domain order, as the record stood at stream version <see cref="Version"/>: the first
     /// <see cref="Count"/> entries of <c>keys</c>/<c>events</c>. The buffers may be longer (a later tail appended to them);
@@ -157,6 +163,24 @@ public sealed class TailCache : IDisposable
             // Slots past Count are invisible to every published view; a rolled-back append's writes there are overwritten.
             for (var i = 0; i < added.Count; i++) (k[Count + i], e[Count + i]) = added[i];
             return new Tail(version, FromKey, k, e, Count + added.Count) { start = start };
+        }
+
+        /// <summary>
+        /// This tail with <paramref name="edit"/> applied at <paramref name="version"/> (a copy): the entries at
+        /// <see cref="Edit.Removed"/> taken out, <see cref="Edit.Added"/> merged at their places — what a retraction or a
+        /// correction changes in the effective record (<c>NegotiationStore.ResolveFamilyAsync</c>). Null when the tail cannot
+        /// take it: a key to remove it does not hold, or a key at or before <see cref="FromKey"/>.
+        /// </summary>
+        public Tail? Edited(int version, Edit edit)
+        {
+            if (edit.Removed.Count == 0) return Appended(version, edit.Added.OrderBy(a => a.Key, StringComparer.Ordinal).ToList());
+            if (edit.Removed.Concat(edit.Added.Select(a => a.Key)).Any(k => string.CompareOrdinal(k, FromKey) <= 0)) return null;
+            var removed = edit.Removed.ToHashSet(StringComparer.Ordinal);
+            var kept = new List<(string, NegotiationEvent)>(Count);
+            for (var i = 0; i < Count; i++)
+                if (!removed.Remove(keys[i])) kept.Add((keys[i], events[i]));
+            if (removed.Count > 0) return null;
+            return new Tail(Version, FromKey, [.. kept.Select(x => x.Item1)], [.. kept.Select(x => x.Item2)], kept.Count) { start = start }.Inserted(version, edit.Added);
         }
 
         /// <summary>This tail with <paramref name="added"/> (sort key, event; keys after <see cref="FromKey"/>) merged at their places, at <paramref name="version"/> (a copy).</summary>

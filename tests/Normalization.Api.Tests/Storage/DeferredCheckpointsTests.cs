@@ -120,4 +120,65 @@ public sealed class DeferredCheckpointsTests(AppFixture app)
         }
         (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
     }
+
+    [Fact]
+    public async Task Retractions_and_corrections_refolded_from_the_cached_tail_give_the_states_of_the_pure_fold()
+    {
+        // Given a record of 1,200 events appended in date order, then one late event before its first checkpoint (its refold
+        // reads the whole tail and caches it)
+        var id = NewId("amend");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        var events = Synthetic(1200, seed: 24).OrderBy(e => e, DomainOrder.Instance).ToList();
+        var late = events[150];
+        var recorded = events.Where(e => e != late).ToList();
+        for (var i = 0; i < recorded.Count; i += 300) await Store.AppendOk(id, recorded.Skip(i).Take(300).ToList());
+        await Store.AppendOk(id, [late]);
+        recorded.Add(late);
+
+        // When, one write at a time, mid-history events are retracted, corrected (to another day, moving them), the correction
+        // retracted (the first version back), the retraction retracted (the event back), and a batch mixes a retraction, a
+        // correction and a new event — each refold watched through its span
+        var refolds = new System.Collections.Concurrent.ConcurrentQueue<bool>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Normalization.Api.Telemetry.TelemetrySetup.SourceName,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { if (a.OperationName == "refold" && (a.GetTagItem("negotiation.id") as string) == id) refolds.Enqueue(a.GetTagItem("refold.cached") is true); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var n = 0;
+        NegotiationEvent Amend(NegotiationEvent e) => e with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 2, 1).AddDays(n++)), Actor = "US", Target = null };
+        NegotiationEvent Retract(Guid target) => Amend(new EventRetracted { TargetEventId = target, Reason = "denied" });
+        NegotiationEvent Correct(NegotiationEvent target, int days) =>
+            Amend(new EventCorrected { TargetEventId = target.EventId, Correction = target with { OccurredOn = DomainDate.FromDate(target.Date.AddDays(days)), Note = $"moved {days}" } });
+        var r1 = Retract(events[300].EventId);
+        var c1 = Correct(events[700], -400);
+        var c2 = Correct(events[900], 30);
+        var writes = new List<List<NegotiationEvent>>
+        {
+            new() { r1 },
+            new() { c1 },
+            new() { c2 },
+            new() { Retract(c1.EventId) },
+            new() { Retract(r1.EventId) },
+            new() { Retract(events[1000].EventId), Correct(events[650], 200), Synthetic(1, seed: 99, from: new DateOnly(2008, 1, 1), days: 300)[0] },
+        };
+        foreach (var (batch, i) in writes.Select((b, i) => (b, i)))
+        {
+            await Store.AppendOk(id, batch);
+            recorded.AddRange(batch);
+            // Then the head and states across the record equal the pure fold after each write
+            (await Store.HeadJson(id, Later)).ShouldBe(FoldJson(opening, recorded, Later), $"head after write {i + 1}");
+            foreach (var d in new[] { new DateOnly(2005, 6, 1), new DateOnly(2010, 3, 1), new DateOnly(2016, 1, 1), new DateOnly(2024, 12, 1) })
+                Json(await Store.StateAsOfAsync(id, d)).ShouldBe(FoldJson(opening, recorded, d), $"as of {d} after write {i + 1}");
+        }
+
+        // and every refold took its events from the tail in memory, and the checkpoints written after equal the pure fold's
+        refolds.Count.ShouldBe(writes.Count);
+        refolds.ShouldAllBe(cached => cached);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await Store.CheckpointsCompleteAsync(id) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        (await app.Checkpoints(id)).ShouldBe(ExpectedCheckpoints(opening, recorded));
+    }
 }

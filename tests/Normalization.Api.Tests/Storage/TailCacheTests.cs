@@ -49,6 +49,37 @@ public sealed class TailCacheTests
     }
 
     [Fact]
+    public void Editing_a_tail_takes_out_the_removed_keys_and_merges_the_added_ones_in_key_order()
+    {
+        Gen.Select(Gen.Int[1, 10_000].List[1, 60], Gen.Int[0, 1000].List[0, 5], Gen.Int[1, 10_000].List[0, 5]).Sample((held, removedPicks, added) =>
+        {
+            // Given a tail holding distinct keys after "00000000"
+            var heldItems = held.Distinct().Order().Select(Item).ToList();
+            var tail = TailCache.Tail.Of(1, "00000000", heldItems);
+            var removed = removedPicks.Select(p => heldItems[p % heldItems.Count].Key).Distinct().ToList();
+            var addedItems = added.Distinct().Except(held).Select(Item).ToList();
+
+            // When it is edited (what a retraction or correction changes)
+            var edited = tail.Edited(2, new TailCache.Edit(removed, addedItems));
+
+            // Then it holds the held events but the removed ones, with the added ones at their places; the original unchanged
+            edited.ShouldNotBeNull();
+            edited.Version.ShouldBe(2);
+            edited.After("").ShouldBe(heldItems.Where(i => !removed.Contains(i.Key)).Concat(addedItems).OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => i.Event));
+            tail.After("").ShouldBe(heldItems.Select(i => i.Event));
+        });
+    }
+
+    [Fact]
+    public void Editing_a_tail_to_remove_a_key_it_does_not_hold_or_one_at_its_start_gives_no_tail()
+    {
+        var tail = TailCache.Tail.Of(1, "00000002|10|x", [Item(3), Item(4)]);
+        tail.Edited(2, new TailCache.Edit([Item(5).Key], [])).ShouldBeNull();
+        tail.Edited(2, new TailCache.Edit([Item(3).Key], [Item(1)])).ShouldBeNull();
+        tail.Edited(2, new TailCache.Edit([Item(3).Key], [Item(6)]))!.After("").Count().ShouldBe(2);
+    }
+
+    [Fact]
     public void Appending_events_that_sort_among_or_before_the_held_ones_keeps_the_tail_in_key_order()
     {
         Gen.Select(Gen.Int[1, 10_000].List[0, 60], Gen.Int[1, 10_000].List[1, 8], Gen.Int[0, 10_001]).Sample((held, added, cut) =>
