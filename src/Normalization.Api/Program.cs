@@ -12,6 +12,7 @@ using Normalization.Api.Readers;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
+using Normalization.Api.Http;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
@@ -151,6 +152,7 @@ if (!applySchemaAtStart && (runsTheApp || dataCommand))
     }
 }
 
+app.UseRoutingWithHead();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHardening();

@@ -133,7 +133,7 @@ public sealed record ImportQuery(
     public long? ContentLength { get; private init; }
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit"];
+    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ImportQuery query)

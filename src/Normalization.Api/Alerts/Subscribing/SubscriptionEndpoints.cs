@@ -22,6 +22,9 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
 {
     static readonly string[] Fields = ["url", "secret", "negotiationId", "party", "stages"];
 
+    /// <summary>None: a subscription judges no date, so it has no "today" and takes no <c>tz</c>.</summary>
+    public static string[] QueryParameters => [];
+
     /// <summary>
     /// Reads the body strictly like every write: an unknown field is <c>unknown_field</c>, a field of the wrong JSON type
     /// <c>wrong_type</c> (null is "not given"; a null item of <c>stages</c> is <c>required</c>, an unknown stage
