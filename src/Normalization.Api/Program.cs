@@ -103,6 +103,9 @@ builder.Services.AddMemoryCache(o => o.SizeLimit = 2_000);
 // Read models folded with an older FoldAccumulator format are rebuilt at start (the first-run seed is Marten initial data: SeedData).
 builder.Services.AddHostedService<ReadModelUpgrade>();
 
+// A configured key that is not a SHA-256 in hex stops the start, naming it (as a bad mode or zone does): it could never
+// authenticate.
+ApiKeys.Validate(builder.Configuration);
 // Writes need an API key; with none configured, the run command makes a development key once.
 // Only in Development: a Production image (or a read-only tracker) never mints a key of its own.
 if (!dataCommand && builder.Environment.IsDevelopment() && !ReaderSettings.From(builder.Configuration).IsReadOnly
