@@ -161,6 +161,8 @@ public sealed record ImportQuery(
         IReadOnlyList<(string, string)> parties = [];
         try { parties = PartyMatcher.Parse(q["party"].Select(p => p ?? ""), "party"); }
         catch (ImportException e) { errors.Add(new("party", "invalid_party_mapping", e.Message)); }
+        // An import appends without a version to match: an If-Match is refused, never ignored.
+        IfMatch.RefuseWhereNotTaken(request.Headers, errors);
         query = new(format, parties, encoding, scenario, commit) { File = request.Body, ContentLength = request.ContentLength };
         return null;
     }

@@ -122,6 +122,8 @@ public static class RequestReader
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
         request = T.ReadHeaders(http.Request.Headers, request, errors);
+        // A precondition is never ignored: a write that does not read If-Match refuses it.
+        if (!typeof(T).IsDefined(typeof(IfMatchHeaderAttribute), inherit: false)) IfMatch.RefuseWhereNotTaken(http.Request.Headers, errors);
         if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
         return (request, null);
     }
