@@ -12,6 +12,7 @@ using Normalization.Api.Readers;
 using Normalization.Api.Security;
 using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
+using Normalization.Api.Http;
 using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
@@ -102,6 +103,9 @@ builder.Services.AddMemoryCache(o => o.SizeLimit = 2_000);
 // Read models folded with an older FoldAccumulator format are rebuilt at start (the first-run seed is Marten initial data: SeedData).
 builder.Services.AddHostedService<ReadModelUpgrade>();
 
+// A configured key that is not a SHA-256 in hex stops the start, naming it (as a bad mode or zone does): it could never
+// authenticate.
+ApiKeys.Validate(builder.Configuration);
 // Writes need an API key; with none configured, the run command makes a development key once.
 // Only in Development: a Production image (or a read-only tracker) never mints a key of its own.
 if (!dataCommand && builder.Environment.IsDevelopment() && !ReaderSettings.From(builder.Configuration).IsReadOnly
@@ -151,6 +155,7 @@ if (!applySchemaAtStart && (runsTheApp || dataCommand))
     }
 }
 
+app.UseRoutingWithHead();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseHardening();

@@ -31,4 +31,25 @@ public sealed class AlertOptions
 
     /// <summary>Attempts in all: the first plus one per retry delay.</summary>
     public int MaxAttempts => RetryDelays.Length + 1;
+
+    /// <summary>
+    /// The settings of <paramref name="configuration"/>, checked: a value that cannot work stops the start naming its key
+    /// (as a bad mode or zone does, docs/api.md) instead of failing every delivery later — a timeout that is not above 0
+    /// (HttpClient refuses it: each delivery would throw before its POST and stay "pending"), a retry delay below 0 or of
+    /// more than a week, a blank allowed host.
+    /// </summary>
+    public static AlertOptions From(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<AlertOptions>() ?? new AlertOptions();
+        if (!(options.TimeoutSeconds > 0 && options.TimeoutSeconds <= 600))
+            throw new InvalidOperationException($"{Section}:TimeoutSeconds must be a number of seconds above 0 and at most 600 (default 10).");
+        var delays = options.RetryDelaysSeconds ?? [];
+        for (var i = 0; i < delays.Length; i++)
+            if (!(delays[i] >= 0 && delays[i] <= 7 * 24 * 3600))
+                throw new InvalidOperationException($"{Section}:RetryDelaysSeconds:{i} must be a number of seconds from 0 to 604800 (a week).");
+        for (var i = 0; i < options.AllowedHosts.Count; i++)
+            if (string.IsNullOrWhiteSpace(options.AllowedHosts[i]))
+                throw new InvalidOperationException($"{Section}:AllowedHosts:{i} must name a host (a name or an address).");
+        return options;
+    }
 }

@@ -48,7 +48,8 @@ public static class AlertsSetup
     /// </summary>
     public static void UseAlerts(this WolverineOptions opts, IConfiguration configuration)
     {
-        var settings = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new AlertOptions();
+        // Checked here, at start: a setting that cannot work stops the start naming its key.
+        var settings = AlertOptions.From(configuration);
         opts.PublishMessage<StageChanged>().ToLocalQueue(Queue);
         opts.PublishMessage<DeliverAlert>().ToLocalQueue(Queue);
         opts.PublishMessage<WindowExpiryDue>().ToLocalQueue(Queue);

@@ -44,6 +44,7 @@ public static class FrameworkProblems
 
     static string MethodNotAllowed(HttpContext http)
     {
+        HeadRequests.AddHeadToAllow(http);
         var allow = http.Response.Headers.Allow.ToString();
         return $"{Problems.Printable(http.Request.Method)} is not allowed on this path{(allow.Length > 0 ? $"; allowed: {allow}" : "")}.";
     }

@@ -57,7 +57,7 @@ public sealed record ExportQuery(
     public ExportFormat Kind => Exporter.FormatOf(Format ?? "ndjson", null);
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["format", "dialect", "knownAt"];
+    public static string[] Parameters => ["format", "dialect", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ExportQuery query)

@@ -133,7 +133,7 @@ public sealed record ImportQuery(
     public long? ContentLength { get; private init; }
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit"];
+    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ImportQuery query)
@@ -161,6 +161,8 @@ public sealed record ImportQuery(
         IReadOnlyList<(string, string)> parties = [];
         try { parties = PartyMatcher.Parse(q["party"].Select(p => p ?? ""), "party"); }
         catch (ImportException e) { errors.Add(new("party", "invalid_party_mapping", e.Message)); }
+        // An import appends without a version to match: an If-Match is refused, never ignored.
+        IfMatch.RefuseWhereNotTaken(request.Headers, errors);
         query = new(format, parties, encoding, scenario, commit) { File = request.Body, ContentLength = request.ContentLength };
         return null;
     }

@@ -28,7 +28,7 @@ public static class ReaderTimeZoneMiddleware
             }
             if (errors.Count > 0)
             {
-                if (!HttpMethods.IsGet(http.Request.Method) || http.GetEndpoint()?.Metadata.GetMetadata<RequestRecordMetadata>() is not { Body: false })
+                if (!ReadOnlyMode.IsRead(http.Request.Method) || http.GetEndpoint()?.Metadata.GetMetadata<RequestRecordMetadata>() is not { Body: false })
                 {
                     await Problems.Validation(errors).ExecuteAsync(http);
                     return;

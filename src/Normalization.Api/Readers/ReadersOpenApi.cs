@@ -18,6 +18,11 @@ public static class ReadersOpenApi
         ("/api/negotiations/{id}/events", HttpMethod.Post), ("/api/negotiations/{id}/events/{eventId}/retract", HttpMethod.Post),
         ("/api/negotiations/{id}/what-if", HttpMethod.Post), ("/api/negotiations/{id}/scenarios", HttpMethod.Post),
         ("/api/negotiations/{id}/scenarios/{name}", HttpMethod.Get), ("/api/parties/{code}", HttpMethod.Get),
+        // Today ends the summary's periods and the stage history of an export; it bounds the timeline's `from`; an import
+        // judges its events' dates against it (in_future).
+        ("/api/negotiations/{id}/summary", HttpMethod.Get), ("/api/negotiations/{id}/export", HttpMethod.Get),
+        ("/api/negotiations/{id}/timeline", HttpMethod.Get), ("/api/negotiations/{id}/imports", HttpMethod.Post),
+        ("/api/negotiations/{id}/coverage", HttpMethod.Put),
     ];
 
     /// <summary>The <c>tz</c> query parameter.</summary>

@@ -14,18 +14,16 @@ public static class Hardening
     public static void AddHardening(this WebApplicationBuilder builder)
     {
         // Settings are read from the host's final configuration (so a test host or a later source can override them).
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IConfiguration, ApiKeys>((o, configuration, keys) =>
         {
             var permits = configuration.GetValue("Normalization:RateLimit:WritesPerSecond", 100);
             var burst = configuration.GetValue("Normalization:RateLimit:Burst", 200);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             var writes = PartitionedRateLimiter.Create<HttpContext, string>(http =>
             {
-                var isWrite = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
-                if (!isWrite) return RateLimitPartition.GetNoLimiter("reads");
-                // Partition by the key presented (hashed), so one client cannot starve another.
-                var key = http.Request.Headers[ApiKeys.Header].ToString();
-                var partition = key.Length == 0 ? "anonymous" : ApiKeys.Hash(key);
+                // A CORS preflight (OPTIONS) is not a write either.
+                if (ReadOnlyMode.IsRead(http.Request.Method)) return RateLimitPartition.GetNoLimiter("reads");
+                var partition = WritePartition(http, keys);
                 return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = burst, TokensPerPeriod = permits, ReplenishmentPeriod = TimeSpan.FromSeconds(1),
@@ -36,7 +34,7 @@ public static class Hardening
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(writes, PublicLimits.Create(ReaderSettings.From(configuration), configuration));
             o.OnRejected = async (ctx, ct) =>
             {
-                ctx.HttpContext.Response.Headers.RetryAfter = "1";
+                ctx.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds(ctx.Lease).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (PublicLimits.Applies(ctx.HttpContext))
                 {
                     await Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests.",
@@ -44,7 +42,7 @@ public static class Hardening
                     return;
                 }
                 await Problems.Of(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many writes.",
-                    $"At most {permits} writes per second per API key (burst {burst}); retry after the Retry-After delay.").ExecuteAsync(ctx.HttpContext);
+                    $"At most {permits} writes per second per API key, or per client address without a valid key (burst {burst}); retry after the Retry-After delay.").ExecuteAsync(ctx.HttpContext);
             };
         });
         builder.Services.AddRateLimiter(_ => { });
@@ -58,6 +56,23 @@ public static class Hardening
             });
         });
     }
+
+    /// <summary>
+    /// The write bucket of a request: its API key's name when the key is valid, so one writer cannot starve another; else its
+    /// client address. Not the presented key itself: every made-up key would get a fresh bucket, and guessing keys would
+    /// never be limited.
+    /// </summary>
+    public static string WritePartition(HttpContext http, ApiKeys keys) =>
+        keys.Authenticate(http.Request.Headers[ApiKeys.Header].ToString()) is { } name
+            ? "key:" + name
+            : "client:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+
+    /// <summary>
+    /// The Retry-After of a refusal, in whole seconds: when the limiter that refused says when a permit is back (a token
+    /// bucket does: 60 s for one request a minute), that wait rounded up; else (a full concurrency queue) 1.
+    /// </summary>
+    public static int RetryAfterSeconds(RateLimitLease lease) =>
+        lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) && wait > TimeSpan.Zero ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
 
     public static void UseHardening(this WebApplication app)
     {

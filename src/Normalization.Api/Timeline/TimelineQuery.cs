@@ -31,7 +31,7 @@ public sealed record TimelineQuery(
     static readonly ExportMedia[] Formats = [ExportMedia.Json, ExportMedia.Csv, ExportMedia.Ndjson, ExportMedia.Xlsx];
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect", "knownAt"];
+    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out TimelineQuery query)

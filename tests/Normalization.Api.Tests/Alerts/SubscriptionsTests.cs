@@ -95,6 +95,28 @@ public sealed class SubscriptionsTests(AppFixture app)
     }
 
     [Theory]
+    [InlineData("url", "http://127.0.0.1:9/hook\u0000", "control_character")]
+    [InlineData("url", " http://127.0.0.1:9/hook", "untrimmed")]
+    [InlineData("url", "http://127.0.0.1:9/a\tb", "control_character")]
+    [InlineData("secret", "long-enough\u0000", "control_character")]
+    [InlineData("secret", "long-enough\u202E", "control_character")]
+    [InlineData("secret", " long-enough ", "untrimmed")]
+    public async Task Regression_Given_a_url_or_secret_with_a_control_character_or_blanks_around_When_subscribing_Then_400_naming_it_and_nothing_stored(string field, string value, string code)
+    {
+        // Before the fix: a NUL in the secret reached PostgreSQL (500, and the secret in the log); a blank around the url or
+        // the secret was stored as sent.
+        var (_, before) = await app.GetJson("/api/subscriptions");
+        var body = new Dictionary<string, string> { ["url"] = "http://127.0.0.1:9/hook", ["secret"] = "long-enough", [field] = value };
+
+        var (status, problem) = await app.PostJson("/api/subscriptions", body);
+
+        status.ShouldBe(400, problem?.ToJsonString());
+        problem.ShouldHaveError(field, code);
+        var (_, after) = await app.GetJson("/api/subscriptions");
+        after!["items"]!.AsArray().Count.ShouldBe(before!["items"]!.AsArray().Count);
+    }
+
+    [Theory]
     [InlineData("http://10.0.0.1/hook", "host_not_allowed")]
     [InlineData("http://localhost:9/hook", "host_not_allowed")]
     [InlineData("not a url", "url_invalid")]

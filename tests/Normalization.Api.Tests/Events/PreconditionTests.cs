@@ -166,4 +166,33 @@ public sealed class PreconditionTests(AppFixture app)
         ok.ShouldBe(kind == "retract" ? 201 : 200, okBody?.ToJsonString());
         okBody!["version"]!.GetValue<int>().ShouldBe(3);
     }
+
+    /// <summary>The writes that take no If-Match: create, import, what-if, scenario, subscription.</summary>
+    public static TheoryData<string> WritesWithoutPrecondition => new() { "create", "import", "what-if", "scenario", "subscribe" };
+
+    Action<Scenario> WriteWithout(string kind, string id) => kind switch
+    {
+        "create" => s => s.Post.Json(new { id = id + "-copy", title = "Copy", parties = new[] { new { code = "US", name = "United States" }, new { code = "TB", name = "Taliban" } } }).ToUrl("/api/negotiations"),
+        "import" => s => s.Post.Text(Talks(Day(20)).ToJsonString() + "\n").ToUrl($"/api/negotiations/{id}/imports"),
+        "what-if" => s => s.Post.Json(new { add = new[] { Talks(Day(20)) } }).ToUrl($"/api/negotiations/{id}/what-if"),
+        "scenario" => s => s.Post.Json(new { name = "with-if-match", add = new[] { Talks(Day(20)) } }).ToUrl($"/api/negotiations/{id}/scenarios"),
+        _ => s => s.Post.Json(new { url = "http://127.0.0.1:9/hook", secret = "long-enough", negotiationId = id }).ToUrl("/api/subscriptions"),
+    };
+
+    [Theory, MemberData(nameof(WritesWithoutPrecondition))]
+    public async Task Regression_Given_a_write_that_takes_no_If_Match_When_sent_with_one_Then_400_not_applicable_and_nothing_done(string kind)
+    {
+        // Before the fix the header was ignored: an import with a stale If-Match appended its events.
+        var id = await app.GivenNegotiation("ifmatch-no-" + kind.Replace("-", ""));
+        await app.GivenEvents(id, Talks(Day(10)));
+
+        var (status, body) = await WriteWithIfMatch(WriteWithout(kind, id), "\"1\"");
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.ShouldHaveError("header.If-Match", "not_applicable");
+        (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
+        (await app.GetJson($"/api/negotiations/{id}-copy")).Status.ShouldBe(404);
+        (await app.GetJson($"/api/negotiations/{id}/scenarios")).Body!["scenarios"]!.AsArray().ShouldBeEmpty();
+        (await app.GetJson("/api/subscriptions")).Body!["items"]!.AsArray().ShouldNotContain(i => (string?)i!["negotiationId"] == id);
+    }
 }

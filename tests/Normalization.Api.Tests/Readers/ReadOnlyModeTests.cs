@@ -100,7 +100,8 @@ public sealed class ReadOnlyModeTests(AppFixture app, ReadOnlyHost readOnly) : I
         statuses.Take(ReadOnlyHost.PublicBurst).ShouldAllBe(s => s == 200);
         statuses.Skip(ReadOnlyHost.PublicBurst).ShouldAllBe(s => s == 429);
         last.ShouldBeProblem("rate_limited");
-        retryAfter.ShouldNotBeNullOrEmpty();
+        // One request a minute (PublicPerMinute = 1): the next permit is a minute away, and Retry-After says so.
+        retryAfter.ShouldBe("60");
         var (cheap, _, _) = await readOnly.Host.Send("GET", $"/api/negotiations/{id}");
         cheap.ShouldBe(200, "a cheap read is not limited");
     }

@@ -29,6 +29,77 @@ public sealed class TimeZoneTests(AppFixture app, FakeClockHost clocked) : IClas
         if (expected == 422) body.ShouldHaveError("events[0].occurredOn", "in_future");
     }
 
+    /// <summary>23:30 UTC on a day after the real one; the next day's date (already today in Kabul, UTC+4:30).</summary>
+    string AtHalfPastElevenUtc()
+    {
+        var now = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(2).AddHours(23).AddMinutes(30), TimeSpan.Zero);
+        clocked.Clock.SetUtcNow(now);
+        return DateOnly.FromDateTime(now.UtcDateTime).AddDays(1).ToString("yyyy-MM-dd");
+    }
+
+    [Theory]
+    [InlineData("Asia/Kabul", true)]
+    [InlineData("UTC", false)]
+    public async Task Given_the_clock_at_23_30_UTC_When_the_summary_is_asked_with_a_zone_Then_its_last_period_ends_on_today_there(string zone, bool nextDay)
+    {
+        var id = await app.GivenNegotiation("tzsum");
+        var tomorrow = AtHalfPastElevenUtc();
+
+        var (status, body, _) = await clocked.Host.Send("GET", $"/api/negotiations/{id}/summary?tz={Uri.EscapeDataString(zone)}");
+
+        status.ShouldBe(200, body?.ToJsonString());
+        var expected = nextDay ? tomorrow : DateOnly.Parse(tomorrow).AddDays(-1).ToString("yyyy-MM-dd");
+        body!["through"]!.GetValue<string>().ShouldBe(expected, "the chart ends on the reader's today, as the state does");
+    }
+
+    [Theory]
+    [InlineData("Etc/GMT-14", 200)]
+    [InlineData("Etc/GMT+12", 400)]
+    public async Task Given_the_date_at_UTC_plus_14_When_the_timeline_is_asked_from_that_day_with_a_zone_Then_the_zone_decides(string zone, int expected)
+    {
+        // UTC+14 and UTC-12 are 26 hours apart: at any moment the date at UTC-12 is a day or two before the date at UTC+14
+        // (the collection's host, whose clock is the real one: the query's today is read when the request is).
+        var id = await app.GivenNegotiation("tztl");
+        var aheadToday = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(14)).ToString("yyyy-MM-dd");
+
+        var (status, body, _) = await app.Host.Send("GET", $"/api/negotiations/{id}/timeline?from={aheadToday}&tz={Uri.EscapeDataString(zone)}");
+
+        status.ShouldBe(expected, body?.ToJsonString());
+        if (expected == 400) body.ShouldHaveError("from", "out_of_range");
+    }
+
+    [Theory]
+    [InlineData("Asia/Kabul", 200)]
+    [InlineData("UTC", 422)]
+    public async Task Given_the_clock_at_23_30_UTC_When_a_file_with_an_event_of_the_next_day_is_imported_with_a_zone_Then_the_zone_decides(string zone, int expected)
+    {
+        var id = await app.GivenNegotiation("tzimp");
+        var tomorrow = AtHalfPastElevenUtc();
+
+        var url = $"/api/negotiations/{id}/imports?tz={Uri.EscapeDataString(zone)}";
+        var (status, body, _) = await clocked.Host.Send("POST", url, Talks(tomorrow).ToJsonString() + "\n", AppFixture.ApiKey);
+
+        status.ShouldBe(expected, body?.ToJsonString());
+        if (expected == 422) body.ShouldHaveError("lines[1].occurredOn", "in_future");
+    }
+
+    [Theory]
+    [InlineData("Asia/Kabul", true)]
+    [InlineData("UTC", false)]
+    public async Task Given_talks_dated_today_in_Kabul_When_the_stage_history_is_exported_with_a_zone_Then_it_ends_on_today_there(string zone, bool listsTheTalks)
+    {
+        var id = await app.GivenNegotiation("tzexp");
+        var tomorrow = AtHalfPastElevenUtc();
+        var (posted, postBody, _) = await clocked.Host.Send("POST", $"/api/negotiations/{id}/events?tz=Asia/Kabul", Json(new { events = new[] { Talks(tomorrow) } }), AppFixture.ApiKey);
+        posted.ShouldBe(201, postBody?.ToJsonString());
+
+        var (status, _, result) = await clocked.Host.Send("GET", $"/api/negotiations/{id}/export?format=stages&tz={Uri.EscapeDataString(zone)}");
+
+        status.ShouldBe(200);
+        var csv = await result.ReadAsTextAsync();
+        csv.Contains($"{tomorrow},Estrangement,Exploratory").ShouldBe(listsTheTalks, csv);
+    }
+
     [Theory]
     [InlineData("Mars/Olympus")]
     [InlineData("+04:30")]
@@ -47,11 +118,16 @@ public sealed class TimeZoneTests(AppFixture app, FakeClockHost clocked) : IClas
     {
         var (twice, twiceBody, _) = await app.Host.Send("GET", "/api/negotiations?tz=UTC&tz=Asia/Kabul");
         var (catalog, catalogBody, _) = await app.Host.Send("GET", "/api/event-types?tz=UTC");
+        // A write that judges no date has no today either: a subscription.
+        var (subscribe, subscribeBody, _) = await app.Host.Send("POST", "/api/subscriptions?tz=UTC",
+            Json(new { url = "https://hooks.example/alerts", secret = "a-long-secret" }), AppFixture.ApiKey);
 
         twice.ShouldBe(400);
         twiceBody.ShouldHaveError("tz", "repeated_parameter");
         catalog.ShouldBe(400);
         catalogBody.ShouldHaveError("tz", "unknown_parameter");
+        subscribe.ShouldBe(400, subscribeBody?.ToJsonString());
+        subscribeBody.ShouldHaveError("tz", "unknown_parameter");
     }
 
     [Fact]

@@ -113,6 +113,31 @@ public sealed class SecurityTests(AppFixture app, HardenedHost hardened) : IClas
     }
 
     [Fact]
+    public async Task Regression_Given_a_tiny_rate_limit_When_one_client_presents_a_new_made_up_key_each_time_Then_it_is_limited_as_one_client()
+    {
+        // Before the fix the bucket was the presented key's: every made-up key got a fresh one, so guessing keys was never limited.
+        var statuses = new List<int>();
+        IScenarioResult? limited = null;
+        for (var i = 0; i < 6 && limited is null; i++)
+        {
+            var result = await hardened.Host.Scenario(s =>
+            {
+                s.Post.Text("""{"events":[]}""").ToUrl("/api/negotiations/rate-limited/events");
+                s.WithRequestHeader("Content-Type", "application/json");
+                s.WithRequestHeader(ApiKeys.Header, "guess-" + Guid.NewGuid());
+                s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.9"));
+                s.IgnoreStatusCode();
+            });
+            statuses.Add(result.Context.Response.StatusCode);
+            if (result.Context.Response.StatusCode == 429) limited = result;
+        }
+
+        limited.ShouldNotBeNull($"statuses {string.Join(",", statuses)}");
+        statuses.Take(statuses.Count - 1).ShouldAllBe(s => s == 401);
+        limited.Context.Response.Headers.RetryAfter.ToString().ShouldBe("1", "one write a second: the next permit is a second away");
+    }
+
+    [Fact]
     public async Task Regression_Given_the_database_does_not_answer_When_writing_or_reading_Then_503_problem_with_Retry_After_and_no_internals()
     {
         // Before the fix: an unhandled NpgsqlException, answered 500.

@@ -90,4 +90,33 @@ public sealed class ApiKeyTests(AppFixture app)
         keys.Authenticate(null).ShouldBeNull();
         ApiKeys.Hash("mykey").ShouldBe("5e50f405ace6cbdf17379f4b9f2b0c9f4144c5e380ea0b9298cb02ebd8ffe511", "the same as `echo -n mykey | sha256sum`");
     }
+    [Theory]
+    [InlineData("mykey")]                                                                   // the key pasted instead of its hash
+    [InlineData("5e50f405ace6cbdf17379f4b9f2b0c9f4144c5e380ea0b9298cb02ebd8ffe51")]         // a hash cut short (63)
+    [InlineData("5e50f405ace6cbdf17379f4b9f2b0c9f4144c5e380ea0b9298cb02ebd8ffe5zz")]        // 64 characters, not all hex
+    public void Regression_Given_a_key_entry_that_is_not_a_sha256_in_hex_When_the_keys_are_read_Then_the_start_stops_naming_it_and_not_its_value(string value)
+    {
+        // Before the fix: a short or long value was skipped (every write 401, nothing said), a 64-character one that is not
+        // hex threw on the first write (500).
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ApiKeys:ingest"] = value, ["ApiKeys:other"] = ApiKeys.Hash("otherkey") }).Build();
+
+        var e = Should.Throw<InvalidOperationException>(() => ApiKeys.Validate(config));
+
+        e.Message.ShouldContain("ApiKeys:ingest");
+        e.Message.ShouldNotContain(value);
+        Should.Throw<InvalidOperationException>(() => new ApiKeys(config));
+    }
+
+    [Fact]
+    public void Given_a_hash_in_upper_case_with_blanks_around_or_an_empty_entry_When_the_keys_are_read_Then_the_hash_is_a_key_and_the_empty_entry_none()
+    {
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ApiKeys:ingest"] = " " + ApiKeys.Hash("mykey").ToUpperInvariant() + "\n", ["ApiKeys:retired"] = "" }).Build();
+
+        var keys = new ApiKeys(config);
+
+        keys.Authenticate("mykey").ShouldBe("ingest");
+        ApiKeys.Validate(config).Select(k => k.Name).ShouldBe(["ingest"]);
+    }
 }

@@ -86,8 +86,10 @@ public sealed class LongRecordPageTests(WebAppFixture web)
         // Filters go to the API, and the downloads follow them.
         await page.SelectOptionAsync("#timeline-type", "ThreatIssued");
         await Assertions.Expect(page.Locator("#timeline-position")).ToContainTextAsync("of 3,333 (page 1 of 34)");
-        (await page.Locator("#timeline-downloads a", new() { HasText = "XLSX" }).GetAttributeAsync("href")).ShouldBe($"/api/negotiations/{id}/timeline?format=xlsx&type=ThreatIssued");
-        (await page.Locator("#timeline-downloads a", new() { HasText = "CSV for Excel" }).GetAttributeAsync("href")).ShouldBe($"/api/negotiations/{id}/timeline?format=csv&dialect=excel&type=ThreatIssued");
+        // They carry the reader's zone, as every call whose answer depends on today (the stage sheet ends on the reader's today).
+        var zone = Uri.EscapeDataString(await page.EvaluateAsync<string>("Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'"));
+        (await page.Locator("#timeline-downloads a", new() { HasText = "XLSX" }).GetAttributeAsync("href")).ShouldBe($"/api/negotiations/{id}/timeline?format=xlsx&type=ThreatIssued&tz={zone}");
+        (await page.Locator("#timeline-downloads a", new() { HasText = "CSV for Excel" }).GetAttributeAsync("href")).ShouldBe($"/api/negotiations/{id}/timeline?format=csv&dialect=excel&type=ThreatIssued&tz={zone}");
 
         // The time is reported, not asserted: a wall-clock bound fails on a loaded shared machine. Section 10 of
         // docs/benchmarks.md measures the open against the state query in one run.

@@ -22,6 +22,9 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
 {
     static readonly string[] Fields = ["url", "secret", "negotiationId", "party", "stages"];
 
+    /// <summary>None: a subscription judges no date, so it has no "today" and takes no <c>tz</c>.</summary>
+    public static string[] QueryParameters => [];
+
     /// <summary>
     /// Reads the body strictly like every write: an unknown field is <c>unknown_field</c>, a field of the wrong JSON type
     /// <c>wrong_type</c> (null is "not given"; a null item of <c>stages</c> is <c>required</c>, an unknown stage
@@ -67,6 +70,9 @@ public sealed record CreateSubscription(string? Url, string? Secret, string? Neg
         {
             if (string.IsNullOrEmpty(secret)) errors.Add(new("secret", "required", "secret is required: the key that signs each alert (HMAC-SHA256)."));
             else if (secret.Length is < 8 or > 200) errors.Add(new("secret", "invalid_length", "secret must be 8–200 characters."));
+            // A secret is text like any other (docs/api.md, "Input rules"): no blank around it, which a receiver's
+            // configuration would drop, and no control character (a NUL cannot even be stored).
+            else if (Strict.TextProblem(secret) is { } text) errors.Add(new("secret", text.Code, "secret " + text.Message));
         }
         if (negotiationId is { } n && !NegotiationValidator.IsValidId(n))
             errors.Add(new("negotiationId", "invalid_slug", "negotiationId must be a negotiation id (a slug such as us-taliban)."));
@@ -157,7 +163,7 @@ public static class SubscriptionEndpoints
 
     /// <summary>The subscription with this id (a GUID), or null.</summary>
     public static async Task<Subscription?> LoadAsync(string id, IQuerySession session, CancellationToken ct) =>
-        Guid.TryParse(id, out var guid) ? await session.LoadAsync<Subscription>(guid, ct) : null;
+        Strict.TryGuid(id, out var guid) ? await session.LoadAsync<Subscription>(guid, ct) : null;
 
     /// <summary>404 subscription_not_found.</summary>
     public static IResult NotFound(string id) =>

@@ -23,6 +23,9 @@ public sealed class WebhookTargets(IOptions<AlertOptions> options)
     public static FieldError? ShapeProblem(string? url, string path)
     {
         if (string.IsNullOrWhiteSpace(url)) return new(path, "required", $"{path} is required: the http(s) URL to POST alerts to.");
+        // The input rules of every text field (docs/api.md): a blank around it or a control character is refused, not
+        // trimmed or escaped by Uri into another address than the one sent.
+        if (Strict.TextProblem(url) is { } text) return new(path, text.Code, $"{path} {text.Message}");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || url.Length > 2000)
             return new(path, "url_invalid", $"{path} must be an absolute URL of at most 2000 characters.");
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)

@@ -7,7 +7,7 @@ namespace Normalization.Api.Http.Requests;
 /// entity tag, the quoted stream version the negotiation's <c>ETag</c> gave — is version n (a stale one is 409
 /// <c>version_conflict</c>, as a stale body <c>expectedVersion</c>); <c>*</c> asks only that the negotiation exist. Anything
 /// else (unquoted, weak <c>W/"n"</c> — If-Match compares strongly, so a weak tag could never match —, a list, not a version)
-/// is 400 <c>invalid_etag</c> at <see cref="Path"/>. Never ignored (docs/api.md, "Preconditions").
+/// is 400 <c>invalid_etag</c> at <see cref="Path"/>. Never ignored: a write that takes none refuses it (<see cref="RefuseWhereNotTaken"/>; docs/api.md, POST …/events, If-Match).
 /// </summary>
 public static class IfMatch
 {
@@ -28,6 +28,17 @@ public static class IfMatch
         if (TryVersionTag(text, out var version)) return version;
         errors.Add(new(Path, "invalid_etag", "If-Match must be one strong entity tag, the quoted version the negotiation's ETag gave (e.g. \"7\"), or *."));
         return null;
+    }
+
+    /// <summary>
+    /// On a write that takes no precondition (create, imports, what-if, scenarios, subscriptions): an <c>If-Match</c> is 400
+    /// <c>not_applicable</c> at <see cref="Path"/>, listed with the request's other errors. Ignoring it would do the write the
+    /// client made conditional (RFC 9110 §13.1.1: a server must not perform a request whose If-Match it does not hold).
+    /// </summary>
+    public static void RefuseWhereNotTaken(IHeaderDictionary headers, List<FieldError> errors)
+    {
+        if (headers.IfMatch.Count > 0)
+            errors.Add(new(Path, "not_applicable", "This write takes no If-Match: only POST …/events, POST …/events/{eventId}/retract and PUT …/coverage are conditional. Send it without If-Match."));
     }
 
     /// <summary>A version's entity tag: <c>"n"</c>, n from 1 to int.MaxValue in ASCII digits without a leading zero (the tag is compared as text).</summary>

@@ -33,6 +33,13 @@ public interface IJsonRequest<TSelf> where TSelf : class, IJsonRequest<TSelf>
     /// listed with the body's errors in the same 400.
     /// </summary>
     static virtual TSelf? ReadHeaders(IHeaderDictionary headers, TSelf? request, List<FieldError> errors) => request;
+
+    /// <summary>
+    /// The query parameters the endpoint takes besides its body: the reader's time zone, <c>tz</c>, by default (the writes
+    /// judge dates against "today"); an endpoint that has no today declares none, so a <c>tz</c> there is
+    /// <c>unknown_parameter</c>, as on a GET without today (docs/api.md, "The reader's time zone").
+    /// </summary>
+    static virtual string[] QueryParameters => [Readers.TimeZones.Parameter];
 }
 
 /// <summary>
@@ -101,7 +108,7 @@ public static class RequestReader
         // A body endpoint declares no query parameter but the reader's time zone (its "today"): any other is a mistake
         // the caller should hear about (400 unknown_parameter), as on every GET, not a parameter silently ignored.
         var errors = new List<FieldError>();
-        Http.Query.Unknown(http.Request.Query, [Readers.TimeZones.Parameter], errors);
+        Http.Query.Unknown(http.Request.Query, T.QueryParameters, errors);
         RouteIds.Read(http, errors);
         T.ReadRoute(http.Request.RouteValues, errors);
         var (doc, problem) = await JsonBody.ReadAsync(http.Request, http.RequestAborted);
@@ -115,6 +122,8 @@ public static class RequestReader
         problem = T.Read(doc!.RootElement, Today(clock), errors, out var request);
         if (problem is not null) return (null, problem);
         request = T.ReadHeaders(http.Request.Headers, request, errors);
+        // A precondition is never ignored: a write that does not read If-Match refuses it.
+        if (!typeof(T).IsDefined(typeof(IfMatchHeaderAttribute), inherit: false)) IfMatch.RefuseWhereNotTaken(http.Request.Headers, errors);
         if (errors.Count > 0 || request is null) return (null, Problems.Validation(errors));
         return (request, null);
     }

@@ -30,6 +30,8 @@ const enc = encodeURIComponent;
 // The reader's zone (reader.js) goes with every call whose answer depends on "today".
 let readerZone = '';
 export function setReaderZone(tz) { readerZone = tz; }
+/** The reader's zone as a query parameter (`tz=…`, or '' when the page has none) for the URLs built outside this module. */
+export function zoneParameter() { return readerZone ? `tz=${encodeURIComponent(readerZone)}` : ''; }
 const query = (params) => {
   const q = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '');
   return q.length ? '?' + q.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&') : '';

@@ -2,6 +2,7 @@
 // the timeline one page at a time with the filters applied by the API, and the downloads of what the filters select.
 import { el, replace } from './dom.js';
 import { t, formatCount, typeLabel } from './reader.js';
+import { zoneParameter } from './api.js';
 
 const enc = encodeURIComponent;
 export const PAGE_SIZE = 100;
@@ -13,8 +14,15 @@ async function getJson(url) {
   return body;
 }
 
+// Every URL of the record carries the reader's zone: the summary's last period, the timeline's default end and an export's
+// stage history end on the reader's today, as the state does.
+const withZone = (params) => [...params, zoneParameter()].filter(Boolean).join('&');
+
 /** GET /api/negotiations/{id}/summary (the bucket is the API's choice: days, weeks or months by the span). */
-export const fetchSummary = (id, knownAt) => getJson(`/api/negotiations/${enc(id)}/summary${knownAt ? `?knownAt=${enc(knownAt)}` : ''}`);
+export const fetchSummary = (id, knownAt) => {
+  const q = withZone(knownAt ? [`knownAt=${enc(knownAt)}`] : []);
+  return getJson(`/api/negotiations/${enc(id)}/summary${q ? '?' + q : ''}`);
+};
 
 /** The query string of the timeline filters ({ type, actor }), empty ones left out. */
 export function filterQuery(filters) {
@@ -23,13 +31,13 @@ export function filterQuery(filters) {
 
 /** One page of the timeline, filtered by the API; with knownAt (an instant), the record as it stood then. */
 export const fetchTimelinePage = (id, page, filters, knownAt) =>
-  getJson(`/api/negotiations/${enc(id)}/timeline?page=${page}&pageSize=${PAGE_SIZE}${filterQuery(filters) ? '&' + filterQuery(filters) : ''}${knownAt ? `&knownAt=${enc(knownAt)}` : ''}`);
+  getJson(`/api/negotiations/${enc(id)}/timeline?${withZone([`page=${page}`, `pageSize=${PAGE_SIZE}`, filterQuery(filters), knownAt ? `knownAt=${enc(knownAt)}` : ''])}`);
 
 /** The download links for the current filters and known-at instant: CSV (Excel dialect and plain), XLSX, and the CAMEO/PLOVER rows. */
 export function renderDownloads(container, id, filters, knownAt) {
   const q = filterQuery(filters);
   const asKnown = knownAt ? `&knownAt=${enc(knownAt)}` : '';
-  const timeline = (params) => `/api/negotiations/${enc(id)}/timeline?${params}${q ? '&' + q : ''}${asKnown}`;
+  const timeline = (params) => `/api/negotiations/${enc(id)}/timeline?${withZone([params, q])}${asKnown}`;
   const cameo = (params) => `/api/negotiations/${enc(id)}/cameo?${params}${asKnown}`;
   const link = (href, text, file, hint) => el('a', { href, download: file, class: 'download', title: hint }, text);
   replace(container, t('download.label'),
