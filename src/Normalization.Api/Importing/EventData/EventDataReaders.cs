@@ -77,9 +77,19 @@ public static class EventDataReaders
         // ICEWS: source name/country, CAMEO code, target name/country, publisher. POLECAT: type, mode, actor, recipient, source.
         var icews = format == EventDataFormat.Icews;
         int aName = icews ? at[2] : at[4], aCountry = icews ? at[3] : at[5], bName = icews ? at[5] : at[6], bCountry = icews ? at[6] : at[7];
+        var width = headers.Count;
         while (file.Read())
         {
             tally.Rows++;
+            // A row cut short (a truncated last line, a lost tab) would read its missing cells as empty and be counted among
+            // "other actors" or imported without its code or publisher; one with a cell too many (a tab inside a text)
+            // has every cell after it shifted. Either way which cell is which is a guess: the row is an error, as in GDELT.
+            if (file.FieldCount != width)
+            {
+                tally.Errors.Add(new LineError(file.Line, "", "wrong_column_count",
+                    $"The row has {file.FieldCount} tab-separated columns; the {format.ToString().ToUpperInvariant()} header has {width}."));
+                continue;
+            }
             var a = parties.Match(default, file.Span(aName), file.Span(aCountry));
             if (a == PartyMatcher.None) { tally.OtherActors++; continue; }
             var b = parties.Match(default, file.Span(bName), file.Span(bCountry));

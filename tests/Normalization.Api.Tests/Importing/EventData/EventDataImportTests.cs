@@ -152,6 +152,37 @@ public class EventDataImportTests(AppFixture app)
         (await TimelineAsync(id)).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("icews", "icews-us-taliban.tab")]
+    [InlineData("polecat", "polecat-us-taliban.tsv")]
+    public async Task Given_a_file_with_a_header_whose_rows_are_cut_short_or_shifted_When_imported_Then_each_is_an_error_on_its_line_and_nothing_is_stored(
+        string format, string file)
+    {
+        var id = await NegotiationAsync();
+        var lines = File.ReadAllLines(Fixture(file)).ToList();
+        var width = lines[0].Split('\t').Length;
+        // Line 2 (the first row, between the parties) gets a tab inside its text; the file's last row is cut off after its
+        // seventh cell, before the target (as a download that stopped), with no line end.
+        var shifted = lines[1].Split('\t').ToList();
+        shifted.Insert(5, "stray");
+        lines[1] = string.Join('\t', shifted);
+        lines[^1] = string.Join('\t', lines[^1].Split('\t').Take(7));
+        var path = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.{format}");
+        await File.WriteAllTextAsync(path, string.Join("\n", lines));
+
+        var report = await Importer.ImportAsync(new ImportRequest
+        {
+            Path = path, Format = format, Into = id, Commit = true,
+            PartyActors = format == "icews" ? NamedParties : PolecatParties,
+        });
+
+        report.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(2, "wrong_column_count"), (lines.Count, "wrong_column_count")]);
+        report.Errors[0].Message.ShouldContain($"{width + 1} tab-separated columns");
+        report.Errors[1].Message.ShouldContain($"header has {width}");
+        report.Stored.ShouldBe(0);
+        (await TimelineAsync(id)).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Given_event_data_When_the_options_are_incomplete_or_name_another_party_Then_the_import_is_refused_with_the_fix()
     {
