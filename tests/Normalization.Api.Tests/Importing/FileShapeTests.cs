@@ -279,6 +279,26 @@ public class FileShapeTests(AppFixture app)
         report.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(5, "invalid_utf8")]);
     }
 
+    [Theory]
+    [InlineData("csv.gz")] [InlineData("CSV.GZ")] [InlineData("csv")]
+    public async Task Given_a_CSV_file_named_for_it_When_imported_without_a_format_Then_it_is_read_as_CSV_gzip_or_not(string extension)
+    {
+        // Given a CSV file whose name ends in .csv, or in .csv.gz and whose bytes are gzip
+        var id = await NegotiationAsync();
+        var text = Encoding.UTF8.GetBytes($"{Talks}\n{TalksRow("2025-03-20", "Kabul")}\n");
+        using var buffer = new MemoryStream();
+        await using (var gz = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(text);
+        var path = TempFile(extension, extension.EndsWith("gz", StringComparison.OrdinalIgnoreCase) ? buffer.ToArray() : text);
+
+        // When it is imported with no --format
+        var report = await ImportAsync(id, path);
+
+        // Then the name's format is read, not NDJSON
+        report.Errors.ShouldBeEmpty();
+        report.Format.ShouldBe("csv");
+        report.Stored.ShouldBe(1);
+    }
+
     [Fact]
     public async Task Given_a_zip_archive_When_imported_Then_it_is_refused_with_the_fix()
     {

@@ -73,6 +73,14 @@ public static class EventDataReaders
                 $"The {format.ToString().ToUpperInvariant()} header lacks {string.Join(", ", missing.Select(m => $"'{m}'"))}: the first line must be the file's tab-separated header ({string.Join(", ", names)}, …)."));
             yield break;
         }
+        // A column read twice in the header (two files' headers pasted side by side, a renamed copy): which one holds the
+        // value would be a guess, as in our CSV.
+        var repeated = names.Where(name => headers.Count(h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase)) > 1).ToList();
+        if (repeated.Count > 0)
+        {
+            foreach (var name in repeated) tally.Errors.Add(new LineError(1, name, "duplicate_column", $"Column '{name}' appears twice in the header."));
+            yield break;
+        }
         int id = at[0], day = at[1];
         // ICEWS: source name/country, CAMEO code, target name/country, publisher. POLECAT: type, mode, actor, recipient, source.
         var icews = format == EventDataFormat.Icews;

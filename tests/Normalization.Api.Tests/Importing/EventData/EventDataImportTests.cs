@@ -183,6 +183,30 @@ public class EventDataImportTests(AppFixture app)
         (await TimelineAsync(id)).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("icews", "icews-us-taliban.tab", "Target Name")]
+    [InlineData("polecat", "polecat-us-taliban.tsv", "Event Date")]
+    public async Task Given_a_header_naming_a_column_it_reads_twice_When_imported_Then_duplicate_column_on_line_1_and_nothing_is_stored(string format, string file, string column)
+    {
+        // Given the fixture with a column it does not read renamed to one it reads (a second column of that name)
+        var id = await NegotiationAsync();
+        var lines = File.ReadAllLines(Fixture(file));
+        var header = lines[0].Split('\t');
+        var other = Array.IndexOf(header, format == "icews" ? "Source Sectors" : "Actor COW");
+        header[other] = column;
+        lines[0] = string.Join('\t', header);
+        var path = Path.Combine(Path.GetTempPath(), $"dup-{Guid.NewGuid():N}.{format}");
+        await File.WriteAllLinesAsync(path, lines);
+
+        var report = await Importer.ImportAsync(new ImportRequest
+        {
+            Path = path, Format = format, Into = id, Commit = true, PartyActors = format == "icews" ? NamedParties : PolecatParties,
+        });
+
+        report.Errors.Select(e => (e.Line, e.Path, e.Code)).ShouldBe([(1, column, "duplicate_column")]);
+        (await TimelineAsync(id)).ShouldBeEmpty();
+    }
+
     [Fact]
     public async Task Given_event_data_When_the_options_are_incomplete_or_name_another_party_Then_the_import_is_refused_with_the_fix()
     {
