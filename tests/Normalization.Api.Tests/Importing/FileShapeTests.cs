@@ -174,6 +174,7 @@ public class FileShapeTests(AppFixture app)
 
     [Theory]
     [InlineData("3/20/2025")] [InlineData("20.03.2025")] [InlineData("20-03-2025")] [InlineData("3/20/25")]
+    [InlineData("Mar-25")] [InlineData("20-Mar-25")] [InlineData("20-Mar")] [InlineData("March 2025")]
     public async Task Given_dates_an_Excel_resave_wrote_When_a_CSV_is_imported_Then_each_is_refused_naming_the_expected_form(string date)
     {
         var id = await NegotiationAsync();

@@ -142,13 +142,18 @@ public static class EventDataReaders
         return DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
 
-    /// <summary>A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first).</summary>
+    /// <summary>
+    /// A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first), or with the
+    /// month's name — Excel shows a month <c>2025-03</c> as <c>Mar-25</c> and a day as <c>20-Mar-25</c>, and saves it so.
+    /// </summary>
     public static bool LooksLikeExcel(string text) =>
-        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z");
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z")
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*([0-9]{1,2}[\- ])?[A-Za-z]{3,9}\.?[\- ][0-9]{2,4}[ \t]*\z")
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[\- ][A-Za-z]{3,9}[ \t]*\z");
 
     /// <summary>The error message for a date column that is not <c>YYYY-MM-DD</c>, naming the expected form.</summary>
     public static string DateProblem(string column, string text) => LooksLikeExcel(text)
-        ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart): " +
+        ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart; Mar-25 for March 2025 or 25 March): " +
           "write it as YYYY-MM-DD (e.g. 2025-03-20). In Excel, format the column as Text or as yyyy-mm-dd before saving."
         : $"{column} must be a date YYYY-MM-DD, not '{Cut(text)}'.";
 
