@@ -123,6 +123,26 @@ public class EventDataImportTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_an_ICEWS_file_naming_a_party_with_letters_beyond_ASCII_in_capitals_When_committed_Then_its_rows_match_as_the_name_given()
+    {
+        // Given the ICEWS fixture with the Taliban named "ṬĀLIBĀN", and the party given as "Ṭālibān"
+        var id = await NegotiationAsync();
+        const string name = "\u1E6C\u0101lib\u0101n"; // Ṭālibān
+        var path = Path.Combine(Path.GetTempPath(), $"names-{Guid.NewGuid():N}.tab");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(Fixture("icews-us-taliban.tab"))).Replace("Taliban", name.ToUpperInvariant()));
+
+        // When it is committed with TB named "Ṭālibān"
+        var report = await Importer.ImportAsync(new ImportRequest
+        {
+            Path = path, Format = "icews", Into = id, Commit = true, PartyActors = [("US", "United States"), ("TB", name)],
+        });
+
+        // Then the rows match as in the fixture with "Taliban": none is counted among other actors for its capitals
+        report.Errors.ShouldBeEmpty();
+        (report.EventData!.Rows, report.EventData.OtherActors, report.EventData.MappedRows, report.EventData.Events).ShouldBe((6, 1, 4, 3));
+    }
+
+    [Fact]
     public async Task Given_a_POLECAT_file_When_committed_Then_PLOVER_types_and_modes_map_and_the_rest_are_counted_by_code()
     {
         var id = await NegotiationAsync();
