@@ -44,6 +44,13 @@ public sealed class ExportCommand : DataCommand<ExportInput>
         if (errors.Count > 0) throw new CliException("--party: " + string.Join(" ", errors));
         var options = new ExportOptions(dialect, codes);
         ValidId(input.Id);
+        if (input.OutFlag is { } target)
+        {
+            // Said before anything is read, in the option's words (not as the exception of the temporary file written first).
+            if (Directory.Exists(target)) throw new CliException($"--out: '{target}' is a folder: name a file in it (e.g. {Path.Combine(target, input.Id + ".ndjson")}).");
+            var folder = Path.GetDirectoryName(Path.GetFullPath(target));
+            if (folder is not null && !Directory.Exists(folder)) throw new CliException($"--out: there is no folder '{folder}': create it first, or name a file in an existing folder.");
+        }
         var exporter = services.GetRequiredService<Exporter>();
         if (input.OutFlag is null)
         {

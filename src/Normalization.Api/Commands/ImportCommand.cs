@@ -14,7 +14,7 @@ public class ImportInput : DataInput
     [Description("The negotiation to import into (default: the one the file's first line declares)")]
     public string? IntoFlag { get; set; }
 
-    [Description("ndjson, csv, gdelt, icews or polecat (default: csv for .csv, else ndjson)")]
+    [Description("ndjson, csv, gdelt, icews or polecat (default: csv for .csv and .csv.gz, else ndjson)")]
     public string? FormatFlag { get; set; }
 
     [Description("Title of a negotiation the file does not declare")]

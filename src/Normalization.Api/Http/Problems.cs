@@ -21,9 +21,23 @@ public static class Problems
     /// (docs/api.md, "Errors": <c>target</c> both <c>same_as_actor</c> and <c>not_a_party</c> is listed once, as
     /// <c>same_as_actor</c>). Done here, where every endpoint's errors meet, so no validator can break the rule.
     /// </summary>
-    public static IResult Validation(IEnumerable<FieldError> errors, int status = StatusCodes.Status400BadRequest) =>
-        Of(status, "validation_failed", "The request is not valid.", "See errors: each names the field path, a code and what to do.",
-            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList() });
+    /// <param name="errors">The errors listed.</param>
+    /// <param name="status">400 or 422.</param>
+    /// <param name="errorCount">How many errors were found, given when <paramref name="errors"/> is cut short (an import keeps its
+    /// first <see cref="Importing.ImportRequest.MaxErrors"/>): carried as <c>errorCount</c> and said in the detail, so a long
+    /// list cut short is never taken for the whole.</param>
+    public static IResult Validation(IEnumerable<FieldError> errors, int status = StatusCodes.Status400BadRequest, int? errorCount = null)
+    {
+        var listed = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList();
+        var extra = new Dictionary<string, object?> { ["errors"] = listed };
+        var detail = "See errors: each names the field path, a code and what to do.";
+        if (errorCount is { } count)
+        {
+            extra["errorCount"] = count;
+            detail = $"{count} errors found; errors lists the first {listed.Count}: each names the field path, a code and what to do.";
+        }
+        return Of(status, "validation_failed", "The request is not valid.", detail, extra);
+    }
 
     /// <summary>The first error of each path, in the order found (a path with no error of its own is not dropped).</summary>
     public static IEnumerable<FieldError> OnePerPath(IEnumerable<FieldError> errors)

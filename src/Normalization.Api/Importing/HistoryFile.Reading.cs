@@ -147,12 +147,25 @@ public static partial class HistoryFile
     public static IEnumerable<NdjsonHistory.Line> ReadCsv(TabularReader csv)
     {
         var header = csv.Headers.ToArray();
+        if (header.All(string.IsNullOrWhiteSpace))
+        {
+            // An empty file, or blank lines above the header: the header's own checks would report every column missing and
+            // an unnamed one, which says nothing of the fix.
+            yield return Fail(1, "", "missing_header",
+                $"Line 1 is blank or the file is empty: the first line must be the header naming the columns ({string.Join(",", TimelineEndpoint.CsvColumns)}; " +
+                "type, occurredOn and actor required). Remove any blank lines above it.");
+            yield break;
+        }
         Dictionary<string, int> columns = new(StringComparer.OrdinalIgnoreCase);
+        // Header cells left blank: the empty columns a spreadsheet adds after the last one used. Read as nothing while their cells
+        // are empty too; a row with text under one is an error naming the column, since that text would otherwise be lost.
+        var unnamed = new List<int>();
         var problems = new List<LineError>();
         for (var i = 0; i < header.Length; i++)
         {
             var name = header[i].Trim();
-            if (!TimelineEndpoint.CsvColumns.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (name.Length == 0) unnamed.Add(i);
+            else if (!TimelineEndpoint.CsvColumns.Contains(name, StringComparer.OrdinalIgnoreCase))
                 problems.Add(new LineError(1, name, "unknown_column", $"Unknown column '{name}'. Columns: {string.Join(",", TimelineEndpoint.CsvColumns)} (separated by , ; or tab)."));
             else if (!columns.TryAdd(name, i))
                 problems.Add(new LineError(1, name, "duplicate_column", $"Column '{name}' appears twice."));
@@ -178,6 +191,10 @@ public static partial class HistoryFile
                 continue;
             }
             var cells = new List<LineError>();
+            foreach (var i in unnamed)
+                if (fields[i].Trim().Length > 0)
+                    cells.Add(new LineError(0, "", "unnamed_column",
+                        $"Column {i + 1} has no name in the header, but this row has '{(fields[i].Length > 40 ? fields[i][..40] + "…" : fields[i])}' in it: name the column (one of the layout's) or clear it."));
             var json = RowToJson(fields, columns, cells, out var fieldsUnread);
             var text = json.ToJsonString();
             var parsed = WithId(NdjsonHistory.ParseLine(line, text), text);

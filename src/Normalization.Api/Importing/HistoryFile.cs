@@ -21,6 +21,8 @@ public static partial class HistoryFile
     /// <summary>Columns that are computed on export and ignored on import.</summary>
     public static readonly string[] IgnoredCsvColumns = ["status", "cameo", "goldstein", "plover"];
 
+    /// <summary>The format named by <paramref name="format"/>, else by the file's name: CSV for <c>.csv</c> and <c>.csv.gz</c>, else NDJSON.</summary>
+    /// <exception cref="ImportException">An unknown format name.</exception>
     public static HistoryFormat FormatOf(string path, string? format)
     {
         if (!string.IsNullOrWhiteSpace(format))
@@ -33,7 +35,10 @@ public static partial class HistoryFile
                 "polecat" => HistoryFormat.Polecat,
                 _ => throw new ImportException($"Unknown format '{format}': use ndjson, csv, gdelt, icews or polecat."),
             };
-        return Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? HistoryFormat.Csv : HistoryFormat.Ndjson;
+        // A gzip file is named for what it holds plus .gz (events.csv.gz): the format is the name's before it.
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        return Path.GetExtension(name).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? HistoryFormat.Csv : HistoryFormat.Ndjson;
     }
 
     /// <summary>The records of an NDJSON text, parsed, in file order (blank lines skipped).</summary>

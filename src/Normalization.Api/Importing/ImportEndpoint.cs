@@ -46,6 +46,7 @@ public static class ImportEndpoint
         var path = Path.Combine(Path.GetTempPath(), $"normalization-import-{Guid.NewGuid():N}");
         try
         {
+            if (query.FormUpload) return FormRefused();
             if (await SaveBodyAsync(query.File, query.ContentLength, path, ct) is { } problem) return problem;
             ImportReport report;
             try
@@ -69,7 +70,8 @@ public static class ImportEndpoint
                 var listed = report.Errors.Select(e => new FieldError(e.Line > 0 ? $"lines[{e.Line}]{(e.Path.Length > 0 ? "." + e.Path : "")}" : e.Path, e.Code, e.Message)).ToList();
                 var status = report.Errors is [{ Code: "too_large" }] ? StatusCodes.Status413PayloadTooLarge
                     : report.Errors.Count == 1 && WholeFileFaults.Contains(report.Errors[0].Code) ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
-                return Problems.Validation(listed, status);
+                // More errors than the report keeps: the problem says how many there were (the command line says the same).
+                return Problems.Validation(listed, status, report.ErrorCount > report.Errors.Count ? report.ErrorCount : null);
             }
             return report.Scenario is { } name
                 ? ApiJson.Created(ApiJson.Location("api", "negotiations", id, "scenarios", name), report)
@@ -110,6 +112,18 @@ public static class ImportEndpoint
         return total == 0 ? Problems.Of(StatusCodes.Status400BadRequest, "empty_body", "The request body is empty.", "Send the file's bytes as the body.") : null;
     }
 
+    /// <summary>
+    /// 400 <c>import_refused</c> at <c>body</c> for a form upload (<c>curl -F file=@…</c>, an HTML form): its body is the
+    /// file wrapped in form parts, which read as a file would give errors about a boundary line instead of the fix.
+    /// </summary>
+    static IResult FormRefused()
+    {
+        const string detail = "The body is a form upload (multipart/form-data): send the file's bytes as the body instead, " +
+            "e.g. curl --data-binary @events.csv (not -F file=@events.csv).";
+        return Problems.Of(StatusCodes.Status400BadRequest, "import_refused", "The import cannot run as asked.", detail,
+            new Dictionary<string, object?> { ["errors"] = new[] { new { path = "body", code = "import_refused", message = detail } } });
+    }
+
     static IResult TooLarge() => Problems.Of(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The request body is too large.",
         $"At most {JsonBody.MaxBytes} bytes per request (gzip it, or use the import command for larger files).");
 }
@@ -131,6 +145,9 @@ public sealed record ImportQuery(
 
     /// <summary>The body's declared length, when given (checked against the limit before reading).</summary>
     public long? ContentLength { get; private init; }
+
+    /// <summary>Whether the body is a <c>multipart/form-data</c> form upload rather than the file's bytes (refused with the fix).</summary>
+    public bool FormUpload { get; private init; }
 
     /// <inheritdoc/>
     public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit", Readers.TimeZones.Parameter];
@@ -163,7 +180,11 @@ public sealed record ImportQuery(
         catch (ImportException e) { errors.Add(new("party", "invalid_party_mapping", e.Message)); }
         // An import appends without a version to match: an If-Match is refused, never ignored.
         IfMatch.RefuseWhereNotTaken(request.Headers, errors);
-        query = new(format, parties, encoding, scenario, commit) { File = request.Body, ContentLength = request.ContentLength };
+        query = new(format, parties, encoding, scenario, commit)
+        {
+            File = request.Body, ContentLength = request.ContentLength,
+            FormUpload = request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true,
+        };
         return null;
     }
 }

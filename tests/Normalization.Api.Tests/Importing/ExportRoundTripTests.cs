@@ -165,4 +165,62 @@ public sealed class ExportRoundTripTests(AppFixture app)
         excel.Take(3).ShouldBe(new byte[] { 0xEF, 0xBB, 0xBF });
         plain.Take(3).ShouldNotBe(new byte[] { 0xEF, 0xBB, 0xBF });
     }
+
+    [Theory]
+    [InlineData("timeline?format=xlsx")]
+    [InlineData("cameo?format=xlsx")]
+    public async Task Given_a_workbook_export_When_posted_back_Then_400_import_refused_at_body_saying_it_is_a_workbook_and_what_to_import_instead(string export)
+    {
+        // Given a record exported as an Excel workbook
+        var id = await GivenARecordWithCorrectionsAndRetractions();
+        var workbook = await ExportAsync($"/api/negotiations/{id}/{export}");
+
+        // When the workbook is posted to a new negotiation's imports, as CSV and as the default format
+        var copy = await app.GivenNegotiation("rt-xlsx");
+        var asCsv = await PostFileAsync($"/api/negotiations/{copy}/imports?format=csv", workbook);
+        var asDefault = await PostFileAsync($"/api/negotiations/{copy}/imports", workbook);
+
+        // Then both are refused at body with the fix for a workbook (not "unzip it"), and nothing is stored
+        foreach (var (status, body) in new[] { asCsv, asDefault })
+        {
+            status.ShouldBe(400, body);
+            var answer = JsonNode.Parse(body)!;
+            ((string)answer["code"]!).ShouldBe("import_refused");
+            var error = answer["errors"]!.AsArray().Single()!;
+            ((string)error["path"]!).ShouldBe("body");
+            ((string)error["message"]!).ShouldContain("Excel workbook");
+            ((string)error["message"]!).ShouldContain("CSV or NDJSON export");
+            ((string)error["message"]!).ShouldNotContain("unzip");
+        }
+        var (_, timeline) = await app.GetJson($"/api/negotiations/{copy}/timeline");
+        ((int)timeline!["total"]!).ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("csv", "export?format=csv")]
+    [InlineData("ndjson", "export?format=ndjson")]
+    public async Task Given_an_export_When_sent_as_a_form_upload_Then_400_import_refused_at_body_naming_the_way_to_send_it(string format, string export)
+    {
+        // Given a record's export, sent the way `curl -F file=@…` sends it (multipart/form-data)
+        var id = await GivenARecordWithCorrectionsAndRetractions();
+        var file = await ExportAsync($"/api/negotiations/{id}/{export}");
+        var copy = await app.GivenNegotiation("rt-form");
+        using var client = app.Host.Server.CreateClient();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(file), "file", $"{id}.{format}" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{copy}/imports?format={format}") { Content = form };
+        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
+
+        // When it is posted
+        using var response = await client.SendAsync(request);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // Then 400 import_refused at body says to send the bytes themselves; nothing is stored
+        ((int)response.StatusCode).ShouldBe(400, answer.ToJsonString());
+        ((string)answer["code"]!).ShouldBe("import_refused");
+        var error = answer["errors"]!.AsArray().Single()!;
+        ((string)error["path"]!).ShouldBe("body");
+        ((string)error["message"]!).ShouldContain("--data-binary");
+        var (_, timeline) = await app.GetJson($"/api/negotiations/{copy}/timeline");
+        ((int)timeline!["total"]!).ShouldBe(0);
+    }
 }

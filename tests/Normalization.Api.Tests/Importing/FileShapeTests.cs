@@ -125,7 +125,56 @@ public class FileShapeTests(AppFixture app)
     }
 
     [Theory]
+    [InlineData(',')] [InlineData(';')]
+    public async Task Given_a_CSV_with_the_empty_columns_a_spreadsheet_adds_after_the_last_When_imported_Then_they_are_read_as_nothing(char sep)
+    {
+        // Given a file whose header and rows end in two unnamed, empty columns (as Excel saves a sheet touched past its last column)
+        var id = await NegotiationAsync();
+        var path = TempFile("csv", Encoding.UTF8.GetBytes(
+            $"{Talks.Replace(',', sep)}{sep}{sep}\r\n{TalksRow("2025-03-20", "Kabul", sep)}{sep}{sep}\r\n{TalksRow("2025-03-21", "Doha", sep)}{sep} {sep}\r\n"));
+
+        // When it is imported
+        var report = await ImportAsync(id, path);
+
+        // Then both rows are stored
+        report.Errors.ShouldBeEmpty();
+        report.Stored.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Given_a_CSV_row_with_text_under_an_unnamed_column_When_imported_Then_the_error_names_the_line_and_the_column_and_nothing_is_stored()
+    {
+        // Given a file with an unnamed sixth column, empty on line 2 and holding a note on line 3
+        var id = await NegotiationAsync();
+        var path = TempFile("csv", Encoding.UTF8.GetBytes($"{Talks},\n{TalksRow("2025-03-20", "Kabul")},\n{TalksRow("2025-03-21", "Doha")},moved to Doha\n"));
+
+        // When it is imported
+        var report = await ImportAsync(id, path);
+
+        // Then one error on line 3 names column 6 and its text, and nothing is stored
+        report.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(3, "unnamed_column")]);
+        report.Errors[0].Message.ShouldContain("Column 6");
+        report.Errors[0].Message.ShouldContain("moved to Doha");
+        report.Stored.ShouldBe(0);
+    }
+
+    [Theory]
+    [InlineData("")] [InlineData("\r\n")] [InlineData(",,,\r\n")]
+    public async Task Given_a_CSV_that_is_empty_or_has_blank_lines_above_its_header_When_imported_Then_one_error_says_line_1_must_be_the_header(string before)
+    {
+        var id = await NegotiationAsync();
+        var path = TempFile("csv", Encoding.UTF8.GetBytes(before.Length == 0 ? "" : $"{before}{Talks}\r\n{TalksRow("2025-03-20", "Kabul")}\r\n"));
+
+        var report = await ImportAsync(id, path);
+
+        report.Errors.Select(e => (e.Line, e.Path, e.Code)).ShouldBe([(1, "", "missing_header")]);
+        report.Errors[0].Message.ShouldContain("header");
+        report.Stored.ShouldBe(0);
+    }
+
+    [Theory]
     [InlineData("3/20/2025")] [InlineData("20.03.2025")] [InlineData("20-03-2025")] [InlineData("3/20/25")]
+    [InlineData("Mar-25")] [InlineData("20-Mar-25")] [InlineData("20-Mar")] [InlineData("March 2025")]
     public async Task Given_dates_an_Excel_resave_wrote_When_a_CSV_is_imported_Then_each_is_refused_naming_the_expected_form(string date)
     {
         var id = await NegotiationAsync();
@@ -229,6 +278,26 @@ public class FileShapeTests(AppFixture app)
         var report = await Importer.ImportAsync(new ImportRequest { Path = TempFile("tsv", bytes), Into = id, Format = "gdelt", PartyActors = EventDataImportTests.GdeltParties, Commit = true });
 
         report.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(5, "invalid_utf8")]);
+    }
+
+    [Theory]
+    [InlineData("csv.gz")] [InlineData("CSV.GZ")] [InlineData("csv")]
+    public async Task Given_a_CSV_file_named_for_it_When_imported_without_a_format_Then_it_is_read_as_CSV_gzip_or_not(string extension)
+    {
+        // Given a CSV file whose name ends in .csv, or in .csv.gz and whose bytes are gzip
+        var id = await NegotiationAsync();
+        var text = Encoding.UTF8.GetBytes($"{Talks}\n{TalksRow("2025-03-20", "Kabul")}\n");
+        using var buffer = new MemoryStream();
+        await using (var gz = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) gz.Write(text);
+        var path = TempFile(extension, extension.EndsWith("gz", StringComparison.OrdinalIgnoreCase) ? buffer.ToArray() : text);
+
+        // When it is imported with no --format
+        var report = await ImportAsync(id, path);
+
+        // Then the name's format is read, not NDJSON
+        report.Errors.ShouldBeEmpty();
+        report.Format.ShouldBe("csv");
+        report.Stored.ShouldBe(1);
     }
 
     [Fact]

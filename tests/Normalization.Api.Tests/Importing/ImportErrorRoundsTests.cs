@@ -75,4 +75,35 @@ public sealed class ImportErrorRoundsTests(AppFixture app)
         errors.ShouldContain(e => e.Path.StartsWith("lines[1]"), body!.ToJsonString());
         errors.ShouldContain(e => e.Code == "in_future", body!.ToJsonString());
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(250)]
+    public async Task Given_a_file_with_more_bad_rows_than_an_answer_lists_When_imported_Then_the_422_says_how_many_there_are(int bad)
+    {
+        // Given a CSV file of which `bad` rows have an impossible date, among good rows
+        var id = await app.GivenNegotiation("many-errors");
+        var rows = Enumerable.Range(0, bad * 2).Select(i => $"TalksHeld,{(i % 2 == 0 ? "2025-02-30" : "2025-03-01")},US,TB,{Fields}");
+        var file = string.Join("\n", rows.Prepend("type,occurredOn,actor,target,fields")) + "\n";
+
+        // When it is posted
+        using var client = app.Host.Server.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?format=csv") { Content = new StringContent(file) };
+        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        // Then the answer lists the first errors (at most the importer's limit) and, when that is not all of them, says how many there are
+        ((int)response.StatusCode).ShouldBe(422, body.ToJsonString());
+        var limit = new Normalization.Api.Importing.ImportRequest { Path = "" }.MaxErrors;
+        var listed = body.Errors().ToList();
+        listed.Count.ShouldBe(Math.Min(bad, limit));
+        listed[0].Path.ShouldBe("lines[2].occurredOn");
+        if (bad > limit)
+        {
+            ((int)body["errorCount"]!).ShouldBe(bad);
+            ((string)body["detail"]!).ShouldContain($"{bad} errors found");
+        }
+        else body["errorCount"].ShouldBeNull();
+    }
 }

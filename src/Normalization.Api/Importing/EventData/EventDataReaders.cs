@@ -73,13 +73,31 @@ public static class EventDataReaders
                 $"The {format.ToString().ToUpperInvariant()} header lacks {string.Join(", ", missing.Select(m => $"'{m}'"))}: the first line must be the file's tab-separated header ({string.Join(", ", names)}, …)."));
             yield break;
         }
+        // A column read twice in the header (two files' headers pasted side by side, a renamed copy): which one holds the
+        // value would be a guess, as in our CSV.
+        var repeated = names.Where(name => headers.Count(h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase)) > 1).ToList();
+        if (repeated.Count > 0)
+        {
+            foreach (var name in repeated) tally.Errors.Add(new LineError(1, name, "duplicate_column", $"Column '{name}' appears twice in the header."));
+            yield break;
+        }
         int id = at[0], day = at[1];
         // ICEWS: source name/country, CAMEO code, target name/country, publisher. POLECAT: type, mode, actor, recipient, source.
         var icews = format == EventDataFormat.Icews;
         int aName = icews ? at[2] : at[4], aCountry = icews ? at[3] : at[5], bName = icews ? at[5] : at[6], bCountry = icews ? at[6] : at[7];
+        var width = headers.Count;
         while (file.Read())
         {
             tally.Rows++;
+            // A row cut short (a truncated last line, a lost tab) would read its missing cells as empty and be counted among
+            // "other actors" or imported without its code or publisher; one with a cell too many (a tab inside a text)
+            // has every cell after it shifted. Either way which cell is which is a guess: the row is an error, as in GDELT.
+            if (file.FieldCount != width)
+            {
+                tally.Errors.Add(new LineError(file.Line, "", "wrong_column_count",
+                    $"The row has {file.FieldCount} tab-separated columns; the {format.ToString().ToUpperInvariant()} header has {width}."));
+                continue;
+            }
             var a = parties.Match(default, file.Span(aName), file.Span(aCountry));
             if (a == PartyMatcher.None) { tally.OtherActors++; continue; }
             var b = parties.Match(default, file.Span(bName), file.Span(bCountry));
@@ -124,13 +142,18 @@ public static class EventDataReaders
         return DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
 
-    /// <summary>A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first).</summary>
+    /// <summary>
+    /// A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first), or with the
+    /// month's name — Excel shows a month <c>2025-03</c> as <c>Mar-25</c> and a day as <c>20-Mar-25</c>, and saves it so.
+    /// </summary>
     public static bool LooksLikeExcel(string text) =>
-        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z");
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z")
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*([0-9]{1,2}[\- ])?[A-Za-z]{3,9}\.?[\- ][0-9]{2,4}[ \t]*\z")
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[\- ][A-Za-z]{3,9}[ \t]*\z");
 
     /// <summary>The error message for a date column that is not <c>YYYY-MM-DD</c>, naming the expected form.</summary>
     public static string DateProblem(string column, string text) => LooksLikeExcel(text)
-        ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart): " +
+        ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart; Mar-25 for March 2025 or 25 March): " +
           "write it as YYYY-MM-DD (e.g. 2025-03-20). In Excel, format the column as Text or as yyyy-mm-dd before saving."
         : $"{column} must be a date YYYY-MM-DD, not '{Cut(text)}'.";
 

@@ -6,7 +6,7 @@ namespace Normalization.Api.Importing.EventData;
 /// Which of the negotiation's two parties an event-data actor is, from the <c>--party CODE=ACTOR</c> options. An ACTOR matches
 /// a row's actor when it is a prefix of the actor code (GDELT <c>Actor1Code</c>: <c>AFGTAL</c> matches <c>AFGTALMIL</c>) or
 /// equals its country (<c>USA</c>), known group (<c>TAL</c>) or name (ICEWS / POLECAT: <c>Taliban</c>, <c>United States</c>),
-/// ignoring ASCII case. The longest matching ACTOR wins; when both parties match equally long the actor is ambiguous and
+/// ignoring case, beyond ASCII too (<c>VIỆT NAM</c> is <c>Việt Nam</c>). The longest matching ACTOR wins; when both parties match equally long the actor is ambiguous and
 /// the row is skipped (counted).
 /// </summary>
 public sealed class PartyMatcher
@@ -16,7 +16,7 @@ public sealed class PartyMatcher
     /// <summary>Both parties match equally well.</summary>
     public const int Ambiguous = -2;
 
-    readonly (byte[] Actor, int Party)[] _patterns;
+    readonly (byte[] Actor, string Folded, int Party)[] _patterns;
 
     /// <summary>The two party codes, in the order of <see cref="Match"/>'s answers (0 and 1).</summary>
     public IReadOnlyList<string> Parties { get; }
@@ -35,7 +35,11 @@ public sealed class PartyMatcher
         }
         foreach (var (party, actor) in mappings)
             if (string.IsNullOrWhiteSpace(actor)) throw new ImportException($"--party {party}=…: the actor code is empty.", "party", $"party={party}=…: the actor code is empty.");
-        _patterns = mappings.Select(m => (Encoding.UTF8.GetBytes(m.Actor.Trim()), parties.IndexOf(m.Party))).ToArray();
+        _patterns = mappings.Select(m =>
+        {
+            var actor = m.Actor.Trim();
+            return (Encoding.UTF8.GetBytes(actor), Fold(actor), parties.IndexOf(m.Party));
+        }).ToArray();
     }
 
     /// <summary>
@@ -64,10 +68,11 @@ public sealed class PartyMatcher
     public int Match(ReadOnlySpan<byte> code, ReadOnlySpan<byte> exact1, ReadOnlySpan<byte> exact2)
     {
         int best0 = 0, best1 = 0;
-        foreach (var (actor, party) in _patterns)
+        string? folded1 = null, folded2 = null; // a non-ASCII field folded once, at its first comparison
+        foreach (var (actor, folded, party) in _patterns)
         {
             var hit = (code.Length >= actor.Length && System.Text.Ascii.EqualsIgnoreCase(code[..actor.Length], actor))
-                      || Same(exact1, actor) || Same(exact2, actor);
+                      || Same(exact1, actor, folded, ref folded1) || Same(exact2, actor, folded, ref folded2);
             if (!hit) continue;
             if (party == 0) best0 = Math.Max(best0, actor.Length);
             else best1 = Math.Max(best1, actor.Length);
@@ -76,6 +81,20 @@ public sealed class PartyMatcher
         return best0 == best1 ? Ambiguous : best0 > best1 ? 0 : 1;
     }
 
-    static bool Same(ReadOnlySpan<byte> field, byte[] actor) =>
-        field.Length == actor.Length && (field.SequenceEqual(actor) || System.Text.Ascii.EqualsIgnoreCase(field, actor));
+    /// <summary>
+    /// Whether a name or country field is the actor: byte for byte or ignoring ASCII case (the fast path every row takes), else —
+    /// for a field that is not ASCII — in upper case, so that a name with letters beyond ASCII written in capitals is not counted
+    /// among other actors. <paramref name="fieldFolded"/> caches the field's folded text. (Not in one Unicode normalization
+    /// form: the app runs with invariant globalization, where <see cref="string.Normalize()"/> changes nothing.)
+    /// </summary>
+    static bool Same(ReadOnlySpan<byte> field, byte[] actor, string actorFolded, ref string? fieldFolded)
+    {
+        if (field.Length == actor.Length && (field.SequenceEqual(actor) || System.Text.Ascii.EqualsIgnoreCase(field, actor))) return true;
+        if (field.IsEmpty || System.Text.Ascii.IsValid(field)) return false;
+        fieldFolded ??= Fold(Encoding.UTF8.GetString(field));
+        return string.Equals(fieldFolded, actorFolded, StringComparison.Ordinal);
+    }
+
+    /// <summary>A name as compared beyond ASCII: upper case (invariant culture, full Unicode simple case mapping).</summary>
+    static string Fold(string text) => text.ToUpperInvariant();
 }

@@ -50,7 +50,7 @@ public sealed class InputFile : IDisposable
             var n = file.ReadAtLeast(magic, 4, throwOnEndOfStream: false);
             file.Position = 0;
             if (n >= 4 && magic is [0x50, 0x4B, 0x03, 0x04, ..])
-                throw new ImportException("The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).", "body");
+                throw new ImportException(IsWorkbook(file) ? WorkbookRefused : "The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).", "body");
             var gzip = n >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
             Stream stream = gzip ? new BufferedStream(new LimitedStream(new GZipStream(file, CompressionMode.Decompress), maxDecompressed ?? long.MaxValue), 1 << 16) : file;
             return new InputFile(file, stream, named, gzip);
@@ -60,6 +60,27 @@ public sealed class InputFile : IDisposable
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Why an Excel workbook is refused, and what to import instead. An XLSX is a zip archive too, but "unzip it" would be
+    /// the wrong fix: inside are XML parts, and our XLSX export spreads an event over several sheets (docs/data.md), so no
+    /// one sheet saved as CSV holds the events whole.
+    /// </summary>
+    public const string WorkbookRefused =
+        "The file is an Excel workbook (XLSX): the import reads CSV and NDJSON, not workbooks. To copy a negotiation, import its CSV or " +
+        "NDJSON export (the XLSX export is for reading); a sheet of your own: save it as \"CSV UTF-8\" in the CSV layout (docs/data.md) and import that.";
+
+    /// <summary>Whether the zip archive <paramref name="file"/> is an Office Open XML workbook (it has an <c>xl/</c> part); the position is left at 0.</summary>
+    static bool IsWorkbook(FileStream file)
+    {
+        try
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            return zip.Entries.Any(e => e.FullName.StartsWith("xl/", StringComparison.OrdinalIgnoreCase));
+        }
+        catch (InvalidDataException) { return false; } // a damaged archive: still a zip, refused as one
+        finally { file.Position = 0; }
     }
 
     /// <summary>The encoding for a name (null or empty: UTF-8 by default).</summary>

@@ -123,6 +123,26 @@ public class EventDataImportTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_an_ICEWS_file_naming_a_party_with_letters_beyond_ASCII_in_capitals_When_committed_Then_its_rows_match_as_the_name_given()
+    {
+        // Given the ICEWS fixture with the Taliban named "ṬĀLIBĀN", and the party given as "Ṭālibān"
+        var id = await NegotiationAsync();
+        const string name = "\u1E6C\u0101lib\u0101n"; // Ṭālibān
+        var path = Path.Combine(Path.GetTempPath(), $"names-{Guid.NewGuid():N}.tab");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(Fixture("icews-us-taliban.tab"))).Replace("Taliban", name.ToUpperInvariant()));
+
+        // When it is committed with TB named "Ṭālibān"
+        var report = await Importer.ImportAsync(new ImportRequest
+        {
+            Path = path, Format = "icews", Into = id, Commit = true, PartyActors = [("US", "United States"), ("TB", name)],
+        });
+
+        // Then the rows match as in the fixture with "Taliban": none is counted among other actors for its capitals
+        report.Errors.ShouldBeEmpty();
+        (report.EventData!.Rows, report.EventData.OtherActors, report.EventData.MappedRows, report.EventData.Events).ShouldBe((6, 1, 4, 3));
+    }
+
+    [Fact]
     public async Task Given_a_POLECAT_file_When_committed_Then_PLOVER_types_and_modes_map_and_the_rest_are_counted_by_code()
     {
         var id = await NegotiationAsync();
@@ -149,6 +169,61 @@ public class EventDataImportTests(AppFixture app)
         gdelt.Stored.ShouldBe(0);
         icews.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(2, "excel_date")]);
         icews.Errors[0].Message.ShouldContain("YYYY-MM-DD");
+        (await TimelineAsync(id)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("icews", "icews-us-taliban.tab")]
+    [InlineData("polecat", "polecat-us-taliban.tsv")]
+    public async Task Given_a_file_with_a_header_whose_rows_are_cut_short_or_shifted_When_imported_Then_each_is_an_error_on_its_line_and_nothing_is_stored(
+        string format, string file)
+    {
+        var id = await NegotiationAsync();
+        var lines = File.ReadAllLines(Fixture(file)).ToList();
+        var width = lines[0].Split('\t').Length;
+        // Line 2 (the first row, between the parties) gets a tab inside its text; the file's last row is cut off after its
+        // seventh cell, before the target (as a download that stopped), with no line end.
+        var shifted = lines[1].Split('\t').ToList();
+        shifted.Insert(5, "stray");
+        lines[1] = string.Join('\t', shifted);
+        lines[^1] = string.Join('\t', lines[^1].Split('\t').Take(7));
+        var path = Path.Combine(Path.GetTempPath(), $"cut-{Guid.NewGuid():N}.{format}");
+        await File.WriteAllTextAsync(path, string.Join("\n", lines));
+
+        var report = await Importer.ImportAsync(new ImportRequest
+        {
+            Path = path, Format = format, Into = id, Commit = true,
+            PartyActors = format == "icews" ? NamedParties : PolecatParties,
+        });
+
+        report.Errors.Select(e => (e.Line, e.Code)).ShouldBe([(2, "wrong_column_count"), (lines.Count, "wrong_column_count")]);
+        report.Errors[0].Message.ShouldContain($"{width + 1} tab-separated columns");
+        report.Errors[1].Message.ShouldContain($"header has {width}");
+        report.Stored.ShouldBe(0);
+        (await TimelineAsync(id)).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("icews", "icews-us-taliban.tab", "Target Name")]
+    [InlineData("polecat", "polecat-us-taliban.tsv", "Event Date")]
+    public async Task Given_a_header_naming_a_column_it_reads_twice_When_imported_Then_duplicate_column_on_line_1_and_nothing_is_stored(string format, string file, string column)
+    {
+        // Given the fixture with a column it does not read renamed to one it reads (a second column of that name)
+        var id = await NegotiationAsync();
+        var lines = File.ReadAllLines(Fixture(file));
+        var header = lines[0].Split('\t');
+        var other = Array.IndexOf(header, format == "icews" ? "Source Sectors" : "Actor COW");
+        header[other] = column;
+        lines[0] = string.Join('\t', header);
+        var path = Path.Combine(Path.GetTempPath(), $"dup-{Guid.NewGuid():N}.{format}");
+        await File.WriteAllLinesAsync(path, lines);
+
+        var report = await Importer.ImportAsync(new ImportRequest
+        {
+            Path = path, Format = format, Into = id, Commit = true, PartyActors = format == "icews" ? NamedParties : PolecatParties,
+        });
+
+        report.Errors.Select(e => (e.Line, e.Path, e.Code)).ShouldBe([(1, column, "duplicate_column")]);
         (await TimelineAsync(id)).ShouldBeEmpty();
     }
 
