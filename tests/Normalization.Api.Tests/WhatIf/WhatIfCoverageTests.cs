@@ -18,9 +18,10 @@ public sealed class WhatIfCoverageTests(AppFixture app)
     [InlineData(",\"knownAt\":\"9998-12-31T00:00:00Z\"")]
     public async Task Given_a_review_made_after_the_branch_point_When_a_what_if_branches_before_it_Then_branch_and_baseline_keep_its_coverage_as_the_state_does(string knownAt)
     {
-        // Given talks 400 days ago and a review made 50 days ago covering through 100 days ago
+        // Given talks 400 and 200 days ago and a review made 50 days ago covering through 100 days ago (the later talks make
+        // the current record's branch start from a checkpoint before them, not from the head)
         var id = await app.GivenNegotiation("wicov");
-        await app.GivenEvents(id, Talks(Day(400)));
+        await app.GivenEvents(id, Talks(Day(400)), Talks(Day(200)));
         (await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = Day(100), occurredOn = Day(50) })).Status.ShouldBe(200);
 
         // When a what-if branches 300 days ago (before the review was made), adding talks that day
@@ -44,7 +45,7 @@ public sealed class WhatIfCoverageTests(AppFixture app)
     {
         // Given a record reviewed 50 days ago through 100 days ago, and a scenario adding talks
         var id = await app.GivenNegotiation("sccov");
-        await app.GivenEvents(id, Talks(Day(400)));
+        await app.GivenEvents(id, Talks(Day(400)), Talks(Day(200)));
         (await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = Day(100), occurredOn = Day(50) })).Status.ShouldBe(200);
         (await app.PostJson($"/api/negotiations/{id}/scenarios", new object(),
             rawBody: $$"""{"name":"talks","add":[{{Json(Talks(Day(350)))}}]}""")).Status.ShouldBe(201);
