@@ -57,7 +57,8 @@ public sealed record ExportQuery(
     public ExportFormat Kind => Exporter.FormatOf(Format ?? "ndjson", null);
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["format", "dialect", "knownAt"];
+    /// <remarks><c>tz</c>: the stage history (<c>format=stages</c>) runs to the reader's today, as <c>…/stages</c> does.</remarks>
+    public static string[] Parameters => ["format", "dialect", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ExportQuery query)

@@ -18,6 +18,9 @@ public static class ReadersOpenApi
         ("/api/negotiations/{id}/events", HttpMethod.Post), ("/api/negotiations/{id}/events/{eventId}/retract", HttpMethod.Post),
         ("/api/negotiations/{id}/what-if", HttpMethod.Post), ("/api/negotiations/{id}/scenarios", HttpMethod.Post),
         ("/api/negotiations/{id}/scenarios/{name}", HttpMethod.Get), ("/api/parties/{code}", HttpMethod.Get),
+        // Their stage histories run to today: the summary's through, the export's stages, the timeline workbook's Stages sheet.
+        ("/api/negotiations/{id}/summary", HttpMethod.Get), ("/api/negotiations/{id}/export", HttpMethod.Get),
+        ("/api/negotiations/{id}/timeline", HttpMethod.Get),
     ];
 
     /// <summary>The <c>tz</c> query parameter.</summary>

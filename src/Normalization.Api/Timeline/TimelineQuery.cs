@@ -31,7 +31,8 @@ public sealed record TimelineQuery(
     static readonly ExportMedia[] Formats = [ExportMedia.Json, ExportMedia.Csv, ExportMedia.Ndjson, ExportMedia.Xlsx];
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect", "knownAt"];
+    /// <remarks><c>tz</c>: the XLSX export's <c>Stages</c> sheet runs to the reader's today, as <c>…/stages</c> does.</remarks>
+    public static string[] Parameters => ["from", "to", "type", "actor", "page", "pageSize", "format", "dialect", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out TimelineQuery query)

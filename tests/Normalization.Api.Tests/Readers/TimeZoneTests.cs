@@ -30,6 +30,44 @@ public sealed class TimeZoneTests(AppFixture app, FakeClockHost clocked) : IClas
     }
 
     [Theory]
+    [InlineData("summary?tz=Asia%2FKabul")]
+    [InlineData("export?format=stages&tz=Asia%2FKabul")]
+    [InlineData("timeline?format=xlsx&tz=Asia%2FKabul")]
+    [InlineData("stages?tz=Asia%2FKabul")]
+    public async Task Given_the_clock_at_23_30_UTC_and_talks_expiring_the_next_day_When_a_view_of_the_stage_history_is_asked_in_Kabul_Then_it_runs_to_Kabuls_today(string view)
+    {
+        // Given talks whose window ends on the next UTC day — already today in Kabul at 23:30 UTC
+        var id = await app.GivenNegotiation("tzview");
+        var now = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(2).AddHours(23).AddMinutes(30), TimeSpan.Zero);
+        clocked.Clock.SetUtcNow(now);
+        var kabulToday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1);
+        await app.GivenEvents(id, Talks(kabulToday.AddDays(-365).ToString("yyyy-MM-dd")));
+
+        // When the view is asked with tz=Asia/Kabul (and the stages, its reference, likewise)
+        var (status, answer, result) = await clocked.Host.Send("GET", $"/api/negotiations/{id}/{view}");
+        var (_, stages, _) = await clocked.Host.Send("GET", $"/api/negotiations/{id}/stages?tz=Asia%2FKabul");
+
+        // Then it is answered, and its stage history holds the expiry on Kabul's today, as the stages do
+        status.ShouldBe(200);
+        stages!["to"]!.GetValue<string>().ShouldBe(kabulToday.ToString("yyyy-MM-dd"));
+        stages["transitions"]!.AsArray()[^1]!["on"]!.GetValue<string>().ShouldBe(kabulToday.ToString("yyyy-MM-dd"));
+        if (view.StartsWith("summary"))
+        {
+            var body = answer!;
+            body["through"]!.GetValue<string>().ShouldBe(kabulToday.ToString("yyyy-MM-dd"));
+            body["stageHistory"]!.ToJsonString().ShouldBe(stages["transitions"]!.ToJsonString());
+        }
+        if (view.StartsWith("export")) Text(result).ShouldContain(kabulToday.ToString("yyyy-MM-dd") + ",Exploratory,Estrangement,no-contact");
+    }
+
+    static string Text(Alba.IScenarioResult result)
+    {
+        var stream = result.Context.Response.Body;
+        stream.Position = 0;
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    [Theory]
     [InlineData("Mars/Olympus")]
     [InlineData("+04:30")]
     [InlineData("Romance Standard Time")]
@@ -47,11 +85,14 @@ public sealed class TimeZoneTests(AppFixture app, FakeClockHost clocked) : IClas
     {
         var (twice, twiceBody, _) = await app.Host.Send("GET", "/api/negotiations?tz=UTC&tz=Asia/Kabul");
         var (catalog, catalogBody, _) = await app.Host.Send("GET", "/api/event-types?tz=UTC");
+        var (cameo, cameoBody, _) = await app.Host.Send("GET", $"/api/negotiations/{await app.GivenNegotiation("tzcameo")}/cameo?tz=UTC");
 
         twice.ShouldBe(400);
         twiceBody.ShouldHaveError("tz", "repeated_parameter");
         catalog.ShouldBe(400);
         catalogBody.ShouldHaveError("tz", "unknown_parameter");
+        cameo.ShouldBe(400);
+        cameoBody.ShouldHaveError("tz", "unknown_parameter");
     }
 
     [Fact]

@@ -76,7 +76,8 @@ public sealed record SummaryQuery(
     [Description("ISO 8601 instant with Z or an offset: the record as it was then.")] DateTimeOffset? KnownAt) : IQueryRequest<SummaryQuery>
 {
     /// <inheritdoc/>
-    public static string[] Parameters => ["bucket", "knownAt"];
+    /// <remarks><c>tz</c>: <c>through</c> and the stage history run to the reader's today, as the state's do.</remarks>
+    public static string[] Parameters => ["bucket", "knownAt", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out SummaryQuery query)

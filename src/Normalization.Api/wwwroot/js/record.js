@@ -1,7 +1,7 @@
 // The whole record on the page: the summary the chart draws (stage history, momentum and event counts per period),
 // the timeline one page at a time with the filters applied by the API, and the downloads of what the filters select.
 import { el, replace } from './dom.js';
-import { t, formatCount, typeLabel } from './reader.js';
+import { t, formatCount, typeLabel, zone } from './reader.js';
 
 const enc = encodeURIComponent;
 export const PAGE_SIZE = 100;
@@ -13,8 +13,12 @@ async function getJson(url) {
   return body;
 }
 
-/** GET /api/negotiations/{id}/summary (the bucket is the API's choice: days, weeks or months by the span). */
-export const fetchSummary = (id, knownAt) => getJson(`/api/negotiations/${enc(id)}/summary${knownAt ? `?knownAt=${enc(knownAt)}` : ''}`);
+/**
+ * GET /api/negotiations/{id}/summary (the bucket is the API's choice: days, weeks or months by the span), with the reader's
+ * zone: its `through` and stage bands end on the reader's today, as the state and the stages the page shows beside it.
+ */
+export const fetchSummary = (id, knownAt) =>
+  getJson(`/api/negotiations/${enc(id)}/summary?tz=${enc(zone)}${knownAt ? `&knownAt=${enc(knownAt)}` : ''}`);
 
 /** The query string of the timeline filters ({ type, actor }), empty ones left out. */
 export function filterQuery(filters) {
@@ -35,7 +39,7 @@ export function renderDownloads(container, id, filters, knownAt) {
   replace(container, t('download.label'),
     link(timeline('format=csv&dialect=excel'), t('download.csvExcel'), `${id}-timeline.csv`, t('download.csvExcelHint')), ' · ',
     link(timeline('format=csv'), t('download.csv'), `${id}-timeline.csv`, t('download.csvHint')), ' · ',
-    link(timeline('format=xlsx'), t('download.xlsx'), `${id}-timeline.xlsx`, t('download.xlsxHint')), ' · ',
+    link(timeline(`format=xlsx&tz=${enc(zone)}`), t('download.xlsx'), `${id}-timeline.xlsx`, t('download.xlsxHint')), ' · ',
     link(cameo('format=csv&dialect=excel'), t('download.cameo'), `${id}-cameo.csv`, t('download.cameoHint')),
     q ? el('span', { class: 'muted' }, t('download.filtered')) : '');
 }
