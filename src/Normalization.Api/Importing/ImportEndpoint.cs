@@ -133,7 +133,8 @@ public sealed record ImportQuery(
     public long? ContentLength { get; private init; }
 
     /// <inheritdoc/>
-    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit"];
+    /// <remarks><c>tz</c>: the reader's today, for the rule that refuses a line dated in the future (as on <c>POST …/events</c>).</remarks>
+    public static string[] Parameters => ["format", "party", "encoding", "scenario", "commit", Readers.TimeZones.Parameter];
 
     /// <inheritdoc/>
     public static IResult? Read(HttpRequest request, DateOnly today, List<FieldError> errors, out ImportQuery query)

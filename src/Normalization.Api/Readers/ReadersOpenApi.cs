@@ -21,6 +21,8 @@ public static class ReadersOpenApi
         // Their stage histories run to today: the summary's through, the export's stages, the timeline workbook's Stages sheet.
         ("/api/negotiations/{id}/summary", HttpMethod.Get), ("/api/negotiations/{id}/export", HttpMethod.Get),
         ("/api/negotiations/{id}/timeline", HttpMethod.Get),
+        // Writes whose future-date rule (and default occurredOn) is today: a declared coverage, an imported file.
+        ("/api/negotiations/{id}/coverage", HttpMethod.Put), ("/api/negotiations/{id}/imports", HttpMethod.Post),
     ];
 
     /// <summary>The <c>tz</c> query parameter.</summary>

@@ -60,6 +60,37 @@ public sealed class TimeZoneTests(AppFixture app, FakeClockHost clocked) : IClas
         if (view.StartsWith("export")) Text(result).ShouldContain(kabulToday.ToString("yyyy-MM-dd") + ",Exploratory,Estrangement,no-contact");
     }
 
+    [Theory]
+    [InlineData("Asia/Kabul", 200)]
+    [InlineData("UTC", 422)]
+    public async Task Given_the_clock_at_23_30_UTC_When_a_file_or_a_coverage_reaching_the_next_day_is_sent_with_a_zone_Then_the_zone_decides(string zone, int expected)
+    {
+        // Given the clock at 23:30 UTC: the next day is today in Kabul, the future in UTC
+        var id = await app.GivenNegotiation("tzimp");
+        var now = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(2).AddHours(23).AddMinutes(30), TimeSpan.Zero);
+        clocked.Clock.SetUtcNow(now);
+        var nextDay = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1).ToString("yyyy-MM-dd");
+        var tz = Uri.EscapeDataString(zone);
+
+        // When an NDJSON file with talks that day is imported, and the record is declared covered through that day
+        var (_, _, export) = await clocked.Host.Send("GET", $"/api/negotiations/{id}/export");
+        var file = Text(export).Split('\n')[0] + "\n" + Json(Talks(nextDay)) + "\n";
+        var imported = await clocked.Host.Scenario(s =>
+        {
+            s.Post.Text(file).ToUrl($"/api/negotiations/{id}/imports");
+            s.ConfigureHttpContext(c => c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString($"?tz={tz}"));
+            s.WithRequestHeader(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
+            s.IgnoreStatusCode();
+        });
+        var (covered, coveredBody, _) = await clocked.Host.Send("PUT", $"/api/negotiations/{id}/coverage?tz={tz}",
+            Json(new { coveredUntil = nextDay, occurredOn = nextDay }), AppFixture.ApiKey);
+
+        // Then the reader's zone decides both, as it does for a posted event
+        imported.Context.Response.StatusCode.ShouldBe(expected);
+        covered.ShouldBe(expected, coveredBody?.ToJsonString());
+        if (expected == 422) coveredBody.ShouldHaveError("coveredUntil", "in_future");
+    }
+
     static string Text(Alba.IScenarioResult result)
     {
         var stream = result.Context.Response.Body;
