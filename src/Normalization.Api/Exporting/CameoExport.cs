@@ -14,7 +14,7 @@ public sealed record CameoRow(
 
 /// <summary>
 /// The record as machine-coded event data: one row per event of the <b>effective</b> history (the events the fold reads:
-/// retracted events left out, corrected events as corrected), in domain order, with the columns named as in the GDELT
+/// retracted events left out, corrected events as corrected; reviews of the record left out too), in domain order, with the columns named as in the GDELT
 /// 2.0 event codebook where GDELT has the column, so the scripts analysts already run on GDELT (R, pandas, Stata) read it:
 /// <list type="table">
 /// <item><term>GLOBALEVENTID</term><description>our eventId (a GUID, not GDELT's integer)</description></item>
@@ -35,9 +35,13 @@ public static class CameoExport
         ["GLOBALEVENTID", "SQLDATE", "OccurredOn", "DatePrecision", "Actor1Code", "Actor2Code", "EventCode", "EventBaseCode", "EventRootCode",
          "GoldsteinScale", "PloverCategory", "EventType", "Confidence", "NumSources", "SOURCEURL"];
 
-    /// <summary>The rows of a record (everything recorded, in any order): the effective history in domain order.</summary>
+    /// <summary>
+    /// The rows of a record (everything recorded, in any order): the effective history in domain order, without the reviews
+    /// the fold reads for coverage (<see cref="EventCatalog.IsRecordKeeping"/>): a review is no event between actors and has
+    /// no CAMEO code.
+    /// </summary>
     public static IReadOnlyList<CameoRow> Rows(IEnumerable<NegotiationEvent> recorded, ActorCodes codes) =>
-        NegotiationFold.Effective(recorded).Select(e => Row(e, codes)).ToList();
+        NegotiationFold.Effective(recorded).Where(e => !EventCatalog.IsRecordKeeping(e)).Select(e => Row(e, codes)).ToList();
 
     static CameoRow Row(NegotiationEvent e, ActorCodes codes)
     {

@@ -58,20 +58,22 @@ public sealed partial class NegotiationStore
         await using (var session = ReadSession(tx))
             if (await session.Events.FetchStreamStateAsync(id, ct) is { } state) version = (int)state.Version; else return (null, 0);
 
-        // Per day and role: catalog events by retracted and by the sign of their Goldstein weight; the own dates of corrections
-        // (their rows are dated by the replacement); rows not weighed yet.
+        // Per day and role: the negotiation's events by retracted and by the sign of their Goldstein weight; the own dates of
+        // corrections (their rows are dated by the replacement); rows not weighed yet. Reviews keep the record, as retractions
+        // and corrections do (EventCatalog.IsRecordKeeping): their rows are not counted, whatever their role column says.
         var days = new Dictionary<DateOnly, SummaryDay>();
         DateOnly? first = null, last = null;
         long unweighed = 0;
         void Recorded(DateOnly d) { if (first is null || d < first) first = d; if (last is null || d > last) last = d; }
         await using (var cmd = new NpgsqlCommand("""
             select domain_date, role, status = 'retracted', sign(goldstein), count(*)::int, count(*) filter (where momentum is null),
-                   array_agg(occurred_on) filter (where role = 2)
+                   array_agg(occurred_on) filter (where role = 2), type = any(@keeping)
             from nz_events where negotiation_id = @id
-            group by domain_date, role, status = 'retracted', sign(goldstein)
+            group by domain_date, role, status = 'retracted', sign(goldstein), type = any(@keeping)
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("keeping", EventCatalog.RecordKeepingTypes.ToArray());
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -84,7 +86,7 @@ public sealed partial class NegotiationStore
                     continue;
                 }
                 Recorded(day);
-                if (role != EventRole.Event || r.IsDBNull(3)) continue;
+                if (role != EventRole.Event || r.GetBoolean(7) || r.IsDBNull(3)) continue;
                 var tally = RecordSummaries.Tally(day, r.GetBoolean(2), r.GetDouble(3), r.GetInt32(4));
                 days[day] = days.TryGetValue(day, out var d)
                     ? d with { Events = d.Events + tally.Events, Cooperative = d.Cooperative + tally.Cooperative, Conflictual = d.Conflictual + tally.Conflictual, Retracted = d.Retracted + tally.Retracted }

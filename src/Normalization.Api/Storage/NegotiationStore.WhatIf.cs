@@ -53,11 +53,14 @@ public sealed partial class NegotiationStore
             await r.NextResultAsync(ct);
             if (await r.ReadAsync(ct)) lastRecorded = r.GetFieldValue<DateOnly>(0);
         }
+        if (hypothetical.Any(e => e is RecordReviewed or EventCorrected { Correction: RecordReviewed })) return null;
         var keys = new List<string> { DomainOrder.EndOfDayKey(cut) };
         foreach (var g in removed.Concat(targets))
         {
             if (!rows.TryGetValue(g, out var row)) continue; // unknown: the branch reports it, as over the whole record
             if (row.Role != EventRole.Event || row.Status != IndexStatus.Active) return null;
+            // A review holds at every date: a change of one changes the coverage of every date, which the whole record answers.
+            if (row.Type is nameof(RecordReviewed)) return null;
             if (removed.Contains(g) && row.Type is nameof(DemandMade) or nameof(AgreementSigned)) return null;
             keys.Add(row.Key);
         }
@@ -105,7 +108,8 @@ public sealed partial class NegotiationStore
         // the projection date, kept with the head in the cache (built once per version and date), not a second fold.
         var toTheEnd = fromHead || lastRecorded is not { } endDay || cut >= endDay;
         Func<DateOnly, NegotiationState>? stateOfRecord = toTheEnd ? at => heads.StateAt(id, version, head, at) : null;
+        // The record's coverage, as the head holds it: a review dated after the branch point still says how far the record reaches.
         return Branch.FromCheckpoint(opening, checkpoint!, after, () => known.ApplyTo(new ValidationContext(opening, today)), rows.Keys.ToHashSet(), lastRecorded,
-            stateOfRecord);
+            stateOfRecord, (head.CoverageKey, head.CoveredUntil));
     }
 }

@@ -122,6 +122,17 @@ public static partial class EventCatalog
     public static EventTypeInfo Of(NegotiationEvent e) => ByType[e.GetType()];
     public static EventTypeInfo Of(Type t) => ByType[t];
 
+    /// <summary>
+    /// Whether <paramref name="e"/> keeps the record rather than states a fact of the negotiation: the
+    /// <see cref="EventFamily.Corrections"/> family — a retraction, a correction, a review of how far the record reaches.
+    /// The fold gives them no stage, ledger, momentum or count; so every view that counts or lists the negotiation's events
+    /// (the record summary, the CAMEO/PLOVER rows) leaves them out too, by this one test.
+    /// </summary>
+    public static bool IsRecordKeeping(NegotiationEvent e) => Of(e).Family == EventFamily.Corrections;
+
+    /// <summary>The names of the <see cref="IsRecordKeeping"/> types, for the store's index queries.</summary>
+    public static readonly IReadOnlyList<string> RecordKeepingTypes = All.Where(t => t.Family == EventFamily.Corrections).Select(t => t.Name).ToArray();
+
     /// <summary>The Goldstein weight of one event (a few types vary with their fields).</summary>
     public static double GoldsteinOf(NegotiationEvent e) => e switch
     {

@@ -152,12 +152,19 @@ public sealed partial class FoldAccumulator
     /// Takes a review's coverage unless a review later in domain order is already in: how far the record reaches holds at
     /// every date, so a fold that stops before the latest review is given it first (<see cref="NegotiationFold.StateAsOf"/>).
     /// </summary>
-    public void Reviewed(RecordReviewed review)
+    public void Reviewed(RecordReviewed review) => Covered(DomainOrder.SortKey(review), review.CoveredUntil.End);
+
+    /// <summary>
+    /// Takes the coverage of the review at sort key <paramref name="key"/> unless a review later in domain order is already in
+    /// (<see cref="Reviewed"/>'s rule): for a fold given the coverage another fold of the same record found — a branch that
+    /// starts from a checkpoint before the record's latest review (<see cref="Normalization.Domain.WhatIf.Branch.FromCheckpoint"/>). A null key
+    /// (no review: the opening's coverage) changes nothing.
+    /// </summary>
+    public void Covered(string? key, DateOnly? coveredUntil)
     {
-        var key = DomainOrder.SortKey(review);
-        if (CoverageKey is not null && string.CompareOrdinal(key, CoverageKey) < 0) return;
+        if (key is null || CoverageKey is not null && string.CompareOrdinal(key, CoverageKey) < 0) return;
         CoverageKey = key;
-        CoveredUntil = review.CoveredUntil.End;
+        CoveredUntil = coveredUntil;
     }
 
     /// <summary>The state on <paramref name="asOf"/> from the events applied so far; does not change the accumulator.</summary>

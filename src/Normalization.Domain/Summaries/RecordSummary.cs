@@ -10,8 +10,8 @@ namespace Normalization.Domain.Summaries;
 public enum SummaryBucket { Day, Week, Month }
 
 /// <summary>
-/// One period of a record: its first and last day, the events dated in it as recorded (catalog events; retractions and
-/// corrections are not counted themselves), how many of them are cooperative (Goldstein weight &gt; 0) or conflictual
+/// One period of a record: its first and last day, the events dated in it as recorded (the negotiation's events; retractions,
+/// corrections and reviews keep the record and are not counted themselves, <see cref="EventCatalog.IsRecordKeeping"/>), how many of them are cooperative (Goldstein weight &gt; 0) or conflictual
 /// (&lt; 0) and still count, how many were retracted, and the momentum on its last day (or on the summary's last day,
 /// for the period holding it).
 /// </summary>
@@ -19,7 +19,8 @@ public sealed record SummaryPeriod(DateOnly Start, DateOnly End, int Events, int
 
 /// <summary>
 /// The whole record at a glance, small whatever its size: the stage history (the bands of the chart), the momentum per
-/// period and the event counts per period. <see cref="Events"/> counts every recorded catalog event.
+/// period and the event counts per period. <see cref="Events"/> counts every recorded event of the negotiation (not the
+/// record keeping: <see cref="EventCatalog.IsRecordKeeping"/>); <see cref="FirstEventOn"/> and <see cref="LastEventOn"/> are theirs.
 /// </summary>
 public sealed record RecordSummary(
     string NegotiationId, SummaryBucket Bucket, DateOnly? FirstEventOn, DateOnly? LastEventOn, DateOnly Through, int Events, int MomentumDays,
@@ -78,7 +79,7 @@ public static class RecordSummaries
     public static RecordSummary Build(NegotiationOpened negotiation, IReadOnlyCollection<NegotiationEvent> recorded, DateOnly through, SummaryBucket? bucket = null, FoldOptions? options = null)
     {
         var resolved = EffectiveHistory.Resolve(recorded);
-        var catalogEvents = recorded.Where(e => e is not EventRetracted and not EventCorrected).DistinctBy(e => e.EventId).ToList();
+        var catalogEvents = recorded.Where(e => !EventCatalog.IsRecordKeeping(e)).DistinctBy(e => e.EventId).ToList();
         var days = catalogEvents.Select(e => Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
 
         var effective = resolved.Events.ToList();
@@ -167,7 +168,7 @@ public static class RecordSummaries
 }
 
 /// <summary>
-/// The catalog events dated on one day, as recorded (retractions and corrections are not counted themselves): how many,
+/// The negotiation's events dated on one day, as recorded (retractions, corrections and reviews are not counted themselves): how many,
 /// how many of them are cooperative or conflictual and still count, how many were retracted (<see cref="RecordSummaries.Tally"/>).
 /// </summary>
 public sealed record SummaryDay(DateOnly Day, int Events, int Cooperative, int Conflictual, int Retracted);

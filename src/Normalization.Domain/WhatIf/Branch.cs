@@ -24,7 +24,7 @@ public sealed class Branch
 
     /// <summary>Where a branch of a stored history starts when it does not start from the opening: see <see cref="FromCheckpoint"/>.</summary>
     sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded,
-        Func<DateOnly, NegotiationState>? StateOfRecord);
+        Func<DateOnly, NegotiationState>? StateOfRecord, (string? Key, DateOnly? Until) Coverage);
 
     internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
         : this(opening, recorded, [], [], [], [], null, null, null, null) { }
@@ -42,11 +42,15 @@ public sealed class Branch
     /// record's own state, when <paramref name="after"/> runs to its end — from a state the caller keeps (the store: its
     /// head's, kept in HeadCache). The baseline uses it when the branch point cuts off none of <paramref name="after"/>,
     /// instead of folding them a second time (the branch folds them once). The answer equals <see cref="WhatIf.From"/> over
-    /// the whole record (a property test checks it). The checkpoint is not changed.
+    /// the whole record (a property test checks it). The checkpoint is not changed. <paramref name="recordCoverage"/> is the
+    /// record's coverage (the sort key of its latest review in force and its <c>coveredUntil</c>, as the head holds them):
+    /// how far the record reaches holds at every date, so a branch point before the latest review still answers with it,
+    /// as <see cref="NegotiationFold.StateAsOf"/> does; the caller folds the whole record instead when a change touches a review.
     /// </summary>
     public static Branch FromCheckpoint(NegotiationOpened opening, FoldAccumulator checkpoint, IReadOnlyList<NegotiationEvent> after,
-        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded, Func<DateOnly, NegotiationState>? stateOfRecord = null) =>
-        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord));
+        Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded, Func<DateOnly, NegotiationState>? stateOfRecord = null,
+        (string? Key, DateOnly? Until) recordCoverage = default) =>
+        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord, recordCoverage));
 
     Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Guid> removeIds,
         ImmutableList<Func<NegotiationEvent, bool>> removeFilters, ImmutableList<(Guid, NegotiationEvent)> replacements,
@@ -78,8 +82,8 @@ public sealed class Branch
 
     /// <summary>
     /// Branches at <paramref name="date"/>: recorded events dated after it did not happen (in the branch and in its
-    /// baseline). Hypothetical events may be dated before or after it (not after "today"). Retractions and corrections
-    /// in the record apply whatever their date, as in the stored fold.
+    /// baseline). Hypothetical events may be dated before or after it (not after "today"). Retractions, corrections and
+    /// reviews of the record apply whatever their date, as in the stored fold.
     /// </summary>
     public Branch AsOf(DateOnly date) => With(asOf: date);
 
@@ -284,8 +288,10 @@ public sealed class Branch
 
     /// <summary>
     /// The one fold, with the branch's only twist: recorded events stop at the branch point, hypothetical ones at the
-    /// projection date. <paramref name="whole"/>: the state of the checkpoint plus all of <paramref name="events"/>, used
-    /// when the branch point cuts none of them off.
+    /// projection date. Reviews of the record are the exception, as retractions and corrections are: how far the record
+    /// reaches holds at every date (docs/stage-model.md), so every review of <paramref name="events"/> counts whatever its
+    /// date, as in <see cref="NegotiationFold.StateAsOf"/>. <paramref name="whole"/>: the state of the checkpoint plus all
+    /// of <paramref name="events"/>, used when the branch point cuts none of them off.
     /// </summary>
     NegotiationState Fold(IReadOnlyCollection<NegotiationEvent> events, DateOnly recordedUntil, DateOnly at, Func<DateOnly, NegotiationState>? whole = null)
     {
@@ -297,10 +303,16 @@ public sealed class Branch
         if (whole is not null && events.All(e => Kept(e) && (e is not EventCorrected { Correction: { } c } || Kept(c)))) return whole(at);
         var effective = NegotiationFold.Effective(events);
         var folded = effective.Where(Kept).ToList();
+        var reviews = effective.OfType<RecordReviewed>().Where(r => !Kept(r)).ToList();
         // Nothing to fold after the checkpoint: its state is read from the checkpoint itself (StateAt does not change an
-        // accumulator), without a copy.
-        if (folded.Count == 0 && _start is not null) return _start.Fold.StateAt(at);
+        // accumulator), without a copy — with the record's coverage when the checkpoint precedes its latest review.
+        if (folded.Count == 0 && reviews.Count == 0 && _start is not null)
+            return _start.Coverage.Key is not { } recordKey || _start.Fold.CoverageKey is { } own && string.CompareOrdinal(recordKey, own) <= 0
+                ? _start.Fold.StateAt(at)
+                : _start.Fold.StateAt(at).WithCoverage(_start.Coverage.Until);
         var acc = _start?.Fold.Clone() ?? FoldAccumulator.Start(Opening, _options);
+        if (_start is not null) acc.Covered(_start.Coverage.Key, _start.Coverage.Until);
+        foreach (var review in reviews) acc.Reviewed(review);
         foreach (var e in folded) acc.Apply(e);
         return acc.StateAt(at);
     }

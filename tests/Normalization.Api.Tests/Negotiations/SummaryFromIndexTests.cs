@@ -26,7 +26,7 @@ public sealed class SummaryFromIndexTests(AppFixture app)
     static readonly Gen<Plan> GenPlan = Gen.Select(Gen.Int[1, 700], Gen.Int, Gen.Int[0, 12], Gen.Int[0, 6], Gen.Int[0, 100], Gen.Int[1, 250],
         (count, seed, retractions, corrections, importedPercent, batch) => new Plan(count, seed, retractions, corrections, count * importedPercent / 100, batch));
 
-    /// <summary>Synthetic events over 25 years (random dates: every batch after the first holds late events), then retractions and corrections of random earlier events.</summary>
+    /// <summary>Synthetic events over 25 years (random dates: every batch after the first holds late events), then retractions and corrections of random earlier events, and two reviews of the record.</summary>
     static List<NegotiationEvent> Record(Plan plan)
     {
         var events = Synthetic(plan.Count, plan.Seed);
@@ -45,6 +45,9 @@ public sealed class SummaryFromIndexTests(AppFixture app)
                 Correction = target with { OccurredOn = DomainDate.FromDate(target.Date.AddDays(rnd.Next(-300, 300))), Actor = target.Target!, Target = target.Actor },
             });
         }
+        // Reviews of the record (record keeping, counted by neither summary) at random dates among the events.
+        foreach (var at in Shuffled(events, plan.Seed + 1).Take(2).ToList())
+            events.Add(new RecordReviewed { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(at.Date.AddDays(rnd.Next(0, 400))), Actor = "EDITOR", CoveredUntil = DomainDate.FromDate(at.Date) });
         return events;
     }
 

@@ -17,7 +17,7 @@ static class Requests
             {
                 // Alba's ToUrl takes a path: the query string of a POST is set on the request itself.
                 var q = url.IndexOf('?');
-                s.Post.Text(body ?? "{}").ToUrl(q < 0 ? url : url[..q]);
+                (method == "PUT" ? s.Put : s.Post).Text(body ?? "{}").ToUrl(q < 0 ? url : url[..q]);
                 if (q >= 0) s.ConfigureHttpContext(c => c.Request.QueryString = new Microsoft.AspNetCore.Http.QueryString(url[q..]));
             }
             if (method != "GET") s.WithRequestHeader("Content-Type", "application/json");

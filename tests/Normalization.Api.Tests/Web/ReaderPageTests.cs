@@ -43,6 +43,27 @@ public sealed class ReaderPageTests(WebAppFixture web)
     }
 
     [Fact]
+    public async Task Given_a_readers_zone_When_the_page_opens_Then_the_chart_and_the_workbook_are_asked_for_the_readers_today()
+    {
+        // Given a reader in Kabul (?tz=, as the browser's zone would be)
+        var errors = new List<string>();
+        var (context, page) = await web.NewPageAsync(errors);
+        await using var _ = context;
+        var summaries = new List<string>();
+        page.Request += (_, r) => { if (r.Url.Contains("/summary")) summaries.Add(r.Url); };
+
+        // When the negotiation's page opens
+        await page.GotoAsync(Page + "?tz=Asia%2FKabul");
+        await Assertions.Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+
+        // Then the summary the chart draws, and the XLSX download (its Stages sheet), ask for the reader's today, as the state does
+        summaries.ShouldNotBeEmpty();
+        summaries.ShouldAllBe(u => u.Contains("tz=Asia%2FKabul"));
+        (await page.Locator("a.download[href*='format=xlsx']").GetAttributeAsync("href"))!.ShouldContain("tz=Asia%2FKabul");
+        errors.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Given_lang_fr_When_the_pages_open_Then_they_are_in_French_with_lang_set()
     {
         var errors = new List<string>();

@@ -47,7 +47,7 @@ public sealed class CheckpointWhatIfTests(AppFixture app)
     [InlineData(9)]
     public async Task Given_a_long_record_When_random_what_ifs_run_from_checkpoints_Then_each_answers_as_the_fold_of_the_whole_record(int seed)
     {
-        // Given 1,600 events recorded out of order (three checkpoints) and some of them retracted
+        // Given 1,600 events recorded out of order (three checkpoints), some of them retracted
         var id = NewId("ckwhatif");
         await Store.CreateAsync(Opening(id), Poster);
         var recorded = Synthetic(1_600, seed, new DateOnly(2000, 1, 1), 9_000);
@@ -59,6 +59,11 @@ public sealed class CheckpointWhatIfTests(AppFixture app)
             Actor = "US", Confidence = Confidence.Confirmed,
         }).ToList();
         await Store.AppendOk(id, retractions);
+        // and a review made after every branch point below: how far the record reaches holds at every date, on both paths
+        await Store.AppendOk(id, [new RecordReviewed
+        {
+            EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 2)), Actor = "EDITOR", CoveredUntil = DomainDate.FromDate(new DateOnly(2024, 6, 30)),
+        }]);
         var retracted = retractions.Select(r => r.TargetEventId).ToHashSet();
         var inForce = recorded.Where(e => !retracted.Contains(e.EventId)).ToList();
 

@@ -19,12 +19,15 @@ public class RecordSummaryTests
         Gen.Select(RandomHistory.Events, Gen.Int).Sample((events, seed) =>
         {
             var recorded = RandomHistory.Permute(events, seed).ToList();
+            // The negotiation's events: reviews of the record (RandomHistory makes some) are record keeping, not counted.
+            var counted = events.Where(e => e is not RecordReviewed).ToList();
 
             var summary = RecordSummaries.Build(RandomHistory.Opening, recorded, Through, bucket);
 
-            summary.Periods.Sum(p => p.Events).ShouldBe(events.Length);
-            summary.Events.ShouldBe(events.Length);
-            summary.Periods[0].Start.ShouldBe(RecordSummaries.StartOf(events.Min(e => e.Date), bucket));
+            summary.Periods.Sum(p => p.Events).ShouldBe(counted.Count);
+            summary.Events.ShouldBe(counted.Count);
+            summary.LastEventOn.ShouldBe(counted.Count == 0 ? null : (DateOnly?)counted.Max(e => e.Date));
+            summary.Periods[0].Start.ShouldBe(RecordSummaries.StartOf(counted.Count == 0 ? Through : counted.Min(e => e.Date), bucket));
             summary.Periods[^1].End.ShouldBeGreaterThanOrEqualTo(Through);
             summary.Periods.Zip(summary.Periods.Skip(1)).ShouldAllBe(p => p.First.End.AddDays(1) == p.Second.Start);
             foreach (var p in summary.Periods.Where((_, i) => i % 7 == 0).Append(summary.Periods[^1]))
@@ -51,7 +54,8 @@ public class RecordSummaryTests
             DomainOrder.Sort(effective);
             var head = FoldAccumulator.Start(RandomHistory.Opening);
             foreach (var e in effective) head.Apply(e);
-            var days = recorded.Select(e => RecordSummaries.Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
+            var days = recorded.Where(e => !EventCatalog.IsRecordKeeping(e))
+                .Select(e => RecordSummaries.Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
             var daily = new List<Normalization.Domain.Momentum.DailyWeight>();
             foreach (var e in effective.Where(e => head.MomentumWeightOf(e) != 0))
                 if (daily.Count > 0 && daily[^1].On == e.Date) daily[^1] = daily[^1] with { Weight = daily[^1].Weight + head.MomentumWeightOf(e) };
@@ -75,6 +79,26 @@ public class RecordSummaryTests
         var march = summary.Periods.Single(p => p.Start == new DateOnly(2025, 3, 1));
         march.ShouldBe(new SummaryPeriod(new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), 1, 0, 0, 1, 0));
         summary.Events.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Given_reviews_of_the_record_When_summarised_Then_they_are_not_counted_as_events_nor_move_the_first_or_last_event()
+    {
+        // Given talks, a review of the record before them and one after them (the record keeping a PUT …/coverage appends)
+        var early = new RecordReviewed { EventId = Given.Id(1), OccurredOn = DomainDate.Parse("2025-01-10"), Actor = "EDITOR", CoveredUntil = DomainDate.Parse("2025-01-05") };
+        var talks = new TalksHeld { EventId = Given.Id(2), OccurredOn = DomainDate.Parse("2025-03-20"), Actor = Given.US, Target = Given.TB, Participants = [Given.US, Given.TB] };
+        var late = new RecordReviewed { EventId = Given.Id(3), OccurredOn = DomainDate.Parse("2025-05-15"), Actor = "EDITOR", CoveredUntil = DomainDate.Parse("2025-05-01") };
+
+        // When summarised
+        var summary = RecordSummaries.Build(RandomHistory.Opening, [late, talks, early], Through, SummaryBucket.Month);
+
+        // Then only the talks are counted, as the state counts them
+        summary.Events.ShouldBe(NegotiationFold.StateAsOf(RandomHistory.Opening, [late, talks, early], Through).EventCount);
+        summary.Events.ShouldBe(1);
+        summary.FirstEventOn.ShouldBe(talks.Date);
+        summary.LastEventOn.ShouldBe(talks.Date);
+        summary.Periods[0].Start.ShouldBe(new DateOnly(2025, 3, 1));
+        summary.Periods.Single(p => p.Start == new DateOnly(2025, 5, 1)).Events.ShouldBe(0);
     }
 
     [Theory]

@@ -29,11 +29,12 @@ public class CheckpointBranchTests
                 var rnd = new Random(seed);
                 var asOf = DateOnly.FromDayNumber(asOfDay);
                 var effective = NegotiationFold.Effective(events).ToList();
-                var add = extra.Take(rnd.Next(0, 4)).Select((e, i) => e with
+                // (a change of a review is answered from the whole record by the store: a review holds at every date)
+                var add = extra.Where(e => e is not RecordReviewed).Take(rnd.Next(0, 4)).Select((e, i) => e with
                 {
                     EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(DateOnly.FromDayNumber(rnd.Next(RandomHistory.From.DayNumber, asOfDay + 1))),
                 }).ToArray();
-                var removable = effective.Where(e => e is not DemandMade and not AgreementSigned && events.Any(r => r.EventId == e.EventId && r is not EventCorrected)).ToList();
+                var removable = effective.Where(e => e is not DemandMade and not AgreementSigned and not RecordReviewed && events.Any(r => r.EventId == e.EventId && r is not EventCorrected)).ToList();
                 var remove = removable.OrderBy(_ => rnd.Next()).Take(rnd.Next(0, 3)).Select(e => e.EventId).ToArray();
 
                 Branch Changes(Branch b) => Changed(b.Today(Today).AsOf(asOf), add, remove);
@@ -47,7 +48,10 @@ public class CheckpointBranchTests
                 var split = rnd.Next(0, before + 1);
                 var checkpoint = FoldAccumulator.Start(RandomHistory.Opening);
                 foreach (var e in effective.Take(split)) checkpoint.Apply(e);
-                var after = effective.Skip(split).ToList();
+                // The events after the checkpoint up to the branch point, as the store reads them; the record's coverage (its
+                // head's: a review dated after the branch point still counts) is given beside them, as the store gives it
+                var after = effective.Skip(split).Where(e => string.CompareOrdinal(DomainOrder.SortKey(e), DomainOrder.EndOfDayKey(asOf)) <= 0).ToList();
+                var head = NegotiationFold.FoldAll(RandomHistory.Opening, events);
                 // (half of the time with the record's own state given, as the store gives its head's: the fold of the whole
                 // record on a date, one state shared by every what-if that asks for that date, which none of them may change)
                 var kept = new Dictionary<DateOnly, NegotiationState>();
@@ -56,7 +60,7 @@ public class CheckpointBranchTests
                     : null;
                 var branch = Changes(Branch.FromCheckpoint(RandomHistory.Opening, checkpoint, after,
                     () => ValidationContext.For(RandomHistory.Opening, events, Today), events.Select(e => e.EventId).ToHashSet(),
-                    effective.Select(e => (DateOnly?)e.Date).Max(), keptState));
+                    effective.Select(e => (DateOnly?)e.Date).Max(), keptState, (head.CoverageKey, head.CoveredUntil)));
                 branch.Project();
                 var fromCheckpoint = branch.Project();
 
