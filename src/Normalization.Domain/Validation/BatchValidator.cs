@@ -62,6 +62,7 @@ public sealed class BatchValidator(ValidationContext ctx)
         _waiting.Clear();
         _retry.Clear();
         var last = new Dictionary<Held, List<FieldError>>();
+        var supposed = new List<(Held Held, List<FieldError> Refusal)>();
         for (var progress = true; progress && held.Count > 0;)
         {
             progress = false;
@@ -71,8 +72,18 @@ public sealed class BatchValidator(ValidationContext ctx)
                 if (Accept(h, mine)) { held.Remove(h); last.Remove(h); progress = true; }
                 else last[h] = mine;
             }
+            if (!progress && SupposeOneRetracted(held, last) is { } s)
+            {
+                supposed.Add((s, last[s]));
+                held.Remove(s);
+                last.Remove(s);
+                progress = true;
+            }
         }
         foreach (var h in held) errors.AddRange(last[h].Select(m => (h.Tag, m)));
+        // A change supposed in force stands only when a line retracts it in the end: its effect was never in the record.
+        foreach (var (h, refusal) in supposed)
+            if (!ctx.IsRetracted(h.Event.EventId)) errors.AddRange(refusal.Select(m => (h.Tag, m)));
         // One request at a time, a retraction is refused while its target is retracted: two retractions of one event can be
         // put in an order it accepts only when the one listed first is itself retracted by some line (then put back or not).
         // A closing accepted as if listed before the retraction of its opening stands when its opening is back in force or it
@@ -85,6 +96,33 @@ public sealed class BatchValidator(ValidationContext ctx)
                 && !ctx.IsRetracted(h.Event.EventId) && !(target != Guid.Empty && ctx.IsRetracted(target)) && !ctx.InForce(key, opens: true).Any())
                 errors.AddRange(refusal.Select(m => (h.Tag, m)));
         _provisional.Clear();
+    }
+
+    /// <summary>
+    /// When nothing held can be accepted: a retraction or correction refused only for what it would change (its target is
+    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) that a held line retracts in turn is registered as if accepted,
+    /// so that line can be judged. One request at a time the change would have been listed before the closings or the reuse
+    /// that refuse it now, then retracted (the record's own order: demand, its retraction, the retraction of that retraction,
+    /// then the demand withdrawn — in domain order the withdrawal may come first). <see cref="Finish"/> reports its errors
+    /// when no line retracts it in the end.
+    /// </summary>
+    Held? SupposeOneRetracted(List<Held> held, Dictionary<Held, List<FieldError>> last)
+    {
+        var retractedByHeld = held.Select(h => h.Event).OfType<EventRetracted>().Select(r => r.TargetEventId).ToHashSet();
+        foreach (var h in held)
+        {
+            var target = h.Event switch { EventCorrected c => c.TargetEventId, EventRetracted r => r.TargetEventId, _ => Guid.Empty };
+            if (target == Guid.Empty || !ctx.Knows(target) || !retractedByHeld.Contains(h.Event.EventId)) continue;
+            if (!last[h].All(m => m.Code is "still_referenced" or "duplicate_id" or "unknown_reference" or "wrong_party" or "before_reference")) continue;
+            ctx.Register(h.Event);
+            if (h.Event is EventRetracted)
+            {
+                if (!_retractedHere.TryGetValue(target, out var list)) _retractedHere[target] = list = [];
+                list.Add(h.Event.EventId);
+            }
+            return h;
+        }
+        return null;
     }
 
     /// <summary>Validates <paramref name="h"/>: true when accepted; else held (<see cref="Hold"/>) or its errors reported.</summary>

@@ -206,6 +206,71 @@ public class BatchValidatorTests
         Judge(new ValidationContext(n.Opening, Today), [first, second]).ShouldBe(["events[1].commitments[0].commitmentId duplicate_id"]);
     }
 
+    /// <summary>
+    /// A record stored one request at a time: a demand (2020), its retraction (2021-06), the retraction of that retraction
+    /// (2021-07) putting it back, then the demand withdrawn (2021-03). Its timeline lists it in domain order — made, withdrawn,
+    /// retracted, retraction retracted — where the retraction meets a closing of its target.
+    /// </summary>
+    static (NegotiationBuilder N, NegotiationEvent[] Record) DemandPutBackThenWithdrawn()
+    {
+        var n = Negotiation();
+        var made = n.Envelope("2020-01-01", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US);
+        var withdrawn = n.Envelope("2021-03-01", new DemandWithdrawn { DemandId = "d1" }, TB, US);
+        var r = Retraction(n, made.EventId, "2021-06-01");
+        var rr = Retraction(n, r.EventId, "2021-07-01");
+        return (n, [made, withdrawn, r, rr]);
+    }
+
+    [Fact]
+    public void Given_a_demand_put_back_then_withdrawn_When_every_order_of_its_lines_is_judged_as_a_whole_Then_every_order_stands()
+    {
+        // Given the record (valid one request at a time in the order made, retracted, put back, withdrawn)
+        var (n, record) = DemandPutBackThenWithdrawn();
+        foreach (var order in Permutations(record))
+        {
+            // When this order is judged as a whole
+            var ctx = new ValidationContext(n.Opening, Today);
+            var errors = Judge(ctx, order);
+
+            // Then nothing is refused and the demand is back in force
+            errors.ShouldBeEmpty(string.Join(", ", order.Select(e => e.Type)));
+            Retracted(order, record[0].EventId).ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public void Given_the_put_back_demand_retracted_again_under_its_withdrawal_When_judged_as_a_whole_Then_it_is_still_referenced()
+    {
+        // Given the same lines, the retraction of the retraction retracted in turn: the demand stays retracted under its withdrawal
+        var (n, record) = DemandPutBackThenWithdrawn();
+        var rrr = Retraction(n, record[3].EventId, "2021-08-01");
+
+        // When judged as a whole, Then the lines are refused as one request at a time refuses them in the record's order
+        // (made, retracted, put back, withdrawn): the last retraction would take the demand out from under its withdrawal
+        var errors = Judge(new ValidationContext(n.Opening, Today), [.. record, rrr]);
+        errors.ShouldBe(["events[4].targetEventId still_referenced"]);
+    }
+
+    [Fact]
+    public void Given_a_correction_moving_a_withdrawn_demand_to_another_id_and_its_retraction_When_every_order_is_judged_as_a_whole_Then_every_order_stands()
+    {
+        // Given: a demand d1, its withdrawal, a correction giving it the id d2 (refused alone: the withdrawal still closes d1),
+        // and that correction's retraction
+        var n = Negotiation();
+        var made = n.Envelope("2020-01-01", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US);
+        var withdrawn = n.Envelope("2021-03-01", new DemandWithdrawn { DemandId = "d1" }, TB, US);
+        var correction = n.Envelope("2021-06-01", new EventCorrected { TargetEventId = made.EventId, Correction = (DemandMade)made with { DemandId = "d2" } }, US, null);
+        var retraction = Retraction(n, correction.EventId, "2021-07-01");
+
+        foreach (var order in Permutations([made, withdrawn, correction, retraction]))
+            // When judged as a whole, Then every order stands
+            Judge(new ValidationContext(n.Opening, Today), order).ShouldBeEmpty(string.Join(", ", order.Select(e => e.Type)));
+    }
+
+    static IEnumerable<NegotiationEvent[]> Permutations(NegotiationEvent[] items) =>
+        items.Length <= 1 ? [items]
+            : items.SelectMany((e, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (NegotiationEvent[])[e, .. rest]));
+
     /// <summary>The permuted file, each line with what it aims at, then the errors judging it as a whole gives.</summary>
     static string Print(NegotiationEvent[] file) =>
         string.Join("\n", file.Select(e => $"{e.EventId.ToString()[^4..]} {e.OccurredOn} {e.Type} {e.Actor}->{e.Target}" + e switch
