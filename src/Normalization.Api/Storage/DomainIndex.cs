@@ -82,7 +82,8 @@ public static class DomainIndex
         /// <summary>
         /// Whether the batch changes what these references cannot judge, so it is judged against the whole record
         /// (<c>ValidationContext.For</c>, as an import is): a retraction of a retraction or of a correction (it puts back an
-        /// event, or an earlier version of one, that must fit the record as it is now); a correction of a DemandMade or an
+        /// event, or an earlier version of one, that must fit the record as it is now); a retraction of a DemandMade or an
+        /// AgreementSigned the head does not place (closed before the latest it lists: its closings are unknown here); a correction of a DemandMade or an
         /// AgreementSigned (its closings' dates and parties, and the ids other openings hold); a new opening of an id the
         /// record used whose opening the head cannot place (a closed one it no longer lists, or one retracted). Rare: the
         /// usual batch is judged from the index and the head.
@@ -96,6 +97,11 @@ public static class DomainIndex
                 switch (e)
                 {
                     case EventRetracted r when types.GetValueOrDefault(r.TargetEventId) is nameof(EventRetracted) or nameof(EventCorrected): return true;
+                    // A retraction of an opening the head no longer lists (a demand or agreement closed before its latest
+                    // ClosedListed): its closings are not in the ledger references, so only the whole record can refuse it
+                    // (still_referenced) — accepted unjudged, the record's own export was refused on import.
+                    case EventRetracted r when types.GetValueOrDefault(r.TargetEventId) is nameof(DemandMade) or nameof(AgreementSigned)
+                        && !Ledger.Any(x => x.Opening == r.TargetEventId): return true;
                     case EventCorrected { Correction: DemandMade or AgreementSigned }: return true;
                     case DemandMade d when Demands.Contains(d.DemandId) && !Placed(true, d.DemandId): return true;
                     case AgreementSigned a when a.Commitments.Any(c => Commitments.Contains(c.CommitmentId) && !Placed(false, c.CommitmentId)): return true;

@@ -151,6 +151,43 @@ public sealed class LedgerReferenceTrialTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_demand_and_an_agreement_closed_before_the_latest_the_head_lists_When_their_openings_are_retracted_Then_422_still_referenced_and_nothing_is_written()
+    {
+        // Given a demand met and a commitment fulfilled, then more demands met and agreements fulfilled than the head lists
+        // (FoldAccumulator.ClosedListed), so the first two are no longer in the head's ledger
+        var id = await app.GivenNegotiation("ledgerdropped");
+        Guid made = Guid.NewGuid(), signed = Guid.NewGuid();
+        await app.GivenEvents(id, Demand(Day(400), "first", eventId: made), Closing("DemandMet", Day(390), "first", "TB", "US"),
+            Agreement(Day(400), "c-first", "TB", signed), Commitment("CommitmentFulfilled", Day(390), "c-first", "TB", "US"));
+        var later = Enumerable.Range(0, FoldAccumulatorClosedListed + 1).SelectMany(i => new[]
+        {
+            Demand(Day(300), $"d{i}"), Closing("DemandMet", Day(200), $"d{i}", "TB", "US"),
+            Agreement(Day(300), $"c{i}", "US"), Commitment("CommitmentFulfilled", Day(200), $"c{i}", "US", "TB"),
+        }).ToArray();
+        await app.GivenEvents(id, later);
+        var version = await VersionOf(id);
+
+        // When each opening is retracted, through the retract endpoint and as a posted event
+        var demandRetract = await app.PostJson($"/api/negotiations/{id}/events/{made}/retract", new { reason = "never made", occurredOn = Day(5) });
+        var agreementRetract = await app.PostJson($"/api/negotiations/{id}/events/{signed}/retract", new { reason = "never signed", occurredOn = Day(5) });
+        var posted = await Post(id, new JsonObject
+        {
+            ["type"] = "EventRetracted", ["occurredOn"] = Day(5), ["actor"] = "EDITOR", ["targetEventId"] = made.ToString(), ["reason"] = "never made",
+        });
+
+        // Then each is 422 still_referenced at its target, as for a demand the head lists; nothing is written
+        demandRetract.Status.ShouldBe(422, demandRetract.Body?.ToJsonString());
+        demandRetract.Body.ShouldHaveError("route.eventId", "still_referenced");
+        agreementRetract.Status.ShouldBe(422, agreementRetract.Body?.ToJsonString());
+        agreementRetract.Body.ShouldHaveError("route.eventId", "still_referenced");
+        posted.Status.ShouldBe(422, posted.Body?.ToJsonString());
+        posted.Body.ShouldHaveError("events[0].targetEventId", "still_referenced");
+        (await VersionOf(id)).ShouldBe(version);
+    }
+
+    const int FoldAccumulatorClosedListed = Normalization.Domain.Folding.FoldAccumulator.ClosedListed;
+
+    [Fact]
     public async Task Given_a_file_whose_closing_is_dated_before_its_demand_When_imported_Then_422_naming_the_line_and_nothing_is_stored()
     {
         // Given a new negotiation and a file: a demand, then its closing dated before it
