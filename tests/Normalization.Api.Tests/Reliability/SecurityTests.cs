@@ -80,23 +80,32 @@ public sealed class SecurityTests(AppFixture app, HardenedHost hardened) : IClas
         (await app.GetJson("/api/negotiations/sec-never-created")).Status.ShouldBe(404);
     }
 
-    [Fact]
-    public async Task Given_a_tiny_rate_limit_When_one_key_writes_too_fast_Then_429_problem_with_Retry_After_and_other_keys_are_not_affected()
+    /// <summary>
+    /// Up to 6 empty batches posted to the hardened host (tiny write limit), each set up by <paramref name="who"/> (key,
+    /// client address), until one is answered 429: every status seen, and the 429 (null when none came).
+    /// </summary>
+    async Task<(List<int> Statuses, IScenarioResult? Limited)> WriteUntilLimitedAsync(Action<Scenario> who)
     {
         var statuses = new List<int>();
-        IScenarioResult? limited = null;
-        for (var i = 0; i < 6 && limited is null; i++)
+        for (var i = 0; i < 6; i++)
         {
             var result = await hardened.Host.Scenario(s =>
             {
                 s.Post.Text("""{"events":[]}""").ToUrl("/api/negotiations/rate-limited/events");
                 s.WithRequestHeader("Content-Type", "application/json");
-                s.WithRequestHeader(ApiKeys.Header, AppFixture.LoadKey(7));
+                who(s);
                 s.IgnoreStatusCode();
             });
             statuses.Add(result.Context.Response.StatusCode);
-            if (result.Context.Response.StatusCode == 429) limited = result;
+            if (result.Context.Response.StatusCode == 429) return (statuses, result);
         }
+        return (statuses, null);
+    }
+
+    [Fact]
+    public async Task Given_a_tiny_rate_limit_When_one_key_writes_too_fast_Then_429_problem_with_Retry_After_and_other_keys_are_not_affected()
+    {
+        var (statuses, limited) = await WriteUntilLimitedAsync(s => s.WithRequestHeader(ApiKeys.Header, AppFixture.LoadKey(7)));
         limited.ShouldNotBeNull($"statuses {string.Join(",", statuses)}");
         limited.Context.Response.Headers.RetryAfter.ToString().ShouldNotBeNullOrEmpty();
         limited.Context.Response.ContentType.ShouldStartWith("application/problem+json");
@@ -116,21 +125,11 @@ public sealed class SecurityTests(AppFixture app, HardenedHost hardened) : IClas
     public async Task Regression_Given_a_tiny_rate_limit_When_one_client_presents_a_new_made_up_key_each_time_Then_it_is_limited_as_one_client()
     {
         // Before the fix the bucket was the presented key's: every made-up key got a fresh one, so guessing keys was never limited.
-        var statuses = new List<int>();
-        IScenarioResult? limited = null;
-        for (var i = 0; i < 6 && limited is null; i++)
+        var (statuses, limited) = await WriteUntilLimitedAsync(s =>
         {
-            var result = await hardened.Host.Scenario(s =>
-            {
-                s.Post.Text("""{"events":[]}""").ToUrl("/api/negotiations/rate-limited/events");
-                s.WithRequestHeader("Content-Type", "application/json");
-                s.WithRequestHeader(ApiKeys.Header, "guess-" + Guid.NewGuid());
-                s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.9"));
-                s.IgnoreStatusCode();
-            });
-            statuses.Add(result.Context.Response.StatusCode);
-            if (result.Context.Response.StatusCode == 429) limited = result;
-        }
+            s.WithRequestHeader(ApiKeys.Header, "guess-" + Guid.NewGuid());
+            s.ConfigureHttpContext(c => c.Connection.RemoteIpAddress = System.Net.IPAddress.Parse("203.0.113.9"));
+        });
 
         limited.ShouldNotBeNull($"statuses {string.Join(",", statuses)}");
         statuses.Take(statuses.Count - 1).ShouldAllBe(s => s == 401);
