@@ -79,17 +79,22 @@ public static class DomainIndex
     internal sealed record KnownReferences(List<string> Demands, List<string> Commitments, List<(Guid Id, string Type, bool Retracted, DomainDate[] Dates)> Events,
         List<(Guid Retraction, Guid Target)> Retractions, List<LedgerReferences.Reference> Ledger, List<(Guid Id, DateOnly Start)> Starts)
     {
+        /// <summary>The batch names a demand or commitment the head leaves out, below its confidence threshold (<see cref="LedgerReferences.NamesUnfolded"/>).</summary>
+        public bool NamesUnfolded { get; init; }
+
         /// <summary>
         /// Whether the batch changes what these references cannot judge, so it is judged against the whole record
         /// (<c>ValidationContext.For</c>, as an import is): a retraction of a retraction or of a correction (it puts back an
         /// event, or an earlier version of one, that must fit the record as it is now); a retraction of a DemandMade or an
         /// AgreementSigned the head does not place (closed before the latest it lists: its closings are unknown here); a correction of a DemandMade or an
         /// AgreementSigned (its closings' dates and parties, and the ids other openings hold); a new opening of an id the
-        /// record used whose opening the head cannot place (a closed one it no longer lists, or one retracted). Rare: the
+        /// record used whose opening the head cannot place (a closed one it no longer lists, or one retracted); any batch naming a
+        /// demand or commitment that a ledger event below the head's confidence threshold names (<see cref="NamesUnfolded"/>). Rare: the
         /// usual batch is judged from the index and the head.
         /// </summary>
         public bool NeedWholeRecord(IReadOnlyList<NegotiationEvent> batch)
         {
+            if (NamesUnfolded) return true;
             var types = Events.GroupBy(e => e.Id).ToDictionary(g => g.Key, g => g.First().Type);
             foreach (var e in batch) types.TryAdd(e.EventId, e.Type);
             bool Placed(bool demand, string id) => Ledger.Any(r => r.Demand == demand && r.Id == id);
@@ -143,9 +148,9 @@ public static class DomainIndex
     /// retract or correct (<see cref="LedgerReferences"/>). The one reading behind both a write (NegotiationStore.AppendAsync)
     /// and a what-if's hypothetical events (NegotiationStore.CheckpointBranchAsync), so the same event gets the same answer.
     /// </summary>
-    internal static Task<KnownReferences> StoredReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events,
+    internal static async Task<KnownReferences> StoredReferencesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string id, List<NegotiationEvent> events,
         FoldAccumulator head, CancellationToken ct) =>
-        ReferencesOfAsync(conn, tx, id, events, ct, LedgerReferences.Of(head, events));
+        await ReferencesOfAsync(conn, tx, id, events, ct, LedgerReferences.Of(head, events)) with { NamesUnfolded = LedgerReferences.NamesUnfolded(head, events) };
 
     /// <summary>
     /// The stream's ids among those <paramref name="events"/> name, read from the index (work grows with the batch, not the

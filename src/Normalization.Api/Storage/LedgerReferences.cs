@@ -67,4 +67,35 @@ internal static class LedgerReferences
                     found.Add(new(false, cid, a.EventId, c.Party, null, c.EventIds.Where(x => x != a.EventId).ToList()));
         return found;
     }
+
+    /// <summary>
+    /// Whether <paramref name="events"/> name a demand or commitment that a ledger event below the fold's threshold also names
+    /// (<see cref="FoldAccumulator.UnfoldedDemandIds"/>) — by its id, or by retracting or correcting its listed opening. The
+    /// head does not show such events (a Rumoured DemandMade, a Rumoured closing), so <see cref="Of"/> cannot judge the batch:
+    /// it is judged on the whole record, where every event counts whatever its confidence.
+    /// </summary>
+    internal static bool NamesUnfolded(FoldAccumulator head, IReadOnlyList<NegotiationEvent> events)
+    {
+        if (head.UnfoldedDemandIds.Count + head.UnfoldedCommitmentIds.Count == 0) return false;
+        foreach (var e in events)
+        {
+            var named = e is EventCorrected { Correction: { } c } ? c : e;
+            var demand = named switch { DemandMade d => d.DemandId, DemandMet m => m.DemandId, DemandRefused r => r.DemandId, DemandWithdrawn w => w.DemandId, _ => null };
+            if (demand is not null && head.UnfoldedDemandIds.Contains(demand)) return true;
+            IEnumerable<string> commitments = named switch
+            {
+                AgreementSigned a => a.Commitments.Select(x => x.CommitmentId),
+                CommitmentFulfilled f => [f.CommitmentId],
+                CommitmentBreached b => [b.CommitmentId],
+                _ => [],
+            };
+            if (commitments.Any(head.UnfoldedCommitmentIds.Contains)) return true;
+            // An opening retracted or corrected: its closings below the threshold are not in the head's ledger.
+            var target = e switch { EventRetracted r => r.TargetEventId, EventCorrected x => x.TargetEventId, _ => Guid.Empty };
+            if (target == Guid.Empty) continue;
+            if (head.Demands.Any(d => d.Value.EventIds.Count > 0 && d.Value.EventIds[0] == target && head.UnfoldedDemandIds.Contains(d.Key))) return true;
+            if (head.Agreements.Any(a => a.EventId == target && a.CommitmentIds.Any(head.UnfoldedCommitmentIds.Contains))) return true;
+        }
+        return false;
+    }
 }

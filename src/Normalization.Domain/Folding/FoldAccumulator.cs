@@ -18,7 +18,7 @@ public readonly record struct Dated(DateOnly On, Guid EventId);
 public sealed partial class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; checkpoints and board rows folded with another format are rebuilt at startup (ReadModelUpgrade).</summary>
-    public const int CurrentFormat = 5;
+    public const int CurrentFormat = 6;
     public int Format { get; set; }
     public NegotiationOpened Negotiation { get; set; } = new();
     public FoldOptions Options { get; set; } = FoldOptions.Default;
@@ -106,6 +106,15 @@ public sealed partial class FoldAccumulator
     /// <summary>Ids of resolved demands and closed commitments, oldest closure first (to drop the oldest past <see cref="ClosedListed"/>).</summary>
     public List<string> ClosedDemandIds { get; set; } = [];
     public List<string> ClosedCommitmentIds { get; set; } = [];
+    /// <summary>
+    /// Demand ids named by a DemandMade, DemandMet, DemandRefused or DemandWithdrawn the fold skipped below
+    /// <see cref="FoldOptions.MinConfidence"/>, each once, in the order first skipped. The ledger does not show them, yet they are
+    /// in the record: a write naming one is judged on the whole record, where every event counts whatever its confidence
+    /// (Normalization.Api's LedgerReferences). Grows only with below-threshold ledger events.
+    /// </summary>
+    public List<string> UnfoldedDemandIds { get; set; } = [];
+    /// <summary>As <see cref="UnfoldedDemandIds"/>, for the commitment ids of a skipped AgreementSigned, CommitmentFulfilled or CommitmentBreached.</summary>
+    public List<string> UnfoldedCommitmentIds { get; set; } = [];
 
     public static FoldAccumulator Start(NegotiationOpened negotiation, FoldOptions? options = null)
     {
@@ -137,7 +146,7 @@ public sealed partial class FoldAccumulator
         var date = _on = e.Date;
         if (PendingDate is { } p && date < p)
             throw new InvalidOperationException($"Events must be applied in domain order: {e.OccurredOn} after {p:yyyy-MM-dd}.");
-        if (e.Confidence < Options.MinConfidence) return;
+        if (e.Confidence < Options.MinConfidence) { Unfolded(e); return; }
         if (PendingDate is { } pending && date > pending)
             Commit(Transitions(date.AddDays(-1)));
         PendingDate = date;
@@ -146,6 +155,22 @@ public sealed partial class FoldAccumulator
         _lastEventOn = _lastSortKey = null;
         ApplyFacts(e);
         ApplyMomentum(e);
+    }
+
+    // A ledger event below the threshold: its ids are noted (UnfoldedDemandIds), nothing else of it is folded.
+    void Unfolded(NegotiationEvent e)
+    {
+        static void Note(List<string> ids, string id) { if (!ids.Contains(id)) ids.Add(id); }
+        switch (e)
+        {
+            case DemandMade d: Note(UnfoldedDemandIds, d.DemandId); break;
+            case DemandMet m: Note(UnfoldedDemandIds, m.DemandId); break;
+            case DemandRefused r: Note(UnfoldedDemandIds, r.DemandId); break;
+            case DemandWithdrawn w: Note(UnfoldedDemandIds, w.DemandId); break;
+            case AgreementSigned a: foreach (var c in a.Commitments) Note(UnfoldedCommitmentIds, c.CommitmentId); break;
+            case CommitmentFulfilled f: Note(UnfoldedCommitmentIds, f.CommitmentId); break;
+            case CommitmentBreached b: Note(UnfoldedCommitmentIds, b.CommitmentId); break;
+        }
     }
 
     /// <summary>

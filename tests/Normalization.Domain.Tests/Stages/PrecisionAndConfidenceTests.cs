@@ -57,6 +57,33 @@ public class PrecisionAndConfidenceTests
     }
 
     [Fact]
+    public void Given_rumoured_ledger_events_When_folded_Then_the_ledger_leaves_them_out_and_notes_their_ids_once()
+    {
+        // Given a rumoured demand, its rumoured refusal, and a rumoured agreement beside a reported demand
+        var agreement = new AgreementSigned
+        {
+            Name = "Doha", Signatories = [US, TB], Commitments = [new Commitment { CommitmentId = "office", Party = TB, Text = "open an office" }],
+        };
+        var n = Negotiation()
+            .Has("2025-03-01", new DemandMade { DemandId = "rumoured", Subject = "prisoners", Category = DemandCategory.PrisonerRelease }, US, TB, Confidence.Rumoured)
+            .Has("2025-03-05", new DemandRefused { DemandId = "rumoured" }, TB, US, Confidence.Rumoured)
+            .Has("2025-03-06", new DemandMade { DemandId = "reported", Subject = "prisoners", Category = DemandCategory.PrisonerRelease }, US, TB, Confidence.Reported)
+            .Has("2025-03-07", agreement, US, TB, Confidence.Rumoured);
+
+        // When folded at the default threshold, and with every confidence
+        var byDefault = n.FoldAll();
+        var all = n.FoldAll(new FoldOptions { MinConfidence = Confidence.Rumoured });
+
+        // Then the default fold lists only the reported demand and notes the skipped ids once each; the other skips nothing
+        byDefault.Demands.Keys.ShouldBe(["reported"]);
+        byDefault.UnfoldedDemandIds.ShouldBe(["rumoured"]);
+        byDefault.UnfoldedCommitmentIds.ShouldBe(["office"]);
+        all.Demands.Keys.Order().ShouldBe(["reported", "rumoured"]);
+        all.UnfoldedDemandIds.ShouldBeEmpty();
+        all.UnfoldedCommitmentIds.ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Given_rumoured_talks_When_folded_with_default_options_Then_the_stage_does_not_move()
     {
         var n = Negotiation().HasTalks("2025-03-20", Confidence.Rumoured);
