@@ -112,7 +112,7 @@ if (!dataCommand && builder.Environment.IsDevelopment() && !ReaderSettings.From(
     && !args.Any(a => a is "codegen" or "describe" or "help") && !builder.Configuration.GetSection("ApiKeys").GetChildren().Any())
 {
     string dataRoot;
-    try { dataRoot = PostgresLocator.ResolveDataRoot(); }
+    try { dataRoot = ClusterFolders.ResolveDataRoot(); }
     catch (PostgresLocatorException) { dataRoot = Path.Combine(Path.GetTempPath(), "normalization"); }
     DevelopmentKey.AddTo(builder.Configuration, dataRoot, Console.Out);
 }

@@ -11,11 +11,11 @@ public sealed class DataFolderTests
         var checkout = Directory.CreateTempSubdirectory("nz-private").FullName;
         try
         {
-            var chosen = PostgresLocator.ChooseDataRoot(Path.Combine(checkout, ".data"), asRoot: true, overridden: false, postgresCanTraverse: _ => false);
+            var chosen = ClusterFolders.ChooseDataRoot(Path.Combine(checkout, ".data"), asRoot: true, overridden: false, postgresCanTraverse: _ => false);
 
             chosen.ShouldStartWith("/var/tmp/normalization-");
-            PostgresLocator.ChooseDataRoot(Path.Combine(checkout, ".data"), true, false, _ => false).ShouldBe(chosen); // stable per checkout
-            PostgresLocator.ChooseDataRoot(Path.Combine(checkout, "other", ".data"), true, false, _ => false).ShouldNotBe(chosen);
+            ClusterFolders.ChooseDataRoot(Path.Combine(checkout, ".data"), true, false, _ => false).ShouldBe(chosen); // stable per checkout
+            ClusterFolders.ChooseDataRoot(Path.Combine(checkout, "other", ".data"), true, false, _ => false).ShouldNotBe(chosen);
         }
         finally { Directory.Delete(checkout, recursive: true); }
     }
@@ -28,6 +28,6 @@ public sealed class DataFolderTests
     {
         var preferred = Path.Combine(Path.GetTempPath(), ".data");
 
-        PostgresLocator.ChooseDataRoot(preferred, asRoot, overridden, _ => reachable).ShouldBe(preferred);
+        ClusterFolders.ChooseDataRoot(preferred, asRoot, overridden, _ => reachable).ShouldBe(preferred);
     }
 }
