@@ -1,8 +1,5 @@
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Ledger;
-using Normalization.Domain.Momentum;
-using Normalization.Domain.Negotiations;
-using Normalization.Domain.Stages;
 
 namespace Normalization.Domain.Folding;
 
