@@ -30,9 +30,11 @@ public class ImportInput : DataInput
     public string? CoveredUntilFlag { get; set; }
 
     [Description("Event data: CODE=ACTOR, the actor code (country, group, code prefix or name) of a party; repeat for more (--party US=USA --party TB=AFGTAL)")]
+    [FlagAlias("party", true)] // -p is --parties'
     public List<string> PartyFlag { get; set; } = [];
 
     [Description("Event data: a file of CODE=ACTOR lines (# comments), instead of or beside --party")]
+    [FlagAlias("party-map", true)]
     public string? PartyMapFlag { get; set; }
 
     [Description("The file's encoding when it is not UTF-8 and has no byte-order mark, e.g. windows-1252")]
@@ -42,6 +44,7 @@ public class ImportInput : DataInput
     public string? AsScenarioFlag { get; set; }
 
     [Description("Append to the record (event data needs --commit or --as-scenario)")]
+    [FlagAlias("commit", true)] // -c is --covered-until's
     public bool CommitFlag { get; set; }
 }
 

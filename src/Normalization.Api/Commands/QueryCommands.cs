@@ -100,6 +100,7 @@ public class TimelineInput : IdInput
     public string? ToFlag { get; set; }
 
     [Description("Only events of this type")]
+    [FlagAlias("type", true)] // -t is --to's: a short flag names one option (CliFlagAliasTests)
     public string? TypeFlag { get; set; }
 }
 
@@ -134,6 +135,7 @@ public class WhatIfInput : IdInput
     public string? AsOfFlag { get; set; }
 
     [Description("NDJSON file of hypothetical events to add (one event per line)")]
+    [FlagAlias("add", true)] // -a is --as-of's
     public string? AddFlag { get; set; }
 }
 

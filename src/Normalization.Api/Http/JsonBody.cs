@@ -12,8 +12,8 @@ public static class JsonBody
     public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxBytes) return (null, TooLarge());
-        if (request.ContentType is { } ct0 && !ct0.Contains("json", StringComparison.OrdinalIgnoreCase))
-            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON.", "Content-Type must be application/json."));
+        if (NotJson(request.ContentType) is { } notJson)
+            return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON.", notJson));
         if (UnsupportedCharset(request.ContentType) is { } charset)
             return (null, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Send JSON encoded as UTF-8.",
                 $"Content-Type '{Cut(request.ContentType!)}' declares charset '{Cut(charset)}': the body must be UTF-8 (charset=utf-8, or no charset)."));
@@ -59,6 +59,31 @@ public static class JsonBody
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "malformed_json", "The body is not valid JSON.",
                 $"{where}{(where.Length == 0 ? "The" : "the")} JSON is malformed, repeats a property name, or is nested deeper than {MaxDepth}."));
         }
+    }
+
+    /// <summary>
+    /// Why a Content-Type is not one JSON document (the 415's detail), or null when it is: <c>application/json</c>,
+    /// <c>text/json</c> or a <c>+json</c> structured suffix (RFC 6839: <c>application/problem+json</c>), with any parameters;
+    /// no Content-Type is read as JSON. A stream of JSON texts — NDJSON / JSON Lines (<c>application/x-ndjson</c>,
+    /// <c>application/jsonl</c>) or a JSON text sequence (<c>application/json-seq</c>), such as the timeline's
+    /// <c>format=ndjson</c> export — is not one object: it was read as JSON before and failed on its second line as
+    /// <c>malformed_json</c>; it is now refused as a whole, the detail naming how to send it (docs/api.md, "Errors").
+    /// A Content-Type that cannot be parsed is judged as before: JSON when it mentions json.
+    /// </summary>
+    public static string? NotJson(string? contentType)
+    {
+        if (contentType is null) return null;
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media) || !media.MediaType.HasValue)
+            return contentType.Contains("json", StringComparison.OrdinalIgnoreCase) ? null : "Content-Type must be application/json.";
+        var type = media.MediaType.Value!.ToLowerInvariant();
+        if (type is "application/json" or "text/json" || type.EndsWith("+json", StringComparison.Ordinal)) return null;
+        var shown = Cut(type);
+        if (type.Contains("ndjson", StringComparison.Ordinal) || type.Contains("jsonl", StringComparison.Ordinal)
+            || type.Contains("json-seq", StringComparison.Ordinal) || type.Contains("json-stream", StringComparison.Ordinal))
+            return $"Content-Type '{shown}' is a stream of JSON lines, not one JSON object: send one object with Content-Type "
+                 + "application/json (to append events, the lines as its events list: {\"events\": [ … ]}), or POST an NDJSON "
+                 + "history file as it is to /api/negotiations/{id}/imports.";
+        return $"Content-Type '{shown}' is not JSON: Content-Type must be application/json.";
     }
 
     /// <summary>Every string and property name can be read as text (no unpaired surrogate escapes, which would throw later).</summary>
