@@ -130,6 +130,11 @@ public sealed partial class FoldAccumulator
             Offices = (b.Offices ?? []).Select(o => new OfficeEntry(o.Sender, o.Host, o.OfficeKind, o.City, null, null)).ToList(),
             Sanctions = (b.Sanctions ?? []).Select(s => new SanctionEntry(null, s, null, null)).ToList(), // the baseline names no imposer: null, as every property without a value
             Designations = (b.Designations ?? []).Select(d => new DesignationEntry(d.By, d.Designee, d.List, null, null)).ToList(),
+            // Relations severed before the record record None both ways, as a RelationsSevered does (a break ends all
+            // representation, Vienna Convention art. 45): the same break, in the baseline or as an event, reads the same.
+            Representation = b.Relations == RelationsStatus.Severed
+                ? [new(negotiation.PartyA, negotiation.PartyB, RepresentationLevel.None, null, null), new(negotiation.PartyB, negotiation.PartyA, RepresentationLevel.None, null, null)]
+                : [],
         };
         var (stage, why) = acc.Evaluate(DateOnly.MinValue);
         acc.Stage = stage;

@@ -132,6 +132,35 @@ public class RepresentationTests
     }
 
     [Fact]
+    public void Given_relations_severed_in_the_baseline_When_restored_Then_it_reads_as_after_a_recorded_break()
+    {
+        // Given the same break twice: in the baseline, and as a RelationsSevered before the restoration
+        var severed = new Baseline { Relations = RelationsStatus.Severed };
+        NegotiationBuilder Restored(NegotiationBuilder n) => n
+            .Has("2015-07-20", new RelationsEstablished(), US, TB)
+            .Has("2015-08-14", new OfficeOpened { OfficeKind = OfficeKind.Embassy, City = "Havana" }, US, TB);
+        var fromBaseline = Restored(Negotiation(severed));
+        var fromEvent = Restored(Negotiation(Relations).Has("1961-01-03", new RelationsSevered(), US, TB));
+
+        // When each is read before the record, on the day relations stand again, and once an embassy opens
+        var before = fromBaseline.At("2015-01-01");
+        var dates = new[] { "2015-07-20", "2015-08-14" };
+
+        // Then the baseline's break records None both ways, and from the restoration on both read alike: Recognition without
+        // envoys, then a chargé d'affaires heading the new embassy and FullRelations
+        before.Representation.Select(r => r.Level).ShouldBe([RepresentationLevel.None, RepresentationLevel.None]);
+        foreach (var on in dates)
+        {
+            var (a, b) = (fromBaseline.At(on), fromEvent.At(on));
+            (a.Stage, a.Why.Rule).ShouldBe((b.Stage, b.Why.Rule), on);
+            a.Representation.Select(r => r.Level).ShouldBe(b.Representation.Select(r => r.Level), on);
+        }
+        fromBaseline.At("2015-07-20").Why.Rule.ShouldBe("relations-without-envoys");
+        fromBaseline.At("2015-08-14").Representation[0].Level.ShouldBe(RepresentationLevel.ChargeDAffaires);
+        fromBaseline.At("2015-08-14").Stage.ShouldBe(Stage.FullRelations);
+    }
+
+    [Fact]
     public void Given_embassies_both_ways_and_no_level_recorded_When_folded_Then_embassies_both_ways_is_unchanged()
     {
         var n = Negotiation()
