@@ -40,4 +40,28 @@ public sealed class StageChangesTests
 
         changes.ShouldHaveSingleItem().ShouldBe((rewritten, AlertCause.Revised));
     }
+
+    [Fact]
+    public void Given_the_latest_transition_When_it_disappears_with_nothing_in_its_place_Then_the_move_back_is_announced_on_its_day()
+    {
+        // Given talks that moved the stage on day 10, When they are retracted (only the opening stage is left)
+        var changes = StageChangeAlerts.Changes(History, [History[0]], [Day.AddDays(10)]);
+
+        // Then, on day 10, Exploratory → Estrangement under the rule now in force, as a revision
+        var (t, cause) = changes.ShouldHaveSingleItem();
+        cause.ShouldBe(AlertCause.Revised);
+        (t.On, t.From, t.To, t.Rule).ShouldBe((Day.AddDays(10), Stage.Exploratory, Stage.Estrangement, "opening"));
+    }
+
+    [Fact]
+    public void Given_the_latest_transition_When_an_earlier_one_to_the_same_stage_replaces_it_Then_only_the_new_one_is_announced()
+    {
+        // Given the change on day 10, When a correction moves it to day 5 (the stage it announced still holds on day 10)
+        var moved = T(5, Stage.Estrangement, Stage.Exploratory);
+
+        var changes = StageChangeAlerts.Changes(History, [History[0], moved], [Day.AddDays(5)]);
+
+        // Then only the day-5 change, nothing more
+        changes.ShouldHaveSingleItem().ShouldBe((moved, AlertCause.Revised));
+    }
 }

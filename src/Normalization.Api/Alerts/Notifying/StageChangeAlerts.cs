@@ -20,7 +20,11 @@ namespace Normalization.Api.Alerts.Notifying;
 /// </summary>
 public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
 {
-    /// <summary>The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause.</summary>
+    /// <summary>
+    /// The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause; and, when
+    /// the latest transition of <paramref name="before"/> is gone with nothing on or after its day in its place, the move on
+    /// that day from the stage it announced to the one in force now (<see cref="AlertCause.Revised"/>).
+    /// </summary>
     public static List<(StageTransition Transition, string Cause)> Changes(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after,
         IReadOnlyCollection<DateOnly> eventDates)
     {
@@ -39,6 +43,16 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
                 : eventDates.Contains(on) ? AlertCause.Event
                 : AlertCause.WindowExpired;
             result.Add((t, cause));
+        }
+        // The change a subscriber was last told of (the latest transition before) is gone, and no transition on or after its
+        // day replaces it (talks retracted, corrected to another kind, …): without more, a subscriber that orders by `on`
+        // would keep believing it. Announce, on that day, the move from the stage it announced to the stage the record now
+        // holds there — a revision (docs/alerts.md, "The notification").
+        if (before.Count > 0 && before[^1] is { On: { } lastOn } last && !now.Contains(Key(last)) && !after.Any(t => t.On >= lastOn))
+        {
+            var inForce = after.Last(t => t.On is null || t.On <= lastOn);
+            if (inForce.To != last.To)
+                result.Add((new StageTransition(lastOn, last.To, inForce.To, inForce.Rule, inForce.Description, inForce.EventIds, inForce.Projected), AlertCause.Revised));
         }
         return result;
     }
@@ -75,15 +89,19 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     /// <see cref="WindowExpiryDue"/> per new day a change is due (<see cref="NewExpiries"/>; durable, in Wolverine's inbox, due when the
     /// day begins on the app's clock). Call <see cref="Enlisted.FlushAsync"/> after the commit.
     /// </summary>
+    /// <param name="version">
+    /// The stream's version after the write: part of each alert's id (<see cref="StageChangeAlert.IdOf"/>), so a change
+    /// announced again after a later write took it back is a new announcement, not one a receiver drops as seen.
+    /// </param>
     /// <param name="latestOnly">
     /// A bulk import (<c>import</c>, <c>POST …/imports</c>, the first-run seed): only the latest of its changes is announced,
     /// so loading a long history tells a subscriber where the negotiation stands now instead of replaying every past
     /// transition (docs/alerts.md, "Imports").
     /// </param>
     public Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
-        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false) =>
+        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, int version, bool latestOnly = false) =>
         // Stage histories only (StageHistoryAt): the rest of a state is not compared.
-        EnlistAsync(tx, negotiationId, before, before.StageHistoryAt(beforeDay), after, after.StageHistoryAt(afterDay), afterDay, events, latestOnly);
+        EnlistAsync(tx, negotiationId, before, before.StageHistoryAt(beforeDay), after, after.StageHistoryAt(afterDay), afterDay, events, version, latestOnly);
 
     /// <summary>
     /// <see cref="EnlistAsync(NpgsqlTransaction, string, FoldAccumulator, DateOnly, FoldAccumulator, DateOnly, IReadOnlyList{NegotiationEvent}, bool)"/>
@@ -92,7 +110,7 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     /// <paramref name="afterDay"/> (an append reports the stage from the same lists, so they are built once).
     /// </summary>
     public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, IReadOnlyList<StageTransition> beforeHistory,
-        FoldAccumulator after, IReadOnlyList<StageTransition> afterHistory, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false)
+        FoldAccumulator after, IReadOnlyList<StageTransition> afterHistory, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, int version, bool latestOnly = false)
     {
         // Only a started host has Wolverine running: the data commands (`import`, `rebuild` …) and the first-run seed, which
         // runs while the host starts, write without it and announce nothing (docs/alerts.md, "Imports").
@@ -108,7 +126,7 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         context.EnlistInOutbox(new DatabaseEnvelopeTransaction(database, tx));
         var recordedAt = clock.GetUtcNow();
         foreach (var (t, cause) in changes)
-            await context.PublishAsync(StageChanged.Of(negotiationId, after.Negotiation, t, cause, recordedAt));
+            await context.PublishAsync(StageChanged.Of(negotiationId, after.Negotiation, t, cause, recordedAt, version));
         foreach (var day in expiries)
             await context.ScheduleAsync(new WindowExpiryDue(negotiationId, day, eventDates.Contains(day) ? AlertCause.Event : null), DecayClock.SchedulerInstant(day, clock));
         return new Enlisted(context);
