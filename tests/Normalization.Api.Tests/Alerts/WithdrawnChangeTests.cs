@@ -106,4 +106,30 @@ public sealed class WithdrawnChangeTests(AppFixture app)
         (await StageNow(id)).ShouldBe("Exploratory");
         Believed(alerts).ShouldBe("Exploratory");
     }
+
+    [Fact]
+    public async Task Given_a_later_dated_change_taken_back_while_the_stage_held_When_a_later_write_moves_the_stage_back_Then_the_subscriber_ends_where_the_record_stands()
+    {
+        // Given talks 400 days ago (their window ended 35 days ago) and talks 30 days ago: the subscriber is told
+        // Exploratory, then Estrangement on day -35, then Exploratory on day -30
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var id = await app.GivenNegotiation("takenback");
+        await Subscribe(receiver.Url, id);
+        var recent = Guid.NewGuid();
+        var middle = Guid.NewGuid();
+        await app.GivenEvents(id, Talks(Day(400)));
+        await app.GivenEvents(id, Talks(Day(30), eventId: recent));
+        (await WebhookReceiver.Eventually(() => receiver.For(id).Count >= 3)).ShouldBeTrue("three changes should arrive");
+
+        // When talks 100 days ago keep the window open (the changes of days -35 and -30 are gone; Exploratory holds), the
+        // talks of day -30 are retracted (nothing changes), and then the talks of day -100 are retracted
+        await app.GivenEvents(id, Talks(Day(100), eventId: middle));
+        await Retract(id, recent.ToString());
+        await Retract(id, middle.ToString());
+
+        // Then the stage is Estrangement since day -35, and so is what the subscriber believes
+        (await StageNow(id)).ShouldBe("Estrangement");
+        (await WebhookReceiver.Eventually(() => Believed(receiver.For(id)) == "Estrangement", 15))
+            .ShouldBeTrue("the subscriber should end on Estrangement: " + string.Join(" | ", receiver.For(id).Select(a => a.ToJsonString())));
+    }
 }

@@ -55,6 +55,10 @@ public static class WindowExpiryDueHandler
         if (await session.LoadAsync<RecordedStageChange>(changed.Alert.Id, ct) is not null) return outgoing; // already announced
         if (await AnnouncedByAWriteAsync(session, message, change, clock, ct)) return outgoing;
         session.Insert(RecordedStageChange.Of(changed));
+        // The receivers are told of it: what they believe moves on (StageChangeAlerts.Reconcile, at the next write).
+        var told = await session.LoadAsync<AnnouncedStage>(message.NegotiationId, ct) ?? AnnouncedStage.Of(message.NegotiationId, change);
+        told.Told(change);
+        session.Store(told);
         outgoing.Add(changed);
         return outgoing;
     }

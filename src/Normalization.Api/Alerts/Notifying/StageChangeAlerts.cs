@@ -18,13 +18,10 @@ namespace Normalization.Api.Alerts.Notifying;
 /// rolled-back append leaves no message, and a crash between commit and flush leaves the message in Wolverine's inbox,
 /// which its durability agent recovers (docs/architecture.md, "Alerts").
 /// </summary>
-public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
+public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
+    Marten.IDocumentStore documents)
 {
-    /// <summary>
-    /// The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause; and, when
-    /// the latest transition of <paramref name="before"/> is gone with nothing on or after its day in its place, the move on
-    /// that day from the stage it announced to the one in force now (<see cref="AlertCause.Revised"/>).
-    /// </summary>
+    /// <summary>The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause.</summary>
     public static List<(StageTransition Transition, string Cause)> Changes(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after,
         IReadOnlyCollection<DateOnly> eventDates)
     {
@@ -44,17 +41,23 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
                 : AlertCause.WindowExpired;
             result.Add((t, cause));
         }
-        // The change a subscriber was last told of (the latest transition before) is gone, and no transition on or after its
-        // day replaces it (talks retracted, corrected to another kind, …): without more, a subscriber that orders by `on`
-        // would keep believing it. Announce, on that day, the move from the stage it announced to the stage the record now
-        // holds there — a revision (docs/alerts.md, "The notification").
-        if (before.Count > 0 && before[^1] is { On: { } lastOn } last && !now.Contains(Key(last)) && !after.Any(t => t.On >= lastOn))
-        {
-            var inForce = after.Last(t => t.On is null || t.On <= lastOn);
-            if (inForce.To != last.To)
-                result.Add((new StageTransition(lastOn, last.To, inForce.To, inForce.Rule, inForce.Description, inForce.EventIds, inForce.Projected), AlertCause.Revised));
-        }
         return result;
+    }
+
+    /// <summary>
+    /// What a receiver that orders alerts by <c>on</c> (the later announcement first among equal days) now believes, after
+    /// <paramref name="changes"/> are announced to it: <paramref name="told"/> is updated. When that is not the stage in force
+    /// (<paramref name="current"/>, the last transition after the write) — a write took back the change it was told last, or
+    /// an earlier take-back left a later-dated announcement standing — the move from the stage it believes to the one in
+    /// force, dated on the latest day it was told of, so that it ranks first; <paramref name="told"/> then holds it too.
+    /// </summary>
+    public static StageTransition? Reconcile(AnnouncedStage told, IEnumerable<(StageTransition Transition, string Cause)> changes, StageTransition current)
+    {
+        foreach (var (t, _) in changes) told.Told(t);
+        if (told.Stage == current.To || told.On is not { } day) return null;
+        var move = new StageTransition(day, told.Stage, current.To, current.Rule, current.Description, current.EventIds, current.Projected);
+        told.Stage = current.To;
+        return move;
     }
 
     static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
@@ -118,6 +121,17 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         var eventDates = events.Select(e => e.Date).ToHashSet();
         var changes = Changes(beforeHistory, afterHistory, eventDates);
         if (latestOnly && changes.Count > 1) changes = [changes[^1]];
+        // What the receivers were told (AnnouncedStage, in this transaction): a write that announces a change, or that
+        // changes the stage in force, brings it up to date, and announces where the stage stands when the alerts alone
+        // would leave a receiver on another one (Reconcile; docs/alerts.md, "The notification").
+        if (changes.Count > 0 || afterHistory[^1].To != beforeHistory[^1].To)
+        {
+            await using var session = documents.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
+            var told = await session.LoadAsync<AnnouncedStage>(negotiationId) ?? AnnouncedStage.Of(negotiationId, beforeHistory[^1]);
+            if (Reconcile(told, changes, afterHistory[^1]) is { } move) changes.Add((move, AlertCause.Revised));
+            session.Store(told);
+            await session.SaveChangesAsync();
+        }
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
