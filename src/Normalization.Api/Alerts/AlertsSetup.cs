@@ -36,6 +36,7 @@ public static class AlertsSetup
         {
             opts.Schema.For<Subscription>().Identity(x => x.Id);
             opts.Schema.For<AlertDelivery>().Identity(x => x.Id).Index(x => x.SubscriptionId);
+            opts.Schema.For<AnnouncedStage>().Identity(x => x.Id);
             opts.Schema.For<RecordedStageChange>().Identity(x => x.Id).Index(x => x.NegotiationId).Index(x => x.RecordedAt);
         });
         return services;

@@ -27,7 +27,7 @@ public static class ImportEndpoint
     /// <summary>The largest a gzip body may grow to when decompressed (a guard against compression bombs).</summary>
     public const long MaxDecompressedBytes = 64L << 20;
 
-    static readonly string[] WholeFileFaults = ["invalid_utf8", "nul_characters", "not_ndjson", "invalid_encoding"];
+    static readonly string[] WholeFileFaults = ["invalid_utf8", "nul_characters", "not_ndjson", "invalid_encoding", "invalid_gzip"];
 
     /// <summary>
     /// Imports the body: 200 <see cref="ImportReport"/> when appended, 201 when landed as a saved scenario, 400 for a query
@@ -67,7 +67,8 @@ public static class ImportEndpoint
             }
             if (!report.Succeeded)
             {
-                var listed = report.Errors.Select(e => new FieldError(e.Line > 0 ? $"lines[{e.Line}]{(e.Path.Length > 0 ? "." + e.Path : "")}" : e.Path, e.Code, e.Message)).ToList();
+                // A fault of the file as a whole, at no line (a damaged gzip, text not in the named encoding), names the body.
+                var listed = report.Errors.Select(e => new FieldError(e.Line > 0 ? $"lines[{e.Line}]{(e.Path.Length > 0 ? "." + e.Path : "")}" : e.Path.Length > 0 ? e.Path : "body", e.Code, e.Message)).ToList();
                 var status = report.Errors is [{ Code: "too_large" }] ? StatusCodes.Status413PayloadTooLarge
                     : report.Errors.Count == 1 && WholeFileFaults.Contains(report.Errors[0].Code) ? StatusCodes.Status400BadRequest : StatusCodes.Status422UnprocessableEntity;
                 // More errors than the report keeps: the problem says how many there were (the command line says the same).

@@ -267,7 +267,7 @@ public sealed partial class NegotiationStore
         StoreReadModels(session, id, version, head, (afterDay, afterHistory));
         Trace("board");
         // Alerts: the stage changes of this append, recorded in this transaction through Wolverine's outbox (docs/alerts.md).
-        var alerted = await alerts.EnlistAsync(tx, id, before, beforeHistory, head, afterHistory, afterDay, events);
+        var alerted = await alerts.EnlistAsync(tx, id, before, beforeHistory, head, afterHistory, afterDay, events, version);
         Trace("alerts");
         await session.SaveChangesAsync(ct);
         Trace("saved");

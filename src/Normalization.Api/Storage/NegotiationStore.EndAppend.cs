@@ -180,7 +180,7 @@ public sealed partial class NegotiationStore
         var afterHistory = head.StageHistoryAt(afterDay);
         StoreReadModels(session, id, version, head, (afterDay, afterHistory));
         Trace("board");
-        var alerted = await alerts.EnlistAsync(tx, id, before, beforeHistory, head, afterHistory, afterDay, events);
+        var alerted = await alerts.EnlistAsync(tx, id, before, beforeHistory, head, afterHistory, afterDay, events, version);
         var results = events.Select(e => new StoredEventId(e.EventId, false)).ToList();
         return async () =>
         {

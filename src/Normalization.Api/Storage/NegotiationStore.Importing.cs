@@ -136,7 +136,7 @@ public sealed partial class NegotiationStore
         Trace("read models");
         StoreReadModels(session, id, version, head);
         // Alerts: the import's latest stage change and the expiries it foresees, in this transaction (docs/alerts.md, "Imports").
-        var alerted = await alerts.EnlistAsync(tx, id, before, Today, head, Today, fresh, latestOnly: true);
+        var alerted = await alerts.EnlistAsync(tx, id, before, Today, head, Today, fresh, version, latestOnly: true);
         await session.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         heads.Set(id, version, head);

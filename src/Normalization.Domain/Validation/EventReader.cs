@@ -12,6 +12,9 @@ public static partial class EventReader
 {
     const int MaxArrayItems = 200;
 
+    /// <summary>The last year a date may name (9998-12-31, the contract's last day: docs/api.md, "Input rules").</summary>
+    const int LastYear = 9998;
+
     /// <summary>A party code: 1–16 characters, upper-case ASCII letters, digits and hyphens, starting with a letter (whole text).</summary>
     [GeneratedRegex(@"\A[A-Z][A-Z0-9\-]{0,15}\z")]
     public static partial Regex PartyCode();
@@ -245,11 +248,15 @@ public static partial class EventReader
                     errors.Add(new(path, "unknown_value", $"{spec.Name} must be one of: {string.Join(", ", spec.EnumValues!)}."));
                 return false;
             case FieldKind.Date:
-                if (v.ValueKind != JsonValueKind.String || !DomainDate.TryParse(v.GetString(), out _))
+                if (v.ValueKind != JsonValueKind.String || !DomainDate.TryParse(v.GetString(), out var date))
                     errors.Add(new(path, "invalid_date", spec.Format == FieldFormat.Day ? $"{spec.Name} must be a day: YYYY-MM-DD." : $"{spec.Name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY."));
                 // A day-only date (a coverage): a month or year would be read as the period's last day — a day not written.
                 else if (spec.Format == FieldFormat.Day && v.GetString()!.Length != 10)
                     errors.Add(new(path, "invalid_date", $"{spec.Name} must be a day: YYYY-MM-DD."));
+                // Dates run to 9998-12-31 everywhere (docs/api.md, "Input rules"): past it, out_of_range with the body's
+                // other shape errors — as create's coveredUntil and every date query parameter — not a 422 in_future.
+                else if (date.Year > LastYear)
+                    errors.Add(new(path, "out_of_range", $"{spec.Name} must be on or before 9998-12-31."));
                 return false;
             case FieldKind.Guid:
                 if (v.ValueKind != JsonValueKind.String || !Strict.TryGuid(v.GetString(), out _))

@@ -149,7 +149,7 @@ public sealed class DeliveryTests(AppFixture app)
             var (before, after, events) = TalksFold(id);
             await using var conn = await dataSource.OpenConnectionAsync();
             await using var tx = await conn.BeginTransactionAsync();
-            var enlisted = await alerts.EnlistAsync(tx, id, before, Today, after, Today, events);
+            var enlisted = await alerts.EnlistAsync(tx, id, before, Today, after, Today, events, version: 2);
             if (commit) { await tx.CommitAsync(); await enlisted.FlushAsync(); }
             else await tx.RollbackAsync();
         }
@@ -174,7 +174,7 @@ public sealed class DeliveryTests(AppFixture app)
             var dataSource = nodeB.Services.GetRequiredService<NpgsqlDataSource>();
             await using var conn = await dataSource.OpenConnectionAsync();
             await using var tx = await conn.BeginTransactionAsync();
-            await nodeB.Services.GetRequiredService<StageChangeAlerts>().EnlistAsync(tx, id, before, Today, after, Today, events);
+            await nodeB.Services.GetRequiredService<StageChangeAlerts>().EnlistAsync(tx, id, before, Today, after, Today, events, version: 2);
             await tx.CommitAsync();
         }
 

@@ -40,4 +40,44 @@ public sealed class StageChangesTests
 
         changes.ShouldHaveSingleItem().ShouldBe((rewritten, AlertCause.Revised));
     }
+
+    [Fact]
+    public void Given_a_receiver_told_of_the_latest_change_When_a_write_takes_it_back_Then_the_move_back_is_announced_on_its_day()
+    {
+        // Given a receiver told that the stage moved to Exploratory on day 10
+        var told = AnnouncedStage.Of("n", History[^1]);
+
+        // When the talks are retracted (only the opening stage is left): no new transition to announce
+        var move = StageChangeAlerts.Reconcile(told, StageChangeAlerts.Changes(History, [History[0]], [Day]), History[0]);
+
+        // Then, on day 10, Exploratory → Estrangement under the rule now in force
+        move.ShouldNotBeNull();
+        (move.On, move.From, move.To, move.Rule).ShouldBe((Day.AddDays(10), Stage.Exploratory, Stage.Estrangement, "opening"));
+        (told.On, told.Stage).ShouldBe((Day.AddDays(10), Stage.Estrangement));
+    }
+
+    [Fact]
+    public void Given_a_later_dated_change_taken_back_silently_When_a_later_write_moves_the_stage_earlier_Then_the_move_is_dated_on_the_latest_day_told()
+    {
+        // Given a receiver last told of a change on day 30 (Exploratory), which a write took back while Exploratory held
+        var told = new AnnouncedStage { Id = "n", On = Day.AddDays(30), Stage = Stage.Exploratory };
+
+        // When a write announces a fall-back dated day 20, earlier than what the receiver was told
+        var fallBack = T(20, Stage.Exploratory, Stage.Estrangement);
+        var move = StageChangeAlerts.Reconcile(told, [(fallBack, AlertCause.Revised)], fallBack);
+
+        // Then the move to Estrangement is dated day 30, where the receiver's latest announcement stands
+        move.ShouldNotBeNull();
+        (move.On, move.From, move.To).ShouldBe((Day.AddDays(30), Stage.Exploratory, Stage.Estrangement));
+    }
+
+    [Fact]
+    public void Given_a_receiver_told_of_the_latest_change_When_a_new_change_is_announced_Then_nothing_more()
+    {
+        var told = AnnouncedStage.Of("n", History[^1]);
+        var added = T(20, Stage.Exploratory, Stage.Estrangement);
+
+        StageChangeAlerts.Reconcile(told, [(added, AlertCause.Event)], added).ShouldBeNull();
+        (told.On, told.Stage).ShouldBe((Day.AddDays(20), Stage.Estrangement));
+    }
 }

@@ -120,6 +120,7 @@ public sealed class SubscriptionsTests(AppFixture app)
     [InlineData("http://10.0.0.1/hook", "host_not_allowed")]
     [InlineData("http://localhost:9/hook", "host_not_allowed")]
     [InlineData("not a url", "url_invalid")]
+    [InlineData("http://127.0.0.1:0/hook", "url_invalid")]
     public async Task Given_a_target_off_the_allow_list_When_subscribing_Then_400(string url, string code)
     {
         var (status, body) = await app.PostJson("/api/subscriptions", new { url, secret = "long-enough" });

@@ -299,6 +299,34 @@ public sealed class InputRulesFollowupTests(AppFixture app)
         body.ShouldHaveError(parameter, code);
     }
 
+    [Theory]
+    [InlineData("9999-12-31")] [InlineData("9999-01")] [InlineData("9999")]
+    public async Task Regression_Given_a_body_date_beyond_9998_When_written_Then_400_out_of_range_with_the_other_shape_errors(string date)
+    {
+        // Given a negotiation (create already answers coveredUntil 9999-12-31 with 400 out_of_range)
+        var id = await app.GivenNegotiation("lastday");
+        var talks = Talks(date);
+        talks["sources"] = new JsonArray(new JsonObject { ["publisher"] = "CNN", ["publishedOn"] = "9999-12-31" });
+        var unread = Talks(Day(3));
+        unread["location"] = " Doha"; // a 400 of its own, to be listed with the dates
+
+        // When events, a what-if and a coverage name a date after 9998-12-31 (they were 422 in_future, after the 400s)
+        var (events, eventsBody) = await app.PostJson($"/api/negotiations/{id}/events", new JsonObject { ["events"] = new JsonArray(talks, unread) });
+        var (whatIf, whatIfBody) = await app.PostJson($"/api/negotiations/{id}/what-if", new JsonObject { ["add"] = new JsonArray(Talks(date)) });
+        var (coverage, coverageBody) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = "9999-12-31" });
+
+        // Then each is a 400 out_of_range at the date, listed with the body's other shape errors, and nothing is written
+        events.ShouldBe(400, eventsBody?.ToJsonString());
+        eventsBody.ShouldHaveError("events[0].occurredOn", "out_of_range");
+        eventsBody.ShouldHaveError("events[0].sources[0].publishedOn", "out_of_range");
+        eventsBody.ShouldHaveError("events[1].location", "untrimmed");
+        whatIf.ShouldBe(400, whatIfBody?.ToJsonString());
+        whatIfBody.ShouldHaveError("add[0].occurredOn", "out_of_range");
+        coverage.ShouldBe(400, coverageBody?.ToJsonString());
+        coverageBody.ShouldHaveError("coveredUntil", "out_of_range");
+        (await Version(id)).ShouldBe(1);
+    }
+
     [Fact]
     public async Task Regression_Given_projectTo_before_asOf_or_an_id_removed_twice_When_a_what_if_is_run_Then_400()
     {

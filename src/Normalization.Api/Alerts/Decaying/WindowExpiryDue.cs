@@ -53,8 +53,27 @@ public static class WindowExpiryDueHandler
 
         var changed = StageChanged.Of(message.NegotiationId, head.Negotiation, change, message.Cause ?? AlertCause.WindowExpired, clock.GetUtcNow());
         if (await session.LoadAsync<RecordedStageChange>(changed.Alert.Id, ct) is not null) return outgoing; // already announced
+        if (await AnnouncedByAWriteAsync(session, message, change, clock, ct)) return outgoing;
         session.Insert(RecordedStageChange.Of(changed));
+        // The receivers are told of it: what they believe moves on (StageChangeAlerts.Reconcile, at the next write).
+        var told = await session.LoadAsync<AnnouncedStage>(message.NegotiationId, ct) ?? AnnouncedStage.Of(message.NegotiationId, change);
+        told.Told(change);
+        session.Store(told);
         outgoing.Add(changed);
         return outgoing;
+    }
+
+    /// <summary>
+    /// Whether a write announced this very change once its day had come (a late event that made it, posted before this
+    /// message fired — a node down at midnight): that announcement's id names the write (<see cref="StageChangeAlert.IdOf"/>),
+    /// so it is found by its content. Two days back covers a write whose reader's zone (<c>?tz=</c>) reached the day first.
+    /// </summary>
+    static async Task<bool> AnnouncedByAWriteAsync(IDocumentSession session, WindowExpiryDue message, Normalization.Domain.Stages.StageTransition change,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var since = DecayClock.StartOf(message.On, clock).AddDays(-2);
+        var recorded = await session.Query<RecordedStageChange>()
+            .Where(r => r.NegotiationId == message.NegotiationId && r.RecordedAt >= since).ToListAsync(ct);
+        return recorded.Any(r => r.Alert.On == change.On && r.Alert.From == change.From && r.Alert.To == change.To && r.Alert.Rule == change.Rule);
     }
 }

@@ -18,7 +18,8 @@ namespace Normalization.Api.Alerts.Notifying;
 /// rolled-back append leaves no message, and a crash between commit and flush leaves the message in Wolverine's inbox,
 /// which its durability agent recovers (docs/architecture.md, "Alerts").
 /// </summary>
-public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
+public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider clock, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
+    Marten.IDocumentStore documents)
 {
     /// <summary>The transitions of <paramref name="after"/> that <paramref name="before"/> did not have, each with its cause.</summary>
     public static List<(StageTransition Transition, string Cause)> Changes(IReadOnlyList<StageTransition> before, IReadOnlyList<StageTransition> after,
@@ -41,6 +42,22 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
             result.Add((t, cause));
         }
         return result;
+    }
+
+    /// <summary>
+    /// What a receiver that orders alerts by <c>on</c> (the later announcement first among equal days) now believes, after
+    /// <paramref name="changes"/> are announced to it: <paramref name="told"/> is updated. When that is not the stage in force
+    /// (<paramref name="current"/>, the last transition after the write) — a write took back the change it was told last, or
+    /// an earlier take-back left a later-dated announcement standing — the move from the stage it believes to the one in
+    /// force, dated on the latest day it was told of, so that it ranks first; <paramref name="told"/> then holds it too.
+    /// </summary>
+    public static StageTransition? Reconcile(AnnouncedStage told, IEnumerable<(StageTransition Transition, string Cause)> changes, StageTransition current)
+    {
+        foreach (var (t, _) in changes) told.Told(t);
+        if (told.Stage == current.To || told.On is not { } day) return null;
+        var move = new StageTransition(day, told.Stage, current.To, current.Rule, current.Description, current.EventIds, current.Projected);
+        told.Stage = current.To;
+        return move;
     }
 
     static (DateOnly?, Stage?, Stage, string) Key(StageTransition t) => (t.On, t.From, t.To, t.Rule);
@@ -75,15 +92,19 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     /// <see cref="WindowExpiryDue"/> per new day a change is due (<see cref="NewExpiries"/>; durable, in Wolverine's inbox, due when the
     /// day begins on the app's clock). Call <see cref="Enlisted.FlushAsync"/> after the commit.
     /// </summary>
+    /// <param name="version">
+    /// The stream's version after the write: part of each alert's id (<see cref="StageChangeAlert.IdOf"/>), so a change
+    /// announced again after a later write took it back is a new announcement, not one a receiver drops as seen.
+    /// </param>
     /// <param name="latestOnly">
     /// A bulk import (<c>import</c>, <c>POST …/imports</c>, the first-run seed): only the latest of its changes is announced,
     /// so loading a long history tells a subscriber where the negotiation stands now instead of replaying every past
     /// transition (docs/alerts.md, "Imports").
     /// </param>
     public Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, DateOnly beforeDay,
-        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false) =>
+        FoldAccumulator after, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, int version, bool latestOnly = false) =>
         // Stage histories only (StageHistoryAt): the rest of a state is not compared.
-        EnlistAsync(tx, negotiationId, before, before.StageHistoryAt(beforeDay), after, after.StageHistoryAt(afterDay), afterDay, events, latestOnly);
+        EnlistAsync(tx, negotiationId, before, before.StageHistoryAt(beforeDay), after, after.StageHistoryAt(afterDay), afterDay, events, version, latestOnly);
 
     /// <summary>
     /// <see cref="EnlistAsync(NpgsqlTransaction, string, FoldAccumulator, DateOnly, FoldAccumulator, DateOnly, IReadOnlyList{NegotiationEvent}, bool)"/>
@@ -92,7 +113,7 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
     /// <paramref name="afterDay"/> (an append reports the stage from the same lists, so they are built once).
     /// </summary>
     public async Task<Enlisted> EnlistAsync(NpgsqlTransaction tx, string negotiationId, FoldAccumulator before, IReadOnlyList<StageTransition> beforeHistory,
-        FoldAccumulator after, IReadOnlyList<StageTransition> afterHistory, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, bool latestOnly = false)
+        FoldAccumulator after, IReadOnlyList<StageTransition> afterHistory, DateOnly afterDay, IReadOnlyList<NegotiationEvent> events, int version, bool latestOnly = false)
     {
         // Only a started host has Wolverine running: the data commands (`import`, `rebuild` …) and the first-run seed, which
         // runs while the host starts, write without it and announce nothing (docs/alerts.md, "Imports").
@@ -100,6 +121,17 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         var eventDates = events.Select(e => e.Date).ToHashSet();
         var changes = Changes(beforeHistory, afterHistory, eventDates);
         if (latestOnly && changes.Count > 1) changes = [changes[^1]];
+        // What the receivers were told (AnnouncedStage, in this transaction): a write that announces a change, or that
+        // changes the stage in force, brings it up to date, and announces where the stage stands when the alerts alone
+        // would leave a receiver on another one (Reconcile; docs/alerts.md, "The notification").
+        if (changes.Count > 0 || afterHistory[^1].To != beforeHistory[^1].To)
+        {
+            await using var session = documents.LightweightSession(Marten.Services.SessionOptions.ForTransaction(tx));
+            var told = await session.LoadAsync<AnnouncedStage>(negotiationId) ?? AnnouncedStage.Of(negotiationId, beforeHistory[^1]);
+            if (Reconcile(told, changes, afterHistory[^1]) is { } move) changes.Add((move, AlertCause.Revised));
+            session.Store(told);
+            await session.SaveChangesAsync();
+        }
         var expiries = NewExpiries(before, after, afterDay);
         if (changes.Count == 0 && expiries.Count == 0) return Enlisted.Nothing;
         if (runtime.Storage is not IMessageDatabase database)
@@ -108,7 +140,7 @@ public sealed class StageChangeAlerts(IWolverineRuntime runtime, TimeProvider cl
         context.EnlistInOutbox(new DatabaseEnvelopeTransaction(database, tx));
         var recordedAt = clock.GetUtcNow();
         foreach (var (t, cause) in changes)
-            await context.PublishAsync(StageChanged.Of(negotiationId, after.Negotiation, t, cause, recordedAt));
+            await context.PublishAsync(StageChanged.Of(negotiationId, after.Negotiation, t, cause, recordedAt, version));
         foreach (var day in expiries)
             await context.ScheduleAsync(new WindowExpiryDue(negotiationId, day, eventDates.Contains(day) ? AlertCause.Event : null), DecayClock.SchedulerInstant(day, clock));
         return new Enlisted(context);

@@ -29,10 +29,14 @@ public static class AlertCause
 public sealed record StageChangeAlert(Guid Id, string NegotiationId, DateOnly? On, Stage? From, Stage To, string Rule,
     IReadOnlyList<Guid> EventIds, string Cause, DateTimeOffset RecordedAt)
 {
-    /// <summary>A name-based id (SHA-256 of negotiation, date, from, to and rule; RFC 9562 version 8 layout).</summary>
-    public static Guid IdOf(string negotiationId, StageTransition t)
+    /// <summary>
+    /// A name-based id (SHA-256 of negotiation, date, from, to and rule, and the stream version of the write that announced
+    /// it — none for a change announced on its day, <see cref="Decaying.WindowExpiryDue"/>; RFC 9562 version 8 layout). Every
+    /// copy of one announcement carries the same id; a change a later write took back and another put back is announced anew.
+    /// </summary>
+    public static Guid IdOf(string negotiationId, StageTransition t, int? version = null)
     {
-        var key = $"{negotiationId}|{t.On:yyyy-MM-dd}|{t.From}|{t.To}|{t.Rule}";
+        var key = $"{negotiationId}|{t.On:yyyy-MM-dd}|{t.From}|{t.To}|{t.Rule}" + (version is { } v ? $"|v{v}" : "");
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         var bytes = hash.AsSpan(0, 16).ToArray();
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80); // version 8
@@ -47,8 +51,11 @@ public sealed record StageChangeAlert(Guid Id, string NegotiationId, DateOnly? O
 /// <param name="Parties">The negotiation's party codes (the <c>party</c> filter).</param>
 public sealed record StageChanged(StageChangeAlert Alert, string Title, IReadOnlyList<string> Parties)
 {
-    /// <summary>The message for transition <paramref name="t"/> of the negotiation opened by <paramref name="opening"/>.</summary>
-    public static StageChanged Of(string negotiationId, NegotiationOpened opening, StageTransition t, string cause, DateTimeOffset recordedAt) =>
-        new(new StageChangeAlert(StageChangeAlert.IdOf(negotiationId, t), negotiationId, t.On, t.From, t.To, t.Rule, t.EventIds, cause, recordedAt),
+    /// <summary>
+    /// The message for transition <paramref name="t"/> of the negotiation opened by <paramref name="opening"/>, announced by
+    /// the write that brought the stream to <paramref name="version"/> (null: announced on its day, no write).
+    /// </summary>
+    public static StageChanged Of(string negotiationId, NegotiationOpened opening, StageTransition t, string cause, DateTimeOffset recordedAt, int? version = null) =>
+        new(new StageChangeAlert(StageChangeAlert.IdOf(negotiationId, t, version), negotiationId, t.On, t.From, t.To, t.Rule, t.EventIds, cause, recordedAt),
             opening.Title, opening.Parties.Select(p => p.Code).ToList());
 }

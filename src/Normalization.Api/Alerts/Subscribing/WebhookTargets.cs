@@ -31,6 +31,8 @@ public sealed class WebhookTargets(IOptions<AlertOptions> options)
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             return new(path, "url_scheme", $"{path} must be http or https.");
         if (!string.IsNullOrEmpty(uri.UserInfo)) return new(path, "url_invalid", $"{path} must not carry user information.");
+        // Port 0 names no port a connection can reach: every delivery would fail until it is dead-lettered.
+        if (uri.Port == 0) return new(path, "url_invalid", $"{path} must name a port from 1 to 65535 (or none).");
         return null;
     }
 

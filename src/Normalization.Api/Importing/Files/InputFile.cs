@@ -52,7 +52,7 @@ public sealed class InputFile : IDisposable
             if (n >= 4 && magic is [0x50, 0x4B, 0x03, 0x04, ..])
                 throw new ImportException(IsWorkbook(file) ? WorkbookRefused : "The file is a zip archive: unzip it and import the file inside (gzip, .gz, is read as it is).", "body");
             var gzip = n >= 2 && magic[0] == 0x1F && magic[1] == 0x8B;
-            Stream stream = gzip ? new BufferedStream(new LimitedStream(new GZipStream(file, CompressionMode.Decompress), maxDecompressed ?? long.MaxValue), 1 << 16) : file;
+            Stream stream = gzip ? new BufferedStream(new LimitedStream(new CheckedGzipStream(file), maxDecompressed ?? long.MaxValue), 1 << 16) : file;
             return new InputFile(file, stream, named, gzip);
         }
         catch
@@ -141,6 +141,62 @@ sealed class LimitedStream(Stream inner, long max) : Stream
     protected override void Dispose(bool disposing)
     {
         if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// A gzip file read through, refusing one that is damaged or cut short (<c>invalid_gzip</c>, a <see cref="TextFault"/>),
+/// never reading it as a shorter file. .NET's <see cref="GZipStream"/> throws <see cref="InvalidDataException"/> on bad
+/// compressed data or a trailer whose CRC-32 or size disagrees, but ends quietly where a file cut short ends (an upload
+/// broken off, a copy not finished): its lines so far would be imported as the whole file, or none of them with success.
+/// So at the end the gzip trailer's ISIZE (the last 4 bytes: the decompressed size modulo 2^32, RFC 1952) must equal what
+/// was read — the file really ends with its member's trailer. A file of several members (<c>cat a.gz b.gz</c>) has its
+/// last member's size there: it is refused too, with the fix (decompress and compress it again as one).
+/// </summary>
+sealed class CheckedGzipStream(FileStream file) : Stream
+{
+    readonly GZipStream _inner = new(file, CompressionMode.Decompress, leaveOpen: true);
+    long _read;
+    bool _ended;
+
+    /// <summary>What is refused, and the fix.</summary>
+    public const string Damaged =
+        "The gzip file is damaged or cut short (it does not end as it began: an upload or a copy broken off?): nothing was stored. " +
+        "Send the whole file again; a file of several gzip members (cat a.gz b.gz) must be decompressed and compressed again as one.";
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n;
+        try { n = _inner.Read(buffer); }
+        catch (InvalidDataException) { throw new TextFault(0, "invalid_gzip", Damaged); }
+        _read += n;
+        if (n == 0 && buffer.Length > 0 && !_ended)
+        {
+            _ended = true;
+            Span<byte> size = stackalloc byte[4];
+            var whole = file.Length >= 18 && RandomAccess.Read(file.SafeFileHandle, size, file.Length - 4) == 4
+                && System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(size) == (uint)_read;
+            if (!whole) throw new TextFault(0, "invalid_gzip", Damaged);
+        }
+        return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _inner.Dispose();
         base.Dispose(disposing);
     }
 }
