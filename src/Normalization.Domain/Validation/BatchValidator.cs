@@ -100,8 +100,8 @@ public sealed class BatchValidator(ValidationContext ctx)
 
     /// <summary>
     /// When nothing held can be accepted: a retraction or correction refused only for what it would change (its target is
-    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) that a held line retracts in turn is registered as if accepted,
-    /// so that line can be judged. One request at a time the change would have been listed before the closings or the reuse
+    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) — or an opening refused only as <c>duplicate_id</c>, its id held
+    /// by a reuse listed before it — that a held line retracts in turn is registered as if accepted, so that line can be judged. One request at a time the change would have been listed before the closings or the reuse
     /// that refuse it now, then retracted (the record's own order: demand, its retraction, the retraction of that retraction,
     /// then the demand withdrawn — in domain order the withdrawal may come first). <see cref="Finish"/> reports its errors
     /// when no line retracts it in the end.
@@ -111,8 +111,12 @@ public sealed class BatchValidator(ValidationContext ctx)
         var retractedByHeld = held.Select(h => h.Event).OfType<EventRetracted>().Select(r => r.TargetEventId).ToHashSet();
         foreach (var h in held)
         {
+            if (!retractedByHeld.Contains(h.Event.EventId)) continue;
             var target = h.Event switch { EventCorrected c => c.TargetEventId, EventRetracted r => r.TargetEventId, _ => Guid.Empty };
-            if (target == Guid.Empty || !ctx.Knows(target) || !retractedByHeld.Contains(h.Event.EventId)) continue;
+            // An opening refused only because an opening listed before it holds its id (a reuse dated before it, as a timeline
+            // export lists it), retracted by a held line: one request at a time it was recorded first, then retracted, then reused.
+            var retractedOpening = target == Guid.Empty && OpenedKeys(h.Event).Any() && last[h].Count > 0 && last[h].All(m => m.Code is "duplicate_id");
+            if (!retractedOpening && (target == Guid.Empty || !ctx.Knows(target))) continue;
             if (!last[h].All(m => m.Code is "still_referenced" or "duplicate_id" or "unknown_reference" or "wrong_party" or "before_reference")) continue;
             ctx.Register(h.Event);
             if (h.Event is EventRetracted)

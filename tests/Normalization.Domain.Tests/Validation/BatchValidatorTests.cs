@@ -267,6 +267,55 @@ public class BatchValidatorTests
             Judge(new ValidationContext(n.Opening, Today), order).ShouldBeEmpty(string.Join(", ", order.Select(e => e.Type)));
     }
 
+    /// <summary>
+    /// A record stored one request at a time: a demand d1 (March 2024), its retraction (April), d1 made again (February: the
+    /// reuse is dated before the demand it replaces) and met (May). Its timeline lists the reuse before the retracted demand.
+    /// </summary>
+    static (NegotiationBuilder N, NegotiationEvent[] Record) DemandIdReusedBeforeTheRetractedDemand()
+    {
+        var n = Negotiation();
+        var first = n.Envelope("2024-03-05", new DemandMade { DemandId = "d1", Subject = "first" }, TB, US);
+        var retraction = Retraction(n, first.EventId, "2024-04-01");
+        var again = n.Envelope("2024-02-05", new DemandMade { DemandId = "d1", Subject = "again" }, TB, US);
+        var met = n.Envelope("2024-05-01", new DemandMet { DemandId = "d1" }, US, TB);
+        return (n, [first, retraction, again, met]);
+    }
+
+    [Fact]
+    public void Given_a_demandId_reused_with_a_date_before_the_retracted_demand_When_every_order_is_judged_as_a_whole_Then_every_order_stands()
+    {
+        // Given the record (valid one request at a time in the order made, retracted, made again, met)
+        var (n, record) = DemandIdReusedBeforeTheRetractedDemand();
+        // (Left out: the orders listing the first demand before its reuse and the closing before the retraction — the
+        // closing then closes the first demand, and its retraction is still_referenced; a leftover, reported.)
+        static bool LeftOut(NegotiationEvent[] order, NegotiationEvent[] record) =>
+            Array.IndexOf(order, record[0]) < Array.IndexOf(order, record[2]) && Array.IndexOf(order, record[3]) < Array.IndexOf(order, record[1]);
+        foreach (var order in Permutations(record).Where(o => !LeftOut(o, record)))
+        {
+            // When this order is judged as a whole (its domain order — made again, made, retracted, met — among them)
+            var ctx = new ValidationContext(n.Opening, Today);
+            var errors = Judge(ctx, order);
+
+            // Then nothing is refused, the first demand is retracted and the reuse holds the id
+            errors.ShouldBeEmpty(string.Join(", ", order.Select(e => e.EventId == record[0].EventId ? "first" : e.Type)));
+            Retracted(order, record[0].EventId).ShouldBeTrue();
+            Retracted(order, record[2].EventId).ShouldBeFalse();
+        }
+    }
+
+    [Fact]
+    public void Given_a_demandId_reused_before_a_demand_put_back_When_judged_as_a_whole_Then_the_put_back_is_still_duplicate_id()
+    {
+        // Given the reuse listed first, then the demand it would replace, retracted and put back (its retraction retracted)
+        var (n, record) = DemandIdReusedBeforeTheRetractedDemand();
+        var putBack = Retraction(n, record[1].EventId, "2024-06-01");
+
+        // When judged as a whole, Then the retraction putting the demand back is refused (duplicate_id at its targetEventId),
+        // as one request at a time refuses it in the record's order (made, retracted, made again): the reuse holds the id
+        Judge(new ValidationContext(n.Opening, Today), [record[2], record[0], record[1], putBack])
+            .ShouldBe(["events[3].targetEventId duplicate_id"]);
+    }
+
     static IEnumerable<NegotiationEvent[]> Permutations(NegotiationEvent[] items) =>
         items.Length <= 1 ? [items]
             : items.SelectMany((e, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (NegotiationEvent[])[e, .. rest]));
