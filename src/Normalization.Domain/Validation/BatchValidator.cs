@@ -81,9 +81,11 @@ public sealed class BatchValidator(ValidationContext ctx)
             }
         }
         foreach (var h in held) errors.AddRange(last[h].Select(m => (h.Tag, m)));
-        // A change supposed in force stands only when a line retracts it in the end: its effect was never in the record.
+        // A change supposed in force stands only when a line retracts it in the end: its effect was never in the record. An
+        // opening supposed in force stands when it is retracted, or corrected to open no id another opening in force holds.
         foreach (var (h, refusal) in supposed)
-            if (!ctx.IsRetracted(h.Event.EventId)) errors.AddRange(refusal.Select(m => (h.Tag, m)));
+            if (!ctx.IsRetracted(h.Event.EventId) && !(h.Event is not (EventRetracted or EventCorrected) && OpensNoHeldId(h.Event.EventId)))
+                errors.AddRange(refusal.Select(m => (h.Tag, m)));
         // One request at a time, a retraction is refused while its target is retracted: two retractions of one event can be
         // put in an order it accepts only when the one listed first is itself retracted by some line (then put back or not).
         // A closing accepted as if listed before the retraction of its opening stands when its opening is back in force or it
@@ -100,23 +102,26 @@ public sealed class BatchValidator(ValidationContext ctx)
 
     /// <summary>
     /// When nothing held can be accepted: a retraction or correction refused only for what it would change (its target is
-    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) — or an opening refused only as <c>duplicate_id</c>, its id held
-    /// by a reuse listed before it — that a held line retracts in turn is registered as if accepted, so that line can be judged. One request at a time the change would have been listed before the closings or the reuse
-    /// that refuse it now, then retracted (the record's own order: demand, its retraction, the retraction of that retraction,
-    /// then the demand withdrawn — in domain order the withdrawal may come first). <see cref="Finish"/> reports its errors
-    /// when no line retracts it in the end.
+    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) that a held line retracts in turn — or an opening refused only
+    /// as <c>duplicate_id</c>, its id held by a reuse listed before it, that a held line retracts or corrects — is registered
+    /// as if accepted, so that line can be judged. One request at a time the change would have been listed before the
+    /// closings or the reuse that refuse it now, then retracted (the record's own order: demand, its retraction, the
+    /// retraction of that retraction, then the demand withdrawn — in domain order the withdrawal may come first).
+    /// <see cref="Finish"/> reports its errors when no line retracts it in the end (an opening: nor corrects it away).
     /// </summary>
     Held? SupposeOneRetracted(List<Held> held, Dictionary<Held, List<FieldError>> last)
     {
         var retractedByHeld = held.Select(h => h.Event).OfType<EventRetracted>().Select(r => r.TargetEventId).ToHashSet();
+        var correctedByHeld = held.Select(h => h.Event).OfType<EventCorrected>().Select(c => c.TargetEventId).ToHashSet();
         foreach (var h in held)
         {
-            if (!retractedByHeld.Contains(h.Event.EventId)) continue;
             var target = h.Event switch { EventCorrected c => c.TargetEventId, EventRetracted r => r.TargetEventId, _ => Guid.Empty };
             // An opening refused only because an opening listed before it holds its id (a reuse dated before it, as a timeline
-            // export lists it), retracted by a held line: one request at a time it was recorded first, then retracted, then reused.
-            var retractedOpening = target == Guid.Empty && OpenedKeys(h.Event).Any() && last[h].Count > 0 && last[h].All(m => m.Code is "duplicate_id");
-            if (!retractedOpening && (target == Guid.Empty || !ctx.Knows(target))) continue;
+            // export lists it), that a held line retracts or corrects: one request at a time it was recorded first, then
+            // retracted or corrected to another id, then the id reused.
+            var changedOpening = target == Guid.Empty && OpenedKeys(h.Event).Any() && last[h].Count > 0 && last[h].All(m => m.Code is "duplicate_id")
+                && (retractedByHeld.Contains(h.Event.EventId) || correctedByHeld.Contains(h.Event.EventId));
+            if (!changedOpening && (target == Guid.Empty || !ctx.Knows(target) || !retractedByHeld.Contains(h.Event.EventId))) continue;
             if (!last[h].All(m => m.Code is "still_referenced" or "duplicate_id" or "unknown_reference" or "wrong_party" or "before_reference")) continue;
             ctx.Register(h.Event);
             if (h.Event is EventRetracted)
@@ -251,6 +256,10 @@ public sealed class BatchValidator(ValidationContext ctx)
         };
         foreach (var key in opened) yield return key;
     }
+
+    /// <summary>Whether the version of <paramref name="root"/> in force opens only ids no other opening in force holds.</summary>
+    bool OpensNoHeldId(Guid root) =>
+        ctx.Effective(root) is { } version && version.Items.Where(i => i.Opens).All(i => !ctx.InForce(i.Key, opens: true, except: root).Any());
 
     static IEnumerable<(bool, string)> OpenedKeys(NegotiationEvent e) => e switch
     {

@@ -316,6 +316,33 @@ public class BatchValidatorTests
             .ShouldBe(["events[3].targetEventId duplicate_id"]);
     }
 
+    [Fact]
+    public void Given_a_demandId_reused_with_a_date_before_the_demand_corrected_away_from_it_When_every_order_is_judged_as_a_whole_Then_every_order_stands()
+    {
+        // Given a record stored one request at a time: a demand d2 (March), corrected to d1, then d2 made again (February)
+        var n = Negotiation();
+        var first = n.Envelope("2024-03-20", new DemandMade { DemandId = "d2", Subject = "first" }, US, TB);
+        var correction = n.Envelope("2024-03-20", new EventCorrected { TargetEventId = first.EventId, Correction = (DemandMade)first with { DemandId = "d1" } }, US, null);
+        var again = n.Envelope("2024-02-29", new DemandMade { DemandId = "d2", Subject = "again" }, US, TB);
+
+        foreach (var order in Permutations([first, correction, again]))
+            // When judged as a whole (its domain order — made again, made, corrected — among them), Then every order stands
+            Judge(new ValidationContext(n.Opening, Today), order).ShouldBeEmpty(string.Join(", ", order.Select(e => e.EventId == first.EventId ? "first" : e.Type)));
+    }
+
+    [Fact]
+    public void Given_a_demandId_reused_before_a_demand_corrected_but_keeping_it_When_judged_as_a_whole_Then_the_demand_is_still_duplicate_id()
+    {
+        // Given the reuse listed first, then the demand it would replace, corrected to another date (it still opens d2)
+        var n = Negotiation();
+        var first = n.Envelope("2024-03-20", new DemandMade { DemandId = "d2", Subject = "first" }, US, TB);
+        var correction = n.Envelope("2024-03-20", new EventCorrected { TargetEventId = first.EventId, Correction = first with { OccurredOn = DomainDate.Parse("2024-03-10") } }, US, null);
+        var again = n.Envelope("2024-02-29", new DemandMade { DemandId = "d2", Subject = "again" }, US, TB);
+
+        // When judged as a whole, Then the demand is refused: two openings of d2 would be in force
+        Judge(new ValidationContext(n.Opening, Today), [again, first, correction]).ShouldContain("events[1].demandId duplicate_id");
+    }
+
     static IEnumerable<NegotiationEvent[]> Permutations(NegotiationEvent[] items) =>
         items.Length <= 1 ? [items]
             : items.SelectMany((e, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (NegotiationEvent[])[e, .. rest]));
