@@ -28,7 +28,8 @@ public sealed class BatchValidator(ValidationContext ctx)
 
     // Retractions accepted as if listed before another retraction of their target (of this batch): at the end all but one of
     // the target's retractions must be retracted in turn by some line, else the second is already_retracted.
-    readonly List<(Held Held, Guid Target, List<FieldError> Refusal)> _provisional = [];
+    // A correction so accepted though its version would not fit the record (OutOfRecord) stands only while its target stays retracted.
+    readonly List<(Held Held, Guid Target, List<FieldError> Refusal, bool OutOfRecord)> _provisional = [];
 
     sealed record Held(NegotiationEvent Event, string Path, int Tag);
 
@@ -91,8 +92,12 @@ public sealed class BatchValidator(ValidationContext ctx)
         // A closing accepted as if listed before the retraction of its opening stands when its opening is back in force or it
         // is itself retracted by some line (one request at a time: retract the closing, then its opening).
         // A correction of a closing likewise, unless what it corrects is out of the record by then.
-        foreach (var (h, target, refusal) in _provisional)
-            if (h.Event is EventRetracted && ctx.RetractionsNeverRetracted(target) > 1)
+        foreach (var (h, target, refusal, outOfRecord) in _provisional)
+            if (outOfRecord)
+            {
+                if (!ctx.IsRetracted(h.Event.EventId) && !ctx.IsRetracted(target)) errors.AddRange(refusal.Select(m => (h.Tag, m)));
+            }
+            else if (h.Event is EventRetracted && ctx.RetractionsNeverRetracted(target) > 1)
                 errors.Add((h.Tag, new FieldError(EventReader.Join(h.Path, "targetEventId"), "already_retracted", $"Event {target} is already retracted.")));
             else if (ClosedKey(h.Event is EventCorrected { Correction: { } version } ? version : h.Event) is { } key
                 && !ctx.IsRetracted(h.Event.EventId) && !(target != Guid.Empty && ctx.IsRetracted(target)) && !ctx.InForce(key, opens: true).Any())
@@ -148,7 +153,8 @@ public sealed class BatchValidator(ValidationContext ctx)
     /// target is retracted by retractions of this same batch is judged as if listed before them: in the record as a whole it
     /// may have been (a timeline export in domain order lists a retraction before a correction recorded earlier). A
     /// retraction so accepted is checked at the end (<see cref="Finish"/>): all but one of its target's retractions must then
-    /// be retracted by some line (the order "retract, retract that retraction, retract again").
+    /// be retracted by some line (the order "retract, retract that retraction, retract again"). A correction so judged that
+    /// its version would not fit (<c>duplicate_id</c>, …) stands while its target stays retracted: its version never enters the record.
     /// </summary>
     bool Accept(Held h, List<FieldError> mine)
     {
@@ -169,10 +175,17 @@ public sealed class BatchValidator(ValidationContext ctx)
             var again = new List<FieldError>();
             try { accepted = EventValidator.Validate(h.Event, h.Path, ctx, again); }
             finally { undo.ForEach(u => u()); }
-            if (accepted)
+            // A correction of an event this batch retracts, refused before those retractions only for what its version would do
+            // to the ledger (an id a reuse listed before it holds, …): one request at a time it was recorded before the
+            // retraction and the reuse, and its version never enters the record while its target stays retracted.
+            var outOfRecord = !accepted && h.Event is EventCorrected && target != Guid.Empty && again.Count > 0
+                && again.All(m => m.Code is "duplicate_id" or "still_referenced" or "wrong_party" or "before_reference" or "unknown_reference");
+            if (outOfRecord) ctx.Register(h.Event);
+            if (accepted || outOfRecord)
             {
-                _provisional.Add((h, target, mine.ToList()));
+                _provisional.Add((h, target, outOfRecord ? again : mine.ToList(), outOfRecord));
                 mine.Clear();
+                accepted = true;
             }
         }
         if (accepted && h.Event is EventRetracted)

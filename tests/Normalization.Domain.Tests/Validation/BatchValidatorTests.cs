@@ -343,6 +343,40 @@ public class BatchValidatorTests
         Judge(new ValidationContext(n.Opening, Today), [again, first, correction]).ShouldContain("events[1].demandId duplicate_id");
     }
 
+    [Fact]
+    public void Given_a_demand_corrected_to_an_id_reused_after_its_retraction_When_every_order_is_judged_as_a_whole_Then_every_order_stands()
+    {
+        // Given a record stored one request at a time: a demand d1 (March), corrected to d2, retracted (April), then d2 made
+        // again (February): its timeline lists the reuse first and the correction (recorded 2025) last
+        var n = Negotiation();
+        var first = n.Envelope("2024-03-02", new DemandMade { DemandId = "d1", Subject = "first" }, TB, US);
+        var correction = n.Envelope("2025-01-01", new EventCorrected { TargetEventId = first.EventId, Correction = (DemandMade)first with { DemandId = "d2" } }, US, null);
+        var retraction = Retraction(n, first.EventId, "2024-04-01");
+        var again = n.Envelope("2024-02-28", new DemandMade { DemandId = "d2", Subject = "again" }, US, TB);
+
+        var refused = Permutations([first, correction, retraction, again])
+            .Select(order => (Order: string.Join(", ", order.Select(e => e.EventId == first.EventId ? "first" : e.Type)), Errors: Judge(new ValidationContext(n.Opening, Today), order)))
+            .Where(x => x.Errors.Count > 0).Select(x => $"{x.Order}: {string.Join("; ", x.Errors)}").ToList();
+
+        // When judged as a whole (its domain order — made again, made, retracted, corrected — among them), Then every order stands
+        refused.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_demand_corrected_to_an_id_reused_When_its_retraction_is_retracted_Then_the_correction_is_refused_as_duplicate_id()
+    {
+        // Given the same lines, the retraction retracted in turn: the demand is back, corrected to d2, which the reuse holds
+        var n = Negotiation();
+        var first = n.Envelope("2024-03-02", new DemandMade { DemandId = "d1", Subject = "first" }, TB, US);
+        var correction = n.Envelope("2025-01-01", new EventCorrected { TargetEventId = first.EventId, Correction = (DemandMade)first with { DemandId = "d2" } }, US, null);
+        var retraction = Retraction(n, first.EventId, "2024-04-01");
+        var again = n.Envelope("2024-02-28", new DemandMade { DemandId = "d2", Subject = "again" }, US, TB);
+        var putBack = Retraction(n, retraction.EventId, "2025-02-01");
+
+        // When judged as a whole, Then something is refused: the record cannot hold two openings of d2 in force
+        Judge(new ValidationContext(n.Opening, Today), [again, first, retraction, correction, putBack]).ShouldNotBeEmpty();
+    }
+
     static IEnumerable<NegotiationEvent[]> Permutations(NegotiationEvent[] items) =>
         items.Length <= 1 ? [items]
             : items.SelectMany((e, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (NegotiationEvent[])[e, .. rest]));
