@@ -377,6 +377,38 @@ public class BatchValidatorTests
         Judge(new ValidationContext(n.Opening, Today), [again, first, retraction, correction, putBack]).ShouldNotBeEmpty();
     }
 
+    [Fact]
+    public void Given_a_retraction_dated_before_its_target_but_within_its_corrections_year_When_every_order_is_judged_as_a_whole_Then_every_order_stands()
+    {
+        // Given a record stored one request at a time: a demand (2024-03-20), a correction of it (recorded 2024-04-10), its
+        // retraction dated 2024-03-02 (accepted: a corrected version counts from the first day of its year), then the
+        // correction retracted. Its timeline lists the retraction before the demand and the correction after it.
+        var n = Negotiation();
+        var made = n.Envelope("2024-03-20", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US);
+        var correction = n.Envelope("2024-04-10", new EventCorrected { TargetEventId = made.EventId, Correction = made }, US, null);
+        var retraction = Retraction(n, made.EventId, "2024-03-02");
+        var correctionRetracted = Retraction(n, correction.EventId, "2024-04-10");
+
+        var refused = Permutations([made, correction, retraction, correctionRetracted])
+            .Select(order => (Order: string.Join(", ", order.Select(e => e.EventId == made.EventId ? "made" : e.EventId == retraction.EventId ? "retraction" : e.Type)),
+                Errors: Judge(new ValidationContext(n.Opening, Today), order)))
+            .Where(x => x.Errors.Count > 0).Select(x => $"{x.Order}: {string.Join("; ", x.Errors)}").ToList();
+
+        // When judged as a whole, Then every order stands
+        refused.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Given_a_retraction_dated_before_its_uncorrected_target_When_judged_as_a_whole_Then_it_is_still_before_target()
+    {
+        var n = Negotiation();
+        var made = n.Envelope("2024-03-20", new DemandMade { DemandId = "d1", Subject = "s" }, TB, US);
+        var retraction = Retraction(n, made.EventId, "2024-03-02");
+
+        Judge(new ValidationContext(n.Opening, Today), [retraction, made]).ShouldBe(["events[0].occurredOn before_target"]);
+        Judge(new ValidationContext(n.Opening, Today), [made, retraction]).ShouldBe(["events[1].occurredOn before_target"]);
+    }
+
     static IEnumerable<NegotiationEvent[]> Permutations(NegotiationEvent[] items) =>
         items.Length <= 1 ? [items]
             : items.SelectMany((e, i) => Permutations([.. items[..i], .. items[(i + 1)..]]).Select(rest => (NegotiationEvent[])[e, .. rest]));
