@@ -28,7 +28,8 @@ public sealed class BatchValidator(ValidationContext ctx)
 
     // Retractions accepted as if listed before another retraction of their target (of this batch): at the end all but one of
     // the target's retractions must be retracted in turn by some line, else the second is already_retracted.
-    readonly List<(Held Held, Guid Target, List<FieldError> Refusal)> _provisional = [];
+    // A correction so accepted though its version would not fit the record (OutOfRecord) stands only while its target stays retracted.
+    readonly List<(Held Held, Guid Target, List<FieldError> Refusal, bool OutOfRecord)> _provisional = [];
 
     sealed record Held(NegotiationEvent Event, string Path, int Tag);
 
@@ -81,16 +82,22 @@ public sealed class BatchValidator(ValidationContext ctx)
             }
         }
         foreach (var h in held) errors.AddRange(last[h].Select(m => (h.Tag, m)));
-        // A change supposed in force stands only when a line retracts it in the end: its effect was never in the record.
+        // A change supposed in force stands only when a line retracts it in the end: its effect was never in the record. An
+        // opening supposed in force stands when it is retracted, or corrected to open no id another opening in force holds.
         foreach (var (h, refusal) in supposed)
-            if (!ctx.IsRetracted(h.Event.EventId)) errors.AddRange(refusal.Select(m => (h.Tag, m)));
+            if (!ctx.IsRetracted(h.Event.EventId) && !(h.Event is not (EventRetracted or EventCorrected) && OpensNoHeldId(h.Event.EventId)))
+                errors.AddRange(refusal.Select(m => (h.Tag, m)));
         // One request at a time, a retraction is refused while its target is retracted: two retractions of one event can be
         // put in an order it accepts only when the one listed first is itself retracted by some line (then put back or not).
         // A closing accepted as if listed before the retraction of its opening stands when its opening is back in force or it
         // is itself retracted by some line (one request at a time: retract the closing, then its opening).
         // A correction of a closing likewise, unless what it corrects is out of the record by then.
-        foreach (var (h, target, refusal) in _provisional)
-            if (h.Event is EventRetracted && ctx.RetractionsNeverRetracted(target) > 1)
+        foreach (var (h, target, refusal, outOfRecord) in _provisional)
+            if (outOfRecord)
+            {
+                if (!ctx.IsRetracted(h.Event.EventId) && !ctx.IsRetracted(target)) errors.AddRange(refusal.Select(m => (h.Tag, m)));
+            }
+            else if (h.Event is EventRetracted && ctx.RetractionsNeverRetracted(target) > 1)
                 errors.Add((h.Tag, new FieldError(EventReader.Join(h.Path, "targetEventId"), "already_retracted", $"Event {target} is already retracted.")));
             else if (ClosedKey(h.Event is EventCorrected { Correction: { } version } ? version : h.Event) is { } key
                 && !ctx.IsRetracted(h.Event.EventId) && !(target != Guid.Empty && ctx.IsRetracted(target)) && !ctx.InForce(key, opens: true).Any())
@@ -100,19 +107,26 @@ public sealed class BatchValidator(ValidationContext ctx)
 
     /// <summary>
     /// When nothing held can be accepted: a retraction or correction refused only for what it would change (its target is
-    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) that a held line retracts in turn is registered as if accepted,
-    /// so that line can be judged. One request at a time the change would have been listed before the closings or the reuse
-    /// that refuse it now, then retracted (the record's own order: demand, its retraction, the retraction of that retraction,
-    /// then the demand withdrawn — in domain order the withdrawal may come first). <see cref="Finish"/> reports its errors
-    /// when no line retracts it in the end.
+    /// known: <c>still_referenced</c>, <c>duplicate_id</c>, …) that a held line retracts in turn — or an opening refused only
+    /// as <c>duplicate_id</c>, its id held by a reuse listed before it, that a held line retracts or corrects — is registered
+    /// as if accepted, so that line can be judged. One request at a time the change would have been listed before the
+    /// closings or the reuse that refuse it now, then retracted (the record's own order: demand, its retraction, the
+    /// retraction of that retraction, then the demand withdrawn — in domain order the withdrawal may come first).
+    /// <see cref="Finish"/> reports its errors when no line retracts it in the end (an opening: nor corrects it away).
     /// </summary>
     Held? SupposeOneRetracted(List<Held> held, Dictionary<Held, List<FieldError>> last)
     {
         var retractedByHeld = held.Select(h => h.Event).OfType<EventRetracted>().Select(r => r.TargetEventId).ToHashSet();
+        var correctedByHeld = held.Select(h => h.Event).OfType<EventCorrected>().Select(c => c.TargetEventId).ToHashSet();
         foreach (var h in held)
         {
             var target = h.Event switch { EventCorrected c => c.TargetEventId, EventRetracted r => r.TargetEventId, _ => Guid.Empty };
-            if (target == Guid.Empty || !ctx.Knows(target) || !retractedByHeld.Contains(h.Event.EventId)) continue;
+            // An opening refused only because an opening listed before it holds its id (a reuse dated before it, as a timeline
+            // export lists it), that a held line retracts or corrects: one request at a time it was recorded first, then
+            // retracted or corrected to another id, then the id reused.
+            var changedOpening = target == Guid.Empty && OpenedKeys(h.Event).Any() && last[h].Count > 0 && last[h].All(m => m.Code is "duplicate_id")
+                && (retractedByHeld.Contains(h.Event.EventId) || correctedByHeld.Contains(h.Event.EventId));
+            if (!changedOpening && (target == Guid.Empty || !ctx.Knows(target) || !retractedByHeld.Contains(h.Event.EventId))) continue;
             if (!last[h].All(m => m.Code is "still_referenced" or "duplicate_id" or "unknown_reference" or "wrong_party" or "before_reference")) continue;
             ctx.Register(h.Event);
             if (h.Event is EventRetracted)
@@ -139,7 +153,8 @@ public sealed class BatchValidator(ValidationContext ctx)
     /// target is retracted by retractions of this same batch is judged as if listed before them: in the record as a whole it
     /// may have been (a timeline export in domain order lists a retraction before a correction recorded earlier). A
     /// retraction so accepted is checked at the end (<see cref="Finish"/>): all but one of its target's retractions must then
-    /// be retracted by some line (the order "retract, retract that retraction, retract again").
+    /// be retracted by some line (the order "retract, retract that retraction, retract again"). A correction so judged that
+    /// its version would not fit (<c>duplicate_id</c>, …) stands while its target stays retracted: its version never enters the record.
     /// </summary>
     bool Accept(Held h, List<FieldError> mine)
     {
@@ -160,10 +175,17 @@ public sealed class BatchValidator(ValidationContext ctx)
             var again = new List<FieldError>();
             try { accepted = EventValidator.Validate(h.Event, h.Path, ctx, again); }
             finally { undo.ForEach(u => u()); }
-            if (accepted)
+            // A correction of an event this batch retracts, refused before those retractions only for what its version would do
+            // to the ledger (an id a reuse listed before it holds, …): one request at a time it was recorded before the
+            // retraction and the reuse, and its version never enters the record while its target stays retracted.
+            var outOfRecord = !accepted && h.Event is EventCorrected && target != Guid.Empty && again.Count > 0
+                && again.All(m => m.Code is "duplicate_id" or "still_referenced" or "wrong_party" or "before_reference" or "unknown_reference");
+            if (outOfRecord) ctx.Register(h.Event);
+            if (accepted || outOfRecord)
             {
-                _provisional.Add((h, target, mine.ToList()));
+                _provisional.Add((h, target, outOfRecord ? again : mine.ToList(), outOfRecord));
                 mine.Clear();
+                accepted = true;
             }
         }
         if (accepted && h.Event is EventRetracted)
@@ -213,6 +235,9 @@ public sealed class BatchValidator(ValidationContext ctx)
         // A closing judged against the opening in force now (its party, its date): a later line may retract that opening and
         // another opening of the same id, listed later, be the one it closes.
         || (error.Code is "wrong_party" or "before_reference" && ClosedKey(h.Event) is not null)
+        // A retraction dated before its target: a later line may correct the target, whose version counts from the first day
+        // of its year (what the store keeps of a correction's date) — one request at a time that correction came first.
+        || (error.Code is "before_target" && h.Event is EventRetracted)
         // A demandId or commitmentId another opening in force holds: a later line retracting that opening frees it (an id is
         // free again once its opening is retracted), so a timeline export that lists the reuse before that retraction imports.
         || (error.Code is "duplicate_id" && !error.Path.EndsWith("eventId", StringComparison.Ordinal)
@@ -247,6 +272,10 @@ public sealed class BatchValidator(ValidationContext ctx)
         };
         foreach (var key in opened) yield return key;
     }
+
+    /// <summary>Whether the version of <paramref name="root"/> in force opens only ids no other opening in force holds.</summary>
+    bool OpensNoHeldId(Guid root) =>
+        ctx.Effective(root) is { } version && version.Items.Where(i => i.Opens).All(i => !ctx.InForce(i.Key, opens: true, except: root).Any());
 
     static IEnumerable<(bool, string)> OpenedKeys(NegotiationEvent e) => e switch
     {
