@@ -16,11 +16,20 @@ public static partial class TimeZones
     [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}\z")]
     private static partial Regex IdShape();
 
+    /// <summary>
+    /// Files of the machine's zoneinfo folder that are not IANA zone ids though the lookup reads them: the machine's own zone
+    /// (<c>localtime</c>, which varies by host), the POSIX rules template, the tz database's placeholder zone (<c>Factory</c>,
+    /// abbreviation "-00"), and the <c>posix/</c> and <c>right/</c> copies (the latter counts leap seconds).
+    /// </summary>
+    static readonly string[] NotZones = ["localtime", "posixrules", "Factory"];
+    static readonly string[] NotZoneFolders = ["posix/", "right/"];
+
     /// <summary>The zone named <paramref name="id"/>, when the id has the shape of an IANA id and the tz database knows it.</summary>
     public static bool TryFind(string id, out TimeZoneInfo? zone)
     {
         zone = null;
         if (id.Length is 0 or > 64 || !IdShape().IsMatch(id)) return false;
+        if (NotZones.Contains(id, StringComparer.OrdinalIgnoreCase) || NotZoneFolders.Any(f => id.StartsWith(f, StringComparison.OrdinalIgnoreCase))) return false;
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found) || !found.HasIanaId) return false;
         zone = found;
         return true;

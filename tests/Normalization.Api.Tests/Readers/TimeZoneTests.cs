@@ -105,6 +105,11 @@ public sealed class TimeZoneTests(AppFixture app, FakeClockHost clocked) : IClas
     [InlineData("+04:30")]
     [InlineData("Romance Standard Time")]
     [InlineData("../../etc/passwd")]
+    [InlineData("localtime")] // the machine's own zone: a file of its zoneinfo folder, not an IANA id
+    [InlineData("posixrules")]
+    [InlineData("Factory")]
+    [InlineData("posix/Asia/Kabul")]
+    [InlineData("right/Europe/Paris")]
     public async Task Given_a_tz_that_names_no_zone_When_asked_Then_400_unknown_time_zone_at_tz(string zone)
     {
         var (status, body, _) = await app.Host.Send("GET", $"/api/negotiations?tz={Uri.EscapeDataString(zone)}");
