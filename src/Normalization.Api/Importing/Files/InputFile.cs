@@ -114,21 +114,29 @@ public sealed class InputFile : IDisposable
     }
 }
 
-/// <summary>A read-only stream that refuses to give more than a number of bytes (decompressed gzip).</summary>
-sealed class LimitedStream(Stream inner, long max) : Stream
+/// <summary>A stream read once from start to end (no seeking, no writing): what a decompressing or checking wrapper is.</summary>
+abstract class ReadOnlyStream : Stream
 {
-    long _read;
+    /// <summary>The bytes read so far (<see cref="Position"/>).</summary>
+    protected abstract long ReadSoFar { get; }
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
+    public override long Position { get => ReadSoFar; set => throw new NotSupportedException(); }
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public abstract override int Read(Span<byte> buffer);
+}
+
+/// <summary>A read-only stream that refuses to give more than a number of bytes (decompressed gzip).</summary>
+sealed class LimitedStream(Stream inner, long max) : ReadOnlyStream
+{
+    long _read;
+    protected override long ReadSoFar => _read;
 
     public override int Read(Span<byte> buffer)
     {
@@ -154,7 +162,7 @@ sealed class LimitedStream(Stream inner, long max) : Stream
 /// was read — the file really ends with its member's trailer. A file of several members (<c>cat a.gz b.gz</c>) has its
 /// last member's size there: it is refused too, with the fix (decompress and compress it again as one).
 /// </summary>
-sealed class CheckedGzipStream(FileStream file) : Stream
+sealed class CheckedGzipStream(FileStream file) : ReadOnlyStream
 {
     readonly GZipStream _inner = new(file, CompressionMode.Decompress, leaveOpen: true);
     long _read;
@@ -165,17 +173,7 @@ sealed class CheckedGzipStream(FileStream file) : Stream
         "The gzip file is damaged or cut short (it does not end as it began: an upload or a copy broken off?): nothing was stored. " +
         "Send the whole file again; a file of several gzip members (cat a.gz b.gz) must be decompressed and compressed again as one.";
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    protected override long ReadSoFar => _read;
 
     public override int Read(Span<byte> buffer)
     {
