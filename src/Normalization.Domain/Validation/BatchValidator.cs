@@ -1,4 +1,5 @@
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
 
 namespace Normalization.Domain.Validation;
 
@@ -12,7 +13,8 @@ namespace Normalization.Domain.Validation;
 /// another line (the retraction of that retraction, of those closings) may settle; an opening whose demandId or commitmentId
 /// another opening in force holds (<c>duplicate_id</c>), which a later retraction of that opening frees. What is still held at the end is judged
 /// once more, until nothing more can be accepted (<see cref="Finish"/>): a closing whose opening never comes, a retraction of
-/// an event in no line, stay <c>unknown_reference</c>. Everything else is judged in list order, event by event
+/// an event in no line, stay <c>unknown_reference</c>; a retraction of an opening whose closings (listed before it) a held
+/// reuse of its id fits is accepted with that reuse, the closings re-attached to it (<see cref="ReattachToReuse"/>). Everything else is judged in list order, event by event
 /// (<see cref="EventValidator.Validate"/>), as one request at a time would be.
 /// </summary>
 public sealed class BatchValidator(ValidationContext ctx)
@@ -22,6 +24,9 @@ public sealed class BatchValidator(ValidationContext ctx)
     readonly Dictionary<object, List<Held>> _waiting = new();
     // Events refused for what any later acceptance may change (already_retracted, still_referenced): retried at the end.
     readonly List<Held> _retry = [];
+
+    // The events of this batch accepted so far: only closings of the batch itself can be re-attached to a reuse (ReattachToReuse).
+    readonly HashSet<Guid> _acceptedHere = [];
 
     // The retractions accepted in this batch, by their target: a correction of a target they retract is judged as if listed before them.
     readonly Dictionary<Guid, List<Guid>> _retractedHere = new();
@@ -73,11 +78,17 @@ public sealed class BatchValidator(ValidationContext ctx)
                 if (Accept(h, mine)) { held.Remove(h); last.Remove(h); progress = true; }
                 else last[h] = mine;
             }
-            if (!progress && SupposeOneRetracted(held, last) is { } s)
+            if (progress) continue;
+            if (SupposeOneRetracted(held, last) is { } s)
             {
                 supposed.Add((s, last[s]));
                 held.Remove(s);
                 last.Remove(s);
+                progress = true;
+            }
+            else if (ReattachToReuse(held, last) is { Count: > 0 } moved)
+            {
+                foreach (var h in moved) { held.Remove(h); last.Remove(h); }
                 progress = true;
             }
         }
@@ -129,6 +140,7 @@ public sealed class BatchValidator(ValidationContext ctx)
             if (!changedOpening && (target == Guid.Empty || !ctx.Knows(target) || !retractedByHeld.Contains(h.Event.EventId))) continue;
             if (!last[h].All(m => m.Code is "still_referenced" or "duplicate_id" or "unknown_reference" or "wrong_party" or "before_reference")) continue;
             ctx.Register(h.Event);
+            _acceptedHere.Add(h.Event.EventId);
             if (h.Event is EventRetracted)
             {
                 if (!_retractedHere.TryGetValue(target, out var list)) _retractedHere[target] = list = [];
@@ -137,6 +149,81 @@ public sealed class BatchValidator(ValidationContext ctx)
             return h;
         }
         return null;
+    }
+
+    /// <summary>
+    /// When nothing held can be accepted: a retraction of an opening (or a correction of it to other ids) refused only as
+    /// <c>still_referenced</c> — closings listed before it were taken to close it, the opening in force when they were read —
+    /// while held openings refused only as <c>duplicate_id</c> reuse ids it opens. One request at a time the record was: the
+    /// opening, its retraction (or correction), the reuse, then the closings, which closed the reuse (a timeline export lists
+    /// the reuse and the closings before a retraction dated by its month or year). So when the change fits the record with the
+    /// reuses in force, and each reuse, once the change is made, fits as if posted after it — it opens no id another opening in
+    /// force holds, and the closings in force of its ids fit it (their dates, their parties) — the change is accepted, then the
+    /// reuses: the closings are re-attached to them, as the fold reads them (the retracted opening is out of the record). Only
+    /// closings of this batch or file: a stored closing keeps its opening in force one request at a time, in any order. Tried
+    /// with every such reuse, then each alone. Returns the held lines so accepted (none when no change qualifies).
+    /// </summary>
+    List<Held> ReattachToReuse(List<Held> held, Dictionary<Held, List<FieldError>> last)
+    {
+        foreach (var x in held)
+        {
+            var target = x.Event switch { EventCorrected c => c.TargetEventId, EventRetracted r => r.TargetEventId, _ => Guid.Empty };
+            if (target == Guid.Empty || last[x].Count == 0 || !last[x].All(m => m.Code is "still_referenced")) continue;
+            if (ctx.RootOf(target) is not { } root || ctx.Effective(root) is not { } version) continue;
+            var opened = version.Items.Where(i => i.Opens).Select(i => i.Key).ToHashSet();
+            var reuses = held.Where(b => b != x && b.Event is not (EventRetracted or EventCorrected) && last[b].Count > 0
+                && last[b].All(m => m.Code is "duplicate_id") && OpenedKeys(b.Event).Any(opened.Contains)).ToList();
+            if (reuses.Count == 0) continue;
+            foreach (var set in reuses.Count == 1 ? [reuses] : (List<Held>[])[reuses, .. reuses.Select(b => new List<Held> { b })])
+            {
+                var keys = set.SelectMany(b => OpenedKeys(b.Event)).Where(opened.Contains).Distinct().ToList();
+                if (keys.SelectMany(k => ctx.InForce(k, opens: false)).Any(c => !_acceptedHere.Contains(c.Version.Root))) continue;
+                if (!CanReattach(x, target, root, set)) continue;
+                // The change, judged with the reuses in force (the closings keep an opening), then the reuses, judged without it.
+                var undo = SupposeInForce(set);
+                var accepted = new List<Held>();
+                try { if (Accept(x, [])) accepted.Add(x); }
+                finally { undo(); }
+                if (accepted.Count == 0) continue;
+                accepted.AddRange(set.Where(b => Accept(b, [])));
+                return accepted;
+            }
+        }
+        return [];
+    }
+
+    /// <summary>
+    /// Whether change <paramref name="x"/> (of <paramref name="target"/>, whose version it changes is <paramref name="root"/>'s)
+    /// fits the record with the openings <paramref name="reuses"/> in force, and each of those, once the change is made, fits
+    /// as if posted after it (<see cref="EventValidator.FitsAsPosted"/>). Judged on suppositions, all taken back.
+    /// </summary>
+    bool CanReattach(Held x, Guid target, Guid root, List<Held> reuses)
+    {
+        var undo = new List<Action> { SupposeInForce(reuses) };
+        try
+        {
+            if (!EventValidator.Fits(x.Event, x.Path, ctx)) return false;
+            switch (x.Event)
+            {
+                case EventRetracted r: undo.Add(ctx.SupposeRetraction(r.EventId, target)); break;
+                case EventCorrected { Correction: { } corrected } c:
+                    if (ValidationContext.ProposedVersionOf(corrected, root, c.EventId, DomainOrder.SortKey(c)) is { } v) undo.Add(ctx.Suppose(v));
+                    break;
+            }
+            return reuses.All(b => EventValidator.FitsAsPosted(b.Event.EventId, ctx));
+        }
+        finally
+        {
+            for (var i = undo.Count - 1; i >= 0; i--) undo[i]();
+        }
+    }
+
+    /// <summary>Supposes the openings <paramref name="openings"/> in force (their ledger versions only); the returned action takes them back.</summary>
+    Action SupposeInForce(List<Held> openings)
+    {
+        var undo = openings.Select(b => ValidationContext.ProposedVersionOf(b.Event, b.Event.EventId, b.Event.EventId, "")).OfType<ValidationContext.LedgerVersion>()
+            .Select(ctx.Suppose).ToList();
+        return () => { for (var i = undo.Count - 1; i >= 0; i--) undo[i](); };
     }
 
     /// <summary>Validates <paramref name="h"/>: true when accepted; else held (<see cref="Hold"/>) or its errors reported.</summary>
@@ -188,6 +275,7 @@ public sealed class BatchValidator(ValidationContext ctx)
                 accepted = true;
             }
         }
+        if (accepted) _acceptedHere.Add(h.Event.EventId);
         if (accepted && h.Event is EventRetracted)
         {
             if (!_retractedHere.TryGetValue(target, out var list)) _retractedHere[target] = list = [];

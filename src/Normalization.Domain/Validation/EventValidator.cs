@@ -27,6 +27,22 @@ public static class EventValidator
         return true;
     }
 
+    /// <summary>Whether <paramref name="e"/> would be accepted now (the checks of <see cref="Validate"/>), without registering it.</summary>
+    internal static bool Fits(NegotiationEvent e, string path, ValidationContext ctx)
+    {
+        var errors = new List<FieldError>();
+        Check(e, path, ctx, errors, isCorrection: false);
+        return errors.Count == 0;
+    }
+
+    /// <summary>
+    /// Whether the version in force of the opening <paramref name="root"/> (a DemandMade or AgreementSigned, registered or
+    /// supposed) fits the record as if it were posted now, after everything else in force: it opens no id another opening in
+    /// force holds, and the closings in force of its ids fit it (not dated before it, by the party the catalog names).
+    /// </summary>
+    internal static bool FitsAsPosted(Guid root, ValidationContext ctx) =>
+        ctx.Effective(root) is { } version && !CheckChange(root, null, version, ctx, closingsToo: false).Any();
+
     static void Check(NegotiationEvent e, string path, ValidationContext ctx, List<FieldError> errors, bool isCorrection)
     {
         var n = ctx.Negotiation;
