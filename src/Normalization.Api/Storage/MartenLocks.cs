@@ -74,8 +74,15 @@ public static class MartenLocks
         };
         if (lockId is null) return null;
         var what = args[0] == "projections" ? "rebuilding projections" : "applying the schema";
-        return await HoldAsync(services.GetRequiredService<NpgsqlDataSource>(), lockId.Value,
-            () => Console.Error.WriteLine($"Another process is {what} on this database; waiting for it to finish."));
+        try
+        {
+            return await HoldAsync(services.GetRequiredService<NpgsqlDataSource>(), lockId.Value,
+                () => Console.Error.WriteLine($"Another process is {what} on this database; waiting for it to finish."));
+        }
+        catch (NpgsqlException)
+        {
+            return null; // the database does not answer: the command itself says so, as it did before
+        }
     }
 
     sealed class Held(NpgsqlConnection conn, long lockId) : IAsyncDisposable
