@@ -187,6 +187,9 @@ app.MapWolverineEndpoints(opts =>
 new JasperFx.CommandLine.CommandFactory().ApplyExtensions(new ServiceCollection());
 // Marten's and JasperFx's commands: plain text into a pipe or with NO_COLOR, and their markup rendered, never shown as text.
 if (!runsTheApp && !dataCommand) CommandOutput.UseForFrameworkCommands();
+// db-apply (and resources setup) apply the schema, projections rebuild rebuilds: each holds the Marten lock that step takes,
+// so two processes at once — or one and an app starting in Development — wait for each other instead of failing (MartenLocks).
+await using var frameworkLock = runsTheApp || dataCommand ? null : await MartenLocks.ForFrameworkCommandAsync(args, app.Services);
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

@@ -99,25 +99,15 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
 
     /// <summary>
     /// Applies the schema under Marten's own advisory lock (<c>StoreOptions.ApplyChangesLockId</c>, the one the app's
-    /// <c>ApplyAllDatabaseChangesOnStartup</c> takes), so two commands — or a command and an app — starting at once on a
-    /// never-used database do not both create the same objects (the second failed with "… already exists").
+    /// <c>ApplyAllDatabaseChangesOnStartup</c> and <c>db-apply</c> take: <see cref="MartenLocks"/>), so two commands — or a
+    /// command and an app — starting at once on a never-used database do not both create the same objects (the second
+    /// failed with "… already exists").
     /// </summary>
     static async Task ApplySchemaAsync(IServiceProvider services)
     {
         var store = services.GetRequiredService<Marten.IDocumentStore>();
-        await using var conn = await services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
-        await using (var lockCmd = new Npgsql.NpgsqlCommand("select pg_advisory_lock(@id)", conn) { CommandTimeout = 300 })
-        {
-            lockCmd.Parameters.AddWithValue("id", (long)((Marten.StoreOptions)store.Options).ApplyChangesLockId);
-            await lockCmd.ExecuteNonQueryAsync();
-        }
-        try { await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync(); }
-        finally
-        {
-            await using var unlock = new Npgsql.NpgsqlCommand("select pg_advisory_unlock(@id)", conn);
-            unlock.Parameters.AddWithValue("id", (long)((Marten.StoreOptions)store.Options).ApplyChangesLockId);
-            await unlock.ExecuteNonQueryAsync();
-        }
+        await using var held = await MartenLocks.HoldAsync(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), MartenLocks.ApplyChanges(store));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
 
     protected static IAnsiConsole Out => DataCommands.Stdout;

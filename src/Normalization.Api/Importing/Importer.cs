@@ -83,7 +83,31 @@ public sealed record ImportReport
 /// </summary>
 public sealed class Importer(NegotiationStore store, IDocumentStore documents, TimeProvider time)
 {
+    /// <summary>How many times an import is validated and stored when other writers keep appending to its negotiation meanwhile.</summary>
+    public const int Attempts = 5;
+
+    /// <summary>
+    /// Imports <paramref name="request"/>'s file, all or nothing. When the negotiation changed between validating the file and
+    /// storing it (another process appended — an app node's posts, another import of the same negotiation), nothing was
+    /// stored; the file is validated again against the new record and stored, up to <see cref="Attempts"/> times, before the
+    /// import gives up with the "changed while the file was being validated" error (writers appending back to back, with no
+    /// pause, can still outpace it: validation is not done under the stream lock).
+    /// </summary>
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await ImportOnceAsync(request, progress, ct); }
+            // A short, growing, jittered pause: the writers' next append is then less likely to land in the same window.
+            catch (RecordMoved) when (attempt < Attempts) { await Task.Delay(Random.Shared.Next(20, 100) * attempt, ct); }
+            catch (RecordMoved moved) { throw new ImportException(moved.Message); }
+        }
+    }
+
+    /// <summary>The record changed between validation and storing (nothing stored): <see cref="ImportAsync"/> tries again.</summary>
+    sealed class RecordMoved(string message) : Exception(message);
+
+    async Task<ImportReport> ImportOnceAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         if (!File.Exists(request.Path)) throw new ImportException($"No file '{request.Path}'.");
         var format = HistoryFile.FormatOf(request.Path, request.Format);
@@ -235,7 +259,7 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             case BulkOutcome.NotFound:
                 throw new ImportException($"The negotiation '{id}' disappeared during the import; nothing was stored.");
             case BulkOutcome.Changed c:
-                throw new ImportException($"The negotiation '{id}' changed while the file was being validated (now at version {c.CurrentVersion}); nothing was stored. Run the import again: events already stored are skipped.");
+                throw new RecordMoved($"The negotiation '{id}' changed while the file was being validated (now at version {c.CurrentVersion}), {Attempts} times: other writers keep appending to it; nothing was stored. Run the import again: events already stored are skipped.");
             default:
                 throw new ImportException($"The import into '{id}' was interrupted: {outcome}.");
         }

@@ -7,7 +7,8 @@ namespace Normalization.Api.Importing;
 /// next to the app) so the first page view shows something real. <c>Normalization:LoadSeedData=false</c>
 /// (environment <c>Normalization__LoadSeedData=false</c>) turns it off. It is Marten initial data
 /// (<c>InitializeWith&lt;SeedData&gt;()</c> in <see cref="MartenSetup"/>): Marten runs it at start-up, once its schema is
-/// in place; a failure is logged and never stops the app.
+/// in place; a failure is logged and never stops the app. When another process (a second app node starting at the same
+/// moment) loads it first, this one says so at Information and loads nothing.
 /// </summary>
 public sealed class SeedData(IServiceProvider services, IConfiguration configuration, ILogger<SeedData> logger) : Marten.Schema.IInitialData
 {
@@ -25,7 +26,22 @@ public sealed class SeedData(IServiceProvider services, IConfiguration configura
             var negotiations = services.GetRequiredService<NegotiationStore>();
             if ((await negotiations.NegotiationIdsAsync(ct)).Count > 0) return;
             if (!File.Exists(SeedFile)) { logger.LogWarning("No seed file at {File}; starting with an empty store.", SeedFile); return; }
-            var report = await services.GetRequiredService<Importer>().ImportAsync(new ImportRequest { Path = SeedFile, PostedBy = "seed" }, ct: ct);
+            ImportReport report;
+            try { report = await services.GetRequiredService<Importer>().ImportAsync(new ImportRequest { Path = SeedFile, PostedBy = "seed" }, ct: ct); }
+            catch (ImportException) when (!ct.IsCancellationRequested)
+            {
+                // Two processes starting at once on an empty store (two app nodes): both saw it empty, the other stored first
+                // and this import refused, all or nothing. The store is not empty any more: nothing was wrong, nothing to do.
+                if ((await negotiations.NegotiationIdsAsync(ct)).Count == 0) throw;
+                logger.LogInformation("Another process starting at the same moment loaded the seed history first; nothing to load.");
+                return;
+            }
+            if (report is { Succeeded: true, Created: false, Stored: 0 })
+            {
+                // The other process stored first and this import, validated again, found every event already there.
+                logger.LogInformation("Another process starting at the same moment loaded the seed history first; nothing to load.");
+                return;
+            }
             if (report.Succeeded)
                 logger.LogInformation("Empty store: loaded the seed history '{Id}' ({Stored} events). Set {Setting}=false to start empty.", report.NegotiationId, report.Stored, Setting);
             else

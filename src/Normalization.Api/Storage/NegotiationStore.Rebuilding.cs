@@ -24,6 +24,10 @@ public sealed partial class NegotiationStore
     /// </summary>
     public async Task RebuildPartyProfilesAsync(CancellationToken ct = default)
     {
+        // Marten's daemon lock, as `projections rebuild` holds it: two rebuilds at once would both write the projection's
+        // progress row (MartenLocks).
+        await using var held = await MartenLocks.HoldAsync(dataSource, MartenLocks.Projections(store),
+            () => Console.Error.WriteLine("Another process is rebuilding projections on this database; waiting for it to finish."), ct);
         using var daemon = await store.BuildProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync<PartyProfileProjection>(ct);
     }
