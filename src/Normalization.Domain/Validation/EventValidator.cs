@@ -53,9 +53,13 @@ public static class EventValidator
         // future, refused by the same "today" as occurredOn (the reader's zone, docs/api.md); nor can a review vouch for
         // days after its own — it would declare complete what had not happened when it was made (a review dated by month
         // or year may have been made on its period's last day).
+        // and, like every date a record holds, it cannot reach back before 1900-01-01, the record's first possible day
+        // (a typo such as 1079 for 1979 would mark every state of the record extrapolated).
         if (e is RecordReviewed { CoveredUntil: var covered })
         {
-            if (covered.End > ctx.Today)
+            if (covered.Start < ValidationContext.Earliest)
+                errors.Add(new(P("coveredUntil"), "out_of_range", "coveredUntil must not be before 1900-01-01."));
+            else if (covered.End > ctx.Today)
                 errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({ctx.Today:yyyy-MM-dd})."));
             else if (covered.End > e.OccurredOn.End)
                 errors.Add(new(P("coveredUntil"), "after_review", $"coveredUntil must not be after the review's own date ({e.OccurredOn}): a review vouches for what had happened when it was made."));

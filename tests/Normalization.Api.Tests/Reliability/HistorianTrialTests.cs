@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Normalization.Api.Importing;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using static Normalization.Api.Tests.Support.ApiScenarios;
+
+namespace Normalization.Api.Tests.Reliability;
+
+/// <summary>
+/// A diplomatic historian's trial (US–China 1969–1979, US–Libya 2003–2009 recorded through the API): the mistakes such a
+/// user makes with dates and the answers they must get. 1900-01-01 is the record's first possible day for every date a
+/// record holds — an event's occurredOn, a source's publishedOn, and how far the record reaches (coveredUntil).
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class HistorianTrialTests(AppFixture app)
+{
+    async Task<int> VersionOf(string id) => (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>();
+
+    [Theory]
+    [InlineData("1899-12-31")] [InlineData("1079-12-31")] [InlineData("0001-01-01")]
+    public async Task Given_a_coverage_before_1900_When_put_posted_as_a_review_or_tried_in_a_what_if_Then_422_out_of_range_at_coveredUntil_and_nothing_is_written(string covered)
+    {
+        // Given a negotiation with talks (a historian typing 1079 for 1979)
+        var id = await app.GivenNegotiation("covearly");
+        await app.GivenEvents(id, Talks(Day(30)));
+        var version = await VersionOf(id);
+        var review = new JsonObject { ["type"] = "RecordReviewed", ["occurredOn"] = Day(0), ["actor"] = "EDITOR", ["confidence"] = "Confirmed", ["coveredUntil"] = covered };
+
+        // When the coverage is declared through PUT, posted as a RecordReviewed, and added in a what-if
+        var (put, putBody) = await app.PutJson($"/api/negotiations/{id}/coverage", new { coveredUntil = covered });
+        var (post, postBody) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { review } });
+        var (whatIf, whatIfBody) = await app.PostJson($"/api/negotiations/{id}/what-if", new JsonObject { ["add"] = new JsonArray(review.DeepClone()) });
+
+        // Then each is 422 out_of_range at coveredUntil, as an occurredOn before 1900 is, and nothing is written
+        put.ShouldBe(422, putBody?.ToJsonString());
+        putBody.ShouldHaveError("coveredUntil", "out_of_range");
+        post.ShouldBe(422, postBody?.ToJsonString());
+        postBody.ShouldHaveError("events[0].coveredUntil", "out_of_range");
+        whatIf.ShouldBe(422, whatIfBody?.ToJsonString());
+        whatIfBody.ShouldHaveError("add[0].coveredUntil", "out_of_range");
+        (await VersionOf(id)).ShouldBe(version);
+    }
+
+    [Fact]
+    public async Task Given_a_coverage_before_1900_When_a_negotiation_is_created_or_imported_with_it_Then_422_out_of_range_and_nothing_is_created()
+    {
+        // Given a negotiation body and a history file declaring coveredUntil 1079-12-31
+        var id = TestApi.NewId("covcreate1079");
+        var body = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Negotiation(id)))!.AsObject();
+        body["coveredUntil"] = "1079-12-31";
+        var fileId = TestApi.NewId("covimport1079");
+        var header = new JsonObject
+        {
+            ["type"] = "NegotiationOpened", ["id"] = fileId, ["title"] = "Covered too early",
+            ["parties"] = new JsonArray(new JsonObject { ["code"] = "US", ["name"] = "United States" }, new JsonObject { ["code"] = "TB", ["name"] = "Taliban" }),
+            ["coveredUntil"] = "1079-12-31",
+        };
+        var path = Path.Combine(Path.GetTempPath(), $"{fileId}.ndjson");
+        await File.WriteAllTextAsync(path, header.ToJsonString() + "\n" + Talks(Day(3)).ToJsonString() + "\n");
+
+        // When the negotiation is created, and the file imported as a new negotiation
+        var (status, answer) = await app.PostJson("/api/negotiations", body);
+        var report = await app.Host.Services.GetRequiredService<Importer>().ImportAsync(new ImportRequest { Path = path, Into = fileId });
+
+        // Then both are refused at coveredUntil (out_of_range) and neither negotiation exists
+        status.ShouldBe(422, answer?.ToJsonString());
+        answer.ShouldHaveError("coveredUntil", "out_of_range");
+        (await app.GetJson($"/api/negotiations/{id}")).Status.ShouldBe(404);
+        report.Succeeded.ShouldBeFalse();
+        report.Errors.Select(e => (e.Line, e.Path, e.Code)).ShouldBe([(1, "coveredUntil", "out_of_range")]);
+        (await app.GetJson($"/api/negotiations/{fileId}")).Status.ShouldBe(404);
+    }
+}
