@@ -71,4 +71,37 @@ public sealed class HistorianTrialTests(AppFixture app)
         report.Errors.Select(e => (e.Line, e.Path, e.Code)).ShouldBe([(1, "coveredUntil", "out_of_range")]);
         (await app.GetJson($"/api/negotiations/{fileId}")).Status.ShouldBe(404);
     }
+
+    [Theory]
+    [InlineData("July 1971", "1971-07")] [InlineData("Jul 1971", "1971-07")] [InlineData("Dec-1978", "1978-12")] [InlineData("Mar-25", null)]
+    public async Task Given_a_CSV_row_dated_by_a_month_as_a_person_or_a_spreadsheet_writes_it_When_imported_Then_422_excel_date_whose_message_offers_YYYY_MM(string written, string? month)
+    {
+        // Given a negotiation and a CSV history row dated "July 1971" (typed) or "Mar-25" (Excel's display of 2025-03)
+        var id = await app.GivenNegotiation("csvmonth");
+        var csv = "eventId,type,occurredOn,actor,target,confidence,sources,note,fields\n" +
+                  $",TalksHeld,{written},US,TB,Confirmed,,,\"{{\"\"participants\"\":[\"\"US\"\",\"\"TB\"\"]}}\"\n";
+
+        // When it is imported
+        var (status, body) = await Import(id, csv);
+
+        // Then the row is refused at occurredOn, and the message does not push a day onto a month-dated event: it names
+        // YYYY-MM (and the month meant, when the year has four digits)
+        status.ShouldBe(422, body?.ToJsonString());
+        body.ShouldHaveError("lines[2].occurredOn", "excel_date");
+        var message = body.Errors().Single(e => e.Path == "lines[2].occurredOn").Message;
+        message.ShouldContain("YYYY-MM (");
+        if (month is not null) message.ShouldContain($"is {month}");
+        (await VersionOf(id)).ShouldBe(1);
+    }
+
+    async Task<(int Status, JsonNode? Body)> Import(string id, string text)
+    {
+        using var client = app.Host.Server.CreateClient();
+        using var content = new StringContent(text, System.Text.Encoding.UTF8, "text/csv");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?format=csv") { Content = content };
+        request.Headers.Add(Normalization.Api.Security.ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var text2 = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, string.IsNullOrEmpty(text2) ? null : JsonNode.Parse(text2));
+    }
 }
