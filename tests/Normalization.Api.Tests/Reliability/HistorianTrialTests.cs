@@ -94,6 +94,39 @@ public sealed class HistorianTrialTests(AppFixture app)
         (await VersionOf(id)).ShouldBe(1);
     }
 
+    [Fact]
+    public async Task Given_an_agreement_whose_date_was_corrected_When_a_what_if_replaces_it_by_the_same_agreement_a_year_later_Then_200_and_the_branch_holds_the_replacement()
+    {
+        // Given talks and an agreement (the Shanghai Communiqué of the trial) posted dated 28 February, corrected to the 27th
+        var id = await app.GivenNegotiation("whatifcorr");
+        var agreementId = Guid.NewGuid();
+        JsonObject Agreement(string on) => new()
+        {
+            ["type"] = "AgreementSigned", ["occurredOn"] = on, ["actor"] = "US", ["target"] = "TB", ["confidence"] = "Confirmed",
+            ["name"] = "Joint Communiqué", ["signatories"] = new JsonArray("US", "TB"),
+            ["commitments"] = new JsonArray(new JsonObject { ["commitmentId"] = "forces", ["party"] = "US", ["text"] = "Reduce forces." }),
+        };
+        var posted = Agreement(Day(300)); posted["eventId"] = agreementId.ToString();
+        var correction = new JsonObject
+        {
+            ["type"] = "EventCorrected", ["occurredOn"] = Day(290), ["actor"] = "EDITOR", ["confidence"] = "Confirmed",
+            ["targetEventId"] = agreementId.ToString(), ["correction"] = Agreement(Day(301)),
+        };
+        await app.GivenEvents(id, Talks(Day(302)), posted, correction);
+
+        // When a what-if replaces it by the same agreement, same commitment, signed later; and another removes it and adds that one
+        var (replaced, replacedBody) = await app.PostJson($"/api/negotiations/{id}/what-if",
+            new JsonObject { ["replace"] = new JsonArray(new JsonObject { ["eventId"] = agreementId.ToString(), ["event"] = Agreement(Day(10)) }) });
+        var (removed, removedBody) = await app.PostJson($"/api/negotiations/{id}/what-if",
+            new JsonObject { ["remove"] = new JsonArray(agreementId.ToString()), ["add"] = new JsonArray(Agreement(Day(10))) });
+
+        // Then both stand (no duplicate_id on the commitment the replaced event opened) and the branch's agreement is the new one
+        replaced.ShouldBe(200, replacedBody?.ToJsonString());
+        replacedBody!["projected"]!["ledger"]!["agreements"]!.AsArray().ShouldHaveSingleItem()!["signedOn"]!.GetValue<string>().ShouldBe(Day(10));
+        removed.ShouldBe(200, removedBody?.ToJsonString());
+        removedBody!["projected"]!["ledger"]!["agreements"]!.AsArray().ShouldHaveSingleItem()!["signedOn"]!.GetValue<string>().ShouldBe(Day(10));
+    }
+
     async Task<(int Status, JsonNode? Body)> Import(string id, string text)
     {
         using var client = app.Host.Server.CreateClient();
