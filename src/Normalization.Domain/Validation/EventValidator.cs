@@ -181,9 +181,20 @@ public static class EventValidator
             case EventCorrected c:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot correct another event.")); break; }
                 if (!ctx.Knows(c.TargetEventId)) { errors.Add(new(P("targetEventId"), "unknown_reference", $"{NoSuchEvent}{c.TargetEventId} in this negotiation.")); break; }
-                if (ctx.IsRetracted(c.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {c.TargetEventId} is retracted."));
                 var targetType = ctx.TypeOf(c.TargetEventId);
-                if (targetType is nameof(EventRetracted) or nameof(EventCorrected)) errors.Add(new(P("targetEventId"), "not_allowed", "Only catalog events can be corrected, not retractions or corrections."));
+                // A retraction or a correction is never corrected, retracted or not: said first, naming what to do instead —
+                // and its body is not judged against it (a type_mismatch asking for an EventCorrected body, an eventid_mismatch
+                // asking for the correction's id, would ask for what is refused too); the body's own rules still are.
+                if (targetType is nameof(EventRetracted) or nameof(EventCorrected))
+                {
+                    var of = ctx.TargetOf(c.TargetEventId) is { } aimed ? $" of event {aimed}" : "";
+                    errors.Add(new(P("targetEventId"), "not_allowed", targetType == nameof(EventCorrected)
+                        ? $"Only catalog events can be corrected, not retractions or corrections: event {c.TargetEventId} is a correction{of}. Correct that event instead (its latest correction is the one in force)."
+                        : $"Only catalog events can be corrected, not retractions or corrections: event {c.TargetEventId} is a retraction{of}. Retract the retraction to restore that event."));
+                    if (c.Correction is not null) Check(c.Correction, P("correction"), ctx, errors, isCorrection: true);
+                    break;
+                }
+                if (ctx.IsRetracted(c.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {c.TargetEventId} is retracted."));
                 if (c.Correction is null) errors.Add(new(P("correction"), "required", "correction is required."));
                 else
                 {

@@ -127,6 +127,39 @@ public sealed class HistorianTrialTests(AppFixture app)
         removedBody!["projected"]!["ledger"]!["agreements"]!.AsArray().ShouldHaveSingleItem()!["signedOn"]!.GetValue<string>().ShouldBe(Day(10));
     }
 
+    [Fact]
+    public async Task Given_a_corrected_event_When_the_correction_itself_is_corrected_Then_422_not_allowed_alone_naming_the_event_to_correct()
+    {
+        // Given talks posted, then corrected to the day before
+        var id = await app.GivenNegotiation("corrcorr");
+        var talksId = Guid.NewGuid();
+        var correctionId = Guid.NewGuid();
+        var corrected = Talks(Day(21), eventId: talksId);
+        await app.GivenEvents(id, Talks(Day(20), eventId: talksId), new JsonObject
+        {
+            ["eventId"] = correctionId.ToString(), ["type"] = "EventCorrected", ["occurredOn"] = Day(5), ["actor"] = "EDITOR",
+            ["confidence"] = "Confirmed", ["targetEventId"] = talksId.ToString(), ["correction"] = corrected.DeepClone(),
+        });
+        var version = await VersionOf(id);
+
+        // When a historian corrects the correction (as it shows in the timeline) with the talks as they should read
+        var again = new JsonObject
+        {
+            ["type"] = "EventCorrected", ["occurredOn"] = Day(1), ["actor"] = "EDITOR", ["confidence"] = "Confirmed",
+            ["targetEventId"] = correctionId.ToString(), ["correction"] = Talks(Day(22), eventId: talksId),
+        };
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { again } });
+
+        // Then one error: not_allowed at targetEventId, naming the talks to correct instead — no type_mismatch asking for an
+        // EventCorrected body, which would be refused too — and nothing is written
+        status.ShouldBe(422, body?.ToJsonString());
+        var error = body.Errors().ShouldHaveSingleItem();
+        error.Path.ShouldBe("events[0].targetEventId");
+        error.Code.ShouldBe("not_allowed");
+        error.Message.ShouldContain(talksId.ToString());
+        (await VersionOf(id)).ShouldBe(version);
+    }
+
     async Task<(int Status, JsonNode? Body)> Import(string id, string text)
     {
         using var client = app.Host.Server.CreateClient();
