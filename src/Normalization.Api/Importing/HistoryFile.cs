@@ -113,7 +113,7 @@ public static partial class HistoryFile
         if (Get("occurredOn") is { } on)
         {
             if (EventData.EventDataReaders.LooksLikeExcel(on.Trim()))
-                problems.Add(new LineError(0, "occurredOn", "excel_date", EventData.EventDataReaders.DateProblem("occurredOn", on.Trim())));
+                problems.Add(new LineError(0, "occurredOn", "excel_date", EventData.EventDataReaders.HistoryDateProblem("occurredOn", on.Trim())));
             else ordered["occurredOn"] = on;
         }
         if (Get("actor") is { } actor) ordered["actor"] = actor;

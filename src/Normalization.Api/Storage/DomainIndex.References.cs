@@ -27,6 +27,9 @@ public static partial class DomainIndex
         /// <summary>The batch names a demand or commitment the head leaves out, below its confidence threshold (<see cref="LedgerReferences.NamesUnfolded"/>).</summary>
         public bool NamesUnfolded { get; init; }
 
+        /// <summary>The event each stored correction among <see cref="Events"/> corrects (correction, its target): what an error names instead.</summary>
+        public List<(Guid Correction, Guid Target)> Aims { get; } = [];
+
         /// <summary>
         /// Whether the batch changes what these references cannot judge, so it is judged against the whole record
         /// (<c>ValidationContext.For</c>, as an import is): a retraction of a retraction or of a correction (it puts back an
@@ -66,6 +69,7 @@ public static partial class DomainIndex
             foreach (var c in Commitments) ctx.RegisterCommitmentId(c);
             foreach (var (id, type, retracted, dates) in Events) ctx.RegisterKnownEvent(id, type, retracted, dates);
             foreach (var (retraction, target) in Retractions) ctx.RegisterRetraction(retraction, target);
+            foreach (var (correction, target) in Aims) ctx.RegisterAim(correction, target);
             foreach (var (eventId, start) in Starts) ctx.RegisterStoredStart(eventId, start);
             foreach (var r in Ledger)
                 if (r.Demand) ctx.RegisterDemand(r.Id, r.Opening, r.By, r.Of, r.Closings);
@@ -154,7 +158,8 @@ public static partial class DomainIndex
                              where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = @correction), '{}'),
                    chain.target_event_id,
                    (select extract(year from c.domain_date)::int from nz_events c
-                     where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = @correction and c.status = 'active' limit 1)
+                     where c.negotiation_id = e.negotiation_id and c.target_event_id = e.event_id and c.role = @correction and c.status = 'active' limit 1),
+                   case when e.role = @correction then e.target_event_id end
             from chain join nz_events e on e.negotiation_id = @id and e.event_id = chain.event_id
             """, conn, tx);
         q.Parameters.AddWithValue("id", id);
@@ -168,6 +173,7 @@ public static partial class DomainIndex
             if (DomainDate.TryParse(rr.GetString(3), out var own)) dates.Add(own);
             known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted, dates.ToArray()));
             if (!rr.IsDBNull(5)) known.Retractions.Add((rr.GetGuid(0), rr.GetGuid(5)));
+            if (!rr.IsDBNull(7)) known.Aims.Add((rr.GetGuid(0), rr.GetGuid(7)));
             // The version in force starts on its own date's first day, or — corrected — on its correction's year's first day
             // (all the index keeps of a corrected version's date; the validator judges a batch or a file's versions alike).
             if (!rr.IsDBNull(6)) known.Starts.Add((rr.GetGuid(0), new DateOnly(rr.GetInt32(6), 1, 1)));

@@ -186,7 +186,7 @@ public static partial class EventCatalog
         // Record keeping
         T<RecordReviewed>(EventFamily.Corrections, "The record was reviewed and is complete through coveredUntil (occurredOn: the day of the review).",
             "None on stage, ledger or momentum. Sets how far the record reaches at every date: later dates are extrapolated.", "-", "-", 0.0, "-", PartyRule.Any, 70,
-            new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: a day, YYYY-MM-DD (a month or year is invalid_date, as at PUT …/coverage and create); not after today (in_future), nor after the review's own occurredOn (after_review).", Format: FieldFormat.Day)),
+            new FieldSpec("coveredUntil", FieldKind.Date, true, "The last day the record is complete through: a day, YYYY-MM-DD (a month or year is invalid_date, as at PUT …/coverage and create); not after today (in_future), nor before 1900-01-01 (out_of_range), nor after the review's own occurredOn (after_review).", Format: FieldFormat.Day)),
 
         // Corrections
         T<EventRetracted>(EventFamily.Corrections, "An earlier recorded event is retracted: the fold reads history as if it never happened (occurredOn: not before the event retracted, before_target).",

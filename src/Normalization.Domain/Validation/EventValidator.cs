@@ -53,9 +53,13 @@ public static class EventValidator
         // future, refused by the same "today" as occurredOn (the reader's zone, docs/api.md); nor can a review vouch for
         // days after its own — it would declare complete what had not happened when it was made (a review dated by month
         // or year may have been made on its period's last day).
+        // and, like every date a record holds, it cannot reach back before 1900-01-01, the record's first possible day
+        // (a typo such as 1079 for 1979 would mark every state of the record extrapolated).
         if (e is RecordReviewed { CoveredUntil: var covered })
         {
-            if (covered.End > ctx.Today)
+            if (covered.Start < ValidationContext.Earliest)
+                errors.Add(new(P("coveredUntil"), "out_of_range", "coveredUntil must not be before 1900-01-01."));
+            else if (covered.End > ctx.Today)
                 errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({ctx.Today:yyyy-MM-dd})."));
             else if (covered.End > e.OccurredOn.End)
                 errors.Add(new(P("coveredUntil"), "after_review", $"coveredUntil must not be after the review's own date ({e.OccurredOn}): a review vouches for what had happened when it was made."));
@@ -177,9 +181,20 @@ public static class EventValidator
             case EventCorrected c:
                 if (isCorrection) { errors.Add(new(path, "not_allowed", "A correction cannot correct another event.")); break; }
                 if (!ctx.Knows(c.TargetEventId)) { errors.Add(new(P("targetEventId"), "unknown_reference", $"{NoSuchEvent}{c.TargetEventId} in this negotiation.")); break; }
-                if (ctx.IsRetracted(c.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {c.TargetEventId} is retracted."));
                 var targetType = ctx.TypeOf(c.TargetEventId);
-                if (targetType is nameof(EventRetracted) or nameof(EventCorrected)) errors.Add(new(P("targetEventId"), "not_allowed", "Only catalog events can be corrected, not retractions or corrections."));
+                // A retraction or a correction is never corrected, retracted or not: said first, naming what to do instead —
+                // and its body is not judged against it (a type_mismatch asking for an EventCorrected body, an eventid_mismatch
+                // asking for the correction's id, would ask for what is refused too); the body's own rules still are.
+                if (targetType is nameof(EventRetracted) or nameof(EventCorrected))
+                {
+                    var of = ctx.TargetOf(c.TargetEventId) is { } aimed ? $" of event {aimed}" : "";
+                    errors.Add(new(P("targetEventId"), "not_allowed", targetType == nameof(EventCorrected)
+                        ? $"Only catalog events can be corrected, not retractions or corrections: event {c.TargetEventId} is a correction{of}. Correct that event instead (its latest correction is the one in force)."
+                        : $"Only catalog events can be corrected, not retractions or corrections: event {c.TargetEventId} is a retraction{of}. Retract the retraction to restore that event."));
+                    if (c.Correction is not null) Check(c.Correction, P("correction"), ctx, errors, isCorrection: true);
+                    break;
+                }
+                if (ctx.IsRetracted(c.TargetEventId)) errors.Add(new(P("targetEventId"), "already_retracted", $"Event {c.TargetEventId} is retracted."));
                 if (c.Correction is null) errors.Add(new(P("correction"), "required", "correction is required."));
                 else
                 {

@@ -160,8 +160,9 @@ public static partial class NegotiationValidator
     /// <summary>
     /// The rules of a negotiation's opening (docs/api.md, create): every error at once, each with its path under
     /// <paramref name="path"/>. With <paramref name="today"/> (the reader's day, as events are checked), a <c>coveredUntil</c>
-    /// after it is <c>in_future</c> — the record cannot be complete through a day that has not come (the same rule as
-    /// <c>RecordReviewed</c> and <c>PUT …/coverage</c>). Never throws.
+    /// after it is <c>in_future</c> — the record cannot be complete through a day that has not come — and one before
+    /// 1900-01-01, the record's first possible day, <c>out_of_range</c> (the same rules as <c>RecordReviewed</c> and
+    /// <c>PUT …/coverage</c>, judged with them: a 422). Never throws.
     /// </summary>
     public static List<FieldError> Validate(NegotiationOpened n, string path = "", DateOnly? today = null)
     {
@@ -187,6 +188,8 @@ public static partial class NegotiationValidator
                 if (n.Tags[i] is not { } tag || !IsValidId(tag)) errors.Add(new(P($"tags[{i}]"), "invalid_slug", "A tag is a slug: 3–64 characters, lower-case letters, digits and single hyphens."));
                 else if (n.Tags.Take(i).Contains(tag, StringComparer.Ordinal)) errors.Add(new(P($"tags[{i}]"), "duplicate_item", $"{tag} is listed twice."));
         if (n.CoveredUntil is { Year: > 9998 }) errors.Add(new(P("coveredUntil"), "out_of_range", "coveredUntil must be on or before 9998-12-31."));
+        else if (n.CoveredUntil is { } early && today is not null && early < ValidationContext.Earliest)
+            errors.Add(new(P("coveredUntil"), "out_of_range", "coveredUntil must not be before 1900-01-01."));
         else if (n.CoveredUntil is { } covered && today is { } day && covered > day)
             errors.Add(new(P("coveredUntil"), "in_future", $"coveredUntil must not be after today ({day:yyyy-MM-dd})."));
         if (n.Mediators is { Count: > 20 }) errors.Add(new(P("mediators"), "too_many", "At most 20 mediators."));

@@ -140,6 +140,18 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     /// <summary>The first day a version may have happened: its own, else what the store said of the stored event.</summary>
     internal DateOnly? StartOf(LedgerVersion v) => v.Start ?? (_storedStart.TryGetValue(v.Root, out var s) ? s : EarliestDateOf(v.Root));
 
+    /// <summary>The event a recorded retraction or correction <paramref name="id"/> aims at, when this context knows it; else null.</summary>
+    internal Guid? TargetOf(Guid id) => _targetOf.TryGetValue(id, out var target) || _aimedAt.TryGetValue(id, out target) ? target : null;
+
+    readonly Dictionary<Guid, Guid> _aimedAt = new();
+
+    /// <summary>
+    /// Registers the event a stored correction <paramref name="correctionId"/> aims at, as the store's index reads it, for the
+    /// messages that name what to correct instead (<c>not_allowed</c>). It changes no judgement: the correction's version is
+    /// not known here.
+    /// </summary>
+    public void RegisterAim(Guid correctionId, Guid targetId) => _aimedAt[correctionId] = targetId;
+
     /// <summary>The event whose version a retraction (or correction) of <paramref name="target"/> changes, down a retraction chain; null when unknown.</summary>
     internal Guid? RootOf(Guid target)
     {

@@ -152,7 +152,19 @@ public sealed class Branch
             if (recordedIds.Contains(id)) removed.Add(id);
             else errors.Add(new($"replace[{i}].eventId", "unknown_reference", $"No event {id} in this negotiation."));
         }
-        var kept = Recorded.Where(e => !removed.Contains(e.EventId)).ToList();
+        // A removed (or replaced) event goes as the record has it: a correction or retraction aimed at it — or at such a
+        // correction or retraction, down the chain — aims at nothing the branch holds. The fold ignores them
+        // (EffectiveHistory), and so must validation: what a corrected version opened (a demand or commitment id) is free
+        // in the branch, as an id whose opening was retracted is free in the store.
+        var aimless = new HashSet<Guid>(removed);
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var e in Recorded)
+                if (e is EventCorrected { TargetEventId: var c } && aimless.Contains(c) || e is EventRetracted { TargetEventId: var r } && aimless.Contains(r))
+                    grew |= aimless.Add(e.EventId);
+        }
+        var kept = Recorded.Where(e => !aimless.Contains(e.EventId)).ToList();
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();

@@ -437,6 +437,38 @@ public class EventValidatorTests
     }
 
     [Fact]
+    public void Given_a_correction_of_the_record_When_a_historian_corrects_the_correction_Then_only_not_allowed_naming_the_event_to_correct()
+    {
+        // Given talks (event 1) whose date a correction (event 2) changed
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01").HasCorrection(Id(1), "2025-01-05", h.Events[0] with { OccurredOn = DomainDate.Parse("2025-01-02") }));
+        var talks = n.Events[0];
+
+        // When the correction itself is corrected, with the talks' corrected version as its body (its own id, type TalksHeld)
+        var errors = Validate(n.Envelope("2025-01-06", new EventCorrected { TargetEventId = Id(2), Correction = talks with { OccurredOn = DomainDate.Parse("2025-01-03") } }, US, null), ctx);
+
+        // Then the one error is not_allowed at targetEventId, naming the event to correct instead — not also a type_mismatch
+        // asking for an EventCorrected body (itself refused) nor an eventid_mismatch asking for the correction's id
+        var error = errors.ShouldHaveSingleItem();
+        error.Path.ShouldBe($"{P}.targetEventId");
+        error.Code.ShouldBe("not_allowed");
+        error.Message.ShouldContain(Id(1).ToString());
+    }
+
+    [Fact]
+    public void Given_a_retracted_correction_When_corrected_Then_not_allowed_first()
+    {
+        // Given talks whose correction was retracted
+        var (n, ctx) = Context(h => h.HasTalks("2025-01-01").HasCorrection(Id(1), "2025-01-05", h.Events[0] with { OccurredOn = DomainDate.Parse("2025-01-02") }).HasRetraction(Id(2), "2025-01-06"));
+        var talks = n.Events[0];
+
+        // When the retracted correction is corrected
+        var errors = Validate(n.Envelope("2025-01-07", new EventCorrected { TargetEventId = Id(2), Correction = talks with { EventId = Guid.Empty } }, US, null), ctx);
+
+        // Then not_allowed (it could never be corrected), the only error
+        ShouldBeOnly(errors, $"{P}.targetEventId", "not_allowed");
+    }
+
+    [Fact]
     public void Given_a_correction_that_is_a_correction_When_validated_Then_not_allowed()
     {
         var (n, ctx) = Context(h => h.HasTalks("2025-01-01"));

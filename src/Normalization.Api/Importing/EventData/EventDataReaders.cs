@@ -168,6 +168,34 @@ public static class EventDataReaders
         return int.Parse(code.AsSpan(0, 2), CultureInfo.InvariantCulture) > 20 ? "0" + code : code;
     }
 
+    /// <summary>
+    /// The error message for a history file's <c>occurredOn</c> that <see cref="LooksLikeExcel"/>: as
+    /// <see cref="DateProblem"/>, but a history date may be a month or a year, so the message names <c>YYYY-MM</c> and
+    /// <c>YYYY</c> too — a month Excel re-saved as <c>Mar-25</c>, or typed as <c>July 1971</c>, is to be written
+    /// <c>YYYY-MM</c>, not given a day it never had. A month's name with a four-digit year is read back as the month it
+    /// names (<c>July 1971</c> → <c>1971-07</c>).
+    /// </summary>
+    public static string HistoryDateProblem(string column, string text)
+    {
+        var month = System.Text.RegularExpressions.Regex.Match(text, @"\A[ \t]*([A-Za-z]{3,9})\.?[\- ]([0-9]{4})[ \t]*\z");
+        var named = month.Success && MonthNumber(month.Groups[1].Value) is { } m ? $" ('{Cut(text)}' is {month.Groups[2].Value}-{m:00})" : "";
+        return $"{column} '{Cut(text)}' is not YYYY-MM-DD, YYYY-MM or YYYY: it looks like a date typed or re-saved by a spreadsheet (month/day/year or " +
+               "day.month.year, which cannot be told apart; Mar-25 for March 2025 or 25 March). Write a day as YYYY-MM-DD (e.g. 2025-03-20), " +
+               $"a date known only to its month as YYYY-MM (2025-03), to its year as YYYY (2025){named}. In Excel, format the column as Text before saving.";
+    }
+
+    static int? MonthNumber(string name)
+    {
+        for (var i = 1; i <= 12; i++)
+        {
+            var full = CultureInfo.InvariantCulture.DateTimeFormat.GetMonthName(i);
+            if (name.Equals(full, StringComparison.OrdinalIgnoreCase) || (name.Length == 3 && full.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+                || name.Equals("Sept", StringComparison.OrdinalIgnoreCase) && i == 9)
+                return i;
+        }
+        return null;
+    }
+
     static string Cut(string s) => s.Length > 40 ? s[..40] + "…" : s;
 
     /// <summary>The host of a URL without <c>www.</c> (the publisher of a GDELT row), or null when it is not an http(s) URL.</summary>
