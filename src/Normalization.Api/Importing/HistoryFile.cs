@@ -138,8 +138,15 @@ public static partial class HistoryFile
 }
 
 /// <summary>A problem with the import as a whole (bad options, unknown format, no negotiation to import into).</summary>
-public sealed class ImportException(string message, string? parameter = null, string? httpMessage = null) : Exception(message)
+public sealed class ImportException(string message, string? parameter = null, string? httpMessage = null, int? currentVersion = null) : Exception(message)
 {
+    /// <summary>
+    /// Set when the import gave up because the negotiation kept changing under it (other writers appending while the file was
+    /// validated, every try): the stream version it was last seen at. Over HTTP a 409 <c>version_conflict</c> — a conflict
+    /// with other writers that a later try may not meet, not a fault of the request.
+    /// </summary>
+    public int? CurrentVersion { get; } = currentVersion;
+
     /// <summary>What the refusal is about over HTTP: the query parameter (<c>party</c>, <c>scenario</c>, …) or <c>body</c>; null: not said.</summary>
     public string? Parameter { get; } = parameter;
 

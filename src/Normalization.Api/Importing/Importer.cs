@@ -100,12 +100,16 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             try { return await ImportOnceAsync(request, progress, ct); }
             // A short, growing, jittered pause: the writers' next append is then less likely to land in the same window.
             catch (RecordMoved) when (attempt < Attempts) { await Task.Delay(Random.Shared.Next(20, 100) * attempt, ct); }
-            catch (RecordMoved moved) { throw new ImportException(moved.Message); }
+            catch (RecordMoved moved) { throw new ImportException(moved.Message, currentVersion: moved.CurrentVersion); }
         }
     }
 
     /// <summary>The record changed between validation and storing (nothing stored): <see cref="ImportAsync"/> tries again.</summary>
-    sealed class RecordMoved(string message) : Exception(message);
+    sealed class RecordMoved(string message, int currentVersion) : Exception(message)
+    {
+        /// <summary>The stream version the negotiation had moved on to.</summary>
+        public int CurrentVersion { get; } = currentVersion;
+    }
 
     async Task<ImportReport> ImportOnceAsync(ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
@@ -259,7 +263,7 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             case BulkOutcome.NotFound:
                 throw new ImportException($"The negotiation '{id}' disappeared during the import; nothing was stored.");
             case BulkOutcome.Changed c:
-                throw new RecordMoved($"The negotiation '{id}' changed while the file was being validated (now at version {c.CurrentVersion}), {Attempts} times: other writers keep appending to it; nothing was stored. Run the import again: events already stored are skipped.");
+                throw new RecordMoved($"The negotiation '{id}' changed while the file was being validated (now at version {c.CurrentVersion}), {Attempts} times: other writers keep appending to it; nothing was stored. Run the import again: events already stored are skipped.", c.CurrentVersion);
             default:
                 throw new ImportException($"The import into '{id}' was interrupted: {outcome}.");
         }
