@@ -104,6 +104,11 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         }
     }
 
+    /// <summary>The command-line options of <paramref name="request"/> that describe a negotiation to create, as typed.</summary>
+    static List<string> DescribingOptions(ImportRequest request) =>
+        [.. new[] { ("--title", request.Title is not null), ("--parties", request.Parties is { Count: > 0 }), ("--mediators", request.Mediators is { Count: > 0 }),
+            ("--covered-until", request.CoveredUntil is not null) }.Where(o => o.Item2).Select(o => o.Item1)];
+
     /// <summary>The record changed between validation and storing (nothing stored): <see cref="ImportAsync"/> tries again.</summary>
     sealed class RecordMoved(string message, int currentVersion) : Exception(message)
     {
@@ -158,6 +163,12 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         else if (request.Parties is { Count: > 0 } partyList)
             opening = new NegotiationOpened { Id = id, Title = request.Title ?? id, Parties = partyList, Mediators = request.Mediators ?? [], Baseline = new Baseline(), CoveredUntil = request.CoveredUntil };
         else throw new ImportException($"No negotiation '{id}', and the file does not declare it: give --title and --parties (e.g. --parties \"US=United States,TB=Taliban\").");
+        // The options that describe a negotiation only create one from a file that does not declare it: said, not silently
+        // dropped, when the negotiation exists or the file's first line declares it (a historian's --covered-until was lost).
+        if (!(create && declared?.Opening is null) && DescribingOptions(request) is { Count: > 0 } unused)
+            throw new ImportException($"{string.Join(", ", unused)} describe a negotiation the import creates from a file with no declaring line, but " +
+                (create ? $"the file's first line declares '{id}': edit that line (title, parties, mediators, coveredUntil) instead"
+                        : $"'{id}' exists: change its coverage with PUT /api/negotiations/{id}/coverage or a RecordReviewed event") + "; nothing was stored.");
         if (create && request.Scenario is not null)
             throw new ImportException($"A scenario branches a recorded negotiation, and there is no negotiation '{id}' yet: create it first (or import with --commit).");
         if (parties is not null)
