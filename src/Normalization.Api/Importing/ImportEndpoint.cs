@@ -36,9 +36,9 @@ public static class ImportEndpoint
     [Tags("Importing"), EndpointSummary("Import a file")]
     [EndpointDescription("The import command over HTTP: the body is the file's bytes as saved (NDJSON, CSV, or GDELT / ICEWS / POLECAT event data; gzip, UTF-16 with a byte-order mark and named encodings are read). " +
         "Our formats append unless scenario is given; event data needs scenario (land it as a saved what-if) or commit=true. Idempotent by eventId (docs/event-data.md). " +
-        "409 version_conflict (with currentVersion) when other writers kept appending to the negotiation while the file was validated, every try: nothing stored, try again.")]
+        "When other writers append to the negotiation while the file is validated, the file is judged again against the record as it then stands, under the stream's lock: stored after their events, or 422 with the lines it no longer fits.")]
     [ProducesResponseType<ImportReport>(StatusCodes.Status200OK), ProducesResponseType<ImportReport>(StatusCodes.Status201Created)]
-    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status413PayloadTooLarge), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status413PayloadTooLarge), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
     [FileBody("The file, at most the request body limit in bytes (gzip counts compressed).")]
     [WolverinePost("/api/negotiations/{id}/imports")]
     [Middleware(typeof(KnownNegotiation))]
@@ -63,8 +63,9 @@ public static class ImportEndpoint
                 // The Importer speaks the command's options; over HTTP they are the query's parameters. The problem carries
                 // errors like every 400 (path = the parameter the refusal is about, or body for the file itself).
                 var detail = e.HttpMessage ?? ForHttp(e.Message);
-                // Other writers kept the negotiation moving while the file was validated: a conflict (409, as a stale write's),
-                // not a fault of the request — nothing was stored and the same request may pass later.
+                // The negotiation kept being created under the importer (Importer.Attempts): a conflict with another writer, not a
+                // fault of the request. A route to an existing negotiation does not meet it (writers that append meanwhile are
+                // judged against under the stream lock instead); kept so that it would never read as a 400.
                 if (e.CurrentVersion is { } current)
                     return Problems.Conflict("version_conflict", detail, new Dictionary<string, object?> { ["currentVersion"] = current });
                 return Problems.Of(StatusCodes.Status400BadRequest, "import_refused", "The import cannot run as asked.", detail,

@@ -83,15 +83,17 @@ public sealed record ImportReport
 /// </summary>
 public sealed class Importer(NegotiationStore store, IDocumentStore documents, TimeProvider time)
 {
-    /// <summary>How many times an import is validated and stored when other writers keep appending to its negotiation meanwhile.</summary>
+    /// <summary>How many times an import is validated and stored when its negotiation was created by another process meanwhile.</summary>
     public const int Attempts = 5;
 
     /// <summary>
-    /// Imports <paramref name="request"/>'s file, all or nothing. When the negotiation changed between validating the file and
-    /// storing it (another process appended — an app node's posts, another import of the same negotiation), nothing was
-    /// stored; the file is validated again against the new record and stored, up to <see cref="Attempts"/> times, before the
-    /// import gives up with the "changed while the file was being validated" error (writers appending back to back, with no
-    /// pause, can still outpace it: validation is not done under the stream lock).
+    /// Imports <paramref name="request"/>'s file, all or nothing. When the negotiation moved between validating the file and
+    /// storing it (another process appended — an app node's posts, another import of the same negotiation), the store judges
+    /// the file's events again against the record as it then stands, under the stream's lock, and stores them or answers
+    /// with the errors it now finds, as if the file had been imported after those writes. When another process created the
+    /// negotiation meanwhile (two imports of one new id), nothing was stored; the file is validated again against the
+    /// negotiation created and stored, up to <see cref="Attempts"/> times, before the import gives up with the "changed while
+    /// the file was being validated" error.
     /// </summary>
     public async Task<ImportReport> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -109,7 +111,7 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         [.. new[] { ("--title", request.Title is not null), ("--parties", request.Parties is { Count: > 0 }), ("--mediators", request.Mediators is { Count: > 0 }),
             ("--covered-until", request.CoveredUntil is not null) }.Where(o => o.Item2).Select(o => o.Item1)];
 
-    /// <summary>The record changed between validation and storing (nothing stored): <see cref="ImportAsync"/> tries again.</summary>
+    /// <summary>Another process created the negotiation between validation and storing (nothing stored): <see cref="ImportAsync"/> tries again.</summary>
     sealed class RecordMoved(string message, int currentVersion) : Exception(message)
     {
         /// <summary>The stream version the negotiation had moved on to.</summary>
@@ -189,48 +191,24 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         // Pass 1: validate everything, store nothing.
         var validating = Telemetry.TelemetrySetup.Source.StartActivity("import.validate");
         validating?.SetTag("negotiation.id", id);
-        var ctx = ValidationContext.For(opening, history?.Events.Select(r => r.Event) ?? [], store.Today);
         // The file is judged as a whole: a closing on a line before its opening's waits for it (BatchValidator).
-        var validator = new BatchValidator(ctx);
-        var errors = new List<LineError>();
-        var errorCount = 0;
+        var judgement = new FileJudgement(opening, history, store.Today, eventData, request.MaxErrors);
         var events = 0;
-        var duplicates = 0;
-        // Kept for pass 2: the file is read and parsed once (~1 KB per event in memory).
+        // Kept for pass 2 with their line numbers: the file is read and parsed once (~1 KB per event in memory).
         var batch = new List<NegotiationEvent>();
-        var fresh = new List<NegotiationEvent>();
-        void Error(LineError e) { errorCount++; if (errors.Count < request.MaxErrors) errors.Add(e); }
-        // The events an eventId may already name, built at the first duplicate only (an import without one pays nothing).
-        Dictionary<Guid, NegotiationEvent>? known = null;
+        var batchLines = new List<int>();
         try
         {
             for (var line = first; line is not null; line = lines.MoveNext() ? lines.Current : null)
             {
                 ct.ThrowIfCancellationRequested();
-                foreach (var e in line.Errors) Error(e);
+                foreach (var e in line.Errors) judgement.Error(e);
                 if (line.Opening is not null && line != declared)
-                    Error(new LineError(line.Number, "type", "misplaced_negotiation", "Only the first line may declare the negotiation."));
+                    judgement.Error(new LineError(line.Number, "type", "misplaced_negotiation", "Only the first line may declare the negotiation."));
                 if (line.Event is not { } ev) continue;
                 events++;
-                if (errorCount == 0) batch.Add(ev);
-                if (ctx.Knows(ev.EventId))
-                {
-                    // A duplicate is the same event again (an import run twice); an eventId reused for another is an error —
-                    // in our formats, where the id is the writer's. Event data's ids name the real event (negotiation, day,
-                    // dyad, type: docs/event-data.md), so a later export or another dataset may carry more sources under
-                    // the same id: that stays a duplicate, by design.
-                    if (!eventData) known ??= KnownEvents(history, fresh);
-                    if (known is not null && known.TryGetValue(ev.EventId, out var earlier) && EventIdReuse.ClientContent(earlier) != EventIdReuse.ClientContent(ev))
-                        Error(new LineError(line.Number, "eventId", "eventid_reused",
-                            $"eventId {ev.EventId} is already {(history?.Events.Any(r => r.Event.EventId == ev.EventId) == true ? "recorded" : "used on an earlier line")} for a different event: a new event needs a new eventId (or none)."));
-                    duplicates++;
-                    continue;
-                }
-                if (errorCount == 0) fresh.Add(ev);
-                known?.TryAdd(ev.EventId, ev);
-                var fieldErrors = new List<(int Line, FieldError Error)>();
-                validator.Validate(ev, "", line.Number, fieldErrors);
-                foreach (var (number, f) in fieldErrors) Error(new LineError(number, f.Path, f.Code, f.Message));
+                if (judgement.ErrorCount == 0) { batch.Add(ev); batchLines.Add(line.Number); }
+                judgement.Judge(line.Number, ev);
                 if (events % 1000 == 0) progress?.Report(new ImportProgress("validating", source.Position, total, events));
             }
         }
@@ -239,19 +217,18 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             validating?.Dispose();
             return Failed(id, [fault.Error], 1) with { Format = formatName, BlankRows = source.BlankRows, EventData = source.EventData };
         }
-        var held = new List<(int Line, FieldError Error)>();
-        validator.Finish(held);
-        foreach (var (number, f) in held.OrderBy(h => h.Line)) Error(new LineError(number, f.Path, f.Code, f.Message));
+        judgement.Finish();
         progress?.Report(new ImportProgress("validating", total, total, events));
         validating?.SetTag("events.count", events);
-        validating?.SetTag("errors.count", errorCount);
+        validating?.SetTag("errors.count", judgement.ErrorCount);
         validating?.Dispose();
         var report = new ImportReport
         {
-            NegotiationId = id, Format = formatName, Events = events, Duplicates = duplicates, BlankRows = source.BlankRows, EventData = source.EventData,
+            NegotiationId = id, Format = formatName, Events = events, Duplicates = judgement.Duplicates, BlankRows = source.BlankRows, EventData = source.EventData,
         };
-        if (errorCount > 0)
-            return report with { ErrorCount = errorCount, Errors = errors, Duplicates = 0, Seconds = clock.Elapsed.TotalSeconds };
+        if (judgement.ErrorCount > 0)
+            return report with { ErrorCount = judgement.ErrorCount, Errors = judgement.Errors, Duplicates = 0, Seconds = clock.Elapsed.TotalSeconds };
+        var fresh = judgement.Fresh;
 
         if (request.Scenario is { } scenario)
             return await LandAsScenarioAsync(report, scenario, fresh, clock, ct);
@@ -264,17 +241,30 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         using var storingSpan = Telemetry.TelemetrySetup.Source.StartActivity("import.store");
         storingSpan?.SetTag("negotiation.id", id);
         storingSpan?.SetTag("events.count", batch.Count);
+        // When the record moved since pass 1 (an app node's posts), the store judges the kept events again against it under
+        // the stream's lock, as pass 1 would now: writers then wait for this import instead of outpacing it.
+        FileJudgement? rejudged = null;
+        bool Revalidate(History now)
+        {
+            rejudged = new FileJudgement(opening, now, store.Today, eventData, request.MaxErrors);
+            for (var i = 0; i < batch.Count; i++) rejudged.Judge(batchLines[i], batch[i]);
+            rejudged.Finish();
+            return rejudged.ErrorCount == 0;
+        }
         var outcome = await store.BulkAppendAsync(opening, create, create ? null : versionBefore, batch, request.PostedBy,
-            $"import:{System.IO.Path.GetFileName(request.Path)}", storing, ct);
+            $"import:{System.IO.Path.GetFileName(request.Path)}", storing, Revalidate, ct);
         switch (outcome)
         {
             case BulkOutcome.Stored s:
                 progress?.Report(new ImportProgress("storing", total, total, s.Count + s.Duplicates));
                 return report with { Created = create, Stored = s.Count, Duplicates = s.Duplicates, Seconds = clock.Elapsed.TotalSeconds };
+            case BulkOutcome.Refused:
+                // The record moved under pass 1 and the file no longer fits it (an event posted meanwhile took an id, closed a demand…).
+                return report with { ErrorCount = rejudged!.ErrorCount, Errors = rejudged.Errors, Duplicates = 0, Seconds = clock.Elapsed.TotalSeconds };
             case BulkOutcome.NotFound:
                 throw new ImportException($"The negotiation '{id}' disappeared during the import; nothing was stored.");
             case BulkOutcome.Changed c:
-                throw new RecordMoved($"The negotiation '{id}' changed while the file was being validated (now at version {c.CurrentVersion}), {Attempts} times: other writers keep appending to it; nothing was stored. Run the import again: events already stored are skipped.", c.CurrentVersion);
+                throw new RecordMoved($"The negotiation '{id}' was created by another process while the file was being validated, and changed again on each of {Attempts} tries (now at version {c.CurrentVersion}); nothing was stored. Run the import again: events already stored are skipped.", c.CurrentVersion);
             default:
                 throw new ImportException($"The import into '{id}' was interrupted: {outcome}.");
         }
@@ -313,15 +303,6 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
             Scenario = name, ScenarioEvents = fresh.Count, StageNow = result.Baseline?.Stage.ToString(), StageWithScenario = result.State.Stage.ToString(),
             Seconds = clock.Elapsed.TotalSeconds,
         };
-    }
-
-    /// <summary>The recorded events and the file's events so far, by eventId (the first with each id).</summary>
-    static Dictionary<Guid, NegotiationEvent> KnownEvents(History? history, List<NegotiationEvent> fresh)
-    {
-        var known = new Dictionary<Guid, NegotiationEvent>();
-        foreach (var r in history?.Events ?? []) known.TryAdd(r.Event.EventId, r.Event);
-        foreach (var e in fresh) known.TryAdd(e.EventId, e);
-        return known;
     }
 
     /// <summary>

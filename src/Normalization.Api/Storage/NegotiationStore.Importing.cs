@@ -19,6 +19,11 @@ public abstract record BulkOutcome
     public sealed record NotFound : BulkOutcome;
     /// <summary>Someone else wrote to the negotiation (or created it) after the caller validated against it.</summary>
     public sealed record Changed(int CurrentVersion) : BulkOutcome;
+    /// <summary>
+    /// The negotiation moved since the caller validated, and the caller's <c>revalidate</c>, run against it as it stands
+    /// under the stream's lock, refused the events now: nothing stored (the caller holds the errors).
+    /// </summary>
+    public sealed record Refused(int CurrentVersion) : BulkOutcome;
 }
 
 /// <summary>
@@ -43,7 +48,10 @@ public sealed partial class NegotiationStore
 
     /// <summary>
     /// Appends validated events in one transaction: all of them or none. <paramref name="expectedVersion"/> is the version the
-    /// caller validated against (null with <paramref name="create"/>): if the stream moved since, nothing is written.
+    /// caller validated against (null with <paramref name="create"/>). If the stream moved since, the events are judged again
+    /// with <paramref name="revalidate"/> against the record as it now stands, under the stream's lock (so no writer moves it
+    /// again before this commit): stored when it returns true, <see cref="BulkOutcome.Refused"/> with nothing written when
+    /// false; without <paramref name="revalidate"/>, <see cref="BulkOutcome.Changed"/> with nothing written.
     /// Events already stored, or repeated, are skipped and counted as duplicates.
     /// </summary>
     /// <remarks>
@@ -52,13 +60,13 @@ public sealed partial class NegotiationStore
     /// NegotiationStore.Starting.cs); <paramref name="progress"/> then counts the copied events again from the start.
     /// </remarks>
     public Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
-        string postedBy, string? correlationId = null, IProgress<int>? progress = null, CancellationToken ct = default) =>
+        string postedBy, string? correlationId = null, IProgress<int>? progress = null, Func<History, bool>? revalidate = null, CancellationToken ct = default) =>
         create
-            ? RetryOnSerializationFailureAsync(() => BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct), ct)
-            : BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, ct);
+            ? RetryOnSerializationFailureAsync(() => BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, revalidate, ct), ct)
+            : BulkAppendOnceAsync(opening, create, expectedVersion, events, postedBy, correlationId, progress, revalidate, ct);
 
     async Task<BulkOutcome> BulkAppendOnceAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
-        string postedBy, string? correlationId, IProgress<int>? progress, CancellationToken ct)
+        string postedBy, string? correlationId, IProgress<int>? progress, Func<History, bool>? revalidate, CancellationToken ct)
     {
         var id = opening.Id;
         using var turn = await gate.EnterAsync(id, ct);
@@ -81,7 +89,16 @@ public sealed partial class NegotiationStore
         {
             if (await LockStreamAsync(session, id, ct) is not { } v) return new BulkOutcome.NotFound();
             version = v;
-            if (expectedVersion is { } expected && expected != version) return new BulkOutcome.Changed(version);
+            if (expectedVersion is { } expected && expected != version)
+            {
+                if (revalidate is null) return new BulkOutcome.Changed(version);
+                // The record moved since the caller validated (another node's posts): judge the events again against it as it
+                // stands, under the lock just taken, instead of sending the caller round again to be outpaced again by writers
+                // that append back to back. Writers of this negotiation wait meanwhile (docs/architecture.md, "Several processes").
+                Trace("moved: judged again under the lock");
+                if (await LoadHistoryAsync(tx, id, null, ct) is not { } now) return new BulkOutcome.NotFound();
+                if (!revalidate(now)) return new BulkOutcome.Refused(version);
+            }
             await using var ids = new NpgsqlCommand("select event_id from nz_events where negotiation_id = @id", conn, tx);
             ids.Parameters.AddWithValue("id", id);
             await using var r = await ids.ExecuteReaderAsync(ct);

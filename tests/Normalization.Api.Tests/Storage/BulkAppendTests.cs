@@ -124,6 +124,44 @@ public sealed class BulkAppendTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_negotiation_that_moved_since_validation_When_bulk_appended_with_a_revalidation_that_accepts_Then_it_judged_the_record_as_it_stands_and_everything_is_stored()
+    {
+        // Given a negotiation at version 4, and events validated against it at version 2
+        var id = NewId("rejudged");
+        var opening = Opening(id);
+        await Store.CreateAsync(opening, Poster);
+        var first = Synthetic(3, 1);
+        await Store.AppendOk(id, first);
+        var more = Synthetic(600, 2);
+
+        // When they are bulk-appended with a revalidation
+        History? judged = null;
+        var outcome = await Store.BulkAppendAsync(opening, create: false, expectedVersion: 2, more, Poster, revalidate: now => { judged = now; return true; });
+
+        // Then the revalidation saw the record as it stands, and the events are stored after it, folded as one record
+        judged.ShouldNotBeNull().Events.Select(r => r.Event.EventId).ShouldBe(first.Select(e => e.EventId));
+        outcome.ShouldBe(new BulkOutcome.Stored(604, 600, 0));
+        (await Store.HeadJson(id, Later)).ShouldBe(FoldJson(opening, [.. first, .. more], Later));
+    }
+
+    [Fact]
+    public async Task Given_a_negotiation_that_moved_since_validation_When_the_revalidation_refuses_Then_refused_with_the_current_version_and_nothing_is_written()
+    {
+        // Given a negotiation at version 4, and events validated against it at version 2
+        var id = NewId("refused");
+        await Store.CreateAsync(Opening(id), Poster);
+        await Store.AppendOk(id, Synthetic(3, 1));
+
+        // When the revalidation against the record as it stands refuses them
+        var outcome = await Store.BulkAppendAsync(Opening(id), create: false, expectedVersion: 2, Synthetic(1_500, 2), Poster, revalidate: _ => false);
+
+        // Then nothing is written
+        outcome.ShouldBe(new BulkOutcome.Refused(4));
+        (await app.Scalar<long>("select count(*) from nz_events where negotiation_id = @id", ("id", id))).ShouldBe(3);
+        (await Store.VersionAsync(id)).ShouldBe(4);
+    }
+
+    [Fact]
     public async Task Given_read_models_folded_in_an_older_fold_format_When_the_app_starts_Then_its_read_models_are_rebuilt_to_the_current_one()
     {
         var id = NewId("format");
