@@ -48,6 +48,7 @@ if (builder.Environment.IsProduction() && string.IsNullOrWhiteSpace(builder.Conf
 
 // Find or start PostgreSQL before anything needs it: configured server, private cluster, Docker, or a clear failure.
 string connectionString;
+bool connectionStringConfigured;
 using (var bootstrapLogging = LoggerFactory.Create(l =>
        {
            l.AddSimpleConsole(o => o.SingleLine = true);
@@ -55,6 +56,7 @@ using (var bootstrapLogging = LoggerFactory.Create(l =>
        }))
 {
     var locator = new PostgresLocator(builder.Configuration, bootstrapLogging.CreateLogger<PostgresLocator>());
+    connectionStringConfigured = locator.ConfiguredConnectionString is not null;
     try
     {
         connectionString = await locator.ResolveApplicationConnectionStringAsync(PostgresLocator.ApplicationDatabase);
@@ -131,6 +133,15 @@ builder.Services.AddHealthChecks()
     .AddCheck<DatabaseHealthCheck>("database", tags: ["db"]);
 
 var app = builder.Build();
+
+// A database that cannot be used (wrong password, host, port or name; a server that is down) stops the app and every command
+// that needs it with one line and exit code 3, before the host or the command fails with a stack trace (DatabaseProbe).
+if (DatabaseProbe.Needed(args)
+    && await DatabaseProbe.FailureAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), connectionStringConfigured) is { } unusable)
+{
+    await Console.Error.WriteLineAsync((dataCommand ? "error: " : "") + unusable);
+    return DatabaseProbe.ExitCode;
+}
 
 // Production does not migrate at start: the app and the data commands check with one query that db-apply ran, and
 // otherwise stop with one line saying so (SchemaAtStart) — never a 500 on the first request.

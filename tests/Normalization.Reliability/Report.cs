@@ -66,6 +66,9 @@ public sealed class Report
         - **Documented time-out:** connecting to PostgreSQL waits at most 5 s (`MartenSetup.ConnectTimeoutSeconds`, the connection string's `Timeout`
           is capped to it); a stopped server refuses at once, so writes and reads answer 503 within about 5 s. `/health` answers within 3 s
           (`Unhealthy`, HTTP 503) while the database is away, and the API recovers by itself when it is back (no restart).
+          A server that stops answering without refusing (a frozen host, a network partition): `/health` still answers 503 within 3 s
+          (`HealthUnderFrozenDatabaseTests`; an operator trial measured 13 s before), while a request holding a pooled connection waits
+          for Npgsql's command time-out (30 s) and its cancellation: 503 after about 40–45 s (measured, not yet bounded tighter).
         - **Writes are all-or-nothing and idempotent by eventId** (each batch is committed whole or not at all — alone, or in one transaction with other negotiations' end appends
           that wait at the same moment (group commit, docs/architecture.md), whose failure rolls all of them back and writes each
           again alone; `(negotiation_id, event_id)` primary key), so a client that
@@ -88,23 +91,35 @@ public sealed class Report
 
         ## The database user in production
 
-        The app needs no superuser. With the schema applied by the app at start-up (Marten `ApplyAllDatabaseChangesOnStartup` and the `nz_*` tables), the app's role needs:
+        The app needs no superuser, and in Production it runs no DDL: the schema is applied at deploy by `db-apply` (docs/architecture.md,
+        "Production start"). Two roles, one that owns and migrates the schema and one the app and the data commands use
+        (`DocumentedGrantsTests` runs this block as written, `db-apply` as the owner, then the app's writes, an import and both
+        projection rebuilds as the app role):
 
         ```sql
-        create role normalization_app login password '…';            -- no superuser, no createdb, no createrole
-        grant connect on database normalization to normalization_app;
-        grant usage, create on schema public to normalization_app;   -- create: only for applying schema changes at start-up
-        grant select, insert, update, delete on all tables in schema public to normalization_app;
+        -- as a superuser, on database normalization
+        create role normalization_owner login password '…';   -- runs db-apply / db-patch at deploy; owns every object it creates
+        create role normalization_app login password '…';     -- the app and the data commands: no superuser, no createdb, no createrole
+        grant connect on database normalization to normalization_owner, normalization_app;
+        grant usage, create on schema public to normalization_owner;
+        grant usage on schema public to normalization_app;
+        -- the app's rights on what the owner creates, now and in every later migration (for role: the owner's objects, not yours)
+        alter default privileges for role normalization_owner in schema public grant select, insert, update, delete, truncate on tables to normalization_app;
+        alter default privileges for role normalization_owner in schema public grant usage, select, update on sequences to normalization_app;
+        alter default privileges for role normalization_owner in schema public grant execute on functions to normalization_app;
+        -- objects that existed before the default privileges (a database migrated earlier): the same rights once
+        grant select, insert, update, delete, truncate on all tables in schema public to normalization_app;
         grant usage, select, update on all sequences in schema public to normalization_app;
         grant execute on all functions in schema public to normalization_app;  -- Marten's mt_* functions (e.g. event append)
-        alter default privileges in schema public grant select, insert, update, delete on tables to normalization_app;
-        alter default privileges in schema public grant usage, select, update on sequences to normalization_app;
-        alter default privileges in schema public grant execute on functions to normalization_app;
         ```
 
-        Stricter: apply the schema once with an owner role (start the app once with that role's connection string: it creates Marten's `mt_*`
-        objects and the `nz_*` tables), then revoke `create on schema public` from the app role and keep only `connect`, `usage`, the table/sequence
-        rights and `execute` above. The private cluster and Docker set-ups used for development connect as `postgres`; production should not.
+        `truncate`: Marten's projection rebuild empties the projection's table first (`projections rebuild -p PartyProfile`, and the
+        `rebuild` command's party profiles); without it they fail with `42501: permission denied for table mt_doc_partyprofile` (an
+        operator trial, with the grants this section listed before). `alter default privileges` without `for role` applies only to
+        objects created by the role that runs it, so run by a superuser it gave the app no rights on the tables a later `db-apply`
+        creates. `db-patch -d marten://store/ FILE` and `db-patch -d wolverine://messages/main FILE` write the same schema as two scripts
+        to review and apply with `psql` as the owner. The private cluster and Docker set-ups used for development connect as
+        `postgres`; production should not.
 
         ## Results of the last long run
 

@@ -13,6 +13,12 @@ public sealed class PostgresUnavailableException(string message) : PostgresLocat
 /// <summary>The private cluster or the Docker container could not be initialised, started or reached.</summary>
 public sealed class PostgresStartupException(string message, Exception? inner = null) : PostgresLocatorException(message, inner);
 
+/// <summary>
+/// The configured connection string cannot be read (not <c>Key=value;…</c>, or a keyword Npgsql does not know): a malformed
+/// string ended the process with an unhandled <see cref="ArgumentException"/> and its stack trace (exit 134).
+/// </summary>
+public sealed class MalformedConnectionStringException(string message) : PostgresLocatorException(message);
+
 /// <summary>How the server was found.</summary>
 public enum PostgresSource
 {
@@ -64,6 +70,22 @@ public sealed class PostgresLocator
         _configured = string.IsNullOrWhiteSpace(configured) ? null : configured;
     }
 
+    /// <summary>
+    /// Throws <see cref="MalformedConnectionStringException"/> when the configured connection string cannot be read; the
+    /// message names the setting and Npgsql's reason (a keyword or a position), never the string itself (it holds a password).
+    /// </summary>
+    public void ValidateConfigured()
+    {
+        if (_configured is null) return;
+        try { _ = new NpgsqlConnectionStringBuilder(_configured); }
+        catch (ArgumentException e)
+        {
+            var reason = e.InnerException is KeyNotFoundException && e.ParamName is { } keyword ? $"unknown keyword '{keyword}'" : e.Message.Split('\n')[0].Trim();
+            throw new MalformedConnectionStringException($"ConnectionStrings__{ConnectionStringName} is not a connection string PostgreSQL's " +
+                $"client can read ({reason}): write it as Host=…;Port=5432;Database=…;Username=…;Password=…");
+        }
+    }
+
     /// <summary>The connection string from configuration, when one is set.</summary>
     public string? ConfiguredConnectionString => _configured;
 
@@ -76,6 +98,7 @@ public sealed class PostgresLocator
     {
         if (_configured is not null)
         {
+            ValidateConfigured();
             var b = new NpgsqlConnectionStringBuilder(_configured);
             _logger.LogInformation(
                 "PostgreSQL: using configured connection string ({Key}) -> {Host}:{Port}, database {Database}",
@@ -150,6 +173,7 @@ public sealed class PostgresLocator
     {
         if (_configured is not null)
         {
+            ValidateConfigured();
             var b = new NpgsqlConnectionStringBuilder(_configured);
             _logger.LogInformation("PostgreSQL: using configured connection string ({Key}) -> {Host}:{Port}",
                 ConfiguredKey, b.Host, b.Port);

@@ -81,7 +81,7 @@ public static class MartenLocks
         }
         catch (NpgsqlException)
         {
-            return null; // the database does not answer: the command itself says so, as it did before
+            return null; // the database stopped answering since DatabaseProbe's query (Program.cs): the command itself says so
         }
     }
 

@@ -28,13 +28,17 @@ public static class BuiltApi
     }
 
     /// <summary>Runs <c>dotnet Normalization.Api.dll &lt;args&gt;</c> in Production on a database; returns the exit code, stdout and stderr.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string connectionString, params string[] args) =>
+        RunInAsync("Production", connectionString, args);
+
+    /// <summary>Runs <c>dotnet Normalization.Api.dll &lt;args&gt;</c> in <paramref name="environment"/> on a database; returns the exit code, stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(string environment, string connectionString, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = ProjectDir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["ConnectionStrings__" + PostgresLocator.ConnectionStringName] = connectionString;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
         start.Environment["Normalization__LoadSeedData"] = "false";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("ASPNETCORE_HTTP_PORTS");
