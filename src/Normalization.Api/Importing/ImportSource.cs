@@ -56,9 +56,11 @@ public sealed class ImportSource : IDisposable
                 default:
                 {
                     var data = format switch { HistoryFormat.Gdelt => EventDataFormat.Gdelt, HistoryFormat.Icews => EventDataFormat.Icews, _ => EventDataFormat.Polecat };
-                    var table = TabularReader.Open(file, separator: '\t', header: data != EventDataFormat.Gdelt, quoted: false);
+                    // GDELT as published has no header; a BigQuery export has the codebook's, comma-separated with quoted fields.
+                    var gdelt = data == EventDataFormat.Gdelt ? GdeltLayout.Sniff(path, encoding, maxDecompressed) : null;
+                    var table = TabularReader.Open(file, separator: gdelt?.Separator ?? '\t', header: gdelt?.Header ?? true, quoted: gdelt?.Separator == ',');
                     var tally = new EventDataTally();
-                    return new ImportSource(file, table, _ => Merged(data, table, parties!, tally, negotiationId!), tally);
+                    return new ImportSource(file, table, _ => Merged(data, table, parties!, tally, negotiationId!, gdelt?.Header ?? false), tally);
                 }
             }
         }
@@ -74,10 +76,10 @@ public sealed class ImportSource : IDisposable
     /// with bad rows those are still judged by the rules (a date in the future, …), so one answer lists every error, as for
     /// our own formats — nothing is stored while there is any (the importer keeps no event after the first error).
     /// </summary>
-    static IEnumerable<NdjsonHistory.Line> Merged(EventDataFormat format, TabularReader table, PartyMatcher parties, EventDataTally tally, string negotiationId)
+    static IEnumerable<NdjsonHistory.Line> Merged(EventDataFormat format, TabularReader table, PartyMatcher parties, EventDataTally tally, string negotiationId, bool gdeltHeader)
     {
         var merger = new EventDataMerger(parties, format, tally);
-        foreach (var row in EventDataReaders.Read(format, table, parties, tally)) merger.Add(row);
+        foreach (var row in EventDataReaders.Read(format, table, parties, tally, gdeltHeader)) merger.Add(row);
         foreach (var e in tally.Errors) yield return new NdjsonHistory.Line(e.Line, null, null, [e]);
         foreach (var line in merger.Events(negotiationId)) yield return line;
     }

@@ -27,40 +27,66 @@ public static class EventDataReaders
     /// <summary>Columns a file may lack: without them the rows have no publisher, or no PLOVER mode.</summary>
     static readonly string[] OptionalColumns = ["Publisher", "Event Mode", "Source"];
 
-    public static IEnumerable<CodedRow> Read(EventDataFormat format, TabularReader file, PartyMatcher parties, EventDataTally tally) => format switch
+    /// <summary>The rows of <paramref name="file"/> between the two parties, in file order; every row is counted in <paramref name="tally"/>, bad ones as its errors.</summary>
+    /// <param name="gdeltHeader">GDELT only: the file starts with the codebook's header line (<see cref="GdeltLayout"/>).</param>
+    public static IEnumerable<CodedRow> Read(EventDataFormat format, TabularReader file, PartyMatcher parties, EventDataTally tally, bool gdeltHeader = false) => format switch
     {
-        EventDataFormat.Gdelt => Gdelt(file, parties, tally),
+        EventDataFormat.Gdelt => Gdelt(file, parties, tally, gdeltHeader),
         EventDataFormat.Icews => WithHeader(file, parties, tally, IcewsColumns, EventDataFormat.Icews),
         _ => WithHeader(file, parties, tally, PolecatColumns, EventDataFormat.Polecat),
     };
 
-    static IEnumerable<CodedRow> Gdelt(TabularReader file, PartyMatcher parties, EventDataTally tally)
+    static IEnumerable<CodedRow> Gdelt(TabularReader file, PartyMatcher parties, EventDataTally tally, bool header)
     {
+        // With the codebook's header line (a BigQuery export): the columns by name, every row as wide as the header.
+        int[]? named = null;
+        if (header && (named = GdeltLayout.Columns(file.Headers, tally.Errors)) is null) yield break;
+        var width = header ? file.Headers.Count : 0;
+        var first = true;
         while (file.Read())
         {
+            tally.Errors.AddRange(file.TakeMalformed()); // a comma-separated export's quoting gone wrong (a stray quote)
             tally.Rows++;
             var n = file.FieldCount;
-            if (n is not (GdeltColumns or Gdelt1Columns or Gdelt1BackfileColumns))
+            // A comma-separated file without the header: every row would be one cell. One error says why, not one per row.
+            if (first && !header && n == 1 && file.Text(0).Contains(','))
             {
                 tally.Errors.Add(new LineError(file.Line, "", "wrong_column_count",
-                    $"The row has {n} tab-separated columns: a GDELT 2.0 event export has {GdeltColumns}, a GDELT 1.0 one {Gdelt1Columns} (no header)."));
-                continue;
+                    $"The file is comma-separated: a GDELT export as GDELT publishes it is tab-separated ({GdeltColumns} columns, no header); " +
+                    $"a comma-separated one (a BigQuery export) must start with the codebook's header line ({GdeltLayout.FirstColumn},SQLDATE,…)."));
+                yield break;
             }
-            var a = parties.Match(file.Span(Actor1Code), file.Span(Actor1Country), file.Span(Actor1Group));
-            if (a == PartyMatcher.None) { tally.OtherActors++; continue; }
-            var b = parties.Match(file.Span(Actor2Code), file.Span(Actor2Country), file.Span(Actor2Group));
-            if (!Dyad(a, b, tally)) continue;
-            if (!GdeltDay(file.Span(Day), out var date))
+            first = false;
+            if (header ? n != width : n is not (GdeltColumns or Gdelt1Columns or Gdelt1BackfileColumns))
             {
-                tally.Errors.Add(new LineError(file.Line, "Day", "invalid_date", $"Day (column 2) must be a date YYYYMMDD, not '{Cut(file.Text(Day))}'."));
+                tally.Errors.Add(new LineError(file.Line, "", "wrong_column_count", header
+                    ? $"The row has {n} columns; the GDELT header has {width}."
+                    : $"The row has {n} tab-separated columns: a GDELT 2.0 event export has {GdeltColumns}, a GDELT 1.0 one {Gdelt1Columns} (no header)."));
                 continue;
             }
-            Utf8Parser.TryParse(file.Span(NumSources), out int sources, out _);
-            var url = n == Gdelt1BackfileColumns ? null : file.Text(n - 1);
-            yield return new CodedRow(file.Line, file.Text(GlobalEventId), date, a, b, CodeScheme.Cameo, CameoCode(file.Text(EventCode)), null,
+            var at = named ?? [GlobalEventId, Day, Actor1Code, Actor2Code, EventCode, Actor1Country, Actor1Group, Actor2Country, Actor2Group,
+                NumSources, n == Gdelt1BackfileColumns ? -1 : n - 1];
+            var a = parties.Match(Cell(file, at[2]), Cell(file, at[5]), Cell(file, at[6]));
+            if (a == PartyMatcher.None) { tally.OtherActors++; continue; }
+            var b = parties.Match(Cell(file, at[3]), Cell(file, at[7]), Cell(file, at[8]));
+            if (!Dyad(a, b, tally)) continue;
+            if (!GdeltDay(Cell(file, at[1]), out var date))
+            {
+                var column = header ? file.Headers[at[1]].Trim() : "Day";
+                tally.Errors.Add(new LineError(file.Line, column, "invalid_date",
+                    $"{column} (column {at[1] + 1}) must be a date YYYYMMDD, not '{Cut(file.Text(at[1]))}'."));
+                continue;
+            }
+            Utf8Parser.TryParse(Cell(file, at[9]), out int sources, out _);
+            var url = at[10] < 0 ? null : file.Text(at[10]);
+            yield return new CodedRow(file.Line, file.Text(at[0]), date, a, b, CodeScheme.Cameo, CameoCode(file.Text(at[4])), null,
                 null, string.IsNullOrEmpty(url) ? null : url, sources);
         }
+        tally.Errors.AddRange(file.TakeMalformed());
     }
+
+    /// <summary>Field <paramref name="i"/> as UTF-8 bytes, empty for a column the file does not have (-1).</summary>
+    static ReadOnlySpan<byte> Cell(TabularReader file, int i) => i < 0 ? default : file.Span(i);
 
     static IEnumerable<CodedRow> WithHeader(TabularReader file, PartyMatcher parties, EventDataTally tally, string[] names, EventDataFormat format)
     {
@@ -144,12 +170,14 @@ public static class EventDataReaders
 
     /// <summary>
     /// A date as spreadsheets re-save it: <c>3/20/2025</c>, <c>20.03.2025</c>, <c>20-03-2025</c> (day or month first), or with the
-    /// month's name — Excel shows a month <c>2025-03</c> as <c>Mar-25</c> and a day as <c>20-Mar-25</c>, and saves it so.
+    /// month's name — Excel shows a month <c>2025-03</c> as <c>Mar-25</c> and a day as <c>20-Mar-25</c>, and saves it so, in the
+    /// language of the machine: a French Excel writes <c>août-19</c>, <c>févr.-24</c>, <c>déc.-23</c>, a German one <c>Mär 25</c>,
+    /// so a month's name is any letters, not only ASCII ones.
     /// </summary>
     public static bool LooksLikeExcel(string text) =>
         System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z")
-        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*([0-9]{1,2}[\- ])?[A-Za-z]{3,9}\.?[\- ][0-9]{2,4}[ \t]*\z")
-        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[\- ][A-Za-z]{3,9}[ \t]*\z");
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*([0-9]{1,2}\.?[\- ])?\p{L}{3,9}\.?[\- ][0-9]{2,4}[ \t]*\z")
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}\.?[\- ]\p{L}{3,9}\.?[ \t]*\z");
 
     /// <summary>The error message for a date column that is not <c>YYYY-MM-DD</c>, naming the expected form.</summary>
     public static string DateProblem(string column, string text) => LooksLikeExcel(text)
@@ -177,7 +205,7 @@ public static class EventDataReaders
     /// </summary>
     public static string HistoryDateProblem(string column, string text)
     {
-        var month = System.Text.RegularExpressions.Regex.Match(text, @"\A[ \t]*([A-Za-z]{3,9})\.?[\- ]([0-9]{4})[ \t]*\z");
+        var month = System.Text.RegularExpressions.Regex.Match(text, @"\A[ \t]*(\p{L}{3,9})\.?[\- ]([0-9]{4})[ \t]*\z");
         var named = month.Success && MonthNumber(month.Groups[1].Value) is { } m ? $" ('{Cut(text)}' is {month.Groups[2].Value}-{m:00})" : "";
         return $"{column} '{Cut(text)}' is not YYYY-MM-DD, YYYY-MM or YYYY: it looks like a date typed or re-saved by a spreadsheet (month/day/year or " +
                "day.month.year, which cannot be told apart; Mar-25 for March 2025 or 25 March). Write a day as YYYY-MM-DD (e.g. 2025-03-20), " +

@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Normalization.Api.Security;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+
+namespace Normalization.Api.Tests.Importing;
+
+/// <summary>
+/// A date a spreadsheet re-saved in the language of its machine: a French Excel shows and saves a month <c>2019-08</c> as
+/// <c>août-19</c> (<c>févr.-24</c>, <c>déc.-23</c>), a German one <c>Mär 25</c> or <c>20. März 2025</c>. Only English month
+/// names (ASCII letters) were recognised, so these got the bare <c>invalid_date</c> instead of <c>excel_date</c> and its
+/// advice (format the column as Text; a month is <c>YYYY-MM</c>) — in a CSV history and in ICEWS/POLECAT dates alike.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public class SpreadsheetMonthNamesTests(AppFixture app)
+{
+    async Task<(int Status, JsonNode? Body)> PostAsync(string id, string query, string body)
+    {
+        using var client = app.Host.Server.CreateClient();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?{query}") { Content = content };
+        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+
+    async Task<string> NegotiationAsync()
+    {
+        var id = TestApi.NewId("mn");
+        (await app.PostJson("/api/negotiations", TestApi.UsTaliban(id))).Status.ShouldBe(201);
+        return id;
+    }
+
+    public static TheoryData<string> Dates => ["août-19", "févr.-24", "déc.-23", "juil.-24", "20-déc.-23", "Mär 25", "20. März 2025", "décembre 2023"];
+
+    [Theory]
+    [MemberData(nameof(Dates))]
+    public async Task Given_a_CSV_whose_date_a_non_English_spreadsheet_re_saved_When_imported_Then_excel_date_naming_the_expected_forms(string date)
+    {
+        // Given a French Excel's CSV (semicolons) with the date as the spreadsheet wrote it
+        var id = await NegotiationAsync();
+        var csv = $"type;occurredOn;actor;target;fields\r\nStatementIssued;{date};US;TB;\"{{\"\"tone\"\":\"\"Positive\"\"}}\"\r\n";
+
+        // When it is imported
+        var (status, answer) = await PostAsync(id, "format=csv", csv);
+
+        // Then excel_date on its line, with the forms to write instead; nothing stored
+        status.ShouldBe(422, answer?.ToJsonString());
+        var error = answer!["errors"]!.AsArray().Single()!;
+        ((string)error["path"]!, (string)error["code"]!).ShouldBe(("lines[2].occurredOn", "excel_date"));
+        ((string)error["message"]!).ShouldContain("YYYY-MM");
+        ((string)error["message"]!).ShouldContain(date);
+    }
+
+    [Fact]
+    public async Task Given_an_ICEWS_file_whose_Event_Date_a_French_spreadsheet_re_saved_When_imported_Then_excel_date_on_its_line()
+    {
+        var id = await NegotiationAsync();
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Importing", "EventData", "Fixtures", "icews-us-taliban.tab"));
+        var row = lines[1].Split('\t');
+        row[1] = "20-févr.-25";
+        var file = string.Join("\n", new[] { lines[0], string.Join('\t', row) }) + "\n";
+
+        var (status, answer) = await PostAsync(id, "format=icews&party=US%3DUnited%20States&party=TB%3DTaliban&scenario=fr", file);
+
+        status.ShouldBe(422, answer?.ToJsonString());
+        answer!["errors"]!.AsArray().Select(e => ((string)e!["path"]!, (string)e["code"]!)).ShouldBe([("lines[2].Event Date", "excel_date")]);
+    }
+}
