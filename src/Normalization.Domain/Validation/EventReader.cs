@@ -232,6 +232,20 @@ public static partial class EventReader
             ? System.Text.Json.Nodes.JsonValue.Create(n) : null;
     }
 
+    /// <summary>
+    /// <c>untrimmed</c> when a string value is refused only for white space around it (<c>" Confirmed "</c>, a date with a
+    /// trailing space, as spreadsheets and hand-edited files leave them): the value without it is valid, so the error says
+    /// so rather than listing the allowed values (<c>unknown_value</c>) or the date forms (<c>invalid_date</c>). Null otherwise.
+    /// </summary>
+    static FieldError? Untrimmed(JsonElement v, string path, FieldSpec spec, Func<string, bool> valid)
+    {
+        if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } text) return null;
+        var trimmed = text.Trim();
+        return trimmed.Length != text.Length && valid(trimmed)
+            ? new(path, "untrimmed", $"{spec.Name} must not start or end with white space: write '{trimmed}'.")
+            : null;
+    }
+
     /// <summary>Checks one non-null value; true when it must be rewritten (<see cref="Canonical"/>).</summary>
     static bool CheckValue(JsonElement v, string path, FieldSpec spec, List<FieldError> errors)
     {
@@ -245,10 +259,13 @@ public static partial class EventReader
                 return CheckNumber(v, path, spec, errors);
             case FieldKind.Enum:
                 if (v.ValueKind != JsonValueKind.String || !spec.EnumValues!.Contains(v.GetString()))
-                    errors.Add(new(path, "unknown_value", $"{spec.Name} must be one of: {string.Join(", ", spec.EnumValues!)}."));
+                    errors.Add(Untrimmed(v, path, spec, s => spec.EnumValues!.Contains(s))
+                        ?? new(path, "unknown_value", $"{spec.Name} must be one of: {string.Join(", ", spec.EnumValues!)}."));
                 return false;
             case FieldKind.Date:
-                if (v.ValueKind != JsonValueKind.String || !DomainDate.TryParse(v.GetString(), out var date))
+                if (v.ValueKind == JsonValueKind.String && Untrimmed(v, path, spec, s => DomainDate.TryParse(s, out _)) is { } padded)
+                    errors.Add(padded);
+                else if (v.ValueKind != JsonValueKind.String || !DomainDate.TryParse(v.GetString(), out var date))
                     errors.Add(new(path, "invalid_date", spec.Format == FieldFormat.Day ? $"{spec.Name} must be a day: YYYY-MM-DD." : $"{spec.Name} must be a date: YYYY-MM-DD, YYYY-MM or YYYY."));
                 // A day-only date (a coverage): a month or year would be read as the period's last day — a day not written.
                 else if (spec.Format == FieldFormat.Day && v.GetString()!.Length != 10)

@@ -153,6 +153,12 @@ public class EventReaderTests
     [InlineData("\"actor\":\"us\"", "events[0].actor", "invalid_party_code")]
     [InlineData("\"target\":\"Taliban movement\"", "events[0].target", "invalid_party_code")]
     [InlineData("\"confidence\":\"Certain\"", "events[0].confidence", "unknown_value")]
+    [InlineData("\"confidence\":\" Confirmed \"", "events[0].confidence", "untrimmed")]
+    [InlineData("\"confidence\":\"Reported\\t\"", "events[0].confidence", "untrimmed")]
+    [InlineData("\"occurredOn\":\"2025-03-20 \"", "events[0].occurredOn", "untrimmed")]
+    [InlineData("\"occurredOn\":\" 2025-03\"", "events[0].occurredOn", "untrimmed")]
+    [InlineData("\"occurredOn\":\" 20-03-2025\"", "events[0].occurredOn", "invalid_date")]
+    [InlineData("\"confidence\":\" Certain \"", "events[0].confidence", "unknown_value")]
     [InlineData("\"sources\":[{\"url\":\"https://x\"}]", "events[0].sources[0].publisher", "required")]
     [InlineData("\"sources\":[{\"publisher\":\"CNN\",\"publishedOn\":\"yesterday\"}]", "events[0].sources[0].publishedOn", "invalid_date")]
     public void Given_a_bad_envelope_field_When_read_Then_its_path_and_code(string field, string path, string code)
