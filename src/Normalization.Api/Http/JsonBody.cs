@@ -57,7 +57,8 @@ public static class JsonBody
             // A repeated property name is reported without a position: say so instead of "Line , byte :".
             var where = ex.LineNumber is { } line ? $"Line {line + 1}, byte {ex.BytePositionInLine ?? 0}: " : ex.Path is { Length: > 1 } path ? $"At {path}: " : "";
             return (null, Problems.Of(StatusCodes.Status400BadRequest, "malformed_json", "The body is not valid JSON.",
-                $"{where}{(where.Length == 0 ? "The" : "the")} JSON is malformed, repeats a property name, or is nested deeper than {MaxDepth}."));
+                Normalization.Domain.Histories.JsonQuotes.Advice(bytes, ex) is { } quotes ? $"{where}{quotes}"
+                    : $"{where}{(where.Length == 0 ? "The" : "the")} JSON is malformed, repeats a property name, or is nested deeper than {MaxDepth}."));
         }
     }
 

@@ -133,7 +133,7 @@ public static partial class HistoryFile
         }
         catch (JsonException ex)
         {
-            error = new LineError(firstLine + (int)(ex.LineNumber ?? 0), "", "malformed_json", "The JSON array is not valid JSON: " + ex.Message);
+            error = new LineError(firstLine + (int)(ex.LineNumber ?? 0), "", "malformed_json", "The JSON array is not valid JSON: " + (JsonQuotes.Advice(bytes, ex) ?? ex.Message));
         }
         foreach (var (at, json) in items) yield return WithId(NdjsonHistory.ParseLine(at, json), json);
         if (error is not null) yield return new NdjsonHistory.Line(error.Line, null, null, [error]);

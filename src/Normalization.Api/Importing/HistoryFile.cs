@@ -98,14 +98,14 @@ public static partial class HistoryFile
         string? Get(string name) => columns.TryGetValue(name, out var i) && fields[i].Length > 0 ? Exporting.CsvDialects.Unprotect(fields[i]) : null;
         fieldsUnread = false;
         var obj = new JsonObject();
+        var fieldsJson = Get("fields");
         try
         {
-            var fieldsJson = Get("fields");
             var node = fieldsJson is null ? new JsonObject() : JsonNode.Parse(fieldsJson);
             if (node is JsonObject o) obj = o;
             else { fieldsUnread = true; problems.Add(new LineError(0, "fields", "wrong_type", "The fields column must hold a JSON object.")); }
         }
-        catch (JsonException ex) { fieldsUnread = true; problems.Add(new LineError(0, "fields", "malformed_json", "The fields column is not valid JSON: " + ex.Message)); }
+        catch (JsonException ex) { fieldsUnread = true; problems.Add(new LineError(0, "fields", "malformed_json", "The fields column is not valid JSON: " + (JsonQuotes.Advice(fieldsJson ?? "", ex) ?? ex.Message))); }
 
         var ordered = new JsonObject();
         if (Get("eventId") is { } id) ordered["eventId"] = id;
@@ -122,7 +122,7 @@ public static partial class HistoryFile
         if (Get("sources") is { } sources)
         {
             try { ordered["sources"] = JsonNode.Parse(sources); }
-            catch (JsonException ex) { problems.Add(new LineError(0, "sources", "malformed_json", "The sources column is not valid JSON: " + ex.Message)); }
+            catch (JsonException ex) { problems.Add(new LineError(0, "sources", "malformed_json", "The sources column is not valid JSON: " + (JsonQuotes.Advice(sources, ex) ?? ex.Message))); }
         }
         if (Get("note") is { } note) ordered["note"] = note;
         foreach (var (k, v) in obj.ToList())

@@ -50,7 +50,7 @@ public static class NdjsonHistory
         }
         catch (JsonException ex)
         {
-            return new Line(number, null, null, [new LineError(number, "", "malformed_json", "Not valid JSON: " + ex.Message)]);
+            return new Line(number, null, null, [new LineError(number, "", "malformed_json", "Not valid JSON: " + (JsonQuotes.Advice(text, ex) ?? ex.Message))]);
         }
         catch (InvalidOperationException)
         {
