@@ -70,4 +70,42 @@ public class SpreadsheetMonthNamesTests(AppFixture app)
         status.ShouldBe(422, answer?.ToJsonString());
         answer!["errors"]!.AsArray().Select(e => ((string)e!["path"]!, (string)e["code"]!)).ShouldBe([("lines[2].Event Date", "excel_date")]);
     }
+
+    [Theory]
+    [InlineData("43488", "2019-01-23")]
+    [InlineData("45000.0", "2023-03-15")]
+    [InlineData("2019.0", "2019")]
+    public async Task Given_a_CSV_whose_date_a_spreadsheet_saved_as_a_number_When_imported_Then_excel_date_with_the_date_it_stands_for(string saved, string meant)
+    {
+        // Given a CSV history whose occurredOn a spreadsheet saved as a number (a day number, or a year as a decimal)
+        var id = await NegotiationAsync();
+        var csv = $"type;occurredOn;actor;target;fields\r\nStatementIssued;{saved};US;TB;\"{{\"\"tone\"\":\"\"Positive\"\"}}\"\r\n";
+
+        // When it is imported
+        var (status, answer) = await PostAsync(id, "format=csv", csv);
+
+        // Then excel_date on its line, naming the date the number stands for (it was invalid_date, not quoting the value)
+        status.ShouldBe(422, answer?.ToJsonString());
+        var error = answer!["errors"]!.AsArray().Single()!;
+        ((string)error["path"]!, (string)error["code"]!).ShouldBe(("lines[2].occurredOn", "excel_date"));
+        ((string)error["message"]!).ShouldContain($"'{saved}'");
+        ((string)error["message"]!).ShouldContain(meant);
+    }
+
+    [Fact]
+    public async Task Given_an_ICEWS_file_whose_Event_Date_a_spreadsheet_saved_as_a_day_number_When_imported_Then_excel_date_naming_the_day()
+    {
+        var id = await NegotiationAsync();
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Importing", "EventData", "Fixtures", "icews-us-taliban.tab"));
+        var row = lines[1].Split('\t');
+        row[1] = "45707";
+        var file = string.Join("\n", new[] { lines[0], string.Join('\t', row) }) + "\n";
+
+        var (status, answer) = await PostAsync(id, "format=icews&party=US%3DUnited%20States&party=TB%3DTaliban&scenario=serial", file);
+
+        status.ShouldBe(422, answer?.ToJsonString());
+        var error = answer!["errors"]!.AsArray().Single()!;
+        ((string)error["path"]!, (string)error["code"]!).ShouldBe(("lines[2].Event Date", "excel_date"));
+        ((string)error["message"]!).ShouldContain("2025-02-19");
+    }
 }

@@ -175,15 +175,36 @@ public static class EventDataReaders
     /// so a month's name is any letters, not only ASCII ones.
     /// </summary>
     public static bool LooksLikeExcel(string text) =>
-        System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z")
+        SpreadsheetNumber(text) is not null
+        || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}([ \tT].*)?\z")
         || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*([0-9]{1,2}\.?[\- ])?\p{L}{3,9}\.?[\- ][0-9]{2,4}[ \t]*\z")
         || System.Text.RegularExpressions.Regex.IsMatch(text, @"\A[ \t]*[0-9]{1,2}\.?[\- ]\p{L}{3,9}\.?[ \t]*\z");
 
+    /// <summary>
+    /// A date a spreadsheet saved as a number, read back: a day number (a date cell formatted General — Excel and LibreOffice
+    /// count days from 1899-12-30, so <c>43488</c> is 2019-01-23; five digits, 1927–2173) as <c>YYYY-MM-DD</c>, or a year saved
+    /// as a decimal number (<c>2019.0</c>, as pandas writes a year column with gaps) as <c>YYYY</c>. Null for anything else.
+    /// </summary>
+    public static string? SpreadsheetNumber(string text)
+    {
+        var serial = System.Text.RegularExpressions.Regex.Match(text, @"\A[ \t]*([1-9][0-9]{4})(\.0+)?[ \t]*\z");
+        if (serial.Success) return new DateOnly(1899, 12, 30).AddDays(int.Parse(serial.Groups[1].Value, CultureInfo.InvariantCulture)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var year = System.Text.RegularExpressions.Regex.Match(text, @"\A[ \t]*([0-9]{4})\.0+[ \t]*\z");
+        return year.Success ? year.Groups[1].Value : null;
+    }
+
+    /// <summary>The advice for a date <see cref="SpreadsheetNumber"/> reads back, or null.</summary>
+    static string? NumberProblem(string column, string text) => SpreadsheetNumber(text) is not { } meant ? null
+        : meant.Length == 4
+            ? $"{column} '{Cut(text)}' is a year saved as a decimal number: write it as {meant}."
+            : $"{column} '{Cut(text)}' looks like a spreadsheet's day number (a date cell saved as a number, counted from 1899-12-30: {meant}): " +
+              $"write the date as YYYY-MM-DD ({meant}). In Excel, format the column as Text or as yyyy-mm-dd before saving.";
+
     /// <summary>The error message for a date column that is not <c>YYYY-MM-DD</c>, naming the expected form.</summary>
-    public static string DateProblem(string column, string text) => LooksLikeExcel(text)
+    public static string DateProblem(string column, string text) => NumberProblem(column, text) ?? (LooksLikeExcel(text)
         ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart; Mar-25 for March 2025 or 25 March): " +
           "write it as YYYY-MM-DD (e.g. 2025-03-20). In Excel, format the column as Text or as yyyy-mm-dd before saving."
-        : $"{column} must be a date YYYY-MM-DD, not '{Cut(text)}'.";
+        : $"{column} must be a date YYYY-MM-DD, not '{Cut(text)}'.");
 
     /// <summary>
     /// A CAMEO code as a string: leading zeros a spreadsheet stripped are put back (CAMEO's root codes run 01–20, so <c>46</c> is
@@ -205,6 +226,7 @@ public static class EventDataReaders
     /// </summary>
     public static string HistoryDateProblem(string column, string text)
     {
+        if (NumberProblem(column, text) is { } number) return number;
         var month = System.Text.RegularExpressions.Regex.Match(text, @"\A[ \t]*(\p{L}{3,9})\.?[\- ]([0-9]{4})[ \t]*\z");
         var named = month.Success && MonthNumber(month.Groups[1].Value) is { } m ? $" ('{Cut(text)}' is {month.Groups[2].Value}-{m:00})" : "";
         return $"{column} '{Cut(text)}' is not YYYY-MM-DD, YYYY-MM or YYYY: it looks like a date typed or re-saved by a spreadsheet (month/day/year or " +
