@@ -104,7 +104,8 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         if (!report.Succeeded)
         {
             var table = new Table().AddColumns("Line", "Path", "Code", "Message");
-            foreach (var e in report.Errors) table.AddRow(e.Line.ToString(), Esc(e.Path), Esc(e.Code), Esc(e.Message));
+            // Line 0 is no line of the file: the command's options (--parties, --title …) or the file as a whole.
+            foreach (var e in report.Errors) table.AddRow(e.Line > 0 ? e.Line.ToString() : "—", Esc(e.Path), Esc(e.Code), Esc(e.Message));
             Out.Write(table);
             await Console.Error.WriteLineAsync($"error: {report.ErrorCount} error(s) in {input.File}{more}; nothing was stored.");
             return false;

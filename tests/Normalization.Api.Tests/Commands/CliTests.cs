@@ -111,6 +111,24 @@ public class CliTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_options_that_describe_a_bad_negotiation_When_a_CSV_is_imported_from_the_command_line_Then_the_table_shows_no_line_0_for_them()
+    {
+        // Given a CSV history and --parties naming one party only (a negotiation has two)
+        var id = TestApi.NewId("clioptions");
+        var path = Path.Combine(Path.GetTempPath(), $"{id}.csv");
+        await File.WriteAllTextAsync(path, "type,occurredOn,actor,target,fields\nStatementIssued,2025-03-20,US,TB,\"{\"\"tone\"\":\"\"Positive\"\"}\"\n");
+
+        // When it is imported into a new id from the command line (the table, not --json)
+        var result = await Run("import", path, "--into", id, "--title", "Options", "--parties", "US=United States");
+
+        // Then the error about the option is listed without a line of the file (it showed "0", a line no file has)
+        result.ExitCode.ShouldNotBe(0);
+        var row = result.Stdout.Split('\n').First(l => l.Contains("parties"));
+        row.ShouldContain("—");
+        row.ShouldNotMatch(@"^\W*0\W");
+    }
+
+    [Fact]
     public async Task Given_read_models_wiped_When_Martens_rebuild_command_runs_as_documented_Then_exit_0_and_every_answer_is_as_before()
     {
         // Given the seed imported into a database of its own (the test database also holds the test host's own event types,
