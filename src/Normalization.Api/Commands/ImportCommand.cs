@@ -20,7 +20,7 @@ public class ImportInput : DataInput
     [Description("Title of a negotiation the file does not declare")]
     public string? TitleFlag { get; set; }
 
-    [Description("Parties of a negotiation the file does not declare: \"US=United States,TB=Taliban\"")]
+    [Description("Parties of a negotiation the file does not declare: \"US=United States,TB=Taliban\" (a name may hold a comma: \"VE=Venezuela, Bolivarian Republic of\")")]
     public string? PartiesFlag { get; set; }
 
     [Description("Mediators, same form as --parties")]
@@ -160,10 +160,16 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         return pairs;
     }
 
+    /// <summary>
+    /// <c>--parties</c> / <c>--mediators</c>: <c>CODE=Name</c> items separated by commas, a bare <c>CODE</c> naming itself. A comma
+    /// starts a new item only before another <c>CODE=</c> when the list names any, so an official name with a comma stays whole
+    /// (<c>VE=Venezuela, Bolivarian Republic of</c>, ISO 3166's form; it was cut into a party "Bolivarian Republic of").
+    /// </summary>
     static IReadOnlyList<Party>? Parties(string? text, string flag)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
+        var items = text.Contains('=') ? System.Text.RegularExpressions.Regex.Split(text, @",(?=\s*[^,=\s]+\s*=)") : text.Split(',');
+        return items.Select(p => p.Trim()).Where(p => p.Length > 0).Select(p =>
         {
             var kv = p.Split('=', 2, StringSplitOptions.TrimEntries);
             if (kv[0].Length == 0) throw new CliException($"--{flag}: expected CODE=Name, got '{p}'.");

@@ -129,6 +129,24 @@ public class CliTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_party_whose_official_name_holds_a_comma_When_a_CSV_is_imported_with_parties_from_the_command_line_Then_the_name_stays_whole()
+    {
+        // Given a CSV history between the US and Venezuela, and --parties with ISO 3166's name of Venezuela
+        var id = TestApi.NewId("clicomma");
+        var path = Path.Combine(Path.GetTempPath(), $"{id}.csv");
+        await File.WriteAllTextAsync(path, "type,occurredOn,actor,target,fields\nStatementIssued,2023-10-18,US,VE,\"{\"\"tone\"\":\"\"Positive\"\"}\"\n");
+
+        // When it is imported into a new id from the command line
+        var result = await Run("import", path, "--into", id, "--title", "US – Venezuela", "--parties", "US=United States,VE=Venezuela, Bolivarian Republic of", "--json");
+
+        // Then the negotiation has two parties, the second with its whole name (it was cut into a third party)
+        result.ExitCode.ShouldBe(0, result.Stdout + result.Stderr);
+        var (_, negotiation) = await app.GetJson($"/api/negotiations/{id}");
+        negotiation!["parties"]!.AsArray().Select(p => ((string)p!["code"]!, (string)p["name"]!))
+            .ShouldBe([("US", "United States"), ("VE", "Venezuela, Bolivarian Republic of")]);
+    }
+
+    [Fact]
     public async Task Given_read_models_wiped_When_Martens_rebuild_command_runs_as_documented_Then_exit_0_and_every_answer_is_as_before()
     {
         // Given the seed imported into a database of its own (the test database also holds the test host's own event types,
