@@ -190,8 +190,22 @@ public static class Query
         if (!TrySingle(values, name, out var value, errors)) return false;
         if (value is null) return true;
         if (Strict.TryInstant(value, out var i)) { instant = i; return true; }
-        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
+        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."
+            + PlusHint(name, value, v => Strict.TryInstant(v, out _))));
         return false;
+    }
+
+    /// <summary>
+    /// What to add to the message of a query value refused when its '+' was sent unencoded: in a query string a '+' reads
+    /// as a space (form encoding, applied by every server), so <c>knownAt=2025-04-01T10:00:00+02:00</c> arrives as
+    /// <c>2025-04-01T10:00:00 02:00</c> and <c>tz=Etc/GMT+5</c> as <c>Etc/GMT 5</c>. When the value with its spaces read back
+    /// as '+' is <paramref name="valid"/>, the hint says to send the '+' as <c>%2B</c>; otherwise nothing.
+    /// </summary>
+    public static string PlusHint(string name, string value, Func<string, bool> valid)
+    {
+        if (!value.Contains(' ')) return "";
+        var meant = value.Replace(' ', '+');
+        return valid(meant) ? $" A '+' in a query string reads as a space: send it as %2B ({name}={meant.Replace("+", "%2B")})." : "";
     }
 
     public static bool TryInt(StringValues values, string name, int min, int max, int fallback, out int result, List<FieldError> errors)
