@@ -74,8 +74,8 @@ public static class ApiJson
     public static IResult Ok(object value) => Results.Json(value, Options);
 
     /// <summary>
-    /// 200 with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version the answer was read at, the value a client
-    /// sends back as <c>If-Match</c> on POST …/events (the same precondition as its body's <c>expectedVersion</c>).
+    /// 200 with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version the answer was read (or written) at, the value
+    /// a client sends back as <c>If-Match</c> on its writes (on POST …/events the same precondition as its body's <c>expectedVersion</c>).
     /// </summary>
     public static IResult OkAtVersion(object value, int version) => new AtVersion(Ok(value), version);
 
@@ -95,6 +95,13 @@ public static class ApiJson
     /// </summary>
     public static IResult Created(PreparedLocation location, object value) =>
         new CreatedJson(location.Value, JsonSerializer.SerializeToUtf8Bytes(value, Options));
+
+    /// <summary>
+    /// <see cref="Created"/> of a write to a negotiation, with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version
+    /// after the write (the <c>version</c> of the body), the If-Match of the writer's next write.
+    /// </summary>
+    public static IResult CreatedAtVersion(PreparedLocation location, object value, int version) =>
+        new AtVersion(Created(location, value), version);
 
     /// <summary>A Location path from its segments, each percent-escaped (so it is always a valid header value).</summary>
     public static PreparedLocation Location(params string[] segments) =>
