@@ -17,7 +17,8 @@ namespace Normalization.Api.Storage;
 /// the catalog events per day and the momentum weight per day aggregated by PostgreSQL from our index (<c>nz_events</c>'s
 /// <c>goldstein</c> and <c>momentum</c> columns), all in one repeatable-read snapshot at <see cref="Version"/>.
 /// <see cref="FirstRecorded"/> / <see cref="LastRecorded"/> are the first and last dates of every recorded event
-/// (retractions and corrections at their own dates), which decide the summary's last day and its period count.
+/// (retractions and corrections at their own dates, and at the date of the version a correction puts in force), which
+/// decide the summary's last day and its period count.
 /// </summary>
 public sealed record SummarySource(int Version, FoldAccumulator Head, IReadOnlyList<SummaryDay> Days, IReadOnlyList<DailyWeight> Daily,
     DateOnly? FirstRecorded, DateOnly? LastRecorded);
@@ -84,7 +85,9 @@ public sealed partial class NegotiationStore
                 unweighed += r.GetInt64(5);
                 if (role == EventRole.Correction)
                 {
+                    // Its own date, and the corrected event's (a corrected event is counted there: RecordSummaries.Days)
                     foreach (var own in r.GetFieldValue<string[]>(6)) Recorded(DomainDate.Parse(own).End);
+                    Recorded(day);
                     continue;
                 }
                 Recorded(day);

@@ -110,6 +110,32 @@ public sealed class SummaryTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_an_event_corrected_to_a_day_decades_earlier_When_summarised_by_day_Then_400_asking_for_a_longer_bucket()
+    {
+        // Given talks of 10 days ago corrected to 1990: the record now spans more than 10,000 days
+        var id = await app.GivenNegotiation("sumcl");
+        var talksId = Guid.NewGuid();
+        var talks = Talks(Day(10), eventId: talksId);
+        var corrected = (JsonObject)talks.DeepClone();
+        corrected["occurredOn"] = "1990-01-01";
+        await app.GivenEvents(id, talks, new JsonObject
+        {
+            ["type"] = "EventCorrected", ["occurredOn"] = Day(5), ["actor"] = "US", ["targetEventId"] = talksId, ["correction"] = corrected,
+        });
+        var knownAt = DateTimeOffset.UtcNow.AddSeconds(1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        await Task.Delay(1100);
+
+        // When summarised by day (the current record, and as known now), Then the day buckets are refused as for any such span
+        foreach (var url in new[] { $"/api/negotiations/{id}/summary?bucket=Day", $"/api/negotiations/{id}/summary?bucket=Day&knownAt={knownAt}" })
+        {
+            var (status, body) = await app.GetJson(url);
+            status.ShouldBe(400, url);
+            body.ShouldHaveError("bucket", "out_of_range");
+        }
+        (await app.GetJson($"/api/negotiations/{id}/summary")).Body!["firstEventOn"]!.GetValue<string>().ShouldBe("1990-01-01");
+    }
+
+    [Fact]
     public async Task Given_no_negotiation_or_a_knownAt_before_it_Then_404()
     {
         var id = await app.GivenNegotiation("sumk");
