@@ -143,6 +143,13 @@ public static class RecordSummaries
     }
 
     /// <summary>
+    /// The days a record's summary may reach, for its limits: every recorded event's date (retractions and corrections at
+    /// their own) and the date of each version a correction puts in force — where <see cref="Days"/> may count an event.
+    /// </summary>
+    public static IEnumerable<DateOnly> SpanDates(IEnumerable<NegotiationEvent> recorded) =>
+        recorded.SelectMany(e => e is EventCorrected { Correction: { } c } ? [e.Date, c.Date] : new[] { e.Date });
+
+    /// <summary>
     /// The counts of <paramref name="n"/> catalog events dated <paramref name="day"/>, retracted or not, of Goldstein weight
     /// <paramref name="goldstein"/>: cooperative (&gt; 0) and conflictual (&lt; 0) count only while not retracted.
     /// </summary>

@@ -1,4 +1,3 @@
-using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
 using System.ComponentModel;
 using Microsoft.AspNetCore.Mvc;
@@ -51,7 +50,7 @@ public static class SummaryEndpoint
             var events = history.Events.Select(r => r.Event).ToList();
             var through = store.Today;
             // Every recorded date, and the dates corrections put events on (a corrected event is counted there: RecordSummaries.Days)
-            var dates = events.Select(e => e.Date).Concat(events.OfType<EventCorrected>().Where(c => c.Correction is not null).Select(c => c.Correction!.Date)).ToList();
+            var dates = RecordSummaries.SpanDates(events).ToList();
             if (TooManyPeriods(bucket, dates.Count == 0 ? through : dates.Min(), Later(dates.Count == 0 ? null : dates.Max(), through)) is { } tooMany) return tooMany;
             s = RecordSummaries.Build(history.Opening, events, through, bucket);
         }
