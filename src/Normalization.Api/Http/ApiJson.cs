@@ -74,8 +74,8 @@ public static class ApiJson
     public static IResult Ok(object value) => Results.Json(value, Options);
 
     /// <summary>
-    /// 200 with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version the answer was read at, the value a client
-    /// sends back as <c>If-Match</c> on POST …/events (the same precondition as its body's <c>expectedVersion</c>).
+    /// 200 with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version the answer was read (or written) at, the value
+    /// a client sends back as <c>If-Match</c> on its writes (on POST …/events the same precondition as its body's <c>expectedVersion</c>).
     /// </summary>
     public static IResult OkAtVersion(object value, int version) => new AtVersion(Ok(value), version);
 
@@ -95,6 +95,13 @@ public static class ApiJson
     /// </summary>
     public static IResult Created(PreparedLocation location, object value) =>
         new CreatedJson(location.Value, JsonSerializer.SerializeToUtf8Bytes(value, Options));
+
+    /// <summary>
+    /// <see cref="Created"/> of a write to a negotiation, with <c>ETag: "&lt;version&gt;"</c>: the negotiation's stream version
+    /// after the write (the <c>version</c> of the body), the If-Match of the writer's next write.
+    /// </summary>
+    public static IResult CreatedAtVersion(PreparedLocation location, object value, int version) =>
+        new AtVersion(Created(location, value), version);
 
     /// <summary>A Location path from its segments, each percent-escaped (so it is always a valid header value).</summary>
     public static PreparedLocation Location(params string[] segments) =>
@@ -190,8 +197,22 @@ public static class Query
         if (!TrySingle(values, name, out var value, errors)) return false;
         if (value is null) return true;
         if (Strict.TryInstant(value, out var i)) { instant = i; return true; }
-        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
+        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."
+            + PlusHint(name, value, v => Strict.TryInstant(v, out _))));
         return false;
+    }
+
+    /// <summary>
+    /// What to add to the message of a query value refused when its '+' was sent unencoded: in a query string a '+' reads
+    /// as a space (form encoding, applied by every server), so <c>knownAt=2025-04-01T10:00:00+02:00</c> arrives as
+    /// <c>2025-04-01T10:00:00 02:00</c> and <c>tz=Etc/GMT+5</c> as <c>Etc/GMT 5</c>. When the value with its spaces read back
+    /// as '+' is <paramref name="valid"/>, the hint says to send the '+' as <c>%2B</c>; otherwise nothing.
+    /// </summary>
+    public static string PlusHint(string name, string value, Func<string, bool> valid)
+    {
+        if (!value.Contains(' ')) return "";
+        var meant = value.Replace(' ', '+');
+        return valid(meant) ? $" A '+' in a query string reads as a space: send it as %2B ({name}={meant.Replace("+", "%2B")})." : "";
     }
 
     public static bool TryInt(StringValues values, string name, int min, int max, int fallback, out int result, List<FieldError> errors)

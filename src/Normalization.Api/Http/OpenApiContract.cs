@@ -112,8 +112,8 @@ public sealed class OpenApiOperations : IOpenApiOperationTransformer
             if (response is not OpenApiResponse r) continue;
             if (status == "201")
                 r.Headers = new Dictionary<string, IOpenApiHeader> { ["Location"] = new OpenApiHeader { Description = "The created resource's path.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } } };
-            if (status == "200" && metadata.OfType<VersionETagAttribute>().Any())
-                r.Headers = new Dictionary<string, IOpenApiHeader> { ["ETag"] = new OpenApiHeader { Description = "The stream version as a strong entity tag (\"<version>\"), the If-Match of the negotiation's writes.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ETagPattern } } };
+            if (status is "200" or "201" && metadata.OfType<VersionETagAttribute>().Any())
+                (r.Headers ??= new Dictionary<string, IOpenApiHeader>())["ETag"] = new OpenApiHeader { Description = "The stream version as a strong entity tag (\"<version>\"), the If-Match of the negotiation's writes.", Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ETagPattern } };
             foreach (var (mediaType, content) in r.Content ?? new Dictionary<string, OpenApiMediaType>())
                 if (!mediaType.Contains("json", StringComparison.Ordinal)) content.Schema = new OpenApiSchema { Type = JsonSchemaType.String };
         }

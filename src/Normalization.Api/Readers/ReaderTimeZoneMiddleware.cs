@@ -24,7 +24,7 @@ public static class ReaderTimeZoneMiddleware
             if (Query.TryText(values, TimeZones.Parameter, out var id, errors) && id is not null)
             {
                 if (TimeZones.TryFind(id, out var zone)) ReaderClock.UseForThisFlow(zone);
-                else errors.Add(TimeZones.Unknown(TimeZones.Parameter));
+                else errors.Add(TimeZones.Unknown(TimeZones.Parameter, id));
             }
             if (errors.Count > 0)
             {

@@ -35,7 +35,11 @@ public static partial class TimeZones
         return true;
     }
 
-    /// <summary>The error for a <c>tz</c> value that names no zone (code <c>unknown_time_zone</c>).</summary>
-    public static FieldError Unknown(string name) =>
-        new(name, "unknown_time_zone", $"{name} must be an IANA time zone id such as Asia/Kabul, Europe/Paris or UTC (not an offset or a Windows id).");
+    /// <summary>
+    /// The error for a <c>tz</c> value that names no zone (code <c>unknown_time_zone</c>); given the value sent, it also says
+    /// when the zone was meant with a '+' sent unencoded (<c>Etc/GMT+5</c> read as <c>Etc/GMT 5</c>, <see cref="Http.Query.PlusHint"/>).
+    /// </summary>
+    public static FieldError Unknown(string name, string? sent = null) =>
+        new(name, "unknown_time_zone", $"{name} must be an IANA time zone id such as Asia/Kabul, Europe/Paris or UTC (not an offset or a Windows id)."
+            + (sent is null ? "" : Http.Query.PlusHint(name, sent, v => TryFind(v, out _))));
 }

@@ -17,7 +17,8 @@ namespace Normalization.Api.Storage;
 /// the catalog events per day and the momentum weight per day aggregated by PostgreSQL from our index (<c>nz_events</c>'s
 /// <c>goldstein</c> and <c>momentum</c> columns), all in one repeatable-read snapshot at <see cref="Version"/>.
 /// <see cref="FirstRecorded"/> / <see cref="LastRecorded"/> are the first and last dates of every recorded event
-/// (retractions and corrections at their own dates), which decide the summary's last day and its period count.
+/// (retractions and corrections at their own dates, and at the date of the version a correction puts in force), which
+/// decide the summary's last day and its period count.
 /// </summary>
 public sealed record SummarySource(int Version, FoldAccumulator Head, IReadOnlyList<SummaryDay> Days, IReadOnlyList<DailyWeight> Daily,
     DateOnly? FirstRecorded, DateOnly? LastRecorded);
@@ -61,15 +62,17 @@ public sealed partial class NegotiationStore
         // Per day and role: the negotiation's events by retracted and by the sign of their Goldstein weight; the own dates of
         // corrections (their rows are dated by the replacement); rows not weighed yet. Reviews keep the record, as retractions
         // and corrections do (EventCatalog.IsRecordKeeping): their rows are not counted, whatever their role column says.
+        // An event replaced by a correction in force (status corrected) is counted by the next query, where the fold reads it
+        // (RecordSummaries.Days).
         var days = new Dictionary<DateOnly, SummaryDay>();
         DateOnly? first = null, last = null;
         long unweighed = 0;
         void Recorded(DateOnly d) { if (first is null || d < first) first = d; if (last is null || d > last) last = d; }
         await using (var cmd = new NpgsqlCommand("""
             select domain_date, role, status = 'retracted', sign(goldstein), count(*)::int, count(*) filter (where momentum is null),
-                   array_agg(occurred_on) filter (where role = 2), type = any(@keeping)
+                   array_agg(occurred_on) filter (where role = 2), type = any(@keeping), status = 'corrected'
             from nz_events where negotiation_id = @id
-            group by domain_date, role, status = 'retracted', sign(goldstein), type = any(@keeping)
+            group by domain_date, role, status = 'retracted', sign(goldstein), type = any(@keeping), status = 'corrected'
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("id", id);
@@ -82,18 +85,38 @@ public sealed partial class NegotiationStore
                 unweighed += r.GetInt64(5);
                 if (role == EventRole.Correction)
                 {
+                    // Its own date, and the corrected event's (a corrected event is counted there: RecordSummaries.Days)
                     foreach (var own in r.GetFieldValue<string[]>(6)) Recorded(DomainDate.Parse(own).End);
+                    Recorded(day);
                     continue;
                 }
                 Recorded(day);
-                if (role != EventRole.Event || r.GetBoolean(7) || r.IsDBNull(3)) continue;
-                var tally = RecordSummaries.Tally(day, r.GetBoolean(2), r.GetDouble(3), r.GetInt32(4));
-                days[day] = days.TryGetValue(day, out var d)
-                    ? d with { Events = d.Events + tally.Events, Cooperative = d.Cooperative + tally.Cooperative, Conflictual = d.Conflictual + tally.Conflictual, Retracted = d.Retracted + tally.Retracted }
-                    : tally;
+                if (role != EventRole.Event || r.GetBoolean(7) || r.GetBoolean(8) || r.IsDBNull(3)) continue;
+                Count(RecordSummaries.Tally(day, r.GetBoolean(2), r.GetDouble(3), r.GetInt32(4)));
             }
         }
         if (unweighed > 0) return (null, unweighed);
+
+        // The corrected events, each once, on the day and with the weight of its correction in force (an active correction
+        // row is dated and weighed by its replacement) — unless what it corrects is record keeping (a corrected review).
+        await using (var cmd = new NpgsqlCommand("""
+            select c.domain_date, sign(c.goldstein), count(*)::int
+            from nz_events c join nz_events t on t.negotiation_id = c.negotiation_id and t.event_id = c.target_event_id
+            where c.negotiation_id = @id and c.role = @correction and c.status = 'active' and t.status = 'corrected' and not (t.type = any(@keeping))
+            group by c.domain_date, sign(c.goldstein)
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue("id", id);
+            cmd.Parameters.AddWithValue("correction", (short)EventRole.Correction);
+            cmd.Parameters.AddWithValue("keeping", EventCatalog.RecordKeepingTypes.ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) Count(RecordSummaries.Tally(r.GetFieldValue<DateOnly>(0), false, r.GetDouble(1), r.GetInt32(2)));
+        }
+
+        void Count(SummaryDay tally) =>
+            days[tally.Day] = days.TryGetValue(tally.Day, out var d)
+                ? d with { Events = d.Events + tally.Events, Cooperative = d.Cooperative + tally.Cooperative, Conflictual = d.Conflictual + tally.Conflictual, Retracted = d.Retracted + tally.Retracted }
+                : tally;
 
         // The momentum weight per day of the effective events (the fold's own index predicate), summed in domain order as the
         // fold sums a day's weights (FoldAccumulator.Daily): the same floating-point additions in the same order.

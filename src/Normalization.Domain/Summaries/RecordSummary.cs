@@ -10,7 +10,8 @@ namespace Normalization.Domain.Summaries;
 public enum SummaryBucket { Day, Week, Month }
 
 /// <summary>
-/// One period of a record: its first and last day, the events dated in it as recorded (the negotiation's events; retractions,
+/// One period of a record: its first and last day, the events dated in it as recorded — an event corrected on the date its
+/// correction in force gives it (<see cref="RecordSummaries.Days"/>) — (the negotiation's events; retractions,
 /// corrections and reviews keep the record and are not counted themselves, <see cref="EventCatalog.IsRecordKeeping"/>), how many of them are cooperative (Goldstein weight &gt; 0) or conflictual
 /// (&lt; 0) and still count, how many were retracted, and the momentum on its last day (or on the summary's last day,
 /// for the period holding it).
@@ -79,8 +80,7 @@ public static class RecordSummaries
     public static RecordSummary Build(NegotiationOpened negotiation, IReadOnlyCollection<NegotiationEvent> recorded, DateOnly through, SummaryBucket? bucket = null, FoldOptions? options = null)
     {
         var resolved = EffectiveHistory.Resolve(recorded);
-        var catalogEvents = recorded.Where(e => !EventCatalog.IsRecordKeeping(e)).DistinctBy(e => e.EventId).ToList();
-        var days = catalogEvents.Select(e => Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
+        var days = Days(recorded, resolved);
 
         var effective = resolved.Events.ToList();
         DomainOrder.Sort(effective);
@@ -123,6 +123,31 @@ public static class RecordSummaries
     {
         for (var i = from; i < to; i++) yield return daily[i];
     }
+
+    /// <summary>
+    /// The day tallies of a record (<paramref name="recorded"/>, resolved as <paramref name="resolved"/>): each of the
+    /// negotiation's events once (record keeping — retractions, corrections, reviews — is not counted), on its day and with
+    /// its Goldstein weight <b>as the fold reads it</b>: an event replaced by a correction in force is counted on the
+    /// corrected date with the corrected weight (where the timeline places the correction and the momentum counts it), a
+    /// retracted one on its recorded date as retracted. The store's index counts the same way (NegotiationStore.Summary.cs).
+    /// </summary>
+    public static IEnumerable<SummaryDay> Days(IReadOnlyCollection<NegotiationEvent> recorded, EffectiveHistory.Result resolved)
+    {
+        var effective = resolved.Events.Where(e => !EventCatalog.IsRecordKeeping(e)).ToDictionary(e => e.EventId);
+        foreach (var e in recorded.Where(e => !EventCatalog.IsRecordKeeping(e)).DistinctBy(e => e.EventId))
+        {
+            var retracted = resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted;
+            var read = !retracted && s?.CorrectedBy is not null && effective.TryGetValue(e.EventId, out var corrected) ? corrected : e;
+            yield return Tally(read.Date, retracted, EventCatalog.GoldsteinOf(read), 1);
+        }
+    }
+
+    /// <summary>
+    /// The days a record's summary may reach, for its limits: every recorded event's date (retractions and corrections at
+    /// their own) and the date of each version a correction puts in force — where <see cref="Days"/> may count an event.
+    /// </summary>
+    public static IEnumerable<DateOnly> SpanDates(IEnumerable<NegotiationEvent> recorded) =>
+        recorded.SelectMany(e => e is EventCorrected { Correction: { } c } ? [e.Date, c.Date] : new[] { e.Date });
 
     /// <summary>
     /// The counts of <paramref name="n"/> catalog events dated <paramref name="day"/>, retracted or not, of Goldstein weight

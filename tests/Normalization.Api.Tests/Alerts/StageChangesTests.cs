@@ -32,6 +32,19 @@ public sealed class StageChangesTests
     }
 
     [Fact]
+    public void Given_a_past_event_after_every_change_told_When_it_also_makes_a_window_end_before_today_Then_that_end_is_announced_with_it_as_window_expired()
+    {
+        // Given talks posted late, dated after every transition so far: they open a stage and their window ends a year on
+        var opened = T(20, Stage.Estrangement, Stage.Exploratory);
+        var ended = T(385, Stage.Exploratory, Stage.Estrangement);
+
+        var changes = StageChangeAlerts.Changes([History[0]], [History[0], opened, ended], [Day.AddDays(20)]);
+
+        // Then both come with the append (docs/alerts.md, cause): the talks' day as event, the window's end as window-expired
+        changes.ShouldBe([(opened, AlertCause.Event), (ended, AlertCause.WindowExpired)]);
+    }
+
+    [Fact]
     public void Given_as_many_transitions_When_one_of_them_is_rewritten_Then_the_rewritten_one_is_announced_as_a_revision()
     {
         var rewritten = T(10, Stage.Estrangement, Stage.Exploratory, rule: "another rule");

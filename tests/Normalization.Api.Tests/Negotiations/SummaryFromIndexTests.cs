@@ -72,8 +72,8 @@ public sealed class SummaryFromIndexTests(AppFixture app)
             foreach (SummaryBucket? bucket in new SummaryBucket?[] { null, SummaryBucket.Week, SummaryBucket.Month })
                 Json(RecordSummaries.FromIndex(source.Head, source.Days, source.Daily, through, bucket))
                     .ShouldBe(Json(RecordSummaries.Build(opening, stored, through, bucket)), $"bucket {bucket}");
-            source.FirstRecorded.ShouldBe(stored.Min(e => e.Date));
-            source.LastRecorded.ShouldBe(stored.Max(e => e.Date));
+            source.FirstRecorded.ShouldBe(RecordSummaries.SpanDates(stored).Min());
+            source.LastRecorded.ShouldBe(RecordSummaries.SpanDates(stored).Max());
         }, iter: 12, threads: 1, print: p => p.ToString());
 
     [Fact]

@@ -21,13 +21,16 @@ public class RecordSummaryTests
             var recorded = RandomHistory.Permute(events, seed).ToList();
             // The negotiation's events: reviews of the record (RandomHistory makes some) are record keeping, not counted.
             var counted = events.Where(e => e is not RecordReviewed).ToList();
+            // Each counted where the fold reads it: a corrected event on its correction's date (retracted ones where recorded)
+            var resolved = EffectiveHistory.Resolve(recorded);
+            var dates = counted.Select(e => resolved.Events.FirstOrDefault(x => x.EventId == e.EventId && x is not EventRetracted and not EventCorrected)?.Date ?? e.Date).ToList();
 
             var summary = RecordSummaries.Build(RandomHistory.Opening, recorded, Through, bucket);
 
             summary.Periods.Sum(p => p.Events).ShouldBe(counted.Count);
             summary.Events.ShouldBe(counted.Count);
-            summary.LastEventOn.ShouldBe(counted.Count == 0 ? null : (DateOnly?)counted.Max(e => e.Date));
-            summary.Periods[0].Start.ShouldBe(RecordSummaries.StartOf(counted.Count == 0 ? Through : counted.Min(e => e.Date), bucket));
+            summary.LastEventOn.ShouldBe(counted.Count == 0 ? null : (DateOnly?)dates.Max());
+            summary.Periods[0].Start.ShouldBe(RecordSummaries.StartOf(counted.Count == 0 ? Through : dates.Min(), bucket));
             summary.Periods[^1].End.ShouldBeGreaterThanOrEqualTo(Through);
             summary.Periods.Zip(summary.Periods.Skip(1)).ShouldAllBe(p => p.First.End.AddDays(1) == p.Second.Start);
             foreach (var p in summary.Periods.Where((_, i) => i % 7 == 0).Append(summary.Periods[^1]))
@@ -54,8 +57,7 @@ public class RecordSummaryTests
             DomainOrder.Sort(effective);
             var head = FoldAccumulator.Start(RandomHistory.Opening);
             foreach (var e in effective) head.Apply(e);
-            var days = recorded.Where(e => !EventCatalog.IsRecordKeeping(e))
-                .Select(e => RecordSummaries.Tally(e.Date, resolved.Statuses.TryGetValue(e.EventId, out var s) && s.Retracted, EventCatalog.GoldsteinOf(e), 1));
+            var days = RecordSummaries.Days(recorded, resolved);
             var daily = new List<Normalization.Domain.Momentum.DailyWeight>();
             foreach (var e in effective.Where(e => head.MomentumWeightOf(e) != 0))
                 if (daily.Count > 0 && daily[^1].On == e.Date) daily[^1] = daily[^1] with { Weight = daily[^1].Weight + head.MomentumWeightOf(e) };
@@ -78,6 +80,28 @@ public class RecordSummaryTests
 
         var march = summary.Periods.Single(p => p.Start == new DateOnly(2025, 3, 1));
         march.ShouldBe(new SummaryPeriod(new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31), 1, 0, 0, 1, 0));
+        summary.Events.ShouldBe(1);
+    }
+
+    [Fact]
+    public void Given_an_event_corrected_to_another_date_and_tone_When_summarised_Then_it_is_counted_where_and_as_its_correction_puts_it()
+    {
+        // Given a positive statement reported for 30 March, corrected: it was a negative one, on 1 April (a desk's correction)
+        var statement = new StatementIssued { EventId = Given.Id(1), OccurredOn = DomainDate.Parse("2025-03-30"), Actor = Given.TB, Target = Given.US, Tone = Tone.Positive };
+        var correction = new EventCorrected
+        {
+            EventId = Given.Id(2), OccurredOn = DomainDate.Parse("2025-04-02"), Actor = Given.TB, TargetEventId = statement.EventId,
+            Correction = statement with { OccurredOn = DomainDate.Parse("2025-04-01"), Tone = Tone.Negative },
+        };
+
+        // When summarised by month
+        var summary = RecordSummaries.Build(RandomHistory.Opening, [statement, correction], Through, SummaryBucket.Month);
+
+        // Then April holds one conflictual event — where the timeline and the momentum put it — and March none: the record starts in April
+        summary.Periods.Where(p => p.Start == new DateOnly(2025, 3, 1)).Sum(p => p.Events).ShouldBe(0);
+        summary.Periods[0].Start.ShouldBe(new DateOnly(2025, 4, 1));
+        summary.Periods.Single(p => p.Start == new DateOnly(2025, 4, 1)).ShouldBe(new SummaryPeriod(new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 30), 1, 0, 1, 0, -0.4));
+        summary.FirstEventOn.ShouldBe(new DateOnly(2025, 4, 1));
         summary.Events.ShouldBe(1);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using System.Security.Claims;
 using Normalization.Api.Http;
+using Normalization.Api.Http.Requests;
 using Normalization.Api.Security;
 using Normalization.Api.Storage;
 using Wolverine.Http;
@@ -25,6 +26,7 @@ public static class PostEventsEndpoint
     [EndpointDescription("Appends a batch of flat events atomically: all stored or none. An eventId already stored with the same event is reported as a duplicate and not stored twice; with a different event it is 409 eventid_reused. At most 1000 events and 1 MiB. 409 version_conflict when expectedVersion — or an If-Match: \"<version>\" header, the ETag of GET /api/negotiations/{id} — is stale (400 invalid_etag at header.If-Match when it is not one quoted version or *, version_mismatch when it names another version than expectedVersion); 422 for events that are well-formed but wrong for this negotiation.")]
     [ProducesResponseType<PostEventsResponse>(StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [VersionETag]
     [WolverinePost("/api/negotiations/{id}/events")]
     public static async Task<IResult> Post(PostEventsRequest request, string id, NegotiationStore store, ClaimsPrincipal user, string traceIdentifier, CancellationToken ct)
     {
@@ -35,7 +37,7 @@ public static class PostEventsEndpoint
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
             AppendOutcome.VersionConflict c => Problems.VersionConflict(c),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors, StatusCodes.Status422UnprocessableEntity),
-            AppendOutcome.Appended a => ApiJson.Created(location, PostEventsResponse.Of(id, a)),
+            AppendOutcome.Appended a => ApiJson.CreatedAtVersion(location, PostEventsResponse.Of(id, a), a.Version),
             AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors),
             _ => throw new InvalidOperationException(),
         };

@@ -41,6 +41,7 @@ public static class RetractEventEndpoint
     [EndpointDescription("Appends an EventRetracted: the fold reads history as if the event never happened (knownAt before the retraction still sees it). 404 negotiation_not_found or event_not_found; 409 already_retracted, or eventid_reused when the retraction's eventId is stored for another event, or version_conflict when an If-Match: \"<version>\" header is stale (400 invalid_etag at header.If-Match when it is not one quoted version or *).")]
     [ProducesResponseType<RetractResponse>(StatusCodes.Status201Created)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [VersionETag]
     [WolverinePost("/api/negotiations/{id}/events/{eventId}/retract")]
     public static async Task<IResult> Post(RetractRequest request, string id, [NotBody] EventRetracted retraction, NegotiationStore store, ClaimsPrincipal user,
         string traceIdentifier, CancellationToken ct)
@@ -63,8 +64,8 @@ public static class RetractEventEndpoint
             {
                 Path = e.Path == "events[0].targetEventId" ? RetractRequest.RouteEventId : e.Path.Replace("events[0].", ""),
             }), 422),
-            AppendOutcome.Appended a => ApiJson.Created(location, new RetractResponse(id, a.Version, a.Events[0].EventId, a.Events[0].Duplicate, target,
-                a.Stage, a.PreviousStage, a.StageChanged)),
+            AppendOutcome.Appended a => ApiJson.CreatedAtVersion(location, new RetractResponse(id, a.Version, a.Events[0].EventId, a.Events[0].Duplicate, target,
+                a.Stage, a.PreviousStage, a.StageChanged), a.Version),
             AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") })),
             _ => throw new InvalidOperationException(),
         };

@@ -58,6 +58,9 @@ public static class IfMatch
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class IfMatchHeaderAttribute : Attribute;
 
-/// <summary>Marks a GET endpoint that answers with <c>ETag: "&lt;version&gt;"</c> (<c>ApiJson.OkAtVersion</c>): the OpenAPI document declares it on its 200.</summary>
+/// <summary>
+/// Marks an endpoint that answers with <c>ETag: "&lt;version&gt;"</c> — a read of a negotiation (<c>ApiJson.OkAtVersion</c>) or a
+/// write to one (<c>ApiJson.CreatedAtVersion</c>, the version after the write): the OpenAPI document declares it on its 200 and 201.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class VersionETagAttribute : Attribute;

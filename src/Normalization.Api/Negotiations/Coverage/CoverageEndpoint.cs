@@ -27,6 +27,7 @@ public static class CoverageEndpoint
     [EndpointDescription("Declares the last day the record is complete through: appends a RecordReviewed. Later dates are answered as extrapolated (docs/stage-model.md, \"How far the record reaches\"). 409 version_conflict when an If-Match: \"<version>\" header is stale (400 invalid_etag at header.If-Match when it is not one quoted version or *).")]
     [ProducesResponseType<CoverageResponse>(StatusCodes.Status200OK)]
     [ProducesProblem(StatusCodes.Status404NotFound), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [VersionETag]
     [WolverinePut("/api/negotiations/{id}/coverage")]
     public static async Task<IResult> Put(CoverageRequest request, string id, NegotiationStore store, ClaimsPrincipal user, string traceIdentifier, CancellationToken ct)
     {
@@ -37,7 +38,7 @@ public static class CoverageEndpoint
             AppendOutcome.NotFound => Problems.NegotiationNotFound(id),
             AppendOutcome.VersionConflict c => Problems.VersionConflict(c),
             AppendOutcome.Invalid inv => Problems.Validation(inv.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") }), 422),
-            AppendOutcome.Appended a => ApiJson.Ok(new CoverageResponse(id, a.Version, review.CoveredUntil.End, a.Events[0].EventId, a.Events[0].Duplicate)),
+            AppendOutcome.Appended a => ApiJson.OkAtVersion(new CoverageResponse(id, a.Version, review.CoveredUntil.End, a.Events[0].EventId, a.Events[0].Duplicate), a.Version),
             AppendOutcome.EventIdReused r => Problems.EventIdReused(r.Errors.Select(e => e with { Path = e.Path.Replace("events[0].", "") })),
             _ => throw new InvalidOperationException(),
         };

@@ -19,6 +19,7 @@ public static class CreateNegotiationEndpoint
     [Tags("Negotiations"), EndpointSummary("Create a negotiation")]
     [EndpointDescription("Opens a negotiation between exactly two parties, with optional mediators and baseline. 201 with Location and the initial state.")]
     [ProducesResponseType<NegotiationStateResponse>(StatusCodes.Status201Created), ProducesProblem(StatusCodes.Status409Conflict), ProducesProblem(StatusCodes.Status422UnprocessableEntity)]
+    [VersionETag]
     [WolverinePost("/api/negotiations")]
     public static async Task<IResult> Post(CreateNegotiationRequest request, NegotiationStore store, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -27,7 +28,7 @@ public static class CreateNegotiationEndpoint
         if (!await store.CreateAsync(opening, ApiKeys.PostedBy(user), ct))
             return Problems.Conflict("negotiation_exists", $"A negotiation '{opening.Id}' already exists.");
         var state = (await store.StateAsOfAsync(opening.Id, store.Today, ct: ct))!;
-        return ApiJson.Created(location, NegotiationStateResponse.Of(state, 1));
+        return ApiJson.CreatedAtVersion(location, NegotiationStateResponse.Of(state, 1), 1);
     }
 }
 

@@ -49,7 +49,9 @@ public static class SummaryEndpoint
             if (history is null) return Problems.NotKnownThen(knownAt);
             var events = history.Events.Select(r => r.Event).ToList();
             var through = store.Today;
-            if (TooManyPeriods(bucket, events.Count == 0 ? through : events.Min(e => e.Date), Later(events.Count == 0 ? null : events.Max(e => e.Date), through)) is { } tooMany) return tooMany;
+            // Every recorded date, and the dates corrections put events on (a corrected event is counted there: RecordSummaries.Days)
+            var dates = RecordSummaries.SpanDates(events).ToList();
+            if (TooManyPeriods(bucket, dates.Count == 0 ? through : dates.Min(), Later(dates.Count == 0 ? null : dates.Max(), through)) is { } tooMany) return tooMany;
             s = RecordSummaries.Build(history.Opening, events, through, bucket);
         }
         var body = new SummaryResponse(id, knownAt, s.Bucket, s.FirstEventOn, s.LastEventOn, s.Through, s.Events, s.MomentumDays, s.StageHistory, s.Periods);
