@@ -20,7 +20,11 @@ public sealed class PackedDomain : IAsyncLifetime
 
     public string Root { get; } = RepoRoot();
     public string Work { get; } = Path.Combine(Path.GetTempPath(), $"normalization-pack-{Guid.NewGuid():N}");
-    public string Suffix { get; } = $"local.{DateTime.UtcNow:yyyyMMddHHmmss}.{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>
+    /// The run's prerelease label. The random part starts with a letter: eight hex digits that happened to be all decimal with
+    /// a leading zero (<c>06006882</c>) are a numeric identifier SemVer 2 refuses, and pack failed (about 1 run in 400).
+    /// </summary>
+    public string Suffix { get; } = $"local.{DateTime.UtcNow:yyyyMMddHHmmss}.r{Guid.NewGuid().ToString("N")[..8]}";
     public string Version { get; private set; } = "";
     public string Feed => Path.Combine(Root, "tests", "Normalization.WhatIf.Example", "feed");
     public string Package => Path.Combine(Feed, $"Normalization.Domain.{Version}.nupkg");
