@@ -119,6 +119,18 @@ public sealed class Branch
     /// <summary>Replaces a recorded event by a hypothetical one (any type; it gets a new eventId unless it has one).</summary>
     public Branch Replace(Guid eventId, NegotiationEvent replacement) => With(replacements: _replacements.Add((eventId, Mark(replacement))));
 
+    /// <summary>
+    /// The one rule of a projection date: a projection runs forward from the branch point, so <paramref name="projectTo"/>
+    /// before <paramref name="branchPoint"/> is <c>projectTo</c> <c>out_of_range</c> — in <see cref="Project"/> and over HTTP
+    /// alike (400 there, where the body is read). <paramref name="branchPointNote"/> says where the branch point came from
+    /// when the caller chose it (HTTP: "today by default").
+    /// </summary>
+    public static FieldError? ProjectionProblem(DateOnly? branchPoint, DateOnly? projectTo, string? branchPointNote = null) =>
+        projectTo is { } p && branchPoint is { } bp && p < bp
+            ? new FieldError("projectTo", "out_of_range",
+                $"projectTo must not be before asOf ({bp.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(branchPointNote is null ? "" : ", " + branchPointNote)}).")
+            : null;
+
     static NegotiationEvent Mark(NegotiationEvent e)
     {
         var marked = e with { Hypothetical = true, EventId = e.EventId == Guid.Empty ? Guid.NewGuid() : e.EventId };
@@ -127,13 +139,15 @@ public sealed class Branch
 
     /// <summary>
     /// Folds the branch and its baseline (same dates, no changes) and compares them. <paramref name="at"/> is the
-    /// date to project to: by default the branch point, or the last hypothetical event's date when that is later.
-    /// Invalid changes are reported in <see cref="WhatIfResult.Errors"/>, never thrown.
+    /// date to project to: by default the branch point (without one, the last recorded day — not today, unlike HTTP's
+    /// <c>asOf</c>), or the last hypothetical event's date when that is later; never before the branch point
+    /// (<see cref="ProjectionProblem"/>). Invalid changes are reported in <see cref="WhatIfResult.Errors"/>, never thrown.
     /// </summary>
     public WhatIfResult Project(DateOnly? at = null)
     {
         var today = _today ?? TodayOf(TimeProvider.System);
         var errors = new List<FieldError>();
+        if (ProjectionProblem(_asOf, at) is { } backwards) errors.Add(backwards);
         var recordedIds = new HashSet<Guid>(Recorded.Select(e => e.EventId));
         if (_start is not null) recordedIds.UnionWith(_start.KnownIds);
 

@@ -102,7 +102,8 @@ public sealed record Comparison(
         Diff("prisoner", b.PrisonersReleasedByParty.Values.SelectMany(p => p), a.PrisonersReleasedByParty.Values.SelectMany(p => p),
             p => $"{p.ReleasedBy} {p.Person}", p => "released " + D(p.On), p => [p.EventId]);
         Diff("reward", b.Rewards, a.Rewards, r => $"{r.By} {r.Person}", r => r.AmountUsd is { } amount ? $"offered {amount} USD" : "offered", r => [r.EventId]);
-        Diff("sanction", b.Sanctions, a.Sanctions, s => $"{s.By} {s.Scope}", _ => "imposed", s => Ids(s.EventId));
+        // A baseline sanction has no "by" (docs/stage-model.md, "The ledger"): its key is its scope alone.
+        Diff("sanction", b.Sanctions, a.Sanctions, s => s.By is null ? s.Scope : $"{s.By} {s.Scope}", _ => "imposed", s => Ids(s.EventId));
         Diff("designation", b.Designations, a.Designations, d => $"{d.By} {d.Designee} {d.List}", _ => "listed", d => Ids(d.EventId));
         Diff("agreement", b.Agreements, a.Agreements, g => g.Name, g => "signed " + D(g.SignedOn), g => [g.EventId]);
         Diff("frozen-assets", b.FrozenAssetsUsdByParty, a.FrozenAssetsUsdByParty, f => f.Key, f => f.Value.ToString(CultureInfo.InvariantCulture) + " USD", _ => []);

@@ -38,7 +38,7 @@ public static class Scenarios
     public static ScenarioTable Compare(Branch history, params (string Name, Func<Branch, Branch> Change)[] scenarios) =>
         Compare(history, null, scenarios);
 
-    /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/>.</summary>
+    /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/> (not before the branch point: the baseline row throws, naming <c>projectTo</c>).</summary>
     public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
     {
         var baseline = history.Project(at);
