@@ -68,6 +68,7 @@ public sealed class Branch
         _options = options;
     }
 
+    /// <summary>The negotiation this branch is of.</summary>
     public NegotiationOpened Opening { get; }
     /// <summary>The recorded history this branch starts from (never changed).</summary>
     public IReadOnlyList<NegotiationEvent> Recorded { get; }
