@@ -63,6 +63,13 @@ public abstract record NegotiationEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Hypothetical { get; init; }
 
+    /// <summary>
+    /// The event with an id: itself when it has one, else a copy with a new GUID. The one rule for an event given without an
+    /// <see cref="EventId"/> — posted, imported, read from a history file, added to a what-if, or handed to the fold or a
+    /// branch in code: it is an event of its own, never merged with another id-less one.
+    /// </summary>
+    public NegotiationEvent WithId() => EventId != Guid.Empty ? this : this with { EventId = Guid.NewGuid() };
+
     /// <summary>The day the event counts as having happened.</summary>
     [JsonIgnore] public DateOnly Date => OccurredOn.End;
 }

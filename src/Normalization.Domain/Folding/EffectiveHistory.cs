@@ -27,8 +27,9 @@ public static class EffectiveHistory
         var byId = new Dictionary<Guid, NegotiationEvent>();
         var retractionsOf = new Dictionary<Guid, List<EventRetracted>>();
         var correctionsOf = new Dictionary<Guid, List<EventCorrected>>();
-        foreach (var e in recorded)
+        foreach (var given in recorded)
         {
+            var e = given.WithId(); // an event built without an id is a fact of its own, not a duplicate of another id-less one
             if (!byId.TryAdd(e.EventId, e)) continue; // a duplicate id is the same fact
             switch (e)
             {

@@ -93,7 +93,7 @@ public static class NdjsonHistory
             }
             if (line.Event is null) continue;
             if (ctx is null) { errors.Add(new LineError(line.Number, "", "no_negotiation", "The first line must declare the negotiation (type NegotiationOpened).")); continue; }
-            var e = line.Event.EventId == Guid.Empty ? line.Event with { EventId = Guid.NewGuid() } : line.Event;
+            var e = line.Event.WithId();
             var fieldErrors = new List<(int Line, FieldError Error)>();
             if (ctx.Validate(e, "", line.Number, fieldErrors)) accepted[line.Number] = e; else pending[line.Number] = e;
             errors.AddRange(fieldErrors.Select(f => new LineError(f.Line, f.Error.Path, f.Error.Code, f.Error.Message)));

@@ -134,7 +134,7 @@ public sealed class Branch
 
     static NegotiationEvent Mark(NegotiationEvent e)
     {
-        var marked = e with { Hypothetical = true, EventId = e.EventId == Guid.Empty ? Guid.NewGuid() : e.EventId };
+        var marked = e.WithId() with { Hypothetical = true };
         return marked is EventCorrected { Correction: { } c } corr ? corr with { Correction = c with { Hypothetical = true } } : marked;
     }
 

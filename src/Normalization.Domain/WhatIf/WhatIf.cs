@@ -19,8 +19,12 @@ namespace Normalization.Domain.WhatIf;
 /// </summary>
 public static partial class WhatIf
 {
-    /// <summary>A history given as the negotiation and its recorded events (any order; retractions and corrections included).</summary>
-    public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) => new(opening, events.ToList());
+    /// <summary>
+    /// A history given as the negotiation and its recorded events (any order; retractions and corrections included). An
+    /// event without an <c>EventId</c> gets a new GUID (<see cref="NegotiationEvent.WithId"/>), as in a POST: each is its
+    /// own event, removable alone (<see cref="Branch.Recorded"/> shows the ids given).
+    /// </summary>
+    public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) => new(opening, events.Select(e => e.WithId()).ToList());
 
     /// <summary>A history in the NDJSON format (first line: the negotiation). Throws <see cref="InvalidDataException"/> when the file itself is invalid.</summary>
     public static Branch FromNdjson(string path, DateOnly? today = null)

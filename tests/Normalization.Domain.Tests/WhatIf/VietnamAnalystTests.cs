@@ -1,4 +1,5 @@
 using Normalization.Domain.Catalog;
+using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Stages;
 using Normalization.Domain.WhatIf;
@@ -11,7 +12,8 @@ using WhatIf = Normalization.Domain.WhatIf.WhatIf;
 /// An analyst's own history, built in code as docs/what-if.md shows (<c>WhatIf.From(opening, events)</c>): US–Vietnam
 /// 1991–1995 with month-precision dates and the embargo as a baseline sanction (no event imposes it). What a user of the
 /// package saw in a trial: the embargo's ledger key began with a space, and a projection date before the branch point
-/// was answered by the library where the API refuses it.
+/// was answered by the library where the API refuses it; and events built without an <c>EventId</c> — as the docs build
+/// them — were read as one event (all of id <see cref="Guid.Empty"/>): three events folded as one, a removal took all three.
 /// </summary>
 public class VietnamAnalystTests
 {
@@ -76,5 +78,39 @@ public class VietnamAnalystTests
         result.ProjectedAt.ShouldBe(new DateOnly(1995, 7, 31));
         result.State.Momentum.Score.ShouldBe(3.5);            // RelationsEstablished, still in the 90-day window
         History().AsOf(new DateOnly(2026, 12, 2)).Project().State.Momentum.Score.ShouldBe(0);
+    }
+
+    static NegotiationEvent[] WithoutIds() =>
+    [
+        new TalksHeld { OccurredOn = DomainDate.Parse("1991-04"), Actor = "US", Target = "VN", Participants = ["US", "VN"] },
+        new OfficeOpened { OccurredOn = DomainDate.Parse("1993-07"), Actor = "US", Target = "VN", OfficeKind = OfficeKind.RepresentativeOffice, City = "Hanoi" },
+        new RelationsEstablished { OccurredOn = DomainDate.Parse("1995-07"), Actor = "US", Target = "VN" },
+    ];
+
+    [Fact]
+    public void Given_events_built_without_ids_When_folded_Then_each_counts_as_itself()
+    {
+        var state = NegotiationFold.StateAsOf(Opening, WithoutIds(), new DateOnly(1996, 1, 1));
+
+        state.EventCount.ShouldBe(3);
+        state.Stage.ShouldBe(Stage.FullRelations);
+        state.StageHistory.Count.ShouldBe(5);   // baseline, talks, their expiry, the office, relations
+        NegotiationFold.FoldAll(Opening, WithoutIds()).EventCount.ShouldBe(3);
+        NegotiationFold.Effective(WithoutIds()).Select(e => e.EventId).ShouldBeUnique();
+    }
+
+    [Fact]
+    public void Given_events_built_without_ids_When_one_is_removed_from_a_branch_Then_only_it_goes()
+    {
+        var branch = WhatIf.From(Opening, WithoutIds()).Today(new DateOnly(2026, 12, 2));
+        branch.Recorded.ShouldAllBe(e => e.EventId != Guid.Empty);
+
+        var result = branch.AsOf(new DateOnly(1996, 1, 1)).Remove<RelationsEstablished>().Project();
+
+        result.Removed.ShouldHaveSingleItem();
+        result.Baseline!.Stage.ShouldBe(Stage.FullRelations);
+        result.State.Stage.ShouldBe(Stage.Representation);
+        result.State.EventCount.ShouldBe(2);
+        Scenarios.Compare(Opening, WithoutIds(), ("no relations", b => b.Remove<RelationsEstablished>()))["no relations"].Stage.ShouldBe(Stage.Representation);
     }
 }
