@@ -29,7 +29,7 @@ public static class EffectiveHistory
         var correctionsOf = new Dictionary<Guid, List<EventCorrected>>();
         foreach (var given in recorded)
         {
-            var e = given.WithId(); // an event built without an id is a fact of its own, not a duplicate of another id-less one
+            var e = RecordedEvents.Taken(given); // an event built without an id is a fact of its own, not a duplicate of another id-less one
             if (!byId.TryAdd(e.EventId, e)) continue; // a duplicate id is the same fact
             switch (e)
             {

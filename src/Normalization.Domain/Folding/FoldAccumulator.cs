@@ -153,6 +153,7 @@ public sealed partial class FoldAccumulator
     /// <summary>A new fold of <paramref name="negotiation"/> from its baseline, before any event.</summary>
     public static FoldAccumulator Start(NegotiationOpened negotiation, FoldOptions? options = null)
     {
+        RecordedEvents.TwoParties(negotiation);
         var b = negotiation.Baseline ?? new Baseline();
         var acc = new FoldAccumulator
         {

@@ -181,6 +181,21 @@ public sealed class Branch
         }
         var kept = Recorded.Where(e => !aimless.Contains(e.EventId)).ToList();
 
+        // An event built without OccurredOn (a DomainDate left at its default, year 0) has no date to judge or fold: required,
+        // as a body without occurredOn is, and nothing else is judged until it has one.
+        static bool Undated(NegotiationEvent e) => e.OccurredOn.Year < 1;
+        void Dated(NegotiationEvent e, string path)
+        {
+            if (Undated(e)) errors.Add(new(EventReader.Join(path, "occurredOn"), "required", "occurredOn is required: the date the event happened (YYYY, YYYY-MM or YYYY-MM-DD)."));
+            if (e is EventCorrected { Correction: { } c } && Undated(c))
+                errors.Add(new(EventReader.Join(path, "correction.occurredOn"), "required", "occurredOn is required: the date the corrected event happened."));
+        }
+        var undatedFrom = errors.Count;
+        for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
+        for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
+        if (errors.Count > undatedFrom)
+            return new WhatIfResult { Errors = errors, BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
+
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
         var branchPoint = _asOf;
