@@ -69,7 +69,7 @@ public enum FieldFormat
 /// <param name="Multiline">Whether line breaks may be inside.</param>
 /// <param name="Max">The largest number (null: the kind's).</param>
 /// <param name="Decimals">The most decimal places.</param>
-/// <param name="Format">The shape a string must have.</param>
+/// <param name="Format">The shape a string (or each item of a string array) must have beyond the text rules: free text, a party code (<c>invalid_party_code</c>), an ISO 3166 alpha-2 country code (<c>invalid_country_code</c>), a language tag (<c>invalid_language_tag</c>), an absolute http(s) address (<c>invalid_url</c>), or one day, <c>YYYY-MM-DD</c> only (<c>invalid_date</c>).</param>
 public sealed record FieldSpec(string Name, FieldKind Kind, bool Required, string Description,
     IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500, bool Multiline = false,
     decimal? Max = null, int Decimals = 0, FieldFormat Format = FieldFormat.Text)

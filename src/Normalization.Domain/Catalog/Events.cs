@@ -91,7 +91,7 @@ public sealed record PrisonerReleased : NegotiationEvent
     /// <summary>Code of the party that facilitated.</summary>
     public string? Facilitator { get; init; }
 }
-/// <summary>One release of an exchange (<see cref="PrisonersExchanged.Releases"/>): who released whom.</summary>
+/// <summary>One release of an exchange (an item of a <c>PrisonersExchanged</c>'s <c>releases</c>): who released whom.</summary>
 public sealed record Release
 {
     /// <summary>Code of the releasing party.</summary>
@@ -153,7 +153,7 @@ public sealed record CommitmentFulfilled : NegotiationEvent
 }
 
 // Structure
-/// <summary>One commitment of an agreement (<see cref="AgreementSigned.Commitments"/>): its id, the party it binds and its text.</summary>
+/// <summary>One commitment of an agreement (an item of an <c>AgreementSigned</c>'s <c>commitments</c>): its id, the party it binds and its text.</summary>
 public sealed record Commitment
 {
     /// <summary>Your id for the commitment.</summary>

@@ -44,7 +44,7 @@ public enum CommitmentStatus
     Breached,
 }
 
-/// <summary>A demand in the ledger: open, or closed (the most recent 100 closed ones; <see cref="LedgerTotals.DemandsResolved"/> counts them all).</summary>
+/// <summary>A demand in the ledger: open, or closed (the most recent 100 closed ones; <c>totals.demandsResolved</c> counts them all).</summary>
 /// <param name="DemandId">The id the <see cref="DemandMade"/> gave it, named by its closings.</param>
 /// <param name="By">The party that made it.</param>
 /// <param name="Of">The party it was made of (null: no target recorded).</param>
@@ -57,7 +57,7 @@ public enum CommitmentStatus
 public sealed record DemandEntry(string DemandId, string By, string? Of, string Subject, DemandCategory Category,
     DemandStatus Status, DateOnly? MadeOn, DateOnly? ResolvedOn, IReadOnlyList<Guid> EventIds);
 
-/// <summary>A request for recognition or for an office: pending, or granted (the most recent 100; <see cref="LedgerTotals.RequestsGranted"/> counts them all).</summary>
+/// <summary>A request for recognition or for an office: pending, or granted (the most recent 100; <c>totals.requestsGranted</c> counts them all).</summary>
 /// <param name="Kind">Recognition or office.</param>
 /// <param name="By">The requesting party.</param>
 /// <param name="Of">The party asked.</param>
@@ -154,7 +154,7 @@ public sealed record RepresentationEntry(string Sender, string Host, Representat
 /// <param name="EventId">The event.</param>
 public sealed record RepresentationChange(string Sender, string Host, RepresentationLevel? From, RepresentationLevel? To, DateOnly On, string Type, Guid EventId);
 
-/// <summary>A commitment of a signed agreement: pending, or closed (the most recent 100; <see cref="LedgerTotals.CommitmentsClosed"/> counts them all).</summary>
+/// <summary>A commitment of a signed agreement: pending, or closed (the most recent 100; <c>totals.commitmentsClosed</c> counts them all).</summary>
 /// <param name="CommitmentId">The id the agreement gave it, named by its closings.</param>
 /// <param name="Party">The party it binds.</param>
 /// <param name="Text">What was committed to.</param>
@@ -162,12 +162,12 @@ public sealed record RepresentationChange(string Sender, string Host, Representa
 /// <param name="EventIds">The events behind the entry: the agreement and the closing.</param>
 public sealed record CommitmentEntry(string CommitmentId, string Party, string Text, CommitmentStatus Status, IReadOnlyList<Guid> EventIds);
 
-/// <summary>An agreement signed between the parties (the most recent 100; <see cref="LedgerTotals.Agreements"/> counts them all).</summary>
+/// <summary>An agreement signed between the parties (the most recent 100; <c>totals.agreements</c> counts them all).</summary>
 /// <param name="Name">The agreement's name.</param>
 /// <param name="SignedOn">The day it counts as signed.</param>
 /// <param name="Signatories">Codes of the signatories (both parties, and any guarantor).</param>
 /// <param name="EventId">The signing event.</param>
-/// <param name="CommitmentIds">The ids of its commitments (see <see cref="LedgerView.Commitments"/>).</param>
+/// <param name="CommitmentIds">The ids of its commitments (listed in the ledger's <c>commitments</c>).</param>
 public sealed record AgreementEntry(string Name, DateOnly SignedOn, IReadOnlyList<string> Signatories, Guid EventId, IReadOnlyList<string> CommitmentIds);
 
 /// <summary>A third state's recognition of one of the parties (context: no stage effect).</summary>
