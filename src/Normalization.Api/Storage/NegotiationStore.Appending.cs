@@ -73,7 +73,7 @@ public sealed partial class NegotiationStore
         span?.SetTag("negotiation.id", id);
         span?.SetTag("events.count", batch.Count);
         // Ids are given once, so a second try writes the same ones.
-        var withIds = batch.Select(e => e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e).ToList();
+        var withIds = batch.Select(e => e.WithId()).ToList();
         var checkStored = withIds.Any(e => RoleOf(e) != EventRole.Event);
         using var turn = await gate.EnterAsync(id, ct);
         if (!checkStored)

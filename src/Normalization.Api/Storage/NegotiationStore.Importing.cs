@@ -109,7 +109,7 @@ public sealed partial class NegotiationStore
         var seen = new HashSet<Guid>();
         foreach (var e in events)
         {
-            var withId = e.EventId == Guid.Empty ? e with { EventId = Guid.NewGuid() } : e;
+            var withId = e.WithId();
             if (!stored.Contains(withId.EventId) && seen.Add(withId.EventId)) fresh.Add(withId);
         }
         var duplicates = events.Count - fresh.Count;

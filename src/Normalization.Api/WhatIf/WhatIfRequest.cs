@@ -115,12 +115,9 @@ public static class WhatIfRunner
         return null;
     }
 
-    /// <summary>A projection runs forward from the branch point: <c>projectTo</c> before <c>asOf</c> (default today) is <c>out_of_range</c>.</summary>
+    /// <summary>A projection runs forward from the branch point: <c>projectTo</c> before <c>asOf</c> (default today) is <c>out_of_range</c> — the domain's rule, <see cref="Branch.ProjectionProblem"/>.</summary>
     public static FieldError? ProjectionProblem(DateOnly? asOf, DateOnly? projectTo, DateOnly today) =>
-        projectTo is { } p && p < (asOf ?? today)
-            ? new FieldError("projectTo", "out_of_range",
-                $"projectTo must not be before asOf ({(asOf ?? today).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(asOf is null ? ", today by default" : "")}).")
-            : null;
+        Branch.ProjectionProblem(asOf ?? today, projectTo, asOf is null ? "today by default" : null);
 
     /// <summary>Parses an ISO 8601 instant with Z or an offset (a date alone: 00:00 UTC).</summary>
     public static DateTimeOffset? Instant(JsonElement body, string name, List<FieldError> errors)

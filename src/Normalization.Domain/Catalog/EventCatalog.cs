@@ -2,7 +2,28 @@ using System.Collections.Frozen;
 
 namespace Normalization.Domain.Catalog;
 
-public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, ObjectArray, Event }
+/// <summary>The JSON kind of an event field.</summary>
+public enum FieldKind
+{
+    /// <summary>Text.</summary>
+    String,
+    /// <summary>A whole number.</summary>
+    Integer,
+    /// <summary>A decimal number.</summary>
+    Number,
+    /// <summary>One of the listed names (<see cref="FieldSpec.EnumValues"/>).</summary>
+    Enum,
+    /// <summary>A date: <c>YYYY</c>, <c>YYYY-MM</c> or <c>YYYY-MM-DD</c>.</summary>
+    Date,
+    /// <summary>An event id.</summary>
+    Guid,
+    /// <summary>A list of strings.</summary>
+    StringArray,
+    /// <summary>A list of objects (<see cref="FieldSpec.ItemFields"/>).</summary>
+    ObjectArray,
+    /// <summary>A whole flat event (a correction's replacement).</summary>
+    Event,
+}
 
 /// <summary>
 /// The shape a string (or each item of a string array) must have beyond the text rules: free <see cref="Text"/>, a
@@ -14,7 +35,21 @@ public enum FieldKind { String, Integer, Number, Enum, Date, Guid, StringArray, 
 /// the <see cref="Day"/> format is one day, <c>YYYY-MM-DD</c> only (<c>invalid_date</c> for a month or year: a
 /// <c>RecordReviewed</c>'s <c>coveredUntil</c>, as at <c>PUT …/coverage</c> and create).
 /// </summary>
-public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag, HttpUrl, Day }
+public enum FieldFormat
+{
+    /// <summary>Free text.</summary>
+    Text,
+    /// <summary>A party code.</summary>
+    PartyCode,
+    /// <summary>An ISO 3166 alpha-2 code.</summary>
+    CountryCode,
+    /// <summary>An ISO 639 language with an optional region.</summary>
+    LanguageTag,
+    /// <summary>An absolute http(s) address.</summary>
+    HttpUrl,
+    /// <summary>One day, <c>YYYY-MM-DD</c> only.</summary>
+    Day,
+}
 
 /// <summary>
 /// One field of an event type, as a client sees it (drives validation, generated forms and the generated fuzz).
@@ -24,6 +59,17 @@ public enum FieldFormat { Text, PartyCode, CountryCode, LanguageTag, HttpUrl, Da
 /// (<c>out_of_range</c>) with at most <see cref="Decimals"/> decimal places (<c>too_precise</c>); the bounds are chosen
 /// so that no sum the fold makes can overflow (docs/reliability.md, "Input rules").
 /// </summary>
+/// <param name="Name">The JSON name (camelCase).</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Required">Whether it must be given.</param>
+/// <param name="Description">What it means.</param>
+/// <param name="EnumValues">The allowed names of an enum field.</param>
+/// <param name="ItemFields">The fields of each object of an object array.</param>
+/// <param name="MaxLength">The longest text, in UTF-16 characters.</param>
+/// <param name="Multiline">Whether line breaks may be inside.</param>
+/// <param name="Max">The largest number (null: the kind's).</param>
+/// <param name="Decimals">The most decimal places.</param>
+/// <param name="Format">The shape a string (or each item of a string array) must have beyond the text rules: free text, a party code (<c>invalid_party_code</c>), an ISO 3166 alpha-2 country code (<c>invalid_country_code</c>), a language tag (<c>invalid_language_tag</c>), an absolute http(s) address (<c>invalid_url</c>), or one day, <c>YYYY-MM-DD</c> only (<c>invalid_date</c>).</param>
 public sealed record FieldSpec(string Name, FieldKind Kind, bool Required, string Description,
     IReadOnlyList<string>? EnumValues = null, IReadOnlyList<FieldSpec>? ItemFields = null, int MaxLength = 500, bool Multiline = false,
     decimal? Max = null, int Decimals = 0, FieldFormat Format = FieldFormat.Text)
@@ -32,7 +78,24 @@ public sealed record FieldSpec(string Name, FieldKind Kind, bool Required, strin
     public decimal NumberMax => Max ?? (Kind == FieldKind.Number ? EventCatalog.MaxAmount : EventCatalog.MaxCount);
 }
 
-public enum EventFamily { Contacts, RequestsAndDemands, GesturesAndConcessions, Structure, PressureAndConflict, Context, Corrections }
+/// <summary>The families of the catalog (docs/event-catalog.md), in the order the catalog lists them.</summary>
+public enum EventFamily
+{
+    /// <summary>Talks, statements, envoys.</summary>
+    Contacts,
+    /// <summary>Requests, demands and their answers.</summary>
+    RequestsAndDemands,
+    /// <summary>Cooperative gestures.</summary>
+    GesturesAndConcessions,
+    /// <summary>Agreements, offices, recognition, relations, representation.</summary>
+    Structure,
+    /// <summary>Detentions, sanctions, designations, threats, strikes, attacks.</summary>
+    PressureAndConflict,
+    /// <summary>Third-party recognitions, reports.</summary>
+    Context,
+    /// <summary>Record keeping: retractions, corrections, reviews.</summary>
+    Corrections,
+}
 
 /// <summary>How a type relates to the two principal parties; checked by validation.</summary>
 public enum PartyRule
@@ -50,11 +113,24 @@ public enum PartyRule
 }
 
 /// <summary>Everything the product knows about one event type: meaning, fields, event-data codes and stage effect.</summary>
+/// <param name="Name">The type name.</param>
+/// <param name="ClrType">The record type.</param>
+/// <param name="Family">Its family.</param>
+/// <param name="Meaning">What it records.</param>
+/// <param name="StageEffect">What it does to the stage and the ledger.</param>
+/// <param name="Cameo">Its CAMEO code.</param>
+/// <param name="CameoLabel">The CAMEO label.</param>
+/// <param name="Goldstein">Its momentum weight (−10 … +10).</param>
+/// <param name="Plover">Its PLOVER category.</param>
+/// <param name="Parties">How actor and target relate to the parties (validation).</param>
+/// <param name="Fields">Its own fields, beyond the envelope.</param>
+/// <param name="SameDayRank">Its rank among events of one day (domain order).</param>
 public sealed record EventTypeInfo(
     string Name, Type ClrType, EventFamily Family, string Meaning, string StageEffect,
     string Cameo, string CameoLabel, double Goldstein, string Plover, PartyRule Parties,
     IReadOnlyList<FieldSpec> Fields, int SameDayRank);
 
+/// <summary>The event catalog: every event type with its meaning, fields, CAMEO and PLOVER codes, Goldstein weight and stage effect (docs/event-catalog.md is generated from it).</summary>
 public static partial class EventCatalog
 {
     static readonly string[] Levels = Enum.GetNames<TalksLevel>();
@@ -113,13 +189,18 @@ public static partial class EventCatalog
         Text("note", false, "Free text.", 4000),
     ];
 
+    /// <summary>Every event type, in catalog order.</summary>
     public static readonly IReadOnlyList<EventTypeInfo> All = Build();
     static readonly FrozenDictionary<string, EventTypeInfo> ByName = All.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
     static readonly FrozenDictionary<Type, EventTypeInfo> ByType = All.ToFrozenDictionary(t => t.ClrType);
 
+    /// <summary>The type names, in catalog order.</summary>
     public static IEnumerable<string> Names => All.Select(t => t.Name);
+    /// <summary>The type named <paramref name="name"/> (exact, case-sensitive), if any.</summary>
     public static bool TryGet(string name, out EventTypeInfo info) => ByName.TryGetValue(name, out info!);
+    /// <summary>The catalog entry of an event's type.</summary>
     public static EventTypeInfo Of(NegotiationEvent e) => ByType[e.GetType()];
+    /// <summary>The catalog entry of a CLR event type.</summary>
     public static EventTypeInfo Of(Type t) => ByType[t];
 
     /// <summary>
@@ -142,6 +223,7 @@ public static partial class EventCatalog
         _ => Of(e).Goldstein,
     };
 
+    /// <summary>The event's CAMEO code (a statement's depends on its tone).</summary>
     public static string CameoOf(NegotiationEvent e) => e switch
     {
         StatementIssued { Tone: Tone.Positive } => "013",

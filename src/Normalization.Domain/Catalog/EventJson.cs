@@ -8,8 +8,10 @@ namespace Normalization.Domain.Catalog;
 /// <summary>The one JSON contract of the product: flat events with a "type" discriminator, camelCase, enums as strings.</summary>
 public static class EventJson
 {
+    /// <summary>The options of the flat JSON form (camelCase, enums by exact name, <c>type</c> naming the event type).</summary>
     public static readonly JsonSerializerOptions Options = CreateOptions();
 
+    /// <summary>A new copy of <see cref="Options"/>, indented if asked.</summary>
     public static JsonSerializerOptions CreateOptions(bool indented = false)
     {
         var o = new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = indented };
@@ -50,10 +52,13 @@ public static class EventJson
             info.PolymorphismOptions.DerivedTypes.Add(new JsonDerivedType(t.ClrType, t.Name));
     }
 
+    /// <summary>An event as one line of flat JSON.</summary>
     public static string Serialize(NegotiationEvent e) => JsonSerializer.Serialize(e, Options);
+    /// <summary>A negotiation's opening as one line of JSON.</summary>
     public static string Serialize(NegotiationOpened e) => JsonSerializer.Serialize(e, Options);
     /// <summary>The same JSON as <see cref="Serialize(NegotiationEvent)"/>, as UTF-8 bytes (what PostgreSQL receives; no string in between).</summary>
     public static byte[] SerializeToUtf8Bytes(NegotiationEvent e) => JsonSerializer.SerializeToUtf8Bytes(e, Options);
+    /// <summary>An event from its flat JSON (throws <see cref="JsonException"/> when it is not one).</summary>
     public static NegotiationEvent Deserialize(string json) => JsonSerializer.Deserialize<NegotiationEvent>(json, Options)!;
     /// <summary>Reads a stored payload of <paramref name="typeName"/>; old shapes are upcast first (<see cref="EventUpcasters"/>).</summary>
     public static NegotiationEvent Deserialize(string typeName, string json)

@@ -10,8 +10,12 @@ namespace Normalization.Domain.Catalog;
 public static class EventUpcasters
 {
     /// <summary>Turns a stored payload of <see cref="OldName"/> into a payload of <see cref="NewName"/>.</summary>
+    /// <param name="OldName">The type name as once stored.</param>
+    /// <param name="NewName">The type name now.</param>
+    /// <param name="Transform">Rewrites the stored JSON object to the new shape.</param>
     public sealed record Upcaster(string OldName, string NewName, Func<JsonObject, JsonObject> Transform);
 
+    /// <summary>Every rename of an event type, oldest first.</summary>
     public static readonly IReadOnlyList<Upcaster> All =
     [
         // v1 (before the catalog settled its names): "OfficeRequestMade" with "kind"; now "OfficeRequested" with "officeKind".
@@ -20,6 +24,7 @@ public static class EventUpcasters
 
     static readonly Dictionary<string, Upcaster> ByOldName = All.ToDictionary(u => u.OldName, StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="typeName"/> is a type name that was renamed since.</summary>
     public static bool IsOldName(string typeName) => ByOldName.ContainsKey(typeName);
 
     /// <summary>The current type name and payload for a stored (type name, JSON); unchanged when the name is current.</summary>

@@ -12,8 +12,10 @@ namespace Normalization.Domain.Catalog;
 /// </summary>
 public sealed class ExactEnumConverter : JsonConverterFactory
 {
+    /// <summary>Any enum.</summary>
     public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
 
+    /// <summary>The converter for <paramref name="typeToConvert"/>.</summary>
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
         (JsonConverter)Activator.CreateInstance(typeof(Exact<>).MakeGenericType(typeToConvert))!;
 

@@ -5,7 +5,13 @@ using Normalization.Domain.Catalog;
 namespace Normalization.Domain.EventData;
 
 /// <summary>The code book a row of machine-coded event data uses: CAMEO (GDELT, ICEWS) or PLOVER (POLECAT).</summary>
-public enum CodeScheme { Cameo, Plover }
+public enum CodeScheme
+{
+    /// <summary>CAMEO (GDELT, ICEWS).</summary>
+    Cameo,
+    /// <summary>PLOVER (POLECAT).</summary>
+    Plover,
+}
 
 /// <summary>
 /// One row of <see cref="EventDataMapping.Rows"/>: a CAMEO code (<c>046</c>) or a PLOVER event type, optionally with its mode
@@ -59,6 +65,7 @@ public static class EventDataMapping
     const string Talks = """{"participants":["$actor","$target"]}""";
     const string Unnamed = "unnamed (event data, code $code)";
 
+    /// <summary>The one mapping table from event-data codes to catalog types (docs/event-data.md is generated from it).</summary>
     public static readonly IReadOnlyList<MappingRow> Rows =
     [
         // CAMEO 01 Make public statement / 05 diplomatic cooperation / 11 disapprove: statements, with their tone.

@@ -9,8 +9,10 @@ namespace Normalization.Domain.Folding;
 /// </summary>
 public sealed class DomainOrder : IComparer<NegotiationEvent>
 {
+    /// <summary>The one instance.</summary>
     public static readonly DomainOrder Instance = new();
 
+    /// <summary>By domain date, then the type's same-day rank, then eventId.</summary>
     public int Compare(NegotiationEvent? x, NegotiationEvent? y)
     {
         if (ReferenceEquals(x, y)) return 0;
@@ -45,6 +47,7 @@ public sealed class DomainOrder : IComparer<NegotiationEvent>
 
     /// <summary>The same order as a string, for storage indexes: yyyyMMdd|rank|eventId.</summary>
     public static string SortKey(NegotiationEvent e) => SortKey(e.Date, EventCatalog.Of(e).SameDayRank, e.EventId);
+    /// <summary>The same order as a string, <c>yyyyMMdd|rank|eventId</c>, for storage indexes.</summary>
     public static string SortKey(DateOnly date, int rank, Guid eventId) => $"{date:yyyyMMdd}|{rank:D2}|{eventId:N}";
     /// <summary>A key that sorts after every event dated on or before <paramref name="date"/>.</summary>
     public static string EndOfDayKey(DateOnly date) => $"{date:yyyyMMdd}|99";

@@ -3,6 +3,10 @@ using Normalization.Domain.Catalog;
 namespace Normalization.Domain.Folding;
 
 /// <summary>How the record treats one event after retractions and corrections.</summary>
+/// <param name="EventId">The event.</param>
+/// <param name="Retracted">Whether it is retracted (by a retraction not itself retracted).</param>
+/// <param name="RetractedBy">The retraction in force, if any.</param>
+/// <param name="CorrectedBy">The correction in force, if any.</param>
 public sealed record EventStatus(Guid EventId, bool Retracted, Guid? RetractedBy, Guid? CorrectedBy);
 
 /// <summary>
@@ -12,15 +16,20 @@ public sealed record EventStatus(Guid EventId, bool Retracted, Guid? RetractedBy
 /// </summary>
 public static class EffectiveHistory
 {
+    /// <summary>The effective history and the status of every recorded event.</summary>
+    /// <param name="Events">The events in force, corrections applied (each corrected event replaced by its latest correction).</param>
+    /// <param name="Statuses">Each recorded event's status: in force, retracted, corrected, …</param>
     public sealed record Result(IReadOnlyList<NegotiationEvent> Events, IReadOnlyDictionary<Guid, EventStatus> Statuses);
 
+    /// <summary>Resolves <paramref name="recorded"/> (any order) into the events in force.</summary>
     public static Result Resolve(IEnumerable<NegotiationEvent> recorded)
     {
         var byId = new Dictionary<Guid, NegotiationEvent>();
         var retractionsOf = new Dictionary<Guid, List<EventRetracted>>();
         var correctionsOf = new Dictionary<Guid, List<EventCorrected>>();
-        foreach (var e in recorded)
+        foreach (var given in recorded)
         {
+            var e = RecordedEvents.Taken(given); // an event built without an id is a fact of its own, not a duplicate of another id-less one
             if (!byId.TryAdd(e.EventId, e)) continue; // a duplicate id is the same fact
             switch (e)
             {

@@ -8,6 +8,8 @@ namespace Normalization.Domain.Folding;
 
 /// <summary>A fact that keeps counting for a window: when it last happened and which event it was.</summary>
 /// <remarks>A value, not an object: the fold sets one on every talks, gesture and hostile act.</remarks>
+/// <param name="On">The day it happened.</param>
+/// <param name="EventId">The event.</param>
 public readonly record struct Dated(DateOnly On, Guid EventId);
 
 /// <summary>
@@ -19,60 +21,89 @@ public sealed partial class FoldAccumulator
 {
     /// <summary>The shape of this accumulator; checkpoints and board rows folded with another format are rebuilt at startup (ReadModelUpgrade).</summary>
     public const int CurrentFormat = 6;
+    /// <summary>The format this accumulator was folded with (<see cref="CurrentFormat"/> when new).</summary>
     public int Format { get; set; }
+    /// <summary>The negotiation folded.</summary>
     public NegotiationOpened Negotiation { get; set; } = new();
+    /// <summary>The rule parameters folded with.</summary>
     public FoldOptions Options { get; set; } = FoldOptions.Default;
 
     /// <summary>Date of the last applied events; its stage is not settled until a later date is reached.</summary>
     public DateOnly? PendingDate { get; set; }
+    /// <summary>The stage of the last settled day.</summary>
     public Stage Stage { get; set; }
+    /// <summary>Since when; null while the baseline's stage holds.</summary>
     public DateOnly? StageSince { get; set; }
     /// <summary>The reason of the last settled transition, as it began; the state's <c>why</c> is evaluated at the date asked (<see cref="StateAt"/>).</summary>
     public StageReason Why { get; set; } = new("", "", []);
+    /// <summary>The stage history up to the last settled day.</summary>
     public List<StageTransition> History { get; set; } = [];
+    /// <summary>Catalog events folded.</summary>
     public int EventCount { get; set; }
     /// <summary>How far the record reaches: the opening's coverage, then the latest <see cref="RecordReviewed"/> in domain order (<see cref="CoverageKey"/>).</summary>
     public DateOnly? CoveredUntil { get; set; }
+    /// <summary>The sort key of the review that set <see cref="CoveredUntil"/> (null: the opening's).</summary>
     public string? CoverageKey { get; set; }
     // The last event's date as written and its sort key are strings for readers; they are formatted when read, not per event.
     NegotiationEvent? _last;
     string? _lastEventOn, _lastSortKey;
+    /// <summary>The last folded event's date, as written.</summary>
     public string? LastEventOn { get => _lastEventOn ??= _last?.OccurredOn.ToString(); set { _lastEventOn = value; _last = null; } }
+    /// <summary>The last folded event's <see cref="DomainOrder.SortKey(NegotiationEvent)"/>.</summary>
     public string? LastSortKey { get => _lastSortKey ??= _last is null ? null : DomainOrder.SortKey(_last); set { _lastSortKey = value; _last = null; } }
 
     // Facts behind the stage rules
+    /// <summary>The last talks between the parties.</summary>
     public Dated? LastTalks { get; set; }
+    /// <summary>Each party's last cooperative gesture.</summary>
     public Dictionary<string, Dated> LastGesture { get; set; } = new();
+    /// <summary>The last hostile act between the parties.</summary>
     public Dated? LastHostile { get; set; }
+    /// <summary>The state of relations.</summary>
     public RelationsEntry Relations { get; set; } = new(RelationsStatus.None, null, null);
+    /// <summary>Recognitions in force.</summary>
     public List<RecognitionEntry> Recognition { get; set; } = [];
+    /// <summary>Offices operating.</summary>
     public List<OfficeEntry> Offices { get; set; } = [];
     /// <summary>The recorded level of representation per direction (sender's mission in the host's capital); a direction never recorded is absent.</summary>
     public List<RepresentationEntry> Representation { get; set; } = [];
+    /// <summary>Changes of the level of representation (the most recent 100).</summary>
     public List<RepresentationChange> RepresentationChanges { get; set; } = [];
 
     // Ledger
+    /// <summary>Demands by id.</summary>
     public Dictionary<string, DemandEntry> Demands { get; set; } = new();
+    /// <summary>Requests.</summary>
     public List<RequestEntry> Requests { get; set; } = [];
     /// <summary>The most recent gestures and releases per party (at most <see cref="RecentPerParty"/> each), so checkpoints stay small; totals are counted.</summary>
     /// <remarks>A trimmed copy while entries past a party's limit wait to be dropped (see <see cref="TrimAfter"/>); reading it never changes the accumulator.</remarks>
     public List<GestureEntry> Gestures { get => _gesturesOver == 0 ? _gestures : MostRecent(_gestures, g => g.Party); set { _gestures = value; _gesturesOver = 0; } }
     /// <remarks>As <see cref="Gestures"/>.</remarks>
     public List<PrisonerEntry> PrisonersReleased { get => _releasedOver == 0 ? _released : MostRecent(_released, p => p.ReleasedBy); set { _released = value; _releasedOver = 0; } }
+    /// <summary>All gestures per party.</summary>
     public Dictionary<string, int> GestureCounts { get; set; } = new();
+    /// <summary>All releases per party.</summary>
     public Dictionary<string, int> PrisonerCounts { get; set; } = new();
+    /// <summary>How many gestures and releases are kept per party.</summary>
     public const int RecentPerParty = 100;
+    /// <summary>Sanctions in force.</summary>
     public List<SanctionEntry> Sanctions { get; set; } = [];
+    /// <summary>Designations in force.</summary>
     public List<DesignationEntry> Designations { get; set; } = [];
+    /// <summary>Standing rewards.</summary>
     public List<RewardEntry> Rewards { get; set; } = [];
+    /// <summary>Agreements signed (the most recent 100).</summary>
     public List<AgreementEntry> Agreements { get; set; } = [];
+    /// <summary>Commitments by id.</summary>
     public Dictionary<string, CommitmentEntry> Commitments { get; set; } = new();
     /// <summary>
     /// Commitments closed before any AgreementSigned naming them was folded (a closing inside its agreement's coarser period,
     /// or an agreement retracted from under it): kept so the agreement, when it comes, finds their status, but not listed.
     /// </summary>
     public List<string> CommitmentsBeforeAgreement { get; set; } = [];
+    /// <summary>Third-party recognitions (the most recent 100).</summary>
     public List<ThirdPartyRecognitionEntry> ThirdPartyRecognitions { get; set; } = [];
+    /// <summary>Assets frozen per party, in US dollars.</summary>
     public Dictionary<string, decimal> FrozenAssetsUsd { get; set; } = new();
     /// <summary>Sum of momentum weights per day over the last two windows (one entry per day: bounded by the window, not by how many events a day holds).</summary>
     /// <remarks>A copy while entries that left the window wait to be dropped (see <see cref="CompactAfter"/>); reading it never changes the accumulator.</remarks>
@@ -98,13 +129,16 @@ public sealed partial class FoldAccumulator
     List<MomentumPoint> _recent = [];
     int _dailyFrom, _recentFrom;
     const int CompactAfter = 64;
+    /// <summary>How many contributions the momentum lists.</summary>
     public const int MomentumListed = 50;
 
     /// <summary>Resolved demands, granted requests, closed commitments, agreements and third-party recognitions are listed up to this many (the most recent); <see cref="Totals"/> counts them all.</summary>
     public const int ClosedListed = 100;
+    /// <summary>Counts of everything ever closed.</summary>
     public LedgerTotals Totals { get; set; } = new();
     /// <summary>Ids of resolved demands and closed commitments, oldest closure first (to drop the oldest past <see cref="ClosedListed"/>).</summary>
     public List<string> ClosedDemandIds { get; set; } = [];
+    /// <summary>As <see cref="ClosedDemandIds"/>, for commitments.</summary>
     public List<string> ClosedCommitmentIds { get; set; } = [];
     /// <summary>
     /// Demand ids named by a DemandMade, DemandMet, DemandRefused or DemandWithdrawn the fold skipped below
@@ -116,8 +150,10 @@ public sealed partial class FoldAccumulator
     /// <summary>As <see cref="UnfoldedDemandIds"/>, for the commitment ids of a skipped AgreementSigned, CommitmentFulfilled or CommitmentBreached.</summary>
     public List<string> UnfoldedCommitmentIds { get; set; } = [];
 
+    /// <summary>A new fold of <paramref name="negotiation"/> from its baseline, before any event.</summary>
     public static FoldAccumulator Start(NegotiationOpened negotiation, FoldOptions? options = null)
     {
+        RecordedEvents.TwoParties(negotiation);
         var b = negotiation.Baseline ?? new Baseline();
         var acc = new FoldAccumulator
         {

@@ -6,6 +6,10 @@ using Normalization.Domain.Validation;
 namespace Normalization.Domain.Histories;
 
 /// <summary>A line of a history file with its problems, if any (line numbers start at 1).</summary>
+/// <param name="Line">The line number, from 1.</param>
+/// <param name="Path">The field path in the line.</param>
+/// <param name="Code">The error code.</param>
+/// <param name="Message">What to do.</param>
 public sealed record LineError(int Line, string Path, string Code, string Message);
 
 /// <summary>
@@ -15,8 +19,14 @@ public sealed record LineError(int Line, string Path, string Code, string Messag
 /// </summary>
 public static class NdjsonHistory
 {
+    /// <summary>The longest line read, in characters (1 MiB).</summary>
     public const int MaxLineLength = 1 << 20;
 
+    /// <summary>One line of a history file, parsed.</summary>
+    /// <param name="Number">Its number, from 1.</param>
+    /// <param name="Opening">The negotiation, when the line declares it.</param>
+    /// <param name="Event">The event, when the line is one.</param>
+    /// <param name="Errors">What is wrong with it (empty: nothing).</param>
     public sealed record Line(int Number, NegotiationOpened? Opening, NegotiationEvent? Event, IReadOnlyList<LineError> Errors);
 
     /// <summary>Reads lines lazily; each line is parsed structurally (catalog fields, types, enums).</summary>
@@ -31,6 +41,7 @@ public static class NdjsonHistory
         }
     }
 
+    /// <summary>Parses one line (<paramref name="number"/> from 1) structurally.</summary>
     public static Line ParseLine(int number, string text)
     {
         var errors = new List<FieldError>();
@@ -82,7 +93,7 @@ public static class NdjsonHistory
             }
             if (line.Event is null) continue;
             if (ctx is null) { errors.Add(new LineError(line.Number, "", "no_negotiation", "The first line must declare the negotiation (type NegotiationOpened).")); continue; }
-            var e = line.Event.EventId == Guid.Empty ? line.Event with { EventId = Guid.NewGuid() } : line.Event;
+            var e = line.Event.WithId();
             var fieldErrors = new List<(int Line, FieldError Error)>();
             if (ctx.Validate(e, "", line.Number, fieldErrors)) accepted[line.Number] = e; else pending[line.Number] = e;
             errors.AddRange(fieldErrors.Select(f => new LineError(f.Line, f.Error.Path, f.Error.Code, f.Error.Message)));
@@ -100,6 +111,7 @@ public static class NdjsonHistory
         return (opening, events, errors);
     }
 
+    /// <summary>The declaring first line of a history for <paramref name="n"/>.</summary>
     public static string OpeningLine(NegotiationOpened n)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(EventJson.Serialize(n))!.AsObject();

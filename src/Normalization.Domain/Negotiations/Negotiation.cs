@@ -3,51 +3,77 @@ using Normalization.Domain.Catalog;
 
 namespace Normalization.Domain.Negotiations;
 
+/// <summary>A party or a mediator: a code (<c>US</c>, <c>ISIS-K</c>) and a name.</summary>
 public sealed record Party
 {
+    /// <summary>Its code: upper-case letters, digits and hyphens, starting with a letter.</summary>
     public string Code { get; init; } = "";
+    /// <summary>Its name.</summary>
     public string Name { get; init; } = "";
 }
 
+/// <summary>A recognition in force before the first recorded event.</summary>
 public sealed record BaselineRecognition
 {
+    /// <summary>The recognizing party.</summary>
     public string By { get; init; } = "";
+    /// <summary>The recognized party.</summary>
     public string Of { get; init; } = "";
+    /// <summary>De jure (default) or de facto.</summary>
     public RecognitionForm Form { get; init; } = RecognitionForm.DeJure;
 }
 
+/// <summary>An office operating before the first recorded event.</summary>
 public sealed record BaselineOffice
 {
+    /// <summary>The party whose office it is.</summary>
     public string Sender { get; init; } = "";
+    /// <summary>The party in whose territory it operates.</summary>
     public string Host { get; init; } = "";
+    /// <summary>The kind of office.</summary>
     public OfficeKind OfficeKind { get; init; }
+    /// <summary>Where, if recorded.</summary>
     public string? City { get; init; }
 }
 
+/// <summary>A designation in force before the first recorded event.</summary>
 public sealed record BaselineDesignation
 {
+    /// <summary>The designating party.</summary>
     public string By { get; init; } = "";
+    /// <summary>Who or what is designated.</summary>
     public string Designee { get; init; } = "";
+    /// <summary>The list.</summary>
     public DesignationList List { get; init; } = DesignationList.Other;
 }
 
 /// <summary>The structural facts true before the first recorded event; they hold for every date queried.</summary>
 public sealed record Baseline
 {
+    /// <summary>Relations before the first event (default None).</summary>
     public RelationsStatus Relations { get; init; } = RelationsStatus.None;
+    /// <summary>Recognitions in force.</summary>
     public IReadOnlyList<BaselineRecognition> Recognition { get; init; } = [];
+    /// <summary>Offices operating.</summary>
     public IReadOnlyList<BaselineOffice> Offices { get; init; } = [];
+    /// <summary>Sanctions in force, by scope (a SanctionsEased of that scope lifts one).</summary>
     public IReadOnlyList<string> Sanctions { get; init; } = [];
+    /// <summary>Designations in force.</summary>
     public IReadOnlyList<BaselineDesignation> Designations { get; init; } = [];
 }
 
 /// <summary>The first event of every negotiation stream.</summary>
 public sealed record NegotiationOpened
 {
+    /// <summary>The negotiation's id: a slug (lower-case letters, digits, single hyphens).</summary>
     public string Id { get; init; } = "";
+    /// <summary>Its title.</summary>
     public string Title { get; init; } = "";
+    /// <summary>Exactly two parties.</summary>
     public IReadOnlyList<Party> Parties { get; init; } = [];
+    /// <summary>Mediators (neither party), up to 20.</summary>
     public IReadOnlyList<Party> Mediators { get; init; } = [];
+    /// <summary>The structural facts before the first event.</summary>
     public Baseline Baseline { get; init; } = new();
     /// <summary>
     /// How far the record was reviewed when the negotiation was created: states asked for a later date are extrapolated
@@ -57,7 +83,9 @@ public sealed record NegotiationOpened
     /// <summary>Labels for the board's <c>?tag=</c> filter (slugs, at most 10), e.g. <c>library</c> for the shipped histories.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>The first party's code.</summary>
     [JsonIgnore] public string PartyA => Parties[0].Code;
+    /// <summary>The second party's code.</summary>
     [JsonIgnore] public string PartyB => Parties[1].Code;
     /// <summary>Whether <paramref name="code"/> is one of <see cref="Parties"/>. A loop: the fold asks several times per event, and a lambda over the list allocated each time.</summary>
     public bool IsPrincipal(string? code)
@@ -66,6 +94,7 @@ public sealed record NegotiationOpened
         for (var i = 0; i < Parties.Count; i++) if (Parties[i].Code == code) return true;
         return false;
     }
+    /// <summary>The other party's code, or null when <paramref name="code"/> is not a party.</summary>
     public string? OtherParty(string code) => code == PartyA ? PartyB : code == PartyB ? PartyA : null;
 
     /// <summary>

@@ -7,7 +7,15 @@ using Normalization.Domain.Momentum;
 namespace Normalization.Domain.Summaries;
 
 /// <summary>The length of a summary's periods. Weeks start on Monday (ISO 8601); months on the 1st.</summary>
-public enum SummaryBucket { Day, Week, Month }
+public enum SummaryBucket
+{
+    /// <summary>One day.</summary>
+    Day,
+    /// <summary>An ISO week, Monday to Sunday.</summary>
+    Week,
+    /// <summary>A calendar month.</summary>
+    Month,
+}
 
 /// <summary>
 /// One period of a record: its first and last day, the events dated in it as recorded — an event corrected on the date its
@@ -16,6 +24,13 @@ public enum SummaryBucket { Day, Week, Month }
 /// (&lt; 0) and still count, how many were retracted, and the momentum on its last day (or on the summary's last day,
 /// for the period holding it).
 /// </summary>
+/// <param name="Start">Its first day.</param>
+/// <param name="End">Its last day.</param>
+/// <param name="Events">Events dated in it, as recorded.</param>
+/// <param name="Cooperative">Of those, still counting with a weight above 0.</param>
+/// <param name="Conflictual">Of those, still counting with a weight below 0.</param>
+/// <param name="Retracted">Of those, retracted.</param>
+/// <param name="Momentum">The momentum on its last day (or the summary's last day).</param>
 public sealed record SummaryPeriod(DateOnly Start, DateOnly End, int Events, int Cooperative, int Conflictual, int Retracted, double Momentum);
 
 /// <summary>
@@ -23,6 +38,15 @@ public sealed record SummaryPeriod(DateOnly Start, DateOnly End, int Events, int
 /// period and the event counts per period. <see cref="Events"/> counts every recorded event of the negotiation (not the
 /// record keeping: <see cref="EventCatalog.IsRecordKeeping"/>); <see cref="FirstEventOn"/> and <see cref="LastEventOn"/> are theirs.
 /// </summary>
+/// <param name="NegotiationId">The negotiation.</param>
+/// <param name="Bucket">The periods' length.</param>
+/// <param name="FirstEventOn">The first event's day; null: none.</param>
+/// <param name="LastEventOn">The last event's day; null: none.</param>
+/// <param name="Through">The summary's last day.</param>
+/// <param name="Events">Every recorded event of the negotiation.</param>
+/// <param name="MomentumDays">The momentum window, in days.</param>
+/// <param name="StageHistory">The stage history through <paramref name="Through"/>.</param>
+/// <param name="Periods">The periods, oldest first.</param>
 public sealed record RecordSummary(
     string NegotiationId, SummaryBucket Bucket, DateOnly? FirstEventOn, DateOnly? LastEventOn, DateOnly Through, int Events, int MomentumDays,
     IReadOnlyList<StageTransition> StageHistory, IReadOnlyList<SummaryPeriod> Periods);
@@ -196,4 +220,9 @@ public static class RecordSummaries
 /// The negotiation's events dated on one day, as recorded (retractions, corrections and reviews are not counted themselves): how many,
 /// how many of them are cooperative or conflictual and still count, how many were retracted (<see cref="RecordSummaries.Tally"/>).
 /// </summary>
+/// <param name="Day">The day.</param>
+/// <param name="Events">Events dated on it, as recorded.</param>
+/// <param name="Cooperative">Of those, still counting with a weight above 0.</param>
+/// <param name="Conflictual">Of those, still counting with a weight below 0.</param>
+/// <param name="Retracted">Of those, retracted.</param>
 public sealed record SummaryDay(DateOnly Day, int Events, int Cooperative, int Conflictual, int Retracted);

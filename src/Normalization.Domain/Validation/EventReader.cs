@@ -48,6 +48,7 @@ public static partial class EventReader
     /// <summary>The envelope's fields but <c>type</c> (read first, on its own): what is judged of an event whose type is missing or unknown.</summary>
     static readonly IReadOnlyList<FieldSpec> EnvelopeWithoutType = EventCatalog.EnvelopeFields.Where(f => f.Name != "type").ToList();
 
+    /// <summary>Reads one flat event at <paramref name="path"/>; every problem goes to <paramref name="errors"/> with its path, and null is returned when the event cannot be built.</summary>
     public static NegotiationEvent? Read(JsonElement element, string path, List<FieldError> errors, bool allowMissingEventId = true)
     {
         var before = errors.Count;
@@ -325,6 +326,7 @@ public static partial class EventReader
         return false;
     }
 
+    /// <summary>A field path: <c>path.name</c>, or <c>name</c> at the root.</summary>
     public static string Join(string path, string name) => string.IsNullOrEmpty(path) ? name : $"{path}.{name}";
     static string Truncate(string s, int max = 60) => s.Length <= max ? s : s[..max] + "…";
 }

@@ -6,11 +6,13 @@ using Normalization.Domain.Negotiations;
 
 namespace Normalization.Domain.Validation;
 
+/// <summary>Checks of a negotiation's own fields (id, parties, mediators, baseline).</summary>
 public static partial class NegotiationValidator
 {
     [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]\z")]
     private static partial Regex Slug();
 
+    /// <summary>Whether <paramref name="id"/> is a slug: 3–64 lower-case letters, digits and single hyphens, not at either end.</summary>
     public static bool IsValidId(string? id) => id is not null && Slug().IsMatch(id) && !id.Contains("--");
 
     static readonly string[] Allowed = ["id", "title", "parties", "mediators", "baseline", "coveredUntil", "tags"];

@@ -11,8 +11,11 @@ namespace Normalization.Domain.Validation;
 /// </summary>
 public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly today)
 {
+    /// <summary>The negotiation events are validated for.</summary>
     public NegotiationOpened Negotiation { get; } = negotiation;
+    /// <summary>"Today" for the no-future-events rule.</summary>
     public DateOnly Today { get; } = today;
+    /// <summary>The earliest date an event may have (1900-01-01): <c>out_of_range</c> before.</summary>
     public static readonly DateOnly Earliest = new(1900, 1, 1);
     readonly Dictionary<Guid, string> _events = new();
     readonly HashSet<string> _demands = new(StringComparer.Ordinal);
@@ -201,9 +204,12 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
         if (!_earliest.TryGetValue(id, out var known) || date.Start < known) _earliest[id] = date.Start;
     }
 
+    /// <summary>Whether the stream (or the batch so far) has an event with this id.</summary>
     public bool Knows(Guid eventId) => _events.ContainsKey(eventId);
+    /// <summary>The type of a known event; null when unknown.</summary>
     public string? TypeOf(Guid eventId) => _events.GetValueOrDefault(eventId);
 
+    /// <summary>Records an accepted event: its id, what it opens or closes, what it retracts or corrects.</summary>
     public void Register(NegotiationEvent e)
     {
         _events[e.EventId] = e.Type;
@@ -238,6 +244,7 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     public static bool NeedsBody(string type) => type is nameof(DemandMade) or nameof(AgreementSigned) or nameof(DemandMet) or nameof(DemandRefused)
         or nameof(DemandWithdrawn) or nameof(CommitmentFulfilled) or nameof(CommitmentBreached) or nameof(EventRetracted) or nameof(EventCorrected);
 
+    /// <summary>A context knowing <paramref name="history"/> (a stream's recorded events, any order).</summary>
     public static ValidationContext For(NegotiationOpened negotiation, IEnumerable<NegotiationEvent> history, DateOnly today)
     {
         var ctx = new ValidationContext(negotiation, today);
@@ -294,7 +301,9 @@ public sealed class ValidationContext(NegotiationOpened negotiation, DateOnly to
     /// </summary>
     public void RegisterStoredStart(Guid id, DateOnly start) => _storedStart[id] = start;
 
+    /// <summary>Records a demand id as opened.</summary>
     public void RegisterDemandId(string id) => _demands.Add(id);
+    /// <summary>Records a commitment id as opened.</summary>
     public void RegisterCommitmentId(string id) => _commitments.Add(id);
 
     internal bool KnowsDemand(string id) => _demands.Contains(id);

@@ -68,6 +68,7 @@ public sealed class Branch
         _options = options;
     }
 
+    /// <summary>The negotiation this branch is of.</summary>
     public NegotiationOpened Opening { get; }
     /// <summary>The recorded history this branch starts from (never changed).</summary>
     public IReadOnlyList<NegotiationEvent> Recorded { get; }
@@ -119,21 +120,35 @@ public sealed class Branch
     /// <summary>Replaces a recorded event by a hypothetical one (any type; it gets a new eventId unless it has one).</summary>
     public Branch Replace(Guid eventId, NegotiationEvent replacement) => With(replacements: _replacements.Add((eventId, Mark(replacement))));
 
+    /// <summary>
+    /// The one rule of a projection date: a projection runs forward from the branch point, so <paramref name="projectTo"/>
+    /// before <paramref name="branchPoint"/> is <c>projectTo</c> <c>out_of_range</c> — in <see cref="Project"/> and over HTTP
+    /// alike (400 there, where the body is read). <paramref name="branchPointNote"/> says where the branch point came from
+    /// when the caller chose it (HTTP: "today by default").
+    /// </summary>
+    public static FieldError? ProjectionProblem(DateOnly? branchPoint, DateOnly? projectTo, string? branchPointNote = null) =>
+        projectTo is { } p && branchPoint is { } bp && p < bp
+            ? new FieldError("projectTo", "out_of_range",
+                $"projectTo must not be before asOf ({bp.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(branchPointNote is null ? "" : ", " + branchPointNote)}).")
+            : null;
+
     static NegotiationEvent Mark(NegotiationEvent e)
     {
-        var marked = e with { Hypothetical = true, EventId = e.EventId == Guid.Empty ? Guid.NewGuid() : e.EventId };
+        var marked = e.WithId() with { Hypothetical = true };
         return marked is EventCorrected { Correction: { } c } corr ? corr with { Correction = c with { Hypothetical = true } } : marked;
     }
 
     /// <summary>
     /// Folds the branch and its baseline (same dates, no changes) and compares them. <paramref name="at"/> is the
-    /// date to project to: by default the branch point, or the last hypothetical event's date when that is later.
-    /// Invalid changes are reported in <see cref="WhatIfResult.Errors"/>, never thrown.
+    /// date to project to: by default the branch point (without one, the last recorded day — not today, unlike HTTP's
+    /// <c>asOf</c>), or the last hypothetical event's date when that is later; never before the branch point
+    /// (<see cref="ProjectionProblem"/>). Invalid changes are reported in <see cref="WhatIfResult.Errors"/>, never thrown.
     /// </summary>
     public WhatIfResult Project(DateOnly? at = null)
     {
         var today = _today ?? TodayOf(TimeProvider.System);
         var errors = new List<FieldError>();
+        if (ProjectionProblem(_asOf, at) is { } backwards) errors.Add(backwards);
         var recordedIds = new HashSet<Guid>(Recorded.Select(e => e.EventId));
         if (_start is not null) recordedIds.UnionWith(_start.KnownIds);
 
@@ -165,6 +180,21 @@ public sealed class Branch
                     grew |= aimless.Add(e.EventId);
         }
         var kept = Recorded.Where(e => !aimless.Contains(e.EventId)).ToList();
+
+        // An event built without OccurredOn (a DomainDate left at its default, year 0) has no date to judge or fold: required,
+        // as a body without occurredOn is, and nothing else is judged until it has one.
+        static bool Undated(NegotiationEvent e) => e.OccurredOn.Year < 1;
+        void Dated(NegotiationEvent e, string path)
+        {
+            if (Undated(e)) errors.Add(new(EventReader.Join(path, "occurredOn"), "required", "occurredOn is required: the date the event happened (YYYY, YYYY-MM or YYYY-MM-DD)."));
+            if (e is EventCorrected { Correction: { } c } && Undated(c))
+                errors.Add(new(EventReader.Join(path, "correction.occurredOn"), "required", "occurredOn is required: the date the corrected event happened."));
+        }
+        var undatedFrom = errors.Count;
+        for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
+        for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
+        if (errors.Count > undatedFrom)
+            return new WhatIfResult { Errors = errors, BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();

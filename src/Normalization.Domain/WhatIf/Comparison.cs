@@ -6,6 +6,13 @@ using Normalization.Domain.Stages;
 namespace Normalization.Domain.WhatIf;
 
 /// <summary>A stage transition present in one branch and not in the other (compared by On, From, To and Rule).</summary>
+/// <param name="On">The day of the transition (null: the baseline's stage).</param>
+/// <param name="From">The stage before.</param>
+/// <param name="To">The stage after.</param>
+/// <param name="Rule">The rule id.</param>
+/// <param name="Description">The rule in a sentence.</param>
+/// <param name="EventIds">The events behind it.</param>
+/// <param name="Hypothetical">Whether it rests on a hypothetical event.</param>
 public sealed record TransitionChange(DateOnly? On, Stage? From, Stage To, string Rule, string Description, IReadOnlyList<Guid> EventIds, bool Hypothetical);
 
 /// <summary>
@@ -13,16 +20,37 @@ public sealed record TransitionChange(DateOnly? On, Stage? From, Stage To, strin
 /// prisoner, reward, sanction, designation, agreement, frozen-assets, third-party-recognition), a readable
 /// <c>Key</c>, and its value <c>Before</c> (baseline) and <c>After</c> (branch); null means absent.
 /// </summary>
+/// <param name="Kind">The kind of entry, e.g. <c>demand</c>.</param>
+/// <param name="Key">A readable key of the entry, e.g. the demand id, <c>US→VN LiaisonOffice Hanoi</c>, a baseline sanction's scope.</param>
+/// <param name="Before">Its value in the baseline; null: absent.</param>
+/// <param name="After">Its value in the branch; null: absent.</param>
+/// <param name="EventIds">The events behind it on either side.</param>
+/// <param name="Hypothetical">Whether it rests on a hypothetical change.</param>
 public sealed record LedgerChange(string Kind, string Key, string? Before, string? After, IReadOnlyList<Guid> EventIds, bool Hypothetical);
 
+/// <summary>The momentum, baseline → branch.</summary>
+/// <param name="Before">The baseline's score.</param>
+/// <param name="After">The branch's score.</param>
+/// <param name="Delta">After − Before.</param>
+/// <param name="TrendBefore">The baseline's trend.</param>
+/// <param name="TrendAfter">The branch's trend.</param>
 public sealed record MomentumDelta(double Before, double After, double Delta, MomentumTrend TrendBefore, MomentumTrend TrendAfter);
 
 /// <summary>What the changes did, baseline → branch.</summary>
+/// <param name="StageBefore">The baseline's stage.</param>
+/// <param name="StageAfter">The branch's stage.</param>
+/// <param name="StageSinceBefore">Since when, in the baseline.</param>
+/// <param name="StageSinceAfter">Since when, in the branch.</param>
+/// <param name="TransitionsAppeared">Stage transitions of the branch the baseline does not have.</param>
+/// <param name="TransitionsVanished">Stage transitions of the baseline the branch does not have.</param>
+/// <param name="LedgerChanges">Ledger entries that differ.</param>
+/// <param name="Momentum">The momentum, before and after.</param>
 public sealed record Comparison(
     Stage StageBefore, Stage StageAfter, DateOnly? StageSinceBefore, DateOnly? StageSinceAfter,
     IReadOnlyList<TransitionChange> TransitionsAppeared, IReadOnlyList<TransitionChange> TransitionsVanished,
     IReadOnlyList<LedgerChange> LedgerChanges, MomentumDelta Momentum)
 {
+    /// <summary>Whether the stage or its start differs.</summary>
     public bool StageChanged => StageBefore != StageAfter || StageSinceBefore != StageSinceAfter;
 
     /// <summary>The ledger changes of one kind, e.g. <c>Ledger("demand")</c>.</summary>
@@ -102,7 +130,8 @@ public sealed record Comparison(
         Diff("prisoner", b.PrisonersReleasedByParty.Values.SelectMany(p => p), a.PrisonersReleasedByParty.Values.SelectMany(p => p),
             p => $"{p.ReleasedBy} {p.Person}", p => "released " + D(p.On), p => [p.EventId]);
         Diff("reward", b.Rewards, a.Rewards, r => $"{r.By} {r.Person}", r => r.AmountUsd is { } amount ? $"offered {amount} USD" : "offered", r => [r.EventId]);
-        Diff("sanction", b.Sanctions, a.Sanctions, s => $"{s.By} {s.Scope}", _ => "imposed", s => Ids(s.EventId));
+        // A baseline sanction has no "by" (docs/stage-model.md, "The ledger"): its key is its scope alone.
+        Diff("sanction", b.Sanctions, a.Sanctions, s => s.By is null ? s.Scope : $"{s.By} {s.Scope}", _ => "imposed", s => Ids(s.EventId));
         Diff("designation", b.Designations, a.Designations, d => $"{d.By} {d.Designee} {d.List}", _ => "listed", d => Ids(d.EventId));
         Diff("agreement", b.Agreements, a.Agreements, g => g.Name, g => "signed " + D(g.SignedOn), g => [g.EventId]);
         Diff("frozen-assets", b.FrozenAssetsUsdByParty, a.FrozenAssetsUsdByParty, f => f.Key, f => f.Value.ToString(CultureInfo.InvariantCulture) + " USD", _ => []);

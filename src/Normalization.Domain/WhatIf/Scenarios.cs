@@ -9,17 +9,29 @@ using Normalization.Domain.Validation;
 namespace Normalization.Domain.WhatIf;
 
 /// <summary>One row of a side-by-side comparison. <c>Errors</c> is non-empty when the scenario's changes were invalid (then Stage is the baseline's).</summary>
+/// <param name="Scenario">Its name (<see cref="Scenarios.BaselineName"/> for the first row).</param>
+/// <param name="Stage">The projected stage.</param>
+/// <param name="StageSince">Since when.</param>
+/// <param name="Momentum">The momentum score.</param>
+/// <param name="Trend">The momentum's trend.</param>
+/// <param name="ProjectedAt">The date projected to.</param>
+/// <param name="Errors">The scenario's errors; empty when valid.</param>
 public sealed record ScenarioRow(string Scenario, Stage Stage, DateOnly? StageSince, double Momentum, MomentumTrend Trend, DateOnly ProjectedAt, IReadOnlyList<FieldError> Errors);
 
 /// <summary>Scenarios side by side; the first row is the baseline. <c>ToString()</c> gives a Markdown table.</summary>
 public sealed class ScenarioTable(IReadOnlyList<ScenarioRow> rows) : IReadOnlyList<ScenarioRow>
 {
+    /// <summary>The row at <paramref name="index"/> (0: the baseline).</summary>
     public ScenarioRow this[int index] => rows[index];
+    /// <summary>The row of the named scenario.</summary>
     public ScenarioRow this[string scenario] => rows.Single(r => r.Scenario == scenario);
+    /// <summary>The number of rows, the baseline included.</summary>
     public int Count => rows.Count;
+    /// <summary>The rows, the baseline first.</summary>
     public IEnumerator<ScenarioRow> GetEnumerator() => rows.GetEnumerator();
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>A Markdown table: scenario | stage | since | momentum | trend.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder("| scenario | stage | since | momentum | trend |\n|---|---|---|---|---|\n");
@@ -32,13 +44,14 @@ public sealed class ScenarioTable(IReadOnlyList<ScenarioRow> rows) : IReadOnlyLi
 /// <summary>Several alternatives of one history, projected to the same date.</summary>
 public static class Scenarios
 {
+    /// <summary>The name of the first row: the history without changes.</summary>
     public const string BaselineName = "baseline";
 
     /// <summary>Each scenario is a change of <paramref name="history"/>: <c>("equipment returned", b =&gt; b.Add(...))</c>. Projected to the base branch's default date.</summary>
     public static ScenarioTable Compare(Branch history, params (string Name, Func<Branch, Branch> Change)[] scenarios) =>
         Compare(history, null, scenarios);
 
-    /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/>.</summary>
+    /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/> (not before the branch point: the baseline row throws, naming <c>projectTo</c>).</summary>
     public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
     {
         var baseline = history.Project(at);

@@ -6,6 +6,12 @@ using Normalization.Domain.Validation;
 namespace Normalization.Domain.WhatIf;
 
 /// <summary>A hypothetical event of the branch: where it came from ("add" or "replace") and, for a replacement, which recorded event it replaces.</summary>
+/// <param name="EventId">Its id (a new GUID when none was given).</param>
+/// <param name="Type">Its type.</param>
+/// <param name="OccurredOn">Its date, as written.</param>
+/// <param name="Origin"><c>add</c> or <c>replace</c>.</param>
+/// <param name="Replaces">The recorded event it replaces; null for an addition.</param>
+/// <param name="Event">The event itself (<c>Hypothetical</c> true).</param>
 public sealed record HypotheticalEvent(Guid EventId, string Type, string OccurredOn, string Origin, Guid? Replaces, NegotiationEvent Event)
 {
     /// <summary>Always true: every output names hypothetical events as such.</summary>
@@ -17,6 +23,7 @@ public sealed record WhatIfResult
 {
     /// <summary>Problems with the changes, with paths such as <c>add[0].occurredOn</c>. When not empty there is no projection.</summary>
     public IReadOnlyList<FieldError> Errors { get; init; } = [];
+    /// <summary>True when <see cref="Errors"/> is empty: the projection is there.</summary>
     [JsonIgnore] public bool IsValid => Errors.Count == 0;
 
     /// <summary>The branch point (null: the whole record).</summary>
@@ -26,8 +33,11 @@ public sealed record WhatIfResult
     /// <summary>The "today" hypothetical events were validated against.</summary>
     public DateOnly Today { get; init; }
 
+    /// <summary>The branch's state at <see cref="ProjectedAt"/>; null when invalid.</summary>
     public NegotiationState? Projected { get; init; }
+    /// <summary>The record's state at the same dates, without the changes; null when invalid.</summary>
     public NegotiationState? Baseline { get; init; }
+    /// <summary>What differs, baseline → branch; null when invalid.</summary>
     public Comparison? Comparison { get; init; }
 
     /// <summary>Every hypothetical event (added or replacing), each marked <c>hypothetical: true</c>.</summary>

@@ -50,6 +50,8 @@ public sealed class DeliveryTests(AppFixture app)
         await Task.Delay(TimeSpan.FromSeconds(3)); // a second copy would have arrived by now
         var (bodyBytes, signature, alert) = receiver.Received.Single(r => r.Json["negotiationId"]!.GetValue<string>() == id);
         WebhookSignature.Verify(bodyBytes, secret, signature).ShouldBeTrue();
+        WebhookReceiver.SignatureHolds(bodyBytes, secret, signature).ShouldBeTrue();   // the receiver code docs/alerts.md shows
+        WebhookReceiver.SignatureHolds(bodyBytes, "other-secret", signature).ShouldBeFalse();
         signature.ShouldStartWith("sha256=");
         signature.ShouldBe("sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), bodyBytes)));
         alert["to"]!.GetValue<string>().ShouldBe("Exploratory");

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,6 +26,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public bool Failing { get; set; }
     public int Refused => _refused;
     int _refused;
+
+    /// <summary>A subscriber's own check of <c>X-Normalization-Signature</c>, as docs/alerts.md shows it (written as a receiver would, not with the API's WebhookSignature).</summary>
+    // <snippet:verify-webhook-signature>
+    static bool Verify(byte[] body, string secret, string? header)
+    {
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+        return header is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(header));
+    }
+    // </snippet>
+
+    /// <summary>Whether <paramref name="signature"/> is that of <paramref name="body"/> under <paramref name="secret"/>, by the documented receiver code.</summary>
+    public static bool SignatureHolds(byte[] body, string secret, string? signature) => Verify(body, secret, signature);
 
     public static async Task<WebhookReceiver> StartAsync()
     {

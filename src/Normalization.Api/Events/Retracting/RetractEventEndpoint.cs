@@ -29,7 +29,7 @@ public static class RetractEventEndpoint
         var errors = new List<FieldError>();
         var retraction = RetractRequest.Flat(request.Body, target, store.Today, errors);
         if (errors.Count > 0 || retraction is null) return (null, Problems.Validation(errors));
-        return (retraction.EventId == Guid.Empty ? retraction with { EventId = Guid.NewGuid() } : retraction, null);
+        return ((EventRetracted)retraction.WithId(), null);
     }
 
     /// <summary>

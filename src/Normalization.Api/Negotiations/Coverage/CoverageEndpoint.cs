@@ -74,7 +74,7 @@ public sealed record CoverageRequest(RecordReviewed Review) : IJsonRequest<Cover
             FlatEventBody.Default(flat, "actor", "EDITOR");
         }, errors);
         // coveredUntil is a day, as at create and in a RecordReviewed event (the catalog's FieldFormat.Day, read by EventReader).
-        request = review is null || errors.Count > 0 ? null : new(review.EventId == Guid.Empty ? review with { EventId = Guid.NewGuid() } : review);
+        request = review is null || errors.Count > 0 ? null : new((RecordReviewed)review.WithId());
         return null;
     }
 }
