@@ -190,8 +190,21 @@ public static class Query
         if (!TrySingle(values, name, out var value, errors)) return false;
         if (value is null) return true;
         if (Strict.TryInstant(value, out var i)) { instant = i; return true; }
-        errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
+        errors.Add(new(name, "invalid_instant", PlusReadAsSpace(value)
+            ? $"{name} has a space where its offset's '+' belongs: in a query string '+' means a space. Write the '+' as %2B ({name}=2025-04-01T04:30%2B04:30), or give the instant in UTC with Z."
+            : $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is an instant whose offset's <c>+</c> became a space — what a query string's decoding
+    /// does to an unescaped <c>+</c> (<c>?knownAt=2025-04-01T04:30+04:30</c> arrives as <c>…T04:30 04:30</c>). Still
+    /// <c>invalid_instant</c> (the one parser stays strict), but the message names the cause and the fix.
+    /// </summary>
+    static bool PlusReadAsSpace(string value)
+    {
+        var space = value.LastIndexOf(' ');
+        return space > 0 && Strict.TryInstant(value[..space] + "+" + value[(space + 1)..], out _);
     }
 
     public static bool TryInt(StringValues values, string name, int min, int max, int fallback, out int result, List<FieldError> errors)
