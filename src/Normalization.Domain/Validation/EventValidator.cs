@@ -1,6 +1,5 @@
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
-using Normalization.Domain.Negotiations;
 
 namespace Normalization.Domain.Validation;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Normalization.Domain.Catalog;
-using Normalization.Domain.Momentum;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Stages;
 using Normalization.Domain.Validation;
