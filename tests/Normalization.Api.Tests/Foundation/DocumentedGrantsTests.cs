@@ -51,7 +51,8 @@ public sealed class DocumentedGrantsTests
         }
     }
 
-    static string DocumentedBlock()
+    /// <summary>The SQL block of docs/reliability.md, "The database user in production", as written.</summary>
+    internal static string DocumentedBlock()
     {
         var doc = File.ReadAllText(Path.Combine(BuiltApi.ProjectDir, "..", "..", "docs", "reliability.md"));
         var section = doc[doc.IndexOf("## The database user in production", StringComparison.Ordinal)..];
