@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Normalization.Api.Commands;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
+using Normalization.Api.Hosting;
 using Normalization.Api.Importing;
 using Normalization.Api.Pages;
 using Normalization.Api.Readers;
@@ -17,7 +18,7 @@ using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
 
 // The data commands (import, export, state, …) keep stdout for their output: logs go to stderr, warnings and up.
 var dataCommand = args.Length > 0 && DataCommands.Names.Contains(args[0]);
