@@ -101,6 +101,17 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     // ---------------------------------------------------------------- reads
 
+    /// <summary>
+    /// When the negotiation was first recorded — the timestamp Marten gave its opening, the instant from which every view
+    /// "as known at" answers (<c>not_known_then</c> before it) — or null when there is no such negotiation.
+    /// </summary>
+    public async Task<DateTimeOffset?> FirstRecordedAtAsync(string id, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
+        return first?.Timestamp;
+    }
+
     /// <summary>The negotiation's stream version (Marten's), or null when there is no such negotiation.</summary>
     public async Task<int?> VersionAsync(string id, CancellationToken ct = default)
     {
