@@ -60,9 +60,8 @@ public static class Problems
     {
         var first = await store.FirstRecordedAtAsync(id, ct);
         if (first is null) return NegotiationNotFound(id); // deleted between the middleware's check and this answer
-        var since = first.Value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
         return Of(StatusCodes.Status404NotFound, "not_known_then", "The negotiation was not yet recorded at knownAt.",
-            $"knownAt {knownAt?.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'} is before the negotiation was first recorded, at {since}: ask with knownAt={since} or later.",
+            Storage.NegotiationStore.NotKnownThenMessage(id, knownAt, first.Value, "knownAt="),
             new Dictionary<string, object?> { ["firstRecordedAt"] = first.Value.ToUniversalTime() });
     }
 

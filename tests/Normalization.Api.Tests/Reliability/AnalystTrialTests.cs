@@ -83,6 +83,23 @@ public sealed class AnalystTrialTests(AppFixture app)
         body!["firstRecordedAt"].ShouldNotBeNull();
     }
 
+    [Theory]
+    [InlineData("state")] [InlineData("stages")] [InlineData("export")]
+    public async Task Given_known_at_before_the_negotiation_on_the_command_line_When_run_Then_the_error_says_when_it_was_first_recorded_and_that_instant_answers(string command)
+    {
+        var id = await app.GivenNegotiation("kcli");
+        var first = DateTimeOffset.Parse((string)(await app.GetJson($"/api/negotiations/{id}/state?knownAt=2018-06-12T00:00:00Z")).Body!["firstRecordedAt"]!,
+            System.Globalization.CultureInfo.InvariantCulture);
+
+        var before = await AppCommandLine.RunAsync(app.ConnectionString, null, command, id, "--known-at", "2018-06-12T00:00:00Z");
+        var at = await AppCommandLine.RunAsync(app.ConnectionString, null, command, id, "--known-at", first.ToString("O"));
+
+        before.ExitCode.ShouldNotBe(0);
+        before.Stderr.ShouldContain($"first recorded at {first.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'}", Case.Sensitive, before.Stderr);
+        before.Stderr.ShouldContain("--known-at ");
+        at.ExitCode.ShouldBe(0, at.Stderr);
+    }
+
     /// <summary>A GDELT 2.0 row (61 tab-separated columns) between the actor codes given, with its CAMEO code.</summary>
     static string GdeltRow(long id, string day, string actor1, string actor2, string code)
     {
