@@ -48,6 +48,11 @@ public static partial class HistoryFile
                 $"Line {number} starts a JSON object that goes on over the next lines (pretty-printed, e.g. by `jq .`), but NDJSON needs one JSON object per line. " +
                 "Convert it with `jq -c . file.json > file.ndjson` (a JSON array: `jq -c '.[]'`), or send the JSON array as it is.");
 
+        if (CsvHeader(trimmed) is { } separator)
+            throw new TextFault(number, "not_ndjson",
+                $"Line {number} is a CSV header ({(separator == '\t' ? "tab" : $"'{separator}'")}-separated, with type and occurredOn): the file is CSV, read here as NDJSON. " +
+                "Import it as CSV: format=csv over HTTP, --format csv on the command line (a file named .csv or .csv.gz is read as CSV).");
+
         yield return WithId(NdjsonHistory.ParseLine(number, first), first);
         using var lines = Lines(reader, number, blank).GetEnumerator();
         while (true)
@@ -82,6 +87,24 @@ public static partial class HistoryFile
             if (string.IsNullOrWhiteSpace(line)) blank();
             return line;
         }
+    }
+
+    /// <summary>
+    /// The separator of a first line that is the CSV layout's header (or Excel's <c>sep=;</c> line) rather than JSON: without it,
+    /// a CSV posted with no <c>format</c> (which defaults to NDJSON) was answered with one <c>malformed_json</c> per row, none
+    /// saying the file was CSV. Null for anything else, which is then read (and judged) as a JSON line.
+    /// </summary>
+    static char? CsvHeader(string line)
+    {
+        if (line.StartsWith('{') || line.StartsWith('[')) return null;
+        if (line.Length == 5 && line.StartsWith("sep=", StringComparison.OrdinalIgnoreCase)) return line[4];
+        foreach (var separator in new[] { ',', ';', '\t' })
+        {
+            var cells = line.Split(separator).Select(c => c.Trim().Trim('"').Trim()).ToList();
+            if (cells.Count > 1 && cells.Contains("type", StringComparer.OrdinalIgnoreCase) && cells.Contains("occurredOn", StringComparer.OrdinalIgnoreCase))
+                return separator;
+        }
+        return null;
     }
 
     static TextFault Located(InputFile file, Func<InputFile> reopen)

@@ -175,6 +175,43 @@ public sealed class AnalystTrialTests(AppFixture app)
         pBody.Errors().Select(e => (e.Path, e.Code)).ShouldBe([("lines[3].Event Type", "required")]);
     }
 
+    [Theory]
+    [InlineData(",")] [InlineData(";")] [InlineData("\t")] [InlineData("sep")]
+    public async Task Given_a_CSV_history_posted_without_format_When_imported_Then_one_400_not_ndjson_says_to_import_it_as_CSV(string separator)
+    {
+        var id = await app.GivenNegotiation("csvnd", "US", "KP");
+        var sep = separator == "sep" ? ";" : separator;
+        var csv = (separator == "sep" ? "sep=;\n" : "") + string.Join(sep, "type", "occurredOn", "actor", "target", "fields") + "\n"
+            + string.Join(sep, "TalksHeld", "2018-06-12", "US", "KP", "\"{\"\"participants\"\":[\"\"US\"\",\"\"KP\"\"]}\"") + "\n"
+            + string.Join(sep, "TalksHeld", "2019-02-28", "US", "KP", "\"{\"\"participants\"\":[\"\"US\"\",\"\"KP\"\"]}\"") + "\n";
+
+        var (status, body) = await PostFileAsync(id, "", csv);
+
+        status.ShouldBe(400, body?.ToJsonString());
+        body.Errors().ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+            e => e.Path.ShouldBe("lines[1]"), e => e.Code.ShouldBe("not_ndjson"), e => e.Message.ShouldContain("format=csv"));
+        var (asCsv, asCsvBody) = await PostFileAsync(id, "format=csv", csv);
+        asCsv.ShouldBe(200, asCsvBody?.ToJsonString());
+        ((int)asCsvBody!["stored"]!).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Given_a_CSV_history_in_a_file_not_named_csv_When_imported_on_the_command_line_Then_the_error_says_to_use_format_csv()
+    {
+        var id = await app.GivenNegotiation("csvcli", "US", "KP");
+        var path = Path.Combine(Path.GetTempPath(), $"dprk-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(path, "type,occurredOn,actor,target,fields\nTalksHeld,2019-06-30,US,KP,\"{\"\"participants\"\":[\"\"US\"\",\"\"KP\"\"]}\"\n");
+        try
+        {
+            var result = await AppCommandLine.RunAsync(app.ConnectionString, null, "import", path, "--into", id);
+
+            result.ExitCode.ShouldNotBe(0);
+            (result.Stdout + result.Stderr).ShouldContain("--format csv");
+            (result.Stdout + result.Stderr).ShouldContain("not_ndjson");
+        }
+        finally { File.Delete(path); }
+    }
+
     [Fact]
     public async Task Given_a_file_whose_every_event_is_recorded_When_imported_as_a_scenario_Then_422_nothing_new_and_no_scenario_is_saved()
     {
