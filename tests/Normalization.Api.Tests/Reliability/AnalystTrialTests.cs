@@ -196,6 +196,26 @@ public sealed class AnalystTrialTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_event_data_posted_without_format_When_imported_Then_one_400_not_ndjson_names_its_format()
+    {
+        var id = await app.GivenNegotiation("ednd", "US", "KP");
+        var gdelt = GdeltRow(1, "20180612", "USA", "PRK", "046") + GdeltRow(2, "20190228", "USA", "PRK", "046");
+        var icews = "Event ID\tEvent Date\tSource Name\tSource Country\tCAMEO Code\tTarget Name\tTarget Country\tPublisher\n"
+            + "1\t2019-06-30\tDonald Trump\tUnited States\t043\tKim Jong Un\tNorth Korea\tReuters\n";
+        var polecat = "Event ID\tEvent Date\tEvent Type\tEvent Mode\tActor Name\tActor Country\tRecipient Name\tRecipient Country\tSource\n"
+            + "a\t2019-10-05\tCONSULT\t\tUnited States\tUSA\tNorth Korea\tPRK\tReuters\n";
+
+        foreach (var (format, file) in new[] { ("gdelt", gdelt), ("icews", icews), ("polecat", polecat) })
+        {
+            var (status, body) = await PostFileAsync(id, "", file);
+
+            status.ShouldBe(400, body?.ToJsonString());
+            body.Errors().ShouldHaveSingleItem().ShouldSatisfyAllConditions(
+                e => e.Path.ShouldBe("lines[1]"), e => e.Code.ShouldBe("not_ndjson"), e => e.Message.ShouldContain($"format={format}"));
+        }
+    }
+
+    [Fact]
     public async Task Given_a_CSV_history_in_a_file_not_named_csv_When_imported_on_the_command_line_Then_the_error_says_to_use_format_csv()
     {
         var id = await app.GivenNegotiation("csvcli", "US", "KP");
