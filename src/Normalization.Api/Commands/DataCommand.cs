@@ -114,6 +114,12 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
 
     protected static void WriteJson(object value) => DataCommands.Results.WriteLine(JsonSerializer.Serialize(value, Json));
 
+    /// <summary>The message of a state asked <c>--known-at</c> before the negotiation was recorded: when it was first recorded, to retry from.</summary>
+    protected static async Task<string> NotKnownThenAsync(NegotiationStore store, string id, DateTimeOffset? knownAt, CancellationToken ct) =>
+        await store.FirstRecordedAtAsync(id, ct) is { } first
+            ? NegotiationStore.NotKnownThenMessage(id, knownAt, first, "--known-at ")
+            : $"No negotiation '{id}'.";
+
     /// <summary>
     /// The negotiation's version; a <see cref="CliException"/> for an id that is not a negotiation id (<see cref="ValidId"/>:
     /// the HTTP route's rule) or that no negotiation has.

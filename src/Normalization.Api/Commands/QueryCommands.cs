@@ -38,7 +38,7 @@ public sealed class StateCommand : DataCommand<StateInput>
         var knownAt = options.KnownAt;
         var asOf = options.AsOf ?? store.Today; // today, as GET …/state (docs/api.md)
         var s = await CoveredState.StateAsOfAsync(store, input.Id, asOf, knownAt, ct: ct)
-            ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
+            ?? throw new CliException(await NotKnownThenAsync(store, input.Id, knownAt, ct));
         if (input.JsonFlag) { WriteJson(Normalization.Api.Negotiations.GettingState.NegotiationStateResponse.Of(s, version, knownAt)); return true; }
 
         var grid = new Grid().AddColumn().AddColumn();
@@ -75,7 +75,7 @@ public sealed class StagesCommand : DataCommand<StagesInput>
         await RequireAsync(store, input.Id, ct);
         var until = store.Today; // today, as GET …/stages without `to`
         var s = await CoveredState.StateAsOfAsync(store, input.Id, until, knownAt, ct: ct)
-            ?? throw new CliException($"The negotiation '{input.Id}' was not yet recorded at {knownAt:O}.");
+            ?? throw new CliException(await NotKnownThenAsync(store, input.Id, knownAt, ct));
         // The HTTP answer's type (GET …/stages without from): the same properties, a null one as null.
         if (input.JsonFlag) { WriteJson(new Normalization.Api.Negotiations.GettingState.StageHistoryResponse(input.Id, null, until, knownAt, s.Stage, s.StageSince, s.CoveredUntil, s.Extrapolated, s.StageHistory)); return true; }
         Out.Write(StageTable(s.StageHistory, $"Stages of {input.Id}"));

@@ -25,7 +25,7 @@ public static class CameoEndpoint
     public static async Task<IResult> Get(CameoQuery query, string id, NegotiationStore store, CancellationToken ct)
     {
         var history = await store.LoadHistoryAsync(id, query.KnownAt, ct);
-        if (history is null) return Problems.NotKnownThen(query.KnownAt);
+        if (history is null) return await Problems.NotKnownThenAsync(store, id, query.KnownAt, ct);
 
         // A pair for a code the record never names would be silently unused (a typo of a party's code, say): refused as the
         // import refuses a party=CODE=ACTOR whose CODE is not a party (400 at party). A third state's or a mediator's code may

@@ -12,7 +12,7 @@ public static class TimelineXlsx
         if (knownAt is { } t)
         {
             var state = await store.StateAsOfAsync(id, store.Today, t, ct: ct);
-            if (state is null) return Http.Problems.NotKnownThen(t);
+            if (state is null) return await Http.Problems.NotKnownThenAsync(store, id, t, ct);
             stages = state.StageHistory;
         }
         else

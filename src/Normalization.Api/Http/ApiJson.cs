@@ -196,11 +196,17 @@ public static class Query
         instant = null;
         if (!TrySingle(values, name, out var value, errors)) return false;
         if (value is null) return true;
-        if (Strict.TryInstant(value, out var i)) { instant = i; return true; }
+        var reading = Strict.ReadInstant(value, out var i);
+        if (reading == Strict.InstantReading.Ok) { instant = i; return true; }
+        if (reading == Strict.InstantReading.OutOfRange) { errors.Add(InstantOutOfRange(name)); return false; }
         errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."
             + PlusHint(name, value, v => Strict.TryInstant(v, out _))));
         return false;
     }
+
+    /// <summary><c>out_of_range</c> for an instant that is well formed but outside <see cref="Strict.FirstInstant"/> … <see cref="Strict.LastInstant"/>, naming the range.</summary>
+    public static FieldError InstantOutOfRange(string name) =>
+        new(name, "out_of_range", $"{name} must be {Strict.InstantRange}: no record is known before its first possible day, and dates run to {LastDate}.");
 
     /// <summary>
     /// What to add to the message of a query value refused when its '+' was sent unencoded: in a query string a '+' reads

@@ -39,7 +39,8 @@ public static class OpenApiSchemas
             ("code", Str("Machine-readable code: validation_failed, malformed_json, empty_body, not_an_object, unsupported_media_type, payload_too_large, too_many_events, api_key_missing, api_key_invalid, read_only, rate_limited, negotiation_not_found, event_not_found, party_not_found, not_known_then, negotiation_exists, version_conflict, already_retracted.")),
             ("errors", Arr(Ref("FieldError"), "Every field error (validation_failed only).")),
             ("currentVersion", Int("The negotiation's version (version_conflict only).")),
-            ("expectedVersion", Int("The version the request expected (version_conflict only).")));
+            ("expectedVersion", Int("The version the request expected (version_conflict only).")),
+            ("firstRecordedAt", Str("When the negotiation was first recorded: the earliest knownAt it answers (not_known_then only).", "date-time")));
         s["ProblemDetails"].Example().Set(JsonNode.Parse("""
             {"type":"https://normalization.dev/problems/validation_failed","title":"The request is not valid.","status":400,
              "detail":"See errors: each names the field path, a code and what to do.","code":"validation_failed",

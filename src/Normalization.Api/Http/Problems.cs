@@ -51,10 +51,19 @@ public static class Problems
     public static IResult NegotiationNotFound(string id) =>
         Of(StatusCodes.Status404NotFound, "negotiation_not_found", "No such negotiation.", $"There is no negotiation '{Trim(id)}'.");
 
-    /// <summary>404 <c>not_known_then</c>: a view asked "as known at" an instant before the negotiation was recorded.</summary>
-    public static IResult NotKnownThen(DateTimeOffset? knownAt) =>
-        Of(StatusCodes.Status404NotFound, "not_known_then", "The negotiation was not yet recorded at knownAt.",
-            $"knownAt {knownAt:O} is before the negotiation was created.");
+    /// <summary>
+    /// 404 <c>not_known_then</c>: a view asked "as known at" an instant before the negotiation was recorded. It says when the
+    /// negotiation was first recorded (<c>firstRecordedAt</c>, also in the detail), so the asker can retry from that instant
+    /// rather than guess it.
+    /// </summary>
+    public static async Task<IResult> NotKnownThenAsync(Storage.NegotiationStore store, string id, DateTimeOffset? knownAt, CancellationToken ct)
+    {
+        var first = await store.FirstRecordedAtAsync(id, ct);
+        if (first is null) return NegotiationNotFound(id); // deleted between the middleware's check and this answer
+        return Of(StatusCodes.Status404NotFound, "not_known_then", "The negotiation was not yet recorded at knownAt.",
+            Storage.NegotiationStore.NotKnownThenMessage(id, knownAt, first.Value, "knownAt="),
+            new Dictionary<string, object?> { ["firstRecordedAt"] = first.Value.ToUniversalTime() });
+    }
 
     public static IResult Conflict(string code, string detail, IDictionary<string, object?>? extra = null) =>
         Of(StatusCodes.Status409Conflict, code, "Conflict.", detail, extra);

@@ -29,7 +29,7 @@ public static class ExportEndpoint
     public static async Task<IResult> Get(ExportQuery query, string id, NegotiationStore store, Exporter exporter, CancellationToken ct)
     {
         var history = await store.LoadHistoryAsync(id, query.KnownAt, ct);
-        if (history is null) return Problems.NotKnownThen(query.KnownAt);
+        if (history is null) return await Problems.NotKnownThenAsync(store, id, query.KnownAt, ct);
 
         var format = query.Kind;
         var (contentType, extension) = format == ExportFormat.Ndjson ? ("application/x-ndjson; charset=utf-8", "ndjson") : ("text/csv; charset=utf-8", "csv");

@@ -60,7 +60,8 @@ public sealed class Exporter(NegotiationStore store)
         options ??= ExportOptions.Default;
         if (await store.VersionAsync(id, ct) is null) throw new ImportException($"No negotiation '{id}'.");
         var history = await store.LoadHistoryAsync(id, knownAt, ct)
-            ?? throw new ImportException($"The negotiation '{id}' was not yet recorded at {knownAt:O}.");
+            ?? throw new ImportException(await store.FirstRecordedAtAsync(id, ct) is { } first
+                ? NegotiationStore.NotKnownThenMessage(id, knownAt, first, "--known-at ") : $"No negotiation '{id}'.");
         return await WriteAsync(history, format, output, options, ct);
     }
 

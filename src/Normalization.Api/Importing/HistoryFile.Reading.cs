@@ -48,6 +48,15 @@ public static partial class HistoryFile
                 $"Line {number} starts a JSON object that goes on over the next lines (pretty-printed, e.g. by `jq .`), but NDJSON needs one JSON object per line. " +
                 "Convert it with `jq -c . file.json > file.ndjson` (a JSON array: `jq -c '.[]'`), or send the JSON array as it is.");
 
+        if (CsvHeader(trimmed) is { } separator)
+            throw new TextFault(number, "not_ndjson",
+                $"Line {number} is a CSV header ({(separator == '\t' ? "tab" : $"'{separator}'")}-separated, with type and occurredOn): the file is CSV, read here as NDJSON. " +
+                "Import it as CSV: format=csv over HTTP, --format csv on the command line (a file named .csv or .csv.gz is read as CSV).");
+        if (EventDataLine(trimmed) is { } format)
+            throw new TextFault(number, "not_ndjson",
+                $"Line {number} is {format.ToUpperInvariant()} event data, read here as NDJSON. Import it as event data: format={format} with a party=CODE=ACTOR " +
+                $"for each party and scenario=NAME or commit=true over HTTP; --format {format} --party CODE=ACTOR … and --as-scenario NAME or --commit on the command line (docs/event-data.md).");
+
         yield return WithId(NdjsonHistory.ParseLine(number, first), first);
         using var lines = Lines(reader, number, blank).GetEnumerator();
         while (true)
@@ -82,6 +91,44 @@ public static partial class HistoryFile
             if (string.IsNullOrWhiteSpace(line)) blank();
             return line;
         }
+    }
+
+    /// <summary>
+    /// The separator of a first line that is the CSV layout's header (or Excel's <c>sep=;</c> line) rather than JSON: without it,
+    /// a CSV posted with no <c>format</c> (which defaults to NDJSON) was answered with one <c>malformed_json</c> per row, none
+    /// saying the file was CSV. Null for anything else, which is then read (and judged) as a JSON line.
+    /// </summary>
+    static char? CsvHeader(string line)
+    {
+        if (line.StartsWith('{') || line.StartsWith('[')) return null;
+        if (line.Length == 5 && line.StartsWith("sep=", StringComparison.OrdinalIgnoreCase)) return line[4];
+        foreach (var separator in new[] { ',', ';', '\t' })
+        {
+            var cells = line.Split(separator).Select(c => c.Trim().Trim('"').Trim()).ToList();
+            if (cells.Count > 1 && cells.Contains("type", StringComparer.OrdinalIgnoreCase) && cells.Contains("occurredOn", StringComparer.OrdinalIgnoreCase))
+                return separator;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The event-data format whose file starts with <paramref name="line"/> — a GDELT row as published (57, 58 or 61
+    /// tab-separated cells, a numeric GLOBALEVENTID first) or a header naming GLOBALEVENTID, an ICEWS header (Event ID, CAMEO
+    /// Code), a POLECAT one (Event ID, Event Type) — or null: such a file read as NDJSON (no format given) would be a
+    /// <c>malformed_json</c> per row.
+    /// </summary>
+    static string? EventDataLine(string line)
+    {
+        if (line.StartsWith('{') || line.StartsWith('[')) return null;
+        var tabs = line.Split('\t');
+        if (tabs.Length is EventDataReaders.GdeltColumns or EventDataReaders.Gdelt1Columns or EventDataReaders.Gdelt1BackfileColumns
+            && tabs[0].Length > 0 && tabs[0].All(char.IsAsciiDigit)) return "gdelt";
+        var cells = line.Split('\t', ',').Select(c => c.Trim().Trim('"').Trim()).ToList();
+        bool Has(string name) => cells.Contains(name, StringComparer.OrdinalIgnoreCase);
+        if (Has("GLOBALEVENTID")) return "gdelt";
+        if (Has("Event ID") && Has("CAMEO Code")) return "icews";
+        if (Has("Event ID") && Has("Event Type")) return "polecat";
+        return null;
     }
 
     static TextFault Located(InputFile file, Func<InputFile> reopen)

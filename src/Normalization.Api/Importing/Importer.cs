@@ -277,6 +277,15 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
     /// </summary>
     async Task<ImportReport> LandAsScenarioAsync(ImportReport report, string name, List<NegotiationEvent> fresh, Stopwatch clock, CancellationToken ct)
     {
+        // A scenario of no change would re-run as the record itself and read as a review that found nothing: say so, save nothing.
+        if (fresh.Count == 0)
+            return report with
+            {
+                ErrorCount = 1, Duplicates = 0, Seconds = clock.Elapsed.TotalSeconds,
+                Errors = [new LineError(0, "scenario", "nothing_new", report.Duplicates > 0
+                    ? $"Every event of the file is already in the record ({report.Duplicates} duplicates): scenario '{name}' would change nothing, so it was not saved (a scenario of that name, if any, is kept as it was)."
+                    : $"The file holds no event: scenario '{name}' would change nothing, so it was not saved.")],
+            };
         if (fresh.Count > WhatIfChanges.MaxChanges)
             throw new ImportException($"A scenario holds at most {WhatIfChanges.MaxChanges} events and this import has {fresh.Count} new ones: import a shorter span, or append it with --commit.", "scenario");
         var add = new JsonArray(fresh.Select(e => JsonNode.Parse(EventJson.Serialize(e))).ToArray());

@@ -101,6 +101,29 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
 
     // ---------------------------------------------------------------- reads
 
+    /// <summary>
+    /// When the negotiation was first recorded — the timestamp Marten gave its opening, the instant from which every view
+    /// "as known at" answers (<c>not_known_then</c> before it) — or null when there is no such negotiation.
+    /// </summary>
+    public async Task<DateTimeOffset?> FirstRecordedAtAsync(string id, CancellationToken ct = default)
+    {
+        await using var session = store.QuerySession();
+        var first = (await session.Events.FetchStreamAsync(id, version: 1, token: ct)).FirstOrDefault();
+        return first?.Timestamp;
+    }
+
+    /// <summary>
+    /// What to tell someone who asked as known at <paramref name="knownAt"/>, before the negotiation was recorded: when it was
+    /// first recorded, and that asking with <paramref name="parameter"/> at that instant answers (HTTP: <c>knownAt=</c>; the
+    /// command line: <c>--known-at </c>). The one wording of <c>not_known_then</c>, over HTTP and on the command line.
+    /// </summary>
+    public static string NotKnownThenMessage(string id, DateTimeOffset? knownAt, DateTimeOffset firstRecordedAt, string parameter)
+    {
+        static string Utc(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var first = Utc(firstRecordedAt);
+        return $"The negotiation '{id}' was not yet recorded at {(knownAt is { } k ? Utc(k) : "that instant")}: it was first recorded at {first}. Ask with {parameter}{first} or later.";
+    }
+
     /// <summary>The negotiation's stream version (Marten's), or null when there is no such negotiation.</summary>
     public async Task<int?> VersionAsync(string id, CancellationToken ct = default)
     {

@@ -32,7 +32,7 @@ public static class TimelineEndpoint
         {
             // As known at an instant: the rows recorded by then with the statuses they had then (docs/time-travel.md).
             if (await store.TimelineKnownAtAsync(id, knownAt, query.From, query.To, query.Type, query.Actor, offset, query.PageSize, ct) is not { } page)
-                return Problems.NotKnownThen(knownAt);
+                return await Problems.NotKnownThenAsync(store, id, knownAt, ct);
             (items, total) = page;
         }
         else (items, total) = await store.TimelineAsync(id, query.From, query.To, query.Type, query.Actor, offset, query.PageSize, ct);

@@ -95,7 +95,7 @@ public static partial class ScenarioEndpoints
         if (errors.Count > 0) return Problems.Validation(errors, StatusCodes.Status422UnprocessableEntity);
         var result = await WhatIfRunner.RunAsync(store, id, changes, new(asOf, knownAt, projectTo), ct);
         if (result is null)
-            return Problems.NotKnownThen(knownAt);
+            return await Problems.NotKnownThenAsync(store, id, knownAt, ct);
         // The history may have grown so that the scenario no longer holds (e.g. its demand id is now taken): say so.
         return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, knownAt, name)) : WhatIfRunner.Invalid(result, knownAt);
     }

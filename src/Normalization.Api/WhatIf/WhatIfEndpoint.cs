@@ -26,7 +26,7 @@ public static class WhatIfEndpoint
     public static async Task<IResult> Post(WhatIfRequest request, string id, NegotiationStore store, CancellationToken ct)
     {
         var result = await WhatIfRunner.RunAsync(store, id, request.Changes, request.Options, ct);
-        if (result is null) return Problems.NotKnownThen(request.Options.KnownAt);
+        if (result is null) return await Problems.NotKnownThenAsync(store, id, request.Options.KnownAt, ct);
         return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, request.Options.KnownAt)) : WhatIfRunner.Invalid(result, request.Options.KnownAt);
     }
 }

@@ -123,7 +123,10 @@ public static class WhatIfRunner
     public static DateTimeOffset? Instant(JsonElement body, string name, List<FieldError> errors)
     {
         if (!body.TryGetProperty(name, out var el) || el.ValueKind == JsonValueKind.Null) return null;
-        if (el.ValueKind == JsonValueKind.String && Strict.TryInstant(el.GetString(), out var i)) return i;
+        DateTimeOffset i = default;
+        var reading = el.ValueKind == JsonValueKind.String ? Strict.ReadInstant(el.GetString(), out i) : Strict.InstantReading.Invalid;
+        if (reading == Strict.InstantReading.Ok) return i;
+        if (reading == Strict.InstantReading.OutOfRange) { errors.Add(Query.InstantOutOfRange(name)); return null; }
         errors.Add(new(name, "invalid_instant", $"{name} must be an ISO 8601 instant with Z or an offset, e.g. 2025-04-01T00:00:00Z (a date alone means 00:00 UTC)."));
         return null;
     }

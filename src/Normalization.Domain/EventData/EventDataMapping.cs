@@ -162,6 +162,29 @@ public static class EventDataMapping
     static readonly FrozenDictionary<(CodeScheme, string), MappingRow> ByCode =
         Rows.ToFrozenDictionary(r => (r.Scheme, r.Code.ToUpperInvariant()));
 
+    /// <summary>
+    /// The last base code of each CAMEO root, 01 … 20 (CAMEO 1.1b3 as GDELT publishes it in <c>CAMEO.eventcodes.txt</c>, with
+    /// the later 155 and 176): a base code is its root's two digits and a third up to this one (<c>046</c> is the last of 04).
+    /// </summary>
+    static readonly string[] LastBaseCode =
+        ["019", "028", "039", "046", "057", "064", "075", "087", "094", "108", "116", "129", "139", "145", "155", "166", "176", "186", "196", "204"];
+
+    /// <summary>
+    /// Whether <paramref name="code"/> (leading zeros already put back) can be a CAMEO code: three digits, a root 01–20 and a
+    /// base code its root has (<see cref="LastBaseCode"/>), or four digits, such a base code and a last digit 1–9. Anything
+    /// else — empty, letters (<c>1A</c>), one digit (<c>0</c>), a root past 20, a base code no root has (<c>0999</c>, which
+    /// <c>999</c> reads as) — is no code at all: the import names the row and column instead of counting it as unmapped, since
+    /// "no row in the table" would tell the user the table lacks a code when the file holds a fault.
+    /// </summary>
+    public static bool IsCameoCode(string code)
+    {
+        if (code.Length is not (3 or 4) || !code.All(char.IsAsciiDigit)) return false;
+        var root = (code[0] - '0') * 10 + (code[1] - '0');
+        if (root is < 1 or > 20) return false;
+        if (string.CompareOrdinal(code[..3], LastBaseCode[root - 1]) > 0) return false;
+        return code.Length == 3 || code[3] != '0';
+    }
+
     /// <summary>The row for a CAMEO code: the code's own, else (four digits) its three-digit base code's; null when neither has one.</summary>
     public static MappingRow? ForCameo(string code)
     {

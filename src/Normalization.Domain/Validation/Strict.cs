@@ -80,12 +80,40 @@ public static partial class Strict
     /// <c>2025-04-01</c>, meaning 00:00 UTC that day. The time needs its zone (<c>Z</c> or an offset): a local time without
     /// one would depend on the server. Returned in UTC. Never throws.
     /// </summary>
-    public static bool TryInstant(string? text, out DateTimeOffset instant)
+    public static bool TryInstant(string? text, out DateTimeOffset instant) => ReadInstant(text, out instant) == InstantReading.Ok;
+
+    /// <summary>The first instant a record can be known at: 1900-01-01T00:00:00Z, the first day a record may hold.</summary>
+    public static readonly DateTimeOffset FirstInstant = new(1900, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>The last instant that can be asked: the end of 9998-12-31 UTC, the last date any date field takes.</summary>
+    public static readonly DateTimeOffset LastInstant = new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(-1);
+    /// <summary>The allowed range as the <c>out_of_range</c> message names it.</summary>
+    public const string InstantRange = "from 1900-01-01T00:00:00Z through 9998-12-31T23:59:59.9999999Z";
+
+    /// <summary>What <see cref="ReadInstant"/> found in a text.</summary>
+    public enum InstantReading
+    {
+        /// <summary>A well-formed instant in range; the value is set.</summary>
+        Ok,
+        /// <summary>Not an instant (<c>invalid_instant</c>): another shape, or a day or time the calendar and clock do not have.</summary>
+        Invalid,
+        /// <summary>
+        /// A well-formed instant outside <see cref="FirstInstant"/> … <see cref="LastInstant"/> (<c>out_of_range</c>): year 0001,
+        /// 9999-12-31T23:59:59Z, or one whose offset takes it past what .NET can hold (<c>9999-12-31T23:59:59-01:00</c>).
+        /// </summary>
+        OutOfRange,
+    }
+
+    /// <summary>
+    /// <see cref="TryInstant"/> telling a text that is no instant from one that is but lies outside the range every view
+    /// answers for (<see cref="FirstInstant"/> … <see cref="LastInstant"/>, as dates run 1900-01-01 … 9998-12-31): the user then
+    /// hears the range, not that the form is wrong. Never throws.
+    /// </summary>
+    public static InstantReading ReadInstant(string? text, out DateTimeOffset instant)
     {
         instant = default;
-        if (text is null) return false;
+        if (text is null) return InstantReading.Invalid;
         var m = InstantShape().Match(text);
-        if (!m.Success) return false;
+        if (!m.Success) return InstantReading.Invalid;
         // Rebuild the canonical form from the parts (upper-case T and Z, at most 7 fractional digits), so the culture and
         // .NET's own limits cannot change the reading; TryParse still checks the calendar and the clock.
         var canonical = m.Groups["date"].Value;
@@ -97,9 +125,24 @@ public static partial class Strict
                 + (m.Groups["zone"].Value is "z" or "Z" ? "Z" : m.Groups["zone"].Value);
         }
         if (!DateTimeOffset.TryParse(canonical, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-            return false;
+            // A real day and time whose offset carries it past .NET's range (year 0001 east of UTC, 9999 west of it) is out of
+            // range, not malformed; a day or time the calendar has not (02-30, 25:00, an offset of 24 hours) stays invalid.
+            return ValidLocal(m) ? InstantReading.OutOfRange : InstantReading.Invalid;
+        if (parsed < FirstInstant || parsed > LastInstant) return InstantReading.OutOfRange;
         instant = parsed;
-        return true;
+        return InstantReading.Ok;
+    }
+
+    /// <summary>Whether the matched instant's day, time and offset exist on their own (read without applying the offset).</summary>
+    static bool ValidLocal(Match m)
+    {
+        if (!DateOnly.TryParseExact(m.Groups["date"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) return false;
+        if (m.Groups["hm"].Success && !TimeOnly.TryParseExact(m.Groups["hm"].Value + (m.Groups["s"].Success ? ":" + m.Groups["s"].Value : ":00"),
+                "HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) return false;
+        var zone = m.Groups["zone"].Value;
+        if (zone.Length != 6) return true;
+        var (hours, minutes) = (int.Parse(zone.AsSpan(1, 2), CultureInfo.InvariantCulture), int.Parse(zone.AsSpan(4, 2), CultureInfo.InvariantCulture));
+        return minutes < 60 && hours * 60 + minutes <= 14 * 60; // .NET's (and the world's) offsets run to ±14:00
     }
 
     /// <summary>What <see cref="ReadInteger"/> found in a JSON value.</summary>

@@ -93,6 +93,13 @@ public sealed record Comparison(
     }
 
     static string D(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "baseline";
+
+    /// <summary>
+    /// " since D" for a standing fact's value (a sanction, designation, reward, recognition, relations), nothing for a baseline
+    /// fact (no date): a what-if that only moves when the fact began — EO 13810 imposed in August instead of September —
+    /// changes the entry, and the comparison lists it, as an office's "open since D" always did.
+    /// </summary>
+    static string Since(DateOnly? d) => d is null ? "" : " since " + D(d);
     static IReadOnlyList<Guid> Ids(Guid? id) => id is { } g ? [g] : [];
 
     static List<LedgerChange> LedgerDiff(LedgerView b, LedgerView a, IReadOnlySet<Guid> hypothetical, Func<IReadOnlyList<Guid>, IReadOnlyList<Guid>> withAiming)
@@ -122,20 +129,20 @@ public sealed record Comparison(
         Diff("demand", b.Demands, a.Demands, d => d.DemandId, d => d.Status.ToString(), d => d.EventIds);
         Diff("request", b.Requests, a.Requests, r => $"{r.Kind} {r.By}→{r.Of} {D(r.RequestedOn)}", r => r.Status.ToString(), r => r.EventIds);
         Diff("office", b.Offices, a.Offices, o => $"{o.Sender}→{o.Host} {o.OfficeKind}{(o.City is null ? "" : " " + o.City)}", o => "open since " + D(o.Since), o => Ids(o.EventId));
-        Diff("recognition", b.Recognition, a.Recognition, r => $"{r.By}→{r.Of}", r => r.Form.ToString(), r => Ids(r.EventId));
-        Diff("relations", [b.Relations], [a.Relations], _ => "relations", r => r.Status.ToString(), r => Ids(r.EventId));
+        Diff("recognition", b.Recognition, a.Recognition, r => $"{r.By}→{r.Of}", r => r.Form + Since(r.Since), r => Ids(r.EventId));
+        Diff("relations", [b.Relations], [a.Relations], _ => "relations", r => r.Status + Since(r.Since), r => Ids(r.EventId));
         Diff("commitment", b.Commitments, a.Commitments, c => c.CommitmentId, c => c.Status.ToString(), c => c.EventIds);
         Diff("gesture", b.GesturesByParty.Values.SelectMany(g => g), a.GesturesByParty.Values.SelectMany(g => g),
             g => $"{g.Party} {g.Type} {D(g.On)}", _ => "given", g => [g.EventId]);
         Diff("prisoner", b.PrisonersReleasedByParty.Values.SelectMany(p => p), a.PrisonersReleasedByParty.Values.SelectMany(p => p),
             p => $"{p.ReleasedBy} {p.Person}", p => "released " + D(p.On), p => [p.EventId]);
-        Diff("reward", b.Rewards, a.Rewards, r => $"{r.By} {r.Person}", r => r.AmountUsd is { } amount ? $"offered {amount} USD" : "offered", r => [r.EventId]);
+        Diff("reward", b.Rewards, a.Rewards, r => $"{r.By} {r.Person}", r => (r.AmountUsd is { } amount ? $"offered {amount} USD" : "offered") + Since(r.Since), r => [r.EventId]);
         // A baseline sanction has no "by" (docs/stage-model.md, "The ledger"): its key is its scope alone.
-        Diff("sanction", b.Sanctions, a.Sanctions, s => s.By is null ? s.Scope : $"{s.By} {s.Scope}", _ => "imposed", s => Ids(s.EventId));
-        Diff("designation", b.Designations, a.Designations, d => $"{d.By} {d.Designee} {d.List}", _ => "listed", d => Ids(d.EventId));
+        Diff("sanction", b.Sanctions, a.Sanctions, s => s.By is null ? s.Scope : $"{s.By} {s.Scope}", s => "imposed" + Since(s.Since), s => Ids(s.EventId));
+        Diff("designation", b.Designations, a.Designations, d => $"{d.By} {d.Designee} {d.List}", d => "listed" + Since(d.Since), d => Ids(d.EventId));
         Diff("agreement", b.Agreements, a.Agreements, g => g.Name, g => "signed " + D(g.SignedOn), g => [g.EventId]);
         Diff("frozen-assets", b.FrozenAssetsUsdByParty, a.FrozenAssetsUsdByParty, f => f.Key, f => f.Value.ToString(CultureInfo.InvariantCulture) + " USD", _ => []);
-        Diff("third-party-recognition", b.ThirdPartyRecognitions, a.ThirdPartyRecognitions, t => $"{t.By}→{t.Of}", t => t.Form.ToString(), t => [t.EventId]);
+        Diff("third-party-recognition", b.ThirdPartyRecognitions, a.ThirdPartyRecognitions, t => $"{t.By}→{t.Of}", t => t.Form + Since(t.On), t => [t.EventId]);
         return changes;
     }
 }

@@ -77,9 +77,15 @@ public static class EventDataReaders
                     $"{column} (column {at[1] + 1}) must be a date YYYYMMDD, not '{Cut(file.Text(at[1]))}'."));
                 continue;
             }
+            var code = CameoCode(file.Text(at[4]));
+            if (CodeProblem(file.Line, header ? file.Headers[at[4]].Trim() : "EventCode", at[4], file.Text(at[4]), code) is { } bad)
+            {
+                tally.Errors.Add(bad);
+                continue;
+            }
             Utf8Parser.TryParse(Cell(file, at[9]), out int sources, out _);
             var url = at[10] < 0 ? null : file.Text(at[10]);
-            yield return new CodedRow(file.Line, file.Text(at[0]), date, a, b, CodeScheme.Cameo, CameoCode(file.Text(at[4])), null,
+            yield return new CodedRow(file.Line, file.Text(at[0]), date, a, b, CodeScheme.Cameo, code, null,
                 null, string.IsNullOrEmpty(url) ? null : url, sources);
         }
         tally.Errors.AddRange(file.TakeMalformed());
@@ -134,10 +140,21 @@ public static class EventDataReaders
                 tally.Errors.Add(new LineError(file.Line, names[1], LooksLikeExcel(dateText) ? "excel_date" : "invalid_date", DateProblem(names[1], dateText)));
                 continue;
             }
+            // The code of a row between the parties must be one: an empty or malformed cell is the row's error, named by column.
+            var code = icews ? CameoCode(file.Text(at[4])) : file.Text(at[2]);
+            var bad = icews ? CodeProblem(file.Line, names[4], at[4], file.Text(at[4]), code)
+                : code.Trim().Length == 0 ? new LineError(file.Line, names[2], "required",
+                    $"{names[2]} (column {at[2] + 1}) is empty: a row between the parties needs its PLOVER type (CONSULT, AID, THREATEN, …).")
+                : null;
+            if (bad is not null)
+            {
+                tally.Errors.Add(bad);
+                continue;
+            }
             var publisher = icews ? Optional(file, at[7]) : Optional(file, at[8]);
             yield return icews
-                ? new CodedRow(file.Line, file.Text(id), date, a, b, CodeScheme.Cameo, CameoCode(file.Text(at[4])), null, publisher, null, 0)
-                : new CodedRow(file.Line, file.Text(id), date, a, b, CodeScheme.Plover, file.Text(at[2]).ToUpperInvariant(), Optional(file, at[3]), publisher, null, 0);
+                ? new CodedRow(file.Line, file.Text(id), date, a, b, CodeScheme.Cameo, code, null, publisher, null, 0)
+                : new CodedRow(file.Line, file.Text(id), date, a, b, CodeScheme.Plover, code.ToUpperInvariant(), Optional(file, at[3]), publisher, null, 0);
         }
     }
 
@@ -205,6 +222,20 @@ public static class EventDataReaders
         ? $"{column} '{Cut(text)}' looks like a date re-saved by a spreadsheet (month/day/year or day.month.year, which cannot be told apart; Mar-25 for March 2025 or 25 March): " +
           "write it as YYYY-MM-DD (e.g. 2025-03-20). In Excel, format the column as Text or as yyyy-mm-dd before saving."
         : $"{column} must be a date YYYY-MM-DD, not '{Cut(text)}'.");
+
+    /// <summary>
+    /// The error of a row between the parties whose CAMEO cell is empty (<c>required</c>) or no CAMEO code
+    /// (<c>invalid_code</c>, <see cref="EventDataMapping.IsCameoCode"/>), naming the column; null for a code (mapped or not:
+    /// a real code the table lacks is counted as unmapped).
+    /// </summary>
+    static LineError? CodeProblem(int line, string column, int index, string cell, string code)
+    {
+        if (cell.Trim().Length == 0)
+            return new LineError(line, column, "required", $"{column} (column {index + 1}) is empty: a row between the parties needs its CAMEO code (e.g. 046).");
+        if (EventDataMapping.IsCameoCode(code)) return null;
+        return new LineError(line, column, "invalid_code",
+            $"{column} (column {index + 1}) '{Cut(cell)}' is not a CAMEO code: three or four digits, a root 01–20 and a base code that root has (046, 0841, 1384).");
+    }
 
     /// <summary>
     /// A CAMEO code as a string: leading zeros a spreadsheet stripped are put back (CAMEO's root codes run 01–20, so <c>46</c> is

@@ -41,7 +41,7 @@ public static class StateEndpoints
     {
         var options = query.MinConfidence is null ? FoldOptions.Default : FoldOptions.Default with { MinConfidence = query.MinConfidence.Value };
         var state = await CoveredState.StateAsOfAsync(store, id, query.AsOf ?? store.Today, query.KnownAt, options, ct);
-        if (state is null) return Problems.NotKnownThen(query.KnownAt);
+        if (state is null) return await Problems.NotKnownThenAsync(store, id, query.KnownAt, ct);
         // As known at an instant, the version is the stream's then (the events the answer reads), not today's.
         var asKnown = query.KnownAt is { } t ? await store.VersionKnownAtAsync(id, t, ct) : version.Value;
         return ApiJson.OkAtVersion(NegotiationStateResponse.Of(state, asKnown, query.KnownAt, query.MinConfidence), asKnown);
@@ -61,7 +61,7 @@ public static class StateEndpoints
         // The same rule with or without an explicit `to`: the range must not run backwards.
         if (from > until) return Problems.Field("from", "out_of_range", $"from must not be after to ({until.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}{(to is null ? ", today by default" : "")}).");
         var state = await CoveredState.StateAsOfAsync(store, id, until, knownAt, ct: ct);
-        if (state is null) return Problems.NotKnownThen(knownAt);
+        if (state is null) return await Problems.NotKnownThenAsync(store, id, knownAt, ct);
         var history = state.StageHistory;
         // The stage in force at `from` opens the range, then the transitions inside it.
         var opening = from is null ? null : history.LastOrDefault(t => t.On is null || t.On <= from);

@@ -46,7 +46,7 @@ public static class SummaryEndpoint
         else
         {
             var history = await store.LoadHistoryAsync(id, knownAt, ct);
-            if (history is null) return Problems.NotKnownThen(knownAt);
+            if (history is null) return await Problems.NotKnownThenAsync(store, id, knownAt, ct);
             var events = history.Events.Select(r => r.Event).ToList();
             var through = store.Today;
             // Every recorded date, and the dates corrections put events on (a corrected event is counted there: RecordSummaries.Days)

@@ -62,8 +62,11 @@ public class EventDataReaderPropertyTests
             var (tally, events) = Read(rows.Select(Gdelt));
 
             tally.Rows.ShouldBe(rows.Count);
-            (tally.OtherActors + tally.SameParty + tally.Ambiguous + tally.RepeatedIds + tally.MappedRows + tally.Unmapped.Values.Sum() + tally.Ignored.Values.Sum())
-                .ShouldBe(tally.Rows);
+            // A row between the parties whose code cannot be a CAMEO code ("---") is an error of its row, named by column.
+            (tally.OtherActors + tally.SameParty + tally.Ambiguous + tally.RepeatedIds + tally.MappedRows + tally.Unmapped.Values.Sum() + tally.Ignored.Values.Sum()
+                + tally.Errors.Count).ShouldBe(tally.Rows);
+            tally.Errors.ShouldAllBe(e => e.Code == "invalid_code" && e.Path == "EventCode");
+            tally.Unmapped.Keys.ShouldAllBe(k => k != "CAMEO ---");
             tally.Events.ShouldBe(events.Count);
             events.Count.ShouldBeLessThanOrEqualTo(tally.MappedRows);
             events.ShouldAllBe(e => e.Errors.Count == 0 && e.Event != null);
