@@ -48,7 +48,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
             {
                 if (item.ValueKind == JsonValueKind.String && Strict.TryGuid(item.GetString(), out var g))
                 {
-                    if (remove.Contains(g)) errors.Add(new($"remove[{i}]", "duplicate_item", $"remove lists {g} more than once."));
+                    if (remove.Contains(g)) errors.Add(ChangeRules.RemovedTwice($"remove[{i}]", g));
                     else remove.Add(g);
                 }
                 else if (item.ValueKind == JsonValueKind.Null) errors.Add(new($"remove[{i}]", "required", "A null item: list the eventId (GUID) of a recorded event."));
@@ -74,7 +74,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                 else errors.Add(new($"{path}.event", "required", "event is required: the flat event that replaces it."));
                 // One change per recorded event: replaced twice, or both removed and replaced, is ambiguous.
                 if (target is { } dup && (replace.Any(r => r.Item1 == dup) || remove.Contains(dup)))
-                    errors.Add(new($"{path}.eventId", "duplicate_item", $"{dup} is already removed or replaced in this what-if."));
+                    errors.Add(ChangeRules.ChangedTwice($"{path}.eventId", dup));
                 else if (target is { } t && e is not null) replace.Add((t, e));
             }
         }

@@ -51,6 +51,8 @@ public static class Scenarios
         Compare(history, null, scenarios);
 
     /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/> (not before the branch point: the baseline row throws, naming <c>projectTo</c>).</summary>
+    /// <remarks>Preferred by the compiler when <paramref name="at"/> could also be read as a scenario, so <c>Compare(branch, new(2026, 4, 15), …)</c> is this one, not ambiguous.</remarks>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
     {
         var baseline = history.Project(at);

@@ -45,6 +45,8 @@ public static partial class WhatIf
     }
 
     /// <summary>As <see cref="FromServerAsync(HttpClient, string, DateTimeOffset?, DateOnly?, CancellationToken)"/>, with a client of its own for <paramref name="server"/> (e.g. <c>http://localhost:5080/</c>).</summary>
+    /// <remarks>Preferred over the <see cref="HttpClient"/> overload by the compiler, so <c>FromServerAsync(new("http://localhost:5080/"), id)</c> is this one, not ambiguous.</remarks>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static async Task<Branch> FromServerAsync(Uri server, string negotiationId, DateTimeOffset? knownAt = null, DateOnly? today = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -23,11 +23,11 @@ public static partial class WhatIf
     /// <summary>
     /// A history given as the negotiation and its recorded events (any order; retractions and corrections included). An
     /// event without an <c>EventId</c> gets a new GUID (<see cref="NegotiationEvent.WithId"/>), as in a POST: each is its
-    /// own event, removable alone (<see cref="Branch.Recorded"/> shows the ids given). An event without <c>OccurredOn</c>, or a
-    /// negotiation without exactly two parties, is an <see cref="ArgumentException"/> naming it.
+    /// own event, removable alone (<see cref="Branch.Recorded"/> shows the ids given). An event without <c>OccurredOn</c>, two
+    /// different events with one <c>EventId</c> (the same event listed twice counts once), or a negotiation without exactly two parties, is an <see cref="ArgumentException"/> naming it.
     /// </summary>
     public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) =>
-        new(RecordedEvents.TwoParties(opening), events.Select(RecordedEvents.Taken).ToList());
+        new(RecordedEvents.TwoParties(opening), RecordedEvents.Unique(events));
 
     /// <summary>A history in the NDJSON format (first line: the negotiation). Throws <see cref="InvalidDataException"/> when the file itself is invalid.</summary>
     public static Branch FromNdjson(string path, DateOnly? today = null)

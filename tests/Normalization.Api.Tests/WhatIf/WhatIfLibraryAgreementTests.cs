@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Normalization.Api.Storage;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using Normalization.Domain.Catalog;
+using Normalization.Domain.Negotiations;
+using Normalization.Domain.WhatIf;
+using static Normalization.Api.Tests.Storage.StoreSupport;
+using DomainWhatIf = Normalization.Domain.WhatIf.WhatIf;
+
+namespace Normalization.Api.Tests.WhatIf;
+
+/// <summary>
+/// One what-if, two ways: through <c>POST …/what-if</c> and through the package on the same record
+/// (<c>WhatIf.From(history)</c>) — the same refusals (path, code, message) and the same events listed as removed. A trial
+/// (Israel–Jordan 1991–1995) saw the library accept in silence what the API refuses — an event removed twice, removed and
+/// replaced — and the API leave out of <c>removed</c> an event dated after the branch point that the library lists.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class WhatIfLibraryAgreementTests(AppFixture app)
+{
+    static readonly Guid Madrid = Guid.NewGuid(), Declaration = Guid.NewGuid(), Relations = Guid.NewGuid(), Unknown = Guid.NewGuid();
+
+    static NegotiationOpened Opening(string id) => new()
+    {
+        Id = id, Title = "Israel – Jordan",
+        Parties = [new Party { Code = "IL", Name = "Israel" }, new Party { Code = "JO", Name = "Jordan" }],
+    };
+
+    static List<NegotiationEvent> Record() =>
+    [
+        new TalksHeld { EventId = Madrid, OccurredOn = DomainDate.Parse("1991-10-30"), Actor = "IL", Target = "JO", Participants = ["IL", "JO"], Confidence = Confidence.Confirmed },
+        new AgreementSigned { EventId = Declaration, OccurredOn = DomainDate.Parse("1994-07-25"), Actor = "IL", Target = "JO", Name = "Washington Declaration", Signatories = ["IL", "JO"], Confidence = Confidence.Confirmed },
+        new RelationsEstablished { EventId = Relations, OccurredOn = DomainDate.Parse("1994-11-27"), Actor = "IL", Target = "JO", Confidence = Confidence.Confirmed },
+    ];
+
+    async Task<string> Recorded()
+    {
+        var id = NewId("iljo");
+        (await app.Store().CreateAsync(Opening(id), Poster)).ShouldBeTrue();
+        await app.Store().AppendOk(id, Record());
+        return id;
+    }
+
+    static readonly TalksHeld LaterTalks = new() { OccurredOn = DomainDate.Parse("1991-11-03"), Actor = "IL", Target = "JO", Participants = ["IL", "JO"] };
+    const string LaterTalksJson = """{"type":"TalksHeld","occurredOn":"1991-11-03","actor":"IL","target":"JO","participants":["IL","JO"]}""";
+
+    public static TheoryData<string, string> Changes() => new()
+    {
+        { "removed twice", $$"""{"asOf":"1995-04-30","remove":["{{Madrid}}","{{Madrid}}"]}""" },
+        { "removed and replaced", $$"""{"asOf":"1995-04-30","remove":["{{Madrid}}"],"replace":[{"eventId":"{{Madrid}}","event":{{LaterTalksJson}}}]}""" },
+        { "replaced twice", $$"""{"asOf":"1995-04-30","replace":[{"eventId":"{{Madrid}}","event":{{LaterTalksJson}}},{"eventId":"{{Madrid}}","event":{{LaterTalksJson}}}]}""" },
+        { "unknown", $$"""{"asOf":"1995-04-30","remove":["{{Unknown}}"]}""" },
+        { "removed after the branch point", $$"""{"asOf":"1994-08-31","remove":["{{Relations}}","{{Madrid}}"]}""" },
+    };
+
+    static Branch Apply(Branch b, string change) => change switch
+    {
+        "removed twice" => b.AsOf(new(1995, 4, 30)).Remove(Madrid).Remove(Madrid),
+        "removed and replaced" => b.AsOf(new(1995, 4, 30)).Remove(Madrid).Replace(Madrid, LaterTalks),
+        "replaced twice" => b.AsOf(new(1995, 4, 30)).Replace(Madrid, LaterTalks).Replace(Madrid, LaterTalks),
+        "unknown" => b.AsOf(new(1995, 4, 30)).Remove(Unknown),
+        "removed after the branch point" => b.AsOf(new(1994, 8, 31)).Remove(Relations).Remove(Madrid),
+        _ => throw new ArgumentOutOfRangeException(nameof(change)),
+    };
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public async Task Given_a_record_When_the_same_changes_go_through_HTTP_and_the_library_Then_both_refuse_or_remove_alike(string change, string body)
+    {
+        // Given a recorded negotiation
+        var id = await Recorded();
+
+        // When the same what-if is posted and run by the package on the same record
+        var (status, answer) = await app.PostJson($"/api/negotiations/{id}/what-if", new object(), rawBody: body);
+        var library = Apply(DomainWhatIf.From(Opening(id), Record()).Today(DateOnly.FromDateTime(DateTime.UtcNow)), change).Project();
+
+        // Then they refuse with the same errors, or list the same events as removed
+        if (library.IsValid)
+        {
+            status.ShouldBe(200, answer?.ToJsonString());
+            answer!["removed"]!.AsArray().Select(n => n!.GetValue<Guid>()).ShouldBe(library.Removed, change);
+            answer["stage"]!.GetValue<string>().ShouldBe(library.State.Stage.ToString(), change);
+            return;
+        }
+        status.ShouldBeOneOf([400, 422], answer?.ToJsonString());
+        answer!["errors"]!.AsArray().Select(e => $"{e!["path"]} {e["code"]} {e["message"]}")
+            .ShouldBe(library.Errors.Select(e => $"{e.Path} {e.Code} {e.Message}"), change);
+    }
+}
