@@ -37,10 +37,10 @@ static class RecordedEvents
 
     /// <summary>
     /// Whether two events of one id are the same event (a repeat, counted once) rather than two events given one id: the
-    /// same content, hypothetical mark apart. Compared only when an id repeats, so a history without repeats pays nothing.
+    /// same content (<see cref="EventContent"/>, the store's idempotency rule). Compared only when an id repeats, so a
+    /// history without repeats pays nothing.
     /// </summary>
-    public static bool Same(NegotiationEvent a, NegotiationEvent b) =>
-        ReferenceEquals(a, b) || EventJson.Serialize(a with { Hypothetical = false }) == EventJson.Serialize(b with { Hypothetical = false });
+    public static bool Same(NegotiationEvent a, NegotiationEvent b) => EventContent.Same(a, b);
 
     /// <summary>The <see cref="ArgumentException"/> of two different recorded events <paramref name="first"/> and <paramref name="second"/> given one id.</summary>
     public static ArgumentException Reused(NegotiationEvent first, NegotiationEvent second) =>

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Net.Http.Headers;
+using Normalization.Api.Security;
 using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
@@ -87,4 +88,40 @@ public sealed class WhatIfLibraryAgreementTests(AppFixture app)
         answer!["errors"]!.AsArray().Select(e => $"{e!["path"]} {e["code"]} {e["message"]}")
             .ShouldBe(library.Errors.Select(e => $"{e.Path} {e.Code} {e.Message}"), change);
     }
+
+    [Fact]
+    public async Task Given_a_history_file_without_eventIds_When_imported_and_read_by_the_package_Then_its_events_have_the_same_ids_and_a_repeat_is_one_event()
+    {
+        // Given a researcher's file without eventIds, the relations line given twice
+        string[] lines =
+        [
+            """{"type":"TalksHeld","occurredOn":"1991-10-30","actor":"IL","target":"JO","participants":["IL","JO"]}""",
+            """{"type":"AgreementSigned","occurredOn":"1994-07-25","actor":"IL","target":"JO","name":"Washington Declaration","signatories":["IL","JO"]}""",
+            """{"type":"RelationsEstablished","occurredOn":"1994-11-27","actor":"IL","target":"JO"}""",
+            """{"type":"RelationsEstablished","occurredOn":"1994-11-27","actor":"IL","target":"JO"}""",
+        ];
+        var id = await app.GivenNegotiation("iljofile", "IL", "JO");
+
+        // When it is imported into the server, and read by the package
+        using var client = app.Host.Server.CreateClient();
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines)));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
+        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
+        using var response = await client.SendAsync(request);
+        ((int)response.StatusCode).ShouldBe(200, await response.Content.ReadAsStringAsync());
+        var (_, timeline) = await app.GetJson($"/api/negotiations/{id}/timeline");
+        var stored = timeline!["items"]!.AsArray().Select(i => i!["eventId"]!.GetValue<Guid>()).ToList();
+        var library = DomainWhatIf.FromNdjson(new StringReader(string.Join("\n", [NdjsonHistoryLine(id), .. lines])));
+
+        // Then both hold three events under the same ids, so a what-if removing one by the server's id runs in both
+        stored.Count.ShouldBe(3);
+        library.Recorded.Select(e => e.EventId).Order().ShouldBe(stored.Order());
+        var relations = library.Recorded.OfType<RelationsEstablished>().Single().EventId;
+        var (status, answer) = await app.PostJson($"/api/negotiations/{id}/what-if", new { asOf = "1995-04-30", remove = new[] { relations } });
+        status.ShouldBe(200, answer?.ToJsonString());
+        answer!["stage"]!.GetValue<string>().ShouldBe(library.AsOf(new(1995, 4, 30)).Remove(relations).Project().State.Stage.ToString());
+    }
+
+    static string NdjsonHistoryLine(string id) => Normalization.Domain.Histories.NdjsonHistory.OpeningLine(Opening(id));
 }

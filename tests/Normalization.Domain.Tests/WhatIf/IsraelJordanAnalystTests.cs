@@ -120,4 +120,32 @@ public class IsraelJordanAnalystTests
         result.State.EventCount.ShouldBe(3);
         result.State.Stage.ShouldBe(Stage.FullRelations);
     }
+
+    static string File(params string[] extra) => string.Join("\n", [
+        """{"type":"NegotiationOpened","id":"israel-jordan-file","title":"Israel – Jordan","parties":[{"code":"IL","name":"Israel"},{"code":"JO","name":"Jordan"}]}""",
+        $$"""{"eventId":"{{Madrid}}","type":"TalksHeld","occurredOn":"1991-10-30","actor":"IL","target":"JO","participants":["IL","JO"]}""",
+        $$"""{"eventId":"{{WashingtonDeclaration}}","type":"AgreementSigned","occurredOn":"1994-07-25","actor":"IL","target":"JO","name":"Washington Declaration","signatories":["IL","JO"],"commitments":[{"commitmentId":"end-state-of-war","party":"JO","text":"End the state of belligerency"}]}""",
+        .. extra]);
+
+    [Fact]
+    public void Given_a_history_file_reusing_an_eventId_for_another_event_When_read_Then_eventid_reused_at_its_line_as_an_import_says()
+    {
+        // Given a file whose fourth line gives the relations the id of the Madrid talks
+        var file = File($$"""{"eventId":"{{Madrid}}","type":"RelationsEstablished","occurredOn":"1994-11-27","actor":"IL","target":"JO"}""");
+
+        // When the package reads it; Then it is refused as the file's fault, at the line, with the import's code and message
+        Should.Throw<InvalidDataException>(() => WhatIf.FromNdjson(new StringReader(file), Today)).Message.ShouldBe(
+            $"The history is not valid: line 4 eventId: eventId {Madrid} is already used on an earlier line for a different event: a new event needs a new eventId (or none).");
+    }
+
+    [Fact]
+    public void Given_a_history_file_repeating_a_line_When_read_Then_it_is_one_event_as_an_import_counts_it()
+    {
+        // Given a file listing the Washington Declaration twice (an agreement: its commitment ids are not reused by a repeat)
+        var file = File($$"""{"eventId":"{{WashingtonDeclaration}}","type":"AgreementSigned","occurredOn":"1994-07-25","actor":"IL","target":"JO","name":"Washington Declaration","signatories":["IL","JO"],"commitments":[{"commitmentId":"end-state-of-war","party":"JO","text":"End the state of belligerency"}]}""");
+
+        // When read; Then the repeat is read once
+        var history = WhatIf.FromNdjson(new StringReader(file), Today);
+        history.Recorded.Select(e => e.EventId).ShouldBe([Madrid, WashingtonDeclaration]);
+    }
 }
