@@ -12,7 +12,7 @@ namespace Normalization.Domain.WhatIf;
 /// An alternative history: the recorded events up to the branch point, minus what is removed or replaced, plus
 /// hypothetical events. Immutable: every method returns a new branch, so one base branch can feed many scenarios.
 /// </summary>
-public sealed class Branch
+public sealed partial class Branch
 {
     readonly ImmutableList<Removal> _removals;
     readonly ImmutableList<(Guid EventId, NegotiationEvent Event)> _replacements;
@@ -21,6 +21,7 @@ public sealed class Branch
     readonly DateOnly? _today;
     readonly FoldOptions? _options;
     readonly Start? _start;
+    readonly DateTimeOffset? _knownAt;
 
     /// <summary>Where a branch of a stored history starts when it does not start from the opening: see <see cref="FromCheckpoint"/>.</summary>
     /// <summary>One removal, as given: a recorded event's id, or a filter over the recorded events.</summary>
@@ -30,7 +31,7 @@ public sealed class Branch
         Func<DateOnly, NegotiationState>? StateOfRecord, (string? Key, DateOnly? Until) Coverage);
 
     internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
-        : this(opening, recorded, [], [], [], null, null, null, null) { }
+        : this(opening, recorded, [], [], [], null, null, null, null, null) { }
 
     /// <summary>
     /// A branch of a long stored history that starts from a fold checkpoint instead of the opening, so its cost grows with
@@ -53,12 +54,13 @@ public sealed class Branch
     public static Branch FromCheckpoint(NegotiationOpened opening, FoldAccumulator checkpoint, IReadOnlyList<NegotiationEvent> after,
         Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded, Func<DateOnly, NegotiationState>? stateOfRecord = null,
         (string? Key, DateOnly? Until) recordCoverage = default) =>
-        new(opening, after, [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord, recordCoverage));
+        new(opening, after, [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord, recordCoverage), null);
 
     Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Removal> removals, ImmutableList<(Guid, NegotiationEvent)> replacements,
-        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options, Start? start)
+        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options, Start? start, DateTimeOffset? knownAt)
     {
         _start = start;
+        _knownAt = knownAt;
         Opening = opening;
         Recorded = recorded;
         _removals = removals;
@@ -78,9 +80,28 @@ public sealed class Branch
 
     Branch With(ImmutableList<Removal>? removals = null,
         ImmutableList<(Guid, NegotiationEvent)>? replacements = null, ImmutableList<NegotiationEvent>? additions = null,
-        DateOnly? asOf = null, DateOnly? today = null, FoldOptions? options = null) =>
+        DateOnly? asOf = null, DateOnly? today = null, FoldOptions? options = null, DateTimeOffset? knownAt = null) =>
         new(Opening, Recorded, removals ?? _removals, replacements ?? _replacements,
-            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options, _start);
+            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options, _start, knownAt ?? _knownAt);
+
+    /// <summary>The instant the record was read as known at (<see cref="WhatIf.FromServerAsync(HttpClient, string, DateTimeOffset?, DateOnly?, CancellationToken)"/>'s <c>knownAt</c>); null: the record as it stands.</summary>
+    public DateTimeOffset? KnownAt => _knownAt;
+
+    /// <summary>
+    /// Marks the record as read as known at <paramref name="instant"/> (a history exported with <c>knownAt</c>;
+    /// <c>FromServerAsync</c> marks its own): the changes are judged against that record, so each error says so —
+    /// "No event … in this negotiation" of an event recorded later is not read as an event that does not exist. The same
+    /// words as over HTTP (<see cref="KnownAtNote"/>).
+    /// </summary>
+    public Branch AsKnownAt(DateTimeOffset instant) => With(knownAt: instant);
+
+    /// <summary>The note ending each error of a what-if judged against the record as known at <paramref name="knownAt"/>, in the library and over HTTP alike.</summary>
+    public static string KnownAtNote(DateTimeOffset knownAt) =>
+        $" (Judged against the record as known at {knownAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)}: events recorded after that instant are not in it.)";
+
+    /// <summary><paramref name="errors"/>, each ending with <see cref="KnownAtNote"/> when the record was read as known at an instant.</summary>
+    List<FieldError> Noted(List<FieldError> errors) =>
+        _knownAt is { } t ? errors.Select(e => e with { Message = e.Message + KnownAtNote(t) }).ToList() : errors;
 
     /// <summary>
     /// Branches at <paramref name="date"/>: recorded events dated after it did not happen (in the branch and in its
@@ -223,7 +244,7 @@ public sealed class Branch
         for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
         for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
         if (errors.Count > undatedFrom)
-            return new WhatIfResult { Errors = errors, BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
+            return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
@@ -271,7 +292,7 @@ public sealed class Branch
         StillReferenced(removed, kept, hypothetical.Select(h => h.Event).DistinctBy(e => e.EventId).Where(e => !recordedIds.Contains(e.EventId)), errors);
 
         if (errors.Count > 0)
-            return new WhatIfResult { Errors = errors, BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
+            return new WhatIfResult { Errors = Noted(errors), BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
 
         var cut = branchPoint is { } bp && bp < projectAt ? bp : projectAt;
         var baseline = Fold(Recorded, cut, projectAt, _start?.StateOfRecord);
@@ -289,73 +310,6 @@ public sealed class Branch
             Hypothetical = hypothetical,
             Removed = removedList,
         };
-    }
-
-    /// <summary>
-    /// The store's <c>still_referenced</c> rule for removals: a recorded DemandMade or AgreementSigned (as the record has it,
-    /// corrections applied) removed or replaced while the branch keeps a closing of what it opened — and nothing else in the
-    /// branch opens that id — would leave the closing without its opening. Refused at the change (<c>remove[i]</c>,
-    /// <c>replace[i].event</c>; <c>remove</c> for a filter), naming the closings to remove too, as the store refuses retracting
-    /// such an opening until its closings are retracted (docs/what-if.md, "The rules of a branch").
-    /// </summary>
-    void StillReferenced(HashSet<Guid> removed, List<NegotiationEvent> kept, IEnumerable<NegotiationEvent> hypothetical, List<FieldError> errors)
-    {
-        static IEnumerable<(bool Demand, string Id)> Opens(NegotiationEvent e) => e switch
-        {
-            DemandMade d => [(true, d.DemandId)],
-            AgreementSigned a => a.Commitments.Select(c => (false, c.CommitmentId)),
-            _ => [],
-        };
-        static (bool Demand, string Id)? Closes(NegotiationEvent e) => e switch
-        {
-            DemandMet m => (true, m.DemandId), DemandRefused r => (true, r.DemandId), DemandWithdrawn w => (true, w.DemandId),
-            CommitmentFulfilled f => (false, f.CommitmentId), CommitmentBreached b => (false, b.CommitmentId),
-            _ => null,
-        };
-        if (removed.Count == 0) return;
-        var recorded = EffectiveHistory.Resolve(Recorded).Events.Where(e => removed.Contains(e.EventId) && Opens(e).Any()).ToList();
-        if (recorded.Count == 0) return;
-        var branch = EffectiveHistory.Resolve([.. kept, .. hypothetical]).Events;
-        var opened = branch.SelectMany(Opens).ToHashSet();
-        var closings = branch.Select(e => (Event: e, Closes: Closes(e))).Where(x => x.Closes is { } c && !opened.Contains(c)).ToList();
-        foreach (var opening in recorded)
-        {
-            var orphaned = closings.Where(x => Opens(opening).Contains(x.Closes!.Value)).ToList();
-            if (orphaned.Count == 0) continue;
-            var path = _removals.FindIndex(x => x.Id == opening.EventId) is var r and >= 0 ? $"remove[{r}]"
-                : _replacements.FindIndex(x => x.EventId == opening.EventId) is var p and >= 0 ? $"replace[{p}].event"
-                : $"remove[{_removals.FindIndex(x => x.Filter is { } f && Recorded.Any(e => e.EventId == opening.EventId && f(e)))}]";
-            errors.Add(new(path, "still_referenced",
-                $"Event {opening.EventId} opened {string.Join(", ", orphaned.Select(x => $"'{x.Closes!.Value.Id}'").Distinct())}, still closed in this branch by " +
-                $"{string.Join(", ", orphaned.Select(x => x.Event.EventId).Distinct())}: remove those too."));
-        }
-    }
-
-    /// <summary>
-    /// The recorded or hypothetical events each hypothetical retraction or correction reaches (its target, that target's
-    /// own target when it is a retraction or correction itself, and so on) → the hypothetical events reaching them: a
-    /// ledger entry or stage change resting on such an event rests on the hypothetical change, though it carries the
-    /// target's id (a correction's replacement keeps the id of the event it corrects).
-    /// </summary>
-    static Dictionary<Guid, List<Guid>> AimedAt(IEnumerable<NegotiationEvent> hypothetical, IEnumerable<NegotiationEvent> recorded)
-    {
-        static Guid TargetOf(NegotiationEvent e) => e switch { EventRetracted r => r.TargetEventId, EventCorrected c => c.TargetEventId, _ => Guid.Empty };
-        var hypotheticalList = hypothetical.ToList();
-        var targets = new Dictionary<Guid, Guid>();
-        foreach (var e in recorded.Concat(hypotheticalList))
-            if (TargetOf(e) is var t && t != Guid.Empty) targets[e.EventId] = t;
-        var aimedAt = new Dictionary<Guid, List<Guid>>();
-        foreach (var h in hypotheticalList)
-        {
-            var target = TargetOf(h);
-            for (var depth = 0; target != Guid.Empty && depth < 64; depth++)
-            {
-                if (!aimedAt.TryGetValue(target, out var by)) aimedAt[target] = by = [];
-                if (!by.Contains(h.EventId)) by.Add(h.EventId);
-                target = targets.GetValueOrDefault(target);
-            }
-        }
-        return aimedAt;
     }
 
     /// <summary>
