@@ -148,4 +148,23 @@ public class IsraelJordanAnalystTests
         var history = WhatIf.FromNdjson(new StringReader(file), Today);
         history.Recorded.Select(e => e.EventId).ShouldBe([Madrid, WashingtonDeclaration]);
     }
+
+    [Fact]
+    public void Given_a_chained_scenario_When_an_earlier_results_hypothetical_events_are_taken_as_the_record_Then_they_stop_at_the_branch_point()
+    {
+        // Given a what-if that adds the relations of November 1994 to the Madrid talks alone
+        var talksOnly = WhatIf.From(Opening, Record()[..1]).Today(Today).AsOf(new DateOnly(1992, 1, 1));
+        var first = talksOnly.Add(Record()[2] with { EventId = Guid.Empty }).Project();
+
+        // When its events become the record of the next what-if, branched before the relations
+        var chained = WhatIf.From(Opening, [.. talksOnly.Recorded, .. first.Hypothetical.Select(h => h.Event)])
+            .Today(Today).AsOf(new DateOnly(1993, 1, 1)).Project(new DateOnly(1995, 6, 30));
+
+        // Then the relations are recorded events dated after the branch point: left out, as any recorded event (they were
+        // folded in, marked hypothetical, past the branch point)
+        var plain = WhatIf.From(Opening, [Record()[0], Record()[2]]).Today(Today).AsOf(new DateOnly(1993, 1, 1)).Project(new DateOnly(1995, 6, 30));
+        chained.State.Stage.ShouldBe(plain.State.Stage);
+        chained.State.Stage.ShouldBe(Stage.Estrangement);
+        chained.Baseline!.Stage.ShouldBe(Stage.Estrangement);
+    }
 }
