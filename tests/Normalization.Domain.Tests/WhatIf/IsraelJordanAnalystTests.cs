@@ -167,4 +167,22 @@ public class IsraelJordanAnalystTests
         chained.State.Stage.ShouldBe(Stage.Estrangement);
         chained.Baseline!.Stage.ShouldBe(Stage.Estrangement);
     }
+
+    [Fact]
+    public void Given_side_by_side_scenarios_When_two_share_a_name_or_a_row_is_asked_by_another_Then_the_error_names_them()
+    {
+        var history = History().Today(Today).AsOf(new DateOnly(1995, 4, 30));
+
+        // When two scenarios share a name, or one is named as the baseline row; Then refused, naming it (was: a table whose row could not be read)
+        Should.Throw<ArgumentException>(() => Scenarios.Compare(history, ("no declaration", b => b.Remove(WashingtonDeclaration)), ("no declaration", b => b)))
+            .Message.ShouldStartWith("Two scenarios are named 'no declaration'");
+        Should.Throw<ArgumentException>(() => Scenarios.Compare(history, ("baseline", b => b)))
+            .Message.ShouldStartWith("A scenario is named 'baseline'");
+
+        // When a row is asked by a name the table does not hold; Then the error lists the rows (was: "Sequence contains no matching element")
+        var table = Scenarios.Compare(history, ("no declaration", b => b.Remove(WashingtonDeclaration)));
+        Should.Throw<KeyNotFoundException>(() => table["no-declaration"])
+            .Message.ShouldBe("No scenario 'no-declaration' in this table: its rows are 'baseline', 'no declaration'.");
+        table["no declaration"].Stage.ShouldBe(Stage.FullRelations);
+    }
 }
