@@ -243,6 +243,12 @@ public sealed partial class Branch
         var undatedFrom = errors.Count;
         for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
         for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
+        // Then each as a body's event is read (Readable): a field a JSON body could not send is refused as it would be.
+        if (errors.Count == undatedFrom)
+        {
+            for (var i = 0; i < _replacements.Count; i++) Readable(_replacements[i].Event, $"replace[{i}].event", errors);
+            for (var i = 0; i < _additions.Count; i++) Readable(_additions[i], $"add[{i}]", errors);
+        }
         if (errors.Count > undatedFrom)
             return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
 

@@ -15,7 +15,9 @@ namespace Normalization.Api.Tests.WhatIf;
 /// One what-if, two ways: through <c>POST …/what-if</c> and through the package on the same record
 /// (<c>WhatIf.From(history)</c>) — the same refusals (path, code, message) and the same events listed as removed. A trial
 /// (Israel–Jordan 1991–1995) saw the library accept in silence what the API refuses — an event removed twice, removed and
-/// replaced — and the API leave out of <c>removed</c> an event dated after the branch point that the library lists.
+/// replaced — and hypothetical events built in code that no body could send (a lower-case party code, untrimmed text, an
+/// enum value without a name, a number out of range); and the API leave out of <c>removed</c> an event dated after the
+/// branch point that the library lists.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class WhatIfLibraryAgreementTests(AppFixture app)
@@ -43,6 +45,7 @@ public sealed class WhatIfLibraryAgreementTests(AppFixture app)
         return id;
     }
 
+    static readonly TalksHeld Talks = new() { OccurredOn = DomainDate.Parse("1995-01-10"), Actor = "IL", Target = "JO", Participants = ["IL", "JO"] };
     static readonly TalksHeld LaterTalks = new() { OccurredOn = DomainDate.Parse("1991-11-03"), Actor = "IL", Target = "JO", Participants = ["IL", "JO"] };
     const string LaterTalksJson = """{"type":"TalksHeld","occurredOn":"1991-11-03","actor":"IL","target":"JO","participants":["IL","JO"]}""";
 
@@ -53,6 +56,10 @@ public sealed class WhatIfLibraryAgreementTests(AppFixture app)
         { "replaced twice", $$"""{"asOf":"1995-04-30","replace":[{"eventId":"{{Madrid}}","event":{{LaterTalksJson}}},{"eventId":"{{Madrid}}","event":{{LaterTalksJson}}}]}""" },
         { "unknown", $$"""{"asOf":"1995-04-30","remove":["{{Unknown}}"]}""" },
         { "removed after the branch point", $$"""{"asOf":"1994-08-31","remove":["{{Relations}}","{{Madrid}}"]}""" },
+        { "lower-case actor", """{"asOf":"1995-04-30","add":[{"type":"TalksHeld","occurredOn":"1995-01-10","actor":"il","target":"JO","participants":["IL","JO"]}]}""" },
+        { "untrimmed note", """{"asOf":"1995-04-30","add":[{"type":"TalksHeld","occurredOn":"1995-01-10","actor":"IL","target":"JO","participants":["IL","JO"],"note":" Aqaba "}]}""" },
+        { "office of no kind", """{"asOf":"1995-04-30","add":[{"type":"OfficeOpened","occurredOn":"1995-01-10","actor":"IL","target":"JO","officeKind":"Mission"}]}""" },
+        { "casualties below zero", """{"asOf":"1995-04-30","add":[{"type":"AttackOccurred","occurredOn":"1995-01-10","actor":"IL","target":"JO","casualties":-3}]}""" },
     };
 
     static Branch Apply(Branch b, string change) => change switch
@@ -62,6 +69,10 @@ public sealed class WhatIfLibraryAgreementTests(AppFixture app)
         "replaced twice" => b.AsOf(new(1995, 4, 30)).Replace(Madrid, LaterTalks).Replace(Madrid, LaterTalks),
         "unknown" => b.AsOf(new(1995, 4, 30)).Remove(Unknown),
         "removed after the branch point" => b.AsOf(new(1994, 8, 31)).Remove(Relations).Remove(Madrid),
+        "lower-case actor" => b.AsOf(new(1995, 4, 30)).Add(Talks with { Actor = "il" }),
+        "untrimmed note" => b.AsOf(new(1995, 4, 30)).Add(Talks with { Note = " Aqaba " }),
+        "office of no kind" => b.AsOf(new(1995, 4, 30)).Add(new OfficeOpened { OccurredOn = DomainDate.Parse("1995-01-10"), Actor = "IL", Target = "JO", OfficeKind = (OfficeKind)99 }),
+        "casualties below zero" => b.AsOf(new(1995, 4, 30)).Add(new AttackOccurred { OccurredOn = DomainDate.Parse("1995-01-10"), Actor = "IL", Target = "JO", Casualties = -3 }),
         _ => throw new ArgumentOutOfRangeException(nameof(change)),
     };
 

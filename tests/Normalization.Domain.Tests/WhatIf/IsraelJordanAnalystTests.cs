@@ -185,4 +185,20 @@ public class IsraelJordanAnalystTests
             .Message.ShouldBe("No scenario 'no-declaration' in this table: its rows are 'baseline', 'no declaration'.");
         table["no declaration"].Stage.ShouldBe(Stage.FullRelations);
     }
+
+    [Fact]
+    public void Given_hypothetical_events_built_in_code_that_no_body_could_send_When_projected_Then_refused_at_their_fields_as_over_HTTP()
+    {
+        // Given events a JSON body could not carry: an empty required field, a lower-case party code, an enum value without a name
+        var result = History().Today(Today).AsOf(new DateOnly(1995, 4, 30))
+            .Add(new SanctionsEased { OccurredOn = DomainDate.Parse("1995-01-10"), Actor = "IL", Target = "JO" })
+            .Add(new TalksHeld { OccurredOn = DomainDate.Parse("1995-01-10"), Actor = "il", Target = "JO", Participants = ["IL", "JO"] })
+            .Replace(Madrid, new OfficeOpened { OccurredOn = DomainDate.Parse("1991-10-30"), Actor = "IL", Target = "JO", OfficeKind = (OfficeKind)99 })
+            .Project();
+
+        // Then each is refused at its field, with the reader's code (was: folded as given)
+        result.Errors.Select(e => (e.Path, e.Code)).ShouldBe([
+            ("replace[0].event.officeKind", "unknown_value"), ("add[0].scope", "required"), ("add[1].actor", "invalid_party_code")]);
+        result.Errors[0].Message.ShouldBe("officeKind must be one of: Embassy, Consulate, LiaisonOffice, InterestsSection, RepresentativeOffice.");
+    }
 }
