@@ -39,7 +39,7 @@ public class TalibanWhatIfs
     [Fact]
     public void What_if_an_American_were_detained_the_next_day_and_no_talks_followed()
     {
-        var result = History().AsOf(ReportDay).Today(new DateOnly(2025, 4, 4))
+        var result = History().AsOf(ReportDay).Today(new(2025, 4, 4))
             .Add(new PersonDetained { Person = "an aid worker", Nationality = "US", OccurredOn = DomainDate.Parse("2025-04-04"), Actor = "TB", Target = "US" })
             .Project(at: new DateOnly(2026, 3, 25));
 

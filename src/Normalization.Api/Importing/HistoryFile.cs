@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Normalization.Api.Timeline;
@@ -70,19 +68,10 @@ public static partial class HistoryFile
         }
     }
 
-    static NdjsonHistory.Line WithId(NdjsonHistory.Line line, string text) =>
-        line.Event is { } e && e.EventId == Guid.Empty ? line with { Event = e with { EventId = DerivedId(text) } } : line;
+    static NdjsonHistory.Line WithId(NdjsonHistory.Line line, string text) => NdjsonHistory.WithDerivedId(line, text);
 
-    /// <summary>A stable id for an event given without one: a name-based GUID of its text.</summary>
-    public static Guid DerivedId(string text)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
-        var bytes = hash[..16].ToArray();
-        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50); // version 5-like (name-based)
-        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(bytes);
-    }
+    /// <summary>A stable id for an event given without one: a name-based GUID of its text (<see cref="NdjsonHistory.DerivedId"/>, the package's too).</summary>
+    public static Guid DerivedId(string text) => NdjsonHistory.DerivedId(text);
 
     static NdjsonHistory.Line Fail(int line, string path, string code, string message) => new(line, null, null, [new LineError(line, path, code, message)]);
 

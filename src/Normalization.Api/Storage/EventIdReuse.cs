@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Marten;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
@@ -17,30 +15,11 @@ namespace Normalization.Api.Storage;
 internal static class EventIdReuse
 {
     /// <summary>
-    /// The event as the client sent it, in canonical form: the product's JSON of the event as read (so key order, white
-    /// space, <c>null</c> for a missing optional field make no difference), without what the server adds
-    /// (<c>hypothetical</c>, which is never stored; recordedAt and postedBy live outside the event), with every number
-    /// written by its value (<see cref="CanonicalNumbers"/>): a C# decimal keeps the scale it was read with, so
-    /// <c>1.50</c>, <c>1.5</c>, <c>15e-1</c> would otherwise differ (docs/api.md, "Idempotency": a number's spelling makes
-    /// no difference).
+    /// The event as the client sent it, in canonical form (<see cref="EventContent.Of"/>: key order, white space, a missing
+    /// optional field, <c>hypothetical</c> and a number's spelling make no difference — docs/api.md, "Idempotency"); the
+    /// package's history readers tell a repeat from a reuse by the same form.
     /// </summary>
-    public static string ClientContent(NegotiationEvent e) =>
-        CanonicalNumbers(EventJson.Serialize(e.Hypothetical ? e with { Hypothetical = false } : e));
-
-    /// <summary>
-    /// <paramref name="json"/> with every number, at any depth, rewritten by its value: as a decimal without trailing zeros
-    /// (<c>1.500</c> → <c>1.5</c>, <c>100.0</c> → <c>100</c>), or — out of decimal's range — as the shortest round-trip double.
-    /// </summary>
-    internal static string CanonicalNumbers(string json) => Canonical(JsonNode.Parse(json))?.ToJsonString() ?? "null";
-
-    static JsonNode? Canonical(JsonNode? node) => node switch
-    {
-        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
-        JsonArray a => new JsonArray([.. a.Select(Canonical)]),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number =>
-            v.TryGetValue<decimal>(out var d) ? JsonValue.Create(d / 1.000000000000000000000000000000000m) : JsonValue.Create(v.GetValue<double>()),
-        _ => node?.DeepClone(),
-    };
+    public static string ClientContent(NegotiationEvent e) => EventContent.Of(e);
 
     /// <summary>
     /// The <c>eventid_reused</c> errors of a batch whose duplicates are known (<paramref name="results"/>, in batch order):

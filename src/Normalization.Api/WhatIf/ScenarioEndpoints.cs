@@ -97,7 +97,7 @@ public static partial class ScenarioEndpoints
         if (result is null)
             return await Problems.NotKnownThenAsync(store, id, knownAt, ct);
         // The history may have grown so that the scenario no longer holds (e.g. its demand id is now taken): say so.
-        return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, knownAt, name)) : WhatIfRunner.Invalid(result, knownAt);
+        return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, knownAt, name)) : WhatIfRunner.Invalid(result);
     }
 }
 

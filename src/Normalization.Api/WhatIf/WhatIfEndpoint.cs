@@ -27,7 +27,7 @@ public static class WhatIfEndpoint
     {
         var result = await WhatIfRunner.RunAsync(store, id, request.Changes, request.Options, ct);
         if (result is null) return await Problems.NotKnownThenAsync(store, id, request.Options.KnownAt, ct);
-        return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, request.Options.KnownAt)) : WhatIfRunner.Invalid(result, request.Options.KnownAt);
+        return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, request.Options.KnownAt)) : WhatIfRunner.Invalid(result);
     }
 }
 

@@ -48,7 +48,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
             {
                 if (item.ValueKind == JsonValueKind.String && Strict.TryGuid(item.GetString(), out var g))
                 {
-                    if (remove.Contains(g)) errors.Add(new($"remove[{i}]", "duplicate_item", $"remove lists {g} more than once."));
+                    if (remove.Contains(g)) errors.Add(ChangeRules.RemovedTwice($"remove[{i}]", g));
                     else remove.Add(g);
                 }
                 else if (item.ValueKind == JsonValueKind.Null) errors.Add(new($"remove[{i}]", "required", "A null item: list the eventId (GUID) of a recorded event."));
@@ -74,7 +74,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                 else errors.Add(new($"{path}.event", "required", "event is required: the flat event that replaces it."));
                 // One change per recorded event: replaced twice, or both removed and replaced, is ambiguous.
                 if (target is { } dup && (replace.Any(r => r.Item1 == dup) || remove.Contains(dup)))
-                    errors.Add(new($"{path}.eventId", "duplicate_item", $"{dup} is already removed or replaced in this what-if."));
+                    errors.Add(ChangeRules.ChangedTwice($"{path}.eventId", dup));
                 else if (target is { } t && e is not null) replace.Add((t, e));
             }
         }
@@ -155,19 +155,16 @@ public static class WhatIfRunner
         var branch = DomainWhatIf.From(history.Opening, history.Events.Select(r => r.Event))
             .Today(store.Today)
             .AsOf(options.AsOf ?? store.Today);
+        // As known at an instant the changes are judged against the record as it stood then: each error says so, in the
+        // branch's own words — those the package gives a branch loaded with knownAt (Branch.KnownAtNote).
+        if (options.KnownAt is { } knownAt) branch = branch.AsKnownAt(knownAt);
         return changes.ApplyTo(branch).Project(options.ProjectTo);
     }
 
     /// <summary>
     /// 422 <c>validation_failed</c>: the changes break the rules real events obey (each error with its path). As known at an
-    /// instant the changes were judged against the record as it stood then, not the record now: each message says so, so
-    /// "No event … in this negotiation" of an event recorded later is not read as an event that does not exist.
+    /// instant each message already says which record the changes were judged against (<see cref="Branch.KnownAtNote"/>),
+    /// so "No event … in this negotiation" of an event recorded later is not read as an event that does not exist.
     /// </summary>
-    public static IResult Invalid(WhatIfResult r, DateTimeOffset? knownAt = null) =>
-        Problems.Validation(knownAt is { } t ? r.Errors.Select(e => e with { Message = e.Message + AsKnownAt(t) }) : r.Errors,
-            StatusCodes.Status422UnprocessableEntity);
-
-    /// <summary>The note a 422 as known at <paramref name="knownAt"/> carries: which record the changes were judged against.</summary>
-    public static string AsKnownAt(DateTimeOffset knownAt) =>
-        $" (Judged against the record as known at {knownAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)}: events recorded after that instant are not in it.)";
+    public static IResult Invalid(WhatIfResult r) => Problems.Validation(r.Errors, StatusCodes.Status422UnprocessableEntity);
 }

@@ -21,7 +21,7 @@ public static class EffectiveHistory
     /// <param name="Statuses">Each recorded event's status: in force, retracted, corrected, …</param>
     public sealed record Result(IReadOnlyList<NegotiationEvent> Events, IReadOnlyDictionary<Guid, EventStatus> Statuses);
 
-    /// <summary>Resolves <paramref name="recorded"/> (any order) into the events in force.</summary>
+    /// <summary>Resolves <paramref name="recorded"/> (any order) into the events in force. The same event listed twice counts once; two different events with one id are an <see cref="ArgumentException"/> naming it.</summary>
     public static Result Resolve(IEnumerable<NegotiationEvent> recorded)
     {
         var byId = new Dictionary<Guid, NegotiationEvent>();
@@ -30,7 +30,13 @@ public static class EffectiveHistory
         foreach (var given in recorded)
         {
             var e = RecordedEvents.Taken(given); // an event built without an id is a fact of its own, not a duplicate of another id-less one
-            if (!byId.TryAdd(e.EventId, e)) continue; // a duplicate id is the same fact
+            // One id is one event: the same event listed twice counts once (a retried post is stored once); two different
+            // events given one id (a history built in code) are said, never folded as one (RecordedEvents.Unique).
+            if (!byId.TryAdd(e.EventId, e))
+            {
+                if (RecordedEvents.Same(byId[e.EventId], e)) continue;
+                throw RecordedEvents.Reused(byId[e.EventId], e);
+            }
             switch (e)
             {
                 case EventRetracted r: Add(retractionsOf, r.TargetEventId, r); break;

@@ -10,7 +10,11 @@ namespace Normalization.Domain.Folding;
 /// </summary>
 public static class NegotiationFold
 {
-    /// <summary>The state on <paramref name="asOf"/> from everything recorded: retractions and corrections resolved, then folded in domain order.</summary>
+    /// <summary>
+    /// The state on <paramref name="asOf"/> from everything recorded: retractions and corrections resolved, then folded in
+    /// domain order (the same event listed twice counts once). An event without <c>OccurredOn</c>, two different events with one <c>EventId</c>, or a negotiation without exactly
+    /// two parties is an <see cref="ArgumentException"/> naming it.
+    /// </summary>
     public static NegotiationState StateAsOf(NegotiationOpened negotiation, IEnumerable<NegotiationEvent> recorded, DateOnly asOf, FoldOptions? options = null)
     {
         var acc = FoldAccumulator.Start(negotiation, options);

@@ -16,6 +16,37 @@ static class RecordedEvents
         e.OccurredOn.Year >= 1 ? e.WithId()
             : throw new ArgumentException($"Recorded event {(e.EventId == Guid.Empty ? "" : e.EventId + " ")}{e.Type} has no OccurredOn: every event needs a date, e.g. OccurredOn = DomainDate.Parse(\"1995-07\").");
 
+    /// <summary>
+    /// <paramref name="events"/>, each with an id (<see cref="Taken"/>) and each id once: the same event listed twice is one
+    /// event, as a retried post is stored once; two different events with one id are an <see cref="ArgumentException"/>
+    /// naming the id (<see cref="Same"/>), as the store answers an eventId used again for another event with 409
+    /// <c>eventid_reused</c> — never two events folded as one.
+    /// </summary>
+    public static List<NegotiationEvent> Unique(IEnumerable<NegotiationEvent> events)
+    {
+        var byId = new Dictionary<Guid, NegotiationEvent>();
+        var list = new List<NegotiationEvent>();
+        foreach (var given in events)
+        {
+            var e = Taken(given);
+            if (byId.TryAdd(e.EventId, e)) list.Add(e);
+            else if (!Same(byId[e.EventId], e)) throw Reused(byId[e.EventId], e);
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Whether two events of one id are the same event (a repeat, counted once) rather than two events given one id: the
+    /// same content (<see cref="EventContent"/>, the store's idempotency rule). Compared only when an id repeats, so a
+    /// history without repeats pays nothing.
+    /// </summary>
+    public static bool Same(NegotiationEvent a, NegotiationEvent b) => EventContent.Same(a, b);
+
+    /// <summary>The <see cref="ArgumentException"/> of two different recorded events <paramref name="first"/> and <paramref name="second"/> given one id.</summary>
+    public static ArgumentException Reused(NegotiationEvent first, NegotiationEvent second) =>
+        new($"eventId {first.EventId} is used by two different recorded events ({first.Type} {first.OccurredOn} and {second.Type} {second.OccurredOn}): " +
+            "each event needs its own id (leave EventId empty to have one drawn). The same event listed twice counts once.");
+
     /// <summary><see cref="ArgumentException"/> unless <paramref name="negotiation"/> has exactly two parties.</summary>
     public static NegotiationOpened TwoParties(NegotiationOpened negotiation) =>
         negotiation.Parties.Count == 2 ? negotiation

@@ -29,7 +29,10 @@ public static class NdjsonHistory
     /// <param name="Errors">What is wrong with it (empty: nothing).</param>
     public sealed record Line(int Number, NegotiationOpened? Opening, NegotiationEvent? Event, IReadOnlyList<LineError> Errors);
 
-    /// <summary>Reads lines lazily; each line is parsed structurally (catalog fields, types, enums).</summary>
+    /// <summary>
+    /// Reads lines lazily; each line is parsed structurally (catalog fields, types, enums). An event without an eventId gets
+    /// the one an import gives it (<see cref="WithDerivedId"/>), so the package and the server name it alike.
+    /// </summary>
     public static IEnumerable<Line> ReadLines(TextReader reader)
     {
         var number = 0;
@@ -37,8 +40,27 @@ public static class NdjsonHistory
         {
             number++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            yield return ParseLine(number, text);
+            yield return WithDerivedId(ParseLine(number, text), text);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="line"/>, its event given the id derived from its <paramref name="text"/> (<see cref="DerivedId"/>)
+    /// when the line has none: the import's rule, so a file read twice, or read by the package and imported into a server,
+    /// names its events alike (the ids a what-if removes), and a line repeated is the same event.
+    /// </summary>
+    public static Line WithDerivedId(Line line, string text) =>
+        line.Event is { } e && e.EventId == Guid.Empty ? line with { Event = e with { EventId = DerivedId(text) } } : line;
+
+    /// <summary>A stable id for an event given without one: a name-based GUID (SHA-256) of its text.</summary>
+    public static Guid DerivedId(string text)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text), hash);
+        var bytes = hash[..16].ToArray();
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x50); // version 5-like (name-based)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes);
     }
 
     /// <summary>Parses one line (<paramref name="number"/> from 1) structurally.</summary>
@@ -73,7 +95,11 @@ public static class NdjsonHistory
     /// <summary>The opening line (<c>"type":"NegotiationOpened"</c>) by the same reader as the create body.</summary>
     public static NegotiationOpened? ReadOpening(JsonElement root, List<FieldError> errors) => NegotiationValidator.Read(root, errors, "type");
 
-    /// <summary>Reads a whole file, validating every event against the negotiation (for small files and tests).</summary>
+    /// <summary>
+    /// Reads a whole file, validating every event against the negotiation (for small files and tests). An eventId used on
+    /// an earlier line is the import's rule: the same event again is read once, another event under that id is
+    /// <c>eventid_reused</c> at the later line (<see cref="EventContent"/>).
+    /// </summary>
     public static (NegotiationOpened? Opening, List<NegotiationEvent> Events, List<LineError> Errors) ReadAll(TextReader reader, DateOnly today, NegotiationOpened? into = null)
     {
         var events = new List<NegotiationEvent>();
@@ -83,6 +109,7 @@ public static class NdjsonHistory
         // A closing on a line before its opening's waits for it; its event is kept in list order once accepted.
         var accepted = new Dictionary<int, NegotiationEvent>();
         var pending = new Dictionary<int, NegotiationEvent>();
+        var byId = new Dictionary<Guid, NegotiationEvent>();
         foreach (var line in ReadLines(reader))
         {
             errors.AddRange(line.Errors);
@@ -94,6 +121,14 @@ public static class NdjsonHistory
             if (line.Event is null) continue;
             if (ctx is null) { errors.Add(new LineError(line.Number, "", "no_negotiation", "The first line must declare the negotiation (type NegotiationOpened).")); continue; }
             var e = line.Event.WithId();
+            if (!byId.TryAdd(e.EventId, e))
+            {
+                // As an import judges it (FileJudgement): a repeat is read once; a reuse for another event is refused.
+                if (!EventContent.Same(byId[e.EventId], e))
+                    errors.Add(new LineError(line.Number, "eventId", "eventid_reused",
+                        $"eventId {e.EventId} is already used on an earlier line for a different event: a new event needs a new eventId (or none)."));
+                continue;
+            }
             var fieldErrors = new List<(int Line, FieldError Error)>();
             if (ctx.Validate(e, "", line.Number, fieldErrors)) accepted[line.Number] = e; else pending[line.Number] = e;
             errors.AddRange(fieldErrors.Select(f => new LineError(f.Line, f.Error.Path, f.Error.Code, f.Error.Message)));

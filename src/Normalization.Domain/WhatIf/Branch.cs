@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
@@ -11,23 +12,26 @@ namespace Normalization.Domain.WhatIf;
 /// An alternative history: the recorded events up to the branch point, minus what is removed or replaced, plus
 /// hypothetical events. Immutable: every method returns a new branch, so one base branch can feed many scenarios.
 /// </summary>
-public sealed class Branch
+public sealed partial class Branch
 {
-    readonly ImmutableList<Guid> _removeIds;
-    readonly ImmutableList<Func<NegotiationEvent, bool>> _removeFilters;
+    readonly ImmutableList<Removal> _removals;
     readonly ImmutableList<(Guid EventId, NegotiationEvent Event)> _replacements;
     readonly ImmutableList<NegotiationEvent> _additions;
     readonly DateOnly? _asOf;
     readonly DateOnly? _today;
     readonly FoldOptions? _options;
     readonly Start? _start;
+    readonly DateTimeOffset? _knownAt;
 
     /// <summary>Where a branch of a stored history starts when it does not start from the opening: see <see cref="FromCheckpoint"/>.</summary>
+    /// <summary>One removal, as given: a recorded event's id, or a filter over the recorded events.</summary>
+    sealed record Removal(Guid? Id, Func<NegotiationEvent, bool>? Filter);
+
     sealed record Start(FoldAccumulator Fold, Func<ValidationContext> Context, IReadOnlySet<Guid> KnownIds, DateOnly? LastRecorded,
         Func<DateOnly, NegotiationState>? StateOfRecord, (string? Key, DateOnly? Until) Coverage);
 
     internal Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded)
-        : this(opening, recorded, [], [], [], [], null, null, null, null) { }
+        : this(opening, recorded, [], [], [], null, null, null, null, null) { }
 
     /// <summary>
     /// A branch of a long stored history that starts from a fold checkpoint instead of the opening, so its cost grows with
@@ -50,17 +54,16 @@ public sealed class Branch
     public static Branch FromCheckpoint(NegotiationOpened opening, FoldAccumulator checkpoint, IReadOnlyList<NegotiationEvent> after,
         Func<ValidationContext> context, IReadOnlySet<Guid> knownIds, DateOnly? lastRecorded, Func<DateOnly, NegotiationState>? stateOfRecord = null,
         (string? Key, DateOnly? Until) recordCoverage = default) =>
-        new(opening, after, [], [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord, recordCoverage));
+        new(opening, after, [], [], [], null, null, null, new Start(checkpoint, context, knownIds, lastRecorded, stateOfRecord, recordCoverage), null);
 
-    Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Guid> removeIds,
-        ImmutableList<Func<NegotiationEvent, bool>> removeFilters, ImmutableList<(Guid, NegotiationEvent)> replacements,
-        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options, Start? start)
+    Branch(NegotiationOpened opening, IReadOnlyList<NegotiationEvent> recorded, ImmutableList<Removal> removals, ImmutableList<(Guid, NegotiationEvent)> replacements,
+        ImmutableList<NegotiationEvent> additions, DateOnly? asOf, DateOnly? today, FoldOptions? options, Start? start, DateTimeOffset? knownAt)
     {
         _start = start;
+        _knownAt = knownAt;
         Opening = opening;
         Recorded = recorded;
-        _removeIds = removeIds;
-        _removeFilters = removeFilters;
+        _removals = removals;
         _replacements = replacements;
         _additions = additions;
         _asOf = asOf;
@@ -75,11 +78,30 @@ public sealed class Branch
     /// <summary>The branch point: recorded events dated after it are left out of both the branch and its baseline.</summary>
     public DateOnly? BranchPoint => _asOf;
 
-    Branch With(ImmutableList<Guid>? removeIds = null, ImmutableList<Func<NegotiationEvent, bool>>? removeFilters = null,
+    Branch With(ImmutableList<Removal>? removals = null,
         ImmutableList<(Guid, NegotiationEvent)>? replacements = null, ImmutableList<NegotiationEvent>? additions = null,
-        DateOnly? asOf = null, DateOnly? today = null, FoldOptions? options = null) =>
-        new(Opening, Recorded, removeIds ?? _removeIds, removeFilters ?? _removeFilters, replacements ?? _replacements,
-            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options, _start);
+        DateOnly? asOf = null, DateOnly? today = null, FoldOptions? options = null, DateTimeOffset? knownAt = null) =>
+        new(Opening, Recorded, removals ?? _removals, replacements ?? _replacements,
+            additions ?? _additions, asOf ?? _asOf, today ?? _today, options ?? _options, _start, knownAt ?? _knownAt);
+
+    /// <summary>The instant the record was read as known at (<see cref="WhatIf.FromServerAsync(HttpClient, string, DateTimeOffset?, DateOnly?, CancellationToken)"/>'s <c>knownAt</c>); null: the record as it stands.</summary>
+    public DateTimeOffset? KnownAt => _knownAt;
+
+    /// <summary>
+    /// Marks the record as read as known at <paramref name="instant"/> (a history exported with <c>knownAt</c>;
+    /// <c>FromServerAsync</c> marks its own): the changes are judged against that record, so each error says so —
+    /// "No event … in this negotiation" of an event recorded later is not read as an event that does not exist. The same
+    /// words as over HTTP (<see cref="KnownAtNote"/>).
+    /// </summary>
+    public Branch AsKnownAt(DateTimeOffset instant) => With(knownAt: instant);
+
+    /// <summary>The note ending each error of a what-if judged against the record as known at <paramref name="knownAt"/>, in the library and over HTTP alike.</summary>
+    public static string KnownAtNote(DateTimeOffset knownAt) =>
+        $" (Judged against the record as known at {knownAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture)}: events recorded after that instant are not in it.)";
+
+    /// <summary><paramref name="errors"/>, each ending with <see cref="KnownAtNote"/> when the record was read as known at an instant.</summary>
+    List<FieldError> Noted(List<FieldError> errors) =>
+        _knownAt is { } t ? errors.Select(e => e with { Message = e.Message + KnownAtNote(t) }).ToList() : errors;
 
     /// <summary>
     /// Branches at <paramref name="date"/>: recorded events dated after it did not happen (in the branch and in its
@@ -89,6 +111,8 @@ public sealed class Branch
     public Branch AsOf(DateOnly date) => With(asOf: date);
 
     /// <summary>The "today" of the "no future events" rule; by default the date (UTC) of <see cref="TimeProvider.System"/>. Set it to test "an American detained tomorrow".</summary>
+    /// <remarks>Preferred over <see cref="Today(TimeProvider)"/> by the compiler, so <c>.Today(new(2025, 4, 4))</c> is this one, not ambiguous.</remarks>
+    [OverloadResolutionPriority(1)]
     public Branch Today(DateOnly date) => With(today: date);
 
     /// <summary>The "today" of the "no future events" rule: the UTC date of <paramref name="clock"/> (the app's injected clock).</summary>
@@ -107,17 +131,28 @@ public sealed class Branch
     /// <summary>Adds hypothetical events.</summary>
     public Branch Add(IEnumerable<NegotiationEvent> events) => Add(events.ToArray());
 
-    /// <summary>Removes a recorded event (it did not happen in this branch). An id that is not in the record is an error.</summary>
-    public Branch Remove(Guid eventId) => With(removeIds: _removeIds.Add(eventId));
+    /// <summary>
+    /// Removes a recorded event (it did not happen in this branch). An id that is not in the record, or that this branch
+    /// already removes, is an error at <c>remove[i]</c> (the i-th Remove call), as over HTTP.
+    /// </summary>
+    /// <remarks>Preferred over <see cref="Remove(Func{NegotiationEvent, bool})"/> by the compiler, so <c>.Remove(new("…"))</c> is this one, not ambiguous.</remarks>
+    [OverloadResolutionPriority(1)]
+    public Branch Remove(Guid eventId) => With(removals: _removals.Add(new Removal(eventId, null)));
 
-    /// <summary>Removes every recorded event the filter matches, e.g. <c>e =&gt; e is TalksHeld &amp;&amp; e.Actor == "US"</c>.</summary>
-    public Branch Remove(Func<NegotiationEvent, bool> filter) => With(removeFilters: _removeFilters.Add(filter));
+    /// <summary>
+    /// Removes every recorded event the filter matches, e.g. <c>e =&gt; e is TalksHeld &amp;&amp; e.Actor == "US"</c>. A filter
+    /// that matches no recorded event is an error at <c>remove[i]</c> (<c>unknown_reference</c>), as an unknown id is.
+    /// </summary>
+    public Branch Remove(Func<NegotiationEvent, bool> filter) => With(removals: _removals.Add(new Removal(null, filter)));
 
     /// <summary>Removes every recorded event of type <typeparamref name="T"/> that matches the optional filter.</summary>
     public Branch Remove<T>(Func<T, bool>? filter = null) where T : NegotiationEvent =>
         Remove(e => e is T t && (filter is null || filter(t)));
 
-    /// <summary>Replaces a recorded event by a hypothetical one (any type; it gets a new eventId unless it has one).</summary>
+    /// <summary>
+    /// Replaces a recorded event by a hypothetical one (any type; it gets a new eventId unless it has one). An event the
+    /// branch already removes or replaces is an error at <c>replace[i].eventId</c> (<c>duplicate_item</c>): one change per event.
+    /// </summary>
     public Branch Replace(Guid eventId, NegotiationEvent replacement) => With(replacements: _replacements.Add((eventId, Mark(replacement))));
 
     /// <summary>
@@ -152,20 +187,35 @@ public sealed class Branch
         var recordedIds = new HashSet<Guid>(Recorded.Select(e => e.EventId));
         if (_start is not null) recordedIds.UnionWith(_start.KnownIds);
 
-        // Which recorded events the branch keeps.
+        // Which recorded events the branch keeps, listed in the order of the changes (the same whether the branch holds
+        // the whole record or starts from a checkpoint, where an event after the branch point is known by its id only).
+        // Each change names a recorded event, and names it once (ChangeRules, the HTTP reader's rules too).
         var removed = new HashSet<Guid>();
-        for (var i = 0; i < _removeIds.Count; i++)
+        var removedList = new List<Guid>();
+        void Out(Guid id) { if (removed.Add(id)) removedList.Add(id); }
+        var named = new HashSet<Guid>();
+        for (var i = 0; i < _removals.Count; i++)
         {
-            if (recordedIds.Contains(_removeIds[i])) removed.Add(_removeIds[i]);
-            else errors.Add(new($"remove[{i}]", "unknown_reference", $"No event {_removeIds[i]} in this negotiation."));
+            if (_removals[i].Id is { } id)
+            {
+                if (!named.Add(id)) errors.Add(ChangeRules.RemovedTwice($"remove[{i}]", id));
+                else if (recordedIds.Contains(id)) Out(id);
+                else errors.Add(ChangeRules.NotRecorded($"remove[{i}]", id));
+                continue;
+            }
+            var matched = false;
+            foreach (var e in Recorded)
+                if (_removals[i].Filter!(e)) { matched = true; Out(e.EventId); }
+            if (!matched) errors.Add(ChangeRules.NothingMatched($"remove[{i}]"));
         }
-        foreach (var e in Recorded)
-            if (_removeFilters.Any(f => f(e))) removed.Add(e.EventId);
+        var skipped = new HashSet<int>();
         for (var i = 0; i < _replacements.Count; i++)
         {
             var id = _replacements[i].EventId;
-            if (recordedIds.Contains(id)) removed.Add(id);
-            else errors.Add(new($"replace[{i}].eventId", "unknown_reference", $"No event {id} in this negotiation."));
+            // A second change of one event is ambiguous: refused, and its replacement not judged (as the HTTP reader drops it).
+            if (!named.Add(id)) { errors.Add(ChangeRules.ChangedTwice($"replace[{i}].eventId", id)); skipped.Add(i); }
+            else if (recordedIds.Contains(id)) Out(id);
+            else errors.Add(ChangeRules.NotRecorded($"replace[{i}].eventId", id));
         }
         // A removed (or replaced) event goes as the record has it: a correction or retraction aimed at it — or at such a
         // correction or retraction, down the chain — aims at nothing the branch holds. The fold ignores them
@@ -193,8 +243,14 @@ public sealed class Branch
         var undatedFrom = errors.Count;
         for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
         for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
+        // Then each as a body's event is read (Readable): a field a JSON body could not send is refused as it would be.
+        if (errors.Count == undatedFrom)
+        {
+            for (var i = 0; i < _replacements.Count; i++) Readable(_replacements[i].Event, $"replace[{i}].event", errors);
+            for (var i = 0; i < _additions.Count; i++) Readable(_additions[i], $"add[{i}]", errors);
+        }
         if (errors.Count > undatedFrom)
-            return new WhatIfResult { Errors = errors, BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
+            return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
@@ -224,7 +280,8 @@ public sealed class Branch
             paths.Add(path);
             hypothetical.Add(new HypotheticalEvent(e.EventId, e.Type, e.OccurredOn.ToString(), origin, replaces, e));
         }
-        for (var i = 0; i < _replacements.Count; i++) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
+        for (var i = 0; i < _replacements.Count; i++)
+            if (!skipped.Contains(i)) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
         for (var i = 0; i < _additions.Count; i++) Check(_additions[i], $"add[{i}]", "add", null);
         batch.Finish(judged);
         var refused = judged.Select(j => j.Tag).ToHashSet();
@@ -237,11 +294,11 @@ public sealed class Branch
                     $"occurredOn {hypothetical[i].Event.OccurredOn} is after the projection date {projectAt:yyyy-MM-dd}; project later to see it."));
         }
 
-        StillReferenced(removed, kept, hypothetical.Select(h => h.Event), errors);
+        // (a hypothetical event refused as a duplicate_id is judged once: the first of its id stands for it here)
+        StillReferenced(removed, kept, hypothetical.Select(h => h.Event).DistinctBy(e => e.EventId).Where(e => !recordedIds.Contains(e.EventId)), errors);
 
-        var removedList = Recorded.Where(e => removed.Contains(e.EventId)).Select(e => e.EventId).ToList();
         if (errors.Count > 0)
-            return new WhatIfResult { Errors = errors, BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
+            return new WhatIfResult { Errors = Noted(errors), BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };
 
         var cut = branchPoint is { } bp && bp < projectAt ? bp : projectAt;
         var baseline = Fold(Recorded, cut, projectAt, _start?.StateOfRecord);
@@ -259,73 +316,6 @@ public sealed class Branch
             Hypothetical = hypothetical,
             Removed = removedList,
         };
-    }
-
-    /// <summary>
-    /// The store's <c>still_referenced</c> rule for removals: a recorded DemandMade or AgreementSigned (as the record has it,
-    /// corrections applied) removed or replaced while the branch keeps a closing of what it opened — and nothing else in the
-    /// branch opens that id — would leave the closing without its opening. Refused at the change (<c>remove[i]</c>,
-    /// <c>replace[i].event</c>; <c>remove</c> for a filter), naming the closings to remove too, as the store refuses retracting
-    /// such an opening until its closings are retracted (docs/what-if.md, "The rules of a branch").
-    /// </summary>
-    void StillReferenced(HashSet<Guid> removed, List<NegotiationEvent> kept, IEnumerable<NegotiationEvent> hypothetical, List<FieldError> errors)
-    {
-        static IEnumerable<(bool Demand, string Id)> Opens(NegotiationEvent e) => e switch
-        {
-            DemandMade d => [(true, d.DemandId)],
-            AgreementSigned a => a.Commitments.Select(c => (false, c.CommitmentId)),
-            _ => [],
-        };
-        static (bool Demand, string Id)? Closes(NegotiationEvent e) => e switch
-        {
-            DemandMet m => (true, m.DemandId), DemandRefused r => (true, r.DemandId), DemandWithdrawn w => (true, w.DemandId),
-            CommitmentFulfilled f => (false, f.CommitmentId), CommitmentBreached b => (false, b.CommitmentId),
-            _ => null,
-        };
-        if (removed.Count == 0) return;
-        var recorded = EffectiveHistory.Resolve(Recorded).Events.Where(e => removed.Contains(e.EventId) && Opens(e).Any()).ToList();
-        if (recorded.Count == 0) return;
-        var branch = EffectiveHistory.Resolve([.. kept, .. hypothetical]).Events;
-        var opened = branch.SelectMany(Opens).ToHashSet();
-        var closings = branch.Select(e => (Event: e, Closes: Closes(e))).Where(x => x.Closes is { } c && !opened.Contains(c)).ToList();
-        foreach (var opening in recorded)
-        {
-            var orphaned = closings.Where(x => Opens(opening).Contains(x.Closes!.Value)).ToList();
-            if (orphaned.Count == 0) continue;
-            var path = _removeIds.IndexOf(opening.EventId) is var r and >= 0 ? $"remove[{r}]"
-                : _replacements.FindIndex(x => x.EventId == opening.EventId) is var p and >= 0 ? $"replace[{p}].event"
-                : "remove";
-            errors.Add(new(path, "still_referenced",
-                $"Event {opening.EventId} opened {string.Join(", ", orphaned.Select(x => $"'{x.Closes!.Value.Id}'").Distinct())}, still closed in this branch by " +
-                $"{string.Join(", ", orphaned.Select(x => x.Event.EventId).Distinct())}: remove those too."));
-        }
-    }
-
-    /// <summary>
-    /// The recorded or hypothetical events each hypothetical retraction or correction reaches (its target, that target's
-    /// own target when it is a retraction or correction itself, and so on) → the hypothetical events reaching them: a
-    /// ledger entry or stage change resting on such an event rests on the hypothetical change, though it carries the
-    /// target's id (a correction's replacement keeps the id of the event it corrects).
-    /// </summary>
-    static Dictionary<Guid, List<Guid>> AimedAt(IEnumerable<NegotiationEvent> hypothetical, IEnumerable<NegotiationEvent> recorded)
-    {
-        static Guid TargetOf(NegotiationEvent e) => e switch { EventRetracted r => r.TargetEventId, EventCorrected c => c.TargetEventId, _ => Guid.Empty };
-        var hypotheticalList = hypothetical.ToList();
-        var targets = new Dictionary<Guid, Guid>();
-        foreach (var e in recorded.Concat(hypotheticalList))
-            if (TargetOf(e) is var t && t != Guid.Empty) targets[e.EventId] = t;
-        var aimedAt = new Dictionary<Guid, List<Guid>>();
-        foreach (var h in hypotheticalList)
-        {
-            var target = TargetOf(h);
-            for (var depth = 0; target != Guid.Empty && depth < 64; depth++)
-            {
-                if (!aimedAt.TryGetValue(target, out var by)) aimedAt[target] = by = [];
-                if (!by.Contains(h.EventId)) by.Add(h.EventId);
-                target = targets.GetValueOrDefault(target);
-            }
-        }
-        return aimedAt;
     }
 
     /// <summary>

@@ -22,8 +22,9 @@ public sealed class ScenarioTable(IReadOnlyList<ScenarioRow> rows) : IReadOnlyLi
 {
     /// <summary>The row at <paramref name="index"/> (0: the baseline).</summary>
     public ScenarioRow this[int index] => rows[index];
-    /// <summary>The row of the named scenario.</summary>
-    public ScenarioRow this[string scenario] => rows.Single(r => r.Scenario == scenario);
+    /// <summary>The row of the named scenario; <see cref="KeyNotFoundException"/> naming the scenarios there are when there is none of that name.</summary>
+    public ScenarioRow this[string scenario] => rows.FirstOrDefault(r => r.Scenario == scenario)
+        ?? throw new KeyNotFoundException($"No scenario '{scenario}' in this table: its rows are {string.Join(", ", rows.Select(r => $"'{r.Scenario}'"))}.");
     /// <summary>The number of rows, the baseline included.</summary>
     public int Count => rows.Count;
     /// <summary>The rows, the baseline first.</summary>
@@ -51,8 +52,15 @@ public static class Scenarios
         Compare(history, null, scenarios);
 
     /// <summary>As <see cref="Compare(Branch, ValueTuple{string, Func{Branch, Branch}}[])"/>, every row projected to <paramref name="at"/> (not before the branch point: the baseline row throws, naming <c>projectTo</c>).</summary>
+    /// <remarks>Preferred by the compiler when <paramref name="at"/> could also be read as a scenario, so <c>Compare(branch, new(2026, 4, 15), …)</c> is this one, not ambiguous.</remarks>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
     {
+        // A row is found by its name: two of one name (or one named as the baseline row) could not both be read.
+        foreach (var name in scenarios.Select(s => s.Name).Prepend(BaselineName).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key))
+            throw new ArgumentException(name == BaselineName
+                ? $"A scenario is named '{BaselineName}', the name of the first row (the history without changes): name it otherwise."
+                : $"Two scenarios are named '{name}': each needs its own name.", nameof(scenarios));
         var baseline = history.Project(at);
         var projectAt = at ?? scenarios.Select(s => s.Change(history).Project().ProjectedAt).Append(baseline.ProjectedAt).Max();
         var rows = new List<ScenarioRow> { Row(BaselineName, history.Project(projectAt)) };

@@ -41,10 +41,14 @@ public static partial class WhatIf
         using var reader = new StreamReader(body);
         // Read to the end first (asynchronously), then parse: NdjsonHistory reads a TextReader synchronously.
         using var text = new StringReader(await reader.ReadToEndAsync(ct));
-        return FromNdjson(text, today);
+        // As known at an instant: the changes are judged against that record, and each error says so (Branch.KnownAtNote).
+        var branch = FromNdjson(text, today);
+        return knownAt is { } k ? branch.AsKnownAt(k) : branch;
     }
 
     /// <summary>As <see cref="FromServerAsync(HttpClient, string, DateTimeOffset?, DateOnly?, CancellationToken)"/>, with a client of its own for <paramref name="server"/> (e.g. <c>http://localhost:5080/</c>).</summary>
+    /// <remarks>Preferred over the <see cref="HttpClient"/> overload by the compiler, so <c>FromServerAsync(new("http://localhost:5080/"), id)</c> is this one, not ambiguous.</remarks>
+    [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static async Task<Branch> FromServerAsync(Uri server, string negotiationId, DateTimeOffset? knownAt = null, DateOnly? today = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(server);

@@ -23,11 +23,24 @@ public static partial class WhatIf
     /// <summary>
     /// A history given as the negotiation and its recorded events (any order; retractions and corrections included). An
     /// event without an <c>EventId</c> gets a new GUID (<see cref="NegotiationEvent.WithId"/>), as in a POST: each is its
-    /// own event, removable alone (<see cref="Branch.Recorded"/> shows the ids given). An event without <c>OccurredOn</c>, or a
-    /// negotiation without exactly two parties, is an <see cref="ArgumentException"/> naming it.
+    /// own event, removable alone (<see cref="Branch.Recorded"/> shows the ids given). Every event given is recorded: a
+    /// <c>Hypothetical</c> mark (an earlier result's event) is dropped, so it stops at the branch point as recorded events
+    /// do. An event without <c>OccurredOn</c>, two different events with one <c>EventId</c> (the same event listed twice
+    /// counts once), or a negotiation without exactly two parties, is an <see cref="ArgumentException"/> naming it.
     /// </summary>
     public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) =>
-        new(RecordedEvents.TwoParties(opening), events.Select(RecordedEvents.Taken).ToList());
+        new(RecordedEvents.TwoParties(opening), RecordedEvents.Unique(events.Select(AsRecorded)));
+
+    /// <summary>
+    /// <paramref name="e"/> as a recorded event: without the <c>Hypothetical</c> mark an earlier what-if gave it (a chained
+    /// scenario starts from a branch's events). The fold stops recorded events at the branch point and hypothetical ones at
+    /// the projection date; a marked event given as recorded would slip past the branch point.
+    /// </summary>
+    static NegotiationEvent AsRecorded(NegotiationEvent e)
+    {
+        var recorded = e.Hypothetical ? e with { Hypothetical = false } : e;
+        return recorded is EventCorrected { Correction: { Hypothetical: true } c } corr ? corr with { Correction = c with { Hypothetical = false } } : recorded;
+    }
 
     /// <summary>A history in the NDJSON format (first line: the negotiation). Throws <see cref="InvalidDataException"/> when the file itself is invalid.</summary>
     public static Branch FromNdjson(string path, DateOnly? today = null)

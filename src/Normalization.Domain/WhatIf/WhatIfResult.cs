@@ -42,7 +42,7 @@ public sealed record WhatIfResult
 
     /// <summary>Every hypothetical event (added or replacing), each marked <c>hypothetical: true</c>.</summary>
     public IReadOnlyList<HypotheticalEvent> Hypothetical { get; init; } = [];
-    /// <summary>Recorded events left out by Remove or Replace.</summary>
+    /// <summary>Recorded events left out by Remove or Replace, in the order of the changes (removals, then replacements; a filter's matches in record order).</summary>
     public IReadOnlyList<Guid> Removed { get; init; } = [];
 
     /// <summary>The projected state; throws when the changes were invalid (read <see cref="Errors"/> first when unsure).</summary>

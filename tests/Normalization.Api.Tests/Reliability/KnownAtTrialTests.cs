@@ -82,6 +82,26 @@ public sealed class KnownAtTrialTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_an_event_recorded_after_T_When_the_package_loads_the_record_as_known_at_T_and_removes_it_Then_its_error_is_the_APIs_word_for_word()
+    {
+        // Given an event recorded after T; the package loads the record as known at T from the server (a library user's
+        // what-if), as the API reads it for a what-if with knownAt
+        var (id, later, t) = await GivenAnEventRecordedAfterAnInstant();
+        using var http = app.Host.Server.CreateClient();
+        var history = await Normalization.Domain.WhatIf.WhatIf.FromServerAsync(http, id, knownAt: DateTimeOffset.Parse(t, System.Globalization.CultureInfo.InvariantCulture));
+
+        // When both remove it
+        var library = history.Remove(later).Project();
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/what-if", new JsonObject { ["knownAt"] = t, ["remove"] = new JsonArray(later.ToString()) });
+
+        // Then the library's error says which record it judged against, in the API's words (was: "No event … in this negotiation.")
+        status.ShouldBe(422, body?.ToJsonString());
+        history.KnownAt.ShouldNotBeNull();
+        library.Errors.ShouldHaveSingleItem().Message.ShouldBe(body.Errors().Single().Message);
+        library.Errors.Single().Message.ShouldContain("as known at " + t);
+    }
+
+    [Fact]
     public async Task Given_a_what_if_without_knownAt_When_it_removes_an_unknown_event_Then_the_message_names_no_instant()
     {
         var id = await app.GivenNegotiation("kwhat");

@@ -90,6 +90,9 @@ public sealed class CheckpointWhatIfTests(AppFixture app)
             Json(fromCheckpoint.Projected).ShouldBe(Json(whole.Projected), $"what-if {k}");
             Json(fromCheckpoint.Baseline).ShouldBe(Json(whole.Baseline), $"what-if {k}");
             Json(fromCheckpoint.Comparison).ShouldBe(Json(whole.Comparison), $"what-if {k}");
+            // and lists the same events as removed (one dated after the branch point too) and as hypothetical
+            fromCheckpoint.Removed.ShouldBe(whole.Removed, $"what-if {k}");
+            Json(fromCheckpoint.Hypothetical).ShouldBe(Json(whole.Hypothetical), $"what-if {k}");
         }
     }
 }

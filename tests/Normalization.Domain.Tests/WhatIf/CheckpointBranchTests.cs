@@ -70,6 +70,9 @@ public class CheckpointBranchTests
                 Json(fromCheckpoint.Baseline).ShouldBe(Json(whole.Baseline));
                 Json(fromCheckpoint.Comparison).ShouldBe(Json(whole.Comparison));
                 fromCheckpoint.ProjectedAt.ShouldBe(whole.ProjectedAt);
+                // and the same events listed as removed and hypothetical (a removal dated after the branch point included)
+                fromCheckpoint.Removed.ShouldBe(whole.Removed);
+                Json(fromCheckpoint.Hypothetical).ShouldBe(Json(whole.Hypothetical));
             }, iter: 300, print: t => RandomHistory.Print(t.Item1));
 
     [Fact]

@@ -88,7 +88,7 @@ public class RemovedOpeningTests
     }
 
     [Fact]
-    public void Given_a_met_demand_When_a_what_if_removes_every_DemandMade_by_filter_Then_still_referenced_at_remove()
+    public void Given_a_met_demand_When_a_what_if_removes_every_DemandMade_by_filter_Then_still_referenced_at_the_filters_remove_index()
     {
         // Given a demand made and met
         var n = Record();
@@ -96,9 +96,9 @@ public class RemovedOpeningTests
         // When a what-if removes every DemandMade
         var result = DomainWhatIf.From(n.Opening, n.Events).Today(Today).AsOf(Today).Remove<DemandMade>().Project();
 
-        // Then it is refused at remove (a filter has no index)
+        // Then it is refused at the filter's place among the removals
         var error = result.Errors.ShouldHaveSingleItem();
-        error.Path.ShouldBe("remove");
+        error.Path.ShouldBe("remove[0]");
         error.Code.ShouldBe("still_referenced");
     }
 }
