@@ -97,6 +97,12 @@ public sealed class Report
           registered with Marten as an async projection, `NegotiationFold`, only so that Marten's `projections rebuild` can run it; live writes
           do not wait for a daemon.) A create that races another create of the same party on its profile is retried
           (REPEATABLE READ, serialization failure; docs/architecture.md), not answered 500.
+        - **A data command that loses the database mid-run says so in one line.** `import` (and every data command) prints
+          `error: the database stopped answering while \`import\` ran (…). Every write is one transaction: the one in progress was not
+          stored, none is half-written … Run the same command again once the database answers …` and exits 1; before, it printed
+          `error: NpgsqlException: Exception while writing to stream` (an operator trial stopped PostgreSQL with `pg_ctl stop -m immediate`
+          while a 200,000-event file was being copied: after the restart no row of it was stored, and the running app node had recovered
+          by itself; `ImportDatabaseLostTests` cuts the connection mid-COPY).
         - **Bad input:** duplicate property names are refused (`malformed_json`; before, the last one silently won), bodies that are not valid UTF-8
           are refused (`invalid_utf8`), and strings with unpaired surrogate escapes (`"\ud800"`) are refused (`invalid_unicode`) instead of failing later;
           the import command reports such lines as line errors (`NdjsonHistory`) instead of throwing. Covered by the fuzz corpus (kinds `duplicate-field`, `invalid-utf8`, `unpaired-surrogate`).
@@ -134,7 +140,17 @@ public sealed class Report
         operator trial, with the grants this section listed before). `alter default privileges` without `for role` applies only to
         objects created by the role that runs it, so run by a superuser it gave the app no rights on the tables a later `db-apply`
         creates. `db-patch -d marten://store/ FILE` and `db-patch -d wolverine://messages/main FILE` write the same schema as two scripts
-        to review and apply with `psql` as the owner. The private cluster and Docker set-ups used for development connect as
+        to review and apply with `psql` as the owner. A DBA who applies them as a superuser makes the superuser their owner, and the
+        default privileges above (`for role normalization_owner`) then give the app nothing; so let the superuser act as the owner
+        (checked in an operator trial: 26 tables owned by the owner role, all granted to the app):
+
+        ```bash
+        psql -d normalization -v ON_ERROR_STOP=1 -c 'set role normalization_owner' -f marten.sql -f wolverine.sql
+        ```
+
+        or run the block's last three `grant … on all … in schema public` lines again after the scripts. A role without these rights
+        is named at start, with the tables it may not use, by the app and by every data command (exit 3, one line; before, the start
+        said the schema was missing and sent the operator to `db-apply`: `ProductionStartTests`). The private cluster and Docker set-ups used for development connect as
         `postgres`; production should not.
 
         ## Results of the last long run
