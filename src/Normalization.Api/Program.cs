@@ -17,7 +17,13 @@ using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
 
-var builder = WebApplication.CreateBuilder(args);
+// Started from another folder than its own (a service unit without a working directory): still its own appsettings.json and
+// web page (Internal/AppContentRoot.cs).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = Normalization.Api.Internal.AppContentRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory),
+});
 
 // The data commands (import, export, state, …) keep stdout for their output: logs go to stderr, warnings and up.
 var dataCommand = args.Length > 0 && DataCommands.Names.Contains(args[0]);

@@ -128,6 +128,42 @@ public sealed class ProductionStartTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_the_app_started_from_another_folder_When_it_starts_Then_it_still_reads_its_own_appsettings()
+    {
+        // An operator trial ran `dotnet /path/Normalization.Api.dll` from another folder: the app ran without its
+        // appsettings.json (Wolverine's Information lines on stdout, which appsettings.json silences) and without its web page.
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+        await BuiltApi.ApplySchemaAsync(database.ConnectionString);
+        var elsewhere = Directory.CreateTempSubdirectory("nz-cwd-").FullName;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(BuiltApi.Dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ConnectionStrings__Normalization"] = database.ConnectionString;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Normalization__LoadSeedData"] = "false";
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var started = new TaskCompletionSource();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is null) return; output.Enqueue(e.Data); if (e.Data.Contains("Application started")) started.TrySetResult(); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Task.WhenAny(started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+            started.Task.IsCompleted.ShouldBeTrue(string.Join('\n', output));
+            output.ShouldNotContain(line => line.StartsWith("info: Wolverine", StringComparison.Ordinal), string.Join('\n', output));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Given_db_apply_ran_When_the_app_starts_in_Production_Then_it_serves_a_201()
     {
         _ = app;
