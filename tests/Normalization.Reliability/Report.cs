@@ -64,14 +64,15 @@ public sealed class Report
           were unhandled and answered 500. Any other unhandled error answers a bare 500 ProblemDetails with only a trace id, in every environment.
           Regression test: `SecurityTests.Regression_Given_the_database_does_not_answer_…`.
         - **Documented time-out:** a request waits at most **10 s** for the database (`MartenSetup.RequestWaitBoundSeconds`), then
-          answers 503 `database_unavailable` with `Retry-After: 5`, and its `detail` names the cause: `…the database did not answer within
-          10 s…` or `…could not be reached (connection refused or lost)…`. A stopped server refuses at once: 503 in well under a second.
+          answers 503 `database_unavailable` with `Retry-After: 5`, and its `detail` names the cause: `…the database did not answer in time (a request
+          waits at most 10 s for it)…` or `…could not be reached (connection refused or lost)…`. A stopped server refuses at once: 503 in well under a second.
           A server that stops answering without refusing (its processes stopped with SIGSTOP, a frozen host, a network partition)
           costs the whole bound: connecting waits at most 3 s (`ConnectTimeoutSeconds`, the connection string's `Timeout` is capped
           to it; also the longest wait for a free pooled connection), each command of an app node's request pool at most 4 s
           (`RequestCommandTimeoutSeconds`), and Npgsql's cancel request to the silent server then takes twice the connect
           time-out (measured) — 4 + 2 × 3 = 10 s (`FrozenDatabaseTests`, through `FreezableProxy`; an operator trial measured
-          41–44 s before: Npgsql's 30 s command time-out plus 2 × 5 s). A request that waits on a lock held by a long import or rebuild
+          41–44 s before: Npgsql's 30 s command time-out plus 2 × 5 s; with PostgreSQL's processes SIGSTOPped under a
+          built app node afterwards: a read on a pooled connection 10.0 s, a write that opened a connection 3.0 s, `/health` 3.0 s). A request that waits on a lock held by a long import or rebuild
           in another process also gives up after 4 s with this 503 (retry it). Work that may legitimately run for minutes does not
           take the request pool: bulk imports (the `import` command and `POST …/imports`), rebuilds and a late event's deferred
           checkpoints run on the long-work pool (`LongWork`, 8 of the 40 connections) with Npgsql's 30 s command time-out and their

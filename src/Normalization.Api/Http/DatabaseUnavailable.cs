@@ -51,7 +51,7 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
     static string Cause(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
-            if (x is TimeoutException) return $"did not answer within {Storage.MartenSetup.RequestWaitBoundSeconds} s";
+            if (x is TimeoutException) return $"did not answer in time (a request waits at most {Storage.MartenSetup.RequestWaitBoundSeconds} s for it)";
         return "could not be reached (connection refused or lost)";
     }
 
