@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Normalization.Api.Commands;
 using Normalization.Api.Database;
 using Normalization.Api.Health;
-using Normalization.Api.Hosting;
 using Normalization.Api.Importing;
 using Normalization.Api.Pages;
 using Normalization.Api.Readers;
@@ -18,7 +17,13 @@ using Scalar.AspNetCore;
 using Wolverine;
 using Wolverine.Http;
 
-var builder = WebApplication.CreateBuilder(ContentRoot.Options(args));
+// Started from another folder than its own (a service unit without a working directory): still its own appsettings.json and
+// web page (Internal/AppContentRoot.cs).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = Normalization.Api.Internal.AppContentRoot.Choose(args, Directory.GetCurrentDirectory(), AppContext.BaseDirectory),
+});
 
 // The data commands (import, export, state, …) keep stdout for their output: logs go to stderr, warnings and up.
 var dataCommand = args.Length > 0 && DataCommands.Names.Contains(args[0]);
@@ -89,7 +94,11 @@ builder.Services.CritterStackDefaults(x =>
 });
 
 var applySchemaAtStart = SchemaAtStart.AppliedByTheApp(builder.Environment);
-builder.Services.AddNormalizationStorage(connectionString, applySchemaAtStart);
+// The app itself (no command, or `run`), as opposed to a data command or one of the Critter Stack's commands.
+var runsTheApp = args.Length == 0 || args[0].StartsWith('-') || args[0] == "run";
+// Only a process that serves HTTP bounds its request pool's commands (MartenSetup.RequestCommandTimeoutSeconds): the command
+// line's `projections rebuild` runs Marten's daemon on that pool, and must not be cut short.
+builder.Services.AddNormalizationStorage(connectionString, applySchemaAtStart, boundCommands: runsTheApp);
 // NegotiationFold is registered as an async projection only so that Marten's rebuild tooling can run it; the append path
 // keeps the same read models inline (Storage/NegotiationFoldProjection.cs). No daemon is meant to run it, so Marten's
 // "The async daemon is disabled … will not be executed" start-up warning is a false alarm: ExternallyManaged says the
@@ -123,6 +132,9 @@ builder.Services.AddSingleton<ApiKeys>();
 ApiKeyAuthentication.AddApiKeyAuthentication(builder.Services);
 builder.AddHardening();
 builder.AddTelemetry();
+// While the database is away, the framework's background loops log one line per category per minute instead of a stack trace
+// per attempt (Telemetry/OutageLogging.cs).
+Normalization.Api.Telemetry.OutageLogging.AddTo(builder.Services);
 builder.Services.ConfigureHttpJsonOptions(o => Normalization.Api.Http.ApiJson.Configure(o.SerializerOptions));
 builder.Services.AddWolverineHttp();
 builder.Services.AddProblemDetails(Normalization.Api.Http.FrameworkProblems.Configure);
@@ -146,7 +158,6 @@ if (DatabaseProbe.Needed(args)
 
 // Production does not migrate at start: the app and the data commands check with one query that db-apply ran, and
 // otherwise stop with one line saying so (SchemaAtStart) — never a 500 on the first request.
-var runsTheApp = args.Length == 0 || args[0].StartsWith('-') || args[0] == "run";
 if (!applySchemaAtStart && (runsTheApp || dataCommand))
 {
     string? notMigrated;

@@ -63,12 +63,29 @@ public sealed class Report
           `503` `application/problem+json` with `code: database_unavailable` and `Retry-After: 5` (`Http/DatabaseUnavailable.cs`). Before, these
           were unhandled and answered 500. Any other unhandled error answers a bare 500 ProblemDetails with only a trace id, in every environment.
           Regression test: `SecurityTests.Regression_Given_the_database_does_not_answer_…`.
-        - **Documented time-out:** connecting to PostgreSQL waits at most 5 s (`MartenSetup.ConnectTimeoutSeconds`, the connection string's `Timeout`
-          is capped to it); a stopped server refuses at once, so writes and reads answer 503 within about 5 s. `/health` answers within 3 s
-          (`Unhealthy`, HTTP 503) while the database is away, and the API recovers by itself when it is back (no restart).
-          A server that stops answering without refusing (a frozen host, a network partition): `/health` still answers 503 within 3 s
-          (`HealthUnderFrozenDatabaseTests`; an operator trial measured 13 s before), while a request holding a pooled connection waits
-          for Npgsql's command time-out (30 s) and its cancellation: 503 after about 40–45 s (measured, not yet bounded tighter).
+        - **Documented time-out:** a request waits at most **10 s** for the database (`MartenSetup.RequestWaitBoundSeconds`), then
+          answers 503 `database_unavailable` with `Retry-After: 5`, and its `detail` names the cause: `…the database did not answer in time (a request
+          waits at most 10 s for it)…` or `…could not be reached (connection refused or lost)…`. A stopped server refuses at once: 503 in well under a second.
+          A server that stops answering without refusing (its processes stopped with SIGSTOP, a frozen host, a network partition)
+          costs the whole bound: connecting waits at most 3 s (`ConnectTimeoutSeconds`, the connection string's `Timeout` is capped
+          to it; also the longest wait for a free pooled connection), each command of an app node's request pool at most 4 s
+          (`RequestCommandTimeoutSeconds`), and Npgsql's cancel request to the silent server then takes twice the connect
+          time-out (measured) — 4 + 2 × 3 = 10 s (`FrozenDatabaseTests`, through `FreezableProxy`; an operator trial measured
+          41–44 s before: Npgsql's 30 s command time-out plus 2 × 5 s; with PostgreSQL's processes SIGSTOPped under a
+          built app node afterwards: a read on a pooled connection 10.0 s, a write that opened a connection 3.0 s, `/health` 3.0 s). A request that waits on a lock held by a long import or rebuild
+          in another process also gives up after 4 s with this 503 (retry it). Work that may legitimately run for minutes does not
+          take the request pool: bulk imports (the `import` command and `POST …/imports`), rebuilds and a late event's deferred
+          checkpoints run on the long-work pool (`LongWork`, 8 of the 40 connections) with Npgsql's 30 s command time-out and their
+          COPYs' own 30 minutes, and the command line (`import`, `rebuild`, `projections rebuild`, `db-apply`) keeps the 30 s
+          on both pools. `/health` answers within 3 s (`Unhealthy`, HTTP 503) while the database is away
+          (`HealthUnderFrozenDatabaseTests`), and the API recovers by itself when it is back (no restart).
+        - **An outage logs a few readable lines, not stack traces.** The framework's background loops (Wolverine's node agents,
+          heartbeat, durability agent and database control queue; Marten; JasperFx) retry on their own and used to log an Error with a
+          stack trace on every attempt: 79 lines in 10 s of a stopped database, 72 of them theirs. Now each such category logs one
+          Warning, `Database unavailable: <cause> (<what failed>; retried in the background, not logged again for 60 s)`, at most
+          once a minute (`Telemetry/OutageLogging.cs`); failures that are not the database being away pass through unchanged. Each
+          request answered 503 logs one line (`Database unavailable for GET /api/…: Connection refused`). `FrozenDatabaseTests` counts
+          the lines of a 10 s outage, stopped and frozen (13 and 7 in its last run, with a read every second).
         - **Writes are all-or-nothing and idempotent by eventId** (each batch is committed whole or not at all — alone, or in one transaction with other negotiations' end appends
           that wait at the same moment (group commit, docs/architecture.md), whose failure rolls all of them back and writes each
           again alone; `(negotiation_id, event_id)` primary key), so a client that
@@ -81,6 +98,12 @@ public sealed class Report
           registered with Marten as an async projection, `NegotiationFold`, only so that Marten's `projections rebuild` can run it; live writes
           do not wait for a daemon.) A create that races another create of the same party on its profile is retried
           (REPEATABLE READ, serialization failure; docs/architecture.md), not answered 500.
+        - **A data command that loses the database mid-run says so in one line.** `import` (and every data command) prints
+          `error: the database stopped answering while \`import\` ran (…). Every write is one transaction: the one in progress was not
+          stored, none is half-written … Run the same command again once the database answers …` and exits 1; before, it printed
+          `error: NpgsqlException: Exception while writing to stream` (an operator trial stopped PostgreSQL with `pg_ctl stop -m immediate`
+          while a 200,000-event file was being copied: after the restart no row of it was stored, and the running app node had recovered
+          by itself; `ImportDatabaseLostTests` cuts the connection mid-COPY).
         - **Bad input:** duplicate property names are refused (`malformed_json`; before, the last one silently won), bodies that are not valid UTF-8
           are refused (`invalid_utf8`), and strings with unpaired surrogate escapes (`"\ud800"`) are refused (`invalid_unicode`) instead of failing later;
           the import command reports such lines as line errors (`NdjsonHistory`) instead of throwing. Covered by the fuzz corpus (kinds `duplicate-field`, `invalid-utf8`, `unpaired-surrogate`).
@@ -118,7 +141,17 @@ public sealed class Report
         operator trial, with the grants this section listed before). `alter default privileges` without `for role` applies only to
         objects created by the role that runs it, so run by a superuser it gave the app no rights on the tables a later `db-apply`
         creates. `db-patch -d marten://store/ FILE` and `db-patch -d wolverine://messages/main FILE` write the same schema as two scripts
-        to review and apply with `psql` as the owner. The private cluster and Docker set-ups used for development connect as
+        to review and apply with `psql` as the owner. A DBA who applies them as a superuser makes the superuser their owner, and the
+        default privileges above (`for role normalization_owner`) then give the app nothing; so let the superuser act as the owner
+        (checked in an operator trial: 26 tables owned by the owner role, all granted to the app):
+
+        ```bash
+        psql -d normalization -v ON_ERROR_STOP=1 -c 'set role normalization_owner' -f marten.sql -f wolverine.sql
+        ```
+
+        or run the block's last three `grant … on all … in schema public` lines again after the scripts. A role without these rights
+        is named at start, with the tables it may not use, by the app and by every data command (exit 3, one line; before, the start
+        said the schema was missing and sent the operator to `db-apply`: `ProductionStartTests`). The private cluster and Docker set-ups used for development connect as
         `postgres`; production should not.
 
         ## Results of the last long run

@@ -83,6 +83,13 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
             await Console.Error.WriteLineAsync("error: " + Shown(e.Message, int.MaxValue));
             return false;
         }
+        catch (Exception e) when (Http.DatabaseUnavailableHandler.IsDatabaseUnavailable(e))
+        {
+            // An operator trial stopped PostgreSQL mid-import and read "error: NpgsqlException: Exception while writing to stream":
+            // nothing said whether part of the file was stored or what to do. Each write is one transaction, so nothing of it was.
+            await Console.Error.WriteLineAsync($"error: {DatabaseLost(e)}");
+            return false;
+        }
         catch (Exception e)
         {
             await Console.Error.WriteLineAsync($"error: {e.GetType().Name}: {Shown(e.Message.Split('\n')[0].Trim(), 300)}");
@@ -96,6 +103,16 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
     }
 
     protected abstract Task<bool> Run(T input, IServiceProvider services, CancellationToken ct);
+
+    /// <summary>The one line for a database that went away (or never answered) while the command ran: what happened, what was kept, what to do.</summary>
+    static string DatabaseLost(Exception e)
+    {
+        var command = DataCommands.Names.FirstOrDefault(n => Environment.GetCommandLineArgs().Skip(1).Take(1).Contains(n)) ?? "the command";
+        var cause = Shown(e.GetBaseException().Message.Split('\n')[0].Trim(), 200);
+        return $"the database stopped answering while `{command}` ran ({cause}). Every write is one transaction: the one in " +
+               "progress was not stored, none is half-written (an import stores its file whole or not at all). Run the same command again " +
+               "once the database answers: what was stored is recognised by eventId and not stored twice.";
+    }
 
     /// <summary>
     /// Applies the schema under Marten's own advisory lock (<c>StoreOptions.ApplyChangesLockId</c>, the one the app's

@@ -44,6 +44,17 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
         return false;
     }
 
+    /// <summary>
+    /// What the user is told happened: a time-out (a server that stops answering, or one too busy — a lock held by a long
+    /// import) is named with the documented bound, anything else is a refused or lost connection.
+    /// </summary>
+    static string Cause(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x is TimeoutException) return $"did not answer in time (a request waits at most {Storage.MartenSetup.RequestWaitBoundSeconds} s for it)";
+        return "could not be reached (connection refused or lost)";
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (http.Response.HasStarted) return false;
@@ -53,7 +64,7 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
             http.Response.Clear();
             http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Of(StatusCodes.Status503ServiceUnavailable, "database_unavailable", "The database is unavailable.",
-                $"The request was not completed because the database did not answer; retry after {RetryAfterSeconds} s (writes are idempotent by eventId).")
+                $"The request was not completed because the database {Cause(exception)}; retry after {RetryAfterSeconds} s (writes are idempotent by eventId).")
                 .ExecuteAsync(http);
             return true;
         }

@@ -34,7 +34,7 @@ public sealed partial class NegotiationStore
         int version;
         List<(string Key, DateOnly Date, int Count, FoldAccumulator State)> missing = [];
         TailCache.Tail tail;
-        await using (var conn = await dataSource.OpenConnectionAsync(ct))
+        await using (var conn = await longWork.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct))
         {
             await using (var session = ReadSession(tx))
@@ -70,7 +70,7 @@ public sealed partial class NegotiationStore
         var written = 0;
         foreach (var chunk in missing.Chunk(CompleteChunk))
         {
-            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            await using var conn = await longWork.OpenConnectionAsync(ct);
             // A later late event that made these stale recorded its own CheckpointsDue: stop before packing them.
             if (await ChangedBeforeAsync(conn, null, id, version, chunk[^1].Key, ct)) break;
             var packed = chunk.Select(c => new Checkpoint(c.Key, c.Date, c.Count, CheckpointPacking.Pack(c.State))).ToList();

@@ -70,7 +70,7 @@ public sealed partial class NegotiationStore
     {
         var id = opening.Id;
         using var turn = await gate.EnterAsync(id, ct);
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var conn = await longWork.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(create ? StartIsolation : System.Data.IsolationLevel.ReadCommitted, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
@@ -171,7 +171,7 @@ public sealed partial class NegotiationStore
                 [(Schema.Events, fresh.Count), (Schema.Checkpoints, fresh.Count / CheckpointEvery), (EventCopy.EventsTable, fresh.Count)], ct);
             async Task AnalyzeAsync(string table)
             {
-                await using var c = await dataSource.OpenConnectionAsync(ct);
+                await using var c = await longWork.OpenConnectionAsync(ct);
                 if (table == EventCopy.EventsTable) { await EventCopy.AnalyzeAsync(c, ct); return; }
                 await using var analyze = new NpgsqlCommand($"analyze {table}", c) { CommandTimeout = 600 };
                 await analyze.ExecuteNonQueryAsync(ct);

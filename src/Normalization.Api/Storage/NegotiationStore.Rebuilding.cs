@@ -34,11 +34,13 @@ public sealed partial class NegotiationStore
 
     /// <summary>
     /// Rebuilds several negotiations, <paramref name="parallelism"/> at a time (default: one per core plus one; each is its own
-    /// transaction, so while one folds in this process another's rows are being written by the server). Reports each id done.
+    /// transaction, so while one folds in this process another's rows are being written by the server), never more than half the
+    /// long-work pool (<see cref="MartenSetup.LongWorkPoolSize"/>: a rebuild waiting for a connection past the connect time-out
+    /// would fail). Reports each id done.
     /// </summary>
     public async Task RebuildAllAsync(IReadOnlyList<string> ids, IProgress<string>? progress = null, int? parallelism = null, CancellationToken ct = default)
     {
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount + 1, CancellationToken = ct },
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(parallelism ?? Environment.ProcessorCount + 1, MartenSetup.LongWorkPoolSize / 2), CancellationToken = ct },
             async (id, token) =>
             {
                 await RebuildAsync(id, token);
@@ -57,7 +59,7 @@ public sealed partial class NegotiationStore
     public async Task RebuildAsync(string id, CancellationToken ct = default)
     {
         using var turn = await gate.EnterAsync(id, ct);
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var conn = await longWork.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var cmd = new NpgsqlCommand("set local synchronous_commit = off", conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));

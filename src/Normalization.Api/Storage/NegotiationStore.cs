@@ -27,7 +27,7 @@ namespace Normalization.Api.Storage;
 /// party profiles in the same transaction.
 /// </summary>
 public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSource dataSource, TimeProvider clock, HeadCache heads,
-    Alerts.Notifying.StageChangeAlerts alerts, TailCache tails, DeferredCheckpoints deferred, WriterGate? writers = null)
+    Alerts.Notifying.StageChangeAlerts alerts, TailCache tails, DeferredCheckpoints deferred, LongWork longWork, WriterGate? writers = null)
 {
     /// <summary>This process's one-writer-per-negotiation turns (<see cref="WriterGate"/>: why the unlocked end append needs them).</summary>
     readonly WriterGate gate = writers ?? new WriterGate();

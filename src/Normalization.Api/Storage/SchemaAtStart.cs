@@ -42,8 +42,10 @@ public static class SchemaAtStart
     /// <summary>
     /// Null when every table of <see cref="Schema.Tables"/> exists in <paramref name="schemaName"/> with every column this build
     /// declares; otherwise the one-line message to print (which tables or columns are missing, and the command that adds them).
-    /// One query of PostgreSQL's catalog (information_schema, never Marten's mt_* tables). Marten's own objects and Wolverine's
+    /// One query of PostgreSQL's catalog (pg_catalog, never Marten's mt_* tables). Marten's own objects and Wolverine's
     /// tables are applied by the same <c>db-apply</c>; Wolverine checks its own at start (AutoCreate.None asserts them).
+    /// When everything is there but the connecting role may not read and write some of it (usage on the schema; select,
+    /// insert, update, delete on the table), the message names the role, the tables and the grants to run instead.
     /// </summary>
     /// <exception cref="NpgsqlException">The database does not answer.</exception>
     public static async Task<string?> MissingAsync(NpgsqlDataSource dataSource, string schemaName, CancellationToken ct = default) =>
@@ -60,16 +62,35 @@ public static class SchemaAtStart
         var expected = Schema.Tables(schemaName).ToDictionary(t => $"{schemaName}.{t.Identifier.Name}", t => t.Columns.Select(c => c.Name).ToList());
         foreach (var (s, t) in otherTables) expected.TryAdd($"{s}.{t}", []);
         var found = new Dictionary<string, HashSet<string>>();
+        var denied = new SortedSet<string>(StringComparer.Ordinal);
+        string role;
+        // PostgreSQL's own catalog, not information_schema: information_schema lists only the tables the current role has a
+        // right on, so a schema applied by a superuser (the db-patch scripts run with psql) and never granted to the app's
+        // role read as "not migrated" and sent the operator to db-apply (an operator trial).
         await using (var cmd = dataSource.CreateCommand(
-            "select table_schema || '.' || table_name, coalesce(column_name, '') from information_schema.columns where table_schema || '.' || table_name = any($1)"))
+            """
+            select n.nspname || '.' || c.relname, coalesce(a.attname, ''),
+                   has_schema_privilege(n.oid, 'usage') and has_table_privilege(c.oid, 'select') and has_table_privilege(c.oid, 'insert')
+                   and has_table_privilege(c.oid, 'update') and has_table_privilege(c.oid, 'delete'),
+                   current_user::text
+            from pg_catalog.pg_class c
+            join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+            left join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+            where c.relkind in ('r', 'p') and n.nspname || '.' || c.relname = any($1)
+            union all select null, null, null, current_user::text
+            """))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = expected.Keys.ToArray() });
             await using var reader = await cmd.ExecuteReaderAsync(ct);
+            role = "";
             while (await reader.ReadAsync(ct))
             {
+                role = reader.GetString(3);
+                if (reader.IsDBNull(0)) continue;
                 var table = reader.GetString(0);
                 if (!found.TryGetValue(table, out var columns)) found[table] = columns = [];
                 columns.Add(reader.GetString(1));
+                if (!reader.GetBoolean(2)) denied.Add(table);
             }
         }
 
@@ -81,9 +102,19 @@ public static class SchemaAtStart
             if (!found.TryGetValue(qualified, out var present)) missing.Add(table);
             else missing.AddRange(columns.Where(c => !present.Contains(c)).Select(c => $"{table}.{c}"));
         }
+        var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        if (missing.Count == 0 && denied.Count > 0)
+        {
+            string Short(string qualified) => qualified.StartsWith(schemaName + ".", StringComparison.Ordinal) ? qualified[(schemaName.Length + 1)..] : qualified;
+            var named = denied.Take(5).Select(Short).ToList();
+            return $"The database {target.Database} on {target.Host}:{target.Port} has this version's schema, but the role {role} may not " +
+                   $"read and write {denied.Count} of its tables ({string.Join(", ", named)}{(denied.Count > named.Count ? ", …" : "")}): grant the rights " +
+                   "listed in docs/reliability.md, \"The database user in production\" (as the tables' owner or a superuser; tables created by " +
+                   "another role than the one named in `alter default privileges for role …` — a superuser running the db-patch scripts — " +
+                   "need the `grant … on all tables / sequences / functions in schema` lines run again after the migration), then start again.";
+        }
         if (missing.Count == 0) return null;
 
-        var target = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         return $"The database {target.Database} on {target.Host}:{target.Port} does not have this version's schema (missing: " +
                $"{string.Join(", ", missing)}). In Production the app does not create or migrate it at start: apply it first with " +
                $"`dotnet Normalization.Api.dll {ApplyCommand}` (with the same ConnectionStrings__Normalization; docker compose runs it " +

@@ -88,6 +88,81 @@ public sealed class ProductionStartTests(AppFixture app)
         stderr.ShouldNotContain("   at ");
     }
 
+    [Theory]
+    [InlineData()]           // the app
+    [InlineData("import")]   // a data command: the same check
+    public async Task Given_the_schema_applied_by_a_superuser_and_never_granted_When_the_app_role_starts_Then_one_line_names_the_role_and_the_grants_not_db_apply(params string[] command)
+    {
+        // An operator trial: db-patch's scripts applied with psql as a superuser, the grants run before them (so the
+        // default privileges "for role normalization_owner" never applied). The start said the schema was missing
+        // (information_schema hides tables a role has no right on) and sent the operator to db-apply.
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+        await BuiltApi.ApplySchemaAsync(database.ConnectionString); // as the fixture's superuser: the superuser owns every table
+        var role = $"nz_nogrant_{Guid.NewGuid():N}"[..20];
+        await database.ExecuteAsync($"create role {role} login password 'pw'; grant connect on database \"{database.Name}\" to {role}; grant usage on schema public to {role};");
+        try
+        {
+            var asRole = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "pw" }.ConnectionString;
+            var args = command.Length == 0 ? command : [.. command, Path.Combine(BuiltApi.ProjectDir, "Seed", "us-taliban.ndjson")];
+
+            var (exitCode, _, stderr) = await BuiltApi.RunAsync(asRole, args);
+
+            exitCode.ShouldBe(SchemaAtStart.NotMigratedExitCode, stderr);
+            var error = stderr.Trim();
+            error.Split('\n').Length.ShouldBe(1, error);
+            error.ShouldContain($"the role {role} may not read and write");
+            error.ShouldContain("mt_doc_"); // the first few tables, by name
+            error.ShouldContain("docs/reliability.md");
+            error.ShouldNotContain("does not have this version's schema");
+            error.ShouldNotContain("   at ");
+        }
+        finally
+        {
+            await database.ExecuteAsync($"drop owned by {role}; ");
+            await using var maintenance = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres" }.ConnectionString);
+            await maintenance.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"drop role if exists {role}", maintenance);
+            try { await drop.ExecuteNonQueryAsync(); } catch (Npgsql.PostgresException) { /* still referenced by the database, dropped with it */ }
+        }
+    }
+
+    [Fact]
+    public async Task Given_the_app_started_from_another_folder_When_it_starts_Then_it_still_reads_its_own_appsettings()
+    {
+        // An operator trial ran `dotnet /path/Normalization.Api.dll` from another folder: the app ran without its
+        // appsettings.json (Wolverine's Information lines on stdout, which appsettings.json silences) and without its web page.
+        _ = app;
+        await using var database = await ThrowawayDatabase.CreateAsync();
+        await BuiltApi.ApplySchemaAsync(database.ConnectionString);
+        var elsewhere = Directory.CreateTempSubdirectory("nz-cwd-").FullName;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = elsewhere, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(BuiltApi.Dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ConnectionStrings__Normalization"] = database.ConnectionString;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Normalization__LoadSeedData"] = "false";
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var started = new TaskCompletionSource();
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is null) return; output.Enqueue(e.Data); if (e.Data.Contains("Application started")) started.TrySetResult(); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Task.WhenAny(started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(90)));
+            started.Task.IsCompleted.ShouldBeTrue(string.Join('\n', output));
+            output.ShouldNotContain(line => line.StartsWith("info: Wolverine", StringComparison.Ordinal), string.Join('\n', output));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Given_db_apply_ran_When_the_app_starts_in_Production_Then_it_serves_a_201()
     {

@@ -56,8 +56,8 @@ public sealed class HardenedHost : IAsyncLifetime
             b.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
             b.ConfigureServices(s =>
             {
-                // Replaces the app's one data source: Marten takes it from the container, so everything goes through the relay.
-                s.AddSingleton(_ => Normalization.Api.Storage.MartenSetup.CreateDataSource(_outage.ConnectionString));
+                // Replaces the app's two pools: Marten takes the request pool from the container, so everything goes through the relay.
+                Normalization.Api.Storage.MartenSetup.AddDatabase(s, _outage.ConnectionString);
             });
         });
         _outage.Cut();

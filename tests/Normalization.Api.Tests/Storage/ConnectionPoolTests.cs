@@ -7,7 +7,7 @@ using Weasel.Postgresql;
 
 namespace Normalization.Api.Tests.Storage;
 
-/// <summary>One Npgsql pool for the whole process, capped below PostgreSQL's max_connections (MartenSetup.MaxPoolSize).</summary>
+/// <summary>One Npgsql request pool for the whole process and a small long-work pool beside it, together capped below PostgreSQL's max_connections (MartenSetup.MaxPoolSize).</summary>
 [Collection(ApiCollection.Name)]
 public sealed class ConnectionPoolTests(AppFixture app)
 {
@@ -25,7 +25,14 @@ public sealed class ConnectionPoolTests(AppFixture app)
         // Then Marten (and Wolverine through it) uses the very data source in the container, with the documented caps …
         martens.ShouldBeSameAs(dataSource);
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        settings.MaxPoolSize.ShouldBe(MartenSetup.MaxPoolSize);
+        var longWork = new NpgsqlConnectionStringBuilder(services.GetRequiredService<LongWork>().Source.ConnectionString);
+        (settings.MaxPoolSize + longWork.MaxPoolSize).ShouldBe(MartenSetup.MaxPoolSize);
+        longWork.Timeout.ShouldBeLessThanOrEqualTo(MartenSetup.ConnectTimeoutSeconds);
+        // … the app's requests give up on a silent server (FrozenDatabaseTests), long work does not (a 1M-event import's statements) …
+        settings.CommandTimeout.ShouldBe(MartenSetup.RequestCommandTimeoutSeconds);
+        longWork.CommandTimeout.ShouldBe(new NpgsqlConnectionStringBuilder().CommandTimeout);
+        new NpgsqlConnectionStringBuilder(MartenSetup.CreateDataSource(app.ConnectionString, boundCommands: false).ConnectionString)
+            .CommandTimeout.ShouldBe(new NpgsqlConnectionStringBuilder().CommandTimeout);
         settings.Timeout.ShouldBeLessThanOrEqualTo(MartenSetup.ConnectTimeoutSeconds);
         settings.MaxAutoPrepare.ShouldBe(0);
         // … leaving room for a second node and psql/CLI under PostgreSQL's default max_connections (100, 3 for superusers).

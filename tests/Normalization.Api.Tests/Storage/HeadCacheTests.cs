@@ -20,7 +20,7 @@ public sealed class HeadCacheTests(AppFixture app)
 
     NegotiationStore SecondNode() => new(app.Host.Services.GetRequiredService<IDocumentStore>(), app.Host.Services.GetRequiredService<NpgsqlDataSource>(),
         TimeProvider.System, new HeadCache(), app.Host.Services.GetRequiredService<Normalization.Api.Alerts.Notifying.StageChangeAlerts>(),
-            new TailCache(), app.Host.Services.GetRequiredService<DeferredCheckpoints>());
+            new TailCache(), app.Host.Services.GetRequiredService<DeferredCheckpoints>(), app.Host.Services.GetRequiredService<LongWork>());
 
     [Theory]
     [InlineData(3)]

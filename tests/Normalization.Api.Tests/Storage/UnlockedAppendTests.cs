@@ -24,7 +24,7 @@ public sealed class UnlockedAppendTests(AppFixture app)
 
     NegotiationStore SecondNode() => new(app.Host.Services.GetRequiredService<IDocumentStore>(), app.Host.Services.GetRequiredService<NpgsqlDataSource>(),
         TimeProvider.System, new HeadCache(), app.Host.Services.GetRequiredService<Normalization.Api.Alerts.Notifying.StageChangeAlerts>(),
-        new TailCache(), app.Host.Services.GetRequiredService<DeferredCheckpoints>(), new WriterGate());
+        new TailCache(), app.Host.Services.GetRequiredService<DeferredCheckpoints>(), app.Host.Services.GetRequiredService<LongWork>(), new WriterGate());
 
     static NegotiationEvent AtTheEnd(NegotiationEvent like, int day) =>
         like with { EventId = Guid.NewGuid(), OccurredOn = DomainDate.FromDate(new DateOnly(2025, 1, 1).AddDays(day)) };

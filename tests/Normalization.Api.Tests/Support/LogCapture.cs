@@ -12,6 +12,9 @@ public sealed class LogCapture : ILoggerProvider
     /// <summary>One entry: category, level, the formatted message and the exception's text.</summary>
     public sealed record Entry(long Sequence, string Category, LogLevel Level, string Message, string? Exception)
     {
+        /// <summary>When it was written (UTC), for tests that count entries over a stretch of time.</summary>
+        public DateTime At { get; } = DateTime.UtcNow;
+
         public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : " | " + Exception.Split('\n')[0])}";
     }
 

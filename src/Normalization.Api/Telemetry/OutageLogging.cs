@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Normalization.Api.Http;
+
+namespace Normalization.Api.Telemetry;
+
+/// <summary>
+/// While PostgreSQL is away, the Critter Stack's background loops (Wolverine's node agents, heartbeats, durability agent and
+/// database control queue; Marten; JasperFx) each log an Error with a stack trace on every attempt — an operator trial counted
+/// dozens of stack traces in 10 s of outage, which buried the one line that mattered. Here each such category logs one
+/// Warning, without the stack trace, naming the cause, at most once per <see cref="Quiet"/>; failures that are not the
+/// database being unavailable (<see cref="DatabaseUnavailableHandler.IsDatabaseUnavailable"/>) and every other category pass
+/// through unchanged. Requests' own 503s are logged by <see cref="DatabaseUnavailableHandler"/> (one line each).
+/// </summary>
+public sealed class OutageLogging(ILoggerFactory inner, TimeProvider clock) : ILoggerFactory
+{
+    /// <summary>How long a category stays quiet after it logged that the database is unavailable.</summary>
+    public static readonly TimeSpan Quiet = TimeSpan.FromSeconds(60);
+
+    /// <summary>The framework's categories whose background loops retry on their own (ours and ASP.NET's are left alone).</summary>
+    static readonly string[] Background = ["Wolverine", "JasperFx", "Marten", "Weasel", "Npgsql"];
+
+    readonly ConcurrentDictionary<string, DateTimeOffset> lastLogged = new(StringComparer.Ordinal);
+
+    /// <summary>Puts it in front of the host's logger factory (every <c>ILogger&lt;T&gt;</c> is created through it).</summary>
+    public static void AddTo(IServiceCollection services)
+    {
+        var original = services.LastOrDefault(d => d.ServiceType == typeof(ILoggerFactory))
+            ?? throw new InvalidOperationException("No ILoggerFactory registered.");
+        services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp =>
+            new OutageLogging(Resolve(sp, original), sp.GetService<TimeProvider>() ?? TimeProvider.System)));
+    }
+
+    static ILoggerFactory Resolve(IServiceProvider sp, ServiceDescriptor d) =>
+        d.ImplementationInstance as ILoggerFactory
+        ?? d.ImplementationFactory?.Invoke(sp) as ILoggerFactory
+        ?? (ILoggerFactory)ActivatorUtilities.CreateInstance(sp, d.ImplementationType!);
+
+    /// <inheritdoc/>
+    public ILogger CreateLogger(string categoryName)
+    {
+        var logger = inner.CreateLogger(categoryName);
+        return Background.Any(b => categoryName.StartsWith(b, StringComparison.Ordinal)) ? new Quieted(this, categoryName, logger) : logger;
+    }
+
+    /// <inheritdoc/>
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    /// <inheritdoc/>
+    public void Dispose() => inner.Dispose();
+
+    /// <summary>True when <paramref name="category"/> may log the outage now (and starts its quiet period).</summary>
+    bool TakeTurn(string category)
+    {
+        var now = clock.GetUtcNow();
+        while (true)
+        {
+            if (!lastLogged.TryGetValue(category, out var last))
+            {
+                if (lastLogged.TryAdd(category, now)) return true;
+                continue;
+            }
+            if (now - last < Quiet) return false;
+            if (lastLogged.TryUpdate(category, now, last)) return true;
+        }
+    }
+
+    sealed class Quieted(OutageLogging owner, string category, ILogger inner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel < LogLevel.Warning || !DatabaseUnavailableHandler.IsDatabaseUnavailable(exception))
+            {
+                inner.Log(logLevel, eventId, state, exception, formatter);
+                return;
+            }
+            if (!owner.TakeTurn(category)) return;
+            if (!inner.IsEnabled(LogLevel.Warning)) return;
+            inner.LogWarning(eventId, "Database unavailable: {Error} ({What}; retried in the background, not logged again for {Quiet} s)",
+                exception!.GetBaseException().Message, formatter(state, exception).Split('\n')[0], (int)Quiet.TotalSeconds);
+        }
+    }
+}
