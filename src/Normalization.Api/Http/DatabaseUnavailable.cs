@@ -45,8 +45,9 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
     }
 
     /// <summary>
-    /// What the user is told happened: a time-out (a server that stops answering, or one too busy — a lock held by a long
-    /// import) is named with the documented bound, anything else is a refused or lost connection.
+    /// What the user is told happened: a time-out (a server that stops answering, or one too busy to answer in time) is named
+    /// with the documented bound, anything else is a refused or lost connection. (A lock held by a long import is
+    /// <c>negotiation_busy</c>, <see cref="IsLockWait"/>.)
     /// </summary>
     static string Cause(Exception e)
     {
@@ -55,9 +56,35 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
         return "could not be reached (connection refused or lost)";
     }
 
+    /// <summary>
+    /// Whether <paramref name="e"/> is PostgreSQL's <c>lock_not_available</c> (55P03): a request waited longer than the request
+    /// pool's <c>lock_timeout</c> (<see cref="Storage.MartenSetup.RequestLockTimeoutMilliseconds"/>) behind another writer.
+    /// </summary>
+    public static bool IsLockWait(Exception? e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            if (x is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }) return true;
+            if (x is AggregateException a && a.InnerExceptions.Any(IsLockWait)) return true;
+        }
+        return false;
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (http.Response.HasStarted) return false;
+        if (IsLockWait(exception))
+        {
+            // The server answers; another writer of the same rows (an import or rebuild of this negotiation) holds them.
+            logger.LogInformation("Lock wait over {Ms} ms for {Method} {Path}", Storage.MartenSetup.RequestLockTimeoutMilliseconds, http.Request.Method, http.Request.Path);
+            http.Response.Clear();
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.Of(StatusCodes.Status503ServiceUnavailable, "negotiation_busy", "The negotiation is busy.",
+                $"Another write to this negotiation (an import or a rebuild of it, here or on another node) held it for more than " +
+                $"{Storage.MartenSetup.RequestLockTimeoutMilliseconds / 1000} s, so nothing of this request was stored; retry after {RetryAfterSeconds} s " +
+                "(writes are idempotent by eventId).").ExecuteAsync(http);
+            return true;
+        }
         if (IsDatabaseUnavailable(exception))
         {
             logger.LogWarning("Database unavailable for {Method} {Path}: {Error}", http.Request.Method, http.Request.Path, exception.GetBaseException().Message);

@@ -29,6 +29,14 @@ public static class MartenSetup
     public const int RequestCommandTimeoutSeconds = 4;
 
     /// <summary>
+    /// Longest wait for a lock on the request pool of an app node (PostgreSQL's <c>lock_timeout</c>, set at connection start):
+    /// below <see cref="RequestCommandTimeoutSeconds"/>, so a write that waits behind another writer of the same negotiation
+    /// (an import or rebuild of many seconds, in this process or another) hears it from the server (<c>55P03</c>) and answers
+    /// 503 <c>negotiation_busy</c> — a live server that says why — instead of timing out as if the database did not answer.
+    /// </summary>
+    public const int RequestLockTimeoutMilliseconds = 3_000;
+
+    /// <summary>
     /// The longest a request waits on a database that stops answering without refusing (PostgreSQL's processes stopped, a frozen
     /// host, a network partition) before its 503: <see cref="RequestCommandTimeoutSeconds"/>, then Npgsql's cancel request to the
     /// silent server, which costs twice <see cref="ConnectTimeoutSeconds"/> (measured with <c>FrozenDatabaseTests</c>). A stopped
@@ -73,6 +81,10 @@ public static class MartenSetup
         // 0 is "no limit" to Npgsql: capped too.
         if (commandTimeoutSeconds is { } bound && (builder.ConnectionStringBuilder.CommandTimeout == 0 || builder.ConnectionStringBuilder.CommandTimeout > bound))
             builder.ConnectionStringBuilder.CommandTimeout = bound;
+        // A bounded pool also bounds lock waits, on the server's side (RequestLockTimeoutMilliseconds). A startup option, so the
+        // pool's reset (DISCARD ALL → RESET ALL) brings it back rather than dropping it; an operator's own Options are kept.
+        if (commandTimeoutSeconds is not null)
+            builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c lock_timeout={RequestLockTimeoutMilliseconds}".Trim();
         builder.ConnectionStringBuilder.MaxPoolSize = maxPoolSize;
         // No auto-prepare (MaxAutoPrepare stays 0): a prepared statement gets PostgreSQL's generic plan, sized for the largest
         // negotiation (a parallel scan), which made small negotiations' time-travel queries 10× slower in the benchmark
