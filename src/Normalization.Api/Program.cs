@@ -10,7 +10,6 @@ using Normalization.Api.Importing;
 using Normalization.Api.Pages;
 using Normalization.Api.Readers;
 using Normalization.Api.Security;
-using Normalization.Domain.Catalog;
 using Normalization.Api.Storage;
 using Normalization.Api.Http;
 using Scalar.AspNetCore;

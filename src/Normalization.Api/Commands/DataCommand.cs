@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using JasperFx.CommandLine;
 using Microsoft.Extensions.Primitives;
@@ -6,7 +5,6 @@ using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Importing;
 using Normalization.Api.Storage;
-using Normalization.Domain.Catalog;
 using Normalization.Domain.Validation;
 using Spectre.Console;
 

@@ -1,6 +1,3 @@
-using Npgsql;
-using static Normalization.Api.Database.PostgresLocator;
-
 namespace Normalization.Api.Database;
 
 /// <summary>The docker-compose <c>postgres</c> service, when no server binaries are installed and a Docker engine answers.</summary>

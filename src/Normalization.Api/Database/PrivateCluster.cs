@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Npgsql;
 using static Normalization.Api.Database.PostgresLocator;
 
 namespace Normalization.Api.Database;

@@ -1,7 +1,6 @@
 using Normalization.Domain.Validation;
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;

@@ -5,7 +5,6 @@ using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Importing.EventData;
 using Normalization.Api.Importing.Files;
-using Normalization.Api.Storage;
 using Normalization.Api.WhatIf;
 using Normalization.Domain.Validation;
 using Wolverine.Attributes;

@@ -10,7 +10,6 @@ using Normalization.Domain.Catalog;
 using Normalization.Domain.Histories;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Validation;
-using ValidationContext = Normalization.Domain.Validation.ValidationContext;
 
 namespace Normalization.Api.Importing;
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Routing;
 using Normalization.Api.Http;
 
 namespace Normalization.Api.Readers;

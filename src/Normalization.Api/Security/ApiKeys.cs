@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Normalization.Api.Http;
 
 namespace Normalization.Api.Security;
 

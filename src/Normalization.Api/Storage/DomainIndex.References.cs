@@ -1,12 +1,7 @@
-using Marten;
-using SessionOptions = Marten.Services.SessionOptions;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
-using Normalization.Domain.Stages;
-using Normalization.Domain.Validation;
 using ValidationContext = Normalization.Domain.Validation.ValidationContext;
 using Npgsql;
-using static Normalization.Api.Storage.FoldCheckpoints;
 
 namespace Normalization.Api.Storage;
 

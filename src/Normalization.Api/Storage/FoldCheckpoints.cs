@@ -1,15 +1,8 @@
-using JasperFx.Events;
-using Marten;
-using SessionOptions = Marten.Services.SessionOptions;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
-using Normalization.Domain.Stages;
-using Normalization.Domain.Validation;
-using ValidationContext = Normalization.Domain.Validation.ValidationContext;
 using Npgsql;
 using NpgsqlTypes;
-using static Normalization.Api.Storage.DomainIndex;
 
 namespace Normalization.Api.Storage;
 

@@ -1,7 +1,5 @@
 using Normalization.Domain.Folding;
 using Normalization.Domain.Catalog;
-using Normalization.Domain.Negotiations;
-using Npgsql;
 using SessionOptions = Marten.Services.SessionOptions;
 using static Normalization.Api.Storage.FoldCheckpoints;
 

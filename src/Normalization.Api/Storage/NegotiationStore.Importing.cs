@@ -1,12 +1,8 @@
-using JasperFx.Events;
-using System.Text.Json;
-using Marten;
 using SessionOptions = Marten.Services.SessionOptions;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
 using Npgsql;
-using NpgsqlTypes;
 using static Normalization.Api.Storage.DomainIndex;
 using static Normalization.Api.Storage.FoldCheckpoints;
 

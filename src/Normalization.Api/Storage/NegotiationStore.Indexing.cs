@@ -1,10 +1,6 @@
-using Marten;
-using SessionOptions = Marten.Services.SessionOptions;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
-using Normalization.Domain.Validation;
-using ValidationContext = Normalization.Domain.Validation.ValidationContext;
 using Npgsql;
 using static Normalization.Api.Storage.DomainIndex;
 using static Normalization.Api.Storage.FoldCheckpoints;

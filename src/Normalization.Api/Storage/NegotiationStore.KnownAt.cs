@@ -1,7 +1,6 @@
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
-using Normalization.Domain.Stages;
 using Npgsql;
 using static Normalization.Api.Storage.DomainIndex;
 using static Normalization.Api.Storage.FoldCheckpoints;

@@ -2,7 +2,6 @@ using Marten;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Momentum;
-using Normalization.Domain.Negotiations;
 using Normalization.Domain.Summaries;
 using Npgsql;
 using NpgsqlTypes;

@@ -1,16 +1,9 @@
-using JasperFx.Events;
-using Marten;
-using SessionOptions = Marten.Services.SessionOptions;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Stages;
-using Normalization.Domain.Validation;
-using ValidationContext = Normalization.Domain.Validation.ValidationContext;
 using Npgsql;
-using NpgsqlTypes;
 using static Normalization.Api.Storage.DomainIndex;
-using static Normalization.Api.Storage.FoldCheckpoints;
 
 namespace Normalization.Api.Storage;
 

@@ -1,6 +1,5 @@
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Folding;
-using Normalization.Domain.Negotiations;
 using Normalization.Domain.Validation;
 using Normalization.Domain.WhatIf;
 using Npgsql;

@@ -1,5 +1,4 @@
 using Normalization.Domain.Catalog;
-using Normalization.Domain.Folding;
 using Normalization.Domain.Stages;
 using Normalization.Domain.Validation;
 

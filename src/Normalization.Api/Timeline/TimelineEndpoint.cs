@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using System.Text.Json;
 using Normalization.Api.Exporting;
 using Normalization.Api.Http;
 using Normalization.Api.Storage;

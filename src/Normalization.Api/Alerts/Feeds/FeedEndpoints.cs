@@ -6,7 +6,6 @@ using Marten;
 using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
-using Normalization.Api.Storage;
 using Wolverine.Attributes;
 using Wolverine.Http;
 

@@ -4,7 +4,6 @@ using Wolverine;
 using Normalization.Domain.Catalog;
 using Normalization.Domain.Stages;
 using Npgsql;
-using Wolverine.Persistence.Durability;
 using Wolverine.RDBMS;
 using Wolverine.Runtime;
 

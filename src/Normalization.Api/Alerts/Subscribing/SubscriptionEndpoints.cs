@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Security;
-using Normalization.Domain.Catalog;
 using Normalization.Domain.Stages;
 using Normalization.Domain.Validation;
 using Wolverine.Http;

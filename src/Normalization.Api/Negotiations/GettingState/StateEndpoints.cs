@@ -7,7 +7,6 @@ using Normalization.Api.Negotiations.Coverage;
 using Normalization.Api.Readers;
 using Normalization.Api.Storage;
 using Normalization.Domain.Catalog;
-using Normalization.Domain.Folding;
 using Normalization.Domain.Stages;
 using Wolverine.Attributes;
 using Wolverine.Http;

@@ -5,7 +5,6 @@ using Marten;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
 using Normalization.Api.Storage;
-using Normalization.Domain.Momentum;
 using Normalization.Domain.Negotiations;
 using Normalization.Domain.Stages;
 using Normalization.Domain.Validation;
