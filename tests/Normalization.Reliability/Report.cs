@@ -28,6 +28,7 @@ public sealed class Report
         | 2 | the same batches re-sent concurrently and after client time-outs | `…/Reliability/RetryTests.cs` | `dotnet test` |
         | 3 | PostgreSQL stopped (`pg_ctl stop -m immediate`) mid-load, restarted | `tests/Normalization.Reliability` | long run |
         | 4 | API process SIGKILLed mid-load, restarted | `tests/Normalization.Reliability` | long run |
+        | 5b | fuzz generated from the contract: every catalog type × field × hostile class (posted, what-if, scenarios, NDJSON and CSV imports), every query parameter and path id of `/openapi/v1.json`, every CLI option | `…/Reliability/ContractFuzzTests.cs`, `Fuzz/ContractCases.cs`, `Fuzz/QueryCases.cs`, `Commands/CliOptionRulesTests.cs` | `dotnet test` (≈ 15 s) |
         | 5 | seeded bad-input corpus over every endpoint + broken import files | `…/Reliability/Fuzz/Corpus.cs`, `FuzzTests.cs` (1,200 requests, 60 files); long run (10,000 requests, import CLI) | both |
         | 6 | keys (endpoints enumerated from `/openapi/v1.json`), logs, 429, 413, no internals, headers, CORS, 503 when the database is away | `…/Reliability/SecurityTests.cs` | `dotnet test` |
         | 7 | soak: mixed reads, writes, time travel, what-if; RSS sampled every 10 s | `tests/Normalization.Reliability` | long run |
@@ -52,7 +53,7 @@ public sealed class Report
         - 2 retries: 40 batches × 5 events, 360 posts (each batch 4–10 times, 60 cut by a 1–40 ms client time-out) → 200 events, each once; the last 160 re-sends changed nothing.
         - 5 fuzz: 1,200 requests → 400 ×993, 404 ×90, 413 ×47, 415 ×70; 0 5xx, 0 accepted, no row changed; 60 broken import files all refused whole.
         - 6 security: every write endpoint found in `/openapi/v1.json` (9 today: each POST, PUT and DELETE), each refused with 401 for a missing, wrong, padded and upper-cased key;
-          429 + Retry-After after the burst (1/s, burst 2 in a dedicated host) while another key still passes; 413 with and without Content-Length;
+          429 + Retry-After after the burst (1/s, burst 2 in a dedicated host) while another key still passes, and a client presenting a new made-up key each time is limited as one client (the bucket is the valid key's name, else the client address); 413 with and without Content-Length;
           CSP `script-src 'self'` without `unsafe-inline`, nosniff, `frame-ancestors 'none'` on `/`, `/negotiations/{id}` and the API; CORS preflight
           answered without `Access-Control-Allow-Origin` unless the origin is configured; no key (or its hash) in any captured log line or answer.
 
@@ -73,7 +74,11 @@ public sealed class Report
           time-out (measured) — 4 + 2 × 3 = 10 s (`FrozenDatabaseTests`, through `FreezableProxy`; an operator trial measured
           41–44 s before: Npgsql's 30 s command time-out plus 2 × 5 s; with PostgreSQL's processes SIGSTOPped under a
           built app node afterwards: a read on a pooled connection 10.0 s, a write that opened a connection 3.0 s, `/health` 3.0 s). A request that waits on a lock held by a long import or rebuild
-          in another process also gives up after 4 s with this 503 (retry it). Work that may legitimately run for minutes does not
+          (of the same negotiation, in this process or another) is told so by the server instead: an app node's request pool sets
+          PostgreSQL's `lock_timeout` to 3 s (`RequestLockTimeoutMilliseconds`, a startup option of its connections, below the 4 s
+          command bound), so such a write answers 503 `negotiation_busy` with `Retry-After: 5` after 3 s, nothing of it stored
+          (`BusyNegotiationTests`; found after the 4 s bound made it 503 `database_unavailable`, "did not answer in time", from a
+          database that was answering — before the bound it waited up to 30 s). A shorter hold is waited out. Work that may legitimately run for minutes does not
           take the request pool: bulk imports (the `import` command and `POST …/imports`), rebuilds and a late event's deferred
           checkpoints run on the long-work pool (`LongWork`, 8 of the 40 connections) with Npgsql's 30 s command time-out and their
           COPYs' own 30 minutes, and the command line (`import`, `rebuild`, `projections rebuild`, `db-apply`) keeps the 30 s
@@ -151,8 +156,11 @@ public sealed class Report
 
         or run the block's last three `grant … on all … in schema public` lines again after the scripts. A role without these rights
         is named at start, with the tables it may not use, by the app and by every data command (exit 3, one line; before, the start
-        said the schema was missing and sent the operator to `db-apply`: `ProductionStartTests`). The private cluster and Docker set-ups used for development connect as
-        `postgres`; production should not.
+        said the schema was missing and sent the operator to `db-apply`: `ProductionStartTests`). `docker compose up` makes these
+        two roles when the `postgres` service initialises its volume (`src/Normalization.Api/Deploy/postgres-init/10-roles.sh`, this
+        block with the passwords from the environment; `DockerRolesScriptTests` keeps the two the same and runs the script as the image
+        does) and runs `migrate` as the owner, the `api` as the app role. The private cluster used for development and the tests
+        connects as `postgres`; production should not.
 
         ## Results of the last long run
 
