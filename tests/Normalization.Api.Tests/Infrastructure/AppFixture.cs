@@ -1,6 +1,7 @@
 using Alba;
 using JasperFx.CommandLine;
 using Marten;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Normalization.Api.Database;
@@ -64,7 +65,18 @@ public sealed class AppFixture : IAsyncLifetime
         for (var i = 0; i < 3; i++) Environment.SetEnvironmentVariable($"Normalization__Alerts__RetryDelaysSeconds__{i}", "1");
         // Load tests send from several keys (the write rate limit is per key).
         for (var i = 0; i < LoadKeys; i++) Environment.SetEnvironmentVariable($"ApiKeys__load{i}", Normalization.Api.Security.ApiKeys.Hash(LoadKey(i)));
-        Host = await AlbaHost.For<Program>(b => b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs)));
+        Host = await AlbaHost.For<Program>(b =>
+        {
+            // Every test of the collection writes with the one test key, so they share one token bucket: at the default
+            // 100/s (burst 200) a test that bursts left the next ones 429 (a CI run: 11 tests of IdempotencyTrialTests).
+            // The limiter itself is tested on its own host (HardenedHost: 1/s, burst 2).
+            b.ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Normalization:RateLimit:WritesPerSecond"] = "100000",
+                ["Normalization:RateLimit:Burst"] = "100000",
+            }));
+            b.ConfigureServices(s => s.AddSingleton<ILoggerProvider>(Logs));
+        });
     }
 
     /// <summary>Wipes every document and event (for tests that need an empty store).</summary>
