@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 
@@ -16,17 +13,8 @@ namespace Normalization.Api.Tests.Events;
 [Collection(ApiCollection.Name)]
 public sealed class TypographicQuotesTests(AppFixture app)
 {
-    async Task<(int Status, JsonNode? Body)> ImportAsync(string id, string query, string body, string contentType)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?{query}") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
+    Task<(int Status, JsonNode? Body)> ImportAsync(string id, string query, string body, string contentType) =>
+        app.PostImportFile(id, query, body, contentType);
 
     [Fact]
     public async Task Given_a_posted_body_with_typographic_quotes_on_its_second_line_When_posted_Then_400_malformed_json_names_the_quote_and_its_line()

@@ -1,8 +1,6 @@
 using System.IO.Compression;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 
@@ -34,17 +32,7 @@ public sealed class DamagedGzipTests(AppFixture app)
         return (buffer.ToArray(), flushedAt);
     }
 
-    async Task<(int Status, JsonNode? Body)> PostFileAsync(string id, byte[] body)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/gzip");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
+    Task<(int Status, JsonNode? Body)> PostFileAsync(string id, byte[] body) => app.PostImportFile(id, "", body, "application/gzip");
 
     async Task<int> VersionAsync(string id) => (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>();
 

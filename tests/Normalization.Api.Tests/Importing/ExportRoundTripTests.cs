@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
@@ -74,13 +73,8 @@ public sealed class ExportRoundTripTests(AppFixture app)
 
     async Task<(int Status, string Body)> PostFileAsync(string url, byte[] body)
     {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        var (status, text, _) = await app.PostFile(url, body);
+        return (status, text);
     }
 
     async Task<byte[]> ExportAsync(string url)

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 
@@ -20,17 +17,7 @@ public class ImportHeaderTests(AppFixture app)
         sanctions = new[] { "US embargo on Cuba", "Helms-Burton" },
     };
 
-    async Task<(int Status, JsonNode? Body)> PostFileAsync(string id, string text)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-ndjson");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, body.Length == 0 ? null : JsonNode.Parse(body));
-    }
+    Task<(int Status, JsonNode? Body)> PostFileAsync(string id, string text) => app.PostImportFile(id, "", text, "application/x-ndjson");
 
     async Task<string> NegotiationAsync(string[] parties, object baseline)
     {

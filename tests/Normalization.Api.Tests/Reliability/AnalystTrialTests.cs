@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 using static Normalization.Api.Tests.Support.ApiScenarios;
@@ -110,17 +107,7 @@ public sealed class AnalystTrialTests(AppFixture app)
         return string.Join('\t', cells) + "\n";
     }
 
-    async Task<(int Status, JsonNode? Body)> PostFileAsync(string id, string query, string body)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?{query}") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
+    Task<(int Status, JsonNode? Body)> PostFileAsync(string id, string query, string body) => app.PostImportFile(id, query, body);
 
     [Fact]
     public async Task Given_GDELT_rows_between_the_parties_with_empty_or_malformed_CAMEO_codes_When_imported_Then_422_names_each_row_and_the_EventCode_column()

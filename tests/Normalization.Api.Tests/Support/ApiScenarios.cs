@@ -52,15 +52,40 @@ public static class ApiScenarios
     };
 
     /// <summary>POST /api/negotiations/{id}/imports of <paramref name="ndjson"/> with the test key: status and parsed body (null when empty).</summary>
-    public static async Task<(int Status, JsonNode? Body)> PostImport(this AppFixture app, string id, string ndjson)
+    public static Task<(int Status, JsonNode? Body)> PostImport(this AppFixture app, string id, string ndjson) =>
+        app.PostImportFile(id, "", ndjson, "application/x-ndjson");
+
+    /// <summary>
+    /// POST /api/negotiations/{id}/imports?<paramref name="query"/> of <paramref name="body"/> (UTF-8 bytes, sent as
+    /// <paramref name="contentType"/>) with the test key: status and parsed body (null when empty).
+    /// </summary>
+    public static Task<(int Status, JsonNode? Body)> PostImportFile(this AppFixture app, string id, string query, string body,
+        string contentType = "text/plain") =>
+        app.PostImportFile(id, query, Encoding.UTF8.GetBytes(body), contentType);
+
+    /// <summary>The same for a file's raw bytes (gzip, a spreadsheet, another encoding).</summary>
+    public static async Task<(int Status, JsonNode? Body)> PostImportFile(this AppFixture app, string id, string query, byte[] body,
+        string contentType = "application/octet-stream")
+    {
+        var (status, text, _) = await app.PostFile($"/api/negotiations/{id}/imports" + (query.Length == 0 ? "" : "?" + query), body, contentType);
+        return (status, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>
+    /// POST of a file's bytes to <paramref name="url"/> as <paramref name="contentType"/>, with the test key unless
+    /// <paramref name="withKey"/> is false: status, the body's text and the Location header. The one way a test uploads a
+    /// file, so its format comes only from the URL or the content, as a user's upload would.
+    /// </summary>
+    public static async Task<(int Status, string Text, string? Location)> PostFile(this AppFixture app, string url, byte[] body,
+        string contentType = "application/octet-stream", bool withKey = true)
     {
         using var client = app.Host.Server.CreateClient();
-        using var content = new StringContent(ndjson, System.Text.Encoding.UTF8, "application/x-ndjson");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        if (withKey) request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
         using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location?.ToString());
     }
 
     /// <summary>A POST with full control of body, content type and key (null key: no header).</summary>

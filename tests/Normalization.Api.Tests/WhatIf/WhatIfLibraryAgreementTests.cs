@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using Normalization.Api.Security;
-using Normalization.Api.Storage;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 using Normalization.Domain.Catalog;
@@ -114,13 +111,8 @@ public sealed class WhatIfLibraryAgreementTests(AppFixture app)
         var id = await app.GivenNegotiation("iljofile", "IL", "JO");
 
         // When it is imported into the server, and read by the package
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines)));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        ((int)response.StatusCode).ShouldBe(200, await response.Content.ReadAsStringAsync());
+        var (imported, report) = await app.PostImportFile(id, "", System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines)));
+        imported.ShouldBe(200, report?.ToJsonString());
         var (_, timeline) = await app.GetJson($"/api/negotiations/{id}/timeline");
         var stored = timeline!["items"]!.AsArray().Select(i => i!["eventId"]!.GetValue<Guid>()).ToList();
         var library = DomainWhatIf.FromNdjson(new StringReader(string.Join("\n", [NdjsonHistoryLine(id), .. lines])));

@@ -1,7 +1,4 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 
@@ -39,17 +36,7 @@ public class GdeltHeaderTests(AppFixture app)
 
     static string[] Pick(string[] row, string[] columns) => columns.Select(c => row[Array.IndexOf(Codebook, c)]).ToArray();
 
-    async Task<(int Status, JsonNode? Body)> PostAsync(string id, string query, string body)
-    {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/negotiations/{id}/imports?{query}") { Content = content };
-        request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
-    }
+    Task<(int Status, JsonNode? Body)> PostAsync(string id, string query, string body) => app.PostImportFile(id, query, body, "text/csv");
 
     async Task<string> NegotiationAsync()
     {

@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Normalization.Api.Security;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
 
@@ -13,14 +11,8 @@ public class ImportEndpointTests(AppFixture app)
 {
     async Task<(int Status, JsonNode? Body, string? Location)> PostFileAsync(string url, byte[] body, bool withKey = true)
     {
-        using var client = app.Host.Server.CreateClient();
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-        if (withKey) request.Headers.Add(ApiKeys.Header, AppFixture.ApiKey);
-        using var response = await client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), response.Headers.Location?.ToString());
+        var (status, text, location) = await app.PostFile(url, body, withKey: withKey);
+        return (status, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text), location);
     }
 
     async Task<string> NegotiationAsync()
