@@ -52,7 +52,7 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                     else remove.Add(g);
                 }
                 else if (item.ValueKind == JsonValueKind.Null) errors.Add(new($"remove[{i}]", "required", "A null item: list the eventId (GUID) of a recorded event."));
-                else errors.Add(new($"remove[{i}]", "invalid_guid", "Each item of remove must be the eventId (GUID) of a recorded event."));
+                else errors.Add(ChangeRules.NotAnIdToRemove($"remove[{i}]"));
                 i++;
             }
         }
@@ -68,7 +68,8 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
                     if (p.Name is not ("eventId" or "event")) errors.Add(new($"{path}.{Short(p.Name)}", "unknown_field", "Unknown field. Allowed: eventId, event."));
                 Guid? target = null;
                 if (item.TryGetProperty("eventId", out var idEl) && idEl.ValueKind == JsonValueKind.String && Strict.TryGuid(idEl.GetString(), out var g)) target = g;
-                else errors.Add(new($"{path}.eventId", idEl.ValueKind == JsonValueKind.Undefined ? "required" : "invalid_guid", "eventId must be the GUID of the recorded event to replace."));
+                else if (idEl.ValueKind == JsonValueKind.Undefined) errors.Add(new($"{path}.eventId", "required", "eventId must be the GUID of the recorded event to replace."));
+                else errors.Add(ChangeRules.NotAnIdToReplace($"{path}.eventId"));
                 NegotiationEvent? e = null;
                 if (item.TryGetProperty("event", out var evEl)) e = EventItems.Read(evEl, $"{path}.event", errors);
                 else errors.Add(new($"{path}.event", "required", "event is required: the flat event that replaces it."));

@@ -133,7 +133,8 @@ public sealed partial class Branch
 
     /// <summary>
     /// Removes a recorded event (it did not happen in this branch). An id that is not in the record, or that this branch
-    /// already removes, is an error at <c>remove[i]</c> (the i-th Remove call), as over HTTP.
+    /// already removes, is an error at <c>remove[i]</c> (the i-th Remove call), as over HTTP; so is <see cref="Guid.Empty"/>,
+    /// no event's id (<c>invalid_guid</c>, the HTTP reader's code for it).
     /// </summary>
     /// <remarks>Preferred over <see cref="Remove(Func{NegotiationEvent, bool})"/> by the compiler, so <c>.Remove(new("…"))</c> is this one, not ambiguous.</remarks>
     [OverloadResolutionPriority(1)]
@@ -198,7 +199,8 @@ public sealed partial class Branch
         {
             if (_removals[i].Id is { } id)
             {
-                if (!named.Add(id)) errors.Add(ChangeRules.RemovedTwice($"remove[{i}]", id));
+                if (id == Guid.Empty) errors.Add(ChangeRules.NotAnIdToRemove($"remove[{i}]"));
+                else if (!named.Add(id)) errors.Add(ChangeRules.RemovedTwice($"remove[{i}]", id));
                 else if (recordedIds.Contains(id)) Out(id);
                 else errors.Add(ChangeRules.NotRecorded($"remove[{i}]", id));
                 continue;
@@ -213,7 +215,9 @@ public sealed partial class Branch
         {
             var id = _replacements[i].EventId;
             // A second change of one event is ambiguous: refused, and its replacement not judged (as the HTTP reader drops it).
-            if (!named.Add(id)) { errors.Add(ChangeRules.ChangedTwice($"replace[{i}].eventId", id)); skipped.Add(i); }
+            // The empty GUID is no event's id (the HTTP reader's invalid_guid): its replacement is not judged either.
+            if (id == Guid.Empty) { errors.Add(ChangeRules.NotAnIdToReplace($"replace[{i}].eventId")); skipped.Add(i); }
+            else if (!named.Add(id)) { errors.Add(ChangeRules.ChangedTwice($"replace[{i}].eventId", id)); skipped.Add(i); }
             else if (recordedIds.Contains(id)) Out(id);
             else errors.Add(ChangeRules.NotRecorded($"replace[{i}].eventId", id));
         }

@@ -18,6 +18,17 @@ public static class ChangeRules
     public static FieldError NothingMatched(string path) =>
         new(path, "unknown_reference", "The filter matches no event recorded in this negotiation: it removes nothing.");
 
+    /// <summary>
+    /// <c>invalid_guid</c>: an item of <c>remove</c> (at <paramref name="path"/>) that is no event's id — the empty GUID
+    /// (all zeros), which no event has (<see cref="Strict.TryGuid"/>), or over HTTP any value that is not a GUID.
+    /// </summary>
+    public static FieldError NotAnIdToRemove(string path) =>
+        new(path, "invalid_guid", "Each item of remove must be the eventId (GUID) of a recorded event.");
+
+    /// <summary><c>invalid_guid</c>: the <c>eventId</c> of a replacement (at <paramref name="path"/>, <c>replace[i].eventId</c>) that is no event's id, as <see cref="NotAnIdToRemove"/>.</summary>
+    public static FieldError NotAnIdToReplace(string path) =>
+        new(path, "invalid_guid", "eventId must be the GUID of the recorded event to replace.");
+
     /// <summary><c>duplicate_item</c>: <paramref name="eventId"/> is removed a second time (at <paramref name="path"/>, <c>remove[i]</c>).</summary>
     public static FieldError RemovedTwice(string path, Guid eventId) =>
         new(path, "duplicate_item", $"remove lists {eventId} more than once.");
