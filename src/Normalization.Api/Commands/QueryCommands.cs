@@ -54,7 +54,8 @@ public sealed class StateCommand : DataCommand<StateInput>
         Row("Momentum", $"{s.Momentum.Score:0.0} (previous {s.Momentum.PreviousScore:0.0}, {s.Momentum.Trend})");
         Row("Events", $"{s.EventCount} folded, last on {Esc(s.LastEventOn ?? "—")}");
         Row("Version", version.ToString());
-        Out.Write(new Panel(grid).Header("State").Expand());
+        // Sized to its rows, not expanded: into a pipe the console is 240 columns wide (DataCommand), for tables that must not wrap.
+        Out.Write(new Panel(grid).Header("State"));
         return true;
     }
 }

@@ -54,6 +54,27 @@ public class CliTests(AppFixture app)
         export.Stdout.ShouldContain("2025-03-20,Estrangement,ConfidenceBuilding,talks-and-mutual-gestures,");
     }
 
+    [Fact]
+    public async Task Given_output_into_a_pipe_When_the_state_is_shown_Then_its_panel_is_as_wide_as_its_longest_row_not_the_pipes_240_columns()
+    {
+        // Given a negotiation, and the command's output read from a pipe (240 columns wide, so that tables do not wrap)
+        var id = TestApi.NewId("clipanel");
+        (await Run("import", SeedFile, "--into", id, "--json")).ExitCode.ShouldBe(0);
+
+        // When its state is shown
+        var state = await Run("state", id, "--as-of", "2025-04-15");
+
+        // Then every line of the panel is as wide as its top border, which is its longest row plus the frame (a panel filling
+        // 240 columns wrapped every line of an 80- or 120-column terminal it was pasted into)
+        state.ExitCode.ShouldBe(0, state.Stderr);
+        var lines = state.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        var rows = lines.Where(l => l.StartsWith('│')).ToList();
+        rows.ShouldNotBeEmpty(state.Stdout);
+        var longest = rows.Max(r => r.TrimEnd('│').TrimEnd().Length) + 2;
+        lines.First(l => l.StartsWith('┌')).Length.ShouldBeLessThanOrEqualTo(longest + 1, state.Stdout);
+        lines.ShouldAllBe(l => l.Length < 160, state.Stdout);
+    }
+
     [Theory]
     [InlineData("state", "no-such-negotiation")]
     [InlineData("import", "no-such-file.ndjson", "--into", "nowhere")]
