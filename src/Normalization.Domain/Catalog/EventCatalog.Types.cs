@@ -193,7 +193,7 @@ public static partial class EventCatalog
             "Removes the target event's effect at every date.", "-", "-", 0.0, "-", PartyRule.Any, 70,
             new FieldSpec("targetEventId", FieldKind.Guid, true, "The event retracted."),
             Text("reason", true, "Why.", 2000)),
-        T<EventCorrected>(EventFamily.Corrections, "An earlier recorded event is replaced by a corrected version (same type).",
+        T<EventCorrected>(EventFamily.Corrections, "An earlier recorded event is replaced by a corrected version (same type) (occurredOn: when it was corrected, not before the event corrected, before_target).",
             "The fold reads the corrected version in place of the original.", "-", "-", 0.0, "-", PartyRule.Any, 70,
             new FieldSpec("targetEventId", FieldKind.Guid, true, "The event corrected."),
             new FieldSpec("correction", FieldKind.Event, true, "The full corrected event (same type). Its eventId is left out or is the corrected event's (targetEventId): the corrected version keeps the original's eventId; any other is refused (eventid_mismatch).")),

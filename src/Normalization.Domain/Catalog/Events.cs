@@ -350,7 +350,7 @@ public sealed record EventRetracted : NegotiationEvent
     /// <summary>Why.</summary>
     public string Reason { get; init; } = "";
 }
-/// <summary>An earlier recorded event is replaced by a corrected version (same type). Effect on the fold: The fold reads the corrected version in place of the original. (docs/event-catalog.md)</summary>
+/// <summary>An earlier recorded event is replaced by a corrected version (same type) (occurredOn: when it was corrected, not before the event corrected, before_target). Effect on the fold: The fold reads the corrected version in place of the original. (docs/event-catalog.md)</summary>
 public sealed record EventCorrected : NegotiationEvent
 {
     /// <summary>The event corrected.</summary>

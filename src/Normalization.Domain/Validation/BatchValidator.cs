@@ -323,9 +323,9 @@ public sealed class BatchValidator(ValidationContext ctx)
         // A closing judged against the opening in force now (its party, its date): a later line may retract that opening and
         // another opening of the same id, listed later, be the one it closes.
         || (error.Code is "wrong_party" or "before_reference" && ClosedKey(h.Event) is not null)
-        // A retraction dated before its target: a later line may correct the target, whose version counts from the first day
-        // of its year (what the store keeps of a correction's date) — one request at a time that correction came first.
-        || (error.Code is "before_target" && h.Event is EventRetracted)
+        // A retraction or correction dated before its target: a later line may correct the target, whose version counts from
+        // the first day of its year (what the store keeps of a correction's date) — one request at a time that correction came first.
+        || (error.Code is "before_target" && h.Event is EventRetracted or EventCorrected)
         // A demandId or commitmentId another opening in force holds: a later line retracting that opening frees it (an id is
         // free again once its opening is retracted), so a timeline export that lists the reuse before that retraction imports.
         || (error.Code is "duplicate_id" && !error.Path.EndsWith("eventId", StringComparison.Ordinal)

@@ -204,6 +204,14 @@ public static class EventValidator
                         errors.Add(new(P("correction.eventId"), "eventid_mismatch",
                             $"correction.eventId must be left out or be the corrected event's ({c.TargetEventId}): the corrected version keeps the original's eventId."));
                     Check(c.Correction, P("correction"), ctx, errors, isCorrection: true);
+                    // A correction is dated when it was made, as a retraction is: it cannot come before the event it corrects.
+                    // Refused only when it ends before the first day of every version — the recorded ones (a stored correction's
+                    // from its year, as the index keeps it) and the one it proposes, which may move the event earlier.
+                    if (ctx.EarliestDateOf(c.TargetEventId) is { } recordedStart
+                        && (c.Correction.OccurredOn.Start < recordedStart ? c.Correction.OccurredOn.Start : recordedStart) is var firstDay
+                        && c.OccurredOn.End < firstDay)
+                        errors.Add(new(P("occurredOn"), "before_target",
+                            $"A correction cannot be dated before the event it corrects (dated from {firstDay:yyyy-MM-dd}, its corrected version included)."));
                     // The corrected version replaces the one in force (when it is the latest): it must still open what has
                     // closings in force, open no id another opening holds, and fit the closings it keeps (their dates, parties).
                     // A closing's own version is judged by the checks above, against the openings in force.

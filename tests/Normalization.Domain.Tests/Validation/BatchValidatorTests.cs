@@ -37,7 +37,7 @@ public class BatchValidatorTests
         var n = Negotiation();
         var talks = n.Envelope("2025-01-05", new TalksHeld { Participants = [US, TB], Level = TalksLevel.Exploratory }, US, TB);
         var threat = n.Envelope("2025-01-06", new ThreatIssued(), US, TB);
-        var correction = n.Envelope("2025-01-04", new EventCorrected { TargetEventId = talks.EventId, Correction = talks with { Note = "in Doha" } }, US, null);
+        var correction = n.Envelope("2025-01-06", new EventCorrected { TargetEventId = talks.EventId, Correction = talks with { Note = "in Doha" } }, US, null);
         var retraction = Retraction(n, threat.EventId, "2025-01-07");
         var ctx = new ValidationContext(n.Opening, Today);
 
