@@ -73,7 +73,16 @@ public static class EventValidator
             if (s.Url is not null && !EventReader.IsHttpUrl(s.Url))
                 errors.Add(new(P($"sources[{i}].url"), "invalid_url", "url must be an absolute http or https address."));
             // A malformed date is the reader's 400 (invalid_date); a well-formed one has occurredOn's range.
-            if (DomainDate.TryParse(s.PublishedOn, out var published)) CheckDate(published, $"sources[{i}].publishedOn", P, ctx, errors);
+            if (DomainDate.TryParse(s.PublishedOn, out var published))
+            {
+                var before = errors.Count;
+                CheckDate(published, $"sources[{i}].publishedOn", P, ctx, errors);
+                // A source reports what had happened when it was published: one that ends before the event may have begun (a
+                // month or a year reaches to its last day) is a typo of its date or of the event's. One error per path.
+                if (errors.Count == before && published.End < e.OccurredOn.Start)
+                    errors.Add(new(P($"sources[{i}].publishedOn"), "before_event",
+                        $"publishedOn must not be before the event it reports (occurredOn {e.OccurredOn}, from {e.OccurredOn.Start:yyyy-MM-dd})."));
+            }
         }
 
         var info = EventCatalog.Of(e);
