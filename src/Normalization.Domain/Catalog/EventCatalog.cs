@@ -179,7 +179,7 @@ public static partial class EventCatalog
         [
             Str("publisher", true, "Who published it (e.g. CNN)."),
             Str("url", false, "Link to the publication (http or https).", 2000) with { Format = FieldFormat.HttpUrl },
-            new("publishedOn", FieldKind.Date, false, "Publication date: as occurredOn, not after today (in_future) nor before 1900-01-01 (out_of_range), nor before the event it reports may have happened (before_event)."),
+            new("publishedOn", FieldKind.Date, false, "Publication date: as occurredOn, not after today (in_future) nor before 1900-01-01 (out_of_range), nor more than a day before the event it reports may have happened (before_event: dates are local)."),
             Str("attribution", false, "The publication's own attribution, e.g. 'sources familiar with the talks'."),
             Text("quote", false, "The source's words in the record's language (English), translated where the source is not.", 4000),
             Text("originalQuote", false, "The same words as the source wrote them, in its own language (needs originalLanguage).", 4000),

@@ -16,6 +16,13 @@ public static class EventValidator
     public static bool IsMissingTarget(FieldError error) =>
         error.Code == "unknown_reference" && error.Message.StartsWith(NoSuchEvent, StringComparison.Ordinal);
 
+    /// <summary>
+    /// How many days before an event's first possible day a source reporting it may be dated (<c>before_event</c>): 1.
+    /// Dates are local (the event's where it happened, the source's where it was published), and the two sides of a
+    /// negotiation are often nine or more hours apart, so a report can carry the previous calendar day.
+    /// </summary>
+    public const int SourceDateGraceDays = 1;
+
     /// <summary>Validates one already-read event; returns true and registers it in the context when it is acceptable.</summary>
     public static bool Validate(NegotiationEvent e, string path, ValidationContext ctx, List<FieldError> errors)
     {
@@ -78,10 +85,13 @@ public static class EventValidator
                 var before = errors.Count;
                 CheckDate(published, $"sources[{i}].publishedOn", P, ctx, errors);
                 // A source reports what had happened when it was published: one that ends before the event may have begun (a
-                // month or a year reaches to its last day) is a typo of its date or of the event's. One error per path.
-                if (errors.Count == before && published.End < e.OccurredOn.Start)
+                // month or a year reaches to its last day) is a typo of its date or of the event's. A day's grace, because
+                // each date is local: talks in Doha or Tehran on the 2nd are reported in New York on the 1st (the UTC+4:30
+                // morning is the UTC-5 evening before). One error per path.
+                if (errors.Count == before && published.End < e.OccurredOn.Start.AddDays(-SourceDateGraceDays))
                     errors.Add(new(P($"sources[{i}].publishedOn"), "before_event",
-                        $"publishedOn must not be before the event it reports (occurredOn {e.OccurredOn}, from {e.OccurredOn.Start:yyyy-MM-dd})."));
+                        $"publishedOn must not be before the event it reports (occurredOn {e.OccurredOn}, from {e.OccurredOn.Start:yyyy-MM-dd}; " +
+                        $"a source dated the day before is accepted, as the publisher's local date)."));
             }
         }
 

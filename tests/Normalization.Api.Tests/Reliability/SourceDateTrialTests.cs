@@ -19,13 +19,14 @@ public sealed class SourceDateTrialTests(AppFixture app)
     [Fact]
     public async Task Given_talks_with_a_source_published_before_them_When_posted_imported_or_added_in_a_what_if_Then_422_before_event()
     {
-        // Given a negotiation and talks ten days ago whose second source is dated the day before them
+        // Given a negotiation and talks ten days ago whose second source is dated two days before them (the day before is
+        // the publisher's local date, accepted: see the next test)
         var id = await app.GivenNegotiation("srcbefore");
         var version = await VersionOf(id);
         var talks = Talks(Day(10));
         talks["sources"] = new JsonArray(
             new JsonObject { ["publisher"] = "Reuters", ["publishedOn"] = Day(10) },
-            new JsonObject { ["publisher"] = "AP", ["publishedOn"] = Day(11) });
+            new JsonObject { ["publisher"] = "AP", ["publishedOn"] = Day(12) });
 
         // When they are posted, imported and added in a what-if
         var (post, postBody) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { talks } });
@@ -54,6 +55,20 @@ public sealed class SourceDateTrialTests(AppFixture app)
         var (status, body) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { talks } });
 
         // Then it is stored: the talks may have happened that day
+        status.ShouldBe(201, body?.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Given_talks_in_Tehran_When_a_New_York_source_dated_the_day_before_reports_them_Then_they_are_stored()
+    {
+        // Given a negotiation, When talks of ten days ago are posted with a source dated the day before (Tehran's morning is
+        // New York's evening before: each date is local)
+        var id = await app.GivenNegotiation("srcgrace");
+        var talks = Talks(Day(10));
+        talks["sources"] = new JsonArray(new JsonObject { ["publisher"] = "AP", ["publishedOn"] = Day(11) });
+        var (status, body) = await app.PostJson($"/api/negotiations/{id}/events", new { events = new[] { talks } });
+
+        // Then they are stored
         status.ShouldBe(201, body?.ToJsonString());
     }
 }

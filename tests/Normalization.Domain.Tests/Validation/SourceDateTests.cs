@@ -9,7 +9,8 @@ namespace Normalization.Domain.Tests.Validation;
 /// <summary>
 /// A source reports an event: it cannot have been published before the event may have happened (an analyst's US–Iran
 /// record took talks of 2017 "reported by AP on 2012-01-01" — a typo of the year — without a word). Judged with the
-/// precision of both dates: a source of a month-dated event may be published on any day of that month.
+/// precision of both dates: a source of a month-dated event may be published on any day of that month; and with a day's
+/// grace, since each date is local (the event's where it happened, the report's where it was published).
 /// </summary>
 public class SourceDateTests
 {
@@ -32,11 +33,13 @@ public class SourceDateTests
 
     [Theory]
     [InlineData("2017-05-02", "2017-05-02", true)]  // the same day
-    [InlineData("2017-05-02", "2017-05-01", false)] // the day before
+    [InlineData("2017-05-02", "2017-05-01", true)]  // the day before: Tehran's morning is New York's evening before
+    [InlineData("2017-05-02", "2017-04-30", false)] // two days before
     [InlineData("2017-05-02", "2012-01-01", false)] // a typo of the year
     [InlineData("2017-05", "2017-05-01", true)]     // within the event's month
     [InlineData("2017-05-20", "2017-05", true)]     // a month that reaches the event's day
-    [InlineData("2017", "2016-12", false)]          // a month before the event's year
+    [InlineData("2017", "2016-12", true)]           // the month before the event's year: its last day is the day before
+    [InlineData("2017", "2016-11", false)]          // two months before the event's year
     [InlineData("2017-05-02", null, true)]          // no publication date
     public void Given_talks_When_a_source_is_dated_relative_to_them_Then_one_published_before_they_may_have_happened_is_before_event(
         string on, string? publishedOn, bool accepted)
@@ -52,9 +55,9 @@ public class SourceDateTests
     [Fact]
     public void Given_a_correction_When_its_version_has_a_source_published_before_the_corrected_date_Then_before_event_in_the_correction()
     {
-        // Given talks on 2024-06-10, When corrected to 2024-06-12 with the source that reported them on 2024-06-11
+        // Given talks on 2024-06-10, When corrected to 2024-06-12 with the source that reported them on 2024-06-10
         var n = Negotiation().HasTalks("2024-06-10");
-        var version = TalksOn("2024-06-12", "2024-06-11") with { EventId = Guid.Empty };
+        var version = TalksOn("2024-06-12", "2024-06-10") with { EventId = Guid.Empty };
         var errors = new List<FieldError>();
         EventValidator.Validate(n.Envelope("2024-06-20", new EventCorrected { TargetEventId = Id(1), Correction = version }, US, null), P,
             ValidationContext.For(n.Opening, n.Events, Today), errors);
@@ -78,7 +81,8 @@ public class SourceDateTests
         Gen.Select(dates, dates).Sample((on, published) =>
         {
             var errors = Validate(TalksOn(on.ToString(), published.ToString()));
-            return errors.Count == (published.End < on.Start ? 1 : 0) && errors.All(e => e == $"{P}.sources[0].publishedOn before_event");
+            return errors.Count == (published.End < on.Start.AddDays(-EventValidator.SourceDateGraceDays) ? 1 : 0)
+                && errors.All(e => e == $"{P}.sources[0].publishedOn before_event");
         });
     }
 }
