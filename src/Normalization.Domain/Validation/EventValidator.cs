@@ -51,6 +51,7 @@ public static class EventValidator
 
     static void Check(NegotiationEvent e, string path, ValidationContext ctx, List<FieldError> errors, bool isCorrection)
     {
+        var checkedFrom = errors.Count;
         var n = ctx.Negotiation;
         string P(string f) => EventReader.Join(path, f);
 
@@ -248,6 +249,8 @@ public static class EventValidator
                 }
                 break;
         }
+        // An opening refused as a duplicate does not open its ids: its fit with their closings is not the question.
+        if (!isCorrection && !errors.Skip(checkedFrom).Any(x => x.Code == "duplicate_id")) CheckReopening(e, ctx, errors, P);
     }
 
     /// <summary>
@@ -272,6 +275,22 @@ public static class EventValidator
             errors.Add(new(P("occurredOn"), "before_reference", $"It cannot be dated before the {what} it closes (its {openingType} is dated from {start:yyyy-MM-dd})."));
         if (inForce.Select(o => party(o.Item)).Distinct().ToList() is [{ Length: > 0 } expected] && !string.IsNullOrWhiteSpace(e.Actor) && e.Actor != expected)
             errors.Add(new(P("actor"), "wrong_party", $"actor must be {partyName} ({expected}) for {e.Type}."));
+    }
+
+    /// <summary>
+    /// A new opening (a <c>DemandMade</c> or <c>AgreementSigned</c>, not a corrected version) whose ids have closings in force:
+    /// they must fit it as they would fit a correction of the opening they closed — dated from its first day
+    /// (<c>before_reference</c> at <c>occurredOn</c>) and by the party the catalog names (<c>wrong_party</c>). A post never
+    /// meets this (an opening cannot leave the record under its closings: <c>still_referenced</c>); a what-if does, when it
+    /// replaces an opening or removes it and adds another with its ids while keeping the recorded closings — judged as the
+    /// same change made by a correction would be (docs/what-if.md). Not judged for an opening refused as a duplicate.
+    /// </summary>
+    static void CheckReopening(NegotiationEvent e, ValidationContext ctx, List<FieldError> errors, Func<string, string> P)
+    {
+        if (e is not (DemandMade or AgreementSigned)
+            || ValidationContext.ProposedVersionOf(e, e.EventId, e.EventId, DomainOrder.SortKey(e)) is not { } version) return;
+        foreach (var (code, field, message) in CheckChange(e.EventId, null, version, ctx, closingsToo: false))
+            if (code != "duplicate_id") errors.Add(new(P(field), code, message));
     }
 
     /// <summary>
