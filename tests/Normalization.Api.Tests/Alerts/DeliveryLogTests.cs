@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using static Normalization.Api.Tests.Support.ApiScenarios;
+
+namespace Normalization.Api.Tests.Alerts;
+
+/// <summary>
+/// What GET /api/subscriptions/{id}/deliveries says about a failed attempt: <c>lastError</c> names the cause a receiver's
+/// operator can act on (docs/alerts.md, "Delivery"), not only .NET's wrapper sentence.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class DeliveryLogTests(AppFixture app)
+{
+    [Fact]
+    public async Task Given_a_receiver_that_closes_the_connection_without_answering_When_the_stage_changes_Then_lastError_says_the_answer_ended_early()
+    {
+        // Given a receiver that reads the request and hangs up without a status line (a crashing or misconfigured proxy)
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var hangingUp = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                var buffer = new byte[4096];
+                await client.GetStream().ReadAtLeastAsync(buffer, 1, throwOnEndOfStream: false, stop.Token);
+                client.Client.Shutdown(SocketShutdown.Both);
+            }
+        });
+        var id = await app.GivenNegotiation("hangup");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-hangup", negotiationId = id });
+        created.ShouldBe(201);
+
+        // When the stage changes
+        await app.GivenEvents(id, Talks(Day(30)));
+
+        // Then the delivery log's lastError says what happened, not just "An error occurred while sending the request."
+        JsonNode? row = null;
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries");
+            row = body?["items"]?.AsArray().FirstOrDefault();
+            return row?["lastError"] is not null;
+        })).ShouldBeTrue("a failed attempt should be logged");
+        stop.Cancel();
+        var lastError = row!["lastError"]!.GetValue<string>();
+        lastError.ShouldContain("ended prematurely", Case.Insensitive, lastError);
+        row["lastStatusCode"].ShouldBeNull();
+    }
+}
