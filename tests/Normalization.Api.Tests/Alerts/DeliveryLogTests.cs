@@ -43,7 +43,7 @@ public sealed class DeliveryLogTests(AppFixture app)
         JsonNode? row = null;
         (await WebhookReceiver.Eventually(async () =>
         {
-            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries");
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
             row = body?["items"]?.AsArray().FirstOrDefault();
             return row?["lastError"] is not null;
         })).ShouldBeTrue("a failed attempt should be logged");
