@@ -52,4 +52,52 @@ public sealed class DeliveryLogTests(AppFixture app)
         lastError.ShouldContain("ended prematurely", Case.Insensitive, lastError);
         row["lastStatusCode"].ShouldBeNull();
     }
+
+    [Theory]
+    [InlineData(301, "Moved Permanently")]
+    [InlineData(308, "Permanent Redirect")]
+    public async Task Given_a_receiver_that_redirects_When_the_stage_changes_Then_lastError_says_where_to_and_that_redirects_are_not_followed(int code, string reason)
+    {
+        // Given a receiver that answers every POST with a redirect to its new address (a moved endpoint)
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var moved = $"https://hooks.newsroom.example/moved/{Guid.NewGuid():N}";
+        using var stop = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, stop.Token);
+                    await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                        $"HTTP/1.1 {code} {reason}\r\nLocation: {moved}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        var id = await app.GivenNegotiation("redirect");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-redirect", negotiationId = id });
+        created.ShouldBe(201);
+
+        // When the stage changes
+        await app.GivenEvents(id, Talks(Day(30)));
+
+        // Then the log gives the status, the address it points to and that it is not followed: the subscriber's fix is one read away
+        JsonNode? row = null;
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
+            row = body?["items"]?.AsArray().FirstOrDefault();
+            return row?["lastError"] is not null;
+        })).ShouldBeTrue("a failed attempt should be logged");
+        stop.Cancel();
+        var lastError = row!["lastError"]!.GetValue<string>();
+        lastError.ShouldStartWith($"HTTP {code} {reason}");
+        lastError.ShouldContain(moved);
+        lastError.ShouldContain("not followed");
+        row["lastStatusCode"]!.GetValue<int>().ShouldBe(code);
+    }
 }

@@ -60,7 +60,7 @@ public static class DeliverAlertHandler
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
             log.LastStatusCode = (int)response.StatusCode;
-            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            error = response.IsSuccessStatusCode ? null : Refusal(response);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -88,6 +88,21 @@ public static class DeliverAlertHandler
             logger.LogWarning("Alert {AlertId} to subscription {SubscriptionId}: attempt {Attempt} failed: {Error}", message.Alert.Id, message.SubscriptionId, envelope.Attempts, error);
             throw new WebhookDeliveryFailed(error);
         }
+    }
+
+    /// <summary>
+    /// A non-2xx answer as the delivery log shows it: status and reason, and for a redirect where it points — redirects are
+    /// not followed (a 3xx could point anywhere, WebhookTargets), so that address is the subscriber's fix.
+    /// </summary>
+    public static string Refusal(HttpResponseMessage response)
+    {
+        var text = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } to)
+        {
+            var target = to.ToString();
+            text += $" to {(target.Length > 500 ? target[..500] + "…" : target)} (redirects are not followed: subscribe that URL instead)";
+        }
+        return text;
     }
 
     /// <summary>
