@@ -100,4 +100,26 @@ public sealed class DeliveryLogTests(AppFixture app)
         lastError.ShouldContain("not followed");
         row["lastStatusCode"]!.GetValue<int>().ShouldBe(code);
     }
+
+    [Fact]
+    public async Task Given_one_write_that_announces_many_changes_When_reading_the_deliveries_Then_they_are_newest_first_by_day_as_in_the_feed()
+    {
+        // Given a subscriber, and one batch of talks two years apart: eight changes, all recorded by one append
+        var id = await app.GivenNegotiation("order");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = "http://127.0.0.1:9/order", secret = "secret-order", negotiationId = id });
+        created.ShouldBe(201);
+        await app.GivenEvents(id, Talks("2010-01-04"), Talks("2012-01-04"), Talks("2014-01-04"), Talks("2016-01-04"));
+
+        // When the deliveries are read (every change logged)
+        var days = new List<string>();
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
+            days = body!["items"]!.AsArray().Select(i => i!["on"]!.GetValue<string>()).ToList();
+            return days.Count == 8;
+        })).ShouldBeTrue("each change should have its delivery row");
+
+        // Then newest first: among rows of one write, the later day first — the feed's order, not the ids'
+        days.ShouldBe(days.OrderDescending(StringComparer.Ordinal).ToList());
+    }
 }

@@ -31,7 +31,9 @@ public static class DeliveriesEndpoint
     {
         if (await SubscriptionEndpoints.LoadAsync(id, session, ct) is not { } s) return SubscriptionEndpoints.NotFound(id);
         var rows = await session.Query<AlertDelivery>().Where(d => d.SubscriptionId == s.Id)
-            .OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).Take(Limit).ToListAsync(ct);
+            // Newest first as in the feeds: the alerts of one write share their time, so the later day first among them
+            // (the id only breaks the last tie, so a page is stable).
+            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.On).ThenBy(d => d.Id).Take(Limit).ToListAsync(ct);
         return ApiJson.Ok(new DeliveryList(s.Id, rows.Select(d => new DeliveryView(d.AlertId, d.NegotiationId, d.On, d.Change, d.Status, d.Attempts,
             d.LastError, d.LastStatusCode, d.CreatedAt, d.LastAttemptAt, d.DeliveredAt)).ToList()));
     }
