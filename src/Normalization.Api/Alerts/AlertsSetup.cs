@@ -12,8 +12,15 @@ namespace Normalization.Api.Alerts;
 /// <summary>Alerts' services, documents and Wolverine messaging (docs/alerts.md).</summary>
 public static class AlertsSetup
 {
-    /// <summary>The durable local queue every alert message runs on.</summary>
+    /// <summary>The durable local queue of the fan-out (<c>StageChanged</c>: feed entry, delivery rows) and the expiries due.</summary>
     public const string Queue = "alerts";
+
+    /// <summary>
+    /// The durable local queue of the webhook POSTs (<c>DeliverAlert</c>), apart from <see cref="Queue"/>: a receiver that
+    /// does not answer holds a POST for <c>TimeoutSeconds</c>, and a queue's handlers run a few at a time, so on one queue a
+    /// few silent receivers held back every feed entry and every other negotiation's fan-out.
+    /// </summary>
+    public const string DeliveryQueue = "alert-deliveries";
 
     /// <summary>Settings, the delivery HttpClient, the append hook and the alert documents (Marten, in its schema).</summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
@@ -43,8 +50,8 @@ public static class AlertsSetup
     }
 
     /// <summary>
-    /// Wolverine: alert messages run on one durable local queue (its envelopes live in Wolverine's PostgreSQL inbox, so a
-    /// crash or a restart loses none); a failed POST is retried after each of <see cref="AlertOptions.RetryDelays"/> (scheduled,
+    /// Wolverine: alert messages run on two durable local queues, the fan-out's and the deliveries' (their envelopes live in
+    /// Wolverine's PostgreSQL inbox, so a crash or a restart loses none); a failed POST is retried after each of <see cref="AlertOptions.RetryDelays"/> (scheduled,
     /// durable) and then moved to the dead-letter table.
     /// </summary>
     public static void UseAlerts(this WolverineOptions opts, IConfiguration configuration)
@@ -52,9 +59,10 @@ public static class AlertsSetup
         // Checked here, at start: a setting that cannot work stops the start naming its key.
         var settings = AlertOptions.From(configuration);
         opts.PublishMessage<StageChanged>().ToLocalQueue(Queue);
-        opts.PublishMessage<DeliverAlert>().ToLocalQueue(Queue);
+        opts.PublishMessage<DeliverAlert>().ToLocalQueue(DeliveryQueue);
         opts.PublishMessage<WindowExpiryDue>().ToLocalQueue(Queue);
         opts.LocalQueue(Queue).UseDurableInbox();
+        opts.LocalQueue(DeliveryQueue).UseDurableInbox();
         opts.Policies.OnException<WebhookDeliveryFailed>().ScheduleRetry(settings.RetryDelays).Then.MoveToErrorQueue();
     }
 }

@@ -34,8 +34,11 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var missing = string.IsNullOrEmpty(Request.Headers[ApiKeys.Header]);
-        return Problems.Of(StatusCodes.Status401Unauthorized, missing ? "api_key_missing" : "api_key_invalid", "An API key is required to write.",
-            $"Send a valid key in the {ApiKeys.Header} header. Reads are open.").ExecuteAsync(Context);
+        // The one read that needs a key: the webhook subscriptions (a URL can be a credential, docs/alerts.md).
+        var read = HttpMethods.IsGet(Request.Method) || HttpMethods.IsHead(Request.Method);
+        return Problems.Of(StatusCodes.Status401Unauthorized, missing ? "api_key_missing" : "api_key_invalid",
+            read ? "An API key is required to read webhook subscriptions." : "An API key is required to write.",
+            $"Send a valid key in the {ApiKeys.Header} header. " + (read ? "Other reads are open." : "Reads are open.")).ExecuteAsync(Context);
     }
 
     /// <summary>Registers the scheme and the writer policy.</summary>

@@ -29,7 +29,7 @@ public sealed class DeliveryTests(AppFixture app)
 
     async Task<JsonNode> Deliveries(string subscription)
     {
-        var (status, body) = await app.GetJson($"/api/subscriptions/{subscription}/deliveries");
+        var (status, body) = await app.GetJson($"/api/subscriptions/{subscription}/deliveries", withKey: true);
         status.ShouldBe(200);
         return body!;
     }

@@ -193,6 +193,6 @@ public sealed class PreconditionTests(AppFixture app)
         (await app.GetJson($"/api/negotiations/{id}")).Body!["version"]!.GetValue<int>().ShouldBe(2);
         (await app.GetJson($"/api/negotiations/{id}-copy")).Status.ShouldBe(404);
         (await app.GetJson($"/api/negotiations/{id}/scenarios")).Body!["scenarios"]!.AsArray().ShouldBeEmpty();
-        (await app.GetJson("/api/subscriptions")).Body!["items"]!.AsArray().ShouldNotContain(i => (string?)i!["negotiationId"] == id);
+        (await app.GetJson("/api/subscriptions", withKey: true)).Body!["items"]!.AsArray().ShouldNotContain(i => (string?)i!["negotiationId"] == id);
     }
 }

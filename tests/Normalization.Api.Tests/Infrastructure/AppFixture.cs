@@ -62,6 +62,8 @@ public sealed class AppFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("Normalization__LoadSeedData", "false");
         // Alerts: the tests' webhook receivers listen on loopback; retries 1 s apart, 3 of them (docs/alerts.md).
         Environment.SetEnvironmentVariable("Normalization__Alerts__AllowedHosts__0", "127.0.0.1");
+        // …and one on IPv6 loopback, written as an address is listed (no brackets): Alerts/Ipv6TargetTests.
+        Environment.SetEnvironmentVariable("Normalization__Alerts__AllowedHosts__1", "::1");
         for (var i = 0; i < 3; i++) Environment.SetEnvironmentVariable($"Normalization__Alerts__RetryDelaysSeconds__{i}", "1");
         // Load tests send from several keys (the write rate limit is per key).
         for (var i = 0; i < LoadKeys; i++) Environment.SetEnvironmentVariable($"ApiKeys__load{i}", Normalization.Api.Security.ApiKeys.Hash(LoadKey(i)));

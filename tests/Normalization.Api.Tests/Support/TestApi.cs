@@ -32,9 +32,15 @@ public static class TestApi
         return (result.Context.Response.StatusCode, Parse(await result.ReadAsTextAsync()));
     }
 
-    public static async Task<(int Status, JsonNode? Body)> GetJson(this AppFixture app, string url)
+    /// <summary>GET <paramref name="url"/>; with the test API key when <paramref name="withKey"/> (the subscriptions' reads need one).</summary>
+    public static async Task<(int Status, JsonNode? Body)> GetJson(this AppFixture app, string url, bool withKey = false)
     {
-        var result = await app.Host.Scenario(s => { s.Get.Url(url); s.IgnoreStatusCode(); });
+        var result = await app.Host.Scenario(s =>
+        {
+            s.Get.Url(url);
+            if (withKey) s.WithRequestHeader(ApiKeys.Header, AppFixture.ApiKey);
+            s.IgnoreStatusCode();
+        });
         return (result.Context.Response.StatusCode, Parse(await result.ReadAsTextAsync()));
     }
 

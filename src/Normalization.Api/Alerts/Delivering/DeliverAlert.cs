@@ -60,12 +60,13 @@ public static class DeliverAlertHandler
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
             log.LastStatusCode = (int)response.StatusCode;
-            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            error = response.IsSuccessStatusCode ? null : Refusal(response);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             log.LastStatusCode = null;
-            error = e.Message;
+            // A timeout's own message is whole (it names TimeoutSeconds); its inner ones only repeat "canceled".
+            error = e is TaskCanceledException ? e.Message : Cause(e);
         }
 
         if (error is null)
@@ -87,5 +88,38 @@ public static class DeliverAlertHandler
             logger.LogWarning("Alert {AlertId} to subscription {SubscriptionId}: attempt {Attempt} failed: {Error}", message.Alert.Id, message.SubscriptionId, envelope.Attempts, error);
             throw new WebhookDeliveryFailed(error);
         }
+    }
+
+    /// <summary>
+    /// A non-2xx answer as the delivery log shows it: status and reason, and for a redirect where it points — redirects are
+    /// not followed (a 3xx could point anywhere, WebhookTargets), so that address is the subscriber's fix.
+    /// </summary>
+    public static string Refusal(HttpResponseMessage response)
+    {
+        var text = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } to)
+        {
+            var target = to.ToString();
+            text += $" to {(target.Length > 500 ? target[..500] + "…" : target)} (redirects are not followed: subscribe that URL instead)";
+        }
+        return text;
+    }
+
+    /// <summary>
+    /// The failure as the delivery log shows it: the exception's message and those of its inner exceptions, each once.
+    /// HttpClient's own message is often only a wrapper ("An error occurred while sending the request.", "The SSL
+    /// connection could not be established, see inner exception."); the cause a receiver's operator can act on — the
+    /// answer ended before its status line, the certificate was refused, the name did not resolve — is inside.
+    /// </summary>
+    public static string Cause(Exception e)
+    {
+        var parts = new List<string>();
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            var text = x.Message.Replace(", see inner exception", "", StringComparison.OrdinalIgnoreCase).Trim().TrimEnd('.');
+            if (text.Length > 0 && !parts.Any(p => p.Contains(text, StringComparison.Ordinal))) parts.Add(text);
+        }
+        var cause = string.Join(": ", parts);
+        return cause.Length > 1000 ? cause[..1000] : cause;
     }
 }

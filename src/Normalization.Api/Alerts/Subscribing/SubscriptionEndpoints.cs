@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Normalization.Api.Http;
 using Normalization.Api.Http.Requests;
@@ -131,9 +132,14 @@ public static class SubscriptionEndpoints
         return ApiJson.Created(location, new SubscriptionCreated(subscription.Id));
     }
 
-    /// <summary>200 <see cref="SubscriptionList"/>.</summary>
-    [Tags("Alerts"), EndpointSummary("List subscriptions"), EndpointDescription("Every subscription, oldest first, without secrets.")]
-    [ProducesResponseType<SubscriptionList>(StatusCodes.Status200OK)]
+    /// <summary>
+    /// 200 <see cref="SubscriptionList"/>; 401 without a valid API key. The subscriptions' reads need a key, unlike every
+    /// other read: a webhook URL is often the receiver's credential (a chat tool's incoming-webhook URL holds its token),
+    /// and a public read-only tracker may share the newsroom's database.
+    /// </summary>
+    [Tags("Alerts"), EndpointSummary("List subscriptions"), EndpointDescription("Every subscription, oldest first, without secrets. Needs an API key (a webhook URL can be a credential): 401 without one.")]
+    [ProducesResponseType<SubscriptionList>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status401Unauthorized)]
+    [Authorize(Policy = ApiKeyAuthentication.WriterPolicy)]
     [WolverineGet("/api/subscriptions")]
     public static async Task<IResult> List(NoQuery query, IQuerySession session, CancellationToken ct)
     {
@@ -141,9 +147,10 @@ public static class SubscriptionEndpoints
         return ApiJson.Ok(new SubscriptionList(all.Select(SubscriptionView.Of).ToList()));
     }
 
-    /// <summary>200 <see cref="SubscriptionView"/>; 404 <c>subscription_not_found</c>.</summary>
-    [Tags("Alerts"), EndpointSummary("A subscription"), EndpointDescription("One subscription, without its secret. 404 subscription_not_found.")]
-    [ProducesResponseType<SubscriptionView>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status404NotFound)]
+    /// <summary>200 <see cref="SubscriptionView"/>; 401 without a valid API key (as <see cref="List"/>); 404 <c>subscription_not_found</c>.</summary>
+    [Tags("Alerts"), EndpointSummary("A subscription"), EndpointDescription("One subscription, without its secret. Needs an API key: 401 without one. 404 subscription_not_found.")]
+    [ProducesResponseType<SubscriptionView>(StatusCodes.Status200OK), ProducesProblem(StatusCodes.Status401Unauthorized), ProducesProblem(StatusCodes.Status404NotFound)]
+    [Authorize(Policy = ApiKeyAuthentication.WriterPolicy)]
     [WolverineGet("/api/subscriptions/{id}")]
     public static async Task<IResult> Get(NoQuery query, string id, IQuerySession session, CancellationToken ct) =>
         await LoadAsync(id, session, ct) is { } s ? ApiJson.Ok(SubscriptionView.Of(s)) : NotFound(id);

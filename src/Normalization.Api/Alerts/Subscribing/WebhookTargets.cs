@@ -14,7 +14,14 @@ namespace Normalization.Api.Alerts.Subscribing;
 /// </summary>
 public sealed class WebhookTargets(IOptions<AlertOptions> options)
 {
-    HashSet<string> Allowed => new(options.Value.AllowedHosts.Select(h => h.Trim().TrimEnd('.')), StringComparer.OrdinalIgnoreCase);
+    HashSet<string> Allowed => new(options.Value.AllowedHosts.Select(HostKey), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A host as the allow list compares it: no blank, no final dot of a fully qualified name, and an IPv6 address without
+    /// the brackets a URL writes it in — <c>Uri.IdnHost</c> drops them, a connection's <c>DnsEndPoint.Host</c> keeps them,
+    /// and a setting may be written either way (<c>::1</c>, <c>[::1]</c>).
+    /// </summary>
+    static string HostKey(string host) => host.Trim().TrimEnd('.').TrimStart('[').TrimEnd(']');
 
     /// <summary>
     /// The shape of a webhook URL, judged without the network (so with the rest of a body: every error at once):
@@ -41,7 +48,7 @@ public sealed class WebhookTargets(IOptions<AlertOptions> options)
     {
         if (ShapeProblem(url, path) is { } shape) return [shape];
         var uri = new Uri(url!, UriKind.Absolute);
-        var host = uri.IdnHost.TrimEnd('.');
+        var host = HostKey(uri.IdnHost);
         var allowed = Allowed;
         if (allowed.Count > 0 && !allowed.Contains(host))
             return [new(path, "host_not_allowed", $"{path}: host '{host}' is not in Normalization:Alerts:AllowedHosts.")];
@@ -60,7 +67,7 @@ public sealed class WebhookTargets(IOptions<AlertOptions> options)
     /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
     {
-        var host = context.DnsEndPoint.Host.TrimEnd('.');
+        var host = HostKey(context.DnsEndPoint.Host);
         var allowed = Allowed;
         if (allowed.Count > 0 && !allowed.Contains(host)) throw new HttpRequestException($"Host '{host}' is not in Normalization:Alerts:AllowedHosts.");
         var addresses = await ResolveAsync(host, ct);
@@ -80,7 +87,7 @@ public sealed class WebhookTargets(IOptions<AlertOptions> options)
     }
 
     static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
-        IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
 
     static bool IsAllowed(string host, IPAddress address, HashSet<string> allowed) =>
         IsPublic(address) || allowed.Contains(host) || allowed.Contains(address.ToString());

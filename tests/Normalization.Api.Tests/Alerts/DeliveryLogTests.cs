@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Normalization.Api.Tests.Infrastructure;
+using Normalization.Api.Tests.Support;
+using static Normalization.Api.Tests.Support.ApiScenarios;
+
+namespace Normalization.Api.Tests.Alerts;
+
+/// <summary>
+/// What GET /api/subscriptions/{id}/deliveries says about a failed attempt: <c>lastError</c> names the cause a receiver's
+/// operator can act on (docs/alerts.md, "Delivery"), not only .NET's wrapper sentence.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class DeliveryLogTests(AppFixture app)
+{
+    [Fact]
+    public async Task Given_a_receiver_that_closes_the_connection_without_answering_When_the_stage_changes_Then_lastError_says_the_answer_ended_early()
+    {
+        // Given a receiver that reads the request and hangs up without a status line (a crashing or misconfigured proxy)
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var hangingUp = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                var buffer = new byte[4096];
+                await client.GetStream().ReadAtLeastAsync(buffer, 1, throwOnEndOfStream: false, stop.Token);
+                client.Client.Shutdown(SocketShutdown.Both);
+            }
+        });
+        var id = await app.GivenNegotiation("hangup");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-hangup", negotiationId = id });
+        created.ShouldBe(201);
+
+        // When the stage changes
+        await app.GivenEvents(id, Talks(Day(30)));
+
+        // Then the delivery log's lastError says what happened, not just "An error occurred while sending the request."
+        JsonNode? row = null;
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
+            row = body?["items"]?.AsArray().FirstOrDefault();
+            return row?["lastError"] is not null;
+        })).ShouldBeTrue("a failed attempt should be logged");
+        stop.Cancel();
+        var lastError = row!["lastError"]!.GetValue<string>();
+        lastError.ShouldContain("ended prematurely", Case.Insensitive, lastError);
+        row["lastStatusCode"].ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(301, "Moved Permanently")]
+    [InlineData(308, "Permanent Redirect")]
+    public async Task Given_a_receiver_that_redirects_When_the_stage_changes_Then_lastError_says_where_to_and_that_redirects_are_not_followed(int code, string reason)
+    {
+        // Given a receiver that answers every POST with a redirect to its new address (a moved endpoint)
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var moved = $"https://hooks.newsroom.example/moved/{Guid.NewGuid():N}";
+        using var stop = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, stop.Token);
+                    await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                        $"HTTP/1.1 {code} {reason}\r\nLocation: {moved}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        var id = await app.GivenNegotiation("redirect");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-redirect", negotiationId = id });
+        created.ShouldBe(201);
+
+        // When the stage changes
+        await app.GivenEvents(id, Talks(Day(30)));
+
+        // Then the log gives the status, the address it points to and that it is not followed: the subscriber's fix is one read away
+        JsonNode? row = null;
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
+            row = body?["items"]?.AsArray().FirstOrDefault();
+            return row?["lastError"] is not null;
+        })).ShouldBeTrue("a failed attempt should be logged");
+        stop.Cancel();
+        var lastError = row!["lastError"]!.GetValue<string>();
+        lastError.ShouldStartWith($"HTTP {code} {reason}");
+        lastError.ShouldContain(moved);
+        lastError.ShouldContain("not followed");
+        row["lastStatusCode"]!.GetValue<int>().ShouldBe(code);
+    }
+
+    [Fact]
+    public async Task Given_one_write_that_announces_many_changes_When_reading_the_deliveries_Then_they_are_newest_first_by_day_as_in_the_feed()
+    {
+        // Given a subscriber, and one batch of talks two years apart: eight changes, all recorded by one append
+        var id = await app.GivenNegotiation("order");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = "http://127.0.0.1:9/order", secret = "secret-order", negotiationId = id });
+        created.ShouldBe(201);
+        await app.GivenEvents(id, Talks("2010-01-04"), Talks("2012-01-04"), Talks("2014-01-04"), Talks("2016-01-04"));
+
+        // When the deliveries are read (every change logged)
+        var days = new List<string>();
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
+            days = body!["items"]!.AsArray().Select(i => i!["on"]!.GetValue<string>()).ToList();
+            return days.Count == 8;
+        })).ShouldBeTrue("each change should have its delivery row");
+
+        // Then newest first: among rows of one write, the later day first — the feed's order, not the ids'
+        days.ShouldBe(days.OrderDescending(StringComparer.Ordinal).ToList());
+    }
+}
