@@ -279,7 +279,11 @@ public sealed partial class Branch
         var paths = new List<string>();
         void Check(NegotiationEvent e, string path, string origin, Guid? replaces)
         {
-            if (!seen.Add(e.EventId)) judged.Add((paths.Count, new(EventReader.Join(path, "eventId"), "duplicate_id", $"eventId {e.EventId} is already used in this negotiation or this what-if.")));
+            if (!seen.Add(e.EventId))
+                judged.Add((paths.Count, new(EventReader.Join(path, "eventId"), "duplicate_id", e.EventId == replaces
+                    // Said as what it is: the replacement is a new event beside the one it replaces, not a new version of it.
+                    ? $"eventId {e.EventId} is the id of the event this replaces: a replacement is a new event with its own id (leave eventId out to have one drawn)."
+                    : $"eventId {e.EventId} is already used in this negotiation or this what-if.")));
             batch.Validate(e, path, paths.Count, judged);
             paths.Add(path);
             hypothetical.Add(new HypotheticalEvent(e.EventId, e.Type, e.OccurredOn.ToString(), origin, replaces, e));
@@ -298,8 +302,10 @@ public sealed partial class Branch
                     $"occurredOn {hypothetical[i].Event.OccurredOn} is after the projection date {projectAt:yyyy-MM-dd}; project later to see it."));
         }
 
-        // (a hypothetical event refused as a duplicate_id is judged once: the first of its id stands for it here)
-        StillReferenced(removed, kept, hypothetical.Select(h => h.Event).DistinctBy(e => e.EventId).Where(e => !recordedIds.Contains(e.EventId)), errors);
+        // (a hypothetical event refused as a duplicate_id is judged once: the first of its id stands for it here; a replacement
+        // refused for carrying the id of the event it replaces still stands for what it opens, so its one error is that id)
+        StillReferenced(removed, kept, hypothetical.DistinctBy(h => h.EventId)
+            .Where(h => !recordedIds.Contains(h.EventId) || h.Replaces == h.EventId).Select(h => h.Event), errors);
 
         if (errors.Count > 0)
             return new WhatIfResult { Errors = Noted(errors), BranchedAt = branchPoint, ProjectedAt = projectAt, Today = today, Hypothetical = hypothetical, Removed = removedList };

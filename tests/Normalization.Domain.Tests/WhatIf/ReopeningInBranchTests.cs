@@ -74,6 +74,20 @@ public class ReopeningInBranchTests
         result.State.Ledger.Agreements.ShouldHaveSingleItem().SignedOn.ShouldBe(new DateOnly(2020, 3, 2));
     }
 
+    [Fact]
+    public void Given_an_agreement_When_a_what_if_replaces_it_by_a_version_carrying_its_own_eventId_Then_duplicate_id_says_a_replacement_needs_its_own_id()
+    {
+        // Given an agreement, When a what-if replaces it with an edited copy that kept its eventId
+        var n = Record();
+        var result = DomainWhatIf.From(n.Opening, n.Events).Today(Today).AsOf(Today)
+            .Replace(AgreementId, Agreement("2020-03-02") with { EventId = AgreementId }).Project();
+
+        // Then the error names the id as the replaced event's own, not as one "already used" elsewhere
+        var error = result.Errors.ShouldHaveSingleItem();
+        $"{error.Path} {error.Code}".ShouldBe("replace[0].event.eventId duplicate_id");
+        error.Message.ShouldContain("the id of the event this replaces");
+    }
+
     static List<string> Validate(NegotiationBuilder n, NegotiationEvent change)
     {
         var errors = new List<FieldError>();
