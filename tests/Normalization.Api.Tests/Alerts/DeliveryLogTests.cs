@@ -102,6 +102,52 @@ public sealed class DeliveryLogTests(AppFixture app)
     }
 
     [Fact]
+    public async Task Given_a_receiver_that_answers_410_Gone_When_the_stage_changes_Then_the_delivery_is_dead_lettered_after_one_attempt()
+    {
+        // Given a receiver that answers every POST 410 Gone (an endpoint retired for good), counting them
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var posts = 0;
+        using var stop = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
+                    await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, stop.Token);
+                    Interlocked.Increment(ref posts);
+                    await client.GetStream().WriteAsync("HTTP/1.1 410 Gone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), stop.Token);
+                }
+            }
+            catch (OperationCanceledException) { }
+        });
+        var id = await app.GivenNegotiation("gone");
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-gone", negotiationId = id });
+        created.ShouldBe(201);
+
+        // When the stage changes
+        await app.GivenEvents(id, Talks(Day(30)));
+
+        // Then the delivery is dead-lettered at its first attempt, saying why, and no retry comes (the tests' retries are 1 s apart)
+        JsonNode? row = null;
+        (await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
+            row = body?["items"]?.AsArray().FirstOrDefault();
+            return row?["status"]?.GetValue<string>() == "dead-lettered";
+        })).ShouldBeTrue($"the delivery should be dead-lettered: {row?.ToJsonString()}");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        stop.Cancel();
+        posts.ShouldBe(1);
+        row!["attempts"]!.GetValue<int>().ShouldBe(1);
+        row["lastStatusCode"]!.GetValue<int>().ShouldBe(410);
+        row["lastError"]!.GetValue<string>().ShouldContain("gone for good");
+    }
+
+    [Fact]
     public async Task Given_one_write_that_announces_many_changes_When_reading_the_deliveries_Then_they_are_newest_first_by_day_as_in_the_feed()
     {
         // Given a subscriber, and one batch of talks two years apart: eight changes, all recorded by one append

@@ -16,8 +16,15 @@ public sealed record DeliverAlert(Guid SubscriptionId, StageChangeAlert Alert);
 public sealed class WebhookDeliveryFailed(string message) : Exception(message);
 
 /// <summary>
-/// POSTs the alert, signed, and logs the attempt in its <see cref="AlertDelivery"/>. A 2xx answer is delivered; anything else
-/// (or no answer) throws <see cref="WebhookDeliveryFailed"/> for Wolverine to retry. A delivery already logged as delivered
+/// A POST the receiver answered <c>410 Gone</c>: the URL is gone for good (RFC 9110 §15.5.11), so Wolverine's error policy
+/// (AlertsSetup) dead-letters the message at once instead of retrying it for hours.
+/// </summary>
+public sealed class WebhookGone(string message) : Exception(message);
+
+/// <summary>
+/// POSTs the alert, signed, and logs the attempt in its <see cref="AlertDelivery"/>. A 2xx answer is delivered; a 410 Gone
+/// throws <see cref="WebhookGone"/> (dead-lettered at once); anything else (or no answer) throws
+/// <see cref="WebhookDeliveryFailed"/> for Wolverine to retry. A delivery already logged as delivered
 /// is not sent again (a redelivered message after a crash; two copies at once are serialized by an advisory lock on the
 /// delivery's id); a deleted subscription is dropped.
 /// </summary>
@@ -56,11 +63,13 @@ public static class DeliverAlertHandler
         log.Attempts = Math.Max(log.Attempts + 1, envelope.Attempts);
         log.LastAttemptAt = clock.GetUtcNow();
         string? error;
+        var gone = false;
         try
         {
             using var response = await clients.CreateClient(ClientName).SendAsync(request, ct);
             log.LastStatusCode = (int)response.StatusCode;
             error = response.IsSuccessStatusCode ? null : Refusal(response);
+            gone = response.StatusCode == System.Net.HttpStatusCode.Gone;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -77,8 +86,8 @@ public static class DeliverAlertHandler
         }
         else
         {
-            log.LastError = error;
-            log.Status = envelope.Attempts >= options.Value.MaxAttempts ? DeliveryStatus.DeadLettered : DeliveryStatus.Retrying;
+            log.LastError = gone ? error + " (the receiver says this URL is gone for good: not retried; subscribe its new URL)" : error;
+            log.Status = gone || envelope.Attempts >= options.Value.MaxAttempts ? DeliveryStatus.DeadLettered : DeliveryStatus.Retrying;
         }
         session.Store(log);
         await session.SaveChangesAsync(ct);
@@ -86,6 +95,7 @@ public static class DeliverAlertHandler
         if (error is not null)
         {
             logger.LogWarning("Alert {AlertId} to subscription {SubscriptionId}: attempt {Attempt} failed: {Error}", message.Alert.Id, message.SubscriptionId, envelope.Attempts, error);
+            if (gone) throw new WebhookGone(log.LastError!);
             throw new WebhookDeliveryFailed(error);
         }
     }
