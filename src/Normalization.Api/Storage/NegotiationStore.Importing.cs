@@ -169,10 +169,14 @@ public sealed partial class NegotiationStore
             {
                 await using var c = await longWork.OpenConnectionAsync(ct);
                 if (table == EventCopy.EventsTable) { await EventCopy.AnalyzeAsync(c, ct); return; }
-                await using var analyze = new NpgsqlCommand($"analyze {table}", c) { CommandTimeout = 600 };
+                await using var analyze = new NpgsqlCommand($"select {Schema.Analyze}(@table::regclass)", c) { CommandTimeout = 600 };
+                analyze.Parameters.AddWithValue("table", table);
                 await analyze.ExecuteNonQueryAsync(ct);
             }
-            await Task.WhenAll(stale.Select(AnalyzeAsync));
+            // The load is committed: statistics only speed reads up (autovacuum refreshes them anyway), so a failure here — a
+            // database whose db-apply predates nz_analyze — must not turn a stored import into an error.
+            try { await Task.WhenAll(stale.Select(AnalyzeAsync)); }
+            catch (PostgresException e) { Trace($"statistics not refreshed: {e.SqlState} {e.MessageText}"); }
             Trace($"analyzed, {stale.Count} table(s)");
         }
         return new BulkOutcome.Stored(version, fresh.Count, duplicates);
