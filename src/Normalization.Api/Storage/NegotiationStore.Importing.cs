@@ -51,8 +51,8 @@ public sealed partial class NegotiationStore
     /// Events already stored, or repeated, are skipped and counted as duplicates.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="create"/> the stream is started, so the transaction runs at REPEATABLE READ and is run again on a
-    /// serialization failure, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
+    /// With <paramref name="create"/> the stream is started, so the transaction first takes its parties' profile turns and is
+    /// run again on a deadlock, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
     /// NegotiationStore.Starting.cs); <paramref name="progress"/> then counts the copied events again from the start.
     /// </remarks>
     public Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
@@ -76,6 +76,7 @@ public sealed partial class NegotiationStore
         var stored = new HashSet<Guid>();
         if (create)
         {
+            await TakeProfileTurnsAsync(conn, tx, opening, ct);
             session.Events.StartStream(id, opening);
             try { await session.SaveChangesAsync(ct); }
             catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0); }
