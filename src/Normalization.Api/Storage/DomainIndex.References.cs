@@ -163,7 +163,8 @@ public static partial class DomainIndex
         {
             var dates = rr.GetFieldValue<int[]>(4).Select(year => new DomainDate(year)).ToList();
             if (DomainDate.TryParse(rr.GetString(3), out var own)) dates.Add(own);
-            known.Events.Add((rr.GetGuid(0), rr.GetString(1), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted, dates.ToArray()));
+            // The index keeps the name the event was written under: a renamed type reads as its current name (EventUpcasters).
+            known.Events.Add((rr.GetGuid(0), EventUpcasters.CurrentName(rr.GetString(1)), StatusFromDb(rr.GetString(2)) == IndexStatus.Retracted, dates.ToArray()));
             if (!rr.IsDBNull(5)) known.Retractions.Add((rr.GetGuid(0), rr.GetGuid(5)));
             if (!rr.IsDBNull(7)) known.Aims.Add((rr.GetGuid(0), rr.GetGuid(7)));
             // The version in force starts on its own date's first day, or — corrected — on its correction's year's first day

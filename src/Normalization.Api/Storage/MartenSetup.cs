@@ -158,6 +158,7 @@ public static class MartenSetup
                 // Our own tables, in Marten's schema (last, so they follow DatabaseSchemaName): Marten creates and migrates
                 // them with its own objects — at start-up, in the data commands, db-apply / db-patch / db-assert (Schema).
                 opts.Storage.ExtendedSchemaObjects.AddRange(Schema.Tables(opts.DatabaseSchemaName));
+                opts.Storage.ExtendedSchemaObjects.AddRange(Schema.Functions(opts.DatabaseSchemaName));
             })
             .UseNpgsqlDataSource()
             // The domain-order fold as a Marten projection: Marten's rebuild tooling runs it; live appends maintain the

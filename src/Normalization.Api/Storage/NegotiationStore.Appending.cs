@@ -32,6 +32,7 @@ public sealed partial class NegotiationStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(StartIsolation, ct);
+        await TakeProfileTurnsAsync(conn, tx, opening, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
         session.Events.StartStream(opening.Id, opening);

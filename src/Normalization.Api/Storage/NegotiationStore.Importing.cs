@@ -51,8 +51,8 @@ public sealed partial class NegotiationStore
     /// Events already stored, or repeated, are skipped and counted as duplicates.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="create"/> the stream is started, so the transaction runs at REPEATABLE READ and is run again on a
-    /// serialization failure, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
+    /// With <paramref name="create"/> the stream is started, so the transaction first takes its parties' profile turns and is
+    /// run again on a deadlock, like <see cref="CreateAsync"/> (the inline <see cref="PartyProfileProjection"/>; see
     /// NegotiationStore.Starting.cs); <paramref name="progress"/> then counts the copied events again from the start.
     /// </remarks>
     public Task<BulkOutcome> BulkAppendAsync(NegotiationOpened opening, bool create, int? expectedVersion, IReadOnlyList<NegotiationEvent> events,
@@ -76,6 +76,7 @@ public sealed partial class NegotiationStore
         var stored = new HashSet<Guid>();
         if (create)
         {
+            await TakeProfileTurnsAsync(conn, tx, opening, ct);
             session.Events.StartStream(id, opening);
             try { await session.SaveChangesAsync(ct); }
             catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0); }
@@ -169,10 +170,14 @@ public sealed partial class NegotiationStore
             {
                 await using var c = await longWork.OpenConnectionAsync(ct);
                 if (table == EventCopy.EventsTable) { await EventCopy.AnalyzeAsync(c, ct); return; }
-                await using var analyze = new NpgsqlCommand($"analyze {table}", c) { CommandTimeout = 600 };
+                await using var analyze = new NpgsqlCommand($"select {Schema.Analyze}(@table::regclass)", c) { CommandTimeout = 600 };
+                analyze.Parameters.AddWithValue("table", table);
                 await analyze.ExecuteNonQueryAsync(ct);
             }
-            await Task.WhenAll(stale.Select(AnalyzeAsync));
+            // The load is committed: statistics only speed reads up (autovacuum refreshes them anyway), so a failure here — a
+            // database whose db-apply predates nz_analyze — must not turn a stored import into an error.
+            try { await Task.WhenAll(stale.Select(AnalyzeAsync)); }
+            catch (PostgresException e) { Trace($"statistics not refreshed: {e.SqlState} {e.MessageText}"); }
             Trace($"analyzed, {stale.Count} table(s)");
         }
         return new BulkOutcome.Stored(version, fresh.Count, duplicates);

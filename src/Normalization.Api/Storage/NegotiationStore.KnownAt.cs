@@ -88,11 +88,11 @@ public sealed partial class NegotiationStore
         // Catalog events and corrections in the range (retractions have no place of their own), and the reviews anywhere.
         var seeds = new List<(Guid Id, EventRole Role, long Version, Guid? Target, string Key, bool ActiveNow)>();
         int? current; // the stream version now (every event after the opening has an index row): for the tail cache
-        await using (var cmd = new NpgsqlCommand("""
+        await using (var cmd = new NpgsqlCommand($"""
             select event_id, role, version, target_event_id, sort_key, status = 'active' from nz_events
             where negotiation_id = @id and version <= @v and role <> 1 and sort_key > @after and sort_key < @before
             union
-            select event_id, role, version, target_event_id, sort_key, status = 'active' from nz_events where negotiation_id = @id and version <= @v and type = 'RecordReviewed';
+            select event_id, role, version, target_event_id, sort_key, status = 'active' from nz_events where negotiation_id = @id and version <= @v and type in ({ReviewNames});
             select max(version) from nz_events where negotiation_id = @id
             """, conn, tx))
         {

@@ -75,7 +75,7 @@ public sealed partial class NegotiationStore
             """, conn, tx))
         {
             cmd.Parameters.AddWithValue("id", id);
-            cmd.Parameters.AddWithValue("keeping", EventCatalog.RecordKeepingTypes.ToArray());
+            cmd.Parameters.AddWithValue("keeping", KeepingNames);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
@@ -107,7 +107,7 @@ public sealed partial class NegotiationStore
         {
             cmd.Parameters.AddWithValue("id", id);
             cmd.Parameters.AddWithValue("correction", (short)EventRole.Correction);
-            cmd.Parameters.AddWithValue("keeping", EventCatalog.RecordKeepingTypes.ToArray());
+            cmd.Parameters.AddWithValue("keeping", KeepingNames);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) Count(RecordSummaries.Tally(r.GetFieldValue<DateOnly>(0), false, r.GetDouble(1), r.GetInt32(2)));
         }

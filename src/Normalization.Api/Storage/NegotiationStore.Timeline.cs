@@ -34,13 +34,14 @@ public sealed partial class NegotiationStore
         string? type, string? actor, int offset, int limit, int? version, CancellationToken ct)
     {
         var where = "i.negotiation_id = @id" + (from is null ? "" : " and i.domain_date >= @from") + (to is null ? "" : " and i.domain_date <= @to")
-            + (type is null ? "" : " and i.type = @type") + (actor is null ? "" : " and i.actor = @actor") + (version is null ? "" : " and i.version <= @v");
+            + (type is null ? "" : " and i.type = any(@types)") + (actor is null ? "" : " and i.actor = @actor") + (version is null ? "" : " and i.version <= @v");
         void Bind(NpgsqlCommand c)
         {
             c.Parameters.AddWithValue("id", id);
             if (from is not null) c.Parameters.AddWithValue("from", from.Value);
             if (to is not null) c.Parameters.AddWithValue("to", to.Value);
-            if (type is not null) c.Parameters.AddWithValue("type", type);
+            // Rows written before a rename keep the old name (the index is not rewritten until a rebuild): every stored name of the type.
+            if (type is not null) c.Parameters.AddWithValue("types", EventUpcasters.StoredNamesOf(type).ToArray());
             if (actor is not null) c.Parameters.AddWithValue("actor", actor);
             if (version is not null) c.Parameters.AddWithValue("v", version.Value);
         }

@@ -48,7 +48,7 @@ public sealed partial class NegotiationStore
             cmd.Parameters.AddWithValue("id", id);
             cmd.Parameters.AddWithValue("ids", named);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) rows[r.GetGuid(0)] = (r.GetString(1), (EventRole)r.GetInt16(2), StatusFromDb(r.GetString(3)), r.GetString(4));
+            while (await r.ReadAsync(ct)) rows[r.GetGuid(0)] = (EventUpcasters.CurrentName(r.GetString(1)), (EventRole)r.GetInt16(2), StatusFromDb(r.GetString(3)), r.GetString(4));
             await r.NextResultAsync(ct);
             if (await r.ReadAsync(ct)) lastRecorded = r.GetFieldValue<DateOnly>(0);
         }

@@ -27,6 +27,17 @@ public sealed partial class NegotiationStore(IDocumentStore store, NpgsqlDataSou
     /// <summary>A fold checkpoint is written every this-many folded events, in domain order.</summary>
     public const int CheckpointEvery = 500;
 
+    /// <summary>
+    /// The index keeps each event's type under the name it was written with, and a type renamed since (an upcaster,
+    /// <see cref="Normalization.Domain.Catalog.EventUpcasters"/>) keeps its old name in the rows written before: a query that
+    /// filters by type names every stored name of it. The record-keeping types (the summary's), as a parameter.
+    /// </summary>
+    static readonly string[] KeepingNames = [.. Normalization.Domain.Catalog.EventCatalog.RecordKeepingTypes.SelectMany(Normalization.Domain.Catalog.EventUpcasters.StoredNamesOf)];
+
+    /// <summary>The stored names of <c>RecordReviewed</c> as SQL literals (catalog names, never input), for the partial index on reviews.</summary>
+    static readonly string ReviewNames = string.Join(", ",
+        Normalization.Domain.Catalog.EventUpcasters.StoredNamesOf(nameof(Normalization.Domain.Catalog.RecordReviewed)).Select(n => $"'{n}'"));
+
     /// <summary>The reader's calendar date: the clock's local zone is the request's <c>?tz=</c>, else the deployment's (Readers/ReaderClock.cs).</summary>
     public DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 

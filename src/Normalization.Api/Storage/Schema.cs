@@ -35,6 +35,37 @@ public static class Schema
         EventsTable(schemaName), CheckpointsTable(schemaName), ReferencesTable(schemaName),
     ];
 
+    /// <summary>The function a bulk load refreshes the planner's statistics through (<see cref="AnalyzeFunction"/>).</summary>
+    public const string Analyze = "nz_analyze";
+
+    /// <summary>Our functions in <paramref name="schemaName"/>, declared beside the tables so db-apply / db-patch / db-assert cover them.</summary>
+    public static IReadOnlyList<Weasel.Core.ISchemaObject> Functions(string schemaName) => [AnalyzeFunction(schemaName)];
+
+    /// <summary>
+    /// <c>nz_analyze(table, columns)</c>: ANALYZE of a table (or some of its columns) as the function's owner. PostgreSQL lets only
+    /// a table's owner analyze it (15 has no grantable right for it), and the app's role in production owns nothing
+    /// (docs/reliability.md): without this, its ANALYZE after a large import was skipped with a warning. The owner creates it
+    /// with db-apply, so it runs as the owner of the tables; ANALYZE changes no data. Written as PostgreSQL prints it back
+    /// (<c>pg_get_functiondef</c>) so that Weasel's comparison sees no change.
+    /// </summary>
+    static Weasel.Postgresql.Functions.Function AnalyzeFunction(string schemaName) => new(
+        new PostgresqlObjectName(schemaName, Analyze, SchemaUtils.IdentifierUsage.Function), $$"""
+        CREATE OR REPLACE FUNCTION {{schemaName}}.{{Analyze}}(target regclass, columns text[] DEFAULT NULL::text[])
+         RETURNS void
+         LANGUAGE plpgsql
+         SECURITY DEFINER
+         SET search_path TO 'pg_catalog', 'pg_temp'
+        AS $function$
+        begin
+          if columns is null then
+            execute format('analyze %s', target);
+          else
+            execute format('analyze %s (%s)', target, (select string_agg(quote_ident(c), ', ') from unnest(columns) as c));
+          end if;
+        end;
+        $function$;
+        """);
+
     static Table New(string schemaName, string name) =>
         new(new PostgresqlObjectName(schemaName, name, SchemaUtils.IdentifierUsage.General)) { PrimaryKeyName = name + "_pkey" };
 

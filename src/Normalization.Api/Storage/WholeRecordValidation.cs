@@ -29,7 +29,8 @@ public static class WholeRecordValidation
         {
             cmd.Parameters.AddWithValue("id", id);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) rows.Add((r.GetInt32(0), r.GetGuid(1), r.GetString(2), r.GetString(3)));
+            // The index keeps the name an event was written under; a renamed type is judged under its current name.
+            while (await r.ReadAsync(ct)) rows.Add((r.GetInt32(0), r.GetGuid(1), EventUpcasters.CurrentName(r.GetString(2)), r.GetString(3)));
         }
         var bodies = await RecordedEvents.ByVersionsAsync(session, id, rows.Where(r => ValidationContext.NeedsBody(r.Type)).Select(r => (long)r.Version).ToList(), ct);
         var ctx = new ValidationContext(negotiation, today);

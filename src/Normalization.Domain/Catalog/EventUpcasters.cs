@@ -27,6 +27,20 @@ public static class EventUpcasters
     /// <summary>Whether <paramref name="typeName"/> is a type name that was renamed since.</summary>
     public static bool IsOldName(string typeName) => ByOldName.ContainsKey(typeName);
 
+    /// <summary>
+    /// The current name of a stored type name (the end of its chain of renames; unchanged when current). The domain-order index
+    /// keeps each event's type name as it was written, so a rename reaches its rows only through this (and <see cref="StoredNamesOf"/>).
+    /// </summary>
+    public static string CurrentName(string typeName)
+    {
+        for (var hops = 0; hops < 16 && ByOldName.TryGetValue(typeName, out var u); hops++) typeName = u.NewName;
+        return typeName;
+    }
+
+    /// <summary>Every name an event of current type <paramref name="typeName"/> may be stored under: the name itself and each older name that upcasts to it.</summary>
+    public static IReadOnlyList<string> StoredNamesOf(string typeName) =>
+        [typeName, .. All.Select(u => u.OldName).Where(old => old != typeName && CurrentName(old) == typeName)];
+
     /// <summary>The current type name and payload for a stored (type name, JSON); unchanged when the name is current.</summary>
     public static (string TypeName, string Json) Upcast(string typeName, string json)
     {
