@@ -91,7 +91,7 @@ public static partial class ScenarioEndpoints
 
         using var doc = JsonDocument.Parse(saved.Changes);
         var errors = new List<FieldError>();
-        var changes = WhatIfChanges.Read(doc.RootElement, errors);
+        var changes = WhatIfChanges.Read(doc.RootElement, errors).WithStableIds(saved.Id + "\n" + saved.Changes);
         if (errors.Count > 0) return Problems.Validation(errors, StatusCodes.Status422UnprocessableEntity);
         var result = await WhatIfRunner.RunAsync(store, id, changes, new(asOf, knownAt, projectTo), ct);
         if (result is null)

@@ -18,6 +18,24 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
     public const int MaxChanges = 1000;
     public static readonly string[] Fields = ["add", "remove", "replace"];
 
+    /// <summary>
+    /// These changes with an id for each added or replacing event that was sent without one, derived from
+    /// <paramref name="seed"/> and the event's place (<c>add[i]</c>, <c>replace[i].event</c>) — not drawn at random — so that
+    /// every re-run of one saved scenario names its hypothetical events alike (two reads of
+    /// <c>GET …/scenarios/{name}</c> answer the same ids, as an import derives a line's id: <c>NdjsonHistory.DerivedId</c>).
+    /// The seed is the scenario's id and its saved text: saved again with other changes, its events get other ids.
+    /// </summary>
+    public WhatIfChanges WithStableIds(string seed)
+    {
+        NegotiationEvent Named(NegotiationEvent e, string path) =>
+            e.EventId != Guid.Empty ? e : e with { EventId = Normalization.Domain.Histories.NdjsonHistory.DerivedId(seed + "\n" + path) };
+        return this with
+        {
+            Add = [.. Add.Select((e, i) => Named(e, $"add[{i}]"))],
+            Replace = [.. Replace.Select((r, i) => (r.EventId, Named(r.Event, $"replace[{i}].event")))],
+        };
+    }
+
     /// <summary>Reads the three arrays of <paramref name="body"/>; every problem goes to <paramref name="errors"/> with its path.</summary>
     public static WhatIfChanges Read(JsonElement body, List<FieldError> errors)
     {

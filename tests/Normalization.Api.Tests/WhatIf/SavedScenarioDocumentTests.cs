@@ -27,6 +27,34 @@ public sealed class SavedScenarioDocumentTests(AppFixture app)
     static string[] Names(JsonNode? list) => list!["scenarios"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()).ToArray();
 
     [Fact]
+    public async Task Given_a_saved_scenario_of_events_without_ids_When_rerun_twice_Then_both_answers_name_its_hypothetical_events_alike()
+    {
+        // Given a scenario whose added talks and replacing talks were sent without eventIds
+        var id = await app.GivenNegotiation("scen-ids");
+        var recorded = (await app.GivenEvents(id, Talks(Day(20))))["events"]![0]!["eventId"]!.GetValue<Guid>();
+        static JsonObject WithoutId(JsonObject e) { e.Remove("eventId"); return e; }
+        var (created, createdBody) = await app.PostJson($"/api/negotiations/{id}/scenarios",
+            new { name = "stable", add = new[] { WithoutId(Talks(Day(5))) }, replace = new[] { new { eventId = recorded, @event = WithoutId(Talks(Day(19))) } } });
+        created.ShouldBe(201, createdBody?.ToJsonString());
+
+        // When it is re-run twice
+        static string[] Ids(JsonNode? body) => body!["hypothetical"]!.AsArray().Select(h => h!["eventId"]!.GetValue<string>()).ToArray();
+        var (first, firstBody) = await app.GetJson($"/api/negotiations/{id}/scenarios/stable");
+        var (second, secondBody) = await app.GetJson($"/api/negotiations/{id}/scenarios/stable");
+
+        // Then both name the same two hypothetical events (they were new random GUIDs at every read)
+        first.ShouldBe(200, firstBody?.ToJsonString());
+        second.ShouldBe(200, secondBody?.ToJsonString());
+        Ids(firstBody).Length.ShouldBe(2);
+        Ids(secondBody).ShouldBe(Ids(firstBody));
+
+        // And saved again with other changes, its events are other events
+        (await app.PostJson($"/api/negotiations/{id}/scenarios", new { name = "stable", add = new[] { WithoutId(Talks(Day(4))) } })).Status.ShouldBe(200);
+        var (_, thirdBody) = await app.GetJson($"/api/negotiations/{id}/scenarios/stable");
+        Ids(thirdBody).ShouldNotContain(Ids(firstBody)[0]);
+    }
+
+    [Fact]
     public async Task Given_a_saved_scenario_When_listed_rerun_and_saved_again_Then_it_is_one_document_and_the_second_save_answers_200()
     {
         // Given a scenario saved once
