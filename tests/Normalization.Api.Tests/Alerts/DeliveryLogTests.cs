@@ -14,41 +14,81 @@ namespace Normalization.Api.Tests.Alerts;
 [Collection(ApiCollection.Name)]
 public sealed class DeliveryLogTests(AppFixture app)
 {
+    /// <summary>
+    /// A receiver below HTTP on loopback: it reads each request and then <paramref name="answer"/>s it (writes raw bytes, or
+    /// only hangs up) — what no well-behaved server would, so the log's wording for it can be checked. Counts the requests.
+    /// </summary>
+    sealed class RawReceiver : IDisposable
+    {
+        readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        readonly CancellationTokenSource _stop = new();
+        int _requests;
+
+        public RawReceiver(Func<NetworkStream, CancellationToken, Task> answer)
+        {
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                        await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, _stop.Token);
+                        Interlocked.Increment(ref _requests);
+                        await answer(client.GetStream(), _stop.Token);
+                        client.Client.Shutdown(SocketShutdown.Both);
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { }
+            });
+        }
+
+        /// <summary>A receiver answering every request with <paramref name="response"/> (a status line and headers).</summary>
+        public static RawReceiver Answering(string response) =>
+            new((stream, ct) => stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(response), ct).AsTask());
+
+        public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/hook";
+        public int Requests => Volatile.Read(ref _requests);
+        public void Dispose() { _stop.Cancel(); _listener.Stop(); _stop.Dispose(); }
+    }
+
+    /// <summary>Subscribes <paramref name="url"/> to a new negotiation, then records a stage change: its id and the subscription's.</summary>
+    async Task<(string Negotiation, string Subscription)> GivenSubscriberHearingAChange(string prefix, string url)
+    {
+        var id = await app.GivenNegotiation(prefix);
+        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url, secret = "secret-" + prefix, negotiationId = id });
+        created.ShouldBe(201, subscription?.ToJsonString());
+        await app.GivenEvents(id, Talks(Day(30)));
+        return (id, subscription!["id"]!.GetValue<string>());
+    }
+
+    /// <summary>The newest delivery row of <paramref name="subscription"/> once <paramref name="until"/> holds of it (null: it never did).</summary>
+    async Task<JsonNode?> DeliveryRow(string subscription, Func<JsonNode, bool> until)
+    {
+        JsonNode? row = null;
+        var seen = await WebhookReceiver.Eventually(async () =>
+        {
+            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription}/deliveries", withKey: true);
+            row = body?["items"]?.AsArray().FirstOrDefault();
+            return row is not null && until(row);
+        });
+        return seen ? row : null;
+    }
+
     [Fact]
     public async Task Given_a_receiver_that_closes_the_connection_without_answering_When_the_stage_changes_Then_lastError_says_the_answer_ended_early()
     {
         // Given a receiver that reads the request and hangs up without a status line (a crashing or misconfigured proxy)
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        using var stop = new CancellationTokenSource();
-        var hangingUp = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var client = await listener.AcceptTcpClientAsync(stop.Token);
-                var buffer = new byte[4096];
-                await client.GetStream().ReadAtLeastAsync(buffer, 1, throwOnEndOfStream: false, stop.Token);
-                client.Client.Shutdown(SocketShutdown.Both);
-            }
-        });
-        var id = await app.GivenNegotiation("hangup");
-        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-hangup", negotiationId = id });
-        created.ShouldBe(201);
+        using var receiver = new RawReceiver((_, _) => Task.CompletedTask);
 
         // When the stage changes
-        await app.GivenEvents(id, Talks(Day(30)));
+        var (_, subscription) = await GivenSubscriberHearingAChange("hangup", receiver.Url);
 
         // Then the delivery log's lastError says what happened, not just "An error occurred while sending the request."
-        JsonNode? row = null;
-        (await WebhookReceiver.Eventually(async () =>
-        {
-            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
-            row = body?["items"]?.AsArray().FirstOrDefault();
-            return row?["lastError"] is not null;
-        })).ShouldBeTrue("a failed attempt should be logged");
-        stop.Cancel();
-        var lastError = row!["lastError"]!.GetValue<string>();
+        var row = await DeliveryRow(subscription, r => r["lastError"] is not null);
+        row.ShouldNotBeNull("a failed attempt should be logged");
+        var lastError = row["lastError"]!.GetValue<string>();
         lastError.ShouldContain("ended prematurely", Case.Insensitive, lastError);
         row["lastStatusCode"].ShouldBeNull();
     }
@@ -59,42 +99,16 @@ public sealed class DeliveryLogTests(AppFixture app)
     public async Task Given_a_receiver_that_redirects_When_the_stage_changes_Then_lastError_says_where_to_and_that_redirects_are_not_followed(int code, string reason)
     {
         // Given a receiver that answers every POST with a redirect to its new address (a moved endpoint)
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var moved = $"https://hooks.newsroom.example/moved/{Guid.NewGuid():N}";
-        using var stop = new CancellationTokenSource();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
-                    await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, stop.Token);
-                    await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(
-                        $"HTTP/1.1 {code} {reason}\r\nLocation: {moved}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), stop.Token);
-                }
-            }
-            catch (OperationCanceledException) { }
-        });
-        var id = await app.GivenNegotiation("redirect");
-        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-redirect", negotiationId = id });
-        created.ShouldBe(201);
+        using var receiver = RawReceiver.Answering($"HTTP/1.1 {code} {reason}\r\nLocation: {moved}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 
         // When the stage changes
-        await app.GivenEvents(id, Talks(Day(30)));
+        var (_, subscription) = await GivenSubscriberHearingAChange("redirect", receiver.Url);
 
         // Then the log gives the status, the address it points to and that it is not followed: the subscriber's fix is one read away
-        JsonNode? row = null;
-        (await WebhookReceiver.Eventually(async () =>
-        {
-            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
-            row = body?["items"]?.AsArray().FirstOrDefault();
-            return row?["lastError"] is not null;
-        })).ShouldBeTrue("a failed attempt should be logged");
-        stop.Cancel();
-        var lastError = row!["lastError"]!.GetValue<string>();
+        var row = await DeliveryRow(subscription, r => r["lastError"] is not null);
+        row.ShouldNotBeNull("a failed attempt should be logged");
+        var lastError = row["lastError"]!.GetValue<string>();
         lastError.ShouldStartWith($"HTTP {code} {reason}");
         lastError.ShouldContain(moved);
         lastError.ShouldContain("not followed");
@@ -105,44 +119,17 @@ public sealed class DeliveryLogTests(AppFixture app)
     public async Task Given_a_receiver_that_answers_410_Gone_When_the_stage_changes_Then_the_delivery_is_dead_lettered_after_one_attempt()
     {
         // Given a receiver that answers every POST 410 Gone (an endpoint retired for good), counting them
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var posts = 0;
-        using var stop = new CancellationTokenSource();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    using var client = await listener.AcceptTcpClientAsync(stop.Token);
-                    await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, stop.Token);
-                    Interlocked.Increment(ref posts);
-                    await client.GetStream().WriteAsync("HTTP/1.1 410 Gone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), stop.Token);
-                }
-            }
-            catch (OperationCanceledException) { }
-        });
-        var id = await app.GivenNegotiation("gone");
-        var (created, subscription) = await app.PostJson("/api/subscriptions", new { url = $"http://127.0.0.1:{port}/hook", secret = "secret-gone", negotiationId = id });
-        created.ShouldBe(201);
+        using var receiver = RawReceiver.Answering("HTTP/1.1 410 Gone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 
         // When the stage changes
-        await app.GivenEvents(id, Talks(Day(30)));
+        var (_, subscription) = await GivenSubscriberHearingAChange("gone", receiver.Url);
 
         // Then the delivery is dead-lettered at its first attempt, saying why, and no retry comes (the tests' retries are 1 s apart)
-        JsonNode? row = null;
-        (await WebhookReceiver.Eventually(async () =>
-        {
-            var (_, body) = await app.GetJson($"/api/subscriptions/{subscription!["id"]}/deliveries", withKey: true);
-            row = body?["items"]?.AsArray().FirstOrDefault();
-            return row?["status"]?.GetValue<string>() == "dead-lettered";
-        })).ShouldBeTrue($"the delivery should be dead-lettered: {row?.ToJsonString()}");
+        var row = await DeliveryRow(subscription, r => r["status"]?.GetValue<string>() == "dead-lettered");
+        row.ShouldNotBeNull("the delivery should be dead-lettered");
         await Task.Delay(TimeSpan.FromSeconds(3));
-        stop.Cancel();
-        posts.ShouldBe(1);
-        row!["attempts"]!.GetValue<int>().ShouldBe(1);
+        receiver.Requests.ShouldBe(1);
+        row["attempts"]!.GetValue<int>().ShouldBe(1);
         row["lastStatusCode"]!.GetValue<int>().ShouldBe(410);
         row["lastError"]!.GetValue<string>().ShouldContain("gone for good");
     }
