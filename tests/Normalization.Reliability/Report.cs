@@ -88,7 +88,10 @@ public sealed class Report
           heartbeat, durability agent and database control queue; Marten; JasperFx) retry on their own and used to log an Error with a
           stack trace on every attempt: 79 lines in 10 s of a stopped database, 72 of them theirs. Now each such category logs one
           Warning, `Database unavailable: <cause> (<what failed>; retried in the background, not logged again for 60 s)`, at most
-          once a minute (`Telemetry/OutageLogging.cs`); failures that are not the database being away pass through unchanged. Each
+          once a minute (`Telemetry/OutageLogging.cs`). So does a message Wolverine retries (its category is the message type,
+          e.g. an alert's delivery), and while the outage lasts the framework's other warnings and errors — its consequences, such as
+          `Envelope … was rescheduled to queue` after every try — come once a minute per kind (`OutageLoggingTests`); outside an
+          outage, failures that are not the database being away pass through unchanged. Each
           request answered 503 logs one line (`Database unavailable for GET /api/…: Connection refused`). `FrozenDatabaseTests` counts
           the lines of a 10 s outage, stopped and frozen (13 and 7 in its last run, with a read every second).
         - **Writes are all-or-nothing and idempotent by eventId** (each batch is committed whole or not at all — alone, or in one transaction with other negotiations' end appends
