@@ -90,7 +90,7 @@ public sealed class Report
           Warning, `Database unavailable: <cause> (<what failed>; retried in the background, not logged again for 60 s)`, at most
           once a minute (`Telemetry/OutageLogging.cs`). So does a message Wolverine retries (its category is the message type,
           e.g. an alert's delivery), and while the outage lasts the framework's other warnings and errors — its consequences, such as
-          `Envelope … was rescheduled to queue` after every try — come once a minute per kind (`OutageLoggingTests`); outside an
+          `Envelope … was rescheduled to queue` after every try — come once a minute per kind, as `Database unavailable at the time: <line> (<exception type and message>; …)` without the stack trace (`OutageLoggingTests`); outside an
           outage, failures that are not the database being away pass through unchanged. Each
           request answered 503 logs one line (`Database unavailable for GET /api/…: Connection refused`). `FrozenDatabaseTests` counts
           the lines of a 10 s outage, stopped and frozen (13 and 7 in its last run, with a read every second).

@@ -10,7 +10,7 @@ namespace Normalization.Api.Telemetry;
 /// dozens of stack traces in 10 s of outage, which buried the one line that mattered. Here each such category logs one
 /// Warning, without the stack trace, naming the cause, at most once per <see cref="Quiet"/>; while that outage lasts, the
 /// same categories' other warnings and errors (its consequences, repeated by every retry) come once per kind per
-/// <see cref="Quiet"/>. Outside an outage, failures that are not the database being unavailable
+/// <see cref="Quiet"/>, prefixed "Database unavailable at the time:" and without their stack traces. Outside an outage, failures that are not the database being unavailable
 /// (<see cref="DatabaseUnavailableHandler.IsDatabaseUnavailable"/>), and every other category, pass through unchanged. Requests' own 503s are logged by <see cref="DatabaseUnavailableHandler"/> (one line each).
 /// </summary>
 public sealed class OutageLogging(ILoggerFactory inner, TimeProvider clock) : ILoggerFactory
@@ -43,11 +43,12 @@ public sealed class OutageLogging(ILoggerFactory inner, TimeProvider clock) : IL
     /// <summary>
     /// During an outage, the framework's other warnings and errors — the ones without the database's own exception, such as
     /// Wolverine's "Envelope … was rescheduled to queue" after every failed try, or "Transaction is already completed" — are
-    /// consequences of it repeated by every retry: each kind (category and event id) is let through once per <see cref="Quiet"/>.
+    /// consequences of it repeated by every retry: each kind (category and event id) is let through once per <see cref="Quiet"/>,
+    /// worded as the outage ("Database unavailable at the time: …") with its exception's type and message but not its stack trace.
+    /// Called only <see cref="InOutage"/>.
     /// </summary>
     bool Collapsed(string category, EventId eventId)
     {
-        if (!InOutage) return false;
         var key = category + "#" + eventId.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var now = clock.GetUtcNow();
         while (true)
@@ -112,7 +113,13 @@ public sealed class OutageLogging(ILoggerFactory inner, TimeProvider clock) : IL
             if (logLevel < LogLevel.Warning) { inner.Log(logLevel, eventId, state, exception, formatter); return; }
             if (!DatabaseUnavailableHandler.IsDatabaseUnavailable(exception))
             {
-                if (!owner.Collapsed(category, eventId)) inner.Log(logLevel, eventId, state, exception, formatter);
+                if (!owner.InOutage) { inner.Log(logLevel, eventId, state, exception, formatter); return; }
+                if (owner.Collapsed(category, eventId) || !inner.IsEnabled(logLevel)) return;
+                // A consequence of the outage: said once per kind, in the outage's words, without the stack trace (its
+                // exception's type and message are kept), so the log reads as the outage rather than as new faults.
+                var cause = exception is null ? "" : $"{exception.GetType().Name}: {exception.Message.Split('\n')[0]}; ";
+                inner.Log(logLevel, eventId, "Database unavailable at the time: {What} ({Cause}this kind not logged again for {Quiet} s)",
+                    formatter(state, exception).Split('\n')[0], cause, (int)Quiet.TotalSeconds);
                 return;
             }
             if (!owner.TakeTurn(category)) return;

@@ -42,12 +42,36 @@ public sealed class OutageLoggingTests
         var lines = capture.Since(mark).Where(e => e.Level >= LogLevel.Warning).ToList();
         lines.Select(l => l.Category).ShouldBe(["Wolverine.RDBMS.DurabilityAgent", "Normalization.Api.Alerts.Delivering.DeliverAlert", "Wolverine.Runtime.WolverineRuntime"],
             string.Join("\n", lines));
+        lines.ShouldAllBe(l => l.Message.StartsWith("Database unavailable", StringComparison.Ordinal) && l.Exception == null, string.Join("\n", lines));
+        lines[2].Message.ShouldBe("Database unavailable at the time: Envelope 0 was rescheduled to queue (this kind not logged again for 60 s)");
 
         // And a minute later each kind may say it again
         clock.Advance(OutageLogging.Quiet);
         filter.CreateLogger("Wolverine.RDBMS.DurabilityAgent").LogError(Refused, "Error while polling");
         runtime.LogError(new EventId(104, "Rescheduled"), "Envelope {Envelope} was rescheduled to queue", 16);
         capture.Since(mark).Count(e => e.Level >= LogLevel.Warning).ShouldBe(5);
+    }
+
+    [Fact]
+    public void Given_the_database_away_When_a_consequence_carries_its_own_exception_Then_its_type_and_message_stay_and_its_stack_trace_goes()
+    {
+        // Given an outage a background loop has reported
+        var (filter, capture, _) = Given();
+        var mark = capture.Mark();
+        filter.CreateLogger("Wolverine.RDBMS.DurabilityAgent").LogError(Refused, "Error while polling");
+
+        // When a retried delivery fails on its transaction, a consequence of the outage, twice
+        var delivery = filter.CreateLogger("Normalization.Api.Alerts.Delivering.DeliverAlert");
+        Exception completed;
+        try { throw new InvalidOperationException("Transaction is already completed"); } catch (InvalidOperationException e) { completed = e; }
+        delivery.LogError(completed, "Failed to process message DeliverAlert#{Id}", 1);
+        delivery.LogError(completed, "Failed to process message DeliverAlert#{Id}", 2);
+
+        // Then one Error line names the failure and its exception, without the stack trace
+        var line = capture.Since(mark).Where(e => e.Category.EndsWith("DeliverAlert", StringComparison.Ordinal)).ShouldHaveSingleItem();
+        line.Level.ShouldBe(LogLevel.Error);
+        line.Exception.ShouldBeNull();
+        line.Message.ShouldBe("Database unavailable at the time: Failed to process message DeliverAlert#1 (InvalidOperationException: Transaction is already completed; this kind not logged again for 60 s)");
     }
 
     [Fact]

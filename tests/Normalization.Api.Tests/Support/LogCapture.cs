@@ -15,6 +15,9 @@ public sealed class LogCapture : ILoggerProvider
         /// <summary>When it was written (UTC), for tests that count entries over a stretch of time.</summary>
         public DateTime At { get; } = DateTime.UtcNow;
 
+        /// <summary>The entry's event id (a kind of line within its category).</summary>
+        public int EventId { get; init; }
+
         public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : " | " + Exception.Split('\n')[0])}";
     }
 
@@ -37,7 +40,7 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var entry = new Entry(Interlocked.Increment(ref capture.sequence), category, logLevel, formatter(state, exception), exception?.ToString());
+            var entry = new Entry(Interlocked.Increment(ref capture.sequence), category, logLevel, formatter(state, exception), exception?.ToString()) { EventId = eventId.Id };
             capture.entries.Enqueue(entry);
             // Keep the queue small: the whole api collection logs through it.
             while (capture.entries.Count > 5_000 && capture.entries.TryDequeue(out _)) { }
