@@ -41,7 +41,7 @@ public static partial class ScenarioEndpoints
     {
         var (name, changes) = request;
         // A scenario is saved only if it holds against today's history.
-        var result = await WhatIfRunner.RunAsync(store, id, changes, new(null, null, null), ct);
+        var result = await WhatIfRunner.RunAsync(store, id, changes.Named(id, name), new(null, null, null), ct);
         if (result is null) return Problems.NegotiationNotFound(id);
         if (!result.IsValid) return WhatIfRunner.Invalid(result);
 
@@ -91,7 +91,7 @@ public static partial class ScenarioEndpoints
 
         using var doc = JsonDocument.Parse(saved.Changes);
         var errors = new List<FieldError>();
-        var changes = WhatIfChanges.Read(doc.RootElement, errors).WithStableIds(saved.Id + "\n" + saved.Changes);
+        var changes = (WhatIfChanges.Read(doc.RootElement, errors) with { Raw = saved.Changes }).Named(id, name);
         if (errors.Count > 0) return Problems.Validation(errors, StatusCodes.Status422UnprocessableEntity);
         var result = await WhatIfRunner.RunAsync(store, id, changes, new(asOf, knownAt, projectTo), ct);
         if (result is null)

@@ -25,7 +25,7 @@ public static class WhatIfEndpoint
     [Middleware(typeof(KnownNegotiation))]
     public static async Task<IResult> Post(WhatIfRequest request, string id, NegotiationStore store, CancellationToken ct)
     {
-        var result = await WhatIfRunner.RunAsync(store, id, request.Changes, request.Options, ct);
+        var result = await WhatIfRunner.RunAsync(store, id, request.Changes.Named(id), request.Options, ct);
         if (result is null) return await Problems.NotKnownThenAsync(store, id, request.Options.KnownAt, ct);
         return result.IsValid ? ApiJson.Ok(WhatIfResponse.Of(id, result, request.Options.KnownAt)) : WhatIfRunner.Invalid(result);
     }

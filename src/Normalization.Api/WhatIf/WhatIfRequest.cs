@@ -27,14 +27,24 @@ public sealed record WhatIfChanges(IReadOnlyList<NegotiationEvent> Add, IReadOnl
     /// </summary>
     public WhatIfChanges WithStableIds(string seed)
     {
-        NegotiationEvent Named(NegotiationEvent e, string path) =>
+        NegotiationEvent WithId(NegotiationEvent e, string path) =>
             e.EventId != Guid.Empty ? e : e with { EventId = Normalization.Domain.Histories.NdjsonHistory.DerivedId(seed + "\n" + path) };
         return this with
         {
-            Add = [.. Add.Select((e, i) => Named(e, $"add[{i}]"))],
-            Replace = [.. Replace.Select((r, i) => (r.EventId, Named(r.Event, $"replace[{i}].event")))],
+            Add = [.. Add.Select((e, i) => WithId(e, $"add[{i}]"))],
+            Replace = [.. Replace.Select((r, i) => (r.EventId, WithId(r.Event, $"replace[{i}].event")))],
         };
     }
+
+    /// <summary>
+    /// These changes as every what-if of <paramref name="negotiationId"/> runs them: <see cref="WithStableIds"/> seeded with the
+    /// negotiation (the saved scenario's id when <paramref name="scenario"/> is given: <c>SavedScenario.IdOf</c>) and
+    /// <see cref="Raw"/>. One seed for each way a what-if is asked — a one-off <c>POST …/what-if</c>, the answer of the save
+    /// (<c>POST …/scenarios</c>) and every re-run of that scenario — so one question answers the same ids each time it is asked,
+    /// and a save's answer names the events its re-runs name (it named random GUIDs no re-run ever gave).
+    /// </summary>
+    public WhatIfChanges Named(string negotiationId, string? scenario = null) =>
+        WithStableIds((scenario is null ? negotiationId : SavedScenario.IdOf(negotiationId, scenario)) + "\n" + Raw);
 
     /// <summary>Reads the three arrays of <paramref name="body"/>; every problem goes to <paramref name="errors"/> with its path.</summary>
     public static WhatIfChanges Read(JsonElement body, List<FieldError> errors)
