@@ -179,6 +179,30 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
     /// </summary>
     public static DateOnly? Date(string? text, string flag) => Option<DateOnly?>(text, flag, Query.TryDate);
 
+    /// <summary>
+    /// A day option, by the rule of the value it stands for — a record's coverage (<c>coveredUntil</c> of the create body, of
+    /// <c>PUT …/coverage</c>, of a <c>RecordReviewed</c> and of a file's first line): <c>YYYY-MM-DD</c> only, ASCII digits. A
+    /// month or a year is refused (<c>invalid_date</c>) rather than read as its last day, as everywhere else a coverage is
+    /// given (the import read <c>--covered-until 2017-10</c> as 2017-10-31). Absent or empty: null.
+    /// </summary>
+    public static DateOnly? Day(string? text, string flag) => Option<DateOnly?>(text, flag, TryDay);
+
+    static bool TryDay(StringValues values, string name, out DateOnly? day, List<FieldError> errors)
+    {
+        day = null;
+        var text = values.ToString();
+        if (text.Length == 0) return true;
+        if (text.Length == 10 && Strict.IsAsciiDigits(text.Replace("-", "")) && DateOnly.TryParseExact(text, "yyyy-MM-dd",
+                System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d))
+        {
+            day = d;
+            return true;
+        }
+        // The words of the API's coveredUntil error (NegotiationValidator), and why a period is not taken.
+        errors.Add(new(name, "invalid_date", $"{name} must be a date: YYYY-MM-DD, ASCII digits (a day: how far a record reaches is not a month or a year)."));
+        return false;
+    }
+
     /// <summary>An instant option by the API's rule (<see cref="Query.TryInstant"/>: ISO 8601 with Z or an offset; a date alone is 00:00 UTC).</summary>
     public static DateTimeOffset? Instant(string? text, string flag) => Option<DateTimeOffset?>(text, flag, Query.TryInstant);
 

@@ -59,7 +59,7 @@ public sealed class ImportCommand : DataCommand<ImportInput>
         {
             Path = input.File, Format = input.FormatFlag, Into = input.IntoFlag, Title = input.TitleFlag,
             Parties = Parties(input.PartiesFlag, "parties"), Mediators = Parties(input.MediatorsFlag, "mediators"),
-            CoveredUntil = Date(input.CoveredUntilFlag, "covered-until"),
+            CoveredUntil = Day(input.CoveredUntilFlag, "covered-until"),
             PostedBy = "cli:" + Environment.UserName,
             Encoding = input.EncodingFlag, PartyActors = PartyActors(input), Scenario = input.AsScenarioFlag, Commit = input.CommitFlag,
         };

@@ -14,7 +14,7 @@ public sealed class CliOptionRulesTests
     /// <summary>What each option takes. A new <c>…Flag</c> property must be added here (the first test says so).</summary>
     static readonly Dictionary<string, string> Kinds = new()
     {
-        ["AsOfFlag"] = "date", ["FromFlag"] = "date", ["ToFlag"] = "date", ["CoveredUntilFlag"] = "date", ["KnownAtFlag"] = "instant",
+        ["AsOfFlag"] = "date", ["FromFlag"] = "date", ["ToFlag"] = "date", ["CoveredUntilFlag"] = "day", ["KnownAtFlag"] = "instant",
         ["FormatFlag"] = "format", ["TypeFlag"] = "event type", ["IntoFlag"] = "negotiation id", ["TitleFlag"] = "text",
         ["PartiesFlag"] = "parties", ["MediatorsFlag"] = "parties", ["OutFlag"] = "file", ["AddFlag"] = "file", ["JsonFlag"] = "switch",
         ["PartyFlag"] = "party actors", ["PartyMapFlag"] = "file", ["EncodingFlag"] = "encoding", ["AsScenarioFlag"] = "scenario name", ["CommitFlag"] = "switch",
@@ -55,6 +55,26 @@ public sealed class CliOptionRulesTests
     {
         var e = Should.Throw<CliException>(() => DataCommand<StateInput>.Date(text, "as-of"));
         e.Message.ShouldStartWith("--as-of must be a date");
+        e.Message.ShouldNotContain("\n");
+    }
+
+    public static IEnumerable<object[]> PeriodsAndHostileDays() =>
+        HostileDates().Append(["2017-10"]).Append(["2017"]).Append(["2017-10-31T00:00:00Z"]).Append(["20171031"]);
+
+    /// <summary>
+    /// A record's coverage is a day everywhere it is given (the create body, <c>PUT …/coverage</c>, a <c>RecordReviewed</c>, a
+    /// file's first line: <c>invalid_date</c> for a month or a year). A researcher's trial (US–Cuba): <c>import --covered-until
+    /// 2017-10</c> was read by the as-of rule and silently became 2017-10-31, and <c>2017</c> 2017-12-31.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PeriodsAndHostileDays))]
+    public void Given_a_month_a_year_or_a_hostile_covered_until_option_When_read_Then_a_one_line_CLI_error_naming_it(string text)
+    {
+        // Given a --covered-until that is not a day; When the import reads it
+        var e = Should.Throw<CliException>(() => DataCommand<ImportInput>.Day(text, "covered-until"));
+
+        // Then it is refused on one line, naming the option and the form of a day
+        e.Message.ShouldStartWith("--covered-until must be a date: YYYY-MM-DD");
         e.Message.ShouldNotContain("\n");
     }
 
@@ -104,6 +124,8 @@ public sealed class CliOptionRulesTests
     public void Given_valid_options_When_read_Then_they_are_read()
     {
         DataCommand<StateInput>.Date("2025-03", "as-of").ShouldBe(new DateOnly(2025, 3, 31));
+        DataCommand<ImportInput>.Day("2017-10-31", "covered-until").ShouldBe(new DateOnly(2017, 10, 31));
+        DataCommand<ImportInput>.Day(null, "covered-until").ShouldBeNull();
         DataCommand<StateInput>.Instant("2025-03-20T04:30:00+04:30", "known-at").ShouldBe(new DateTimeOffset(2025, 3, 20, 0, 0, 0, TimeSpan.Zero));
         Exporter.FormatOf("CSV", null).ShouldBe(ExportFormat.Csv);
         Normalization.Api.Exporting.CsvDialects.Parse("Excel").ShouldBe(Normalization.Api.Exporting.CsvDialect.Excel);
