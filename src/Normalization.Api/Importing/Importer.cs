@@ -161,6 +161,11 @@ public sealed class Importer(NegotiationStore store, IDocumentStore documents, T
         var create = history is null;
         if (history is not null) opening = history.Opening;
         else if (declared?.Opening is { } d) opening = d with { Id = id };
+        // A first line that declares the negotiation but cannot be read (a month for coveredUntil, a bad baseline): its
+        // errors on line 1, as an import into an existing negotiation or without --into gives them — not "the file does not
+        // declare it", whose advice (--title, --parties) the import would then refuse.
+        else if (format == HistoryFormat.Ndjson && first is { Declares: true, Errors.Count: > 0 })
+            return Failed(id, first.Errors, first.Errors.Count) with { Format = formatName };
         else if (request.Parties is { Count: > 0 } partyList)
             opening = new NegotiationOpened { Id = id, Title = request.Title ?? id, Parties = partyList, Mediators = request.Mediators ?? [], Baseline = new Baseline(), CoveredUntil = request.CoveredUntil };
         else throw new ImportException($"No negotiation '{id}', and the file does not declare it: give --title and --parties (e.g. --parties \"US=United States,TB=Taliban\").");

@@ -27,7 +27,15 @@ public static class NdjsonHistory
     /// <param name="Opening">The negotiation, when the line declares it.</param>
     /// <param name="Event">The event, when the line is one.</param>
     /// <param name="Errors">What is wrong with it (empty: nothing).</param>
-    public sealed record Line(int Number, NegotiationOpened? Opening, NegotiationEvent? Event, IReadOnlyList<LineError> Errors);
+    public sealed record Line(int Number, NegotiationOpened? Opening, NegotiationEvent? Event, IReadOnlyList<LineError> Errors)
+    {
+        /// <summary>
+        /// The line is a declaring line (<c>"type":"NegotiationOpened"</c>), read or not: with errors (a month for
+        /// <c>coveredUntil</c>, a bad baseline) <see cref="Opening"/> is null, yet the file does declare its negotiation, and
+        /// an import that would create it from this line answers with those errors, not "the file does not declare it".
+        /// </summary>
+        public bool Declares { get; init; }
+    }
 
     /// <summary>
     /// Reads lines lazily; each line is parsed structurally (catalog fields, types, enums). An event without an eventId gets
@@ -76,7 +84,7 @@ public static class NdjsonHistory
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == nameof(NegotiationOpened))
             {
                 var opening = ReadOpening(root, errors);
-                return new Line(number, errors.Count == 0 ? opening : null, null, errors.Select(e => new LineError(number, e.Path, e.Code, e.Message)).ToList());
+                return new Line(number, errors.Count == 0 ? opening : null, null, errors.Select(e => new LineError(number, e.Path, e.Code, e.Message)).ToList()) { Declares = true };
             }
             var ev = EventReader.Read(root, "", errors);
             return new Line(number, null, errors.Count == 0 ? ev : null, errors.Select(e => new LineError(number, e.Path, e.Code, e.Message)).ToList());
