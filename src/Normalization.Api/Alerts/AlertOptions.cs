@@ -26,6 +26,13 @@ public sealed class AlertOptions
     /// <summary>Seconds a receiver has to answer one POST before the attempt counts as failed.</summary>
     public double TimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How long a delivery attempt's claim stands (<see cref="Delivering.AlertDelivery.LeasedUntil"/>): the POST's timeout and
+    /// 30 s more, for the steps around it and for clocks of several nodes that disagree a little. Another copy of the message
+    /// waits this long before it looks again; a node that died mid-POST has its delivery taken over once it has passed.
+    /// </summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(TimeoutSeconds + 30);
+
     /// <summary>The retry delays as time spans.</summary>
     public TimeSpan[] RetryDelays => (RetryDelaysSeconds is { Length: > 0 } d ? d : DefaultRetryDelaysSeconds).Select(TimeSpan.FromSeconds).ToArray();
 

@@ -52,7 +52,8 @@ public static class AlertsSetup
     /// <summary>
     /// Wolverine: alert messages run on two durable local queues, the fan-out's and the deliveries' (their envelopes live in
     /// Wolverine's PostgreSQL inbox, so a crash or a restart loses none); a failed POST is retried after each of <see cref="AlertOptions.RetryDelays"/> (scheduled,
-    /// durable) and then moved to the dead-letter table; one answered 410 Gone goes there at once.
+    /// durable) and then moved to the dead-letter table; one answered 410 Gone goes there at once; a copy that finds another
+    /// attempt under way looks again after <see cref="AlertOptions.Lease"/>.
     /// </summary>
     public static void UseAlerts(this WolverineOptions opts, IConfiguration configuration)
     {
@@ -66,5 +67,8 @@ public static class AlertsSetup
         opts.Policies.OnException<WebhookDeliveryFailed>().ScheduleRetry(settings.RetryDelays).Then.MoveToErrorQueue();
         // A receiver that answers 410 Gone has said the URL will not come back: no retries.
         opts.Policies.OnException<WebhookGone>().MoveToErrorQueue();
+        // Another attempt holds the delivery (a copy beside it, a node that died mid-POST): look again once that claim has
+        // been resolved or has lapsed — never dead-lettered for it, and the slot is not held while waiting.
+        opts.Policies.OnException<DeliveryInFlight>().ScheduleRetryIndefinitely(settings.Lease);
     }
 }

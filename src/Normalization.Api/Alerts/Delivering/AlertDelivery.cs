@@ -36,6 +36,20 @@ public sealed class AlertDelivery
     public DateTimeOffset? LastAttemptAt { get; set; }
     public DateTimeOffset? DeliveredAt { get; set; }
 
+    /// <summary>
+    /// The attempt under way, if any: the id its handler drew when it claimed the delivery (a short transaction before the
+    /// POST, none held during it) and until when the claim stands — longer than the POST's timeout. A copy of the message
+    /// that finds an unexpired claim waits instead of POSTing; one that finds it expired (its node died mid-POST) takes it
+    /// over. Null between attempts. Not shown by GET …/deliveries.
+    /// </summary>
+    public Guid? LeaseId { get; set; }
+
+    /// <summary>When <see cref="LeaseId"/>'s claim lapses (the app's clock).</summary>
+    public DateTimeOffset? LeasedUntil { get; set; }
+
+    /// <summary>Whether another attempt holds this delivery at <paramref name="now"/>.</summary>
+    public bool IsLeased(DateTimeOffset now) => LeaseId is not null && LeasedUntil > now;
+
     public static string IdOf(Guid subscriptionId, Guid alertId) => $"{subscriptionId}/{alertId}";
 
     public static AlertDelivery Pending(Guid subscriptionId, StageChangeAlert alert) => new()
