@@ -22,7 +22,8 @@ public enum SummaryBucket
 /// correction in force gives it (<see cref="RecordSummaries.Days"/>) — (the negotiation's events; retractions,
 /// corrections and reviews keep the record and are not counted themselves, <see cref="EventCatalog.IsRecordKeeping"/>), how many of them are cooperative (Goldstein weight &gt; 0) or conflictual
 /// (&lt; 0) and still count, how many were retracted, and the momentum on its last day (or on the summary's last day,
-/// for the period holding it).
+/// for the period holding it). The counts describe the record (every confidence, every actor); the momentum is the
+/// fold's score, which leaves out events below the confidence threshold and those not between the parties.
 /// </summary>
 /// <param name="Start">Its first day.</param>
 /// <param name="End">Its last day.</param>
