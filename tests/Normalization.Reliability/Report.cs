@@ -74,14 +74,14 @@ public sealed class Report
           time-out (measured) — 4 + 2 × 3 = 10 s (`FrozenDatabaseTests`, through `FreezableProxy`; an operator trial measured
           41–44 s before: Npgsql's 30 s command time-out plus 2 × 5 s; with PostgreSQL's processes SIGSTOPped under a
           built app node afterwards: a read on a pooled connection 10.0 s, a write that opened a connection 3.0 s, `/health` 3.0 s). A request that waits on a lock held by a long import or rebuild
-          (of the same negotiation, in this process or another) is told so by the server instead: an app node's request pool sets
+          (of the same negotiation, in this process or another; for a create, a rebuild of the party profiles, `ProfileRebuildLock`) is told so by the server instead: an app node's request pool sets
           PostgreSQL's `lock_timeout` to 3 s (`RequestLockTimeoutMilliseconds`, a startup option of its connections, below the 4 s
           command bound), so such a write answers 503 `negotiation_busy` with `Retry-After: 5` after 3 s, nothing of it stored
           (`BusyNegotiationTests`; found after the 4 s bound made it 503 `database_unavailable`, "did not answer in time", from a
           database that was answering — before the bound it waited up to 30 s). A shorter hold is waited out. Work that may legitimately run for minutes does not
           take the request pool: bulk imports (the `import` command and `POST …/imports`), rebuilds and a late event's deferred
           checkpoints run on the long-work pool (`LongWork`, 8 of the 40 connections) with Npgsql's 30 s command time-out and their
-          COPYs' own 30 minutes, and the command line (`import`, `rebuild`, `projections rebuild`, `db-apply`) keeps the 30 s
+          COPYs' own 30 minutes (an import's or the seed's wait for a rebuild of the party profiles has no limit), and the command line (`import`, `rebuild`, `projections rebuild`, `db-apply`) keeps the 30 s
           on both pools. `/health` answers within 3 s (`Unhealthy`, HTTP 503) while the database is away
           (`HealthUnderFrozenDatabaseTests`), and the API recovers by itself when it is back (no restart).
         - **An outage logs a few readable lines, not stack traces.** The framework's background loops (Wolverine's node agents,
@@ -107,7 +107,9 @@ public sealed class Report
           do not wait for a daemon.) Creates of negotiations of the same party take turns on its profile (a
           transaction-scoped advisory lock per party code, `NegotiationStore.Starting.cs`), so none loses an entry and none answers 500.
           Before, they ran at REPEATABLE READ and were retried on a serialization failure up to ten times: 16 writers creating
-          negotiations of one busy party back to back got 16 answers 500 in 160 (`PartyProfileTests`).
+          negotiations of one busy party back to back got 16 answers 500 in 160 (`PartyProfileTests`). No create overlaps a
+          rebuild of the profiles either (`ProfileRebuildLock`): before, 2–668 creates per run of `ProfileRebuildUnderCreatesTests`
+          were missing from their parties' profiles after rebuilds ran beside them.
         - **A data command that loses the database mid-run says so in one line.** `import` (and every data command) prints
           `error: the database stopped answering while \`import\` ran (…). Every write is one transaction: the one in progress was not
           stored, none is half-written … Run the same command again once the database answers …` and exits 1; before, it printed

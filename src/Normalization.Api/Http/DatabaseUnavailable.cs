@@ -75,12 +75,14 @@ public sealed class DatabaseUnavailableHandler(ILogger<DatabaseUnavailableHandle
         if (http.Response.HasStarted) return false;
         if (IsLockWait(exception))
         {
-            // The server answers; another writer of the same rows (an import or rebuild of this negotiation) holds them.
+            // The server answers; another writer of the same rows (an import or rebuild of this negotiation) holds them, or, for a
+            // create, a rebuild of the party profiles (ProfileRebuildLock).
             logger.LogInformation("Lock wait over {Ms} ms for {Method} {Path}", Storage.MartenSetup.RequestLockTimeoutMilliseconds, http.Request.Method, http.Request.Path);
             http.Response.Clear();
             http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Problems.Of(StatusCodes.Status503ServiceUnavailable, "negotiation_busy", "The negotiation is busy.",
-                $"Another write to this negotiation (an import or a rebuild of it, here or on another node) held it for more than " +
+                $"Another write to this negotiation (an import or a rebuild of it, here or on another node; for a create, a rebuild of the " +
+                $"party profiles) held it for more than " +
                 $"{Storage.MartenSetup.RequestLockTimeoutMilliseconds / 1000} s, so nothing of this request was stored; retry after {RetryAfterSeconds} s " +
                 "(writes are idempotent by eventId).").ExecuteAsync(http);
             return true;

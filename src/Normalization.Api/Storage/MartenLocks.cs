@@ -5,7 +5,7 @@ namespace Normalization.Api.Storage;
 
 /// <summary>
 /// The PostgreSQL advisory locks Marten itself takes, held by a process for the whole of a step that must not run in two
-/// processes at once on one database (docs/architecture.md, "Several processes on one database"). No lock of our own:
+/// processes at once on one database (docs/architecture.md, "Several processes on one database"). Marten's own ids:
 /// <list type="bullet">
 /// <item><see cref="ApplyChanges"/> — <c>StoreOptions.ApplyChangesLockId</c>, the lock Marten's
 /// <c>ApplyAllDatabaseChangesOnStartup</c> takes to apply the schema. The data commands (Development) and <c>db-apply</c>
@@ -17,7 +17,8 @@ namespace Normalization.Api.Storage;
 /// profiles) holds it: two rebuilds of one projection at once both wrote its progress row and the second failed with
 /// "duplicate key … pk_mt_event_progression".</item>
 /// </list>
-/// Each is a session-level lock on a connection of its own, released explicitly at the end.
+/// Each is a session-level lock on a connection of its own, released explicitly at the end. A rebuild of the party profiles
+/// also holds our one lock, <see cref="ProfileRebuildLock"/>, after the daemon lock.
 /// </summary>
 public static class MartenLocks
 {
@@ -59,7 +60,8 @@ public static class MartenLocks
 
     /// <summary>
     /// For a Critter Stack command that applies the schema (<c>db-apply</c>, <c>resources setup</c>) or rebuilds projections
-    /// (<c>projections rebuild</c>): the Marten lock it must hold while it runs, taken; null for any other command.
+    /// (<c>projections rebuild</c>): the Marten lock it must hold while it runs, taken — with <see cref="ProfileRebuildLock"/>
+    /// when the party profiles are among the projections rebuilt; null for any other command.
     /// </summary>
     public static async Task<IAsyncDisposable?> ForFrameworkCommandAsync(string[] args, IServiceProvider services)
     {
@@ -73,6 +75,12 @@ public static class MartenLocks
             _ => null,
         };
         if (lockId is null) return null;
+        if (args[0] == "projections" && ProfileRebuildLock.RebuildsProfiles(args))
+        {
+            // The party profiles among the projections rebuilt: no stream may start meanwhile (ProfileRebuildLock).
+            try { return await ProfileRebuildLock.HoldForRebuildAsync(services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<IDocumentStore>()); }
+            catch (NpgsqlException) { return null; } // as below
+        }
         var what = args[0] == "projections" ? "rebuilding projections" : "applying the schema";
         try
         {

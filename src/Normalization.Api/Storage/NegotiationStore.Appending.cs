@@ -21,9 +21,9 @@ namespace Normalization.Api.Storage;
 public sealed partial class NegotiationStore
 {
     /// <summary>
-    /// Starts the negotiation's stream with its opening (false when the id is taken). Runs at REPEATABLE READ and is retried
-    /// on a serialization failure: the inline <see cref="PartyProfileProjection"/> rewrites the parties' profiles (see
-    /// NegotiationStore.Starting.cs).
+    /// Starts the negotiation's stream with its opening (false when the id is taken). The inline <see cref="PartyProfileProjection"/>
+    /// rewrites the parties' profiles, so it first takes their turns (and shares <see cref="ProfileRebuildLock"/>), and is run
+    /// again on a deadlock (see NegotiationStore.Starting.cs).
     /// </summary>
     public Task<bool> CreateAsync(NegotiationOpened opening, string postedBy, CancellationToken ct = default) =>
         RetryOnSerializationFailureAsync(() => CreateOnceAsync(opening, postedBy, ct), ct);
@@ -32,7 +32,7 @@ public sealed partial class NegotiationStore
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(StartIsolation, ct);
-        await TakeProfileTurnsAsync(conn, tx, opening, ct);
+        await TakeProfileTurnsAsync(conn, tx, opening, unbounded: false, ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(tx));
         session.LastModifiedBy = postedBy;
         session.Events.StartStream(opening.Id, opening);

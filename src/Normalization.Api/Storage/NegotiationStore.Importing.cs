@@ -76,7 +76,7 @@ public sealed partial class NegotiationStore
         var stored = new HashSet<Guid>();
         if (create)
         {
-            await TakeProfileTurnsAsync(conn, tx, opening, ct);
+            await TakeProfileTurnsAsync(conn, tx, opening, unbounded: true, ct);
             session.Events.StartStream(id, opening);
             try { await session.SaveChangesAsync(ct); }
             catch (Marten.Exceptions.ExistingStreamIdCollisionException) { return new BulkOutcome.Changed(await VersionAsync(id, ct) ?? 0); }

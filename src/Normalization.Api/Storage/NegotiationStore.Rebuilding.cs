@@ -17,9 +17,9 @@ public sealed partial class NegotiationStore
     public async Task RebuildPartyProfilesAsync(CancellationToken ct = default)
     {
         // Marten's daemon lock, as `projections rebuild` holds it: two rebuilds at once would both write the projection's
-        // progress row (MartenLocks).
-        await using var held = await MartenLocks.HoldAsync(dataSource, MartenLocks.Projections(store),
-            () => Console.Error.WriteLine("Another process is rebuilding projections on this database; waiting for it to finish."), ct);
+        // progress row (MartenLocks); and the profile lock alone: a stream started meanwhile would be lost from its parties'
+        // profiles (ProfileRebuildLock).
+        await using var held = await ProfileRebuildLock.HoldForRebuildAsync(dataSource, store, ct);
         using var daemon = await store.BuildProjectionDaemonAsync();
         await daemon.RebuildProjectionAsync<PartyProfileProjection>(ct);
     }

@@ -19,7 +19,8 @@ namespace Normalization.Api.Storage;
 /// the ten tries and answered 500 (16 writers of 10 creates: 16 of 160; <c>PartyProfileTests</c>). The retry stays for a
 /// deadlock with another kind of writer. Appends of later events never touch a profile and stay at READ COMMITTED,
 /// serialized per stream by Marten's stream row lock (AppendExclusive, see LockStreamAsync) or, for an end append without
-/// the lock, by Marten's expected version.
+/// the lock, by Marten's expected version. Before its parties' turns a stream start shares <see cref="ProfileRebuildLock"/>,
+/// so that it never overlaps a rebuild of the profiles (which would lose its profile entry).
 /// </remarks>
 public sealed partial class NegotiationStore
 {
@@ -33,15 +34,21 @@ public sealed partial class NegotiationStore
     const int ProfileTurnSpace = 0x6E7A7070; // "nzpp"
 
     /// <summary>
-    /// Takes, for the rest of <paramref name="tx"/>, the turn of each principal party's profile that <paramref name="opening"/>
-    /// adds to (see the remarks of this class): a transaction-scoped advisory lock per code, taken in ordinal code order.
+    /// Takes, for the rest of <paramref name="tx"/>, <see cref="ProfileRebuildLock"/> shared (no rebuild of the profiles runs
+    /// until the transaction ends), then the turn of each principal party's profile that <paramref name="opening"/> adds to
+    /// (see the remarks of this class): a transaction-scoped advisory lock per code, taken in ordinal code order.
+    /// <paramref name="unbounded"/> (the long-work pool: an import, the seed) waits for them as long as it takes, like every
+    /// lock of long work; otherwise the connection's bounds hold (an app node's request: 503 <c>negotiation_busy</c> past the lock bound).
     /// </summary>
-    static async Task TakeProfileTurnsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Normalization.Domain.Negotiations.NegotiationOpened opening, CancellationToken ct)
+    static async Task TakeProfileTurnsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Normalization.Domain.Negotiations.NegotiationOpened opening,
+        bool unbounded, CancellationToken ct)
     {
         var codes = opening.Parties.Select(p => p.Code).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (codes.Count == 0) return;
-        // One statement per code, in order, in one round trip (the statements of a batch run one after another).
+        // One statement per lock, in order, in one round trip (the statements of a batch run one after another).
         await using var batch = new NpgsqlBatch(conn, tx);
+        // A rebuild of the profiles may hold the lock for as long as it replays: long work waits it out rather than fail after 30 s.
+        if (unbounded) batch.Timeout = 0;
+        batch.BatchCommands.Add(ProfileRebuildLock.Share());
         foreach (var code in codes)
         {
             var lockOne = new NpgsqlBatchCommand("select pg_advisory_xact_lock(@space, hashtext(@code))");

@@ -8,13 +8,18 @@ namespace Normalization.Api.Storage;
 /// Builds <see cref="PartyProfile"/> (one document per principal party's code) from the <see cref="NegotiationOpened"/>
 /// event that starts every negotiation stream. Registered inline (<see cref="MartenSetup"/>): the profile is written in
 /// the transaction that starts the stream, so a read right after the create sees it. Marten's own projection rebuild
-/// (<c>projections rebuild</c>, or the daemon's <c>RebuildProjectionAsync</c>) rebuilds every profile from the events.
+/// (<c>projections rebuild</c>, or the daemon's <c>RebuildProjectionAsync</c>) rebuilds every profile from the events,
+/// while no stream starts (<see cref="ProfileRebuildLock"/>).
 /// </summary>
 public sealed class PartyProfileProjection : MultiStreamProjection<PartyProfile, string>
 {
+    /// <summary>The projection's name in Marten (<c>projections rebuild -p PartyProfile</c>; Marten's default for the document type, stated).</summary>
+    public const string ProjectionName = "PartyProfile";
+
     /// <summary>An opening concerns both principal parties: its event goes to each party's profile (mediators have none).</summary>
     public PartyProfileProjection()
     {
+        Name = ProjectionName;
         Identities<NegotiationOpened>(e => e.Parties.Select(p => p.Code).Distinct().ToList());
     }
 
