@@ -260,16 +260,19 @@ public sealed partial class Branch
         for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
         for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
         // Then each as a body's event is read (Readable): a field a JSON body could not send is refused as it would be.
+        // From here on the branch uses each event as read (a null optional list read as the empty one a body gives).
+        var replacing = _replacements.Select(r => r.Event).ToArray();
+        var additions = _additions.ToArray();
         if (errors.Count == undatedFrom)
         {
-            for (var i = 0; i < _replacements.Count; i++) Readable(_replacements[i].Event, $"replace[{i}].event", errors);
-            for (var i = 0; i < _additions.Count; i++) Readable(_additions[i], $"add[{i}]", errors);
+            for (var i = 0; i < replacing.Length; i++) replacing[i] = Readable(replacing[i], $"replace[{i}].event", errors);
+            for (var i = 0; i < additions.Length; i++) additions[i] = Readable(additions[i], $"add[{i}]", errors);
         }
         if (errors.Count > undatedFrom)
             return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
-        var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
+        var lastHypothetical = replacing.Concat(additions).Select(e => (DateOnly?)e.Date).Max();
         var branchPoint = _asOf;
         var projectAt = at ?? Max(branchPoint ?? LastDate(kept) ?? _start?.LastRecorded ?? today, lastHypothetical);
         ValidationContext ctx;
@@ -301,8 +304,8 @@ public sealed partial class Branch
             hypothetical.Add(new HypotheticalEvent(e.EventId, e.Type, e.OccurredOn.ToString(), origin, replaces, e));
         }
         for (var i = 0; i < _replacements.Count; i++)
-            if (!skipped.Contains(i)) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
-        for (var i = 0; i < _additions.Count; i++) Check(_additions[i], $"add[{i}]", "add", null);
+            if (!skipped.Contains(i)) Check(replacing[i], $"replace[{i}].event", "replace", _replacements[i].EventId);
+        for (var i = 0; i < additions.Length; i++) Check(additions[i], $"add[{i}]", "add", null);
         batch.Finish(judged);
         var refused = judged.Select(j => j.Tag).ToHashSet();
         for (var i = 0; i < hypothetical.Count; i++)
