@@ -13,12 +13,35 @@ static class RecordedEvents
 {
     /// <summary>
     /// <paramref name="e"/>, the <paramref name="index"/>-th event given, with an id; <see cref="ArgumentException"/> when it
-    /// is null (naming <c>events[index]</c>, not a NullReferenceException from inside the fold) or has no <c>OccurredOn</c>.
+    /// is null (naming <c>events[index]</c>, not a NullReferenceException from inside the fold), has no <c>OccurredOn</c>, or
+    /// has a list the fold reads left null (<see cref="NullList"/>, naming it).
     /// </summary>
     public static NegotiationEvent Taken(NegotiationEvent? e, int index) =>
         e is null ? throw NullItem("events", index)
-        : e.OccurredOn.Year >= 1 ? e.WithId()
-            : throw new ArgumentException($"Recorded event {(e.EventId == Guid.Empty ? "" : e.EventId + " ")}{e.Type} has no OccurredOn: every event needs a date, e.g. OccurredOn = DomainDate.Parse(\"1995-07\").");
+        : e.OccurredOn.Year < 1
+            ? throw new ArgumentException($"Recorded event {(e.EventId == Guid.Empty ? "" : e.EventId + " ")}{e.Type} has no OccurredOn: every event needs a date, e.g. OccurredOn = DomainDate.Parse(\"1995-07\").")
+        : (NullList(e) ?? (e is EventCorrected { Correction: { } c } && NullList(c) is { } inner ? "Correction." + inner : null)) is { } list
+            ? throw new ArgumentException($"Recorded event {(e.EventId == Guid.Empty ? "" : e.EventId + " ")}{e.Type} has {list} = null: " +
+                "give a list, [] when there is none (a stored event always has one), rather than a null the fold would trip on.")
+            : e.WithId();
+
+    /// <summary>
+    /// The name of a list of <paramref name="e"/> left null in code (<c>Participants</c>), or null. A type
+    /// switch, not reflection: every recorded event passes here, the server's too (docs/benchmarks.md). <c>Sources</c> is
+    /// not among them: the fold never reads it, and a null one folds as none.
+    /// </summary>
+    static string? NullList(NegotiationEvent e) => e switch
+    {
+        TalksHeld { Participants: null } => "Participants",
+        AgreementSigned { Signatories: null } => "Signatories",
+        AgreementSigned { Commitments: null } => "Commitments",
+        PrisonersExchanged { Releases: null } => "Releases",
+        OfficeRequested { Constraints: null } => "Constraints",
+        RewardRescinded { Targets: null } => "Targets",
+        RewardOffered { Targets: null } => "Targets",
+        AttackOccurred { VictimsNationalities: null } => "VictimsNationalities",
+        _ => null,
+    };
 
     /// <summary>
     /// <paramref name="events"/>, each with an id (<see cref="Taken"/>) and each id once: the same event listed twice is one
