@@ -268,8 +268,10 @@ public sealed partial class Branch
             for (var i = 0; i < replacing.Length; i++) replacing[i] = Readable(replacing[i], $"replace[{i}].event", errors);
             for (var i = 0; i < additions.Length; i++) additions[i] = Readable(additions[i], $"add[{i}]", errors);
         }
+        // Refused before the changes' dates are known: the default projection date is still the branch point, or the last
+        // recorded day without one (as for valid changes) — not today, which would move every row of Scenarios.Compare.
         if (errors.Count > undatedFrom)
-            return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
+            return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? LastDate(kept) ?? _start?.LastRecorded ?? today, Today = today, Removed = [] };
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
         var lastHypothetical = replacing.Concat(additions).Select(e => (DateOnly?)e.Date).Max();
