@@ -152,20 +152,26 @@ public sealed class WhatIfCommand : DataCommand<WhatIfInput>
         await RequireAsync(store, input.Id, ct);
         if (!File.Exists(input.AddFlag)) throw new CliException($"No file '{input.AddFlag}'.");
 
-        var added = new List<NegotiationEvent>();
+        var added = 0;
         var errors = new List<LineError>();
         using (var reader = File.OpenText(input.AddFlag))
             foreach (var line in HistoryFile.Read(reader))
             {
                 errors.AddRange(line.Errors);
-                if (line.Event is { } e) added.Add(e);
+                if (line.Event is not null) added++;
             }
         if (errors.Count > 0) throw new CliException($"{input.AddFlag}: " + string.Join("; ", errors.Take(5).Select(e => $"line {e.Line} {e.Path}: {e.Message}")));
-        if (added.Count == 0) throw new CliException($"{input.AddFlag} has no events.");
+        if (added == 0) throw new CliException($"{input.AddFlag} has no events.");
 
-        var history = (await store.LoadHistoryAsync(input.Id, null, ct))!;
-        var result = Normalization.Domain.WhatIf.WhatIf.From(history.Opening, history.Events.Select(r => r.Event))
-            .AsOf(asOf).Today(store.Today).Add(added).Project();
+        // The file's lines are the body's "add" of POST …/what-if, run as the endpoint runs it (WhatIfChanges.Named, then
+        // WhatIfRunner): an event without an eventId gets the id HTTP gives the same event, not the import's line id, so
+        // --json is the HTTP answer, ids included.
+        var body = "{\"add\":[" + string.Join(",", File.ReadLines(input.AddFlag).Where(l => !string.IsNullOrWhiteSpace(l))) + "]}";
+        using var doc = System.Text.Json.JsonDocument.Parse(body);
+        var bodyErrors = new List<Normalization.Domain.Validation.FieldError>();
+        var changes = Normalization.Api.WhatIf.WhatIfChanges.Read(doc.RootElement, bodyErrors);
+        if (bodyErrors.Count > 0) throw new CliException($"{input.AddFlag}: " + string.Join("; ", bodyErrors.Take(5).Select(e => $"{e.Path}: {e.Message}")));
+        var result = (await Normalization.Api.WhatIf.WhatIfRunner.RunAsync(store, input.Id, changes.Named(input.Id), new(asOf, null, null), ct))!;
         if (!result.IsValid)
         {
             if (input.JsonFlag) WriteJson(new { valid = false, errors = result.Errors });

@@ -27,9 +27,11 @@ public static class EffectiveHistory
         var byId = new Dictionary<Guid, NegotiationEvent>();
         var retractionsOf = new Dictionary<Guid, List<EventRetracted>>();
         var correctionsOf = new Dictionary<Guid, List<EventCorrected>>();
+        ArgumentNullException.ThrowIfNull(recorded, "events");
+        var index = 0;
         foreach (var given in recorded)
         {
-            var e = RecordedEvents.Taken(given); // an event built without an id is a fact of its own, not a duplicate of another id-less one
+            var e = RecordedEvents.Taken(given, index++); // an event built without an id is a fact of its own, not a duplicate of another id-less one
             // One id is one event: the same event listed twice counts once (a retried post is stored once); two different
             // events given one id (a history built in code) are said, never folded as one (RecordedEvents.Unique).
             if (!byId.TryAdd(e.EventId, e))

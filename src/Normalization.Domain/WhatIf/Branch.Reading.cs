@@ -13,17 +13,20 @@ public sealed partial class Branch
     /// required field left empty, an enum value outside its type, a number out of range, untrimmed text — what a JSON body
     /// is refused for (400) — is refused in <paramref name="errors"/> at <paramref name="path"/>, with the same field path,
     /// code and message, before any rule of the negotiation is judged. The event is read as its JSON, the form a body sends
-    /// (the <c>hypothetical</c> mark, which a body does not carry, aside).
+    /// (the <c>hypothetical</c> mark, which a body does not carry, aside). Returns the event as the reader reads it, marked
+    /// hypothetical again, so the branch judges and folds what a body's event would be: an optional list left null in code
+    /// (<c>Sources</c>, <c>Commitments</c>) is the reader's empty list, as <c>"sources": null</c> is in a body (one rule for
+    /// null, docs/reliability.md) — not a null the validator or the fold would trip on. On an error, <paramref name="e"/> itself.
     /// </summary>
-    static void Readable(NegotiationEvent e, string path, List<FieldError> errors)
+    static NegotiationEvent Readable(NegotiationEvent e, string path, List<FieldError> errors)
     {
         // An enum value without a name (a cast from a number) has no JSON to write: said as the reader says an unknown name.
-        if (UnnamedEnums(e, path, errors)) return;
+        if (UnnamedEnums(e, path, errors)) return e;
         var json = JsonNode.Parse(EventJson.Serialize(e))!.AsObject();
         json.Remove("hypothetical");
         if (json["correction"] is JsonObject correction) correction.Remove("hypothetical");
         using var doc = JsonDocument.Parse(json.ToJsonString());
-        EventReader.Read(doc.RootElement, path, errors);
+        return EventReader.Read(doc.RootElement, path, errors) is { } read ? Mark(read) : e;
     }
 
     /// <summary>Each enum property of <paramref name="e"/> (and of its correction) holding a value its type does not name: <c>unknown_value</c>, as the reader says it.</summary>

@@ -116,20 +116,30 @@ public sealed partial class Branch
     public Branch Today(DateOnly date) => With(today: date);
 
     /// <summary>The "today" of the "no future events" rule: the UTC date of <paramref name="clock"/> (the app's injected clock).</summary>
-    public Branch Today(TimeProvider clock) => With(today: TodayOf(clock));
+    public Branch Today(TimeProvider clock) => With(today: TodayOf(clock ?? throw new ArgumentNullException(nameof(clock))));
 
     /// <summary>The UTC date of <paramref name="clock"/>.</summary>
     internal static DateOnly TodayOf(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>Fold with other rule parameters (window, momentum, confidence threshold). Applies to the baseline too.</summary>
-    public Branch WithOptions(FoldOptions options) => _start is null ? With(options: options)
+    public Branch WithOptions(FoldOptions options) => options is null ? throw new ArgumentNullException(nameof(options))
+        : _start is null ? With(options: options)
         : throw new InvalidOperationException("A branch from a checkpoint folds with the rules the checkpoint was folded with.");
 
-    /// <summary>Adds hypothetical events (validated like real ones; an empty eventId gets a new GUID).</summary>
-    public Branch Add(params NegotiationEvent[] events) => With(additions: _additions.AddRange(events.Select(Mark)));
+    /// <summary>
+    /// Adds hypothetical events (validated like real ones; an empty eventId gets a new GUID). A null array is an
+    /// <see cref="ArgumentNullException"/>, a null event an <see cref="ArgumentException"/> naming its place (<c>events[1] is null</c>).
+    /// </summary>
+    public Branch Add(params NegotiationEvent[] events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        for (var i = 0; i < events.Length; i++)
+            if (events[i] is null) throw RecordedEvents.NullItem(nameof(events), i);
+        return With(additions: _additions.AddRange(events.Select(Mark)));
+    }
 
-    /// <summary>Adds hypothetical events.</summary>
-    public Branch Add(IEnumerable<NegotiationEvent> events) => Add(events.ToArray());
+    /// <summary>Adds hypothetical events (as <see cref="Add(NegotiationEvent[])"/>).</summary>
+    public Branch Add(IEnumerable<NegotiationEvent> events) => Add((events ?? throw new ArgumentNullException(nameof(events))).ToArray());
 
     /// <summary>
     /// Removes a recorded event (it did not happen in this branch). An id that is not in the record, or that this branch
@@ -144,7 +154,8 @@ public sealed partial class Branch
     /// Removes every recorded event the filter matches, e.g. <c>e =&gt; e is TalksHeld &amp;&amp; e.Actor == "US"</c>. A filter
     /// that matches no recorded event is an error at <c>remove[i]</c> (<c>unknown_reference</c>), as an unknown id is.
     /// </summary>
-    public Branch Remove(Func<NegotiationEvent, bool> filter) => With(removals: _removals.Add(new Removal(null, filter)));
+    public Branch Remove(Func<NegotiationEvent, bool> filter) =>
+        With(removals: _removals.Add(new Removal(null, filter ?? throw new ArgumentNullException(nameof(filter)))));
 
     /// <summary>Removes every recorded event of type <typeparamref name="T"/> that matches the optional filter.</summary>
     public Branch Remove<T>(Func<T, bool>? filter = null) where T : NegotiationEvent =>
@@ -154,7 +165,8 @@ public sealed partial class Branch
     /// Replaces a recorded event by a hypothetical one (any type; it gets a new eventId unless it has one). An event the
     /// branch already removes or replaces is an error at <c>replace[i].eventId</c> (<c>duplicate_item</c>): one change per event.
     /// </summary>
-    public Branch Replace(Guid eventId, NegotiationEvent replacement) => With(replacements: _replacements.Add((eventId, Mark(replacement))));
+    public Branch Replace(Guid eventId, NegotiationEvent replacement) =>
+        With(replacements: _replacements.Add((eventId, Mark(replacement ?? throw new ArgumentNullException(nameof(replacement))))));
 
     /// <summary>
     /// The one rule of a projection date: a projection runs forward from the branch point, so <paramref name="projectTo"/>
@@ -248,16 +260,21 @@ public sealed partial class Branch
         for (var i = 0; i < _replacements.Count; i++) Dated(_replacements[i].Event, $"replace[{i}].event");
         for (var i = 0; i < _additions.Count; i++) Dated(_additions[i], $"add[{i}]");
         // Then each as a body's event is read (Readable): a field a JSON body could not send is refused as it would be.
+        // From here on the branch uses each event as read (a null optional list read as the empty one a body gives).
+        var replacing = _replacements.Select(r => r.Event).ToArray();
+        var additions = _additions.ToArray();
         if (errors.Count == undatedFrom)
         {
-            for (var i = 0; i < _replacements.Count; i++) Readable(_replacements[i].Event, $"replace[{i}].event", errors);
-            for (var i = 0; i < _additions.Count; i++) Readable(_additions[i], $"add[{i}]", errors);
+            for (var i = 0; i < replacing.Length; i++) replacing[i] = Readable(replacing[i], $"replace[{i}].event", errors);
+            for (var i = 0; i < additions.Length; i++) additions[i] = Readable(additions[i], $"add[{i}]", errors);
         }
+        // Refused before the changes' dates are known: the default projection date is still the branch point, or the last
+        // recorded day without one (as for valid changes) — not today, which would move every row of Scenarios.Compare.
         if (errors.Count > undatedFrom)
-            return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? today, Today = today, Removed = [] };
+            return new WhatIfResult { Errors = Noted(errors), BranchedAt = _asOf, ProjectedAt = at ?? _asOf ?? LastDate(kept) ?? _start?.LastRecorded ?? today, Today = today, Removed = [] };
 
         // Hypothetical events are validated exactly like real ones, against the history the branch keeps.
-        var lastHypothetical = _replacements.Select(r => r.Event).Concat(_additions).Select(e => (DateOnly?)e.Date).Max();
+        var lastHypothetical = replacing.Concat(additions).Select(e => (DateOnly?)e.Date).Max();
         var branchPoint = _asOf;
         var projectAt = at ?? Max(branchPoint ?? LastDate(kept) ?? _start?.LastRecorded ?? today, lastHypothetical);
         ValidationContext ctx;
@@ -289,8 +306,8 @@ public sealed partial class Branch
             hypothetical.Add(new HypotheticalEvent(e.EventId, e.Type, e.OccurredOn.ToString(), origin, replaces, e));
         }
         for (var i = 0; i < _replacements.Count; i++)
-            if (!skipped.Contains(i)) Check(_replacements[i].Event, $"replace[{i}].event", "replace", _replacements[i].EventId);
-        for (var i = 0; i < _additions.Count; i++) Check(_additions[i], $"add[{i}]", "add", null);
+            if (!skipped.Contains(i)) Check(replacing[i], $"replace[{i}].event", "replace", _replacements[i].EventId);
+        for (var i = 0; i < additions.Length; i++) Check(additions[i], $"add[{i}]", "add", null);
         batch.Finish(judged);
         var refused = judged.Select(j => j.Tag).ToHashSet();
         for (var i = 0; i < hypothetical.Count; i++)

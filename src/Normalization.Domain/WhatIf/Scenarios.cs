@@ -56,6 +56,15 @@ public static class Scenarios
     [System.Runtime.CompilerServices.OverloadResolutionPriority(1)]
     public static ScenarioTable Compare(Branch history, DateOnly? at, params (string Name, Func<Branch, Branch> Change)[] scenarios)
     {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(scenarios);
+        for (var i = 0; i < scenarios.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(scenarios[i].Name))
+                throw new ArgumentException($"scenarios[{i}] has no name: each row is read by its name (table[\"name\"]).", nameof(scenarios));
+            if (scenarios[i].Change is null)
+                throw new ArgumentException($"scenarios[{i}] ('{scenarios[i].Name}') has no change: give b => b for the history as it is.", nameof(scenarios));
+        }
         // A row is found by its name: two of one name (or one named as the baseline row) could not both be read.
         foreach (var name in scenarios.Select(s => s.Name).Prepend(BaselineName).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key))
             throw new ArgumentException(name == BaselineName

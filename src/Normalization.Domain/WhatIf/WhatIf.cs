@@ -26,10 +26,15 @@ public static partial class WhatIf
     /// own event, removable alone (<see cref="Branch.Recorded"/> shows the ids given). Every event given is recorded: a
     /// <c>Hypothetical</c> mark (an earlier result's event) is dropped, so it stops at the branch point as recorded events
     /// do. An event without <c>OccurredOn</c>, two different events with one <c>EventId</c> (the same event listed twice
-    /// counts once), or a negotiation without exactly two parties, is an <see cref="ArgumentException"/> naming it.
+    /// counts once), or a negotiation without exactly two parties, is an <see cref="ArgumentException"/> naming it; a null
+    /// <paramref name="opening"/> or <paramref name="events"/> an <see cref="ArgumentNullException"/>, a null event
+    /// an <see cref="ArgumentException"/> naming its place (<c>events[1] is null</c>).
     /// </summary>
-    public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events) =>
-        new(RecordedEvents.TwoParties(opening), RecordedEvents.Unique(events.Select(AsRecorded)));
+    public static Branch From(NegotiationOpened opening, IEnumerable<NegotiationEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return new(RecordedEvents.TwoParties(opening, nameof(opening)), RecordedEvents.Unique(events.Select(AsRecorded)));
+    }
 
     /// <summary>
     /// <paramref name="e"/> as a recorded event: without the <c>Hypothetical</c> mark an earlier what-if gave it (a chained
@@ -38,6 +43,7 @@ public static partial class WhatIf
     /// </summary>
     static NegotiationEvent AsRecorded(NegotiationEvent e)
     {
+        if (e is null) return e!; // said with its place by RecordedEvents.Taken
         var recorded = e.Hypothetical ? e with { Hypothetical = false } : e;
         return recorded is EventCorrected { Correction: { Hypothetical: true } c } corr ? corr with { Correction = c with { Hypothetical = false } } : recorded;
     }

@@ -270,4 +270,32 @@ public class CliTests(AppFixture app)
         httpWhatIf.Status.ShouldBe(200, httpWhatIf.Body?.ToJsonString());
         JsonNode.DeepEquals(JsonNode.Parse(cliWhatIf.Stdout), httpWhatIf.Body).ShouldBeTrue($"CLI {cliWhatIf.Stdout}\nHTTP {httpWhatIf.Body?.ToJsonString()}");
     }
+
+    [Fact]
+    public async Task Given_hypothetical_events_without_ids_When_the_CLI_and_HTTP_answer_one_what_if_Then_they_name_the_events_alike()
+    {
+        // Given a negotiation, and two hypothetical events without eventIds (a trial, US–North Korea: the CLI named them by
+        // the import's line rule, HTTP by the body's — two ids for one event, and --json was not the HTTP answer)
+        var id = TestApi.NewId("cliids");
+        (await app.Host.Services.GetRequiredService<Normalization.Api.Importing.Importer>()
+            .ImportAsync(new Normalization.Api.Importing.ImportRequest { Path = SeedFile, Into = id })).Errors.ShouldBeEmpty();
+        JsonObject Talks(string on) => new()
+        {
+            ["type"] = "TalksHeld", ["occurredOn"] = on, ["actor"] = "US", ["target"] = "TB", ["participants"] = new JsonArray("US", "TB"),
+        };
+        var add = new[] { Talks("2025-04-10"), Talks("2025-04-12") };
+        var file = Path.Combine(Path.GetTempPath(), $"{id}-add.ndjson");
+        await File.WriteAllTextAsync(file, string.Join("\n", add.Select(e => e.ToJsonString())) + "\n");
+
+        // When the CLI and HTTP answer the same what-if
+        var cli = await Run("what-if", id, "--as-of", "2025-04-15", "--add", file, "--json");
+        var http = await app.PostJson($"/api/negotiations/{id}/what-if", new { asOf = "2025-04-15", add });
+
+        // Then the answers are one JSON, the hypothetical events' ids included
+        cli.ExitCode.ShouldBe(0, cli.Stderr);
+        http.Status.ShouldBe(200, http.Body?.ToJsonString());
+        var cliIds = JsonNode.Parse(cli.Stdout)!["hypothetical"]!.AsArray().Select(h => h!["eventId"]!.GetValue<string>()).ToArray();
+        cliIds.ShouldBe(http.Body!["hypothetical"]!.AsArray().Select(h => h!["eventId"]!.GetValue<string>()).ToArray());
+        JsonNode.DeepEquals(JsonNode.Parse(cli.Stdout), http.Body).ShouldBeTrue($"CLI {cli.Stdout}\nHTTP {http.Body?.ToJsonString()}");
+    }
 }
