@@ -216,6 +216,23 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
         return ok && errors.Count == 0 ? value : throw OptionErrors(errors, [(flag, text)]);
     }
 
+    /// <summary>
+    /// Every value of a list option (<c>--party</c>, <c>--remove</c>): JasperFx keeps only the values after the last of a
+    /// repeated flag, so they are read from the command line itself — those after each <paramref name="flag"/> up to the next
+    /// option — and <c>--remove A --remove B</c> is <c>--remove A B</c>. <paramref name="parsed"/> (JasperFx's) when the flag is
+    /// not on the process's command line.
+    /// </summary>
+    protected static List<string> ListOption(string flag, IEnumerable<string> parsed)
+    {
+        var args = Environment.GetCommandLineArgs();
+        var values = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+            if (args[i] == flag)
+                for (var j = i + 1; j < args.Length && !args[j].StartsWith("--", StringComparison.Ordinal); j++) values.Add(args[j]);
+        if (values.Count == 0) values.AddRange(parsed);
+        return values;
+    }
+
     /// <summary>The query parameter an option stands for: <c>as-of</c> is <c>asOf</c>, <c>from</c> is <c>from</c>.</summary>
     static string Parameter(string flag) =>
         string.Concat(flag.Split('-').Select((w, i) => i == 0 || w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
@@ -225,16 +242,17 @@ public abstract class DataCommand<T> : JasperFxAsyncCommand<T> where T : DataInp
     /// the option instead (<c>asOf must be a date…</c> is <c>--as-of must be a date…</c>), any other is prefixed with it; the
     /// value given is echoed (<see cref="Shown"/>, by <see cref="Execute"/>).
     /// </summary>
-    static CliException OptionErrors(IEnumerable<FieldError> errors, (string Flag, string? Value)[] options) =>
+    protected static CliException OptionErrors(IEnumerable<FieldError> errors, (string Flag, string? Value)[] options) =>
         new(string.Join("; ", Http.Problems.OnePerPath(errors).Select(e =>
         {
             var option = options.FirstOrDefault(o => Parameter(o.Flag) == e.Path);
             var flag = "--" + (option.Flag ?? e.Path);
             var message = e.Message.StartsWith(e.Path + " ", StringComparison.Ordinal) ? flag + e.Message[e.Path.Length..] : $"{flag}: {e.Message}";
-            // A range's message names its other bound ("from must not be after to"): that bound is an option here too.
+            // A range's message names its other bound ("from must not be after to", "projectTo must not be before asOf"):
+            // that bound is an option here too.
             foreach (var (other, _) in options)
                 if (other != option.Flag)
-                    message = System.Text.RegularExpressions.Regex.Replace(message, $@"\bafter {Parameter(other)}\b(?!\w)", "after --" + other);
+                    message = System.Text.RegularExpressions.Regex.Replace(message, $@"\b(after|before) {Parameter(other)}\b(?!\w)", "$1 --" + other);
             return option.Value is null ? message : $"{message} (given: '{Shown(option.Value)}')";
         })));
 

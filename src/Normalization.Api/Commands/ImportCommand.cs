@@ -139,19 +139,12 @@ public sealed class ImportCommand : DataCommand<ImportInput>
     }
 
     /// <summary>
-    /// The <c>--party</c> values: JasperFx keeps only the last of a repeated flag, so the values of every <c>--party</c> on the
-    /// command line are read from it (<c>--party US=USA --party TB=AFGTAL</c> and <c>--party US=USA TB=AFGTAL</c> both work),
-    /// then the lines of <c>--party-map</c>.
+    /// The <c>--party</c> values of every <c>--party</c> on the command line (<see cref="DataCommand{T}.ListOption"/>:
+    /// <c>--party US=USA --party TB=AFGTAL</c> and <c>--party US=USA TB=AFGTAL</c> both work), then the lines of <c>--party-map</c>.
     /// </summary>
     static IReadOnlyList<(string Party, string Actor)> PartyActors(ImportInput input)
     {
-        var args = Environment.GetCommandLineArgs();
-        var values = new List<string>();
-        for (var i = 0; i < args.Length; i++)
-            if (args[i] == "--party")
-                for (var j = i + 1; j < args.Length && !args[j].StartsWith("--", StringComparison.Ordinal); j++) values.Add(args[j]);
-        if (values.Count == 0) values.AddRange(input.PartyFlag);
-        var pairs = PartyMatcher.Parse(values, "--party");
+        var pairs = PartyMatcher.Parse(ListOption("--party", input.PartyFlag), "--party");
         if (input.PartyMapFlag is { } map)
         {
             if (!System.IO.File.Exists(map)) throw new CliException($"No file '{map}' (--party-map).");

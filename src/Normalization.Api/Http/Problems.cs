@@ -28,7 +28,7 @@ public static class Problems
     /// list cut short is never taken for the whole.</param>
     public static IResult Validation(IEnumerable<FieldError> errors, int status = StatusCodes.Status400BadRequest, int? errorCount = null)
     {
-        var listed = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList();
+        var listed = Listed(errors);
         var extra = new Dictionary<string, object?> { ["errors"] = listed };
         var detail = "See errors: each names the field path, a code and what to do.";
         if (errorCount is { } count)
@@ -38,6 +38,13 @@ public static class Problems
         }
         return Of(status, "validation_failed", "The request is not valid.", detail, extra);
     }
+
+    /// <summary>
+    /// The <c>errors</c> of a problem as it lists them: the first of each path (<see cref="OnePerPath"/>), each message made
+    /// <see cref="Printable"/>. Public so the command line's <c>what-if --json</c> prints the very list HTTP answers.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Listed(IEnumerable<FieldError> errors) =>
+        [.. OnePerPath(errors).Select(e => e with { Message = Printable(e.Message) })];
 
     /// <summary>The first error of each path, in the order found (a path with no error of its own is not dropped).</summary>
     public static IEnumerable<FieldError> OnePerPath(IEnumerable<FieldError> errors)
@@ -83,7 +90,7 @@ public static class Problems
     public static IResult EventIdReused(IEnumerable<FieldError> errors) =>
         Of(StatusCodes.Status409Conflict, "eventid_reused", "An eventId is reused for a different event.",
             "A retried post must send the same event with the same eventId; a different event needs a new eventId. See errors.",
-            new Dictionary<string, object?> { ["errors"] = OnePerPath(errors).Select(e => new { path = e.Path, code = e.Code, message = Printable(e.Message) }).ToList() });
+            new Dictionary<string, object?> { ["errors"] = Listed(errors) });
 
     static string Trim(string s) => Printable(s.Length > 80 ? s[..80] + "…" : s);
 
