@@ -15,7 +15,7 @@ public class ExportInput : DataInput
     [Description("CSV dialect: rfc4180 (default) or excel (UTF-8 with BOM, CRLF, formula-leading cells protected)")]
     public string? DialectFlag { get; set; }
 
-    [Description("CAMEO rows: the actor code of each party, CODE=ACTOR pairs after the flag (e.g. --party US=USA TB=AFGTAL; default: the party code)")]
+    [Description("CAMEO rows: the actor code of each party, CODE=ACTOR pairs after the flag or the flag repeated (--party US=USA TB=AFGTAL, --party US=USA --party TB=AFGTAL; default: the party code)")]
     public List<string> PartyFlag { get; set; } = [];
 
     [Description("Export the record as it was known at this instant (e.g. 2025-04-15T00:00:00Z)")]
@@ -40,7 +40,7 @@ public sealed class ExportCommand : DataCommand<ExportInput>
         var dialectErrors = new List<Normalization.Domain.Validation.FieldError>();
         Exporting.ExportQuery.TryDialect(input.DialectFlag is null ? default : new Microsoft.Extensions.Primitives.StringValues(input.DialectFlag), format.IsCsv(), out var dialect, dialectErrors);
         if (dialectErrors.Count > 0) throw new CliException("--" + dialectErrors[0].Message.Replace("format=csv", "--format csv"));
-        var (codes, errors) = ActorCodes.Parse(input.PartyFlag);
+        var (codes, errors) = ActorCodes.Parse(ListOption("--party", input.PartyFlag));
         if (errors.Count > 0) throw new CliException("--party: " + string.Join(" ", errors));
         var options = new ExportOptions(dialect, codes);
         ValidId(input.Id);

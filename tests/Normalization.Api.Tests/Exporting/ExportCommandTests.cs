@@ -34,4 +34,19 @@ public sealed class ExportCommandTests(AppFixture app)
         bad.ExitCode.ShouldNotBe(0);
         bad.Stderr.ShouldContain("CODE=ACTOR");
     }
+
+    [Fact]
+    public async Task Given_the_party_flag_repeated_When_CAMEO_rows_are_exported_Then_each_party_gets_its_actor_code()
+    {
+        // Given a record with talks between US and TB
+        var (id, talks, _, _) = await app.GivenRecord();
+        var file = Path.Combine(Directory.CreateTempSubdirectory("export-party").FullName, "c.csv");
+
+        // When --party is repeated, as import and what-if's --remove take a list (JasperFx kept only the last flag's values)
+        var cameo = await Run("export", id, "--format", "cameo", "--party", "US=USA", "--party", "TB=AFGTAL", "--out", file);
+
+        // Then both codes apply, as with --party US=USA TB=AFGTAL
+        cameo.ExitCode.ShouldBe(0, cameo.Stderr);
+        (await File.ReadAllLinesAsync(file)).Single(l => l.StartsWith(talks.ToString())).ShouldContain(",USA,AFGTAL,046,");
+    }
 }
