@@ -40,6 +40,8 @@ public sealed class CliErrorTests(AppFixture app)
         yield return [new[] { "what-if", "no-such-negotiation", "--as-of", "2025-02-30", "--add", missing }, "--as-of must be a date"];
         yield return [new[] { "what-if", "no-such-negotiation", "--as-of", "2025-02-01", "--add", missing }, "No negotiation 'no-such-negotiation'"];
         yield return [new[] { "what-if", "no-such-negotiation", "--as-of", "2025-02-01", "--project-to", "2025-01-01", "--remove", missing }, "--project-to must not be before --as-of"];
+        yield return [new[] { "what-if", "no-such-negotiation", "--as-of", "2025-02-01", "--project-to", "2025-02-30", "--remove", missing }, "--project-to must be a date"];
+        yield return [new[] { "what-if", "no-such-negotiation", "--known-at", "2025-02-01T25:00:00Z", "--remove", missing }, "--known-at must be"];
         yield return [new[] { "timeline", "US-DPRK" }, "The negotiation id must be 3–64 characters"];
         var noFolder = Path.Combine(Path.GetTempPath(), $"no-such-folder-{Guid.NewGuid():N}");
         yield return [new[] { "export", "no-such-negotiation", "--out", Path.Combine(noFolder, "x.csv") }, $"--out: there is no folder '{noFolder}'"];

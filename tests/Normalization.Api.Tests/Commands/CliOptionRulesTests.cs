@@ -19,6 +19,8 @@ public sealed class CliOptionRulesTests
         ["PartiesFlag"] = "parties", ["MediatorsFlag"] = "parties", ["OutFlag"] = "file", ["AddFlag"] = "file", ["JsonFlag"] = "switch",
         ["PartyFlag"] = "party actors", ["PartyMapFlag"] = "file", ["EncodingFlag"] = "encoding", ["AsScenarioFlag"] = "scenario name", ["CommitFlag"] = "switch",
         ["DialectFlag"] = "dialect",
+        // what-if's: read by POST …/what-if's own body reader (CliWhatIfTests, CliErrorTests), so the API's rules hold
+        ["ProjectToFlag"] = "date", ["RemoveFlag"] = "event id", ["ReplaceFlag"] = "file",
     };
 
     static IEnumerable<PropertyInfo> Options() =>
