@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Normalization.Api.Alerts.Delivering;
 using Normalization.Api.Alerts.Notifying;
 using Normalization.Api.Security;
@@ -22,71 +19,6 @@ namespace Normalization.Api.Tests.Alerts;
 [Collection(ApiCollection.Name)]
 public sealed class DeliveryConnectionTests(AppFixture app)
 {
-    /// <summary>
-    /// A receiver on loopback that accepts every connection, reads the request and answers it after <paramref name="delay"/>
-    /// (200, empty), or never (null: a silent receiver). Counts the requests and the most it held at once.
-    /// </summary>
-    sealed class TcpReceiver : IDisposable
-    {
-        readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        readonly CancellationTokenSource _stop = new();
-        readonly ConcurrentBag<TcpClient> _clients = [];
-        int _requests, _open, _mostOpen;
-
-        public TcpReceiver(TimeSpan? delay)
-        {
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                        _clients.Add(client);
-                        _ = Task.Run(() => AnswerAsync(client, delay));
-                    }
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { }
-            });
-        }
-
-        async Task AnswerAsync(TcpClient client, TimeSpan? delay)
-        {
-            try
-            {
-                await client.GetStream().ReadAtLeastAsync(new byte[8192], 1, throwOnEndOfStream: false, _stop.Token);
-                Interlocked.Increment(ref _requests);
-                var open = Interlocked.Increment(ref _open);
-                InterlockedMax(ref _mostOpen, open);
-                if (delay is not { } wait) return; // silent: the connection stays open until Dispose
-                await Task.Delay(wait, _stop.Token);
-                await client.GetStream().WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);
-                Interlocked.Decrement(ref _open);
-                client.Client.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException) { }
-        }
-
-        static void InterlockedMax(ref int target, int value)
-        {
-            int seen;
-            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
-        }
-
-        public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/hook";
-        public int Requests => Volatile.Read(ref _requests);
-        public int MostAtOnce => Volatile.Read(ref _mostOpen);
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            foreach (var c in _clients) c.Dispose();
-            _stop.Dispose();
-        }
-    }
-
     /// <summary>
     /// The most connections to the test database seen, over <paramref name="seconds"/>, sitting idle inside a transaction
     /// begun more than a second before: a connection held (and a transaction open) while the app waits on something else.
@@ -132,7 +64,7 @@ public sealed class DeliveryConnectionTests(AppFixture app)
     public async Task Given_many_silent_receivers_When_their_POSTs_wait_Then_no_database_connection_is_held_and_reads_and_writes_answer_at_once()
     {
         // Given more subscribers than the deliveries' queue runs at once, all on a receiver that never answers
-        using var silent = new TcpReceiver(delay: null);
+        using var silent = RawReceiver.AnsweringAfter(null);
         var slow = await app.GivenNegotiation("silentconn");
         var subscriptions = new List<string>();
         for (var i = 0; i < 8; i++) subscriptions.Add(await Subscribe(slow, $"{silent.Url}/{i}"));
@@ -165,7 +97,7 @@ public sealed class DeliveryConnectionTests(AppFixture app)
     public async Task Given_two_copies_of_one_delivery_at_once_When_they_run_Then_the_receiver_gets_one_POST_and_the_log_one_attempt()
     {
         // Given a receiver that takes 2 s to answer (so the copies overlap) and a subscription to it
-        using var receiver = new TcpReceiver(TimeSpan.FromSeconds(2));
+        using var receiver = RawReceiver.AnsweringAfter(TimeSpan.FromSeconds(2));
         var negotiation = await app.GivenNegotiation("twocopies");
         var subscription = await Subscribe(negotiation, receiver.Url);
         var alert = new StageChangeAlert(Guid.NewGuid(), negotiation, Today, Stage.Estrangement, Stage.Exploratory, "talks-within-window",
@@ -212,7 +144,7 @@ public sealed class DeliveryConnectionTests(AppFixture app)
     public async Task Given_a_delivery_claimed_by_a_node_that_died_mid_POST_When_its_message_runs_again_after_the_claim_lapsed_Then_it_is_POSTed_and_delivered()
     {
         // Given a delivery whose claim lapsed a minute ago (its node died during the POST: at least once, receivers drop seen ids)
-        using var receiver = new TcpReceiver(TimeSpan.Zero);
+        using var receiver = RawReceiver.AnsweringAfter(TimeSpan.Zero);
         var (subscription, message, _) = await GivenAClaimedDelivery("lapsed", receiver.Url, DateTimeOffset.UtcNow.AddMinutes(-1));
         try
         {
@@ -234,7 +166,7 @@ public sealed class DeliveryConnectionTests(AppFixture app)
     public async Task Given_a_delivery_another_attempt_holds_When_a_copy_of_its_message_runs_Then_the_copy_does_not_POST_and_leaves_the_claim()
     {
         // Given a delivery another node's attempt claimed a moment ago (its POST under way)
-        using var receiver = new TcpReceiver(TimeSpan.Zero);
+        using var receiver = RawReceiver.AnsweringAfter(TimeSpan.Zero);
         var (subscription, message, lease) = await GivenAClaimedDelivery("claimed", receiver.Url, DateTimeOffset.UtcNow.AddMinutes(5));
         try
         {

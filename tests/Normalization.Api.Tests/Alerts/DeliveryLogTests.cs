@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Normalization.Api.Tests.Infrastructure;
 using Normalization.Api.Tests.Support;
@@ -14,45 +12,6 @@ namespace Normalization.Api.Tests.Alerts;
 [Collection(ApiCollection.Name)]
 public sealed class DeliveryLogTests(AppFixture app)
 {
-    /// <summary>
-    /// A receiver below HTTP on loopback: it reads each request and then <paramref name="answer"/>s it (writes raw bytes, or
-    /// only hangs up) — what no well-behaved server would, so the log's wording for it can be checked. Counts the requests.
-    /// </summary>
-    sealed class RawReceiver : IDisposable
-    {
-        readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        readonly CancellationTokenSource _stop = new();
-        int _requests;
-
-        public RawReceiver(Func<NetworkStream, CancellationToken, Task> answer)
-        {
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                        await client.GetStream().ReadAtLeastAsync(new byte[4096], 1, throwOnEndOfStream: false, _stop.Token);
-                        Interlocked.Increment(ref _requests);
-                        await answer(client.GetStream(), _stop.Token);
-                        client.Client.Shutdown(SocketShutdown.Both);
-                    }
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { }
-            });
-        }
-
-        /// <summary>A receiver answering every request with <paramref name="response"/> (a status line and headers).</summary>
-        public static RawReceiver Answering(string response) =>
-            new((stream, ct) => stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(response), ct).AsTask());
-
-        public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/hook";
-        public int Requests => Volatile.Read(ref _requests);
-        public void Dispose() { _stop.Cancel(); _listener.Stop(); _stop.Dispose(); }
-    }
-
     /// <summary>Subscribes <paramref name="url"/> to a new negotiation, then records a stage change: its id and the subscription's.</summary>
     async Task<(string Negotiation, string Subscription)> GivenSubscriberHearingAChange(string prefix, string url)
     {
